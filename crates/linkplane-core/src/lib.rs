@@ -1,0 +1,14 @@
+//! linkplane-core: the pure domain rules of linkplane.
+//!
+//! No I/O, no async, no clock, no randomness: callers pass in whatever the
+//! outside world provides (random bits, the time, stored rows) and get
+//! answers back. The HTTP service and the route resolver both depend on this
+//! crate, so that they can never disagree about a rule.
+
+pub mod catalog;
+pub mod error;
+pub mod identity;
+pub mod ids;
+pub mod tags;
+
+pub use error::CoreError;

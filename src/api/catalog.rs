@@ -1,0 +1,141 @@
+//! Catalog: regions, zones (as the caller's account names them), prefix lists.
+
+use super::list;
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiResult, Problem};
+use crate::extract::ApiQuery;
+use crate::service::catalog::{self as svc, AvailabilityZone, PrefixList, Region};
+use axum::extract::Path;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_regions))
+        .routes(routes!(list_availability_zones))
+        .routes(routes!(list_prefix_lists))
+}
+
+/// The regions linkplane models (one page: the catalog is small).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegionList {
+    pub items: Vec<Region>,
+    /// Always absent: the whole catalog fits one page.
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AvailabilityZoneList {
+    pub items: Vec<AvailabilityZone>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PrefixListList {
+    pub items: Vec<PrefixList>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct RegionQuery {
+    /// Only this region.
+    pub region: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PrefixListQuery {
+    /// Only this region's lists; every region's when absent.
+    pub region: Option<String>,
+    /// Only the list with this id.
+    pub prefix_list_id: Option<String>,
+    /// Only the list with this name (`com.amazonaws.us-east-1.s3`).
+    pub prefix_list_name: Option<String>,
+}
+
+/// List regions with their zones, in the caller's zone names.
+#[utoipa::path(
+    get, path = "/v1/regions", tag = "catalog",
+    params(RegionQuery),
+    responses(
+        (status = 200, description = "Regions and zones", body = RegionList),
+        (status = 400, description = "Unknown region", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn list_regions(caller: Caller, ApiQuery(q): ApiQuery<RegionQuery>) -> ApiResult<Response> {
+    Ok(list(svc::regions(&caller, q.region.as_deref())?, None))
+}
+
+/// A region's zones as the caller's account names them. Zone names map to
+/// zone ids per account (a stable shuffle), so `us-east-1a` of two accounts
+/// may be different zones; zone ids are the same everywhere.
+#[utoipa::path(
+    get, path = "/v1/regions/{region}/availability-zones", tag = "catalog",
+    params(("region" = String, Path, description = "A region name", example = "us-east-1")),
+    responses(
+        (status = 200, description = "The zones", body = AvailabilityZoneList),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`InvalidRegion.NotFound`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn list_availability_zones(
+    caller: Caller,
+    Path(region): Path<String>,
+) -> ApiResult<Response> {
+    Ok(list(svc::availability_zones(&caller, &region)?, None))
+}
+
+/// AWS-managed prefix lists (`com.amazonaws.<region>.s3` and `.dynamodb`)
+/// with their published CIDRs.
+#[utoipa::path(
+    get, path = "/v1/prefix-lists", tag = "catalog",
+    params(PrefixListQuery),
+    responses(
+        (status = 200, description = "Prefix lists", body = PrefixListList),
+        (status = 400, description = "Unknown region or malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn list_prefix_lists(
+    _caller: Caller,
+    ApiQuery(q): ApiQuery<PrefixListQuery>,
+) -> ApiResult<Response> {
+    if let Some(id) = &q.prefix_list_id {
+        let ok = id.strip_prefix("pl-").is_some_and(|h| {
+            (h.len() == 8 || h.len() == 17)
+                && h.bytes()
+                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        });
+        if !ok {
+            return Err(crate::error::ApiError::validation(
+                "InvalidPrefixListId.Malformed",
+                format!("prefix_list_id: '{id}' is not of the form pl-xxxxxxxx"),
+            ));
+        }
+    }
+    let items: Vec<PrefixList> = svc::prefix_lists(q.region.as_deref())?
+        .into_iter()
+        .filter(|p| {
+            q.prefix_list_id
+                .as_ref()
+                .is_none_or(|id| &p.prefix_list_id == id)
+        })
+        .filter(|p| {
+            q.prefix_list_name
+                .as_ref()
+                .is_none_or(|n| &p.prefix_list_name == n)
+        })
+        .collect();
+    Ok(list(items, None))
+}

@@ -1,0 +1,358 @@
+//! Identity: accounts, principals, API keys, whoami.
+
+use super::{created, encode_segment, list, with_etag};
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiResult, Problem};
+use crate::extract::{ApiJson, ApiQuery, IdempotencyKey, IfMatch};
+use crate::pagination::tag_filters;
+use crate::service::identity::{
+    self as svc, Account, ApiKey, ApiKeyWithSecret, CreateAccountRequest, CreateApiKeyRequest,
+    CreatePrincipalRequest, ListAccounts, Principal, PrincipalKind, UpdateAccountRequest, WhoAmI,
+};
+use crate::service::{Created, Idempotency};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_account, list_accounts))
+        .routes(routes!(get_account, update_account))
+        .routes(routes!(create_principal, list_principals))
+        .routes(routes!(create_api_key, list_api_keys))
+        .routes(routes!(revoke_api_key))
+        .routes(routes!(whoami))
+}
+
+/// A page of accounts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountList {
+    pub items: Vec<Account>,
+    /// Pass as `next_token` for the next page; absent on the last page.
+    pub next_token: Option<String>,
+}
+
+/// A page of principals.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PrincipalList {
+    pub items: Vec<Principal>,
+    pub next_token: Option<String>,
+}
+
+/// A page of API keys (never their secrets).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiKeyList {
+    pub items: Vec<ApiKey>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListAccountsQuery {
+    /// Only accounts with this exact name.
+    pub name: Option<String>,
+    /// `Key=Value` (or `Key` for any value); repeat for several.
+    #[serde(default)]
+    #[param(rename = "tag")]
+    pub tag: Vec<String>,
+    /// 1..1000, default 100.
+    pub max_results: Option<u32>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListPrincipalsQuery {
+    pub principal_type: Option<PrincipalKind>,
+    pub max_results: Option<u32>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListApiKeysQuery {
+    /// Admin only: the keys of one account.
+    pub account_id: Option<String>,
+    pub max_results: Option<u32>,
+    pub next_token: Option<String>,
+}
+
+/// Create an account (admin only). Its root principal is created with it.
+#[utoipa::path(
+    post, path = "/v1/accounts", tag = "identity",
+    request_body = CreateAccountRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the same account")),
+    responses(
+        (status = 201, description = "The new account", body = Account,
+            headers(("Location" = String, description = "/v1/accounts/{account_id}"), ("ETag" = String))),
+        (status = 200, description = "An idempotent replay: the account an earlier request with this key made", body = Account),
+        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller is not the admin", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`AccountAlreadyExists` or `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn create_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(req): ApiJson<CreateAccountRequest>,
+) -> ApiResult<Response> {
+    let idem = Idempotency::new(caller.scope(), key, "CreateAccount", &req);
+    let out = svc::create_account(&state.store, &caller, req, idem).await?;
+    let replayed = matches!(out, Created::Replayed(_));
+    let acct = out.into_inner();
+    Ok(created(
+        replayed,
+        format!("/v1/accounts/{}", acct.value.account_id),
+        Some(acct.etag()),
+        &acct.value,
+    ))
+}
+
+/// List accounts: every account for the admin, the caller's own otherwise.
+#[utoipa::path(
+    get, path = "/v1/accounts", tag = "identity",
+    params(ListAccountsQuery),
+    responses(
+        (status = 200, description = "A page of accounts", body = AccountList),
+        (status = 400, description = "Invalid filter or token", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn list_accounts(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ListAccountsQuery>,
+) -> ApiResult<Response> {
+    let query = ListAccounts {
+        name: q.name,
+        tags: tag_filters(&q.tag)?,
+        max_results: q.max_results,
+        next_token: q.next_token,
+    };
+    let (items, next) = svc::list_accounts(&state.store, &caller, query).await?;
+    Ok(list(items, next))
+}
+
+/// Get an account: the admin, or a principal of the account.
+#[utoipa::path(
+    get, path = "/v1/accounts/{account_id}", tag = "identity",
+    params(("account_id" = String, Path, description = "12-digit account id")),
+    responses(
+        (status = 200, description = "The account", body = Account, headers(("ETag" = String))),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`InvalidAccountID.NotFound` (also for another account's id)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn get_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(account_id): Path<String>,
+) -> ApiResult<Response> {
+    let acct = svc::get_account(&state.store, &caller, &account_id).await?;
+    Ok(with_etag(acct.etag(), &acct.value))
+}
+
+/// Rename or retag an account (admin or the account's root); `If-Match` makes it conditional.
+#[utoipa::path(
+    patch, path = "/v1/accounts/{account_id}", tag = "identity",
+    request_body = UpdateAccountRequest,
+    params(
+        ("account_id" = String, Path, description = "12-digit account id"),
+        ("If-Match" = Option<String>, Header, description = "An ETag from an earlier read; the update fails with 412 if the account changed since"),
+    ),
+    responses(
+        (status = 200, description = "The updated account", body = Account, headers(("ETag" = String))),
+        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A user or role of the account", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`InvalidAccountID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`PreconditionFailed`: If-Match did not match", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn update_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(account_id): Path<String>,
+    if_match: IfMatch,
+    ApiJson(req): ApiJson<UpdateAccountRequest>,
+) -> ApiResult<Response> {
+    let acct = svc::update_account(&state.store, &caller, &account_id, req, &if_match).await?;
+    Ok(with_etag(acct.etag(), &acct.value))
+}
+
+/// Create a user or role in an account (admin or the account's root).
+#[utoipa::path(
+    post, path = "/v1/accounts/{account_id}/principals", tag = "identity",
+    request_body = CreatePrincipalRequest,
+    params(
+        ("account_id" = String, Path, description = "12-digit account id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe"),
+    ),
+    responses(
+        (status = 201, description = "The new principal", body = Principal, headers(("Location" = String))),
+        (status = 200, description = "An idempotent replay", body = Principal),
+        (status = 400, description = "Invalid name or type", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A user or role of the account", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`InvalidAccountID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`EntityAlreadyExists` or `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn create_principal(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(account_id): Path<String>,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(req): ApiJson<CreatePrincipalRequest>,
+) -> ApiResult<Response> {
+    let idem = Idempotency::new(caller.scope(), key, "CreatePrincipal", &(&account_id, &req));
+    let out = svc::create_principal(&state.store, &caller, &account_id, req, idem).await?;
+    let replayed = matches!(out, Created::Replayed(_));
+    let p = out.into_inner();
+    let location = format!(
+        "/v1/accounts/{account_id}/principals?principal_arn={}",
+        encode_segment(&p.arn)
+    );
+    Ok(created(replayed, location, None, &p))
+}
+
+/// List an account's principals (any principal of the account, or the admin).
+#[utoipa::path(
+    get, path = "/v1/accounts/{account_id}/principals", tag = "identity",
+    params(("account_id" = String, Path, description = "12-digit account id"), ListPrincipalsQuery),
+    responses(
+        (status = 200, description = "A page of principals", body = PrincipalList),
+        (status = 400, description = "Invalid filter or token", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`InvalidAccountID.NotFound`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn list_principals(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(account_id): Path<String>,
+    ApiQuery(q): ApiQuery<ListPrincipalsQuery>,
+) -> ApiResult<Response> {
+    let (items, next) = svc::list_principals(
+        &state.store,
+        &caller,
+        &account_id,
+        q.principal_type,
+        q.max_results,
+        q.next_token.as_deref(),
+    )
+    .await?;
+    Ok(list(items, next))
+}
+
+/// Create an API key for a principal. The secret is in this answer only.
+#[utoipa::path(
+    post, path = "/v1/api-keys", tag = "identity",
+    request_body = CreateApiKeyRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe; a replay answers the key with `secret: null`")),
+    responses(
+        (status = 201, description = "The new key with its secret", body = ApiKeyWithSecret, headers(("Location" = String))),
+        (status = 200, description = "An idempotent replay (no secret)", body = ApiKeyWithSecret),
+        (status = 400, description = "Malformed ARN, or `InvalidPrincipal.NotFound`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the admin nor the root of the principal's account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn create_api_key(
+    State(state): State<AppState>,
+    caller: Caller,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(req): ApiJson<CreateApiKeyRequest>,
+) -> ApiResult<Response> {
+    let idem = Idempotency::new(caller.scope(), key, "CreateApiKey", &req);
+    let out = svc::create_api_key(&state.store, &caller, req, idem).await?;
+    let replayed = matches!(out, Created::Replayed(_));
+    let k = out.into_inner();
+    Ok(created(
+        replayed,
+        format!("/v1/api-keys/{}", k.key_id),
+        None,
+        &k,
+    ))
+}
+
+/// List active API keys: all (admin), the account's (root), or the caller's own.
+#[utoipa::path(
+    get, path = "/v1/api-keys", tag = "identity",
+    params(ListApiKeysQuery),
+    responses(
+        (status = 200, description = "A page of keys", body = ApiKeyList),
+        (status = 400, description = "Invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn list_api_keys(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ListApiKeysQuery>,
+) -> ApiResult<Response> {
+    let (items, next) = svc::list_api_keys(
+        &state.store,
+        &caller,
+        q.account_id,
+        q.max_results,
+        q.next_token.as_deref(),
+    )
+    .await?;
+    Ok(list(items, next))
+}
+
+/// Revoke an API key. It fails on its next request, on every replica.
+#[utoipa::path(
+    delete, path = "/v1/api-keys/{key_id}", tag = "identity",
+    params(("key_id" = String, Path, description = "The key id (`LPAK...`)")),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A user or role revoking another principal's key", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`InvalidApiKeyID.NotFound` (also when already revoked, or of another account)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn revoke_api_key(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(key_id): Path<String>,
+) -> ApiResult<StatusCode> {
+    svc::revoke_api_key(&state.store, &caller, &key_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Who the bearer secret belongs to.
+#[utoipa::path(
+    get, path = "/v1/whoami", tag = "identity",
+    responses(
+        (status = 200, description = "The caller", body = WhoAmI),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn whoami(caller: Caller) -> Response {
+    Json(svc::whoami(&caller)).into_response()
+}

@@ -1,0 +1,127 @@
+//! The REST front: one module per resource family. Handlers parse, call a
+//! domain service, and render; the OpenAPI document is collected from them.
+
+pub mod catalog;
+pub mod identity;
+pub mod system;
+
+use crate::app::AppState;
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "linkplane",
+        description = "A control plane for private service connectivity in the style of AWS PrivateLink and VPC endpoints.\n\n\
+Conventions: JSON over HTTP, paths under `/v1`, AWS EC2 field names in snake_case. Every `/v1` call needs `Authorization: Bearer <secret>`. \
+Errors are `application/problem+json` with an AWS-style `code`. Lists answer `{items, next_token}` and take `max_results` (1..1000, default 100) and `next_token` \
+(opaque, keyset-based: stable under concurrent inserts). Creates answer 201 with `Location` and honour `Idempotency-Key` \
+(same key and body: the same resource with 200; same key, different body: 409 `IdempotentParameterMismatch`; keys are kept 24 hours). \
+Updates are PATCH with only the fields to change; responses carry `ETag` and `If-Match` makes an update conditional (412). \
+Request bodies are parsed as JSON whatever their Content-Type (curl's `-d` sends a form type) and may be at most 1 MiB (413). \
+Every response carries `x-request-id` (a client's own is echoed back).",
+        license(name = "Apache-2.0")
+    ),
+    modifiers(&SecurityAddon),
+    tags(
+        (name = "identity", description = "Accounts, principals and API keys"),
+        (name = "catalog", description = "Regions, zones, AWS-managed prefix lists and AWS services compiled into the binary"),
+        (name = "system", description = "Health, readiness and metrics")
+    )
+)]
+struct ApiDoc;
+
+struct SecurityAddon;
+
+impl Modify for SecurityAddon {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API key secret (`lp_...`) or the admin secret (`LINKPLANE_ADMIN_TOKEN`).",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Every documented route, with its OpenAPI document.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(system::router())
+        .merge(identity::router())
+        .merge(catalog::router())
+}
+
+/// The OpenAPI document, as `linkplane openapi` prints it.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes().into_openapi()
+}
+
+/// A list response: `{items, next_token}`.
+#[derive(Debug, Serialize)]
+pub struct ListBody<T: Serialize> {
+    pub items: Vec<T>,
+    pub next_token: Option<String>,
+}
+
+/// Renders a list.
+pub fn list<T: Serialize>(items: Vec<T>, next_token: Option<String>) -> Response {
+    Json(ListBody { items, next_token }).into_response()
+}
+
+/// Renders a create: 201 with `Location` (and `ETag` when versioned), or
+/// 200 for an idempotent replay.
+pub fn created<T: Serialize>(
+    replayed: bool,
+    location: String,
+    etag: Option<String>,
+    body: &T,
+) -> Response {
+    let status = if replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    let mut res = (status, Json(body)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    if let Some(Ok(v)) = etag.map(|e| HeaderValue::from_str(&e)) {
+        res.headers_mut().insert(header::ETAG, v);
+    }
+    res
+}
+
+/// Renders a single resource with its `ETag`.
+pub fn with_etag<T: Serialize>(etag: String, body: &T) -> Response {
+    let mut res = Json(body).into_response();
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        res.headers_mut().insert(header::ETAG, v);
+    }
+    res
+}
+
+/// Percent-encodes one path segment (for `Location` headers with ARNs).
+pub fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

@@ -1,0 +1,109 @@
+//! Settings from command-line flags and `LINKPLANE_*` environment variables.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "linkplane",
+    version,
+    about = "A control plane for private service connectivity in the style of AWS PrivateLink"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the HTTP server (migrations run first).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate(DatabaseArgs),
+    /// Print the OpenAPI document to standard output.
+    Openapi,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// `sqlite://PATH?mode=rwc` or `postgres://...`.
+    #[arg(
+        long,
+        env = "LINKPLANE_DATABASE_URL",
+        default_value = "sqlite://linkplane.db?mode=rwc"
+    )]
+    pub database_url: String,
+
+    /// Maximum connections in the database pool.
+    #[arg(long, env = "LINKPLANE_DB_MAX_CONNECTIONS", default_value_t = 8)]
+    pub db_max_connections: u32,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    /// Address to bind.
+    #[arg(long, env = "LINKPLANE_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// The admin bearer secret; generated and printed once when unset on first start.
+    #[arg(long, env = "LINKPLANE_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+
+    /// Region used when a create names none.
+    #[arg(long, env = "LINKPLANE_DEFAULT_REGION", default_value = "us-east-1")]
+    pub default_region: String,
+
+    /// How long resources stay `pending` before the workflow makes them `available`.
+    #[arg(long, env = "LINKPLANE_PROVISION_DELAY_MS", default_value_t = 0)]
+    pub provision_delay_ms: u64,
+
+    /// Longest time a request may take before it answers 503.
+    #[arg(long, env = "LINKPLANE_REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
+    pub request_timeout_ms: u64,
+
+    /// How long a graceful shutdown waits for requests in flight.
+    #[arg(long, env = "LINKPLANE_SHUTDOWN_GRACE_MS", default_value_t = 30_000)]
+    pub shutdown_grace_ms: u64,
+
+    /// Log line format.
+    #[arg(long, env = "LINKPLANE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The settings the running application needs (a subset of the flags, typed).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub default_region: String,
+    pub provision_delay: Duration,
+    pub request_timeout: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            default_region: "us-east-1".to_string(),
+            provision_delay: Duration::ZERO,
+            request_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+impl From<&ServeArgs> for Settings {
+    fn from(a: &ServeArgs) -> Self {
+        Settings {
+            default_region: a.default_region.clone(),
+            provision_delay: Duration::from_millis(a.provision_delay_ms),
+            request_timeout: Duration::from_millis(a.request_timeout_ms),
+        }
+    }
+}

@@ -1,0 +1,242 @@
+//! Extractors whose rejections are [`ApiError`]s, so that every bad input is
+//! answered in the same problem+json envelope, naming the field at fault.
+
+use crate::error::ApiError;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+/// Largest request body accepted (1 MiB); larger bodies answer 413.
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+
+/// A JSON body. The content type is not checked (curl's `-d` sends a form
+/// type); the body must parse as JSON into `T`, whose request types deny
+/// unknown fields.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let body = axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES)
+            .await
+            .map_err(|_| {
+                ApiError::PayloadTooLarge(format!(
+                    "the request body is larger than {MAX_BODY_BYTES} bytes"
+                ))
+            })?;
+        parse_json(&body).map(ApiJson)
+    }
+}
+
+/// Parses a JSON document into `T`, turning serde's complaint into a 400
+/// whose detail names the field (`tags.Owner: invalid type ...`).
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::missing(
+            "the request body is empty; a JSON object is expected",
+        ));
+    }
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let msg = strip_position(&inner.to_string());
+        if inner.is_syntax() || inner.is_eof() {
+            return ApiError::invalid_value(format!("the request body is not valid JSON: {msg}"));
+        }
+        field_error(&path, &msg)
+    })
+}
+
+/// Query parameters, with repeated keys (`tag=a=b&tag=c=d`) collected into
+/// `Vec` fields and errors naming the parameter.
+#[derive(Debug)]
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        let de = serde_html_form::Deserializer::from_bytes(query.as_bytes());
+        serde_path_to_error::deserialize(de)
+            .map(ApiQuery)
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let msg = strip_position(&e.into_inner().to_string());
+                field_error(&path, &msg)
+            })
+    }
+}
+
+/// Maps a serde message at `path` to MissingParameter or InvalidParameterValue.
+fn field_error(path: &str, msg: &str) -> ApiError {
+    let prefix = |p: &str| {
+        if p == "." || p.is_empty() {
+            String::new()
+        } else {
+            format!("{p}.")
+        }
+    };
+    if let Some(field) = between(msg, "missing field `", "`") {
+        return ApiError::missing(format!("missing required field '{}{field}'", prefix(path)));
+    }
+    if let Some(field) = between(msg, "unknown field `", "`") {
+        let expected = msg
+            .split_once(", expected ")
+            .map(|(_, e)| format!(" (expected {})", e.replace('`', "'")))
+            .unwrap_or_default();
+        // The path of an unknown field already ends with the field itself.
+        let full = if path.ends_with(field) {
+            path.to_string()
+        } else {
+            format!("{}{field}", prefix(path))
+        };
+        return ApiError::invalid_value(format!("unknown field '{full}'{expected}"));
+    }
+    let msg = msg.replace('`', "'");
+    if path == "." || path.is_empty() {
+        ApiError::invalid_value(msg)
+    } else {
+        ApiError::invalid_value(format!("{path}: {msg}"))
+    }
+}
+
+fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let rest = &s[s.find(start)? + start.len()..];
+    Some(&rest[..rest.find(end)?])
+}
+
+/// serde_json appends " at line L column C"; the path says more.
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) if msg[i..].contains(" column ") => msg[..i].to_string(),
+        _ => msg.to_string(),
+    }
+}
+
+/// The `Idempotency-Key` header: 1..=255 visible ASCII characters.
+#[derive(Debug, Clone, Default)]
+pub struct IdempotencyKey(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let Some(v) = parts.headers.get("idempotency-key") else {
+            return Ok(IdempotencyKey(None));
+        };
+        let v = v
+            .to_str()
+            .ok()
+            .filter(|s| !s.is_empty() && s.len() <= 255 && s.bytes().all(|b| b.is_ascii_graphic()))
+            .ok_or_else(|| {
+                ApiError::invalid_value("Idempotency-Key must be 1 to 255 visible ASCII characters")
+            })?;
+        Ok(IdempotencyKey(Some(v.to_string())))
+    }
+}
+
+/// The `If-Match` header, when present.
+#[derive(Debug, Clone, Default)]
+pub struct IfMatch(pub Option<String>);
+
+impl IfMatch {
+    /// Fails with 412 unless the header is absent, `*`, or lists `etag`.
+    pub fn check(&self, etag: &str) -> Result<(), ApiError> {
+        match &self.0 {
+            None => Ok(()),
+            Some(v) if v.split(',').map(str::trim).any(|t| t == "*" || t == etag) => Ok(()),
+            Some(v) => Err(ApiError::PreconditionFailed(format!(
+                "If-Match {v} does not match the current ETag {etag}"
+            ))),
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        match parts.headers.get(axum::http::header::IF_MATCH) {
+            None => Ok(IfMatch(None)),
+            Some(v) => v
+                .to_str()
+                .map(|s| IfMatch(Some(s.trim().to_string())))
+                .map_err(|_| ApiError::invalid_value("If-Match is not visible ASCII")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+    use std::collections::BTreeMap;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Req {
+        name: String,
+        count: Option<u32>,
+        tags: Option<BTreeMap<String, String>>,
+    }
+
+    fn err(body: &str) -> (String, String) {
+        match parse_json::<Req>(body.as_bytes()) {
+            Ok(r) => panic!("accepted {body}: {r:?}"),
+            Err(e) => (e.code().to_string(), e.problem().detail),
+        }
+    }
+
+    #[test]
+    fn json_errors_name_the_field() {
+        let cases = [
+            ("", "MissingParameter", "empty"),
+            ("{", "InvalidParameterValue", "not valid JSON"),
+            ("[1,", "InvalidParameterValue", "not valid JSON"),
+            ("{}", "MissingParameter", "'name'"),
+            (
+                r#"{"name":"a","bogus":1}"#,
+                "InvalidParameterValue",
+                "unknown field 'bogus'",
+            ),
+            (
+                r#"{"name":1}"#,
+                "InvalidParameterValue",
+                "name: invalid type",
+            ),
+            (
+                r#"{"name":"a","count":-1}"#,
+                "InvalidParameterValue",
+                "count:",
+            ),
+            (
+                r#"{"name":"a","tags":{"k":1}}"#,
+                "InvalidParameterValue",
+                "tags.k:",
+            ),
+        ];
+        for (body, code, needle) in cases {
+            let (c, d) = err(body);
+            assert_eq!(c, code, "{body}: {d}");
+            assert!(d.contains(needle), "{body}: '{d}' lacks '{needle}'");
+        }
+    }
+
+    #[test]
+    fn if_match() {
+        assert!(IfMatch(None).check("\"v1\"").is_ok());
+        assert!(IfMatch(Some("*".into())).check("\"v1\"").is_ok());
+        assert!(
+            IfMatch(Some("\"v0\", \"v1\"".into()))
+                .check("\"v1\"")
+                .is_ok()
+        );
+        let e = IfMatch(Some("\"v0\"".into())).check("\"v1\"").err();
+        assert_eq!(e.map(|e| e.status().as_u16()), Some(412));
+    }
+}

@@ -1,0 +1,70 @@
+//! linkplane: a control plane for private service connectivity in the style
+//! of AWS PrivateLink and VPC endpoints.
+//!
+//! The binary (`main.rs`) is thin: it parses settings, connects the store
+//! and serves [`app::router`]. Tests build the same router.
+
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod metrics;
+pub mod pagination;
+pub mod service;
+pub mod store;
+pub mod util;
+
+use config::{LogFormat, ServeArgs, Settings};
+use std::time::Duration;
+use store::Store;
+
+/// Sets up logging: `RUST_LOG` (default `info`), text or JSON lines.
+pub fn init_tracing(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+/// Connects and migrates the store, settles the admin secret, binds, and
+/// serves until SIGTERM or Ctrl-C.
+pub async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
+    let store = Store::connect(
+        &args.database.database_url,
+        args.database.db_max_connections,
+    )
+    .await?;
+    store.migrate().await?;
+    let (admin_sha256, generated) = auth::init_admin(&store, args.admin_token.as_deref()).await?;
+    if let Some(secret) = generated {
+        println!(
+            "linkplane: generated the admin secret (shown once, stored only as a hash):\n\n    {secret}\n\n\
+             Use it as `Authorization: Bearer <secret>`, or set LINKPLANE_ADMIN_TOKEN to choose your own."
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(args.listen).await?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, database = %store::redact(&args.database.database_url), backend = store.backend().name(), "linkplane listening");
+    let state = app::AppState::new(store.clone(), Settings::from(&args), admin_sha256);
+    app::serve(
+        listener,
+        app::router(state),
+        app::shutdown_signal(),
+        Duration::from_millis(args.shutdown_grace_ms),
+    )
+    .await?;
+    store.close().await;
+    tracing::info!("linkplane stopped");
+    Ok(())
+}

@@ -1,0 +1,111 @@
+//! `max_results` / `next_token` on every list: the token is an opaque,
+//! URL-safe encoding of the keyset position, bound to the list it came from.
+
+use crate::error::ApiError;
+use crate::store::page::{Page, PageSpec};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+pub const DEFAULT_MAX_RESULTS: u32 = 100;
+pub const MAX_MAX_RESULTS: u32 = 1000;
+
+/// Validates `max_results` (1..=1000, default 100) and decodes `next_token`.
+pub fn page_spec(
+    list: &str,
+    max_results: Option<u32>,
+    next_token: Option<&str>,
+) -> Result<PageSpec, ApiError> {
+    let limit = match max_results {
+        None => DEFAULT_MAX_RESULTS,
+        Some(n) if (1..=MAX_MAX_RESULTS).contains(&n) => n,
+        Some(n) => {
+            return Err(ApiError::invalid_value(format!(
+                "max_results: {n} is out of range; it must be between 1 and {MAX_MAX_RESULTS}"
+            )));
+        }
+    };
+    let after = match next_token {
+        None | Some("") => None,
+        Some(t) => Some(decode(list, t)?),
+    };
+    Ok(PageSpec { limit, after })
+}
+
+pub fn next_token<T>(list: &str, page: &Page<T>) -> Option<String> {
+    page.next.as_ref().map(|(t, id)| encode(list, *t, id))
+}
+
+fn encode(list: &str, t: i64, id: &str) -> String {
+    let json = serde_json::json!([list, t, id]).to_string();
+    URL_SAFE_NO_PAD.encode(json)
+}
+
+fn decode(list: &str, token: &str) -> Result<(i64, String), ApiError> {
+    let bad = || {
+        ApiError::validation(
+            "InvalidNextToken",
+            "next_token is not a token this list issued",
+        )
+    };
+    let bytes = URL_SAFE_NO_PAD.decode(token).map_err(|_| bad())?;
+    let (l, t, id): (String, i64, String) = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+    if l != list {
+        return Err(bad());
+    }
+    Ok((t, id))
+}
+
+/// Parses repeated `tag=Key=Value` (or `tag=Key`) filters.
+pub fn tag_filters(raw: &[String]) -> Result<Vec<crate::store::tags::TagFilter>, ApiError> {
+    raw.iter()
+        .map(|t| {
+            let (key, value) = match t.split_once('=') {
+                Some((k, v)) => (k, Some(v.to_string())),
+                None => (t.as_str(), None),
+            };
+            if key.is_empty() {
+                return Err(ApiError::invalid_value(format!(
+                    "tag: '{t}' must be Key=Value or Key"
+                )));
+            }
+            Ok(crate::store::tags::TagFilter {
+                key: key.to_string(),
+                value,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_round_trip_and_are_bound_to_their_list() {
+        let page = Page {
+            items: vec![1],
+            next: Some((42, "acct".to_string())),
+        };
+        let token = next_token("accounts", &page).unwrap_or_default();
+        let spec = page_spec("accounts", Some(5), Some(&token)).ok();
+        assert_eq!(
+            spec,
+            Some(PageSpec {
+                limit: 5,
+                after: Some((42, "acct".to_string()))
+            })
+        );
+        let wrong = page_spec("principals", None, Some(&token));
+        assert_eq!(
+            wrong.err().map(|e| e.code().to_string()).as_deref(),
+            Some("InvalidNextToken")
+        );
+        assert!(page_spec("accounts", None, Some("garbage!")).is_err());
+        assert!(page_spec("accounts", Some(0), None).is_err());
+        assert!(page_spec("accounts", Some(1001), None).is_err());
+        assert_eq!(
+            page_spec("accounts", None, None).map(|s| s.limit).ok(),
+            Some(100)
+        );
+    }
+}

@@ -1,0 +1,618 @@
+//! Accounts, principals and API keys.
+
+use super::{
+    CreateError, Created, Idempotency, commit, record_key, replayed_id, with_idempotency_retry,
+};
+use crate::auth::{Caller, generate_key};
+use crate::error::{ApiError, ApiResult};
+use crate::pagination;
+use crate::store::identity::{
+    self as db, AccountFilter, AccountRow, ApiKeyFilter, ApiKeyRow, PrincipalRow,
+};
+use crate::store::tags::{self, TagFilter, Tags};
+use crate::store::{Store, now_ms};
+use crate::util::{sha256_hex, timestamp};
+use linkplane_core::identity::{
+    PrincipalArn, PrincipalType, format_account_id, is_valid_account_id,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+// ---- wire types ----
+
+/// An account: the unit of tenancy, like an AWS account.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Account {
+    /// 12-digit account id.
+    #[schema(example = "111122223333")]
+    pub account_id: String,
+    #[schema(example = "producer")]
+    pub name: String,
+    /// The ARN of the account's root principal, created with the account.
+    #[schema(example = "arn:aws:iam::111122223333:root")]
+    pub root_principal_arn: String,
+    #[schema(example = "2026-11-22T10:00:00.000Z")]
+    pub creation_timestamp: String,
+    pub tags: Tags,
+}
+
+/// `POST /v1/accounts`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAccountRequest {
+    /// A 12-digit id to use; one is generated when absent.
+    #[schema(example = "111122223333")]
+    pub account_id: Option<String>,
+    /// A display name (1 to 128 characters).
+    #[schema(example = "producer")]
+    pub name: String,
+    pub tags: Option<Tags>,
+}
+
+/// `PATCH /v1/accounts/{account_id}`: only the fields to change.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAccountRequest {
+    pub name: Option<String>,
+    /// Replaces every tag of the account.
+    pub tags: Option<Tags>,
+}
+
+/// A principal: an account's root, an IAM user or an IAM role.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Principal {
+    #[schema(example = "arn:aws:iam::111122223333:user/alice")]
+    pub arn: String,
+    #[schema(example = "111122223333")]
+    pub account_id: String,
+    pub principal_type: PrincipalKind,
+    /// The user or role name; `root` for the root.
+    #[schema(example = "alice")]
+    pub name: String,
+    pub creation_timestamp: String,
+}
+
+/// The kind of a principal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PrincipalKind {
+    Root,
+    User,
+    Role,
+}
+
+impl From<PrincipalType> for PrincipalKind {
+    fn from(t: PrincipalType) -> Self {
+        match t {
+            PrincipalType::Root => PrincipalKind::Root,
+            PrincipalType::User => PrincipalKind::User,
+            PrincipalType::Role => PrincipalKind::Role,
+        }
+    }
+}
+
+impl From<PrincipalKind> for PrincipalType {
+    fn from(t: PrincipalKind) -> Self {
+        match t {
+            PrincipalKind::Root => PrincipalType::Root,
+            PrincipalKind::User => PrincipalType::User,
+            PrincipalKind::Role => PrincipalType::Role,
+        }
+    }
+}
+
+/// `POST /v1/accounts/{account_id}/principals`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePrincipalRequest {
+    /// `user` or `role` (an account has exactly one root, made with it).
+    pub r#type: PrincipalKind,
+    /// IAM name, optionally with a path: `alice`, `team/app`.
+    #[schema(example = "alice")]
+    pub name: String,
+}
+
+/// `POST /v1/api-keys`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateApiKeyRequest {
+    /// The principal the key acts as.
+    #[schema(example = "arn:aws:iam::111122223333:root")]
+    pub principal_arn: String,
+}
+
+/// An API key as listed: never its secret.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ApiKey {
+    #[schema(example = "LPAKQ2ZKX7NWJ4M5T6R3")]
+    pub key_id: String,
+    pub principal_arn: String,
+    pub account_id: String,
+    pub creation_timestamp: String,
+}
+
+/// A new API key with its secret, shown this once.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ApiKeyWithSecret {
+    #[schema(example = "LPAKQ2ZKX7NWJ4M5T6R3")]
+    pub key_id: String,
+    pub principal_arn: String,
+    pub account_id: String,
+    pub creation_timestamp: String,
+    /// The bearer secret. It is stored only as a hash and never shown again;
+    /// an idempotent replay of the create answers `null` here.
+    #[schema(example = "lp_LPAKQ2ZKX7NWJ4M5T6R3_0123456789abcdef0123456789abcdef01234567")]
+    pub secret: Option<String>,
+}
+
+/// `GET /v1/whoami`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WhoAmI {
+    /// The caller's account; `null` for the admin.
+    #[schema(example = "111122223333")]
+    pub account_id: Option<String>,
+    /// The caller's principal ARN; `null` for the admin.
+    #[schema(example = "arn:aws:iam::111122223333:user/alice")]
+    pub principal_arn: Option<String>,
+    /// `root`, `user`, `role`, or `admin`.
+    #[schema(example = "user")]
+    pub principal_type: String,
+    /// The API key in use; `null` for the admin secret.
+    pub key_id: Option<String>,
+}
+
+/// A resource with the version its ETag is made from.
+#[derive(Debug, Clone)]
+pub struct Versioned<T> {
+    pub value: T,
+    pub version: i64,
+}
+
+impl<T> Versioned<T> {
+    pub fn etag(&self) -> String {
+        format!("\"v{}\"", self.version)
+    }
+}
+
+fn account_not_found(id: &str) -> ApiError {
+    ApiError::not_found(
+        "InvalidAccountID.NotFound",
+        format!("The account '{id}' does not exist"),
+    )
+}
+
+fn root_arn(account_id: &str) -> String {
+    format!("arn:aws:iam::{account_id}:root")
+}
+
+fn account_of(row: AccountRow, tags: Tags) -> Versioned<Account> {
+    Versioned {
+        version: row.version,
+        value: Account {
+            root_principal_arn: root_arn(&row.account_id),
+            account_id: row.account_id,
+            name: row.name,
+            creation_timestamp: timestamp(row.created_at),
+            tags,
+        },
+    }
+}
+
+fn principal_of(row: PrincipalRow) -> Principal {
+    let kind = PrincipalType::parse(&row.principal_type).unwrap_or(PrincipalType::User);
+    Principal {
+        arn: row.arn,
+        account_id: row.account_id,
+        principal_type: kind.into(),
+        name: if kind == PrincipalType::Root {
+            "root".to_string()
+        } else {
+            row.name
+        },
+        creation_timestamp: timestamp(row.created_at),
+    }
+}
+
+fn api_key_of(row: ApiKeyRow) -> ApiKey {
+    ApiKey {
+        key_id: row.key_id,
+        principal_arn: row.principal_arn,
+        account_id: row.account_id,
+        creation_timestamp: timestamp(row.created_at),
+    }
+}
+
+fn validate_name(name: &str) -> ApiResult<()> {
+    let n = name.chars().count();
+    if n == 0 || n > 128 || name.chars().any(char::is_control) {
+        return Err(ApiError::invalid_value(
+            "name: must be 1 to 128 characters without control characters",
+        ));
+    }
+    Ok(())
+}
+
+// ---- accounts ----
+
+pub async fn create_account(
+    store: &Store,
+    caller: &Caller,
+    req: CreateAccountRequest,
+    idem: Option<Idempotency>,
+) -> ApiResult<Created<Versioned<Account>>> {
+    if !caller.is_admin() {
+        return Err(ApiError::forbidden("only the admin may create accounts"));
+    }
+    validate_name(&req.name)?;
+    if let Some(id) = &req.account_id
+        && !is_valid_account_id(id)
+    {
+        return Err(ApiError::validation(
+            "InvalidAccountID.Malformed",
+            format!("account_id: '{id}' is not a 12-digit account id"),
+        ));
+    }
+    let tags = req.tags.clone().unwrap_or_default();
+    linkplane_core::tags::validate_tags(&tags)?;
+    let idem = idem.as_ref();
+    let (req, tags) = (&req, &tags);
+    let created = with_idempotency_retry(idem, || async move {
+        let mut tx = store.begin().await?;
+        if let Some(id) = replayed_id(idem, &mut tx).await? {
+            drop(tx);
+            return Ok(Created::Replayed(get_account(store, caller, &id).await?));
+        }
+        let account_id = req
+            .account_id
+            .clone()
+            .unwrap_or_else(|| format_account_id(rand::random()));
+        record_key(idem, &mut tx, &account_id).await?;
+        let now = now_ms();
+        let row = AccountRow {
+            account_id: account_id.clone(),
+            name: req.name.clone(),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        match db::insert_account(&mut tx, &row).await {
+            Err(crate::store::StoreError::Conflict(_)) => {
+                return Err(CreateError::Api(ApiError::conflict(
+                    "AccountAlreadyExists",
+                    format!("an account with id '{account_id}' already exists"),
+                )));
+            }
+            other => other?,
+        }
+        db::insert_principal(
+            &mut tx,
+            &PrincipalRow {
+                arn: root_arn(&account_id),
+                account_id: account_id.clone(),
+                principal_type: "root".to_string(),
+                name: String::new(),
+                created_at: now,
+            },
+        )
+        .await?;
+        tags::replace(&mut tx, &account_id, &account_id, tags).await?;
+        commit(tx).await?;
+        Ok(Created::New(account_of(row, tags.clone())))
+    })
+    .await?;
+    Ok(created)
+}
+
+pub async fn get_account(
+    store: &Store,
+    caller: &Caller,
+    account_id: &str,
+) -> ApiResult<Versioned<Account>> {
+    if !caller.is_member_of(account_id) {
+        return Err(account_not_found(account_id));
+    }
+    let row = db::get_account(store.pool(), account_id)
+        .await?
+        .ok_or_else(|| account_not_found(account_id))?;
+    let mut tags = tags::for_resources(store.pool(), &[account_id]).await?;
+    Ok(account_of(row, tags.remove(account_id).unwrap_or_default()))
+}
+
+/// Filters of `GET /v1/accounts`.
+#[derive(Debug, Default, Clone)]
+pub struct ListAccounts {
+    pub name: Option<String>,
+    pub tags: Vec<TagFilter>,
+    pub max_results: Option<u32>,
+    pub next_token: Option<String>,
+}
+
+pub async fn list_accounts(
+    store: &Store,
+    caller: &Caller,
+    q: ListAccounts,
+) -> ApiResult<(Vec<Account>, Option<String>)> {
+    let spec = pagination::page_spec("accounts", q.max_results, q.next_token.as_deref())?;
+    let filter = AccountFilter {
+        account_id: caller.account_id().map(str::to_string),
+        name: q.name,
+        tags: q.tags,
+    };
+    let page = db::list_accounts(store.pool(), &filter, &spec).await?;
+    let next = pagination::next_token("accounts", &page);
+    let ids: Vec<&str> = page.items.iter().map(|r| r.account_id.as_str()).collect();
+    let mut tags = tags::for_resources(store.pool(), &ids).await?;
+    let items = page
+        .items
+        .into_iter()
+        .map(|r| {
+            let t = tags.remove(&r.account_id).unwrap_or_default();
+            account_of(r, t).value
+        })
+        .collect();
+    Ok((items, next))
+}
+
+/// Renames or retags an account: the admin or the account's root. With
+/// `if_match`, only if the account is still at that version.
+pub async fn update_account(
+    store: &Store,
+    caller: &Caller,
+    account_id: &str,
+    req: UpdateAccountRequest,
+    if_match: &crate::extract::IfMatch,
+) -> ApiResult<Versioned<Account>> {
+    caller.require_account_admin(account_id, account_not_found(account_id))?;
+    if let Some(n) = &req.name {
+        validate_name(n)?;
+    }
+    if let Some(t) = &req.tags {
+        linkplane_core::tags::validate_tags(t)?;
+    }
+    let mut tx = store.begin().await?;
+    let row = db::get_account(&mut *tx, account_id)
+        .await?
+        .ok_or_else(|| account_not_found(account_id))?;
+    if_match.check(&format!("\"v{}\"", row.version))?;
+    let now = now_ms();
+    let name = req.name.unwrap_or(row.name);
+    if !db::update_account(&mut tx, account_id, &name, row.version, now).await? {
+        return Err(ApiError::PreconditionFailed(
+            "the account changed while this update ran; read it again and retry".to_string(),
+        ));
+    }
+    if let Some(t) = &req.tags {
+        tags::replace(&mut tx, account_id, account_id, t).await?;
+    }
+    tx.commit().await.map_err(crate::store::StoreError::from)?;
+    get_account(store, caller, account_id).await
+}
+
+// ---- principals ----
+
+pub async fn create_principal(
+    store: &Store,
+    caller: &Caller,
+    account_id: &str,
+    req: CreatePrincipalRequest,
+    idem: Option<Idempotency>,
+) -> ApiResult<Created<Principal>> {
+    caller.require_account_admin(account_id, account_not_found(account_id))?;
+    if req.r#type == PrincipalKind::Root {
+        return Err(ApiError::invalid_value(
+            "type: an account has exactly one root, created with the account; use user or role",
+        ));
+    }
+    let principal = PrincipalArn::new(account_id, req.r#type.into(), &req.name)?;
+    let arn = principal.arn();
+    let idem = idem.as_ref();
+    let (arn, principal) = (&arn, &principal);
+    with_idempotency_retry(idem, || async move {
+        let mut tx = store.begin().await?;
+        if let Some(arn) = replayed_id(idem, &mut tx).await? {
+            let row = db::get_principal(&mut *tx, &arn)
+                .await?
+                .ok_or(crate::store::StoreError::NotFound)?;
+            return Ok(Created::Replayed(principal_of(row)));
+        }
+        if db::get_account(&mut *tx, account_id).await?.is_none() {
+            return Err(CreateError::Api(account_not_found(account_id)));
+        }
+        record_key(idem, &mut tx, arn).await?;
+        let row = PrincipalRow {
+            arn: arn.to_string(),
+            account_id: account_id.to_string(),
+            principal_type: principal.kind.as_str().to_string(),
+            name: principal.name.clone(),
+            created_at: now_ms(),
+        };
+        match db::insert_principal(&mut tx, &row).await {
+            Err(crate::store::StoreError::Conflict(_)) => {
+                return Err(CreateError::Api(ApiError::conflict(
+                    "EntityAlreadyExists",
+                    format!("the principal {arn} already exists"),
+                )));
+            }
+            other => other?,
+        }
+        commit(tx).await?;
+        Ok(Created::New(principal_of(row)))
+    })
+    .await
+}
+
+pub async fn list_principals(
+    store: &Store,
+    caller: &Caller,
+    account_id: &str,
+    principal_type: Option<PrincipalKind>,
+    max_results: Option<u32>,
+    next_token: Option<&str>,
+) -> ApiResult<(Vec<Principal>, Option<String>)> {
+    if !caller.is_member_of(account_id) {
+        return Err(account_not_found(account_id));
+    }
+    let spec = pagination::page_spec("principals", max_results, next_token)?;
+    if db::get_account(store.pool(), account_id).await?.is_none() {
+        return Err(account_not_found(account_id));
+    }
+    let kind = principal_type.map(|k| PrincipalType::from(k).as_str());
+    let page = db::list_principals(store.pool(), account_id, kind, &spec).await?;
+    let next = pagination::next_token("principals", &page);
+    Ok((page.items.into_iter().map(principal_of).collect(), next))
+}
+
+// ---- API keys ----
+
+/// Makes a key for a principal: the admin for anyone, an account's root for
+/// its own account's principals.
+pub async fn create_api_key(
+    store: &Store,
+    caller: &Caller,
+    req: CreateApiKeyRequest,
+    idem: Option<Idempotency>,
+) -> ApiResult<Created<ApiKeyWithSecret>> {
+    let principal = PrincipalArn::parse(&req.principal_arn).map_err(|e| {
+        ApiError::validation(
+            "InvalidParameterValue",
+            format!("principal_arn: {}", e.message),
+        )
+    })?;
+    match caller {
+        Caller::Admin => {}
+        Caller::Principal(p)
+            if p.kind == PrincipalType::Root && p.account_id == principal.account_id => {}
+        Caller::Principal(p) => {
+            return Err(ApiError::forbidden(format!(
+                "{} may not create keys for {}: only the admin, or the root of the principal's account, may",
+                p.arn, req.principal_arn
+            )));
+        }
+    }
+    let idem = idem.as_ref();
+    let (req, principal) = (&req, &principal);
+    with_idempotency_retry(idem, || async move {
+        let mut tx = store.begin().await?;
+        if let Some(key_id) = replayed_id(idem, &mut tx).await? {
+            let row = db::get_api_key(&mut *tx, &key_id)
+                .await?
+                .ok_or(crate::store::StoreError::NotFound)?;
+            let k = api_key_of(row);
+            return Ok(Created::Replayed(ApiKeyWithSecret {
+                key_id: k.key_id,
+                principal_arn: k.principal_arn,
+                account_id: k.account_id,
+                creation_timestamp: k.creation_timestamp,
+                secret: None,
+            }));
+        }
+        if db::get_principal(&mut *tx, &req.principal_arn)
+            .await?
+            .is_none()
+        {
+            return Err(CreateError::Api(ApiError::validation(
+                "InvalidPrincipal.NotFound",
+                format!(
+                    "principal_arn: the principal {} does not exist",
+                    req.principal_arn
+                ),
+            )));
+        }
+        let (key_id, secret) = generate_key();
+        record_key(idem, &mut tx, &key_id).await?;
+        let row = ApiKeyRow {
+            key_id: key_id.clone(),
+            principal_arn: req.principal_arn.clone(),
+            account_id: principal.account_id.clone(),
+            secret_sha256: sha256_hex(secret.as_bytes()),
+            created_at: now_ms(),
+            revoked_at: None,
+        };
+        db::insert_api_key(&mut tx, &row).await?;
+        commit(tx).await?;
+        let k = api_key_of(row);
+        Ok(Created::New(ApiKeyWithSecret {
+            key_id: k.key_id,
+            principal_arn: k.principal_arn,
+            account_id: k.account_id,
+            creation_timestamp: k.creation_timestamp,
+            secret: Some(secret),
+        }))
+    })
+    .await
+}
+
+fn key_not_found(key_id: &str) -> ApiError {
+    ApiError::not_found(
+        "InvalidApiKeyID.NotFound",
+        format!("The API key '{key_id}' does not exist"),
+    )
+}
+
+/// Revokes a key: the admin, the root of the key's account, or the key's
+/// own principal. It stops working on the next request, on every replica.
+pub async fn revoke_api_key(store: &Store, caller: &Caller, key_id: &str) -> ApiResult<()> {
+    let mut tx = store.begin().await?;
+    let row = db::get_api_key(&mut *tx, key_id)
+        .await?
+        .filter(|r| r.revoked_at.is_none())
+        .ok_or_else(|| key_not_found(key_id))?;
+    match caller {
+        Caller::Admin => {}
+        Caller::Principal(p) if p.account_id != row.account_id => {
+            return Err(key_not_found(key_id));
+        }
+        Caller::Principal(p) if p.kind == PrincipalType::Root || p.arn == row.principal_arn => {}
+        Caller::Principal(p) => {
+            return Err(ApiError::forbidden(format!(
+                "{} may not revoke keys of {}",
+                p.arn, row.principal_arn
+            )));
+        }
+    }
+    db::revoke_api_key(&mut tx, key_id, now_ms()).await?;
+    tx.commit().await.map_err(crate::store::StoreError::from)?;
+    Ok(())
+}
+
+/// Active keys the caller may see: all for the admin (optionally one
+/// account's), the account's for its root, a user's or role's own.
+pub async fn list_api_keys(
+    store: &Store,
+    caller: &Caller,
+    account_id: Option<String>,
+    max_results: Option<u32>,
+    next_token: Option<&str>,
+) -> ApiResult<(Vec<ApiKey>, Option<String>)> {
+    let spec = pagination::page_spec("api-keys", max_results, next_token)?;
+    let filter = match caller {
+        Caller::Admin => ApiKeyFilter {
+            account_id,
+            principal_arn: None,
+        },
+        Caller::Principal(p) => ApiKeyFilter {
+            account_id: Some(p.account_id.clone()),
+            principal_arn: (p.kind != PrincipalType::Root).then(|| p.arn.clone()),
+        },
+    };
+    let page = db::list_api_keys(store.pool(), &filter, &spec).await?;
+    let next = pagination::next_token("api-keys", &page);
+    Ok((page.items.into_iter().map(api_key_of).collect(), next))
+}
+
+pub fn whoami(caller: &Caller) -> WhoAmI {
+    match caller {
+        Caller::Admin => WhoAmI {
+            account_id: None,
+            principal_arn: None,
+            principal_type: "admin".to_string(),
+            key_id: None,
+        },
+        Caller::Principal(p) => WhoAmI {
+            account_id: Some(p.account_id.clone()),
+            principal_arn: Some(p.arn.clone()),
+            principal_type: p.kind.as_str().to_string(),
+            key_id: Some(p.key_id.clone()),
+        },
+    }
+}

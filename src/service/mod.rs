@@ -1,0 +1,174 @@
+//! Domain services: what linkplane does, independent of the front that asks.
+//!
+//! Handlers (the REST API today, an EC2 Query front later) parse and render;
+//! each operation here takes the caller, the store and typed input, runs in
+//! one transaction, and answers typed output or an [`ApiError`] carrying the
+//! AWS error code.
+
+pub mod catalog;
+pub mod identity;
+
+use crate::error::ApiError;
+use crate::store::idempotency::{self, IdempotencyRecord};
+use crate::store::{StoreError, Tx, now_ms};
+use serde::Serialize;
+
+/// A create's answer: a new resource, or the one an earlier request with the
+/// same idempotency key made.
+#[derive(Debug)]
+pub enum Created<T> {
+    New(T),
+    Replayed(T),
+}
+
+impl<T> Created<T> {
+    pub fn into_inner(self) -> T {
+        match self {
+            Created::New(t) | Created::Replayed(t) => t,
+        }
+    }
+}
+
+/// An idempotency key in force for one create.
+#[derive(Debug, Clone)]
+pub struct Idempotency {
+    scope: String,
+    key: String,
+    operation: &'static str,
+    request_sha256: String,
+}
+
+impl Idempotency {
+    /// `key` from the `Idempotency-Key` header (or an AWS `client_token`),
+    /// scoped to the caller's account; `request` is the parsed input, whose
+    /// canonical JSON decides whether a retry is "the same request".
+    pub fn new(
+        scope: String,
+        key: Option<String>,
+        operation: &'static str,
+        request: &impl Serialize,
+    ) -> Option<Self> {
+        let key = key?;
+        let json = serde_json::to_vec(request).unwrap_or_default();
+        Some(Idempotency {
+            scope,
+            key,
+            operation,
+            request_sha256: crate::util::sha256_hex(&json),
+        })
+    }
+
+    /// Inside the create's transaction: the id of the resource an earlier
+    /// identical request made, None to go ahead, or 409 when the key was used
+    /// for a different request.
+    pub async fn check(&self, tx: &mut Tx) -> Result<Option<String>, ApiError> {
+        match idempotency::find(tx, &self.scope, &self.key).await? {
+            None => Ok(None),
+            Some(r) if r.operation == self.operation && r.request_sha256 == self.request_sha256 => {
+                Ok(Some(r.resource_id))
+            }
+            Some(_) => Err(ApiError::conflict(
+                "IdempotentParameterMismatch",
+                format!(
+                    "the idempotency key '{}' was already used for a different request",
+                    self.key
+                ),
+            )),
+        }
+    }
+
+    /// Inside the create's transaction: remembers what the key made.
+    pub async fn record(&self, tx: &mut Tx, resource_id: &str) -> Result<(), StoreError> {
+        let record = IdempotencyRecord {
+            operation: self.operation.to_string(),
+            request_sha256: self.request_sha256.clone(),
+            resource_id: resource_id.to_string(),
+        };
+        idempotency::insert(tx, &self.scope, &self.key, &record, now_ms()).await
+    }
+}
+
+/// Runs a create, once more if it lost a race on its idempotency key (two
+/// concurrent requests with one key: the loser's transaction rolls back on
+/// the key's uniqueness and the retry replays the winner's resource).
+pub async fn with_idempotency_retry<T, F, Fut>(
+    idem: Option<&Idempotency>,
+    mut op: F,
+) -> Result<Created<T>, ApiError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Created<T>, CreateError>>,
+{
+    match op().await {
+        Ok(c) => Ok(c),
+        Err(CreateError::KeyRace) if idem.is_some() => op().await.map_err(CreateError::into_api),
+        Err(e) => Err(e.into_api()),
+    }
+}
+
+/// Errors inside a create attempt, telling an idempotency race apart.
+#[derive(Debug)]
+pub enum CreateError {
+    KeyRace,
+    Api(ApiError),
+}
+
+impl CreateError {
+    fn into_api(self) -> ApiError {
+        match self {
+            CreateError::KeyRace => ApiError::conflict(
+                "IdempotentParameterMismatch",
+                "a concurrent request with the same idempotency key is in progress",
+            ),
+            CreateError::Api(e) => e,
+        }
+    }
+}
+
+impl From<ApiError> for CreateError {
+    fn from(e: ApiError) -> Self {
+        CreateError::Api(e)
+    }
+}
+
+impl From<StoreError> for CreateError {
+    fn from(e: StoreError) -> Self {
+        CreateError::Api(e.into())
+    }
+}
+
+/// The resource an earlier request with this key made, if any (see
+/// [`Idempotency::check`]).
+pub async fn replayed_id(
+    idem: Option<&Idempotency>,
+    tx: &mut Tx,
+) -> Result<Option<String>, ApiError> {
+    match idem {
+        Some(i) => i.check(tx).await,
+        None => Ok(None),
+    }
+}
+
+/// Records the key; a uniqueness failure means another request with the
+/// same key committed first.
+pub async fn record_key(
+    idem: Option<&Idempotency>,
+    tx: &mut Tx,
+    resource_id: &str,
+) -> Result<(), CreateError> {
+    if let Some(i) = idem {
+        match i.record(tx, resource_id).await {
+            Err(StoreError::Conflict(_)) => return Err(CreateError::KeyRace),
+            other => other?,
+        }
+    }
+    Ok(())
+}
+
+/// Commits; on Postgres a key race can surface here too.
+pub async fn commit(tx: Tx) -> Result<(), CreateError> {
+    match tx.commit().await.map_err(StoreError::from) {
+        Err(StoreError::Conflict(_)) => Err(CreateError::KeyRace),
+        other => Ok(other?),
+    }
+}

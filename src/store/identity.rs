@@ -1,0 +1,306 @@
+//! Accounts, principals, API keys and server settings.
+
+use super::page::{self, Keyed, Page, PageSpec};
+use super::sql::SqlBuilder;
+use super::tags::{self, TagFilter};
+use super::{StoreError, Tx};
+use sqlx::AnyPool;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AccountRow {
+    pub account_id: String,
+    pub name: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub version: i64,
+}
+
+impl Keyed for AccountRow {
+    fn key(&self) -> (i64, String) {
+        (self.created_at, self.account_id.clone())
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PrincipalRow {
+    pub arn: String,
+    pub account_id: String,
+    pub principal_type: String,
+    pub name: String,
+    pub created_at: i64,
+}
+
+impl Keyed for PrincipalRow {
+    fn key(&self) -> (i64, String) {
+        (self.created_at, self.arn.clone())
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ApiKeyRow {
+    pub key_id: String,
+    pub principal_arn: String,
+    pub account_id: String,
+    pub secret_sha256: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+impl Keyed for ApiKeyRow {
+    fn key(&self) -> (i64, String) {
+        (self.created_at, self.key_id.clone())
+    }
+}
+
+const ACCOUNT_COLS: &str = "account_id, name, created_at, updated_at, version";
+const KEY_COLS: &str = "key_id, principal_arn, account_id, secret_sha256, created_at, revoked_at";
+
+// ---- settings ----
+
+pub async fn get_setting(pool: &AnyPool, name: &str) -> Result<Option<String>, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
+            .bind(name)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+/// Stores `value` unless the setting exists; answers the value now stored
+/// (so that replicas starting together agree on one).
+pub async fn put_setting_if_absent(
+    pool: &AnyPool,
+    name: &str,
+    value: &str,
+) -> Result<String, StoreError> {
+    sqlx::query("INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+        .bind(name)
+        .bind(value)
+        .execute(pool)
+        .await?;
+    get_setting(pool, name).await?.ok_or(StoreError::NotFound)
+}
+
+pub async fn put_setting(pool: &AnyPool, name: &str, value: &str) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO settings (name, value) VALUES ($1, $2) \
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+    )
+    .bind(name)
+    .bind(value)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+// ---- accounts ----
+
+pub async fn insert_account(tx: &mut Tx, row: &AccountRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO accounts (account_id, name, created_at, updated_at, version) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&row.account_id)
+    .bind(&row.name)
+    .bind(row.created_at)
+    .bind(row.updated_at)
+    .bind(row.version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn get_account<'e, E>(exec: E, account_id: &str) -> Result<Option<AccountRow>, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    Ok(sqlx::query_as(
+        "SELECT account_id, name, created_at, updated_at, version FROM accounts WHERE account_id = $1",
+    )
+    .bind(account_id)
+    .fetch_optional(exec)
+    .await?)
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct AccountFilter {
+    /// Only this account (what a non-admin caller may see).
+    pub account_id: Option<String>,
+    pub name: Option<String>,
+    pub tags: Vec<TagFilter>,
+}
+
+pub async fn list_accounts(
+    pool: &AnyPool,
+    filter: &AccountFilter,
+    spec: &PageSpec,
+) -> Result<Page<AccountRow>, StoreError> {
+    let mut b = SqlBuilder::new("SELECT ");
+    b.push(ACCOUNT_COLS).push(" FROM accounts WHERE 1 = 1");
+    if let Some(id) = &filter.account_id {
+        b.push(" AND account_id = ").push_bind(id);
+    }
+    if let Some(n) = &filter.name {
+        b.push(" AND name = ").push_bind(n);
+    }
+    tags::push_filters(&mut b, "accounts.account_id", &filter.tags);
+    page::push_keyset(&mut b, "created_at", "account_id", spec);
+    let rows = b.build_query_as::<AccountRow>().fetch_all(pool).await?;
+    Ok(page::finish(rows, spec))
+}
+
+/// Renames an account if its version is still `expected_version`; false
+/// when another writer got there first.
+pub async fn update_account(
+    tx: &mut Tx,
+    account_id: &str,
+    name: &str,
+    expected_version: i64,
+    now_ms: i64,
+) -> Result<bool, StoreError> {
+    let r = sqlx::query(
+        "UPDATE accounts SET name = $1, updated_at = $2, version = version + 1 \
+         WHERE account_id = $3 AND version = $4",
+    )
+    .bind(name)
+    .bind(now_ms)
+    .bind(account_id)
+    .bind(expected_version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Bumps the version of an account whose tags changed.
+pub async fn touch_account(
+    tx: &mut Tx,
+    account_id: &str,
+    expected_version: i64,
+    now_ms: i64,
+) -> Result<bool, StoreError> {
+    let r = sqlx::query(
+        "UPDATE accounts SET updated_at = $1, version = version + 1 \
+         WHERE account_id = $2 AND version = $3",
+    )
+    .bind(now_ms)
+    .bind(account_id)
+    .bind(expected_version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+// ---- principals ----
+
+pub async fn insert_principal(tx: &mut Tx, row: &PrincipalRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO principals (arn, account_id, principal_type, name, created_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&row.arn)
+    .bind(&row.account_id)
+    .bind(&row.principal_type)
+    .bind(&row.name)
+    .bind(row.created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn get_principal<'e, E>(exec: E, arn: &str) -> Result<Option<PrincipalRow>, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    Ok(sqlx::query_as(
+        "SELECT arn, account_id, principal_type, name, created_at FROM principals WHERE arn = $1",
+    )
+    .bind(arn)
+    .fetch_optional(exec)
+    .await?)
+}
+
+pub async fn list_principals(
+    pool: &AnyPool,
+    account_id: &str,
+    principal_type: Option<&str>,
+    spec: &PageSpec,
+) -> Result<Page<PrincipalRow>, StoreError> {
+    let mut b = SqlBuilder::new(
+        "SELECT arn, account_id, principal_type, name, created_at FROM principals WHERE account_id = ",
+    );
+    b.push_bind(account_id);
+    if let Some(t) = principal_type {
+        b.push(" AND principal_type = ").push_bind(t);
+    }
+    page::push_keyset(&mut b, "created_at", "arn", spec);
+    let rows = b.build_query_as::<PrincipalRow>().fetch_all(pool).await?;
+    Ok(page::finish(rows, spec))
+}
+
+// ---- API keys ----
+
+pub async fn insert_api_key(tx: &mut Tx, row: &ApiKeyRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO api_keys (key_id, principal_arn, account_id, secret_sha256, created_at, revoked_at) \
+         VALUES ($1, $2, $3, $4, $5, NULL)",
+    )
+    .bind(&row.key_id)
+    .bind(&row.principal_arn)
+    .bind(&row.account_id)
+    .bind(&row.secret_sha256)
+    .bind(row.created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The key row an incoming bearer names: one primary-key read, no write.
+pub async fn get_api_key<'e, E>(exec: E, key_id: &str) -> Result<Option<ApiKeyRow>, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    Ok(sqlx::query_as(
+        "SELECT key_id, principal_arn, account_id, secret_sha256, created_at, revoked_at \
+         FROM api_keys WHERE key_id = $1",
+    )
+    .bind(key_id)
+    .fetch_optional(exec)
+    .await?)
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ApiKeyFilter {
+    pub account_id: Option<String>,
+    pub principal_arn: Option<String>,
+}
+
+/// Active (unrevoked) keys.
+pub async fn list_api_keys(
+    pool: &AnyPool,
+    filter: &ApiKeyFilter,
+    spec: &PageSpec,
+) -> Result<Page<ApiKeyRow>, StoreError> {
+    let mut b = SqlBuilder::new("SELECT ");
+    b.push(KEY_COLS)
+        .push(" FROM api_keys WHERE revoked_at IS NULL");
+    if let Some(a) = &filter.account_id {
+        b.push(" AND account_id = ").push_bind(a);
+    }
+    if let Some(p) = &filter.principal_arn {
+        b.push(" AND principal_arn = ").push_bind(p);
+    }
+    page::push_keyset(&mut b, "created_at", "key_id", spec);
+    let rows = b.build_query_as::<ApiKeyRow>().fetch_all(pool).await?;
+    Ok(page::finish(rows, spec))
+}
+
+/// Marks a key revoked; false when it was already revoked or never existed.
+pub async fn revoke_api_key(tx: &mut Tx, key_id: &str, now_ms: i64) -> Result<bool, StoreError> {
+    let r =
+        sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE key_id = $2 AND revoked_at IS NULL")
+            .bind(now_ms)
+            .bind(key_id)
+            .execute(&mut **tx)
+            .await?;
+    Ok(r.rows_affected() == 1)
+}

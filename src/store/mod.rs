@@ -1,0 +1,231 @@
+//! Persistence: one [`Store`] over SQLite or Postgres, chosen by URL scheme.
+//!
+//! Queries are written once with `$N` placeholders and run through sqlx's
+//! `Any` driver on both databases. What differs between the two (connection
+//! pragmas, how a write transaction begins, the migration folder) stays in
+//! this module.
+
+pub mod idempotency;
+pub mod identity;
+pub mod page;
+pub mod sql;
+pub mod tags;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Executor};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+/// Which database a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// Errors from the store, by what the caller can do about them.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness constraint failed: the thing already exists.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// A referenced row does not exist, or a row is still referenced.
+    #[error("foreign key: {0}")]
+    ForeignKey(String),
+    /// The database is unreachable, busy or out of connections: retry later.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("database error: {0}")]
+    Other(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        use sqlx::error::ErrorKind;
+        match e {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                StoreError::Unavailable(e.to_string())
+            }
+            sqlx::Error::Database(db) => {
+                let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
+                match db.kind() {
+                    ErrorKind::UniqueViolation => StoreError::Conflict(db.message().to_string()),
+                    ErrorKind::ForeignKeyViolation => {
+                        StoreError::ForeignKey(db.message().to_string())
+                    }
+                    // SQLITE_BUSY / SQLITE_LOCKED, Postgres serialization failure,
+                    // deadlock, too many connections, shutting down.
+                    _ if matches!(
+                        code.as_str(),
+                        "5" | "6" | "517" | "40001" | "40P01" | "53300" | "57P01"
+                    ) =>
+                    {
+                        StoreError::Unavailable(db.message().to_string())
+                    }
+                    _ => StoreError::Other(format!("{} ({code})", db.message())),
+                }
+            }
+            other => StoreError::Other(other.to_string()),
+        }
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        StoreError::Other(format!("migration failed: {e}"))
+    }
+}
+
+/// The database behind linkplane. Cheap to clone (a pool handle).
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects to `sqlite://...` or `postgres://...`. Does not migrate.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::Other(format!(
+                "unsupported database URL '{}': use sqlite://... or postgres://...",
+                redact(url)
+            )));
+        };
+        let options = AnyConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Other(format!("invalid database URL: {e}")))?;
+        let mut pool = AnyPoolOptions::new()
+            .max_connections(max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(10));
+        if backend == Backend::Sqlite {
+            pool = pool.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    // WAL: readers never block the writer; NORMAL sync is durable
+                    // across a process kill; a busy timeout instead of SQLITE_BUSY.
+                    conn.execute(sqlx::raw_sql(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                    ))
+                    .await?;
+                    Ok(())
+                })
+            });
+        }
+        let pool = pool.connect_with(options).await?;
+        Ok(Store { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    fn migrator(&self) -> &'static Migrator {
+        match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        }
+    }
+
+    /// Applies pending migrations (idempotent; safe with several replicas).
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        self.migrator().run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Reachable and fully migrated.
+    pub async fn ready(&self) -> Result<(), StoreError> {
+        let latest: Option<i64> = self.migrator().iter().map(|m| m.version).max();
+        let applied: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = $1")
+                .bind(true)
+                .fetch_one(&self.pool)
+                .await?;
+        if applied < latest {
+            return Err(StoreError::Unavailable(format!(
+                "database is at migration {applied:?}, the binary expects {latest:?}"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Begins a write transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`) so that two writers queue on the busy timeout
+    /// instead of failing when a read lock is upgraded.
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        let tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
+        Ok(tx)
+    }
+
+    /// Pool figures for /metrics: (open connections, idle connections, max).
+    pub fn pool_stats(&self) -> (u32, usize, u32) {
+        (
+            self.pool.size(),
+            self.pool.num_idle(),
+            self.pool.options().get_max_connections(),
+        )
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Migration versions of each backend, for the lockstep test.
+pub fn migration_versions() -> (Vec<i64>, Vec<i64>) {
+    (
+        SQLITE_MIGRATIONS.iter().map(|m| m.version).collect(),
+        POSTGRES_MIGRATIONS.iter().map(|m| m.version).collect(),
+    )
+}
+
+/// A URL with its password removed, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Milliseconds since the Unix epoch: every timestamp column holds this.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
