@@ -197,7 +197,11 @@ mod tests {
         let cases = [
             ("", "MissingParameter", "empty"),
             ("{", "InvalidParameterValue", "not valid JSON"),
-            ("[1,", "InvalidParameterValue", "not valid JSON"),
+            (
+                "{\"name\": \"a\",",
+                "InvalidParameterValue",
+                "not valid JSON",
+            ),
             ("{}", "MissingParameter", "'name'"),
             (
                 r#"{"name":"a","bogus":1}"#,

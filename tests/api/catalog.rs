@@ -1,0 +1,154 @@
+//! Regions, zones per account, prefix lists.
+
+use crate::support::{ADMIN, Db, TestServer};
+use reqwest::StatusCode;
+use std::collections::{BTreeMap, HashSet};
+
+const REQUIRED: [&str; 8] = [
+    "us-east-1",
+    "us-east-2",
+    "us-west-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-central-1",
+    "ap-southeast-1",
+    "ap-northeast-1",
+];
+
+#[tokio::test]
+async fn regions_carry_their_real_zone_ids() {
+    let s = TestServer::start(Db::Sqlite).await;
+    let a = s.account("a").await;
+    let r = s.get("/v1/regions", &a.token).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let items = r.body["items"].as_array().unwrap();
+    let names: HashSet<&str> = items
+        .iter()
+        .map(|r| r["region"].as_str().unwrap())
+        .collect();
+    for region in REQUIRED {
+        assert!(names.contains(region), "missing {region}");
+    }
+    let use1 = items.iter().find(|r| r["region"] == "us-east-1").unwrap();
+    let ids: HashSet<&str> = use1["zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|z| z["zone_id"].as_str().unwrap())
+        .collect();
+    let expected: HashSet<&str> = (1..=6)
+        .map(|i| {
+            [
+                "use1-az1", "use1-az2", "use1-az3", "use1-az4", "use1-az5", "use1-az6",
+            ][i - 1]
+        })
+        .collect();
+    assert_eq!(ids, expected);
+    let apne1 = items
+        .iter()
+        .find(|r| r["region"] == "ap-northeast-1")
+        .unwrap();
+    let ids: HashSet<&str> = apne1["zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|z| z["zone_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, HashSet::from(["apne1-az1", "apne1-az2", "apne1-az4"]));
+    let one = s.get("/v1/regions?region=eu-west-2", &a.token).await;
+    assert_eq!(one.body["items"].as_array().unwrap().len(), 1);
+    s.stop().await;
+}
+
+/// Zone names map to zone ids per account: stable for one account, and
+/// different between some accounts; the set of zone ids never changes.
+#[tokio::test]
+async fn zone_names_are_a_stable_per_account_permutation() {
+    let s = TestServer::start(Db::Sqlite).await;
+    let mut mappings: Vec<BTreeMap<String, String>> = Vec::new();
+    for i in 0..6 {
+        let acct = s.account(&format!("acct{i}")).await;
+        let z = s
+            .get("/v1/regions/us-east-1/availability-zones", &acct.token)
+            .await;
+        assert_eq!(z.status, StatusCode::OK);
+        let map: BTreeMap<String, String> = z.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|z| {
+                assert_eq!(z["region"], "us-east-1");
+                (
+                    z["zone_name"].as_str().unwrap().to_string(),
+                    z["zone_id"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let names: Vec<&String> = map.keys().collect();
+        assert_eq!(
+            names,
+            [
+                "us-east-1a",
+                "us-east-1b",
+                "us-east-1c",
+                "us-east-1d",
+                "us-east-1e",
+                "us-east-1f"
+            ]
+        );
+        let ids: HashSet<&String> = map.values().collect();
+        assert_eq!(ids.len(), 6, "a permutation: every zone id once");
+        // Asking again gives the same answer.
+        let again = s
+            .get("/v1/regions/us-east-1/availability-zones", &acct.token)
+            .await;
+        assert_eq!(again.body, z.body);
+        mappings.push(map);
+    }
+    let distinct: HashSet<&BTreeMap<String, String>> = mappings.iter().collect();
+    assert!(
+        distinct.len() > 1,
+        "six accounts all share one zone mapping"
+    );
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn aws_managed_prefix_lists() {
+    let s = TestServer::start(Db::Sqlite).await;
+    let r = s.get("/v1/prefix-lists?region=us-east-1", ADMIN).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let items = r.body["items"].as_array().unwrap();
+    let s3 = items
+        .iter()
+        .find(|p| p["prefix_list_name"] == "com.amazonaws.us-east-1.s3")
+        .unwrap();
+    assert_eq!(s3["prefix_list_id"], "pl-63a5400a");
+    assert!(!s3["cidrs"].as_array().unwrap().is_empty());
+    assert!(
+        items
+            .iter()
+            .any(|p| p["prefix_list_name"] == "com.amazonaws.us-east-1.dynamodb")
+    );
+    let all = s.get("/v1/prefix-lists", ADMIN).await;
+    let all = all.body["items"].as_array().unwrap();
+    let ids: HashSet<&str> = all
+        .iter()
+        .map(|p| p["prefix_list_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), all.len(), "prefix list ids are unique");
+    for region in REQUIRED {
+        for svc in ["s3", "dynamodb"] {
+            let name = format!("com.amazonaws.{region}.{svc}");
+            assert!(
+                all.iter().any(|p| p["prefix_list_name"] == name.as_str()),
+                "missing {name}"
+            );
+        }
+    }
+    let by_id = s
+        .get("/v1/prefix-lists?prefix_list_id=pl-63a5400a", ADMIN)
+        .await;
+    assert_eq!(by_id.body["items"].as_array().unwrap().len(), 1);
+    s.stop().await;
+}

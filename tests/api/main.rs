@@ -1,0 +1,13 @@
+//! Integration tests: the real server over HTTP, on SQLite and Postgres.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+mod catalog;
+mod errors;
+mod identity;
+mod openapi_doc;
+mod plumbing;
+mod process;
+mod system;

@@ -1,0 +1,343 @@
+//! Test harness: the real server on 127.0.0.1:0 over a fresh database
+//! (a new SQLite file, or a new Postgres schema), driven over HTTP.
+
+#![allow(dead_code)]
+
+use linkplane::app::{AppState, router};
+use linkplane::config::Settings;
+use linkplane::store::Store;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+pub const ADMIN: &str = "test-admin-secret";
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh, empty database: its URL and what removes it afterwards.
+pub struct FreshDb {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    pg_schema: Option<(String, String)>,
+}
+
+impl FreshDb {
+    pub async fn new(db: Db) -> FreshDb {
+        match db {
+            Db::Sqlite => {
+                let dir = tempfile::tempdir().expect("tempdir");
+                let url = format!(
+                    "sqlite://{}?mode=rwc",
+                    dir.path().join("linkplane.db").display()
+                );
+                FreshDb {
+                    url,
+                    _dir: Some(dir),
+                    pg_schema: None,
+                }
+            }
+            Db::Postgres => {
+                let base = std::env::var("LINKPLANE_TEST_POSTGRES_URL")
+                    .expect("LINKPLANE_TEST_POSTGRES_URL must be set for Postgres tests");
+                let schema = format!("lp_test_{}", uuid::Uuid::new_v4().simple());
+                sqlx::any::install_default_drivers();
+                let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&base)
+                    .await
+                    .expect("connect to LINKPLANE_TEST_POSTGRES_URL");
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+                    .execute(&mut conn)
+                    .await
+                    .expect("create schema");
+                let sep = if base.contains('?') { '&' } else { '?' };
+                let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+                FreshDb {
+                    url,
+                    _dir: None,
+                    pg_schema: Some((base, schema)),
+                }
+            }
+        }
+    }
+}
+
+impl Drop for FreshDb {
+    fn drop(&mut self) {
+        if let Some((base, schema)) = self.pg_schema.take() {
+            // Drop the schema from a separate thread: Drop cannot await.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build();
+                if let Ok(rt) = rt {
+                    rt.block_on(async {
+                        if let Ok(mut c) =
+                            <sqlx::AnyConnection as sqlx::Connection>::connect(&base).await
+                        {
+                            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                                "DROP SCHEMA {schema} CASCADE"
+                            )))
+                            .execute(&mut c)
+                            .await;
+                        }
+                    });
+                }
+            })
+            .join();
+        }
+    }
+}
+
+/// A running server (in this process) and a client for it.
+pub struct TestServer {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub store: Store,
+    pub db: Db,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+    _fresh: Option<FreshDb>,
+}
+
+impl TestServer {
+    pub async fn start(db: Db) -> TestServer {
+        let fresh = FreshDb::new(db).await;
+        let mut s = TestServer::on_url(db, &fresh.url, Settings::default()).await;
+        s._fresh = Some(fresh);
+        s
+    }
+
+    /// Another server (a second replica) on the same database.
+    pub async fn replica(&self) -> TestServer {
+        let url = self
+            ._fresh
+            .as_ref()
+            .map(|f| f.url.clone())
+            .expect("primary owns the db");
+        TestServer::on_url(self.db, &url, Settings::default()).await
+    }
+
+    pub async fn on_url(db: Db, url: &str, settings: Settings) -> TestServer {
+        let store = Store::connect(url, 5).await.expect("connect store");
+        store.migrate().await.expect("migrate");
+        let (admin, _) = linkplane::auth::init_admin(&store, Some(ADMIN))
+            .await
+            .expect("admin");
+        let app = router(AppState::new(store.clone(), settings, admin));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let _ = linkplane::app::serve(
+                listener,
+                app,
+                async move {
+                    let _ = rx.await;
+                },
+                Duration::from_secs(5),
+            )
+            .await;
+        });
+        TestServer {
+            base,
+            http: reqwest::Client::new(),
+            store,
+            db,
+            shutdown: Some(tx),
+            task: Some(task),
+            _fresh: None,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Sends a request with an optional bearer and JSON body.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Resp {
+        let mut req = self.http.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        Resp::from(req.send().await.expect("request")).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Resp {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Resp {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    /// Sends raw bytes as the body.
+    pub async fn post_raw(&self, path: &str, token: &str, body: impl Into<reqwest::Body>) -> Resp {
+        let req = self
+            .http
+            .post(self.url(path))
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body(body);
+        Resp::from(req.send().await.expect("request")).await
+    }
+
+    // ---- scenario helpers ----
+
+    /// Creates an account (as admin) and a key for its root.
+    pub async fn account(&self, name: &str) -> Actor {
+        let r = self
+            .post("/v1/accounts", ADMIN, json!({"name": name}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let account_id = r.body["account_id"]
+            .as_str()
+            .expect("account_id")
+            .to_string();
+        let arn = r.body["root_principal_arn"]
+            .as_str()
+            .expect("root arn")
+            .to_string();
+        let token = self.key_for(ADMIN, &arn).await;
+        Actor {
+            account_id,
+            arn,
+            token,
+        }
+    }
+
+    /// Creates a user or role in `owner`'s account and a key for it.
+    pub async fn principal(&self, owner: &Actor, kind: &str, name: &str) -> Actor {
+        let r = self
+            .post(
+                &format!("/v1/accounts/{}/principals", owner.account_id),
+                &owner.token,
+                json!({"type": kind, "name": name}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let arn = r.body["arn"].as_str().expect("arn").to_string();
+        let token = self.key_for(&owner.token, &arn).await;
+        Actor {
+            account_id: owner.account_id.clone(),
+            arn,
+            token,
+        }
+    }
+
+    pub async fn key_for(&self, creator: &str, arn: &str) -> String {
+        let r = self
+            .post("/v1/api-keys", creator, json!({"principal_arn": arn}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.body["secret"].as_str().expect("secret").to_string()
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.task.take() {
+            let _ = t.await;
+        }
+        self.store.close().await;
+    }
+}
+
+/// A principal with its key.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub account_id: String,
+    pub arn: String,
+    pub token: String,
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Resp {
+    pub async fn from(r: reqwest::Response) -> Resp {
+        let status = r.status();
+        let headers = r.headers().clone();
+        let text = r.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Resp {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts a problem+json error with this status and code.
+    #[track_caller]
+    pub fn assert_problem(&self, status: u16, code: &str) {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.text);
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "body: {}",
+            self.text
+        );
+        assert_eq!(self.body["code"], code, "body: {}", self.text);
+        assert_eq!(self.body["status"], status);
+        for field in ["type", "title", "detail", "request_id"] {
+            assert!(
+                self.body[field].is_string(),
+                "problem lacks {field}: {}",
+                self.text
+            );
+        }
+        assert_eq!(
+            self.body["request_id"].as_str(),
+            self.header("x-request-id"),
+            "request_id must match the x-request-id header"
+        );
+    }
+}
+
+/// Runs a scenario on SQLite and, when LINKPLANE_TEST_POSTGRES_URL is set at
+/// build time, on Postgres (otherwise the Postgres case is reported ignored).
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::support::Db::Sqlite).await
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[cfg_attr(not(linkplane_pg_tests), ignore = "LINKPLANE_TEST_POSTGRES_URL is not set: Postgres case skipped")]
+                async fn postgres() {
+                    super::$name($crate::support::Db::Postgres).await
+                }
+            }
+        )*
+    };
+}
