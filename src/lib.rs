@@ -15,6 +15,7 @@ pub mod pagination;
 pub mod service;
 pub mod store;
 pub mod util;
+pub mod workflow;
 
 use config::{LogFormat, ServeArgs, Settings};
 use std::time::Duration;
@@ -59,6 +60,7 @@ pub async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     tracing::info!(%addr, database = %store::redact(&args.database.database_url), backend = store.backend().name(), "linkplane listening");
     let state = app::AppState::new(store.clone(), Settings::from(&args), admin_sha256);
+    let housekeeping = workflow::spawn_housekeeping(store.clone(), Duration::from_secs(3600));
     app::serve(
         listener,
         app::router(state),
@@ -66,6 +68,7 @@ pub async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
         Duration::from_millis(args.shutdown_grace_ms),
     )
     .await?;
+    housekeeping.abort();
     store.close().await;
     tracing::info!("linkplane stopped");
     Ok(())

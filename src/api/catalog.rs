@@ -5,8 +5,10 @@ use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiResult, Problem};
 use crate::extract::ApiQuery;
-use crate::service::catalog::{self as svc, AvailabilityZone, PrefixList, Region};
-use axum::extract::Path;
+use crate::service::catalog::{
+    self as svc, AvailabilityZone, ListServices, PrefixList, Region, ServiceDetail, ServiceType,
+};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -18,6 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_regions))
         .routes(routes!(list_availability_zones))
         .routes(routes!(list_prefix_lists))
+        .routes(routes!(list_services))
 }
 
 /// The regions linkplane models (one page: the catalog is small).
@@ -138,4 +141,55 @@ async fn list_prefix_lists(
         })
         .collect();
     Ok(list(items, None))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceDetailList {
+    pub items: Vec<ServiceDetail>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ServicesQuery {
+    /// The region to list (default: the server's default region).
+    pub region: Option<String>,
+    /// Only this service name.
+    pub service_name: Option<String>,
+    /// Only this endpoint type.
+    pub service_type: Option<ServiceType>,
+    pub max_results: Option<u32>,
+    pub next_token: Option<String>,
+}
+
+/// Discover services (DescribeVpcEndpointServices): the region's AWS
+/// services, each once per endpoint type it offers, with zones in the
+/// caller's zone names.
+#[utoipa::path(
+    get, path = "/v1/services", tag = "catalog",
+    params(ServicesQuery),
+    responses(
+        (status = 200, description = "Services", body = ServiceDetailList),
+        (status = 400, description = "Unknown region, bad filter or token", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn list_services(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ServicesQuery>,
+) -> ApiResult<Response> {
+    let query = ListServices {
+        region: q
+            .region
+            .unwrap_or_else(|| state.settings.default_region.clone()),
+        service_name: q.service_name,
+        service_type: q.service_type,
+        max_results: q.max_results,
+        next_token: q.next_token,
+    };
+    let (items, next) = svc::services(&caller, query)?;
+    Ok(list(items, next))
 }

@@ -140,3 +140,139 @@ pub fn prefix_lists(region: Option<&str>) -> ApiResult<Vec<PrefixList>> {
         })
         .collect())
 }
+
+/// One service a consumer can create an endpoint to
+/// (`DescribeVpcEndpointServices` `ServiceDetail`). AWS services that offer
+/// two endpoint types (S3, DynamoDB) appear once per type, as on AWS.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ServiceDetail {
+    #[schema(example = "com.amazonaws.us-east-1.s3")]
+    pub service_name: String,
+    pub service_type: ServiceType,
+    #[schema(example = "us-east-1")]
+    pub service_region: String,
+    /// Zones where the service is offered, in the caller's zone names.
+    #[schema(example = json!(["us-east-1a", "us-east-1b"]))]
+    pub availability_zones: Vec<String>,
+    /// `amazon` for AWS services, the owner's account id for endpoint services.
+    #[schema(example = "amazon")]
+    pub owner: String,
+    #[schema(example = json!(["s3.us-east-1.vpce.amazonaws.com"]))]
+    pub base_endpoint_dns_names: Vec<String>,
+    /// The name private DNS answers for, when the service has one.
+    #[schema(example = "*.s3.us-east-1.amazonaws.com")]
+    pub private_dns_name: Option<String>,
+    /// Every private DNS name (S3 has two).
+    pub private_dns_names: Vec<String>,
+    pub acceptance_required: bool,
+    pub vpc_endpoint_policy_supported: bool,
+    #[schema(example = json!(["ipv4"]))]
+    pub supported_ip_address_types: Vec<String>,
+}
+
+/// The kind of endpoint a service takes.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize, ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceType {
+    Interface,
+    Gateway,
+    GatewayLoadBalancer,
+}
+
+impl From<catalog::EndpointType> for ServiceType {
+    fn from(t: catalog::EndpointType) -> Self {
+        match t {
+            catalog::EndpointType::Interface => ServiceType::Interface,
+            catalog::EndpointType::Gateway => ServiceType::Gateway,
+            catalog::EndpointType::GatewayLoadBalancer => ServiceType::GatewayLoadBalancer,
+        }
+    }
+}
+
+/// Filters of `GET /v1/services`.
+#[derive(Debug, Clone, Default)]
+pub struct ListServices {
+    pub region: String,
+    pub service_name: Option<String>,
+    pub service_type: Option<ServiceType>,
+    pub max_results: Option<u32>,
+    pub next_token: Option<String>,
+}
+
+/// The region's AWS services, sorted by name then type, paged by that key.
+/// (Endpoint services the caller may use join this list with the consumer
+/// side.)
+pub fn services(
+    caller: &Caller,
+    q: ListServices,
+) -> ApiResult<(Vec<ServiceDetail>, Option<String>)> {
+    let cat = catalog::catalog();
+    if cat.region(&q.region).is_none() {
+        return Err(ApiError::invalid_value(format!(
+            "region: '{}' is not a supported region",
+            q.region
+        )));
+    }
+    let spec = crate::pagination::page_spec("services", q.max_results, q.next_token.as_deref())?;
+    let zones: Vec<String> = {
+        let mut z: Vec<String> = zones(caller, &q.region)?
+            .into_iter()
+            .map(|z| z.zone_name)
+            .collect();
+        z.sort();
+        z
+    };
+    let mut all: Vec<ServiceDetail> = Vec::new();
+    for svc in cat.aws_services(&q.region) {
+        for t in &svc.types {
+            let service_type = ServiceType::from(*t);
+            let name = svc.service_name(&q.region);
+            let (base, private) = match service_type {
+                ServiceType::Gateway => (
+                    vec![format!("{}.{}.amazonaws.com", svc.service, q.region)],
+                    vec![],
+                ),
+                _ => (
+                    vec![format!("{}.{}.vpce.amazonaws.com", svc.service, q.region)],
+                    svc.private_dns_names(&q.region),
+                ),
+            };
+            all.push(ServiceDetail {
+                service_name: name,
+                service_type,
+                service_region: q.region.clone(),
+                availability_zones: zones.clone(),
+                owner: "amazon".to_string(),
+                base_endpoint_dns_names: base,
+                private_dns_name: private.last().cloned(),
+                private_dns_names: private,
+                acceptance_required: false,
+                vpc_endpoint_policy_supported: svc.supports_vpc_endpoint_policy,
+                supported_ip_address_types: vec!["ipv4".to_string()],
+            });
+        }
+    }
+    let key = |s: &ServiceDetail| format!("{}|{:?}", s.service_name, s.service_type);
+    all.sort_by_key(key);
+    let after = spec.after.as_ref().map(|(_, k)| k.clone());
+    let mut items: Vec<ServiceDetail> = all
+        .into_iter()
+        .filter(|s| q.service_name.as_ref().is_none_or(|n| &s.service_name == n))
+        .filter(|s| q.service_type.is_none_or(|t| s.service_type == t))
+        .filter(|s| after.as_ref().is_none_or(|a| &key(s) > a))
+        .take(spec.limit as usize + 1)
+        .collect();
+    let next = if items.len() > spec.limit as usize {
+        items.truncate(spec.limit as usize);
+        let page = crate::store::page::Page::<()> {
+            items: Vec::new(),
+            next: items.last().map(|s| (0, key(s))),
+        };
+        crate::pagination::next_token("services", &page)
+    } else {
+        None
+    };
+    Ok((items, next))
+}

@@ -2,6 +2,7 @@
 
 use crate::support::{ADMIN, Db, TestServer};
 use reqwest::StatusCode;
+use serde_json::json;
 use std::collections::{BTreeMap, HashSet};
 
 const REQUIRED: [&str; 8] = [
@@ -150,5 +151,90 @@ async fn aws_managed_prefix_lists() {
         .get("/v1/prefix-lists?prefix_list_id=pl-63a5400a", ADMIN)
         .await;
     assert_eq!(by_id.body["items"].as_array().unwrap().len(), 1);
+    s.stop().await;
+}
+
+/// Discovery lists the region's AWS services, S3 and DynamoDB once per type.
+#[tokio::test]
+async fn aws_services_are_discoverable() {
+    let s = TestServer::start(Db::Sqlite).await;
+    let a = s.account("a").await;
+    let r = s.get("/v1/services?region=eu-west-1", &a.token).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let items = r.body["items"].as_array().unwrap();
+    let s3: Vec<&serde_json::Value> = items
+        .iter()
+        .filter(|x| x["service_name"] == "com.amazonaws.eu-west-1.s3")
+        .collect();
+    let types: HashSet<&str> = s3
+        .iter()
+        .map(|x| x["service_type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types, HashSet::from(["gateway", "interface"]));
+    let names: HashSet<&str> = items
+        .iter()
+        .map(|x| x["service_name"].as_str().unwrap())
+        .collect();
+    for code in [
+        "sqs",
+        "sns",
+        "kms",
+        "sts",
+        "ec2",
+        "ssm",
+        "logs",
+        "ecr.api",
+        "ecr.dkr",
+        "secretsmanager",
+        "execute-api",
+        "lambda",
+        "monitoring",
+        "elasticloadbalancing",
+        "dynamodb",
+    ] {
+        assert!(
+            names.contains(format!("com.amazonaws.eu-west-1.{code}").as_str()),
+            "missing {code}"
+        );
+    }
+    let ec2 = items
+        .iter()
+        .find(|x| x["service_name"] == "com.amazonaws.eu-west-1.ec2")
+        .unwrap();
+    assert_eq!(ec2["private_dns_name"], "ec2.eu-west-1.amazonaws.com");
+    assert_eq!(ec2["owner"], "amazon");
+    assert_eq!(
+        ec2["availability_zones"],
+        json!(["eu-west-1a", "eu-west-1b", "eu-west-1c"])
+    );
+    let gw = s
+        .get(
+            "/v1/services?region=eu-west-1&service_type=gateway",
+            &a.token,
+        )
+        .await;
+    assert_eq!(gw.body["items"].as_array().unwrap().len(), 2);
+    // Paging visits every service once.
+    let mut seen = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let q = match &token {
+            Some(t) => format!("/v1/services?region=eu-west-1&max_results=4&next_token={t}"),
+            None => "/v1/services?region=eu-west-1&max_results=4".to_string(),
+        };
+        let page = s.get(&q, &a.token).await;
+        for x in page.body["items"].as_array().unwrap() {
+            seen.push(format!("{}|{}", x["service_name"], x["service_type"]));
+        }
+        token = page.body["next_token"].as_str().map(str::to_string);
+        if token.is_none() {
+            break;
+        }
+    }
+    assert_eq!(seen.len(), items.len());
+    assert_eq!(seen.iter().collect::<HashSet<_>>().len(), seen.len());
+    s.get("/v1/services?region=mars-1", &a.token)
+        .await
+        .assert_problem(400, "InvalidParameterValue");
     s.stop().await;
 }

@@ -117,6 +117,15 @@ async fn idempotency_key_replays_or_conflicts(db: Db) {
         .await
         .unwrap();
     assert_eq!(p.status(), StatusCode::CREATED);
+    // Once housekeeping forgets expired keys, the key may be used afresh.
+    let future = linkplane::store::now_ms() + 1;
+    let removed = linkplane::store::idempotency::purge_before(s.store.pool(), future)
+        .await
+        .unwrap();
+    assert!(removed >= 2);
+    let fresh = create_with_key(&s, "k-1", json!({"name": "different"})).await;
+    assert_eq!(fresh.status, StatusCode::CREATED, "{}", fresh.text);
+    assert_ne!(fresh.body["account_id"], first.body["account_id"]);
     s.stop().await;
 }
 
