@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod identity;
+pub mod network;
 pub mod system;
 
 use crate::app::AppState;
@@ -32,6 +33,7 @@ Every response carries `x-request-id` (a client's own is echoed back).",
     tags(
         (name = "identity", description = "Accounts, principals and API keys"),
         (name = "catalog", description = "Regions, zones, AWS-managed prefix lists and AWS services compiled into the binary"),
+        (name = "network", description = "The VPC networking endpoints live in: VPCs, subnets, network interfaces, route tables, security groups, internet and NAT gateways, VPC peering and transit gateways. Resources belong to the caller's account; another account's read as 404 (except a peering connection, visible to both sides)."),
         (name = "system", description = "Health, readiness and metrics")
     )
 )]
@@ -62,6 +64,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(system::router())
         .merge(identity::router())
         .merge(catalog::router())
+        .merge(network::router())
 }
 
 /// The OpenAPI document, as `linkplane openapi` prints it.

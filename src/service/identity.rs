@@ -161,18 +161,7 @@ pub struct WhoAmI {
     pub key_id: Option<String>,
 }
 
-/// A resource with the version its ETag is made from.
-#[derive(Debug, Clone)]
-pub struct Versioned<T> {
-    pub value: T,
-    pub version: i64,
-}
-
-impl<T> Versioned<T> {
-    pub fn etag(&self) -> String {
-        format!("\"v{}\"", self.version)
-    }
-}
+pub use super::Versioned;
 
 fn account_not_found(id: &str) -> ApiError {
     ApiError::not_found(

@@ -7,6 +7,7 @@
 
 pub mod catalog;
 pub mod identity;
+pub mod network;
 
 use crate::error::ApiError;
 use crate::store::idempotency::{self, IdempotencyRecord};
@@ -114,7 +115,7 @@ pub enum CreateError {
 }
 
 impl CreateError {
-    fn into_api(self) -> ApiError {
+    pub(crate) fn into_api(self) -> ApiError {
         match self {
             CreateError::KeyRace => ApiError::conflict(
                 "IdempotentParameterMismatch",
@@ -171,4 +172,63 @@ pub async fn commit(tx: Tx) -> Result<(), CreateError> {
         Err(StoreError::Conflict(_)) => Err(CreateError::KeyRace),
         other => Ok(other?),
     }
+}
+
+/// A resource with the version its ETag is made from.
+#[derive(Debug, Clone)]
+pub struct Versioned<T> {
+    pub value: T,
+    pub version: i64,
+}
+
+impl<T> Versioned<T> {
+    pub fn etag(&self) -> String {
+        format!("\"v{}\"", self.version)
+    }
+}
+
+/// Runs a create in one transaction, honouring the idempotency key: an
+/// earlier identical request's resource id is answered as a replay; a
+/// concurrent request with the same key that commits first makes this one
+/// retry once and replay. The body inserts the resource through `tx` (a
+/// `&mut Tx`) and evaluates to `Result<String, ApiError>`, the new id.
+///
+/// A macro rather than a function taking an async closure: the futures of
+/// `AsyncFnMut` closures cannot be required to be `Send`, which axum needs.
+#[macro_export]
+macro_rules! create_once {
+    ($store:expr, $idem:expr, |$tx:ident| $body:block) => {{
+        let store: &$crate::store::Store = $store;
+        let idem: Option<&$crate::service::Idempotency> = $idem;
+        let mut raced = false;
+        loop {
+            let mut t = store.begin().await?;
+            if let Some(id) = $crate::service::replayed_id(idem, &mut t).await? {
+                break Ok::<_, $crate::error::ApiError>($crate::service::Created::Replayed(id));
+            }
+            let made: Result<String, $crate::error::ApiError> = async {
+                let $tx: &mut $crate::store::Tx = &mut t;
+                $body
+            }
+            .await;
+            let id = made?;
+            match $crate::service::finish_create(idem, t, &id).await {
+                Ok(()) => break Ok($crate::service::Created::New(id)),
+                Err($crate::service::CreateError::KeyRace) if idem.is_some() && !raced => {
+                    raced = true
+                }
+                Err(e) => break Err(e.into_api()),
+            }
+        }
+    }};
+}
+
+/// Records the idempotency key and commits a create.
+pub async fn finish_create(
+    idem: Option<&Idempotency>,
+    mut tx: Tx,
+    id: &str,
+) -> Result<(), CreateError> {
+    record_key(idem, &mut tx, id).await?;
+    commit(tx).await
 }

@@ -5,8 +5,10 @@
 //! pragmas, how a write transaction begins, the migration folder) stays in
 //! this module.
 
+pub mod connect;
 pub mod idempotency;
 pub mod identity;
+pub mod network;
 pub mod page;
 pub mod sql;
 pub mod tags;
@@ -228,4 +230,35 @@ pub fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
+}
+
+/// A boolean column: `BOOLEAN` on Postgres, `INTEGER` 0/1 on SQLite (the
+/// Any driver cannot read SQLite's `BOOLEAN`). Row fields read it with
+/// `#[sqlx(try_from = "Flag")]`; binding a `bool` works on both.
+#[derive(Debug, Clone, Copy)]
+pub struct Flag(pub bool);
+
+impl sqlx::Type<sqlx::Any> for Flag {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <bool as sqlx::Type<sqlx::Any>>::type_info()
+    }
+
+    fn compatible(_ty: &sqlx::any::AnyTypeInfo) -> bool {
+        true
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Any> for Flag {
+    fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        match <bool as sqlx::Decode<sqlx::Any>>::decode(value.clone()) {
+            Ok(b) => Ok(Flag(b)),
+            Err(_) => Ok(Flag(<i64 as sqlx::Decode<sqlx::Any>>::decode(value)? != 0)),
+        }
+    }
+}
+
+impl From<Flag> for bool {
+    fn from(f: Flag) -> bool {
+        f.0
+    }
 }

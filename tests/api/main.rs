@@ -7,6 +7,7 @@ mod support;
 mod catalog;
 mod errors;
 mod identity;
+mod network;
 mod openapi_doc;
 mod plumbing;
 mod process;

@@ -185,6 +185,60 @@ impl TestServer {
         self.call(Method::POST, path, Some(token), Some(body)).await
     }
 
+    pub async fn delete(&self, path: &str, token: &str) -> Resp {
+        self.call(Method::DELETE, path, Some(token), None).await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Resp {
+        self.call(Method::PATCH, path, Some(token), Some(body))
+            .await
+    }
+
+    /// POSTs and asserts 201; answers the body.
+    pub async fn create(&self, path: &str, token: &str, body: Value) -> Value {
+        let r = self.post(path, token, body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "POST {path}: {}", r.body);
+        r.body
+    }
+
+    /// The caller's zones of a region: (zone name, zone id), by name.
+    pub async fn zones(&self, token: &str, region: &str) -> Vec<(String, String)> {
+        let r = self
+            .get(&format!("/v1/regions/{region}/availability-zones"), token)
+            .await;
+        let mut z: Vec<(String, String)> = r.body["items"]
+            .as_array()
+            .expect("zones")
+            .iter()
+            .map(|z| {
+                (
+                    z["zone_name"].as_str().expect("name").to_string(),
+                    z["zone_id"].as_str().expect("id").to_string(),
+                )
+            })
+            .collect();
+        z.sort();
+        z
+    }
+
+    /// POSTs JSON with one extra header.
+    pub async fn call_with_header(
+        &self,
+        path: &str,
+        token: &str,
+        name: &str,
+        value: &str,
+        body: Value,
+    ) -> Resp {
+        let req = self
+            .http
+            .post(self.url(path))
+            .bearer_auth(token)
+            .header(name, value)
+            .json(&body);
+        Resp::from(req.send().await.expect("request")).await
+    }
+
     /// Sends raw bytes as the body.
     pub async fn post_raw(&self, path: &str, token: &str, body: impl Into<reqwest::Body>) -> Resp {
         let req = self

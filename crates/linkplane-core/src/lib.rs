@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod error;
 pub mod identity;
 pub mod ids;
+pub mod net;
 pub mod tags;
 
 pub use error::CoreError;
