@@ -129,7 +129,8 @@ impl Store {
                     // across a process kill; a busy timeout instead of SQLITE_BUSY.
                     conn.execute(sqlx::raw_sql(
                         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                         PRAGMA cache_size = -65536;",
                     ))
                     .await?;
                     Ok(())

@@ -265,17 +265,34 @@ pub async fn get_subnet<'e, E: Executor<'e, Database = Any>>(
     Ok(b.build_query_as().fetch_optional(exec).await?)
 }
 
-/// The VPC's subnets (id and CIDR), for overlap checks.
-pub async fn subnets_of_vpc(
+/// The subnets of a VPC that could overlap `[start, end]`: the one starting
+/// last at or before `start` and the first starting after it. A VPC's
+/// subnets are disjoint, so these two are the only candidates: two index
+/// seeks, however many subnets the VPC has.
+pub async fn subnet_neighbours(
     tx: &mut Tx,
     vpc_id: &str,
+    start: i64,
 ) -> Result<Vec<(String, String)>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT subnet_id, cidr_block FROM subnets WHERE vpc_id = $1 ORDER BY cidr_start",
+    let mut out: Vec<(String, String)> = sqlx::query_as(
+        "SELECT subnet_id, cidr_block FROM subnets WHERE vpc_id = $1 AND cidr_start <= $2 \
+         ORDER BY cidr_start DESC LIMIT 1",
     )
     .bind(vpc_id)
+    .bind(start)
     .fetch_all(&mut **tx)
-    .await?)
+    .await?;
+    out.extend(
+        sqlx::query_as::<_, (String, String)>(
+            "SELECT subnet_id, cidr_block FROM subnets WHERE vpc_id = $1 AND cidr_start > $2 \
+             ORDER BY cidr_start LIMIT 1",
+        )
+        .bind(vpc_id)
+        .bind(start)
+        .fetch_all(&mut **tx)
+        .await?,
+    );
+    Ok(out)
 }
 
 pub async fn list_subnets(

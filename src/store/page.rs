@@ -43,13 +43,19 @@ pub fn push_keyset(
     spec: &PageSpec,
 ) {
     if let Some((t, id)) = &spec.after {
-        b.push(" AND (").push(created_col).push(" > ").push_bind(*t);
-        b.push(" OR (").push(created_col).push(" = ").push_bind(*t);
-        b.push(" AND ")
+        // A row-value comparison, which both SQLite and Postgres turn into
+        // an index range seek: the last page costs what the first does.
+        // (The equivalent `a > x OR (a = x AND b > y)` makes SQLite scan
+        // from the start of the range.)
+        b.push(" AND (")
+            .push(created_col)
+            .push(", ")
             .push(id_col)
-            .push(" > ")
+            .push(") > (")
+            .push_bind(*t)
+            .push(", ")
             .push_bind(id.clone())
-            .push("))");
+            .push(")");
     }
     b.push(" ORDER BY ")
         .push(created_col)

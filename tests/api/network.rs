@@ -277,6 +277,18 @@ async fn bad_cidrs_and_zones_are_400(db: Db) {
     )
     .await
     .assert_problem(409, "InvalidSubnet.Conflict");
+    // A block that would contain a later subnet conflicts too.
+    subnet(&s_, &a, &vpc_id, "10.0.20.0/24", &zones[0].1).await;
+    let r = s_
+        .post(
+            "/v1/subnets",
+            &a.token,
+            json!({"vpc_id": vpc_id, "cidr_block": "10.0.16.0/20"}),
+        )
+        .await;
+    r.assert_problem(409, "InvalidSubnet.Conflict");
+    assert!(s(&r.body["detail"]).contains("10.0.16.0/20"));
+    subnet(&s_, &a, &vpc_id, "10.0.16.0/22", &zones[0].1).await;
     s_.stop().await;
 }
 

@@ -482,7 +482,10 @@ pub async fn create_subnet(
         // Lock the VPC row so two concurrent creates cannot both pass the
         // overlap check (Postgres; SQLite has a single writer).
         db::lock_vpc(tx, &vpc.vpc_id).await?;
-        let existing = db::subnets_of_vpc(tx, &vpc.vpc_id).await?;
+        // Only the two neighbours by start address can overlap (the VPC's
+        // subnets are disjoint); an unparsable CIDR fails in the core below.
+        let start = Ipv4Cidr::parse(&req.cidr_block).map_or(0, |c| i64::from(c.first()));
+        let existing = db::subnet_neighbours(tx, &vpc.vpc_id, start).await?;
         let existing: Vec<(String, Ipv4Cidr)> = existing
             .into_iter()
             .map(|(id, c)| Ok((id, cidr_of(&c)?)))
