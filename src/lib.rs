@@ -59,8 +59,9 @@ pub async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, database = %store::redact(&args.database.database_url), backend = store.backend().name(), "linkplane listening");
-    let state = app::AppState::new(store.clone(), Settings::from(&args), admin_sha256);
-    let housekeeping = workflow::spawn_housekeeping(store.clone(), Duration::from_secs(3600));
+    let settings = Settings::from(&args);
+    let tasks = workflow::spawn_all(&store, settings.provision_delay);
+    let state = app::AppState::new(store.clone(), settings, admin_sha256);
     app::serve(
         listener,
         app::router(state),
@@ -68,7 +69,9 @@ pub async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
         Duration::from_millis(args.shutdown_grace_ms),
     )
     .await?;
-    housekeeping.abort();
+    for t in tasks {
+        t.abort();
+    }
     store.close().await;
     tracing::info!("linkplane stopped");
     Ok(())

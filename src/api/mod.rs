@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod identity;
 pub mod network;
+pub mod producer;
 pub mod system;
 
 use crate::app::AppState;
@@ -34,6 +35,8 @@ Every response carries `x-request-id` (a client's own is echoed back).",
         (name = "identity", description = "Accounts, principals and API keys"),
         (name = "catalog", description = "Regions, zones, AWS-managed prefix lists and AWS services compiled into the binary"),
         (name = "network", description = "The VPC networking endpoints live in: VPCs, subnets, network interfaces, route tables, security groups, internet and NAT gateways, VPC peering and transit gateways. Resources belong to the caller's account; another account's read as 404 (except a peering connection, visible to both sides)."),
+        (name = "producer", description = "The producer side: load balancers and target groups, endpoint services, who may use them, private DNS names"),
+        (name = "public-dns", description = "A public DNS model: zones owned by one account each, TXT and A records; private DNS names of endpoint services are verified against it"),
         (name = "system", description = "Health, readiness and metrics")
     )
 )]
@@ -65,6 +68,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(identity::router())
         .merge(catalog::router())
         .merge(network::router())
+        .merge(producer::router())
 }
 
 /// The OpenAPI document, as `linkplane openapi` prints it.

@@ -8,6 +8,7 @@
 pub mod catalog;
 pub mod identity;
 pub mod network;
+pub mod producer;
 
 use crate::error::ApiError;
 use crate::store::idempotency::{self, IdempotencyRecord};

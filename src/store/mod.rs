@@ -10,6 +10,7 @@ pub mod idempotency;
 pub mod identity;
 pub mod network;
 pub mod page;
+pub mod producer;
 pub mod sql;
 pub mod tags;
 

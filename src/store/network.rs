@@ -295,6 +295,23 @@ pub async fn subnet_neighbours(
     Ok(out)
 }
 
+/// The subnet of a VPC whose block holds `ip`, if any.
+pub async fn subnet_containing(
+    tx: &mut Tx,
+    vpc_id: &str,
+    ip: i64,
+) -> Result<Option<SubnetRow>, StoreError> {
+    let mut b = SqlBuilder::new("SELECT ");
+    b.push(SUBNET_COLS)
+        .push(" FROM subnets WHERE vpc_id = ")
+        .push_bind(vpc_id)
+        .push(" AND cidr_start <= ")
+        .push_bind(ip)
+        .push(" ORDER BY cidr_start DESC LIMIT 1");
+    let row: Option<SubnetRow> = b.build_query_as().fetch_optional(&mut **tx).await?;
+    Ok(row.filter(|s| s.cidr_end >= ip))
+}
+
 pub async fn list_subnets(
     pool: &AnyPool,
     account_id: &str,

@@ -1,7 +1,10 @@
-//! Background work. Today: housekeeping (expired idempotency keys). Later:
-//! state transitions of pending resources and the notification outbox.
+//! Background work: housekeeping (expired idempotency keys) and the state
+//! transitions of provisioning resources (load balancers `provisioning` ->
+//! `active`, endpoint services `pending` -> `available`, `deleting` ->
+//! gone) once `LINKPLANE_PROVISION_DELAY_MS` has passed. Later: the
+//! notification outbox.
 
-use crate::store::{Store, idempotency, now_ms};
+use crate::store::{Store, idempotency, now_ms, producer};
 use std::time::Duration;
 
 /// How long an `Idempotency-Key` is honoured.
@@ -23,4 +26,40 @@ pub fn spawn_housekeeping(store: Store, every: Duration) -> tokio::task::JoinHan
             }
         }
     })
+}
+
+/// How often the provisioning workflow looks for due transitions: a quarter
+/// of the delay, between 10 ms and 1 s.
+pub fn provisioning_interval(delay: Duration) -> Duration {
+    (delay / 4).clamp(Duration::from_millis(10), Duration::from_secs(1))
+}
+
+/// Moves resources whose provisioning delay has passed, every `every`,
+/// until the task is aborted. Each transition is one idempotent statement,
+/// so several replicas may run this at once and each row moves once.
+pub fn spawn_provisioning(store: Store, every: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = producer::advance(store.pool(), now_ms()).await {
+                tracing::warn!(error = %e, "provisioning workflow failed");
+            }
+        }
+    })
+}
+
+/// The background tasks a server runs: hourly housekeeping, and the
+/// provisioning workflow when resources have a provisioning delay (with no
+/// delay they are created in their final state and nothing needs moving).
+pub fn spawn_all(store: &Store, provision_delay: Duration) -> Vec<tokio::task::JoinHandle<()>> {
+    let mut tasks = vec![spawn_housekeeping(store.clone(), Duration::from_secs(3600))];
+    if !provision_delay.is_zero() {
+        tasks.push(spawn_provisioning(
+            store.clone(),
+            provisioning_interval(provision_delay),
+        ));
+    }
+    tasks
 }

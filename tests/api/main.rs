@@ -11,4 +11,5 @@ mod network;
 mod openapi_doc;
 mod plumbing;
 mod process;
+mod producer;
 mod system;

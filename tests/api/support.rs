@@ -100,6 +100,7 @@ pub struct TestServer {
     pub db: Db,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
+    workflow: Vec<tokio::task::JoinHandle<()>>,
     _fresh: Option<FreshDb>,
 }
 
@@ -127,6 +128,7 @@ impl TestServer {
         let (admin, _) = linkplane::auth::init_admin(&store, Some(ADMIN))
             .await
             .expect("admin");
+        let tasks = linkplane::workflow::spawn_all(&store, settings.provision_delay);
         let app = router(AppState::new(store.clone(), settings, admin));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -151,6 +153,7 @@ impl TestServer {
             db,
             shutdown: Some(tx),
             task: Some(task),
+            workflow: tasks,
             _fresh: None,
         }
     }
@@ -307,6 +310,9 @@ impl TestServer {
         }
         if let Some(t) = self.task.take() {
             let _ = t.await;
+        }
+        for t in self.workflow.drain(..) {
+            t.abort();
         }
         self.store.close().await;
     }

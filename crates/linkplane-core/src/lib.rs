@@ -10,6 +10,7 @@ pub mod error;
 pub mod identity;
 pub mod ids;
 pub mod net;
+pub mod privatelink;
 pub mod tags;
 
 pub use error::CoreError;

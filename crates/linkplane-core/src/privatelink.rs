@@ -1,0 +1,1246 @@
+//! PrivateLink provider-side rules: ELB load balancer and target group ARNs,
+//! target group protocols, endpoint service names, allowed principals,
+//! private DNS names and their domain-ownership verification records, and
+//! supported IP address types.
+//!
+//! Pure like the rest of the crate: the random bits for ids and verification
+//! records come from the caller.
+
+use crate::catalog::catalog;
+use crate::error::CoreError;
+use crate::identity::{PrincipalArn, PrincipalType, is_valid_account_id};
+use crate::ids::{format_token, is_valid_id};
+use serde::Serialize;
+
+/// The ARN prefix shared by every Elastic Load Balancing resource.
+const ELB_ARN_PREFIX: &str = "arn:aws:elasticloadbalancing:";
+
+/// Longest ELB load balancer or target group name.
+pub const MAX_ELB_NAME_CHARS: usize = 32;
+
+/// Number of lowercase hex digits in an ELB resource id.
+pub const ELB_ID_HEX_DIGITS: usize = 16;
+
+/// The only port a GENEVE (gateway load balancer) target group may use.
+pub const GENEVE_PORT: u16 = 6081;
+
+// ---------------------------------------------------------------------------
+// Load balancers
+// ---------------------------------------------------------------------------
+
+/// Load balancer kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LoadBalancerKind {
+    Network,
+    Gateway,
+}
+
+impl LoadBalancerKind {
+    /// `network` or `gateway`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LoadBalancerKind::Network => "network",
+            LoadBalancerKind::Gateway => "gateway",
+        }
+    }
+
+    /// The kind's segment in a load balancer ARN: `net` or `gwy`.
+    pub fn arn_segment(self) -> &'static str {
+        match self {
+            LoadBalancerKind::Network => "net",
+            LoadBalancerKind::Gateway => "gwy",
+        }
+    }
+
+    /// Parses `network` / `gateway` (as [`as_str`](Self::as_str) writes them).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "network" => Some(LoadBalancerKind::Network),
+            "gateway" => Some(LoadBalancerKind::Gateway),
+            _ => None,
+        }
+    }
+
+    fn from_arn_segment(s: &str) -> Option<Self> {
+        match s {
+            "net" => Some(LoadBalancerKind::Network),
+            "gwy" => Some(LoadBalancerKind::Gateway),
+            _ => None,
+        }
+    }
+
+    /// The error code AWS answers for a malformed ARN of this kind.
+    fn malformed_code(self) -> &'static str {
+        match self {
+            LoadBalancerKind::Network => "InvalidNetworkLoadBalancerArn.Malformed",
+            LoadBalancerKind::Gateway => "InvalidGatewayLoadBalancerArn.Malformed",
+        }
+    }
+}
+
+/// An ELB load balancer ARN:
+/// `arn:aws:elasticloadbalancing:<region>:<12-digit acct>:loadbalancer/<net|gwy>/<name>/<16 lowercase hex>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LoadBalancerArn {
+    pub region: String,
+    pub account_id: String,
+    pub kind: LoadBalancerKind,
+    pub name: String,
+    pub id: String,
+}
+
+impl LoadBalancerArn {
+    /// Strict parse. `expected` is the kind the caller asked for
+    /// (`network_load_balancer_arns` -> [`LoadBalancerKind::Network`]). A
+    /// malformed ARN, one of the other kind, or one naming a Region the
+    /// catalog does not know answers `InvalidNetworkLoadBalancerArn.Malformed`
+    /// (or `InvalidGatewayLoadBalancerArn.Malformed`).
+    pub fn parse(s: &str, expected: LoadBalancerKind) -> Result<LoadBalancerArn, CoreError> {
+        match parse_load_balancer_arn(s) {
+            Some(arn) if arn.kind == expected => Ok(arn),
+            _ => Err(CoreError::invalid(
+                expected.malformed_code(),
+                format!(
+                    "Expected ARN of form {ELB_ARN_PREFIX}region:account-id:loadbalancer/{}/load-balancer-name/load-balancer-id, got '{s}'",
+                    expected.arn_segment()
+                ),
+            )),
+        }
+    }
+
+    /// Parses an ARN of either kind; a malformed one answers `ValidationError`.
+    pub fn parse_any(s: &str) -> Result<LoadBalancerArn, CoreError> {
+        parse_load_balancer_arn(s).ok_or_else(|| {
+            CoreError::invalid(
+                "ValidationError",
+                format!(
+                    "'{s}' is not a valid load balancer ARN: expected {ELB_ARN_PREFIX}region:account-id:loadbalancer/net|gwy/load-balancer-name/load-balancer-id"
+                ),
+            )
+        })
+    }
+
+    /// The ARN string.
+    pub fn arn(&self) -> String {
+        format!(
+            "{ELB_ARN_PREFIX}{}:{}:loadbalancer/{}/{}/{}",
+            self.region,
+            self.account_id,
+            self.kind.arn_segment(),
+            self.name,
+            self.id
+        )
+    }
+}
+
+/// The shared structural parse; `None` for anything malformed.
+fn parse_load_balancer_arn(s: &str) -> Option<LoadBalancerArn> {
+    let (region, account_id, resource) = split_elb_arn(s)?;
+    let rest = resource.strip_prefix("loadbalancer/")?;
+    let mut parts = rest.split('/');
+    let (segment, name, id) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let kind = LoadBalancerKind::from_arn_segment(segment)?;
+    if validate_load_balancer_name(name).is_err() || !is_valid_elb_id(id) {
+        return None;
+    }
+    Some(LoadBalancerArn {
+        region: region.to_string(),
+        account_id: account_id.to_string(),
+        kind,
+        name: name.to_string(),
+        id: id.to_string(),
+    })
+}
+
+/// Splits `arn:aws:elasticloadbalancing:<region>:<acct>:<resource>`, checking
+/// that the Region is one the catalog knows and the account id has 12 digits.
+fn split_elb_arn(s: &str) -> Option<(&str, &str, &str)> {
+    let rest = s.strip_prefix(ELB_ARN_PREFIX)?;
+    let (region, rest) = rest.split_once(':')?;
+    let (account_id, resource) = rest.split_once(':')?;
+    if catalog().region(region).is_none() || !is_valid_account_id(account_id) {
+        return None;
+    }
+    Some((region, account_id, resource))
+}
+
+/// True when `id` is exactly 16 lowercase hex digits, as ELB writes its ids.
+pub fn is_valid_elb_id(id: &str) -> bool {
+    id.len() == ELB_ID_HEX_DIGITS
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// 16 lowercase hex digits from random bits (ELB load balancer and target
+/// group ids).
+pub fn elb_id(random: u64) -> String {
+    format!("{random:016x}")
+}
+
+/// ELB load balancer name rules: 1 to 32 characters, ASCII letters, digits
+/// and hyphens, not starting or ending with a hyphen, not starting with
+/// `internal-`. Violations answer `ValidationError`.
+pub fn validate_load_balancer_name(name: &str) -> Result<(), CoreError> {
+    validate_elb_name("load balancer", name)?;
+    if name.starts_with("internal-") {
+        return Err(CoreError::invalid(
+            "ValidationError",
+            format!("Load balancer name '{name}' cannot begin with 'internal-'"),
+        ));
+    }
+    Ok(())
+}
+
+/// ELB target group name rules: 1 to 32 characters, ASCII letters, digits
+/// and hyphens, not starting or ending with a hyphen. (Unlike load balancer
+/// names, `internal-` is allowed.) Violations answer `ValidationError`.
+pub fn validate_target_group_name(name: &str) -> Result<(), CoreError> {
+    validate_elb_name("target group", name)
+}
+
+fn validate_elb_name(what: &str, name: &str) -> Result<(), CoreError> {
+    let fail = |rule: &str| {
+        Err(CoreError::invalid(
+            "ValidationError",
+            format!("The {what} name '{name}' {rule}"),
+        ))
+    };
+    if name.is_empty() {
+        return fail("must not be empty");
+    }
+    if name.len() > MAX_ELB_NAME_CHARS {
+        return fail("cannot be longer than 32 characters");
+    }
+    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return fail("can only contain alphanumeric characters and hyphens (-)");
+    }
+    if name.starts_with('-') || name.ends_with('-') {
+        return fail("cannot begin or end with a hyphen (-)");
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Target groups
+// ---------------------------------------------------------------------------
+
+/// Target group ARN:
+/// `arn:aws:elasticloadbalancing:<region>:<acct>:targetgroup/<name>/<16 hex>`.
+pub fn target_group_arn(region: &str, account_id: &str, name: &str, id16: &str) -> String {
+    format!("{ELB_ARN_PREFIX}{region}:{account_id}:targetgroup/{name}/{id16}")
+}
+
+/// Parses a target group ARN into `(region, account_id, name, id)`. Malformed
+/// ARNs (including unknown Regions) answer `ValidationError`.
+pub fn parse_target_group_arn(s: &str) -> Result<(String, String, String, String), CoreError> {
+    let parsed = (|| {
+        let (region, account_id, resource) = split_elb_arn(s)?;
+        let (name, id) = resource.strip_prefix("targetgroup/")?.split_once('/')?;
+        if validate_target_group_name(name).is_err() || !is_valid_elb_id(id) {
+            return None;
+        }
+        Some((
+            region.to_string(),
+            account_id.to_string(),
+            name.to_string(),
+            id.to_string(),
+        ))
+    })();
+    parsed.ok_or_else(|| {
+        CoreError::invalid(
+            "ValidationError",
+            format!(
+                "'{s}' is not a valid target group ARN: expected {ELB_ARN_PREFIX}region:account-id:targetgroup/target-group-name/target-group-id"
+            ),
+        )
+    })
+}
+
+/// Target group protocols: TCP, UDP, TCP_UDP and TLS for network load
+/// balancers; GENEVE for gateway load balancers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetProtocol {
+    Tcp,
+    Udp,
+    TcpUdp,
+    Tls,
+    Geneve,
+}
+
+impl TargetProtocol {
+    /// Parses a protocol, case-insensitively (`TCP`, `tcp_udp`, `GENEVE`);
+    /// anything else answers `ValidationError`.
+    pub fn parse(s: &str) -> Result<TargetProtocol, CoreError> {
+        match s.to_ascii_lowercase().as_str() {
+            "tcp" => Ok(TargetProtocol::Tcp),
+            "udp" => Ok(TargetProtocol::Udp),
+            "tcp_udp" => Ok(TargetProtocol::TcpUdp),
+            "tls" => Ok(TargetProtocol::Tls),
+            "geneve" => Ok(TargetProtocol::Geneve),
+            _ => Err(CoreError::invalid(
+                "ValidationError",
+                format!(
+                    "'{s}' is not a valid target group protocol: expected one of tcp, udp, tcp_udp, tls, geneve"
+                ),
+            )),
+        }
+    }
+
+    /// The canonical lowercase name: `tcp`, `udp`, `tcp_udp`, `tls`, `geneve`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetProtocol::Tcp => "tcp",
+            TargetProtocol::Udp => "udp",
+            TargetProtocol::TcpUdp => "tcp_udp",
+            TargetProtocol::Tls => "tls",
+            TargetProtocol::Geneve => "geneve",
+        }
+    }
+
+    /// Whether a target group of this protocol can sit behind a load
+    /// balancer of `kind`.
+    pub fn fits(self, kind: LoadBalancerKind) -> bool {
+        match self {
+            TargetProtocol::Geneve => kind == LoadBalancerKind::Gateway,
+            _ => kind == LoadBalancerKind::Network,
+        }
+    }
+
+    /// Whether a flow of transport protocol `flow` (`tcp` / `udp`, any case)
+    /// is carried: TCP and TLS carry tcp, UDP carries udp, TCP_UDP both, and
+    /// GENEVE encapsulates any flow.
+    pub fn carries(self, flow: &str) -> bool {
+        let tcp = flow.eq_ignore_ascii_case("tcp");
+        let udp = flow.eq_ignore_ascii_case("udp");
+        match self {
+            TargetProtocol::Tcp | TargetProtocol::Tls => tcp,
+            TargetProtocol::Udp => udp,
+            TargetProtocol::TcpUdp => tcp || udp,
+            TargetProtocol::Geneve => true,
+        }
+    }
+}
+
+/// Checks a target group's protocol and port against the load balancer kind:
+/// the port is 1..=65535; GENEVE only for gateway load balancers and only on
+/// port 6081; every other protocol only for network load balancers.
+/// Violations answer `ValidationError`.
+pub fn check_target_group(
+    kind: LoadBalancerKind,
+    protocol: TargetProtocol,
+    port: u16,
+) -> Result<(), CoreError> {
+    let fail = |message: String| Err(CoreError::invalid("ValidationError", message));
+    if port == 0 {
+        return fail(
+            "Port 0 is out of range: a target group port must be between 1 and 65535".into(),
+        );
+    }
+    if !protocol.fits(kind) {
+        return match kind {
+            LoadBalancerKind::Network => fail(format!(
+                "Protocol '{}' is not supported by network load balancers: use tcp, udp, tcp_udp or tls",
+                protocol.as_str()
+            )),
+            LoadBalancerKind::Gateway => fail(format!(
+                "Protocol '{}' is not supported by gateway load balancers: use geneve",
+                protocol.as_str()
+            )),
+        };
+    }
+    if protocol == TargetProtocol::Geneve && port != GENEVE_PORT {
+        return fail(format!(
+            "Port {port} is not supported for protocol 'geneve': geneve target groups must use port {GENEVE_PORT}"
+        ));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Endpoint service names
+// ---------------------------------------------------------------------------
+
+/// `com.amazonaws.vpce.<region>.<service_id>`.
+pub fn service_name(region: &str, service_id: &str) -> String {
+    format!("com.amazonaws.vpce.{region}.{service_id}")
+}
+
+/// `<service_id>.<region>.vpce.amazonaws.com`.
+pub fn base_endpoint_dns_name(region: &str, service_id: &str) -> String {
+    format!("{service_id}.{region}.vpce.amazonaws.com")
+}
+
+/// Parses `com.amazonaws.vpce.<region>.vpce-svc-<17 hex>` into
+/// `(region, service_id)`; anything else is `None`. The Region is checked
+/// for shape (lowercase letters, digits and inner hyphens), not against the
+/// catalog, so a well-formed name in an unknown Region still parses.
+pub fn parse_service_name(name: &str) -> Option<(String, String)> {
+    let rest = name.strip_prefix("com.amazonaws.vpce.")?;
+    let (region, service_id) = rest.split_once('.')?;
+    let region_ok = !region.is_empty()
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !region.starts_with('-')
+        && !region.ends_with('-');
+    if !region_ok || !is_valid_id("vpce-svc", service_id) {
+        return None;
+    }
+    Some((region.to_string(), service_id.to_string()))
+}
+
+// ---------------------------------------------------------------------------
+// Allowed principals
+// ---------------------------------------------------------------------------
+
+/// Allowed-principal types (`PrincipalType` of
+/// DescribeVpcEndpointServicePermissions); wire `all`, `account`, `user`,
+/// `role`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AllowedPrincipalType {
+    All,
+    Account,
+    User,
+    Role,
+}
+
+impl AllowedPrincipalType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AllowedPrincipalType::All => "all",
+            AllowedPrincipalType::Account => "account",
+            AllowedPrincipalType::User => "user",
+            AllowedPrincipalType::Role => "role",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AllowedPrincipalType> {
+        match s {
+            "all" => Some(AllowedPrincipalType::All),
+            "account" => Some(AllowedPrincipalType::Account),
+            "user" => Some(AllowedPrincipalType::User),
+            "role" => Some(AllowedPrincipalType::Role),
+            _ => None,
+        }
+    }
+}
+
+/// Parses an allowed principal: `*` (all), `arn:aws:iam::<acct>:root`
+/// (account), `arn:aws:iam::<acct>:user/<name>` (user) or
+/// `arn:aws:iam::<acct>:role/<name>` (role). ARNs with a path
+/// (`user/team/alice`) are not supported, as in AWS. Errors answer
+/// `InvalidPrincipal`. Answers the canonical principal string and its type.
+pub fn parse_allowed_principal(s: &str) -> Result<(String, AllowedPrincipalType), CoreError> {
+    if s == "*" {
+        return Ok(("*".to_string(), AllowedPrincipalType::All));
+    }
+    let invalid = || {
+        CoreError::invalid(
+            "InvalidPrincipal",
+            format!(
+                "Invalid principal '{s}': expected '*', arn:aws:iam::<account-id>:root, arn:aws:iam::<account-id>:user/<user-name> or arn:aws:iam::<account-id>:role/<role-name>"
+            ),
+        )
+    };
+    let principal = PrincipalArn::parse(s).map_err(|_| invalid())?;
+    let kind = match principal.kind {
+        PrincipalType::Root => AllowedPrincipalType::Account,
+        PrincipalType::User => AllowedPrincipalType::User,
+        PrincipalType::Role => AllowedPrincipalType::Role,
+    };
+    if principal.name.contains('/') {
+        return Err(CoreError::invalid(
+            "InvalidPrincipal",
+            format!(
+                "Invalid principal '{s}': IAM {} ARNs with paths are not supported; use arn:aws:iam::<account-id>:{}/<name>",
+                kind.as_str(),
+                kind.as_str()
+            ),
+        ));
+    }
+    Ok((principal.arn(), kind))
+}
+
+/// Whether a caller (account id, principal ARN) matches an allowed principal
+/// entry: `*` matches everyone; an account root entry matches every
+/// principal of that account; user and role entries match exactly that ARN.
+/// Entries that do not parse match nobody.
+pub fn principal_allows(entry: &str, caller_account: &str, caller_arn: &str) -> bool {
+    match parse_allowed_principal(entry) {
+        Ok((_, AllowedPrincipalType::All)) => true,
+        Ok((canonical, AllowedPrincipalType::Account)) => {
+            is_valid_account_id(caller_account)
+                && canonical == format!("arn:aws:iam::{caller_account}:root")
+        }
+        Ok((canonical, AllowedPrincipalType::User | AllowedPrincipalType::Role)) => {
+            canonical == caller_arn
+        }
+        Err(_) => false,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Private DNS names and their verification
+// ---------------------------------------------------------------------------
+
+/// Longest DNS name, in characters.
+pub const MAX_DNS_NAME_CHARS: usize = 255;
+
+/// Longest DNS label, in characters.
+pub const MAX_DNS_LABEL_CHARS: usize = 63;
+
+/// Private DNS names of endpoint services: lowercase; labels of 1 to 63
+/// characters of `[a-z0-9-]`, not starting or ending with `-`; at least two
+/// labels besides an optional leading `*.` wildcard label; at most 255
+/// characters in all. Violations answer `InvalidParameterValue`.
+pub fn validate_private_dns_name(name: &str) -> Result<(), CoreError> {
+    let fail = |rule: String| {
+        Err(CoreError::invalid_value(format!(
+            "Invalid private DNS name '{name}': {rule}"
+        )))
+    };
+    if name.is_empty() {
+        return fail("the name must not be empty".into());
+    }
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        return fail("the name must be lowercase".into());
+    }
+    if name.len() > MAX_DNS_NAME_CHARS {
+        return fail(format!(
+            "the name is {} characters long; at most {MAX_DNS_NAME_CHARS} are allowed",
+            name.len()
+        ));
+    }
+    let domain = verification_domain(name);
+    if domain.contains('*') {
+        return fail("a wildcard is only allowed as the whole first label ('*.')".into());
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    if labels.len() < 2 {
+        return fail("the name must have at least two labels (like example.com)".into());
+    }
+    for label in labels {
+        if label.is_empty() {
+            return fail("labels must not be empty".into());
+        }
+        if label.len() > MAX_DNS_LABEL_CHARS {
+            return fail(format!(
+                "label '{label}' is longer than {MAX_DNS_LABEL_CHARS} characters"
+            ));
+        }
+        if !label
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            return fail(format!(
+                "label '{label}' may only contain lowercase letters, digits and hyphens"
+            ));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return fail(format!(
+                "label '{label}' must not start or end with a hyphen"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The domain whose ownership must be verified for a private DNS name: the
+/// name without a leading `*.` (`*.api.example.com` -> `api.example.com`).
+pub fn verification_domain(name: &str) -> &str {
+    name.strip_prefix("*.").unwrap_or(name)
+}
+
+/// Whether verifying `verified_domain` covers `name`: the verification domain
+/// of `name` equals it or is a subdomain of it, on label boundaries
+/// (ASCII case-insensitively, as DNS compares names). An empty verified
+/// domain covers nothing.
+pub fn domain_covers(verified_domain: &str, name: &str) -> bool {
+    let v = verified_domain.as_bytes();
+    let d = verification_domain(name).as_bytes();
+    if v.is_empty() || d.len() < v.len() {
+        return false;
+    }
+    let cut = d.len() - v.len();
+    d[cut..].eq_ignore_ascii_case(v) && (cut == 0 || d[cut - 1] == b'.')
+}
+
+/// Number of random characters in a verification record's name label and in
+/// its value.
+pub const VERIFICATION_CHARS: usize = 20;
+
+/// The TXT record AWS asks a service provider to publish: the name label is
+/// `_` plus 20 lowercase base-36 characters (from `name_bits`), the value
+/// `vpce:` plus 20 characters of `[A-Za-z0-9]` (from `value_bits`), like
+/// `vpce:l6p0ERxlTt45jevFwOCp`.
+pub fn verification_record(name_bits: u128, value_bits: u128) -> (String, String) {
+    const ALPHABET: &[u8; 62] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let label = format!("_{}", format_token(name_bits, VERIFICATION_CHARS));
+    let mut value = String::with_capacity(5 + VERIFICATION_CHARS);
+    value.push_str("vpce:");
+    let mut bits = value_bits;
+    for _ in 0..VERIFICATION_CHARS {
+        value.push(ALPHABET[(bits % 62) as usize] as char);
+        bits /= 62;
+    }
+    (label, value)
+}
+
+/// The full record name to look up: `<label>.<verification_domain(private_dns_name)>`.
+pub fn verification_record_name(label: &str, private_dns_name: &str) -> String {
+    format!("{label}.{}", verification_domain(private_dns_name))
+}
+
+// ---------------------------------------------------------------------------
+// Supported IP address types
+// ---------------------------------------------------------------------------
+
+/// Checks `supported_ip_address_types`: non-empty, each value `ipv4` or
+/// `ipv6`. Duplicates collapse, so the answer has at most two entries, in
+/// canonical order (ipv4 first). Violations answer `InvalidParameterValue`.
+pub fn check_ip_address_types(types: &[String]) -> Result<Vec<String>, CoreError> {
+    if types.is_empty() {
+        return Err(CoreError::invalid_value(
+            "At least one supported IP address type is required: ipv4, ipv6 or both",
+        ));
+    }
+    let (mut v4, mut v6) = (false, false);
+    for t in types {
+        match t.as_str() {
+            "ipv4" => v4 = true,
+            "ipv6" => v6 = true,
+            other => {
+                return Err(CoreError::invalid_value(format!(
+                    "Invalid supported IP address type '{other}': expected ipv4 or ipv6"
+                )));
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(2);
+    if v4 {
+        out.push("ipv4".to_string());
+    }
+    if v6 {
+        out.push("ipv6".to_string());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+    use crate::identity::format_account_id;
+    use proptest::prelude::*;
+
+    const NLB: &str = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/my-nlb/0123456789abcdef";
+    const GWLB: &str = "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/gwy/my-gwlb/fedcba9876543210";
+
+    fn code_of<T: std::fmt::Debug>(r: Result<T, CoreError>) -> &'static str {
+        let e = r.expect_err("expected an error");
+        assert_eq!(e.kind, ErrorKind::Invalid, "{e}");
+        e.code
+    }
+
+    #[test]
+    fn load_balancer_kinds() {
+        for (kind, s, seg) in [
+            (LoadBalancerKind::Network, "network", "net"),
+            (LoadBalancerKind::Gateway, "gateway", "gwy"),
+        ] {
+            assert_eq!(kind.as_str(), s);
+            assert_eq!(kind.arn_segment(), seg);
+            assert_eq!(LoadBalancerKind::parse(s), Some(kind));
+        }
+        assert_eq!(LoadBalancerKind::parse("application"), None);
+    }
+
+    #[test]
+    fn parses_good_load_balancer_arns() {
+        let cases = [
+            (
+                NLB,
+                LoadBalancerKind::Network,
+                "us-east-1",
+                "my-nlb",
+                "0123456789abcdef",
+            ),
+            (
+                GWLB,
+                LoadBalancerKind::Gateway,
+                "eu-west-1",
+                "my-gwlb",
+                "fedcba9876543210",
+            ),
+        ];
+        for (s, kind, region, name, id) in cases {
+            for arn in [
+                LoadBalancerArn::parse(s, kind).unwrap_or_else(|e| panic!("{s}: {e}")),
+                LoadBalancerArn::parse_any(s).unwrap_or_else(|e| panic!("{s}: {e}")),
+            ] {
+                assert_eq!(arn.kind, kind);
+                assert_eq!(arn.region, region);
+                assert_eq!(arn.account_id, "111122223333");
+                assert_eq!(arn.name, name);
+                assert_eq!(arn.id, id);
+                assert_eq!(arn.arn(), s);
+            }
+        }
+    }
+
+    #[test]
+    fn rejects_bad_load_balancer_arns() {
+        let p = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer";
+        let bad = [
+            String::new(),
+            "arn:aws:ec2:us-east-1:111122223333:loadbalancer/net/my-nlb/0123456789abcdef".into(),
+            format!("{p}/net/my-nlb/0123456789abcde"),
+            format!("{p}/net/my-nlb/0123456789abcdef0"),
+            format!("{p}/net/my-nlb/0123456789ABCDEF"),
+            format!("{p}/net/my-nlb/0123456789abcdeg"),
+            format!("{p}/net/my_nlb/0123456789abcdef"),
+            format!("{p}/net/-nlb/0123456789abcdef"),
+            format!("{p}/net/internal-nlb/0123456789abcdef"),
+            format!("{p}/net/{}/0123456789abcdef", "a".repeat(33)),
+            format!("{p}/net//0123456789abcdef"),
+            format!("{p}/app/my-alb/0123456789abcdef"),
+            format!("{p}/net/my-nlb/0123456789abcdef/extra"),
+            format!("{p}/net/my-nlb"),
+            "arn:aws:elasticloadbalancing:xx-nowhere-1:111122223333:loadbalancer/net/my-nlb/0123456789abcdef".into(),
+            "arn:aws:elasticloadbalancing::111122223333:loadbalancer/net/my-nlb/0123456789abcdef".into(),
+            "arn:aws:elasticloadbalancing:us-east-1:11112222333:loadbalancer/net/my-nlb/0123456789abcdef".into(),
+            "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/tg/0123456789abcdef".into(),
+            format!(" {NLB}"),
+        ];
+        for s in &bad {
+            for kind in [LoadBalancerKind::Network, LoadBalancerKind::Gateway] {
+                assert_eq!(
+                    code_of(LoadBalancerArn::parse(s, kind)),
+                    kind.malformed_code(),
+                    "{s}"
+                );
+            }
+            assert_eq!(
+                code_of(LoadBalancerArn::parse_any(s)),
+                "ValidationError",
+                "{s}"
+            );
+        }
+    }
+
+    #[test]
+    fn wrong_kind_is_malformed_with_aws_message() {
+        let e = LoadBalancerArn::parse(GWLB, LoadBalancerKind::Network)
+            .expect_err("a gateway ARN is not a network one");
+        assert_eq!(e.code, "InvalidNetworkLoadBalancerArn.Malformed");
+        assert_eq!(
+            e.message,
+            format!(
+                "Expected ARN of form arn:aws:elasticloadbalancing:region:account-id:loadbalancer/net/load-balancer-name/load-balancer-id, got '{GWLB}'"
+            )
+        );
+        let e = LoadBalancerArn::parse(NLB, LoadBalancerKind::Gateway)
+            .expect_err("a network ARN is not a gateway one");
+        assert_eq!(e.code, "InvalidGatewayLoadBalancerArn.Malformed");
+        assert!(e.message.contains("loadbalancer/gwy/"), "{}", e.message);
+        assert!(e.message.ends_with(&format!("got '{NLB}'")));
+    }
+
+    #[test]
+    fn load_balancer_names() {
+        let cases = [
+            ("a", true),
+            ("my-nlb", true),
+            ("NLB01", true),
+            (&"a".repeat(32), true),
+            ("internal", true),
+            ("my-internal-lb", true),
+            ("", false),
+            (&"a".repeat(33), false),
+            ("my_nlb", false),
+            ("my.nlb", false),
+            ("my nlb", false),
+            ("-nlb", false),
+            ("nlb-", false),
+            ("internal-nlb", false),
+            ("nlbé", false),
+        ];
+        for (name, ok) in cases {
+            let r = validate_load_balancer_name(name);
+            assert_eq!(r.is_ok(), ok, "{name}: {r:?}");
+            if let Err(e) = r {
+                assert_eq!(e.code, "ValidationError");
+                assert!(e.message.contains(name), "{}", e.message);
+            }
+        }
+        assert!(validate_target_group_name("internal-tg").is_ok());
+        assert_eq!(
+            code_of(validate_target_group_name("tg_1")),
+            "ValidationError"
+        );
+    }
+
+    #[test]
+    fn elb_ids() {
+        assert_eq!(elb_id(0), "0000000000000000");
+        assert_eq!(elb_id(0xabc), "0000000000000abc");
+        assert_eq!(elb_id(u64::MAX), "ffffffffffffffff");
+        assert!(is_valid_elb_id(&elb_id(0x0123_4567_89ab_cdef)));
+        for bad in [
+            "",
+            "0123456789abcde",
+            "0123456789abcdef0",
+            "0123456789ABCDEF",
+        ] {
+            assert!(!is_valid_elb_id(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn target_group_arns() {
+        let arn = target_group_arn("us-west-2", "111122223333", "my-tg", "0123456789abcdef");
+        assert_eq!(
+            arn,
+            "arn:aws:elasticloadbalancing:us-west-2:111122223333:targetgroup/my-tg/0123456789abcdef"
+        );
+        assert_eq!(
+            parse_target_group_arn(&arn).expect("valid"),
+            (
+                "us-west-2".to_string(),
+                "111122223333".to_string(),
+                "my-tg".to_string(),
+                "0123456789abcdef".to_string()
+            )
+        );
+        let p = "arn:aws:elasticloadbalancing:us-west-2:111122223333:targetgroup";
+        let bad = [
+            String::new(),
+            NLB.to_string(),
+            format!("{p}/my-tg/0123456789abcde"),
+            format!("{p}/my-tg/0123456789abcdef0"),
+            format!("{p}/my-tg/0123456789ABCDEF"),
+            format!("{p}/my_tg/0123456789abcdef"),
+            format!("{p}/my-tg/0123456789abcdef/x"),
+            format!("{p}/my-tg"),
+            "arn:aws:ec2:us-west-2:111122223333:targetgroup/my-tg/0123456789abcdef".into(),
+            "arn:aws:elasticloadbalancing:xx-nowhere-1:111122223333:targetgroup/my-tg/0123456789abcdef".into(),
+        ];
+        for s in &bad {
+            assert_eq!(code_of(parse_target_group_arn(s)), "ValidationError", "{s}");
+        }
+    }
+
+    #[test]
+    fn target_protocols() {
+        use TargetProtocol::*;
+        let cases = [
+            ("tcp", Tcp),
+            ("TCP", Tcp),
+            ("udp", Udp),
+            ("tcp_udp", TcpUdp),
+            ("TCP_UDP", TcpUdp),
+            ("tls", Tls),
+            ("GENEVE", Geneve),
+        ];
+        for (s, p) in cases {
+            assert_eq!(TargetProtocol::parse(s).expect(s), p);
+            assert_eq!(p.as_str(), s.to_ascii_lowercase());
+        }
+        for bad in ["", "http", "https", "tcp-udp", "icmp"] {
+            assert_eq!(
+                code_of(TargetProtocol::parse(bad)),
+                "ValidationError",
+                "{bad}"
+            );
+        }
+        for p in [Tcp, Udp, TcpUdp, Tls] {
+            assert!(p.fits(LoadBalancerKind::Network));
+            assert!(!p.fits(LoadBalancerKind::Gateway));
+        }
+        assert!(Geneve.fits(LoadBalancerKind::Gateway));
+        assert!(!Geneve.fits(LoadBalancerKind::Network));
+
+        let carries = [
+            (Tcp, "tcp", true),
+            (Tcp, "udp", false),
+            (Tls, "tcp", true),
+            (Tls, "udp", false),
+            (Udp, "udp", true),
+            (Udp, "tcp", false),
+            (TcpUdp, "tcp", true),
+            (TcpUdp, "UDP", true),
+            (TcpUdp, "icmp", false),
+            (Geneve, "tcp", true),
+            (Geneve, "udp", true),
+            (Geneve, "icmp", true),
+        ];
+        for (p, flow, ok) in carries {
+            assert_eq!(p.carries(flow), ok, "{p:?} {flow}");
+        }
+    }
+
+    #[test]
+    fn target_group_checks() {
+        use LoadBalancerKind::*;
+        use TargetProtocol::*;
+        let cases = [
+            (Network, Tcp, 80, true),
+            (Network, Udp, 53, true),
+            (Network, TcpUdp, 65535, true),
+            (Network, Tls, 443, true),
+            (Network, Tcp, 0, false),
+            (Network, Geneve, 6081, false),
+            (Gateway, Geneve, 6081, true),
+            (Gateway, Geneve, 6080, false),
+            (Gateway, Geneve, 0, false),
+            (Gateway, Tcp, 80, false),
+            (Gateway, Udp, 6081, false),
+        ];
+        for (kind, p, port, ok) in cases {
+            let r = check_target_group(kind, p, port);
+            assert_eq!(r.is_ok(), ok, "{kind:?} {p:?} {port}: {r:?}");
+            if !ok {
+                assert_eq!(code_of(r), "ValidationError");
+            }
+        }
+    }
+
+    #[test]
+    fn service_names() {
+        let id = "vpce-svc-03d5ebb7d9579a2b3";
+        assert_eq!(
+            service_name("us-east-1", id),
+            "com.amazonaws.vpce.us-east-1.vpce-svc-03d5ebb7d9579a2b3"
+        );
+        assert_eq!(
+            base_endpoint_dns_name("us-east-1", id),
+            "vpce-svc-03d5ebb7d9579a2b3.us-east-1.vpce.amazonaws.com"
+        );
+        assert_eq!(
+            parse_service_name(&service_name("eu-west-1", id)),
+            Some(("eu-west-1".to_string(), id.to_string()))
+        );
+        let bad = [
+            "",
+            "com.amazonaws.us-east-1.s3",
+            "com.amazonaws.vpce.us-east-1",
+            "com.amazonaws.vpce.us-east-1.",
+            "com.amazonaws.vpce..vpce-svc-03d5ebb7d9579a2b3",
+            "com.amazonaws.vpce.us-east-1.vpce-svc-03d5ebb7d9579a2b",
+            "com.amazonaws.vpce.us-east-1.vpce-svc-03d5ebb7d9579a2b34",
+            "com.amazonaws.vpce.us-east-1.vpce-svc-03D5EBB7D9579A2B3",
+            "com.amazonaws.vpce.us-east-1.vpce-03d5ebb7d9579a2b3",
+            "com.amazonaws.vpce.US-EAST-1.vpce-svc-03d5ebb7d9579a2b3",
+            "com.amazonaws.vpce.us.east.1.vpce-svc-03d5ebb7d9579a2b3",
+            "aws.sagemaker.us-east-1.notebook",
+        ];
+        for s in bad {
+            assert_eq!(parse_service_name(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn allowed_principal_types() {
+        use AllowedPrincipalType::*;
+        for (t, s) in [
+            (All, "all"),
+            (Account, "account"),
+            (User, "user"),
+            (Role, "role"),
+        ] {
+            assert_eq!(t.as_str(), s);
+            assert_eq!(AllowedPrincipalType::parse(s), Some(t));
+        }
+        assert_eq!(AllowedPrincipalType::parse("Account"), None);
+        assert_eq!(AllowedPrincipalType::parse("service"), None);
+    }
+
+    #[test]
+    fn parses_allowed_principals() {
+        use AllowedPrincipalType::*;
+        let ok = [
+            ("*", All),
+            ("arn:aws:iam::123456789012:root", Account),
+            ("arn:aws:iam::123456789012:user/alice", User),
+            ("arn:aws:iam::123456789012:role/app-role", Role),
+        ];
+        for (s, t) in ok {
+            assert_eq!(
+                parse_allowed_principal(s).unwrap_or_else(|e| panic!("{s}: {e}")),
+                (s.to_string(), t)
+            );
+        }
+        for s in [
+            "arn:aws:iam::123456789012:user/team/alice",
+            "arn:aws:iam::123456789012:role/service-role/app",
+        ] {
+            let e = parse_allowed_principal(s).expect_err(s);
+            assert_eq!(e.code, "InvalidPrincipal");
+            assert!(
+                e.message.contains("paths are not supported"),
+                "{}",
+                e.message
+            );
+        }
+        for s in [
+            "",
+            "**",
+            "123456789012",
+            "arn:aws:iam::12345:root",
+            "arn:aws:sts::123456789012:assumed-role/x/y",
+            "arn:aws:iam::123456789012:group/devs",
+            "arn:aws:iam::123456789012:user/",
+            "arn:aws:iam::123456789012:root/x",
+            " arn:aws:iam::123456789012:root",
+        ] {
+            let e = parse_allowed_principal(s).expect_err(s);
+            assert_eq!(e.code, "InvalidPrincipal", "{s}");
+            assert!(e.message.contains(&format!("'{s}'")), "{}", e.message);
+            assert!(e.message.contains(":root"), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn principal_matching() {
+        let acct = "123456789012";
+        let other = "210987654321";
+        let alice = "arn:aws:iam::123456789012:user/alice";
+        let app = "arn:aws:iam::123456789012:role/app";
+        let root = "arn:aws:iam::123456789012:root";
+        let cases = [
+            ("*", other, "arn:aws:iam::210987654321:root", true),
+            (root, acct, alice, true),
+            (root, acct, app, true),
+            (root, acct, root, true),
+            (root, other, "arn:aws:iam::210987654321:user/alice", false),
+            (alice, acct, alice, true),
+            (alice, acct, "arn:aws:iam::123456789012:user/bob", false),
+            (alice, acct, root, false),
+            (alice, other, "arn:aws:iam::210987654321:user/alice", false),
+            (app, acct, app, true),
+            (app, acct, "arn:aws:iam::123456789012:user/app", false),
+            ("123456789012", acct, root, false),
+            ("garbage", acct, alice, false),
+        ];
+        for (entry, caller_account, caller_arn, ok) in cases {
+            assert_eq!(
+                principal_allows(entry, caller_account, caller_arn),
+                ok,
+                "{entry} vs {caller_account} {caller_arn}"
+            );
+        }
+    }
+
+    #[test]
+    fn private_dns_names() {
+        let l63 = "a".repeat(63);
+        // 4 x 63 + 3 dots = 255; 3 x 63 + 62 + 1 + 4 dots = 256.
+        let max = format!("{l63}.{l63}.{l63}.{l63}");
+        let over = format!("{l63}.{l63}.{l63}.{}.b", "a".repeat(62));
+        assert_eq!(max.len(), 255);
+        assert_eq!(over.len(), 256);
+        let long_label = format!("{}.com", "a".repeat(64));
+        let label_63 = format!("{}.com", "a".repeat(63));
+        let cases: Vec<(&str, bool)> = vec![
+            ("example.com", true),
+            ("*.example.com", true),
+            ("api.service.example.com", true),
+            ("my-service.example.co.uk", true),
+            ("1.2.example.com", true),
+            (&label_63, true),
+            (&max, true),
+            ("Example.com", false),
+            ("EXAMPLE.COM", false),
+            ("a..b.com", false),
+            ("-a.com", false),
+            ("a-.com", false),
+            ("a.com-", false),
+            (&long_label, false),
+            (&over, false),
+            ("localhost", false),
+            ("*.com", false),
+            ("a.b*.com", false),
+            ("*", false),
+            ("*.", false),
+            ("*.*.example.com", false),
+            ("a.*.example.com", false),
+            ("", false),
+            (".example.com", false),
+            ("example.com.", false),
+            ("exa_mple.com", false),
+            ("exa mple.com", false),
+            ("exämple.com", false),
+        ];
+        for (name, ok) in cases {
+            let r = validate_private_dns_name(name);
+            assert_eq!(r.is_ok(), ok, "{name}: {r:?}");
+            if let Err(e) = r {
+                assert_eq!(e.code, "InvalidParameterValue");
+                assert!(e.message.contains(&format!("'{name}'")), "{}", e.message);
+            }
+        }
+        let e = validate_private_dns_name("Example.com").expect_err("uppercase");
+        assert!(e.message.contains("lowercase"), "{}", e.message);
+        let e = validate_private_dns_name("localhost").expect_err("one label");
+        assert!(e.message.contains("two labels"), "{}", e.message);
+        let e = validate_private_dns_name(&over).expect_err("too long");
+        assert!(e.message.contains("255"), "{}", e.message);
+    }
+
+    #[test]
+    fn verification_domains_and_coverage() {
+        assert_eq!(verification_domain("*.api.example.com"), "api.example.com");
+        assert_eq!(verification_domain("api.example.com"), "api.example.com");
+        assert_eq!(verification_domain("a*.example.com"), "a*.example.com");
+        let cases = [
+            ("example.com", "example.com", true),
+            ("example.com", "service.example.com", true),
+            ("example.com", "*.example.com", true),
+            ("example.com", "*.a.b.example.com", true),
+            ("example.com", "badexample.com", false),
+            ("example.com", "example.com.evil.net", false),
+            ("b.example.com", "example.com", false),
+            ("b.example.com", "*.example.com", false),
+            ("example.com", "Service.EXAMPLE.com", true),
+            ("", "example.com", false),
+            ("com", "example.com", true),
+        ];
+        for (verified, name, ok) in cases {
+            assert_eq!(
+                domain_covers(verified, name),
+                ok,
+                "{verified} covers {name}"
+            );
+        }
+    }
+
+    #[test]
+    fn verification_records() {
+        let (label, value) = verification_record(0, 0);
+        assert_eq!(label, format!("_{}", "0".repeat(20)));
+        assert_eq!(value, format!("vpce:{}", "0".repeat(20)));
+        let (label, value) = verification_record(35, 61);
+        assert_eq!(label, format!("_z{}", "0".repeat(19)));
+        assert_eq!(value, format!("vpce:Z{}", "0".repeat(19)));
+        let (label, value) = verification_record(u128::MAX, u128::MAX);
+        assert_eq!(label.len(), 21);
+        assert_eq!(value.len(), 25);
+        assert_ne!(
+            verification_record(1, 1),
+            verification_record(2, 2),
+            "different bits give different records"
+        );
+        assert_eq!(
+            verification_record_name("_abc", "*.api.example.com"),
+            "_abc.api.example.com"
+        );
+        assert_eq!(
+            verification_record_name("_abc", "example.com"),
+            "_abc.example.com"
+        );
+    }
+
+    #[test]
+    fn ip_address_types() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let ok: [(&[&str], &[&str]); 5] = [
+            (&["ipv4"], &["ipv4"]),
+            (&["ipv6"], &["ipv6"]),
+            (&["ipv6", "ipv4"], &["ipv4", "ipv6"]),
+            (&["ipv4", "ipv6"], &["ipv4", "ipv6"]),
+            (&["ipv4", "ipv4"], &["ipv4"]),
+        ];
+        for (input, want) in ok {
+            assert_eq!(check_ip_address_types(&s(input)).expect("valid"), s(want));
+        }
+        let bad: [&[&str]; 5] = [&[], &["ipv5"], &["IPV4"], &["ipv4", "dualstack"], &[""]];
+        for input in bad {
+            let e = check_ip_address_types(&s(input)).expect_err("invalid");
+            assert_eq!(e.code, "InvalidParameterValue");
+            if let Some(v) = input.iter().find(|v| **v != "ipv4" && **v != "ipv6") {
+                assert!(e.message.contains(&format!("'{v}'")), "{}", e.message);
+            }
+        }
+    }
+
+    fn known_regions() -> Vec<String> {
+        catalog()
+            .regions()
+            .iter()
+            .map(|r| r.region.clone())
+            .collect()
+    }
+
+    /// Reference for `domain_covers`: compare label lists from the right.
+    fn covers_reference(verified: &str, name: &str) -> bool {
+        let v: Vec<&str> = verified.split('.').collect();
+        let n: Vec<&str> = verification_domain(name).split('.').collect();
+        n.len() >= v.len() && n[n.len() - v.len()..] == v[..]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 128,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn load_balancer_arn_round_trips(
+            region in proptest::sample::select(known_regions()),
+            acct in any::<u64>(),
+            gateway in any::<bool>(),
+            name in "[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?",
+            id in any::<u64>(),
+        ) {
+            prop_assume!(!name.starts_with("internal-"));
+            let kind = if gateway { LoadBalancerKind::Gateway } else { LoadBalancerKind::Network };
+            let lb = LoadBalancerArn {
+                region,
+                account_id: format_account_id(acct),
+                kind,
+                name,
+                id: elb_id(id),
+            };
+            let s = lb.arn();
+            prop_assert_eq!(&LoadBalancerArn::parse(&s, kind).unwrap(), &lb);
+            prop_assert_eq!(&LoadBalancerArn::parse_any(&s).unwrap(), &lb);
+            let other = if gateway { LoadBalancerKind::Network } else { LoadBalancerKind::Gateway };
+            prop_assert!(LoadBalancerArn::parse(&s, other).is_err());
+            let tg = target_group_arn(&lb.region, &lb.account_id, &lb.name, &lb.id);
+            prop_assert_eq!(
+                parse_target_group_arn(&tg).unwrap(),
+                (lb.region.clone(), lb.account_id.clone(), lb.name.clone(), lb.id.clone())
+            );
+        }
+
+        #[test]
+        fn domain_covers_matches_label_suffix_reference(
+            verified in "[ab]{1,2}(\\.[ab]{1,2}){0,3}",
+            name in "(\\*\\.)?[ab]{1,2}(\\.[ab]{1,2}){0,3}",
+        ) {
+            prop_assert_eq!(domain_covers(&verified, &name), covers_reference(&verified, &name));
+        }
+
+        #[test]
+        fn verification_record_has_documented_shape(name_bits in any::<u128>(), value_bits in any::<u128>()) {
+            let (label, value) = verification_record(name_bits, value_bits);
+            let token = label.strip_prefix('_').unwrap();
+            prop_assert_eq!(token.len(), 20);
+            prop_assert!(token.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+            let v = value.strip_prefix("vpce:").unwrap();
+            prop_assert_eq!(v.len(), 20);
+            prop_assert!(v.bytes().all(|b| b.is_ascii_alphanumeric()));
+            prop_assert_eq!(
+                verification_record_name(&label, "*.example.com"),
+                format!("{label}.example.com")
+            );
+        }
+    }
+}

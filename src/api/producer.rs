@@ -1,0 +1,908 @@
+//! Producer side: load balancers, target groups, endpoint services with
+//! their allowed principals and private DNS verification, and the public
+//! DNS model.
+
+use super::{created, list, with_etag};
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiResult, Problem};
+use crate::extract::{ApiJson, ApiQuery, IdempotencyKey, IfMatch};
+use crate::pagination::tag_filters;
+use crate::service::network::Ctx;
+use crate::service::producer::dns::{self, CreateZoneRequest, PublicRecord, PublicZone};
+use crate::service::producer::endpoint_service::{
+    self as es, AddedPrincipals, AllowedPrincipal, CreateEndpointServiceRequest, EndpointService,
+    ListEndpointServices, ListPrincipals, PrincipalsRequest, UpdateEndpointServiceRequest,
+};
+use crate::service::producer::loadbalancer::{
+    self as lb, CreateLoadBalancerRequest, CreateTargetGroupRequest, ListLoadBalancers,
+    ListTargetGroups, LoadBalancer, LoadBalancerType, TargetGroup, TargetHealthRequest,
+    TargetsRequest, UpdateLoadBalancerRequest,
+};
+use crate::service::{Created, Idempotency, Versioned};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+fn ctx<'a>(state: &'a AppState, caller: &'a Caller) -> Ctx<'a> {
+    Ctx {
+        store: &state.store,
+        caller,
+        default_region: &state.settings.default_region,
+    }
+}
+
+fn created_versioned<T: Serialize>(
+    out: Created<Versioned<T>>,
+    location: impl FnOnce(&T) -> String,
+) -> Response {
+    let replayed = matches!(out, Created::Replayed(_));
+    let v = out.into_inner();
+    created(replayed, location(&v.value), Some(v.etag()), &v.value)
+}
+
+/// A page of load balancers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoadBalancerList {
+    pub items: Vec<LoadBalancer>,
+    /// Pass as `next_token` for the next page; absent on the last page.
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListLoadBalancersQuery {
+    /// Only this VPC.
+    pub vpc_id: Option<String>,
+    /// Only this region.
+    pub region: Option<String>,
+    /// `network` or `gateway`.
+    pub r#type: Option<LoadBalancerType>,
+    /// `Key=Value` (or `Key` for any value); repeat for several.
+    #[serde(default)]
+    pub tag: Vec<String>,
+    /// 1..1000, default 100.
+    pub max_results: Option<u32>,
+    pub next_token: Option<String>,
+}
+
+/// Create an internal network or gateway load balancer in subnets of one VPC (one per zone); each zone gets a node with an address of its subnet.
+#[utoipa::path(
+    post, path = "/v1/load-balancers", tag = "producer",
+    request_body = CreateLoadBalancerRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the same resource")),
+    responses(
+        (status = 201, description = "The new load balancer", body = LoadBalancer,
+            headers(("Location" = String, description = "/v1/load-balancers/{load_balancer_arn} (URL-encoded)"), ("ETag" = String))),
+        (status = 200, description = "An idempotent replay", body = LoadBalancer),
+        (status = 400, description = "Invalid input: `ValidationError` (bad name), `InvalidParameterValue`, `MissingParameter`, `InvalidSubnetID.NotFound`, `DuplicateSubnetsInSameZone`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`DuplicateLoadBalancerName`, `InsufficientFreeAddressesInSubnet`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn create_load_balancer(
+    State(state): State<AppState>,
+    caller: Caller,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(req): ApiJson<CreateLoadBalancerRequest>,
+) -> ApiResult<Response> {
+    let idem = Idempotency::new(caller.scope(), key, "CreateLoadBalancer", &req);
+    let out = lb::create_load_balancer(
+        ctx(&state, &caller),
+        state.settings.provision_delay,
+        req,
+        idem,
+    )
+    .await?;
+    Ok(created_versioned(out, |v| {
+        format!(
+            "/v1/load-balancers/{}",
+            super::encode_segment(&v.load_balancer_arn)
+        )
+    }))
+}
+
+/// List the caller's load balancers.
+#[utoipa::path(
+    get, path = "/v1/load-balancers", tag = "producer",
+    params(ListLoadBalancersQuery),
+    responses(
+        (status = 200, description = "A page of load balancers", body = LoadBalancerList),
+        (status = 400, description = "Invalid filter, `max_results` or `next_token` (`InvalidNextToken`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn list_load_balancers(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ListLoadBalancersQuery>,
+) -> ApiResult<Response> {
+    let query = ListLoadBalancers {
+        vpc_id: q.vpc_id,
+        region: q.region,
+        r#type: q.r#type,
+        tags: tag_filters(&q.tag)?,
+        max_results: q.max_results,
+        next_token: q.next_token,
+    };
+    let (items, next) = lb::list_load_balancers(ctx(&state, &caller), query).await?;
+    Ok(list(items, next))
+}
+
+/// Get a load balancer by its ARN (URL-encoded in the path).
+#[utoipa::path(
+    get, path = "/v1/load-balancers/{load_balancer_arn}", tag = "producer",
+    params(("load_balancer_arn" = String, Path, example = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/api/0123456789abcdef")),
+    responses(
+        (status = 200, description = "The load balancer", body = LoadBalancer, headers(("ETag" = String))),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`LoadBalancerNotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn get_load_balancer(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(load_balancer_arn): Path<String>,
+) -> ApiResult<Response> {
+    let v = lb::get_load_balancer(ctx(&state, &caller), &load_balancer_arn).await?;
+    Ok(with_etag(v.etag(), &v.value))
+}
+
+/// Delete a load balancer and its nodes; its target groups stay, detached.
+#[utoipa::path(
+    delete, path = "/v1/load-balancers/{load_balancer_arn}", tag = "producer",
+    params(("load_balancer_arn" = String, Path, example = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/api/0123456789abcdef")),
+    responses(
+        (status = 204, description = "Deleted (or deletion started)"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`LoadBalancerNotFound`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`ResourceInUse`: an endpoint service uses it", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn delete_load_balancer(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(load_balancer_arn): Path<String>,
+) -> ApiResult<StatusCode> {
+    lb::delete_load_balancer(ctx(&state, &caller), &load_balancer_arn).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A page of target groups.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TargetGroupList {
+    pub items: Vec<TargetGroup>,
+    /// Pass as `next_token` for the next page; absent on the last page.
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListTargetGroupsQuery {
+    /// Only this VPC.
+    pub vpc_id: Option<String>,
+    /// Only groups of this load balancer.
+    pub load_balancer_arn: Option<String>,
+    /// Only this region.
+    pub region: Option<String>,
+    /// 1..1000, default 100.
+    pub max_results: Option<u32>,
+    pub next_token: Option<String>,
+}
+
+/// Create a target group: `tcp`, `udp`, `tcp_udp` or `tls` for a network load balancer, `geneve` (port 6081) for a gateway load balancer.
+#[utoipa::path(
+    post, path = "/v1/target-groups", tag = "producer",
+    request_body = CreateTargetGroupRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the same resource")),
+    responses(
+        (status = 201, description = "The new target group", body = TargetGroup,
+            headers(("Location" = String, description = "/v1/target-groups/{target_group_arn} (URL-encoded)"), ("ETag" = String))),
+        (status = 200, description = "An idempotent replay", body = TargetGroup),
+        (status = 400, description = "Invalid input: `ValidationError` (name, protocol or port for the load balancer kind), `InvalidVpcID.NotFound`, `LoadBalancerNotFound`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`DuplicateTargetGroupName`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn create_target_group(
+    State(state): State<AppState>,
+    caller: Caller,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(req): ApiJson<CreateTargetGroupRequest>,
+) -> ApiResult<Response> {
+    let idem = Idempotency::new(caller.scope(), key, "CreateTargetGroup", &req);
+    let out = lb::create_target_group(ctx(&state, &caller), req, idem).await?;
+    Ok(created_versioned(out, |v| {
+        format!(
+            "/v1/target-groups/{}",
+            super::encode_segment(&v.target_group_arn)
+        )
+    }))
+}
+
+/// List the caller's target groups with their targets.
+#[utoipa::path(
+    get, path = "/v1/target-groups", tag = "producer",
+    params(ListTargetGroupsQuery),
+    responses(
+        (status = 200, description = "A page of target groups", body = TargetGroupList),
+        (status = 400, description = "Invalid filter, `max_results` or `next_token` (`InvalidNextToken`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn list_target_groups(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ListTargetGroupsQuery>,
+) -> ApiResult<Response> {
+    let query = ListTargetGroups {
+        vpc_id: q.vpc_id,
+        load_balancer_arn: q.load_balancer_arn,
+        region: q.region,
+        max_results: q.max_results,
+        next_token: q.next_token,
+    };
+    let (items, next) = lb::list_target_groups(ctx(&state, &caller), query).await?;
+    Ok(list(items, next))
+}
+
+/// Get a target group with its targets and their health.
+#[utoipa::path(
+    get, path = "/v1/target-groups/{target_group_arn}", tag = "producer",
+    params(("target_group_arn" = String, Path, example = "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/api/0123456789abcdef")),
+    responses(
+        (status = 200, description = "The target group", body = TargetGroup, headers(("ETag" = String))),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`TargetGroupNotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn get_target_group(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(target_group_arn): Path<String>,
+) -> ApiResult<Response> {
+    let v = lb::get_target_group(ctx(&state, &caller), &target_group_arn).await?;
+    Ok(with_etag(v.etag(), &v.value))
+}
+
+/// Delete a target group.
+#[utoipa::path(
+    delete, path = "/v1/target-groups/{target_group_arn}", tag = "producer",
+    params(("target_group_arn" = String, Path, example = "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/api/0123456789abcdef")),
+    responses(
+        (status = 204, description = "Deleted (or deletion started)"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`TargetGroupNotFound`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn delete_target_group(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(target_group_arn): Path<String>,
+) -> ApiResult<StatusCode> {
+    lb::delete_target_group(ctx(&state, &caller), &target_group_arn).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A page of endpoint services.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EndpointServiceList {
+    pub items: Vec<EndpointService>,
+    /// Pass as `next_token` for the next page; absent on the last page.
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListEndpointServicesQuery {
+    /// `pending`, `available` or `deleting`.
+    pub service_state: Option<String>,
+    /// `interface` or `gateway_load_balancer`.
+    pub service_type: Option<String>,
+    /// Only this region.
+    pub region: Option<String>,
+    /// `Key=Value` (or `Key` for any value); repeat for several.
+    #[serde(default)]
+    pub tag: Vec<String>,
+    /// 1..1000, default 100.
+    pub max_results: Option<u32>,
+    pub next_token: Option<String>,
+}
+
+/// Create an endpoint service (`CreateVpcEndpointServiceConfiguration`) from network or gateway load balancers; its zones are theirs.
+#[utoipa::path(
+    post, path = "/v1/endpoint-services", tag = "producer",
+    request_body = CreateEndpointServiceRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the same resource")),
+    responses(
+        (status = 201, description = "The new endpoint service", body = EndpointService,
+            headers(("Location" = String, description = "/v1/endpoint-services/{service_id} (URL-encoded)"), ("ETag" = String))),
+        (status = 200, description = "An idempotent replay", body = EndpointService),
+        (status = 400, description = "Invalid input: `InvalidParameter` (no or both load balancer kinds; private DNS on a GWLB service), `InvalidNetworkLoadBalancerArn.Malformed`, `InvalidGatewayLoadBalancerArn.Malformed`, `InvalidNetworkLoadBalancerArn.NotFound`, `InvalidParameterValue` (private DNS name, IP address types, regions)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`ResourceInUse` (a load balancer already serves a service), `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn create_endpoint_service(
+    State(state): State<AppState>,
+    caller: Caller,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(req): ApiJson<CreateEndpointServiceRequest>,
+) -> ApiResult<Response> {
+    let key = key.or_else(|| req.client_token.clone());
+    let idem = Idempotency::new(caller.scope(), key, "CreateEndpointService", &req);
+    let out = es::create_service(
+        ctx(&state, &caller),
+        state.settings.provision_delay,
+        req,
+        idem,
+    )
+    .await?;
+    Ok(created_versioned(out, |v| {
+        format!("/v1/endpoint-services/{}", v.service_id)
+    }))
+}
+
+/// List the caller's own endpoint services (`DescribeVpcEndpointServiceConfigurations`).
+#[utoipa::path(
+    get, path = "/v1/endpoint-services", tag = "producer",
+    params(ListEndpointServicesQuery),
+    responses(
+        (status = 200, description = "A page of endpoint services", body = EndpointServiceList),
+        (status = 400, description = "Invalid filter, `max_results` or `next_token` (`InvalidNextToken`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn list_endpoint_services(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ListEndpointServicesQuery>,
+) -> ApiResult<Response> {
+    let query = ListEndpointServices {
+        service_state: q.service_state,
+        service_type: q.service_type,
+        region: q.region,
+        tags: tag_filters(&q.tag)?,
+        max_results: q.max_results,
+        next_token: q.next_token,
+    };
+    let (items, next) = es::list_services(ctx(&state, &caller), query).await?;
+    Ok(list(items, next))
+}
+
+/// Get one of the caller's endpoint services.
+#[utoipa::path(
+    get, path = "/v1/endpoint-services/{service_id}", tag = "producer",
+    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3")),
+    responses(
+        (status = 200, description = "The endpoint service", body = EndpointService, headers(("ETag" = String))),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn get_endpoint_service(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(service_id): Path<String>,
+) -> ApiResult<Response> {
+    let v = es::get_service(ctx(&state, &caller), &service_id).await?;
+    Ok(with_etag(v.etag(), &v.value))
+}
+
+/// Delete an endpoint service: `deleting`, then gone. Its load balancers stay.
+#[utoipa::path(
+    delete, path = "/v1/endpoint-services/{service_id}", tag = "producer",
+    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3")),
+    responses(
+        (status = 204, description = "Deleted (or deletion started)"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn delete_endpoint_service(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(service_id): Path<String>,
+) -> ApiResult<StatusCode> {
+    es::delete_service(
+        ctx(&state, &caller),
+        state.settings.provision_delay,
+        &service_id,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_load_balancer, list_load_balancers))
+        .routes(routes!(create_target_group, list_target_groups))
+        .routes(routes!(create_endpoint_service, list_endpoint_services))
+        .routes(routes!(
+            get_load_balancer,
+            update_load_balancer,
+            delete_load_balancer
+        ))
+        .routes(routes!(get_target_group, delete_target_group))
+        .routes(routes!(register_targets, deregister_targets))
+        .routes(routes!(set_target_health))
+        .routes(routes!(
+            get_endpoint_service,
+            update_endpoint_service,
+            delete_endpoint_service
+        ))
+        .routes(routes!(
+            list_allowed_principals,
+            add_allowed_principals,
+            remove_allowed_principals
+        ))
+        .routes(routes!(verify_private_dns))
+        .routes(routes!(create_public_zone, list_public_zones))
+        .routes(routes!(delete_public_zone))
+        .routes(routes!(
+            put_public_record,
+            list_public_records,
+            delete_public_record
+        ))
+}
+
+/// Turn cross-zone load balancing on or off, or retag; `If-Match` makes it conditional.
+#[utoipa::path(
+    patch, path = "/v1/load-balancers/{load_balancer_arn}", tag = "producer",
+    request_body = UpdateLoadBalancerRequest,
+    params(
+        ("load_balancer_arn" = String, Path, description = "The ARN, URL-encoded"),
+        ("If-Match" = Option<String>, Header, description = "An ETag from an earlier read; 412 if it changed since"),
+    ),
+    responses(
+        (status = 200, description = "The load balancer", body = LoadBalancer, headers(("ETag" = String))),
+        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`LoadBalancerNotFound`", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`PreconditionFailed`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn update_load_balancer(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(load_balancer_arn): Path<String>,
+    if_match: IfMatch,
+    ApiJson(req): ApiJson<UpdateLoadBalancerRequest>,
+) -> ApiResult<Response> {
+    let v =
+        lb::update_load_balancer(ctx(&state, &caller), &load_balancer_arn, req, &if_match).await?;
+    Ok(with_etag(v.etag(), &v.value))
+}
+
+/// Register targets: IP addresses of the group's VPC (their zone is their subnet's) or network interfaces. Registering one again changes nothing.
+#[utoipa::path(
+    post, path = "/v1/target-groups/{target_group_arn}/targets", tag = "producer",
+    request_body = TargetsRequest,
+    params(("target_group_arn" = String, Path, description = "The ARN, URL-encoded")),
+    responses(
+        (status = 200, description = "The group with its targets", body = TargetGroup, headers(("ETag" = String))),
+        (status = 400, description = "`MissingParameter`, `InvalidParameterValue` (not an address, outside the VPC without a zone, another VPC), `InvalidNetworkInterfaceID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`TargetGroupNotFound`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn register_targets(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(target_group_arn): Path<String>,
+    ApiJson(req): ApiJson<TargetsRequest>,
+) -> ApiResult<Response> {
+    let v = lb::register_targets(ctx(&state, &caller), &target_group_arn, req).await?;
+    Ok(with_etag(v.etag(), &v.value))
+}
+
+/// Deregister targets (every port of a target when `port` is absent).
+#[utoipa::path(
+    delete, path = "/v1/target-groups/{target_group_arn}/targets", tag = "producer",
+    request_body = TargetsRequest,
+    params(("target_group_arn" = String, Path, description = "The ARN, URL-encoded")),
+    responses(
+        (status = 200, description = "The group with its remaining targets", body = TargetGroup, headers(("ETag" = String))),
+        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`TargetGroupNotFound`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn deregister_targets(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(target_group_arn): Path<String>,
+    ApiJson(req): ApiJson<TargetsRequest>,
+) -> ApiResult<Response> {
+    let v = lb::deregister_targets(ctx(&state, &caller), &target_group_arn, req).await?;
+    Ok(with_etag(v.etag(), &v.value))
+}
+
+/// Model a health check result: mark a target healthy or unhealthy.
+#[utoipa::path(
+    put, path = "/v1/target-groups/{target_group_arn}/targets/{target_id}/health", tag = "producer",
+    request_body = TargetHealthRequest,
+    params(
+        ("target_group_arn" = String, Path, description = "The ARN, URL-encoded"),
+        ("target_id" = String, Path, description = "The target's IP address or interface id"),
+    ),
+    responses(
+        (status = 200, description = "The group", body = TargetGroup, headers(("ETag" = String))),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`TargetGroupNotFound`, `InvalidTarget` (not registered)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn set_target_health(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((target_group_arn, target_id)): Path<(String, String)>,
+    ApiJson(req): ApiJson<TargetHealthRequest>,
+) -> ApiResult<Response> {
+    let v = lb::set_target_health(ctx(&state, &caller), &target_group_arn, &target_id, req).await?;
+    Ok(with_etag(v.etag(), &v.value))
+}
+
+/// Change an endpoint service (`ModifyVpcEndpointServiceConfiguration`, `ModifyVpcEndpointServicePayerResponsibility`): load balancers, acceptance, private DNS name, IP address types, regions, payer.
+#[utoipa::path(
+    patch, path = "/v1/endpoint-services/{service_id}", tag = "producer",
+    request_body = UpdateEndpointServiceRequest,
+    params(
+        ("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3"),
+        ("If-Match" = Option<String>, Header, description = "An ETag from an earlier read; 412 if it changed since"),
+    ),
+    responses(
+        (status = 200, description = "The service", body = EndpointService, headers(("ETag" = String))),
+        (status = 400, description = "`InvalidParameter` (the other load balancer kind, removing the last one or one not in the service, private DNS on GWLB), `InvalidParameterCombination`, `InvalidParameterValue` (DNS name, IP types, removing the service's own region, payer other than `service_owner`), `InvalidNetworkLoadBalancerArn.Malformed`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`ResourceInUse` (a load balancer serves another service), `IncorrectState` (being deleted)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`PreconditionFailed`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn update_endpoint_service(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(service_id): Path<String>,
+    if_match: IfMatch,
+    ApiJson(req): ApiJson<UpdateEndpointServiceRequest>,
+) -> ApiResult<Response> {
+    let v = es::update_service(ctx(&state, &caller), &service_id, req, &if_match).await?;
+    Ok(with_etag(v.etag(), &v.value))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListPrincipalsQuery {
+    /// `all`, `account`, `user` or `role`.
+    pub principal_type: Option<String>,
+    /// Only this principal.
+    pub principal: Option<String>,
+    pub max_results: Option<u32>,
+    pub next_token: Option<String>,
+}
+
+/// A page of allowed principals.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AllowedPrincipalList {
+    pub items: Vec<AllowedPrincipal>,
+    pub next_token: Option<String>,
+}
+
+/// List who may discover and connect to a service (`DescribeVpcEndpointServicePermissions`).
+#[utoipa::path(
+    get, path = "/v1/endpoint-services/{service_id}/allowed-principals", tag = "producer",
+    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3"), ListPrincipalsQuery),
+    responses(
+        (status = 200, description = "A page of principals", body = AllowedPrincipalList),
+        (status = 400, description = "Invalid filter or token", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn list_allowed_principals(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(service_id): Path<String>,
+    ApiQuery(q): ApiQuery<ListPrincipalsQuery>,
+) -> ApiResult<Response> {
+    let query = ListPrincipals {
+        principal_type: q.principal_type,
+        principal: q.principal,
+        max_results: q.max_results,
+        next_token: q.next_token,
+    };
+    let (items, next) = es::list_principals(ctx(&state, &caller), &service_id, query).await?;
+    Ok(list(items, next))
+}
+
+/// Allow principals (`ModifyVpcEndpointServicePermissions` `AddAllowedPrincipals`): `*`, an account's root, a user or a role. Answers the entries in force; one already allowed is not duplicated.
+#[utoipa::path(
+    post, path = "/v1/endpoint-services/{service_id}/allowed-principals", tag = "producer",
+    request_body = PrincipalsRequest,
+    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3")),
+    responses(
+        (status = 200, description = "The entries for the given principals", body = AddedPrincipals),
+        (status = 400, description = "`InvalidPrincipal` (not `*` or an IAM root/user/role ARN, or an ARN with a path), `MissingParameter`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn add_allowed_principals(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(service_id): Path<String>,
+    ApiJson(req): ApiJson<PrincipalsRequest>,
+) -> ApiResult<Response> {
+    let v = es::add_principals(ctx(&state, &caller), &service_id, req).await?;
+    Ok(Json(v).into_response())
+}
+
+/// Remove principals (`RemoveAllowedPrincipals`); ones not allowed are ignored. Existing connections stay; new ones from them are refused.
+#[utoipa::path(
+    delete, path = "/v1/endpoint-services/{service_id}/allowed-principals", tag = "producer",
+    request_body = PrincipalsRequest,
+    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3")),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 400, description = "`InvalidPrincipal`, `MissingParameter`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn remove_allowed_principals(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(service_id): Path<String>,
+    ApiJson(req): ApiJson<PrincipalsRequest>,
+) -> ApiResult<StatusCode> {
+    es::remove_principals(ctx(&state, &caller), &service_id, req).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Check the private DNS name's TXT record in the public DNS model (`StartVpcEndpointServicePrivateDnsVerification`): an exact match at `<name>.<domain>` (or at a parent domain) makes it `verified`, anything else `failed`.
+#[utoipa::path(
+    post, path = "/v1/endpoint-services/{service_id}/private-dns/verify", tag = "producer",
+    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3")),
+    responses(
+        (status = 200, description = "The service with its verification state", body = EndpointService, headers(("ETag" = String))),
+        (status = 400, description = "`InvalidParameter` (a GWLB service), `InvalidParameterValue` (no private DNS name)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn verify_private_dns(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(service_id): Path<String>,
+) -> ApiResult<Response> {
+    let v = es::verify_private_dns(ctx(&state, &caller), &service_id).await?;
+    Ok(with_etag(v.etag(), &v.value))
+}
+
+/// Create a public DNS zone; one account owns each name.
+#[utoipa::path(
+    post, path = "/v1/public-dns/zones", tag = "public-dns",
+    request_body = CreateZoneRequest,
+    responses(
+        (status = 201, description = "The zone", body = PublicZone, headers(("Location" = String))),
+        (status = 400, description = "`InvalidParameterValue`: not a lowercase domain, a wildcard, or under amazonaws.com", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`HostedZoneAlreadyExists` (in this or another account)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn create_public_zone(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<CreateZoneRequest>,
+) -> ApiResult<Response> {
+    let z = dns::create_zone(ctx(&state, &caller), req).await?;
+    Ok(created(
+        false,
+        format!("/v1/public-dns/zones/{}", z.zone_name),
+        None,
+        &z,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    pub max_results: Option<u32>,
+    pub next_token: Option<String>,
+}
+
+/// A page of public zones.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicZoneList {
+    pub items: Vec<PublicZone>,
+    pub next_token: Option<String>,
+}
+
+/// List the caller's public zones.
+#[utoipa::path(
+    get, path = "/v1/public-dns/zones", tag = "public-dns",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "A page of zones", body = PublicZoneList),
+        (status = 400, description = "Invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn list_public_zones(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Response> {
+    let (items, next) =
+        dns::list_zones(ctx(&state, &caller), q.max_results, q.next_token.as_deref()).await?;
+    Ok(list(items, next))
+}
+
+/// Delete a public zone with its records.
+#[utoipa::path(
+    delete, path = "/v1/public-dns/zones/{zone_name}", tag = "public-dns",
+    params(("zone_name" = String, Path, example = "example.com")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`NoSuchHostedZone`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn delete_public_zone(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(zone_name): Path<String>,
+) -> ApiResult<StatusCode> {
+    dns::delete_zone(ctx(&state, &caller), &zone_name).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Create or replace a record (name, type) in the caller's zone that holds the name.
+#[utoipa::path(
+    put, path = "/v1/public-dns/records", tag = "public-dns",
+    request_body = PublicRecord,
+    responses(
+        (status = 200, description = "The record", body = PublicRecord),
+        (status = 400, description = "`NoSuchHostedZone` (no zone of the caller holds the name), `InvalidParameterValue`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn put_public_record(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<PublicRecord>,
+) -> ApiResult<Response> {
+    let r = dns::put_record(ctx(&state, &caller), req).await?;
+    Ok(Json(r).into_response())
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct RecordsQuery {
+    /// The zone to list.
+    pub zone_name: String,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct RecordKeyQuery {
+    pub name: String,
+    /// `TXT` or `A`.
+    pub r#type: String,
+}
+
+/// The records of one zone.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicRecordList {
+    pub items: Vec<PublicRecord>,
+    pub next_token: Option<String>,
+}
+
+/// List the records of one of the caller's zones.
+#[utoipa::path(
+    get, path = "/v1/public-dns/records", tag = "public-dns",
+    params(RecordsQuery),
+    responses(
+        (status = 200, description = "Every record of the zone (one page)", body = PublicRecordList),
+        (status = 400, description = "Invalid query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`NoSuchHostedZone`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn list_public_records(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<RecordsQuery>,
+) -> ApiResult<Response> {
+    let items = dns::list_records(ctx(&state, &caller), &q.zone_name).await?;
+    Ok(list(items, None))
+}
+
+/// Delete a record.
+#[utoipa::path(
+    delete, path = "/v1/public-dns/records", tag = "public-dns",
+    params(RecordKeyQuery),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "`NoSuchHostedZone`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`NoSuchRecord`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn delete_public_record(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<RecordKeyQuery>,
+) -> ApiResult<StatusCode> {
+    dns::delete_record(ctx(&state, &caller), &q.name, &q.r#type).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,817 @@
+//! Endpoint services: a producer's service behind network or gateway load
+//! balancers, who may use it, and its private DNS name.
+
+use super::loadbalancer::{initial_state, lbs_for_service};
+use crate::create_once;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::IfMatch;
+use crate::pagination;
+use crate::service::network::{Ctx, check_region, check_tags, tags_of, zone_name};
+use crate::service::{Created, Idempotency, Versioned};
+use crate::store::network::ListFilter;
+use crate::store::producer::{self as db, LoadBalancerRow, PermissionRow, ServiceRow};
+use crate::store::tags::{self, TagFilter, Tags};
+use crate::store::{StoreError, Tx, now_ms};
+use crate::util::{new_id, timestamp};
+use linkplane_core::privatelink::{self as pl, AllowedPrincipalType, LoadBalancerKind};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::time::Duration;
+use utoipa::ToSchema;
+
+/// The TXT record a producer publishes to prove it owns the private DNS name.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PrivateDnsNameConfiguration {
+    /// `pending_verification`, `verified` or `failed`.
+    #[schema(example = "pending_verification")]
+    pub state: String,
+    /// Always `TXT`.
+    #[schema(example = "TXT")]
+    pub r#type: String,
+    /// The record's label; publish the record at `<name>.<domain>`.
+    #[schema(example = "_6e86v84tqgqubxbwii1m")]
+    pub name: String,
+    /// The exact (case-sensitive) TXT value to publish.
+    #[schema(example = "vpce:l6p0ERxlTt45jevFwOCp")]
+    pub value: String,
+}
+
+/// A region consumers may connect from, with the service's state there.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SupportedRegion {
+    #[schema(example = "us-east-1")]
+    pub region: String,
+    #[schema(example = "available")]
+    pub service_state: String,
+}
+
+/// An endpoint service as its owner sees it (`ServiceConfiguration`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EndpointService {
+    #[schema(example = "vpce-svc-03d5ebb7d9579a2b3")]
+    pub service_id: String,
+    #[schema(example = "com.amazonaws.vpce.us-east-1.vpce-svc-03d5ebb7d9579a2b3")]
+    pub service_name: String,
+    /// `interface` (network load balancers) or `gateway_load_balancer`.
+    #[schema(example = "interface")]
+    pub service_type: String,
+    /// `pending`, `available`, `deleting` (`LINKPLANE_PROVISION_DELAY_MS`
+    /// sets how long the transitional states last; 0 makes them instant).
+    #[schema(example = "available")]
+    pub service_state: String,
+    pub owner_id: String,
+    pub region: String,
+    /// The load balancers' zones, in the owner's zone names.
+    pub availability_zones: Vec<String>,
+    pub availability_zone_ids: Vec<String>,
+    #[schema(example = json!(["vpce-svc-03d5ebb7d9579a2b3.us-east-1.vpce.amazonaws.com"]))]
+    pub base_endpoint_dns_names: Vec<String>,
+    pub acceptance_required: bool,
+    /// Always false (services that manage their endpoints are AWS's own).
+    pub manages_vpc_endpoints: bool,
+    pub network_load_balancer_arns: Vec<String>,
+    pub gateway_load_balancer_arns: Vec<String>,
+    #[schema(example = json!(["ipv4"]))]
+    pub supported_ip_address_types: Vec<String>,
+    pub supported_regions: Vec<SupportedRegion>,
+    pub private_dns_name: Option<String>,
+    pub private_dns_name_configuration: Option<PrivateDnsNameConfiguration>,
+    /// `service_owner` once the owner pays for its consumers' endpoints;
+    /// null while consumers pay.
+    pub payer_responsibility: Option<String>,
+    pub creation_timestamp: String,
+    pub tags: Tags,
+}
+
+/// `POST /v1/endpoint-services`: network load balancers or gateway load
+/// balancers, not both.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateEndpointServiceRequest {
+    pub network_load_balancer_arns: Option<Vec<String>>,
+    pub gateway_load_balancer_arns: Option<Vec<String>>,
+    /// Default true: connection requests wait for the owner's acceptance.
+    pub acceptance_required: Option<bool>,
+    /// A lowercase DNS name (a leading `*.` is allowed); network load
+    /// balancer services only. It must be verified before consumers use it.
+    #[schema(example = "api.example.com")]
+    pub private_dns_name: Option<String>,
+    /// `ipv4` and/or `ipv6` (default `ipv4`); `ipv6` needs dualstack load balancers.
+    pub supported_ip_address_types: Option<Vec<String>>,
+    /// Regions consumers may connect from; the service's own is always one.
+    pub supported_regions: Option<Vec<String>>,
+    pub tags: Option<Tags>,
+    /// AWS's idempotency token: the same meaning as `Idempotency-Key`.
+    pub client_token: Option<String>,
+}
+
+/// `PATCH /v1/endpoint-services/{service_id}` (`ModifyVpcEndpointServiceConfiguration`
+/// and `ModifyVpcEndpointServicePayerResponsibility`): only the fields to change.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateEndpointServiceRequest {
+    pub acceptance_required: Option<bool>,
+    pub add_network_load_balancer_arns: Option<Vec<String>>,
+    pub remove_network_load_balancer_arns: Option<Vec<String>>,
+    pub add_gateway_load_balancer_arns: Option<Vec<String>>,
+    pub remove_gateway_load_balancer_arns: Option<Vec<String>>,
+    /// Sets or replaces the name; verification starts over.
+    pub private_dns_name: Option<String>,
+    pub remove_private_dns_name: Option<bool>,
+    pub add_supported_ip_address_types: Option<Vec<String>>,
+    pub remove_supported_ip_address_types: Option<Vec<String>>,
+    pub add_supported_regions: Option<Vec<String>>,
+    pub remove_supported_regions: Option<Vec<String>>,
+    /// Only `service_owner`; there is no way back.
+    pub payer_responsibility: Option<String>,
+    /// Replaces every tag.
+    pub tags: Option<Tags>,
+}
+
+/// `POST` and `DELETE .../allowed-principals`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PrincipalsRequest {
+    /// `*`, `arn:aws:iam::<account>:root`, `...:user/<name>` or `...:role/<name>`
+    /// (ARNs with a path are not supported, as on AWS).
+    #[schema(example = json!(["arn:aws:iam::444455556666:root"]))]
+    pub principals: Vec<String>,
+}
+
+/// A principal allowed to discover and connect to a service.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AllowedPrincipal {
+    #[schema(example = "arn:aws:iam::444455556666:root")]
+    pub principal: String,
+    /// `all`, `account`, `user` or `role`.
+    #[schema(example = "account")]
+    pub principal_type: String,
+    #[schema(example = "vpce-svc-perm-0bbbb2222cccc3333")]
+    pub service_permission_id: String,
+    pub service_id: String,
+}
+
+/// The answer of `POST .../allowed-principals`: the entries now in force
+/// for the principals given (existing ones are not duplicated).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AddedPrincipals {
+    pub added: Vec<AllowedPrincipal>,
+}
+
+pub fn service_not_found(id: &str) -> ApiError {
+    ApiError::not_found(
+        "InvalidVpcEndpointServiceId.NotFound",
+        format!("The VpcEndpointService Id '{id}' does not exist"),
+    )
+}
+
+fn split_types(s: &str) -> Vec<String> {
+    s.split(',')
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn kind_of(service_type: &str) -> LoadBalancerKind {
+    if service_type == "gateway_load_balancer" {
+        LoadBalancerKind::Gateway
+    } else {
+        LoadBalancerKind::Network
+    }
+}
+
+async fn services_of(
+    ctx: Ctx<'_>,
+    rows: Vec<ServiceRow>,
+) -> ApiResult<Vec<Versioned<EndpointService>>> {
+    let ids: Vec<&str> = rows.iter().map(|r| r.service_id.as_str()).collect();
+    let mut tags = tags_of(ctx.store, &ids).await?;
+    let lbs = db::service_load_balancers(ctx.store.pool(), &ids).await?;
+    let arns: Vec<&str> = lbs.iter().map(|(_, a)| a.as_str()).collect();
+    let zones = db::lb_subnets(ctx.store.pool(), &arns).await?;
+    let regions = db::service_regions(ctx.store.pool(), &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let my_lbs: Vec<String> = lbs
+                .iter()
+                .filter(|(s, _)| *s == r.service_id)
+                .map(|(_, a)| a.clone())
+                .collect();
+            let zone_ids: BTreeSet<String> = zones
+                .iter()
+                .filter(|z| my_lbs.contains(&z.load_balancer_arn))
+                .map(|z| z.zone_id.clone())
+                .collect();
+            let mut zone_names: Vec<String> = zone_ids
+                .iter()
+                .map(|z| zone_name(&r.account_id, z))
+                .collect();
+            zone_names.sort();
+            let is_gwlb = r.service_type == "gateway_load_balancer";
+            let pdns = match (&r.pdns_state, &r.pdns_name, &r.pdns_value) {
+                (Some(state), Some(name), Some(value)) => Some(PrivateDnsNameConfiguration {
+                    state: state.clone(),
+                    r#type: "TXT".to_string(),
+                    name: name.clone(),
+                    value: value.clone(),
+                }),
+                _ => None,
+            };
+            Versioned {
+                version: r.version,
+                value: EndpointService {
+                    tags: tags.remove(&r.service_id).unwrap_or_default(),
+                    service_name: pl::service_name(&r.region, &r.service_id),
+                    base_endpoint_dns_names: vec![pl::base_endpoint_dns_name(
+                        &r.region,
+                        &r.service_id,
+                    )],
+                    availability_zones: zone_names,
+                    availability_zone_ids: zone_ids.into_iter().collect(),
+                    network_load_balancer_arns: if is_gwlb { Vec::new() } else { my_lbs.clone() },
+                    gateway_load_balancer_arns: if is_gwlb { my_lbs } else { Vec::new() },
+                    supported_ip_address_types: split_types(&r.ip_address_types),
+                    supported_regions: regions
+                        .iter()
+                        .filter(|(s, _, _)| *s == r.service_id)
+                        .map(|(_, region, state)| SupportedRegion {
+                            region: region.clone(),
+                            service_state: state.clone(),
+                        })
+                        .collect(),
+                    service_id: r.service_id,
+                    service_type: r.service_type,
+                    service_state: r.service_state,
+                    owner_id: r.account_id,
+                    region: r.region,
+                    acceptance_required: r.acceptance_required,
+                    manages_vpc_endpoints: false,
+                    private_dns_name: r.private_dns_name,
+                    private_dns_name_configuration: pdns,
+                    payer_responsibility: r.payer_responsibility,
+                    creation_timestamp: timestamp(r.created_at),
+                },
+            }
+        })
+        .collect())
+}
+
+/// A fresh verification record for a private DNS name.
+fn pending_verification(row: &mut ServiceRow, name: &str) -> ApiResult<()> {
+    pl::validate_private_dns_name(name)?;
+    let (label, value) = pl::verification_record(rand::random(), rand::random());
+    row.private_dns_name = Some(name.to_string());
+    row.pdns_state = Some("pending_verification".to_string());
+    row.pdns_name = Some(label);
+    row.pdns_value = Some(value);
+    Ok(())
+}
+
+/// Load balancers joining a service: in its region, not used by another
+/// service, and dualstack when the service supports IPv6.
+fn check_lbs(region: &str, lbs: &[LoadBalancerRow], ip_types: &[String]) -> ApiResult<()> {
+    for lb in lbs {
+        if lb.region != region {
+            return Err(ApiError::validation(
+                "InvalidParameter",
+                format!(
+                    "load balancer {} is in {}, the service in {region}",
+                    lb.load_balancer_arn, lb.region
+                ),
+            ));
+        }
+        if ip_types.iter().any(|t| t == "ipv6") && lb.ip_address_type != "dualstack" {
+            return Err(ApiError::invalid_value(format!(
+                "supported_ip_address_types: ipv6 needs dualstack load balancers; {} is {}",
+                lb.load_balancer_arn, lb.ip_address_type
+            )));
+        }
+    }
+    Ok(())
+}
+
+async fn attach_lbs(
+    tx: &mut Tx,
+    service_id: &str,
+    lbs: &[LoadBalancerRow],
+    start: i64,
+) -> ApiResult<()> {
+    for (i, lb) in lbs.iter().enumerate() {
+        if let Some(other) = db::service_of_load_balancer(tx, &lb.load_balancer_arn).await? {
+            if other == service_id {
+                continue;
+            }
+            return Err(ApiError::conflict(
+                "ResourceInUse",
+                format!(
+                    "load balancer {} is already used by endpoint service {other}",
+                    lb.load_balancer_arn
+                ),
+            ));
+        }
+        match db::add_service_load_balancer(tx, service_id, &lb.load_balancer_arn, start + i as i64)
+            .await
+        {
+            Err(StoreError::Conflict(_)) => {
+                return Err(ApiError::conflict(
+                    "ResourceInUse",
+                    format!(
+                        "load balancer {} is already used by another endpoint service",
+                        lb.load_balancer_arn
+                    ),
+                ));
+            }
+            other => other?,
+        }
+    }
+    Ok(())
+}
+
+pub async fn create_service(
+    ctx: Ctx<'_>,
+    delay: Duration,
+    req: CreateEndpointServiceRequest,
+    idem: Option<Idempotency>,
+) -> ApiResult<Created<Versioned<EndpointService>>> {
+    let account = ctx.account()?;
+    let tags = check_tags(&req.tags)?;
+    let nlbs = req.network_load_balancer_arns.clone().unwrap_or_default();
+    let gwlbs = req.gateway_load_balancer_arns.clone().unwrap_or_default();
+    let (kind, arns) = match (nlbs.is_empty(), gwlbs.is_empty()) {
+        (false, true) => (LoadBalancerKind::Network, nlbs),
+        (true, false) => (LoadBalancerKind::Gateway, gwlbs),
+        _ => {
+            return Err(ApiError::validation(
+                "InvalidParameter",
+                "exactly one of network_load_balancer_arns or gateway_load_balancer_arns is required",
+            ));
+        }
+    };
+    let ip_types = pl::check_ip_address_types(
+        &req.supported_ip_address_types
+            .clone()
+            .unwrap_or_else(|| vec!["ipv4".to_string()]),
+    )?;
+    if kind == LoadBalancerKind::Gateway && req.private_dns_name.is_some() {
+        return Err(ApiError::validation(
+            "InvalidParameter",
+            "private_dns_name is not supported for Gateway Load Balancer endpoint services",
+        ));
+    }
+    if let Some(n) = &req.private_dns_name {
+        pl::validate_private_dns_name(n)?;
+    }
+    for r in req.supported_regions.iter().flatten() {
+        check_region(r)?;
+    }
+    let (req, tags, arns, ip_types) = (&req, &tags, &arns, &ip_types);
+    let created = create_once!(ctx.store, idem.as_ref(), |tx| {
+        let lbs = lbs_for_service(tx, account, arns, kind).await?;
+        let region = lbs[0].region.clone();
+        check_lbs(&region, &lbs, ip_types)?;
+        let (state, ready_at) = initial_state(delay, "pending", "available");
+        let now = now_ms();
+        let mut row = ServiceRow {
+            service_id: new_id("vpce-svc"),
+            account_id: account.to_string(),
+            region: region.clone(),
+            service_type: match kind {
+                LoadBalancerKind::Network => "interface",
+                LoadBalancerKind::Gateway => "gateway_load_balancer",
+            }
+            .to_string(),
+            acceptance_required: req.acceptance_required.unwrap_or(true),
+            private_dns_name: None,
+            pdns_state: None,
+            pdns_name: None,
+            pdns_value: None,
+            ip_address_types: ip_types.join(","),
+            payer_responsibility: None,
+            service_state: state.to_string(),
+            ready_at,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        if let Some(n) = &req.private_dns_name {
+            pending_verification(&mut row, n)?;
+        }
+        db::insert_service(tx, &row).await?;
+        attach_lbs(tx, &row.service_id, &lbs, 0).await?;
+        db::set_service_region(tx, &row.service_id, &region, Some("available")).await?;
+        for r in req.supported_regions.iter().flatten() {
+            db::set_service_region(tx, &row.service_id, r, Some("available")).await?;
+        }
+        tags::replace(tx, account, &row.service_id, tags).await?;
+        Ok(row.service_id)
+    })?;
+    let id = match &created {
+        Created::New(id) | Created::Replayed(id) => id.clone(),
+    };
+    let svc = get_service(ctx, &id).await?;
+    Ok(match created {
+        Created::New(_) => Created::New(svc),
+        Created::Replayed(_) => Created::Replayed(svc),
+    })
+}
+
+pub async fn get_service(ctx: Ctx<'_>, service_id: &str) -> ApiResult<Versioned<EndpointService>> {
+    let account = ctx.account()?;
+    let row = db::get_service(ctx.store.pool(), Some(account), service_id)
+        .await?
+        .ok_or_else(|| service_not_found(service_id))?;
+    services_of(ctx, vec![row])
+        .await?
+        .pop()
+        .ok_or_else(|| service_not_found(service_id))
+}
+
+/// Filters of `GET /v1/endpoint-services`.
+#[derive(Debug, Clone, Default)]
+pub struct ListEndpointServices {
+    pub service_state: Option<String>,
+    pub service_type: Option<String>,
+    pub region: Option<String>,
+    pub tags: Vec<TagFilter>,
+    pub max_results: Option<u32>,
+    pub next_token: Option<String>,
+}
+
+pub async fn list_services(
+    ctx: Ctx<'_>,
+    q: ListEndpointServices,
+) -> ApiResult<(Vec<EndpointService>, Option<String>)> {
+    let account = ctx.account()?;
+    let spec = pagination::page_spec("endpoint-services", q.max_results, q.next_token.as_deref())?;
+    let filter = ListFilter {
+        tags: q.tags,
+        ..Default::default()
+    }
+    .eq("service_state", q.service_state)
+    .eq("service_type", q.service_type)
+    .eq("region", q.region);
+    let page = db::list_services(ctx.store.pool(), account, &filter, &spec).await?;
+    let next = pagination::next_token("endpoint-services", &page);
+    let items = services_of(ctx, page.items)
+        .await?
+        .into_iter()
+        .map(|v| v.value)
+        .collect();
+    Ok((items, next))
+}
+
+/// Reads the caller's service for a change, refusing one being deleted.
+async fn service_for_change(tx: &mut Tx, account: &str, service_id: &str) -> ApiResult<ServiceRow> {
+    let row = db::get_service(&mut **tx, Some(account), service_id)
+        .await?
+        .ok_or_else(|| service_not_found(service_id))?;
+    if row.service_state == "deleting" {
+        return Err(ApiError::conflict(
+            "IncorrectState",
+            format!("endpoint service {service_id} is being deleted"),
+        ));
+    }
+    Ok(row)
+}
+
+pub async fn update_service(
+    ctx: Ctx<'_>,
+    service_id: &str,
+    req: UpdateEndpointServiceRequest,
+    if_match: &IfMatch,
+) -> ApiResult<Versioned<EndpointService>> {
+    let account = ctx.account()?;
+    if let Some(t) = &req.tags {
+        linkplane_core::tags::validate_tags(t)?;
+    }
+    let mut tx = ctx.store.begin().await?;
+    let mut row = service_for_change(&mut tx, account, service_id).await?;
+    if_match.check(&format!("\"v{}\"", row.version))?;
+    let kind = kind_of(&row.service_type);
+    if let Some(a) = req.acceptance_required {
+        row.acceptance_required = a;
+    }
+    // Load balancers: the service's kind only; at least one must remain.
+    let (add, remove, other_add, other_remove) = match kind {
+        LoadBalancerKind::Network => (
+            &req.add_network_load_balancer_arns,
+            &req.remove_network_load_balancer_arns,
+            &req.add_gateway_load_balancer_arns,
+            &req.remove_gateway_load_balancer_arns,
+        ),
+        LoadBalancerKind::Gateway => (
+            &req.add_gateway_load_balancer_arns,
+            &req.remove_gateway_load_balancer_arns,
+            &req.add_network_load_balancer_arns,
+            &req.remove_network_load_balancer_arns,
+        ),
+    };
+    if other_add.as_ref().is_some_and(|v| !v.is_empty())
+        || other_remove.as_ref().is_some_and(|v| !v.is_empty())
+    {
+        return Err(ApiError::validation(
+            "InvalidParameter",
+            format!(
+                "endpoint service {service_id} is a {} service; it takes only {} load balancers",
+                row.service_type,
+                kind.as_str()
+            ),
+        ));
+    }
+    // Supported IP types.
+    let mut types: Vec<String> = split_types(&row.ip_address_types);
+    for t in req.add_supported_ip_address_types.iter().flatten() {
+        if !types.contains(t) {
+            types.push(t.clone());
+        }
+    }
+    for t in req.remove_supported_ip_address_types.iter().flatten() {
+        types.retain(|x| x != t);
+    }
+    let types = pl::check_ip_address_types(&types)?;
+    row.ip_address_types = types.join(",");
+    let mut current: Vec<String> = db::service_load_balancers(&mut *tx, &[service_id])
+        .await?
+        .into_iter()
+        .map(|(_, a)| a)
+        .collect();
+    if let Some(add) = add.as_ref().filter(|v| !v.is_empty()) {
+        let lbs = lbs_for_service(&mut tx, account, add, kind).await?;
+        check_lbs(&row.region, &lbs, &types)?;
+        attach_lbs(&mut tx, service_id, &lbs, current.len() as i64).await?;
+        current.extend(lbs.into_iter().map(|l| l.load_balancer_arn));
+    }
+    if let Some(remove) = remove.as_ref().filter(|v| !v.is_empty()) {
+        for a in remove {
+            let arn = pl::LoadBalancerArn::parse(a, kind)?.arn();
+            if !current.contains(&arn) {
+                return Err(ApiError::validation(
+                    "InvalidParameter",
+                    format!("load balancer {a} is not a load balancer of {service_id}"),
+                ));
+            }
+            current.retain(|x| x != &arn);
+            db::remove_service_load_balancer(&mut tx, service_id, &arn).await?;
+        }
+        if current.is_empty() {
+            return Err(ApiError::validation(
+                "InvalidParameter",
+                format!("endpoint service {service_id} must keep at least one load balancer"),
+            ));
+        }
+    }
+    if types.iter().any(|t| t == "ipv6") {
+        let refs: Vec<&str> = current.iter().map(String::as_str).collect();
+        for arn in refs {
+            if let Some(lb) = db::get_load_balancer(&mut *tx, account, arn).await? {
+                check_lbs(&row.region, std::slice::from_ref(&lb), &types)?;
+            }
+        }
+    }
+    // Private DNS.
+    if req.remove_private_dns_name == Some(true) {
+        if req.private_dns_name.is_some() {
+            return Err(ApiError::validation(
+                "InvalidParameterCombination",
+                "private_dns_name and remove_private_dns_name cannot be given together",
+            ));
+        }
+        row.private_dns_name = None;
+        row.pdns_state = None;
+        row.pdns_name = None;
+        row.pdns_value = None;
+    }
+    if let Some(n) = &req.private_dns_name {
+        if kind == LoadBalancerKind::Gateway {
+            return Err(ApiError::validation(
+                "InvalidParameter",
+                "private_dns_name is not supported for Gateway Load Balancer endpoint services",
+            ));
+        }
+        pending_verification(&mut row, n)?;
+    }
+    // Regions.
+    for r in req.add_supported_regions.iter().flatten() {
+        check_region(r)?;
+        db::set_service_region(&mut tx, service_id, r, Some("available")).await?;
+    }
+    for r in req.remove_supported_regions.iter().flatten() {
+        if *r == row.region {
+            return Err(ApiError::invalid_value(format!(
+                "remove_supported_regions: {r} is the service's own region and cannot be removed"
+            )));
+        }
+        db::set_service_region(&mut tx, service_id, r, None).await?;
+    }
+    // Payer responsibility: only towards the owner, never back.
+    if let Some(p) = &req.payer_responsibility {
+        if p != "service_owner" {
+            return Err(ApiError::invalid_value(format!(
+                "payer_responsibility: '{p}' is not supported; the only value is service_owner \
+                 (consumers pay until it is set, and it cannot be unset)"
+            )));
+        }
+        row.payer_responsibility = Some(p.clone());
+    }
+    if !db::update_service(&mut tx, &row, now_ms()).await? {
+        return Err(ApiError::PreconditionFailed(
+            "the endpoint service changed while this update ran; read it again and retry".into(),
+        ));
+    }
+    if let Some(t) = &req.tags {
+        tags::replace(&mut tx, account, service_id, t).await?;
+    }
+    tx.commit().await.map_err(StoreError::from)?;
+    get_service(ctx, service_id).await
+}
+
+/// Deletes a service: `deleting`, then gone (at once without a delay). Its
+/// load balancers stay.
+pub async fn delete_service(ctx: Ctx<'_>, delay: Duration, service_id: &str) -> ApiResult<()> {
+    let account = ctx.account()?;
+    let mut tx = ctx.store.begin().await?;
+    let mut row = db::get_service(&mut *tx, Some(account), service_id)
+        .await?
+        .ok_or_else(|| service_not_found(service_id))?;
+    if row.service_state == "deleting" {
+        return Ok(());
+    }
+    if delay.is_zero() {
+        db::delete_service(&mut tx, service_id).await?;
+        tags::replace(&mut tx, account, service_id, &Tags::new()).await?;
+    } else {
+        row.service_state = "deleting".to_string();
+        row.ready_at = now_ms() + delay.as_millis() as i64;
+        if !db::update_service(&mut tx, &row, now_ms()).await? {
+            return Err(ApiError::conflict(
+                "IncorrectState",
+                format!("endpoint service {service_id} changed while it was being deleted; retry"),
+            ));
+        }
+    }
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(())
+}
+
+// ---- allowed principals ----
+
+fn principal_of(r: PermissionRow) -> AllowedPrincipal {
+    AllowedPrincipal {
+        principal: r.principal,
+        principal_type: r.principal_type,
+        service_permission_id: r.service_permission_id,
+        service_id: r.service_id,
+    }
+}
+
+fn parse_principals(list: &[String]) -> ApiResult<Vec<(String, AllowedPrincipalType)>> {
+    if list.is_empty() {
+        return Err(ApiError::missing("principals: at least one principal"));
+    }
+    let mut out: Vec<(String, AllowedPrincipalType)> = Vec::new();
+    for p in list {
+        let parsed = pl::parse_allowed_principal(p)?;
+        if !out.iter().any(|(x, _)| *x == parsed.0) {
+            out.push(parsed);
+        }
+    }
+    Ok(out)
+}
+
+/// Adds principals; ones already allowed keep their entry (no duplicates,
+/// also when two replicas add the same principal at once).
+pub async fn add_principals(
+    ctx: Ctx<'_>,
+    service_id: &str,
+    req: PrincipalsRequest,
+) -> ApiResult<AddedPrincipals> {
+    let account = ctx.account()?;
+    let principals = parse_principals(&req.principals)?;
+    let mut tx = ctx.store.begin().await?;
+    service_for_change(&mut tx, account, service_id).await?;
+    let now = now_ms();
+    let mut added = Vec::new();
+    for (principal, kind) in principals {
+        let row = db::add_permission(
+            &mut tx,
+            &PermissionRow {
+                service_permission_id: new_id("vpce-svc-perm"),
+                service_id: service_id.to_string(),
+                principal,
+                principal_type: kind.as_str().to_string(),
+                created_at: now,
+            },
+        )
+        .await?;
+        added.push(principal_of(row));
+    }
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(AddedPrincipals { added })
+}
+
+/// Removes principals (those not allowed are ignored). Existing
+/// connections are not affected; new ones from them are refused.
+pub async fn remove_principals(
+    ctx: Ctx<'_>,
+    service_id: &str,
+    req: PrincipalsRequest,
+) -> ApiResult<()> {
+    let account = ctx.account()?;
+    let principals = parse_principals(&req.principals)?;
+    let mut tx = ctx.store.begin().await?;
+    service_for_change(&mut tx, account, service_id).await?;
+    for (p, _) in principals {
+        db::remove_permission(&mut tx, service_id, &p).await?;
+    }
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(())
+}
+
+/// Filters of `GET .../allowed-principals`.
+#[derive(Debug, Clone, Default)]
+pub struct ListPrincipals {
+    pub principal_type: Option<String>,
+    pub principal: Option<String>,
+    pub max_results: Option<u32>,
+    pub next_token: Option<String>,
+}
+
+pub async fn list_principals(
+    ctx: Ctx<'_>,
+    service_id: &str,
+    q: ListPrincipals,
+) -> ApiResult<(Vec<AllowedPrincipal>, Option<String>)> {
+    let account = ctx.account()?;
+    db::get_service(ctx.store.pool(), Some(account), service_id)
+        .await?
+        .ok_or_else(|| service_not_found(service_id))?;
+    if let Some(t) = &q.principal_type
+        && AllowedPrincipalType::parse(t).is_none()
+    {
+        return Err(ApiError::invalid_value(format!(
+            "principal_type: '{t}' must be all, account, user or role"
+        )));
+    }
+    let spec = pagination::page_spec("allowed-principals", q.max_results, q.next_token.as_deref())?;
+    let filter = ListFilter::default()
+        .eq("principal_type", q.principal_type)
+        .eq("principal", q.principal);
+    let page = db::list_permissions(ctx.store.pool(), service_id, &filter, &spec).await?;
+    let next = pagination::next_token("allowed-principals", &page);
+    Ok((page.items.into_iter().map(principal_of).collect(), next))
+}
+
+// ---- private DNS verification ----
+
+/// Looks the TXT record up in the public DNS model: at `<label>.<domain>`
+/// for the name's domain or any parent domain of it (verifying a parent
+/// covers its subdomains). An exact, case-sensitive value match makes the
+/// configuration `verified`; anything else `failed`.
+pub async fn verify_private_dns(
+    ctx: Ctx<'_>,
+    service_id: &str,
+) -> ApiResult<Versioned<EndpointService>> {
+    let account = ctx.account()?;
+    let mut tx = ctx.store.begin().await?;
+    let mut row = service_for_change(&mut tx, account, service_id).await?;
+    if row.service_type == "gateway_load_balancer" {
+        return Err(ApiError::validation(
+            "InvalidParameter",
+            "private DNS names are not supported for Gateway Load Balancer endpoint services",
+        ));
+    }
+    let (Some(name), Some(label), Some(value)) = (
+        row.private_dns_name.clone(),
+        row.pdns_name.clone(),
+        row.pdns_value.clone(),
+    ) else {
+        return Err(ApiError::invalid_value(format!(
+            "endpoint service {service_id} has no private DNS name to verify"
+        )));
+    };
+    let mut domain = pl::verification_domain(&name).to_string();
+    let mut verified = false;
+    loop {
+        let record = pl::verification_record_name(&label, &domain);
+        if let Some(r) = db::get_record(&mut *tx, &record, "TXT").await?
+            && r.value == value
+        {
+            verified = true;
+            break;
+        }
+        // Parent domains, down to two labels (example.com).
+        match domain.split_once('.') {
+            Some((_, parent)) if parent.contains('.') => domain = parent.to_string(),
+            _ => break,
+        }
+    }
+    row.pdns_state = Some(if verified { "verified" } else { "failed" }.to_string());
+    if !db::update_service(&mut tx, &row, now_ms()).await? {
+        return Err(ApiError::PreconditionFailed(
+            "the endpoint service changed while it was being verified; retry".into(),
+        ));
+    }
+    tx.commit().await.map_err(StoreError::from)?;
+    get_service(ctx, service_id).await
+}

@@ -1,0 +1,866 @@
+//! The producer side's tables: load balancers and their zones, target
+//! groups and targets, endpoint services with their load balancers,
+//! regions and allowed principals, and the public DNS model.
+
+use super::network::ListFilter;
+use super::page::{self, Keyed, Page, PageSpec};
+use super::sql::SqlBuilder;
+use super::{Flag, StoreError, Tx, tags};
+use sqlx::{Any, AnyPool, Executor};
+
+macro_rules! keyed {
+    ($row:ty, $id:ident) => {
+        impl Keyed for $row {
+            fn key(&self) -> (i64, String) {
+                (self.created_at, self.$id.clone())
+            }
+        }
+    };
+}
+
+fn push_in(b: &mut SqlBuilder, ids: &[&str]) {
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            b.push(", ");
+        }
+        b.push_bind(*id);
+    }
+}
+
+/// `SELECT <cols> FROM <table> WHERE <owner col> = ` + filters + keyset page.
+async fn list_page<T>(
+    pool: &AnyPool,
+    select: &'static str,
+    owner: &str,
+    id_col: &'static str,
+    filter: &ListFilter,
+    spec: &PageSpec,
+) -> Result<Page<T>, StoreError>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Keyed + Send + Unpin,
+{
+    let mut b = SqlBuilder::new(select);
+    b.push_bind(owner);
+    for (col, v) in &filter.eq {
+        b.push(" AND ").push(col).push(" = ").push_bind(v.clone());
+    }
+    tags::push_filters(&mut b, id_col, &filter.tags);
+    page::push_keyset(&mut b, "created_at", id_col, spec);
+    let rows: Vec<T> = b.build_query_as().fetch_all(pool).await?;
+    Ok(page::finish(rows, spec))
+}
+
+// ---- load balancers ----
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LoadBalancerRow {
+    pub load_balancer_arn: String,
+    pub account_id: String,
+    pub region: String,
+    pub lb_type: String,
+    pub name: String,
+    pub vpc_id: String,
+    #[sqlx(try_from = "Flag")]
+    pub cross_zone_enabled: bool,
+    pub ip_address_type: String,
+    pub state: String,
+    pub ready_at: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub version: i64,
+}
+keyed!(LoadBalancerRow, load_balancer_arn);
+
+const LB_SELECT: &str = "SELECT load_balancer_arn, account_id, region, lb_type, name, vpc_id, \
+    cross_zone_enabled, ip_address_type, state, ready_at, created_at, updated_at, version \
+    FROM load_balancers WHERE ";
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LbSubnetRow {
+    pub load_balancer_arn: String,
+    pub subnet_id: String,
+    pub zone_id: String,
+    pub network_interface_id: String,
+}
+
+pub async fn insert_load_balancer(
+    tx: &mut Tx,
+    r: &LoadBalancerRow,
+    subnets: &[LbSubnetRow],
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO load_balancers (load_balancer_arn, account_id, region, lb_type, name, vpc_id, \
+         cross_zone_enabled, ip_address_type, state, ready_at, created_at, updated_at, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(&r.load_balancer_arn)
+    .bind(&r.account_id)
+    .bind(&r.region)
+    .bind(&r.lb_type)
+    .bind(&r.name)
+    .bind(&r.vpc_id)
+    .bind(r.cross_zone_enabled)
+    .bind(&r.ip_address_type)
+    .bind(&r.state)
+    .bind(r.ready_at)
+    .bind(r.created_at)
+    .bind(r.updated_at)
+    .bind(r.version)
+    .execute(&mut **tx)
+    .await?;
+    for s in subnets {
+        sqlx::query(
+            "INSERT INTO load_balancer_subnets (load_balancer_arn, subnet_id, zone_id, \
+             network_interface_id) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&s.load_balancer_arn)
+        .bind(&s.subnet_id)
+        .bind(&s.zone_id)
+        .bind(&s.network_interface_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn get_load_balancer<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    account_id: &str,
+    arn: &str,
+) -> Result<Option<LoadBalancerRow>, StoreError> {
+    let mut b = SqlBuilder::new(LB_SELECT);
+    b.push("load_balancer_arn = ")
+        .push_bind(arn)
+        .push(" AND account_id = ")
+        .push_bind(account_id);
+    Ok(b.build_query_as().fetch_optional(exec).await?)
+}
+
+pub async fn list_load_balancers(
+    pool: &AnyPool,
+    account_id: &str,
+    filter: &ListFilter,
+    spec: &PageSpec,
+) -> Result<Page<LoadBalancerRow>, StoreError> {
+    list_page(
+        pool,
+        "SELECT load_balancer_arn, account_id, region, lb_type, name, vpc_id, cross_zone_enabled, \
+         ip_address_type, state, ready_at, created_at, updated_at, version FROM load_balancers \
+         WHERE account_id = ",
+        account_id,
+        "load_balancer_arn",
+        filter,
+        spec,
+    )
+    .await
+}
+
+/// The zones (subnet, zone id, node interface) of the given load balancers.
+pub async fn lb_subnets<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    arns: &[&str],
+) -> Result<Vec<LbSubnetRow>, StoreError> {
+    if arns.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = SqlBuilder::new(
+        "SELECT load_balancer_arn, subnet_id, zone_id, network_interface_id \
+         FROM load_balancer_subnets WHERE load_balancer_arn IN (",
+    );
+    push_in(&mut b, arns);
+    b.push(") ORDER BY load_balancer_arn, zone_id");
+    Ok(b.build_query_as().fetch_all(exec).await?)
+}
+
+pub async fn update_load_balancer(
+    tx: &mut Tx,
+    arn: &str,
+    cross_zone_enabled: bool,
+    version: i64,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let n = sqlx::query(
+        "UPDATE load_balancers SET cross_zone_enabled = $1, updated_at = $2, version = version + 1 \
+         WHERE load_balancer_arn = $3 AND version = $4",
+    )
+    .bind(cross_zone_enabled)
+    .bind(now)
+    .bind(arn)
+    .bind(version)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+pub async fn delete_load_balancer(tx: &mut Tx, arn: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE target_groups SET load_balancer_arn = NULL WHERE load_balancer_arn = $1")
+        .bind(arn)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM load_balancers WHERE load_balancer_arn = $1")
+        .bind(arn)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The endpoint service a load balancer serves, if any.
+pub async fn service_of_load_balancer(
+    tx: &mut Tx,
+    arn: &str,
+) -> Result<Option<String>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT service_id FROM endpoint_service_load_balancers WHERE load_balancer_arn = $1",
+    )
+    .bind(arn)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+// ---- target groups ----
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TargetGroupRow {
+    pub target_group_arn: String,
+    pub account_id: String,
+    pub region: String,
+    pub name: String,
+    pub protocol: String,
+    pub port: i64,
+    pub vpc_id: String,
+    pub load_balancer_arn: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub version: i64,
+}
+keyed!(TargetGroupRow, target_group_arn);
+
+pub async fn insert_target_group(tx: &mut Tx, r: &TargetGroupRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO target_groups (target_group_arn, account_id, region, name, protocol, port, \
+         vpc_id, load_balancer_arn, created_at, updated_at, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(&r.target_group_arn)
+    .bind(&r.account_id)
+    .bind(&r.region)
+    .bind(&r.name)
+    .bind(&r.protocol)
+    .bind(r.port)
+    .bind(&r.vpc_id)
+    .bind(&r.load_balancer_arn)
+    .bind(r.created_at)
+    .bind(r.updated_at)
+    .bind(r.version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn get_target_group<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    account_id: &str,
+    arn: &str,
+) -> Result<Option<TargetGroupRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT target_group_arn, account_id, region, name, protocol, port, vpc_id, \
+         load_balancer_arn, created_at, updated_at, version FROM target_groups \
+         WHERE target_group_arn = $1 AND account_id = $2",
+    )
+    .bind(arn)
+    .bind(account_id)
+    .fetch_optional(exec)
+    .await?)
+}
+
+pub async fn list_target_groups(
+    pool: &AnyPool,
+    account_id: &str,
+    filter: &ListFilter,
+    spec: &PageSpec,
+) -> Result<Page<TargetGroupRow>, StoreError> {
+    list_page(
+        pool,
+        "SELECT target_group_arn, account_id, region, name, protocol, port, vpc_id, \
+         load_balancer_arn, created_at, updated_at, version FROM target_groups WHERE account_id = ",
+        account_id,
+        "target_group_arn",
+        filter,
+        spec,
+    )
+    .await
+}
+
+pub async fn touch_target_group(tx: &mut Tx, arn: &str, now: i64) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE target_groups SET version = version + 1, updated_at = $1 WHERE target_group_arn = $2",
+    )
+    .bind(now)
+    .bind(arn)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_target_group(tx: &mut Tx, arn: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM target_groups WHERE target_group_arn = $1")
+        .bind(arn)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TargetRow {
+    pub target_group_arn: String,
+    pub target_id: String,
+    pub port: i64,
+    pub ip: i64,
+    pub zone_id: String,
+    #[sqlx(try_from = "Flag")]
+    pub healthy: bool,
+    pub created_at: i64,
+}
+
+/// Registers a target; registering it again is a no-op (as on ELB).
+pub async fn upsert_target(tx: &mut Tx, r: &TargetRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO targets (target_group_arn, target_id, port, ip, zone_id, healthy, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (target_group_arn, target_id, port) DO NOTHING",
+    )
+    .bind(&r.target_group_arn)
+    .bind(&r.target_id)
+    .bind(r.port)
+    .bind(r.ip)
+    .bind(&r.zone_id)
+    .bind(r.healthy)
+    .bind(r.created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Deregisters a target (on every port when `port` is None).
+pub async fn delete_target(
+    tx: &mut Tx,
+    tg: &str,
+    target_id: &str,
+    port: Option<i64>,
+) -> Result<u64, StoreError> {
+    let q = match port {
+        Some(p) => sqlx::query(
+            "DELETE FROM targets WHERE target_group_arn = $1 AND target_id = $2 AND port = $3",
+        )
+        .bind(tg)
+        .bind(target_id)
+        .bind(p),
+        None => sqlx::query("DELETE FROM targets WHERE target_group_arn = $1 AND target_id = $2")
+            .bind(tg)
+            .bind(target_id),
+    };
+    Ok(q.execute(&mut **tx).await?.rows_affected())
+}
+
+pub async fn set_target_health(
+    tx: &mut Tx,
+    tg: &str,
+    target_id: &str,
+    healthy: bool,
+) -> Result<u64, StoreError> {
+    Ok(sqlx::query(
+        "UPDATE targets SET healthy = $1 WHERE target_group_arn = $2 AND target_id = $3",
+    )
+    .bind(healthy)
+    .bind(tg)
+    .bind(target_id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected())
+}
+
+pub async fn targets_of<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    tgs: &[&str],
+) -> Result<Vec<TargetRow>, StoreError> {
+    if tgs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = SqlBuilder::new(
+        "SELECT target_group_arn, target_id, port, ip, zone_id, healthy, created_at FROM targets \
+         WHERE target_group_arn IN (",
+    );
+    push_in(&mut b, tgs);
+    b.push(") ORDER BY target_group_arn, created_at, target_id, port");
+    Ok(b.build_query_as().fetch_all(exec).await?)
+}
+
+// ---- endpoint services ----
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ServiceRow {
+    pub service_id: String,
+    pub account_id: String,
+    pub region: String,
+    pub service_type: String,
+    #[sqlx(try_from = "Flag")]
+    pub acceptance_required: bool,
+    pub private_dns_name: Option<String>,
+    pub pdns_state: Option<String>,
+    pub pdns_name: Option<String>,
+    pub pdns_value: Option<String>,
+    pub ip_address_types: String,
+    pub payer_responsibility: Option<String>,
+    pub service_state: String,
+    pub ready_at: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub version: i64,
+}
+keyed!(ServiceRow, service_id);
+
+const SERVICE_COLS: &str = "service_id, account_id, region, service_type, acceptance_required, \
+    private_dns_name, pdns_state, pdns_name, pdns_value, ip_address_types, payer_responsibility, \
+    service_state, ready_at, created_at, updated_at, version";
+
+pub async fn insert_service(tx: &mut Tx, r: &ServiceRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO endpoint_services (service_id, account_id, region, service_type, \
+         acceptance_required, private_dns_name, pdns_state, pdns_name, pdns_value, \
+         ip_address_types, payer_responsibility, service_state, ready_at, created_at, updated_at, \
+         version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+    )
+    .bind(&r.service_id)
+    .bind(&r.account_id)
+    .bind(&r.region)
+    .bind(&r.service_type)
+    .bind(r.acceptance_required)
+    .bind(&r.private_dns_name)
+    .bind(&r.pdns_state)
+    .bind(&r.pdns_name)
+    .bind(&r.pdns_value)
+    .bind(&r.ip_address_types)
+    .bind(&r.payer_responsibility)
+    .bind(&r.service_state)
+    .bind(r.ready_at)
+    .bind(r.created_at)
+    .bind(r.updated_at)
+    .bind(r.version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Writes every mutable field if the row is still at `r.version`; bumps it.
+pub async fn update_service(tx: &mut Tx, r: &ServiceRow, now: i64) -> Result<bool, StoreError> {
+    let n = sqlx::query(
+        "UPDATE endpoint_services SET service_type = $1, acceptance_required = $2, \
+         private_dns_name = $3, pdns_state = $4, pdns_name = $5, pdns_value = $6, \
+         ip_address_types = $7, payer_responsibility = $8, service_state = $9, ready_at = $10, \
+         updated_at = $11, version = version + 1 WHERE service_id = $12 AND version = $13",
+    )
+    .bind(&r.service_type)
+    .bind(r.acceptance_required)
+    .bind(&r.private_dns_name)
+    .bind(&r.pdns_state)
+    .bind(&r.pdns_name)
+    .bind(&r.pdns_value)
+    .bind(&r.ip_address_types)
+    .bind(&r.payer_responsibility)
+    .bind(&r.service_state)
+    .bind(r.ready_at)
+    .bind(now)
+    .bind(&r.service_id)
+    .bind(r.version)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+pub async fn get_service<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    account_id: Option<&str>,
+    service_id: &str,
+) -> Result<Option<ServiceRow>, StoreError> {
+    let mut b = SqlBuilder::new("SELECT ");
+    b.push(SERVICE_COLS)
+        .push(" FROM endpoint_services WHERE service_id = ")
+        .push_bind(service_id);
+    if let Some(a) = account_id {
+        b.push(" AND account_id = ").push_bind(a);
+    }
+    Ok(b.build_query_as().fetch_optional(exec).await?)
+}
+
+pub async fn list_services(
+    pool: &AnyPool,
+    account_id: &str,
+    filter: &ListFilter,
+    spec: &PageSpec,
+) -> Result<Page<ServiceRow>, StoreError> {
+    list_page(
+        pool,
+        "SELECT service_id, account_id, region, service_type, acceptance_required, \
+         private_dns_name, pdns_state, pdns_name, pdns_value, ip_address_types, \
+         payer_responsibility, service_state, ready_at, created_at, updated_at, version \
+         FROM endpoint_services WHERE account_id = ",
+        account_id,
+        "service_id",
+        filter,
+        spec,
+    )
+    .await
+}
+
+pub async fn delete_service(tx: &mut Tx, service_id: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM endpoint_services WHERE service_id = $1")
+        .bind(service_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Load balancers of the given services, in the order they were added.
+pub async fn service_load_balancers<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    service_ids: &[&str],
+) -> Result<Vec<(String, String)>, StoreError> {
+    if service_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = SqlBuilder::new(
+        "SELECT service_id, load_balancer_arn FROM endpoint_service_load_balancers WHERE service_id IN (",
+    );
+    push_in(&mut b, service_ids);
+    b.push(") ORDER BY service_id, position, load_balancer_arn");
+    Ok(b.build_query_as().fetch_all(exec).await?)
+}
+
+pub async fn add_service_load_balancer(
+    tx: &mut Tx,
+    service_id: &str,
+    arn: &str,
+    position: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO endpoint_service_load_balancers (service_id, load_balancer_arn, position) \
+         VALUES ($1, $2, $3)",
+    )
+    .bind(service_id)
+    .bind(arn)
+    .bind(position)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn remove_service_load_balancer(
+    tx: &mut Tx,
+    service_id: &str,
+    arn: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "DELETE FROM endpoint_service_load_balancers WHERE service_id = $1 AND load_balancer_arn = $2",
+    )
+    .bind(service_id)
+    .bind(arn)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Supported regions of the given services: (service id, region, state).
+pub async fn service_regions<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    service_ids: &[&str],
+) -> Result<Vec<(String, String, String)>, StoreError> {
+    if service_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = SqlBuilder::new(
+        "SELECT service_id, region, state FROM endpoint_service_regions WHERE service_id IN (",
+    );
+    push_in(&mut b, service_ids);
+    b.push(") ORDER BY service_id, region");
+    Ok(b.build_query_as().fetch_all(exec).await?)
+}
+
+pub async fn set_service_region(
+    tx: &mut Tx,
+    service_id: &str,
+    region: &str,
+    state: Option<&str>,
+) -> Result<(), StoreError> {
+    match state {
+        Some(s) => {
+            sqlx::query(
+                "INSERT INTO endpoint_service_regions (service_id, region, state) VALUES ($1, $2, $3) \
+                 ON CONFLICT (service_id, region) DO NOTHING",
+            )
+            .bind(service_id)
+            .bind(region)
+            .bind(s)
+            .execute(&mut **tx)
+            .await?;
+        }
+        None => {
+            sqlx::query(
+                "DELETE FROM endpoint_service_regions WHERE service_id = $1 AND region = $2",
+            )
+            .bind(service_id)
+            .bind(region)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+// ---- allowed principals ----
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PermissionRow {
+    pub service_permission_id: String,
+    pub service_id: String,
+    pub principal: String,
+    pub principal_type: String,
+    pub created_at: i64,
+}
+keyed!(PermissionRow, service_permission_id);
+
+/// Adds a principal unless present; answers the stored entry either way.
+pub async fn add_permission(tx: &mut Tx, r: &PermissionRow) -> Result<PermissionRow, StoreError> {
+    sqlx::query(
+        "INSERT INTO endpoint_service_permissions (service_permission_id, service_id, principal, \
+         principal_type, created_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (service_id, principal) DO NOTHING",
+    )
+    .bind(&r.service_permission_id)
+    .bind(&r.service_id)
+    .bind(&r.principal)
+    .bind(&r.principal_type)
+    .bind(r.created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(sqlx::query_as(
+        "SELECT service_permission_id, service_id, principal, principal_type, created_at \
+         FROM endpoint_service_permissions WHERE service_id = $1 AND principal = $2",
+    )
+    .bind(&r.service_id)
+    .bind(&r.principal)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+pub async fn remove_permission(
+    tx: &mut Tx,
+    service_id: &str,
+    principal: &str,
+) -> Result<bool, StoreError> {
+    let n = sqlx::query(
+        "DELETE FROM endpoint_service_permissions WHERE service_id = $1 AND principal = $2",
+    )
+    .bind(service_id)
+    .bind(principal)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+pub async fn list_permissions(
+    pool: &AnyPool,
+    service_id: &str,
+    filter: &ListFilter,
+    spec: &PageSpec,
+) -> Result<Page<PermissionRow>, StoreError> {
+    let mut b = SqlBuilder::new(
+        "SELECT service_permission_id, service_id, principal, principal_type, created_at \
+         FROM endpoint_service_permissions WHERE service_id = ",
+    );
+    b.push_bind(service_id);
+    for (col, v) in &filter.eq {
+        b.push(" AND ").push(col).push(" = ").push_bind(v.clone());
+    }
+    page::push_keyset(&mut b, "created_at", "service_permission_id", spec);
+    let rows: Vec<PermissionRow> = b.build_query_as().fetch_all(pool).await?;
+    Ok(page::finish(rows, spec))
+}
+
+// ---- the background workflow ----
+
+/// Moves rows whose time has come: load balancers `provisioning` ->
+/// `active`, services `pending` -> `available`, and removes services
+/// `deleting` whose time is up. Each statement is idempotent, so replicas
+/// running it concurrently apply each transition once.
+pub async fn advance(pool: &AnyPool, now: i64) -> Result<u64, StoreError> {
+    let mut n = sqlx::query(
+        "UPDATE load_balancers SET state = 'active', version = version + 1, updated_at = $1 \
+         WHERE state = 'provisioning' AND ready_at <= $1",
+    )
+    .bind(now)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    n += sqlx::query(
+        "UPDATE endpoint_services SET service_state = 'available', version = version + 1, \
+         updated_at = $1 WHERE service_state = 'pending' AND ready_at <= $1",
+    )
+    .bind(now)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    n += sqlx::query(
+        "DELETE FROM tags WHERE resource_id IN (SELECT service_id FROM endpoint_services \
+         WHERE service_state = 'deleting' AND ready_at <= $1)",
+    )
+    .bind(now)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    n += sqlx::query(
+        "DELETE FROM endpoint_services WHERE service_state = 'deleting' AND ready_at <= $1",
+    )
+    .bind(now)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(n)
+}
+
+// ---- public DNS ----
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ZoneRow {
+    pub zone_name: String,
+    pub account_id: String,
+    pub created_at: i64,
+}
+keyed!(ZoneRow, zone_name);
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RecordRow {
+    pub zone_name: String,
+    pub record_name: String,
+    pub record_type: String,
+    pub value: String,
+    pub created_at: i64,
+}
+
+impl Keyed for RecordRow {
+    fn key(&self) -> (i64, String) {
+        (
+            self.created_at,
+            format!("{}|{}", self.record_name, self.record_type),
+        )
+    }
+}
+
+pub async fn insert_zone(tx: &mut Tx, r: &ZoneRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO public_dns_zones (zone_name, account_id, created_at) VALUES ($1, $2, $3)",
+    )
+    .bind(&r.zone_name)
+    .bind(&r.account_id)
+    .bind(r.created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Zones (of any account) among `names`.
+pub async fn zones_named<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    names: &[&str],
+) -> Result<Vec<ZoneRow>, StoreError> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = SqlBuilder::new(
+        "SELECT zone_name, account_id, created_at FROM public_dns_zones WHERE zone_name IN (",
+    );
+    push_in(&mut b, names);
+    b.push(")");
+    Ok(b.build_query_as().fetch_all(exec).await?)
+}
+
+pub async fn list_zones(
+    pool: &AnyPool,
+    account_id: &str,
+    spec: &PageSpec,
+) -> Result<Page<ZoneRow>, StoreError> {
+    list_page(
+        pool,
+        "SELECT zone_name, account_id, created_at FROM public_dns_zones WHERE account_id = ",
+        account_id,
+        "zone_name",
+        &ListFilter::default(),
+        spec,
+    )
+    .await
+}
+
+pub async fn delete_zone(tx: &mut Tx, zone_name: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM public_dns_zones WHERE zone_name = $1")
+        .bind(zone_name)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Creates or replaces the record set (name, type).
+pub async fn put_record(tx: &mut Tx, r: &RecordRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO public_dns_records (zone_name, record_name, record_type, value, created_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (record_name, record_type) \
+         DO UPDATE SET value = excluded.value, zone_name = excluded.zone_name",
+    )
+    .bind(&r.zone_name)
+    .bind(&r.record_name)
+    .bind(&r.record_type)
+    .bind(&r.value)
+    .bind(r.created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn get_record<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    name: &str,
+    record_type: &str,
+) -> Result<Option<RecordRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT zone_name, record_name, record_type, value, created_at FROM public_dns_records \
+         WHERE record_name = $1 AND record_type = $2",
+    )
+    .bind(name)
+    .bind(record_type)
+    .fetch_optional(exec)
+    .await?)
+}
+
+pub async fn records_of_zone(
+    pool: &AnyPool,
+    zone_name: &str,
+) -> Result<Vec<RecordRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT zone_name, record_name, record_type, value, created_at FROM public_dns_records \
+         WHERE zone_name = $1 ORDER BY record_name, record_type",
+    )
+    .bind(zone_name)
+    .fetch_all(pool)
+    .await?)
+}
+
+pub async fn delete_record(tx: &mut Tx, name: &str, record_type: &str) -> Result<bool, StoreError> {
+    let n =
+        sqlx::query("DELETE FROM public_dns_records WHERE record_name = $1 AND record_type = $2")
+            .bind(name)
+            .bind(record_type)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+    Ok(n == 1)
+}
