@@ -630,25 +630,20 @@ pub struct PermissionRow {
 keyed!(PermissionRow, service_permission_id);
 
 /// Adds a principal unless present; answers the stored entry either way.
+/// One statement (an upsert that touches nothing but returns the row), so a
+/// concurrent remove between "insert" and "read back" cannot make it miss.
 pub async fn add_permission(tx: &mut Tx, r: &PermissionRow) -> Result<PermissionRow, StoreError> {
-    sqlx::query(
+    Ok(sqlx::query_as(
         "INSERT INTO endpoint_service_permissions (service_permission_id, service_id, principal, \
          principal_type, created_at) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (service_id, principal) DO NOTHING",
+         ON CONFLICT (service_id, principal) DO UPDATE SET principal = excluded.principal \
+         RETURNING service_permission_id, service_id, principal, principal_type, created_at",
     )
     .bind(&r.service_permission_id)
     .bind(&r.service_id)
     .bind(&r.principal)
     .bind(&r.principal_type)
     .bind(r.created_at)
-    .execute(&mut **tx)
-    .await?;
-    Ok(sqlx::query_as(
-        "SELECT service_permission_id, service_id, principal, principal_type, created_at \
-         FROM endpoint_service_permissions WHERE service_id = $1 AND principal = $2",
-    )
-    .bind(&r.service_id)
-    .bind(&r.principal)
     .fetch_one(&mut **tx)
     .await?)
 }
