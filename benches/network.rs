@@ -18,106 +18,17 @@
 //! Environment: `BENCH_INTERFACES` (default 10000), `BENCH_SUBNETS`
 //! (default 100000). The run stops by itself.
 
-use linkplane::app::{AppState, router};
-use linkplane::config::Settings;
-use linkplane::store::Store;
+mod common;
+
+use common::{Client, env_usize, ms};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
-const ADMIN: &str = "bench-admin-secret";
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-struct Client {
-    http: reqwest::Client,
-    base: String,
-    token: String,
-}
-
-impl Client {
-    async fn post(&self, path: &str, body: Value) -> Value {
-        let r = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .json(&body)
-            .send()
-            .await
-            .expect("request");
-        let status = r.status();
-        let v: Value = r.json().await.expect("json");
-        assert!(status.is_success(), "POST {path}: {status} {v}");
-        v
-    }
-
-    async fn get(&self, path: &str) -> Value {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .expect("request");
-        assert!(r.status().is_success(), "GET {path}: {}", r.status());
-        r.json().await.expect("json")
-    }
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    // `cargo bench` passes `--bench`; nothing else is accepted.
     let interfaces = env_usize("BENCH_INTERFACES", 10_000);
     let subnets = env_usize("BENCH_SUBNETS", 100_000);
-    let dir = tempfile::tempdir().expect("tempdir");
-    let url = std::env::var("LINKPLANE_BENCH_DATABASE_URL")
-        .unwrap_or_else(|_| format!("sqlite://{}/bench.db?mode=rwc", dir.path().display()));
-    let store = Store::connect(&url, 5).await.expect("connect");
-    store.migrate().await.expect("migrate");
-    let backend = store.backend().name();
-    let (admin, _) = linkplane::auth::init_admin(&store, Some(ADMIN))
-        .await
-        .expect("admin");
-    let app = router(AppState::new(store.clone(), Settings::default(), admin));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    tokio::spawn(async move {
-        let _ = linkplane::app::serve(
-            listener,
-            app,
-            std::future::pending::<()>(),
-            Duration::from_secs(1),
-        )
-        .await;
-    });
-
-    let mut c = Client {
-        http: reqwest::Client::new(),
-        base,
-        token: ADMIN.to_string(),
-    };
-    let acct = c.post("/v1/accounts", json!({"name": "bench"})).await;
-    let key = c
-        .post(
-            "/v1/api-keys",
-            json!({"principal_arn": acct["root_principal_arn"]}),
-        )
-        .await;
-    c.token = key["secret"].as_str().expect("secret").to_string();
-    println!(
-        "linkplane network benchmark: {backend}, {} cores",
-        std::thread::available_parallelism().map_or(0, |n| n.get())
-    );
+    let c = Client::start("network").await;
 
     // 1. Interfaces in one /16 subnet.
     let vpc = c
@@ -232,5 +143,5 @@ async fn main() {
         mean(&times[n - k..]),
         mean(&times)
     );
-    store.close().await;
+    c.close().await;
 }

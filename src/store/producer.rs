@@ -537,6 +537,25 @@ pub async fn service_load_balancers<'e, E: Executor<'e, Database = Any>>(
     Ok(b.build_query_as().fetch_all(exec).await?)
 }
 
+/// Load balancers of the given services with each one's zone ids, in one
+/// query: (service id, load balancer ARN, zone id).
+pub async fn service_lb_zones<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    service_ids: &[&str],
+) -> Result<Vec<(String, String, String)>, StoreError> {
+    if service_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = SqlBuilder::new(
+        "SELECT l.service_id, l.load_balancer_arn, z.zone_id FROM endpoint_service_load_balancers l \
+         JOIN load_balancer_subnets z ON z.load_balancer_arn = l.load_balancer_arn \
+         WHERE l.service_id IN (",
+    );
+    push_in(&mut b, service_ids);
+    b.push(") ORDER BY l.service_id, l.position, l.load_balancer_arn, z.zone_id");
+    Ok(b.build_query_as().fetch_all(exec).await?)
+}
+
 pub async fn add_service_load_balancer(
     tx: &mut Tx,
     service_id: &str,
@@ -664,21 +683,28 @@ pub async fn remove_permission(
     Ok(n == 1)
 }
 
+/// A page of a service's principals, scoped to the owner's account in the
+/// same query (an empty page may mean the service is not the owner's; the
+/// caller checks then).
 pub async fn list_permissions(
     pool: &AnyPool,
+    account_id: &str,
     service_id: &str,
     filter: &ListFilter,
     spec: &PageSpec,
 ) -> Result<Page<PermissionRow>, StoreError> {
     let mut b = SqlBuilder::new(
-        "SELECT service_permission_id, service_id, principal, principal_type, created_at \
-         FROM endpoint_service_permissions WHERE service_id = ",
+        "SELECT p.service_permission_id, p.service_id, p.principal, p.principal_type, p.created_at \
+         FROM endpoint_service_permissions p JOIN endpoint_services s ON s.service_id = p.service_id \
+         WHERE p.service_id = ",
     );
-    b.push_bind(service_id);
+    b.push_bind(service_id)
+        .push(" AND s.account_id = ")
+        .push_bind(account_id);
     for (col, v) in &filter.eq {
-        b.push(" AND ").push(col).push(" = ").push_bind(v.clone());
+        b.push(" AND p.").push(col).push(" = ").push_bind(v.clone());
     }
-    page::push_keyset(&mut b, "created_at", "service_permission_id", spec);
+    page::push_keyset(&mut b, "p.created_at", "p.service_permission_id", spec);
     let rows: Vec<PermissionRow> = b.build_query_as().fetch_all(pool).await?;
     Ok(page::finish(rows, spec))
 }

@@ -186,23 +186,19 @@ async fn services_of(
 ) -> ApiResult<Vec<Versioned<EndpointService>>> {
     let ids: Vec<&str> = rows.iter().map(|r| r.service_id.as_str()).collect();
     let mut tags = tags_of(ctx.store, &ids).await?;
-    let lbs = db::service_load_balancers(ctx.store.pool(), &ids).await?;
-    let arns: Vec<&str> = lbs.iter().map(|(_, a)| a.as_str()).collect();
-    let zones = db::lb_subnets(ctx.store.pool(), &arns).await?;
+    let lb_zones = db::service_lb_zones(ctx.store.pool(), &ids).await?;
     let regions = db::service_regions(ctx.store.pool(), &ids).await?;
     Ok(rows
         .into_iter()
         .map(|r| {
-            let my_lbs: Vec<String> = lbs
-                .iter()
-                .filter(|(s, _)| *s == r.service_id)
-                .map(|(_, a)| a.clone())
-                .collect();
-            let zone_ids: BTreeSet<String> = zones
-                .iter()
-                .filter(|z| my_lbs.contains(&z.load_balancer_arn))
-                .map(|z| z.zone_id.clone())
-                .collect();
+            let mut my_lbs: Vec<String> = Vec::new();
+            let mut zone_ids: BTreeSet<String> = BTreeSet::new();
+            for (_, arn, zone) in lb_zones.iter().filter(|(s, _, _)| *s == r.service_id) {
+                if !my_lbs.contains(arn) {
+                    my_lbs.push(arn.clone());
+                }
+                zone_ids.insert(zone.clone());
+            }
             let mut zone_names: Vec<String> = zone_ids
                 .iter()
                 .map(|z| zone_name(&r.account_id, z))
@@ -743,9 +739,6 @@ pub async fn list_principals(
     q: ListPrincipals,
 ) -> ApiResult<(Vec<AllowedPrincipal>, Option<String>)> {
     let account = ctx.account()?;
-    db::get_service(ctx.store.pool(), Some(account), service_id)
-        .await?
-        .ok_or_else(|| service_not_found(service_id))?;
     if let Some(t) = &q.principal_type
         && AllowedPrincipalType::parse(t).is_none()
     {
@@ -757,7 +750,13 @@ pub async fn list_principals(
     let filter = ListFilter::default()
         .eq("principal_type", q.principal_type)
         .eq("principal", q.principal);
-    let page = db::list_permissions(ctx.store.pool(), service_id, &filter, &spec).await?;
+    let page = db::list_permissions(ctx.store.pool(), account, service_id, &filter, &spec).await?;
+    if page.items.is_empty() {
+        // Empty: no principals yet, or not the caller's service.
+        db::get_service(ctx.store.pool(), Some(account), service_id)
+            .await?
+            .ok_or_else(|| service_not_found(service_id))?;
+    }
     let next = pagination::next_token("allowed-principals", &page);
     Ok((page.items.into_iter().map(principal_of).collect(), next))
 }

@@ -1,0 +1,134 @@
+//! The harness the HTTP benchmarks share: an in-process server on
+//! 127.0.0.1 over a fresh database (a temp SQLite file, or
+//! `LINKPLANE_BENCH_DATABASE_URL`), and a keep-alive client acting as the
+//! root of a fresh account.
+
+// Each bench uses a part of this module.
+#![allow(dead_code)]
+
+use linkplane::app::{AppState, router};
+use linkplane::config::Settings;
+use linkplane::store::Store;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+const ADMIN: &str = "bench-admin-secret";
+
+pub fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+pub fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// The value at quantile `q` (0..=1) of `samples` (sorted in place).
+pub fn quantile(samples: &mut [Duration], q: f64) -> Duration {
+    samples.sort();
+    let i = ((samples.len() as f64 - 1.0) * q).round() as usize;
+    samples.get(i).copied().unwrap_or_default()
+}
+
+pub struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub token: String,
+    pub store: Store,
+    _dir: tempfile::TempDir,
+}
+
+impl Client {
+    /// Starts the server and makes an account whose root this client is.
+    pub async fn start(title: &str) -> Client {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = std::env::var("LINKPLANE_BENCH_DATABASE_URL")
+            .unwrap_or_else(|_| format!("sqlite://{}/bench.db?mode=rwc", dir.path().display()));
+        let store = Store::connect(&url, 5).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        let backend = store.backend().name();
+        let (admin, _) = linkplane::auth::init_admin(&store, Some(ADMIN))
+            .await
+            .expect("admin");
+        let app = router(AppState::new(store.clone(), Settings::default(), admin));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        tokio::spawn(async move {
+            let _ = linkplane::app::serve(
+                listener,
+                app,
+                std::future::pending::<()>(),
+                Duration::from_secs(1),
+            )
+            .await;
+        });
+        let mut c = Client {
+            http: reqwest::Client::new(),
+            base,
+            token: ADMIN.to_string(),
+            store,
+            _dir: dir,
+        };
+        let acct = c.post("/v1/accounts", json!({"name": "bench"})).await;
+        let key = c
+            .post(
+                "/v1/api-keys",
+                json!({"principal_arn": acct["root_principal_arn"]}),
+            )
+            .await;
+        c.token = key["secret"].as_str().expect("secret").to_string();
+        println!(
+            "linkplane {title} benchmark: {backend}, {} cores",
+            std::thread::available_parallelism().map_or(0, |n| n.get())
+        );
+        c
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Value {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        let status = r.status();
+        let v: Value = r.json().await.expect("json");
+        assert!(status.is_success(), "POST {path}: {status} {v}");
+        v
+    }
+
+    pub async fn get(&self, path: &str) -> Value {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("request");
+        assert!(r.status().is_success(), "GET {path}: {}", r.status());
+        r.json().await.expect("json")
+    }
+
+    /// GET without decoding the body (for timing reads); answers its length.
+    pub async fn get_raw(&self, path: &str) -> usize {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("request");
+        assert!(r.status().is_success(), "GET {path}: {}", r.status());
+        r.bytes().await.expect("body").len()
+    }
+
+    pub async fn close(self) {
+        self.store.close().await;
+    }
+}
