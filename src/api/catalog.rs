@@ -164,8 +164,10 @@ pub struct ServicesQuery {
 }
 
 /// Discover services (DescribeVpcEndpointServices): the region's AWS
-/// services, each once per endpoint type it offers, with zones in the
-/// caller's zone names.
+/// services, each once per endpoint type it offers, then the available
+/// endpoint services that allow `*`, the caller's account or the caller's
+/// user or role ARN (a service with no allowed principals is invisible, even
+/// to its owner), with zones in the caller's zone names.
 #[utoipa::path(
     get, path = "/v1/services", tag = "catalog",
     params(ServicesQuery),
@@ -190,6 +192,6 @@ async fn list_services(
         max_results: q.max_results,
         next_token: q.next_token,
     };
-    let (items, next) = svc::services(&caller, query)?;
+    let (items, next) = crate::service::discovery::discover(&state.store, &caller, query).await?;
     Ok(list(items, next))
 }

@@ -148,12 +148,18 @@ pub fn prefix_lists(region: Option<&str>) -> ApiResult<Vec<PrefixList>> {
 pub struct ServiceDetail {
     #[schema(example = "com.amazonaws.us-east-1.s3")]
     pub service_name: String,
+    /// The endpoint service's id; null for AWS services.
+    #[schema(example = "vpce-svc-03d5ebb7d9579a2b3")]
+    pub service_id: Option<String>,
     pub service_type: ServiceType,
     #[schema(example = "us-east-1")]
     pub service_region: String,
     /// Zones where the service is offered, in the caller's zone names.
     #[schema(example = json!(["us-east-1a", "us-east-1b"]))]
     pub availability_zones: Vec<String>,
+    /// The same zones by id (the same in every account).
+    #[schema(example = json!(["use1-az4", "use1-az6"]))]
+    pub availability_zone_ids: Vec<String>,
     /// `amazon` for AWS services, the owner's account id for endpoint services.
     #[schema(example = "amazon")]
     pub owner: String,
@@ -168,6 +174,11 @@ pub struct ServiceDetail {
     pub vpc_endpoint_policy_supported: bool,
     #[schema(example = json!(["ipv4"]))]
     pub supported_ip_address_types: Vec<String>,
+    /// For an endpoint service with a private DNS name: `pending_verification`,
+    /// `verified` or `failed` (consumers get private DNS only when verified).
+    pub private_dns_name_verification_state: Option<String>,
+    /// `service_owner` when the owner pays for consumers' endpoints.
+    pub payer_responsibility: Option<String>,
 }
 
 /// The kind of endpoint a service takes.
@@ -201,49 +212,40 @@ pub struct ListServices {
     pub next_token: Option<String>,
 }
 
-/// The region's AWS services, sorted by name then type, paged by that key.
-/// (Endpoint services the caller may use join this list with the consumer
-/// side.)
-pub fn services(
-    caller: &Caller,
-    q: ListServices,
-) -> ApiResult<(Vec<ServiceDetail>, Option<String>)> {
+/// The sort and page key of a discovered service: its name, then its type.
+/// AWS services (`com.amazonaws.<region>.*`) sort before endpoint services
+/// (`com.amazonaws.vpce.<region>.*`), whose names sort as their ids.
+pub fn service_key(s: &ServiceDetail) -> String {
+    format!("{}|{:?}", s.service_name, s.service_type)
+}
+
+/// The region's AWS services, one entry per endpoint type, sorted by
+/// [`service_key`], with zones in the caller's names.
+pub fn aws_service_details(caller: &Caller, region: &str) -> ApiResult<Vec<ServiceDetail>> {
     let cat = catalog::catalog();
-    if cat.region(&q.region).is_none() {
-        return Err(ApiError::invalid_value(format!(
-            "region: '{}' is not a supported region",
-            q.region
-        )));
-    }
-    let spec = crate::pagination::page_spec("services", q.max_results, q.next_token.as_deref())?;
-    let zones: Vec<String> = {
-        let mut z: Vec<String> = zones(caller, &q.region)?
-            .into_iter()
-            .map(|z| z.zone_name)
-            .collect();
-        z.sort();
-        z
-    };
+    let mut zones: Vec<Zone> = zones(caller, region)?;
+    zones.sort_by(|a, b| a.zone_name.cmp(&b.zone_name));
     let mut all: Vec<ServiceDetail> = Vec::new();
-    for svc in cat.aws_services(&q.region) {
+    for svc in cat.aws_services(region) {
         for t in &svc.types {
             let service_type = ServiceType::from(*t);
-            let name = svc.service_name(&q.region);
             let (base, private) = match service_type {
                 ServiceType::Gateway => (
-                    vec![format!("{}.{}.amazonaws.com", svc.service, q.region)],
+                    vec![format!("{}.{}.amazonaws.com", svc.service, region)],
                     vec![],
                 ),
                 _ => (
-                    vec![format!("{}.{}.vpce.amazonaws.com", svc.service, q.region)],
-                    svc.private_dns_names(&q.region),
+                    vec![format!("{}.{}.vpce.amazonaws.com", svc.service, region)],
+                    svc.private_dns_names(region),
                 ),
             };
             all.push(ServiceDetail {
-                service_name: name,
+                service_name: svc.service_name(region),
+                service_id: None,
                 service_type,
-                service_region: q.region.clone(),
-                availability_zones: zones.clone(),
+                service_region: region.to_string(),
+                availability_zones: zones.iter().map(|z| z.zone_name.clone()).collect(),
+                availability_zone_ids: zones.iter().map(|z| z.zone_id.clone()).collect(),
                 owner: "amazon".to_string(),
                 base_endpoint_dns_names: base,
                 private_dns_name: private.last().cloned(),
@@ -251,28 +253,11 @@ pub fn services(
                 acceptance_required: false,
                 vpc_endpoint_policy_supported: svc.supports_vpc_endpoint_policy,
                 supported_ip_address_types: vec!["ipv4".to_string()],
+                private_dns_name_verification_state: None,
+                payer_responsibility: None,
             });
         }
     }
-    let key = |s: &ServiceDetail| format!("{}|{:?}", s.service_name, s.service_type);
-    all.sort_by_key(key);
-    let after = spec.after.as_ref().map(|(_, k)| k.clone());
-    let mut items: Vec<ServiceDetail> = all
-        .into_iter()
-        .filter(|s| q.service_name.as_ref().is_none_or(|n| &s.service_name == n))
-        .filter(|s| q.service_type.is_none_or(|t| s.service_type == t))
-        .filter(|s| after.as_ref().is_none_or(|a| &key(s) > a))
-        .take(spec.limit as usize + 1)
-        .collect();
-    let next = if items.len() > spec.limit as usize {
-        items.truncate(spec.limit as usize);
-        let page = crate::store::page::Page::<()> {
-            items: Vec::new(),
-            next: items.last().map(|s| (0, key(s))),
-        };
-        crate::pagination::next_token("services", &page)
-    } else {
-        None
-    };
-    Ok((items, next))
+    all.sort_by_key(service_key);
+    Ok(all)
 }

@@ -709,6 +709,44 @@ pub async fn list_permissions(
     Ok(page::finish(rows, spec))
 }
 
+/// Available services of `region` that allow any of `principals` (`*`,
+/// the caller's account root, the caller's ARN), by service id, after
+/// `after_id`, at most `limit`. Driven from the principal index, so the cost
+/// follows the services the caller may use, not all services.
+pub async fn visible_services(
+    pool: &AnyPool,
+    region: &str,
+    principals: [&str; 3],
+    service_id: Option<&str>,
+    service_type: Option<&str>,
+    after_id: Option<&str>,
+    limit: i64,
+) -> Result<Vec<ServiceRow>, StoreError> {
+    let mut b = SqlBuilder::new(
+        "SELECT s.service_id, s.account_id, s.region, s.service_type, s.acceptance_required, \
+         s.private_dns_name, s.pdns_state, s.pdns_name, s.pdns_value, s.ip_address_types, \
+         s.payer_responsibility, s.service_state, s.ready_at, s.created_at, s.updated_at, s.version \
+         FROM endpoint_services s WHERE s.region = ",
+    );
+    b.push_bind(region).push(
+        " AND s.service_state = 'available' AND s.service_id IN \
+               (SELECT p.service_id FROM endpoint_service_permissions p WHERE p.principal IN (",
+    );
+    push_in(&mut b, &principals);
+    b.push("))");
+    if let Some(id) = service_id {
+        b.push(" AND s.service_id = ").push_bind(id);
+    }
+    if let Some(t) = service_type {
+        b.push(" AND s.service_type = ").push_bind(t);
+    }
+    if let Some(a) = after_id {
+        b.push(" AND s.service_id > ").push_bind(a);
+    }
+    b.push(" ORDER BY s.service_id LIMIT ").push_bind(limit);
+    Ok(b.build_query_as().fetch_all(pool).await?)
+}
+
 // ---- the background workflow ----
 
 /// Moves rows whose time has come: load balancers `provisioning` ->

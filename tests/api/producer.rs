@@ -18,6 +18,7 @@ on_both_databases!(
     provisioning_states_follow_the_delay,
     replicas_racing_on_principals_lose_nothing,
     another_account_sees_no_producer_resource,
+    discovery_shows_services_to_allowed_principals,
 );
 
 fn s(v: &Value) -> String {
@@ -1032,5 +1033,145 @@ async fn another_account_sees_no_producer_resource(db: Db) {
     service(&s_, &b, json!({"network_load_balancer_arns": [lb]}))
         .await
         .assert_problem(400, "InvalidNetworkLoadBalancerArn.NotFound");
+    s_.stop().await;
+}
+
+/// `GET /v1/services` lists an endpoint service to `*`, to every principal
+/// of an allowed account, and to an allowed user or role, with zones in the
+/// consumer's names; to nobody else, not even its owner.
+async fn discovery_shows_services_to_allowed_principals(db: Db) {
+    let s_ = TestServer::start(db).await;
+    let a = s_.account("producer").await;
+    let b = s_.account("consumer").await;
+    let c = s_.account("other").await;
+    let b_user = s_.principal(&b, "user", "alice").await;
+    let c_role = s_.principal(&c, "role", "app").await;
+    let (_, subnets, zones) = network(&s_, &a, 2).await;
+    let lb = s(&nlb(&s_, &a, "one", &subnets).await["load_balancer_arn"]);
+    let svc = service(
+        &s_,
+        &a,
+        json!({"network_load_balancer_arns": [lb], "private_dns_name": "api.example.com"}),
+    )
+    .await;
+    let id = s(&svc.body["service_id"]);
+    let name = s(&svc.body["service_name"]);
+    let find = |who: &Actor| {
+        let path = "/v1/services?service_type=interface&max_results=1000".to_string();
+        let token = who.token.clone();
+        let s_ = &s_;
+        let id = id.clone();
+        async move {
+            let r = s_.get(&path, &token).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            r.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["service_id"] == id.as_str())
+                .cloned()
+        }
+    };
+    for who in [&a, &b, &b_user, &c, &c_role] {
+        assert!(find(who).await.is_none(), "visible before any permission");
+    }
+    let perms = format!("/v1/endpoint-services/{id}/allowed-principals");
+    s_.post(
+        &perms,
+        &a.token,
+        json!({"principals": [format!("arn:aws:iam::{}:root", b.account_id), c_role.arn]}),
+    )
+    .await;
+    let seen = find(&b).await.expect("consumer root sees it");
+    assert_eq!(seen["owner"], a.account_id.as_str());
+    assert_eq!(seen["service_name"], name.as_str());
+    assert_eq!(seen["service_type"], "interface");
+    assert_eq!(seen["acceptance_required"], true);
+    assert_eq!(seen["private_dns_name"], "api.example.com");
+    assert_eq!(
+        seen["private_dns_name_verification_state"],
+        "pending_verification"
+    );
+    assert_eq!(
+        seen["base_endpoint_dns_names"],
+        json!([format!("{id}.us-east-1.vpce.amazonaws.com")])
+    );
+    // The producer's zones, by id, named as the consumer names them.
+    let mut want_ids: Vec<String> = zones.iter().take(2).map(|z| z.1.clone()).collect();
+    want_ids.sort();
+    let mut got_ids: Vec<String> = seen["availability_zone_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(s)
+        .collect();
+    got_ids.sort();
+    assert_eq!(got_ids, want_ids);
+    let b_zones = s_.zones(&b.token, "us-east-1").await;
+    for (zname, zid) in seen["availability_zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(seen["availability_zone_ids"].as_array().unwrap())
+    {
+        assert!(
+            b_zones.contains(&(s(zname), s(zid))),
+            "{zname} is not {zid} for the consumer"
+        );
+    }
+    assert!(
+        find(&b_user).await.is_some(),
+        "an account root entry covers its users"
+    );
+    assert!(find(&c_role).await.is_some(), "an exact role entry");
+    assert!(
+        find(&c).await.is_none(),
+        "the role's account root is not the role"
+    );
+    assert!(
+        find(&a).await.is_none(),
+        "the owner is not allowed until it allows itself"
+    );
+    // Filters and pages: AWS services first, then endpoint services.
+    let by_name = s_
+        .get(&format!("/v1/services?service_name={name}"), &b.token)
+        .await;
+    assert_eq!(by_name.body["items"].as_array().unwrap().len(), 1);
+    let gw = s_.get("/v1/services?service_type=gateway", &b.token).await;
+    assert!(
+        gw.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["owner"] == "amazon")
+    );
+    let all = s_.get("/v1/services?max_results=1000", &b.token).await.body["items"]
+        .as_array()
+        .unwrap()
+        .len();
+    let mut paged = 0;
+    let mut token: Option<String> = None;
+    let mut last_was_ours = false;
+    loop {
+        let mut path = "/v1/services?max_results=7".to_string();
+        if let Some(t) = &token {
+            path.push_str(&format!("&next_token={t}"));
+        }
+        let page = s_.get(&path, &b.token).await.body;
+        for x in page["items"].as_array().unwrap() {
+            paged += 1;
+            last_was_ours = x["service_id"] == id.as_str();
+        }
+        match page["next_token"].as_str() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(paged, all);
+    assert!(last_was_ours, "endpoint services come after AWS services");
+    // `*` opens it to everyone.
+    s_.post(&perms, &a.token, json!({"principals": ["*"]}))
+        .await;
+    assert!(find(&a).await.is_some() && find(&c).await.is_some());
     s_.stop().await;
 }
