@@ -2,6 +2,7 @@
 //! domain service, and render; the OpenAPI document is collected from them.
 
 pub mod catalog;
+pub mod consumer;
 pub mod identity;
 pub mod network;
 pub mod producer;
@@ -36,6 +37,7 @@ Every response carries `x-request-id` (a client's own is echoed back).",
         (name = "catalog", description = "Regions, zones, AWS-managed prefix lists and AWS services compiled into the binary"),
         (name = "network", description = "The VPC networking endpoints live in: VPCs, subnets, network interfaces, route tables, security groups, internet and NAT gateways, VPC peering and transit gateways. Resources belong to the caller's account; another account's read as 404 (except a peering connection, visible to both sides)."),
         (name = "producer", description = "The producer side: load balancers and target groups, endpoint services, who may use them, private DNS names"),
+        (name = "consumer", description = "The consumer side: VPC endpoints (interface, gateway, gateway load balancer) to AWS services and to endpoint services"),
         (name = "public-dns", description = "A public DNS model: zones owned by one account each, TXT and A records; private DNS names of endpoint services are verified against it"),
         (name = "system", description = "Health, readiness and metrics")
     )
@@ -69,6 +71,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(catalog::router())
         .merge(network::router())
         .merge(producer::router())
+        .merge(consumer::router())
 }
 
 /// The OpenAPI document, as `linkplane openapi` prints it.

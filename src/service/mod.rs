@@ -6,6 +6,7 @@
 //! AWS error code.
 
 pub mod catalog;
+pub mod consumer;
 pub mod discovery;
 pub mod identity;
 pub mod network;

@@ -6,6 +6,7 @@
 //! this module.
 
 pub mod connect;
+pub mod consumer;
 pub mod idempotency;
 pub mod identity;
 pub mod network;

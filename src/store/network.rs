@@ -197,7 +197,8 @@ pub async fn vpc_dependents(tx: &mut Tx, vpc_id: &str) -> Result<Vec<String>, St
          UNION ALL SELECT group_id FROM security_groups WHERE vpc_id = $1 AND is_default = $2 \
          UNION ALL SELECT route_table_id FROM route_tables WHERE vpc_id = $1 AND is_main = $2 \
          UNION ALL SELECT internet_gateway_id FROM internet_gateways WHERE vpc_id = $1 \
-         UNION ALL SELECT transit_gateway_attachment_id FROM transit_gateway_attachments WHERE vpc_id = $1",
+         UNION ALL SELECT transit_gateway_attachment_id FROM transit_gateway_attachments WHERE vpc_id = $1 \
+         UNION ALL SELECT vpc_endpoint_id FROM vpc_endpoints WHERE vpc_id = $1 AND state <> 'deleted'",
     )
     .bind(vpc_id)
     .bind(false)
@@ -686,6 +687,18 @@ pub async fn touch_route_table(tx: &mut Tx, id: &str, now: i64) -> Result<(), St
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Gateway endpoints with a route in the table.
+pub async fn endpoints_routing_in(tx: &mut Tx, table_id: &str) -> Result<Vec<String>, StoreError> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT vpc_endpoint_id FROM vpc_endpoint_route_tables WHERE route_table_id = $1 \
+         ORDER BY vpc_endpoint_id LIMIT 5",
+    )
+    .bind(table_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
 pub async fn delete_route_table(tx: &mut Tx, id: &str) -> Result<(), StoreError> {

@@ -709,6 +709,21 @@ pub async fn list_permissions(
     Ok(page::finish(rows, spec))
 }
 
+/// Whether a service allows any of `principals`.
+pub async fn principal_allowed(
+    tx: &mut Tx,
+    service_id: &str,
+    principals: [&str; 3],
+) -> Result<bool, StoreError> {
+    let mut b =
+        SqlBuilder::new("SELECT COUNT(*) FROM endpoint_service_permissions WHERE service_id = ");
+    b.push_bind(service_id).push(" AND principal IN (");
+    push_in(&mut b, &principals);
+    b.push(")");
+    let (n,): (i64,) = b.build_query_as().fetch_one(&mut **tx).await?;
+    Ok(n > 0)
+}
+
 /// Available services of `region` that allow any of `principals` (`*`,
 /// the caller's account root, the caller's ARN), by service id, after
 /// `after_id`, at most `limit`. Driven from the principal index, so the cost

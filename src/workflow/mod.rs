@@ -4,8 +4,11 @@
 //! gone) once `LINKPLANE_PROVISION_DELAY_MS` has passed. Later: the
 //! notification outbox.
 
-use crate::store::{Store, idempotency, now_ms, producer};
+use crate::store::{Store, consumer, idempotency, now_ms, producer};
 use std::time::Duration;
+
+/// How long a deleted endpoint stays visible (as `deleted`) to both sides.
+pub const DELETED_ENDPOINT_RETENTION: Duration = Duration::from_secs(3600);
 
 /// How long an `Idempotency-Key` is honoured.
 pub const IDEMPOTENCY_TTL: Duration = Duration::from_secs(24 * 3600);
@@ -23,6 +26,12 @@ pub fn spawn_housekeeping(store: Store, every: Duration) -> tokio::task::JoinHan
                 Ok(0) => {}
                 Ok(n) => tracing::info!(removed = n, "expired idempotency keys removed"),
                 Err(e) => tracing::warn!(error = %e, "idempotency housekeeping failed"),
+            }
+            let cutoff = now_ms() - DELETED_ENDPOINT_RETENTION.as_millis() as i64;
+            match consumer::purge_deleted(store.pool(), cutoff).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(removed = n, "deleted endpoints forgotten"),
+                Err(e) => tracing::warn!(error = %e, "endpoint housekeeping failed"),
             }
         }
     })
@@ -43,8 +52,12 @@ pub fn spawn_provisioning(store: Store, every: Duration) -> tokio::task::JoinHan
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            if let Err(e) = producer::advance(store.pool(), now_ms()).await {
+            let now = now_ms();
+            if let Err(e) = producer::advance(store.pool(), now).await {
                 tracing::warn!(error = %e, "provisioning workflow failed");
+            }
+            if let Err(e) = consumer::advance(store.pool(), now).await {
+                tracing::warn!(error = %e, "endpoint workflow failed");
             }
         }
     })

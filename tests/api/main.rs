@@ -5,6 +5,7 @@
 mod support;
 
 mod catalog;
+mod consumer;
 mod errors;
 mod identity;
 mod network;

@@ -6,6 +6,7 @@
 //! crate, so that they can never disagree about a rule.
 
 pub mod catalog;
+pub mod endpoint;
 pub mod error;
 pub mod identity;
 pub mod ids;

@@ -158,6 +158,17 @@ pub struct AddedPrincipals {
     pub added: Vec<AllowedPrincipal>,
 }
 
+/// 409 while endpoints are connected (`available`, `pending_acceptance`, `pending`).
+fn existing_connections(service_id: &str, live: &[String]) -> ApiError {
+    ApiError::conflict(
+        "ExistingVpcEndpointConnections",
+        format!(
+            "endpoint service {service_id} has endpoints connected ({}); reject them first",
+            live.join(", ")
+        ),
+    )
+}
+
 pub fn service_not_found(id: &str) -> ApiError {
     ApiError::not_found(
         "InvalidVpcEndpointServiceId.NotFound",
@@ -539,6 +550,10 @@ pub async fn update_service(
         current.extend(lbs.into_iter().map(|l| l.load_balancer_arn));
     }
     if let Some(remove) = remove.as_ref().filter(|v| !v.is_empty()) {
+        let live = crate::store::consumer::live_connections(&mut tx, service_id).await?;
+        if !live.is_empty() {
+            return Err(existing_connections(service_id, &live));
+        }
         for a in remove {
             let arn = pl::LoadBalancerArn::parse(a, kind)?.arn();
             if !current.contains(&arn) {
@@ -632,6 +647,10 @@ pub async fn delete_service(ctx: Ctx<'_>, delay: Duration, service_id: &str) -> 
         .ok_or_else(|| service_not_found(service_id))?;
     if row.service_state == "deleting" {
         return Ok(());
+    }
+    let live = crate::store::consumer::live_connections(&mut tx, service_id).await?;
+    if !live.is_empty() {
+        return Err(existing_connections(service_id, &live));
     }
     if delay.is_zero() {
         db::delete_service(&mut tx, service_id).await?;

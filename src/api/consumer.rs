@@ -1,0 +1,301 @@
+//! Consumer side: VPC endpoints; and the producer's view of them,
+//! connections, with batch accept and reject.
+
+use super::{created, list, with_etag};
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiResult, Problem};
+use crate::extract::{ApiJson, ApiQuery, IdempotencyKey};
+use crate::pagination::tag_filters;
+use crate::service::consumer::{
+    self as cs, BatchResult, ConnectionsRequest, CreateVpcEndpointRequest, ListConnections,
+    ListVpcEndpoints, VpcEndpoint, VpcEndpointConnection, VpcEndpointType,
+};
+use crate::service::network::Ctx;
+use crate::service::{Created, Idempotency, Versioned};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+fn ctx<'a>(state: &'a AppState, caller: &'a Caller) -> Ctx<'a> {
+    Ctx {
+        store: &state.store,
+        caller,
+        default_region: &state.settings.default_region,
+    }
+}
+
+fn created_versioned<T: Serialize>(
+    out: Created<Versioned<T>>,
+    location: impl FnOnce(&T) -> String,
+) -> Response {
+    let replayed = matches!(out, Created::Replayed(_));
+    let v = out.into_inner();
+    created(replayed, location(&v.value), Some(v.etag()), &v.value)
+}
+
+/// A page of VPC endpoints.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VpcEndpointList {
+    pub items: Vec<VpcEndpoint>,
+    /// Pass as `next_token` for the next page; absent on the last page.
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListVpcEndpointsQuery {
+    /// Only this VPC.
+    pub vpc_id: Option<String>,
+    /// Only endpoints to this service.
+    pub service_name: Option<String>,
+    /// `pending_acceptance`, `pending`, `available`, `deleting`, `deleted`, `rejected`.
+    pub state: Option<String>,
+    /// `interface`, `gateway` or `gateway_load_balancer`.
+    pub vpc_endpoint_type: Option<VpcEndpointType>,
+    /// `Key=Value` (or `Key` for any value); repeat for several.
+    #[serde(default)]
+    pub tag: Vec<String>,
+    /// 1..1000, default 100.
+    pub max_results: Option<u32>,
+    pub next_token: Option<String>,
+}
+
+/// Create a VPC endpoint (`CreateVpcEndpoint`): `gateway` (the default, S3 and DynamoDB: a read-only prefix-list route in each route table), `interface` (an interface per subnet, DNS names), or `gateway_load_balancer` (one subnet). Endpoints to services that require acceptance start `pending_acceptance`.
+#[utoipa::path(
+    post, path = "/v1/vpc-endpoints", tag = "consumer",
+    request_body = CreateVpcEndpointRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the same resource")),
+    responses(
+        (status = 201, description = "The new VPC endpoint", body = VpcEndpoint,
+            headers(("Location" = String, description = "/v1/vpc-endpoints/{vpc_endpoint_id} (URL-encoded)"), ("ETag" = String))),
+        (status = 200, description = "An idempotent replay", body = VpcEndpoint),
+        (status = 400, description = "Invalid input: `InvalidServiceName` (unknown, or not allowed: the same answer), `InvalidVpcEndpointType`, `InvalidParameter` (a subnet in a zone the service lacks, private DNS without VPC DNS attributes or a verified name, wrong fields for the type), `DuplicateSubnetsInSameZone`, `InvalidVpcID.NotFound`, `InvalidSubnetID.NotFound`, `InvalidRouteTableID.NotFound`, `InvalidGroup.NotFound`, `InvalidPolicyDocument`, `VpcEndpointLimitExceeded`, `MissingParameter`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`RouteAlreadyExists` (the route table already routes the service), `InvalidParameter` (another endpoint has the private DNS name in the VPC), `InvalidIPAddress.InUse`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn create_vpc_endpoint(
+    State(state): State<AppState>,
+    caller: Caller,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(req): ApiJson<CreateVpcEndpointRequest>,
+) -> ApiResult<Response> {
+    let key = key.or_else(|| req.client_token.clone());
+    let idem = Idempotency::new(caller.scope(), key, "CreateVpcEndpoint", &req);
+    let out = cs::create_endpoint(
+        ctx(&state, &caller),
+        state.settings.provision_delay,
+        req,
+        idem,
+    )
+    .await?;
+    Ok(created_versioned(out, |v| {
+        format!("/v1/vpc-endpoints/{}", v.vpc_endpoint_id)
+    }))
+}
+
+/// List the caller's VPC endpoints.
+#[utoipa::path(
+    get, path = "/v1/vpc-endpoints", tag = "consumer",
+    params(ListVpcEndpointsQuery),
+    responses(
+        (status = 200, description = "A page of VPC endpoints", body = VpcEndpointList),
+        (status = 400, description = "Invalid filter, `max_results` or `next_token` (`InvalidNextToken`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn list_vpc_endpoints(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ListVpcEndpointsQuery>,
+) -> ApiResult<Response> {
+    let query = ListVpcEndpoints {
+        vpc_id: q.vpc_id,
+        service_name: q.service_name,
+        state: q.state,
+        vpc_endpoint_type: q.vpc_endpoint_type,
+        tags: tag_filters(&q.tag)?,
+        max_results: q.max_results,
+        next_token: q.next_token,
+    };
+    let (items, next) = cs::list_endpoints(ctx(&state, &caller), query).await?;
+    Ok(list(items, next))
+}
+
+/// Get a VPC endpoint.
+#[utoipa::path(
+    get, path = "/v1/vpc-endpoints/{vpc_endpoint_id}", tag = "consumer",
+    params(("vpc_endpoint_id" = String, Path, example = "vpce-0a1b2c3d4e5f67890")),
+    responses(
+        (status = 200, description = "The VPC endpoint", body = VpcEndpoint, headers(("ETag" = String))),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`InvalidVpcEndpointId.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn get_vpc_endpoint(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(vpc_endpoint_id): Path<String>,
+) -> ApiResult<Response> {
+    let v = cs::get_endpoint(ctx(&state, &caller), &vpc_endpoint_id).await?;
+    Ok(with_etag(v.etag(), &v.value))
+}
+
+/// Delete a VPC endpoint: `deleting`, then `deleted` (visible to both sides for an hour). Its interfaces, routes and private DNS names go at once.
+#[utoipa::path(
+    delete, path = "/v1/vpc-endpoints/{vpc_endpoint_id}", tag = "consumer",
+    params(("vpc_endpoint_id" = String, Path, example = "vpce-0a1b2c3d4e5f67890")),
+    responses(
+        (status = 204, description = "Deleted (or deletion started)"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`InvalidVpcEndpointId.NotFound`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn delete_vpc_endpoint(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(vpc_endpoint_id): Path<String>,
+) -> ApiResult<StatusCode> {
+    cs::delete_endpoint(
+        ctx(&state, &caller),
+        state.settings.provision_delay,
+        &vpc_endpoint_id,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_vpc_endpoint, list_vpc_endpoints))
+        .routes(routes!(get_vpc_endpoint, delete_vpc_endpoint))
+        .routes(routes!(list_connections))
+        .routes(routes!(accept_connections))
+        .routes(routes!(reject_connections))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListConnectionsQuery {
+    /// `pending_acceptance`, `pending`, `available`, `rejected`, `deleting`, `deleted`.
+    pub vpc_endpoint_state: Option<String>,
+    /// Only endpoints of this account.
+    pub vpc_endpoint_owner: Option<String>,
+    pub max_results: Option<u32>,
+    pub next_token: Option<String>,
+}
+
+/// A page of connections.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VpcEndpointConnectionList {
+    pub items: Vec<VpcEndpointConnection>,
+    pub next_token: Option<String>,
+}
+
+/// The connection requests of one of the caller's endpoint services (`DescribeVpcEndpointConnections`): its endpoints, in any account, with their state.
+#[utoipa::path(
+    get, path = "/v1/endpoint-services/{service_id}/connections", tag = "producer",
+    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3"), ListConnectionsQuery),
+    responses(
+        (status = 200, description = "A page of connections", body = VpcEndpointConnectionList),
+        (status = 400, description = "Invalid filter or token", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn list_connections(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(service_id): Path<String>,
+    ApiQuery(q): ApiQuery<ListConnectionsQuery>,
+) -> ApiResult<Response> {
+    let query = ListConnections {
+        vpc_endpoint_state: q.vpc_endpoint_state,
+        vpc_endpoint_owner: q.vpc_endpoint_owner,
+        max_results: q.max_results,
+        next_token: q.next_token,
+    };
+    let (items, next) = cs::list_connections(ctx(&state, &caller), &service_id, query).await?;
+    Ok(list(items, next))
+}
+
+/// Accept connection requests (`AcceptVpcEndpointConnections`): `pending_acceptance` -> `pending` -> `available`. Ids that cannot be accepted (not a connection of this service, already decided) come back in `unsuccessful`.
+#[utoipa::path(
+    post, path = "/v1/endpoint-services/{service_id}/connections/accept", tag = "producer",
+    request_body = ConnectionsRequest,
+    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3")),
+    responses(
+        (status = 200, description = "What could not be accepted", body = BatchResult),
+        (status = 400, description = "`MissingParameter`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn accept_connections(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(service_id): Path<String>,
+    ApiJson(req): ApiJson<ConnectionsRequest>,
+) -> ApiResult<Response> {
+    let r = cs::decide(
+        ctx(&state, &caller),
+        state.settings.provision_delay,
+        &service_id,
+        req,
+        true,
+    )
+    .await?;
+    Ok(Json(r).into_response())
+}
+
+/// Reject connections (`RejectVpcEndpointConnections`): `pending_acceptance`, `pending` or `available` -> `rejected`, for good. Ids that cannot be rejected come back in `unsuccessful`.
+#[utoipa::path(
+    post, path = "/v1/endpoint-services/{service_id}/connections/reject", tag = "producer",
+    request_body = ConnectionsRequest,
+    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3")),
+    responses(
+        (status = 200, description = "What could not be rejected", body = BatchResult),
+        (status = 400, description = "`MissingParameter`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn reject_connections(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(service_id): Path<String>,
+    ApiJson(req): ApiJson<ConnectionsRequest>,
+) -> ApiResult<Response> {
+    let r = cs::decide(
+        ctx(&state, &caller),
+        state.settings.provision_delay,
+        &service_id,
+        req,
+        false,
+    )
+    .await?;
+    Ok(Json(r).into_response())
+}

@@ -1,0 +1,423 @@
+//! VPC endpoints: the consumer's resource, and for customer services the
+//! producer's connection.
+
+use super::network::ListFilter;
+use super::page::{self, Keyed, Page, PageSpec};
+use super::sql::SqlBuilder;
+use super::{Flag, StoreError, Tx, tags};
+use sqlx::{Any, AnyPool, Executor};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EndpointRow {
+    pub vpc_endpoint_id: String,
+    pub account_id: String,
+    pub region: String,
+    pub vpc_id: String,
+    pub vpc_endpoint_type: String,
+    pub service_name: String,
+    pub service_id: Option<String>,
+    pub service_owner: String,
+    pub service_region: String,
+    pub state: String,
+    pub ready_at: i64,
+    pub policy_document: Option<String>,
+    #[sqlx(try_from = "Flag")]
+    pub private_dns_enabled: bool,
+    pub ip_address_type: String,
+    pub dns_record_ip_type: String,
+    pub dns_token: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub version: i64,
+}
+
+impl Keyed for EndpointRow {
+    fn key(&self) -> (i64, String) {
+        (self.created_at, self.vpc_endpoint_id.clone())
+    }
+}
+
+const SELECT: &str = "SELECT vpc_endpoint_id, account_id, region, vpc_id, vpc_endpoint_type, \
+    service_name, service_id, service_owner, service_region, state, ready_at, policy_document, \
+    private_dns_enabled, ip_address_type, dns_record_ip_type, dns_token, created_at, updated_at, \
+    version FROM vpc_endpoints WHERE ";
+
+fn push_in(b: &mut SqlBuilder, ids: &[&str]) {
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            b.push(", ");
+        }
+        b.push_bind(*id);
+    }
+}
+
+pub async fn insert_endpoint(tx: &mut Tx, r: &EndpointRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO vpc_endpoints (vpc_endpoint_id, account_id, region, vpc_id, vpc_endpoint_type, \
+         service_name, service_id, service_owner, service_region, state, ready_at, policy_document, \
+         private_dns_enabled, ip_address_type, dns_record_ip_type, dns_token, created_at, \
+         updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
+         $15, $16, $17, $18, $19)",
+    )
+    .bind(&r.vpc_endpoint_id)
+    .bind(&r.account_id)
+    .bind(&r.region)
+    .bind(&r.vpc_id)
+    .bind(&r.vpc_endpoint_type)
+    .bind(&r.service_name)
+    .bind(&r.service_id)
+    .bind(&r.service_owner)
+    .bind(&r.service_region)
+    .bind(&r.state)
+    .bind(r.ready_at)
+    .bind(&r.policy_document)
+    .bind(r.private_dns_enabled)
+    .bind(&r.ip_address_type)
+    .bind(&r.dns_record_ip_type)
+    .bind(&r.dns_token)
+    .bind(r.created_at)
+    .bind(r.updated_at)
+    .bind(r.version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// An endpoint of the account (`account_id`), or of any account when None.
+pub async fn get_endpoint<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    account_id: Option<&str>,
+    id: &str,
+) -> Result<Option<EndpointRow>, StoreError> {
+    let mut b = SqlBuilder::new(SELECT);
+    b.push("vpc_endpoint_id = ").push_bind(id);
+    if let Some(a) = account_id {
+        b.push(" AND account_id = ").push_bind(a);
+    }
+    Ok(b.build_query_as().fetch_optional(exec).await?)
+}
+
+pub async fn list_endpoints(
+    pool: &AnyPool,
+    account_id: &str,
+    filter: &ListFilter,
+    spec: &PageSpec,
+) -> Result<Page<EndpointRow>, StoreError> {
+    let mut b = SqlBuilder::new(SELECT);
+    b.push("account_id = ").push_bind(account_id);
+    for (col, v) in &filter.eq {
+        b.push(" AND ").push(col).push(" = ").push_bind(v.clone());
+    }
+    tags::push_filters(&mut b, "vpc_endpoint_id", &filter.tags);
+    page::push_keyset(&mut b, "created_at", "vpc_endpoint_id", spec);
+    let rows: Vec<EndpointRow> = b.build_query_as().fetch_all(pool).await?;
+    Ok(page::finish(rows, spec))
+}
+
+/// A service's connections (its endpoints), optionally in one state.
+pub async fn list_connections(
+    pool: &AnyPool,
+    service_id: &str,
+    filter: &ListFilter,
+    spec: &PageSpec,
+) -> Result<Page<EndpointRow>, StoreError> {
+    let mut b = SqlBuilder::new(SELECT);
+    b.push("service_id = ").push_bind(service_id);
+    for (col, v) in &filter.eq {
+        b.push(" AND ").push(col).push(" = ").push_bind(v.clone());
+    }
+    page::push_keyset(&mut b, "created_at", "vpc_endpoint_id", spec);
+    let rows: Vec<EndpointRow> = b.build_query_as().fetch_all(pool).await?;
+    Ok(page::finish(rows, spec))
+}
+
+/// Moves an endpoint to `state` if it is still at `version`.
+pub async fn set_state(
+    tx: &mut Tx,
+    id: &str,
+    state: &str,
+    ready_at: i64,
+    version: i64,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let n = sqlx::query(
+        "UPDATE vpc_endpoints SET state = $1, ready_at = $2, updated_at = $3, version = version + 1 \
+         WHERE vpc_endpoint_id = $4 AND version = $5",
+    )
+    .bind(state)
+    .bind(ready_at)
+    .bind(now)
+    .bind(id)
+    .bind(version)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+pub async fn set_policy(
+    tx: &mut Tx,
+    id: &str,
+    policy: Option<&str>,
+    private_dns_enabled: bool,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE vpc_endpoints SET policy_document = $1, private_dns_enabled = $2, updated_at = $3, \
+         version = version + 1 WHERE vpc_endpoint_id = $4",
+    )
+    .bind(policy)
+    .bind(private_dns_enabled)
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Live connections of a service (`available` or `pending_acceptance`,
+/// plus `pending`, which is on its way to `available`): what blocks deleting
+/// the service or changing its load balancers.
+pub async fn live_connections(tx: &mut Tx, service_id: &str) -> Result<Vec<String>, StoreError> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT vpc_endpoint_id FROM vpc_endpoints WHERE service_id = $1 \
+         AND state IN ('available', 'pending_acceptance', 'pending') ORDER BY vpc_endpoint_id LIMIT 5",
+    )
+    .bind(service_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// Interface and GWLB endpoints of a VPC that are not gone (for the quota).
+pub async fn count_in_vpc(tx: &mut Tx, vpc_id: &str, gateway: bool) -> Result<i64, StoreError> {
+    let sql = if gateway {
+        "SELECT COUNT(*) FROM vpc_endpoints WHERE region = $1 AND vpc_endpoint_type = 'gateway' \
+         AND state NOT IN ('deleted')"
+    } else {
+        "SELECT COUNT(*) FROM vpc_endpoints WHERE vpc_id = $1 AND vpc_endpoint_type <> 'gateway' \
+         AND state NOT IN ('deleted')"
+    };
+    Ok(sqlx::query_scalar(sql)
+        .bind(vpc_id)
+        .fetch_one(&mut **tx)
+        .await?)
+}
+
+/// Gateway endpoints of an account in a region that are not gone.
+pub async fn count_gateway_in_region(
+    tx: &mut Tx,
+    account_id: &str,
+    region: &str,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM vpc_endpoints WHERE account_id = $1 AND region = $2 \
+         AND vpc_endpoint_type = 'gateway' AND state <> 'deleted'",
+    )
+    .bind(account_id)
+    .bind(region)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+pub async fn insert_subnet(
+    tx: &mut Tx,
+    id: &str,
+    subnet_id: &str,
+    zone_id: &str,
+    eni: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO vpc_endpoint_subnets (vpc_endpoint_id, subnet_id, zone_id, network_interface_id) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id)
+    .bind(subnet_id)
+    .bind(zone_id)
+    .bind(eni)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// (endpoint, subnet, zone id, interface) of the given endpoints.
+pub async fn subnets_of<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    ids: &[&str],
+) -> Result<Vec<(String, String, String, String)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = SqlBuilder::new(
+        "SELECT vpc_endpoint_id, subnet_id, zone_id, network_interface_id FROM vpc_endpoint_subnets \
+         WHERE vpc_endpoint_id IN (",
+    );
+    push_in(&mut b, ids);
+    b.push(") ORDER BY vpc_endpoint_id, zone_id");
+    Ok(b.build_query_as().fetch_all(exec).await?)
+}
+
+pub async fn delete_subnets(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM vpc_endpoint_subnets WHERE vpc_endpoint_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn insert_route_table(
+    tx: &mut Tx,
+    id: &str,
+    route_table_id: &str,
+    service_name: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO vpc_endpoint_route_tables (vpc_endpoint_id, route_table_id, service_name) \
+         VALUES ($1, $2, $3)",
+    )
+    .bind(id)
+    .bind(route_table_id)
+    .bind(service_name)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// (endpoint, route table) of the given endpoints.
+pub async fn route_tables_of<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    ids: &[&str],
+) -> Result<Vec<(String, String)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = SqlBuilder::new(
+        "SELECT vpc_endpoint_id, route_table_id FROM vpc_endpoint_route_tables WHERE vpc_endpoint_id IN (",
+    );
+    push_in(&mut b, ids);
+    b.push(") ORDER BY vpc_endpoint_id, route_table_id");
+    Ok(b.build_query_as().fetch_all(exec).await?)
+}
+
+pub async fn delete_route_tables(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM routes WHERE target_id = $1 AND origin = 'vpc_endpoint'")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM vpc_endpoint_route_tables WHERE vpc_endpoint_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn insert_group(
+    tx: &mut Tx,
+    id: &str,
+    group_id: &str,
+    position: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO vpc_endpoint_groups (vpc_endpoint_id, group_id, position) VALUES ($1, $2, $3)",
+    )
+    .bind(id)
+    .bind(group_id)
+    .bind(position)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// (endpoint, group) of the given endpoints, in order.
+pub async fn groups_of<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    ids: &[&str],
+) -> Result<Vec<(String, String)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = SqlBuilder::new(
+        "SELECT vpc_endpoint_id, group_id FROM vpc_endpoint_groups WHERE vpc_endpoint_id IN (",
+    );
+    push_in(&mut b, ids);
+    b.push(") ORDER BY vpc_endpoint_id, position");
+    Ok(b.build_query_as().fetch_all(exec).await?)
+}
+
+pub async fn delete_groups(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM vpc_endpoint_groups WHERE vpc_endpoint_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Claims a private DNS name in a VPC; false when another endpoint has it.
+pub async fn claim_private_dns(
+    tx: &mut Tx,
+    vpc_id: &str,
+    name: &str,
+    id: &str,
+) -> Result<Option<String>, StoreError> {
+    let holder: Option<String> = sqlx::query_scalar(
+        "SELECT vpc_endpoint_id FROM vpc_private_dns_names WHERE vpc_id = $1 AND dns_name = $2",
+    )
+    .bind(vpc_id)
+    .bind(name)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(h) = holder {
+        return Ok(Some(h));
+    }
+    sqlx::query(
+        "INSERT INTO vpc_private_dns_names (vpc_id, dns_name, vpc_endpoint_id) VALUES ($1, $2, $3)",
+    )
+    .bind(vpc_id)
+    .bind(name)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(None)
+}
+
+pub async fn release_private_dns(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM vpc_private_dns_names WHERE vpc_endpoint_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Moves endpoints whose time has come: `pending` -> `available`,
+/// `deleting` -> `deleted`. Idempotent statements, safe on replicas.
+pub async fn advance(pool: &AnyPool, now: i64) -> Result<u64, StoreError> {
+    let a = sqlx::query(
+        "UPDATE vpc_endpoints SET state = 'available', version = version + 1, updated_at = $1 \
+         WHERE state = 'pending' AND ready_at <= $1",
+    )
+    .bind(now)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    let b = sqlx::query(
+        "UPDATE vpc_endpoints SET state = 'deleted', version = version + 1, updated_at = $1 \
+         WHERE state = 'deleting' AND ready_at <= $1",
+    )
+    .bind(now)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(a + b)
+}
+
+/// Forgets endpoints deleted before `cutoff` (they drop out of both sides'
+/// lists after a retention period).
+pub async fn purge_deleted(pool: &AnyPool, cutoff: i64) -> Result<u64, StoreError> {
+    Ok(
+        sqlx::query("DELETE FROM vpc_endpoints WHERE state = 'deleted' AND updated_at < $1")
+            .bind(cutoff)
+            .execute(pool)
+            .await?
+            .rows_affected(),
+    )
+}
