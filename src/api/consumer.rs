@@ -5,11 +5,12 @@ use super::{created, list, with_etag};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiResult, Problem};
-use crate::extract::{ApiJson, ApiQuery, IdempotencyKey};
+use crate::extract::{ApiJson, ApiQuery, IdempotencyKey, IfMatch};
 use crate::pagination::tag_filters;
 use crate::service::consumer::{
     self as cs, BatchResult, ConnectionsRequest, CreateVpcEndpointRequest, ListConnections,
-    ListVpcEndpoints, VpcEndpoint, VpcEndpointConnection, VpcEndpointType,
+    ListVpcEndpoints, UpdateVpcEndpointRequest, VpcEndpoint, VpcEndpointConnection,
+    VpcEndpointType,
 };
 use crate::service::network::Ctx;
 use crate::service::{Created, Idempotency, Versioned};
@@ -184,7 +185,11 @@ async fn delete_vpc_endpoint(
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_vpc_endpoint, list_vpc_endpoints))
-        .routes(routes!(get_vpc_endpoint, delete_vpc_endpoint))
+        .routes(routes!(
+            get_vpc_endpoint,
+            update_vpc_endpoint,
+            delete_vpc_endpoint
+        ))
         .routes(routes!(list_connections))
         .routes(routes!(accept_connections))
         .routes(routes!(reject_connections))
@@ -298,4 +303,34 @@ async fn reject_connections(
     )
     .await?;
     Ok(Json(r).into_response())
+}
+
+/// Change an endpoint (`ModifyVpcEndpoint`): subnets (an interface per subnet), route tables (their routes move), security groups, policy, private DNS. `If-Match` makes it conditional.
+#[utoipa::path(
+    patch, path = "/v1/vpc-endpoints/{vpc_endpoint_id}", tag = "consumer",
+    request_body = UpdateVpcEndpointRequest,
+    params(
+        ("vpc_endpoint_id" = String, Path, example = "vpce-0a1b2c3d4e5f67890"),
+        ("If-Match" = Option<String>, Header, description = "An ETag from an earlier read; 412 if it changed since"),
+    ),
+    responses(
+        (status = 200, description = "The endpoint", body = VpcEndpoint, headers(("ETag" = String))),
+        (status = 400, description = "`InvalidParameter` (a change that does not apply to the type, removing the last subnet or group, a subnet or route table that is not the endpoint's, a zone the service lacks, private DNS without VPC DNS attributes or a verified name), `InvalidParameterCombination`, `InvalidPolicyDocument`, `DuplicateSubnetsInSameZone`, `InvalidSubnetID.NotFound`, `InvalidRouteTableID.NotFound`, `InvalidGroup.NotFound`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`InvalidVpcEndpointId.NotFound`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`IncorrectState` (deleting, deleted, rejected), `RouteAlreadyExists`, `InvalidParameter` (a conflicting private DNS name in the VPC)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`PreconditionFailed`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn update_vpc_endpoint(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(vpc_endpoint_id): Path<String>,
+    if_match: IfMatch,
+    ApiJson(req): ApiJson<UpdateVpcEndpointRequest>,
+) -> ApiResult<Response> {
+    let v = cs::update_endpoint(ctx(&state, &caller), &vpc_endpoint_id, req, &if_match).await?;
+    Ok(with_etag(v.etag(), &v.value))
 }

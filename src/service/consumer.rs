@@ -550,80 +550,8 @@ pub async fn create_endpoint(
             }
         }
         if kind == VpcEndpointType::Gateway {
-            let pl_id = catalog::catalog()
-                .prefix_list_for(&vpc.region, &target.part)
-                .map(|p| p.prefix_list_id.clone())
-                .ok_or_else(|| ApiError::Internal(format!("no prefix list for {}", target.name)))?;
-            let mut seen = BTreeSet::new();
-            for rt in routes {
-                if !seen.insert(rt.clone()) {
-                    continue;
-                }
-                let table = net_db::get_route_table(&mut **tx, account, rt)
-                    .await?
-                    .ok_or_else(|| unknown("InvalidRouteTableID.NotFound", "route table", rt))?;
-                if table.vpc_id != vpc.vpc_id {
-                    return Err(ApiError::invalid_value(format!(
-                        "route table {rt} is in {}, not {}",
-                        table.vpc_id, vpc.vpc_id
-                    )));
-                }
-                let clash = || {
-                    ApiError::conflict(
-                        "RouteAlreadyExists",
-                        format!(
-                            "route table {rt} already has a route to {pl_id} ({})",
-                            target.name
-                        ),
-                    )
-                };
-                match db::insert_route_table(tx, &id, rt, &target.name).await {
-                    Err(StoreError::Conflict(_)) => return Err(clash()),
-                    other => other?,
-                }
-                let route = RouteRow {
-                    route_table_id: rt.clone(),
-                    destination: pl_id.clone(),
-                    destination_kind: "prefix_list".to_string(),
-                    target_kind: "gateway_endpoint".to_string(),
-                    target_id: id.clone(),
-                    origin: "vpc_endpoint".to_string(),
-                    created_at: now,
-                };
-                if net_db::get_route(tx, rt, &pl_id).await?.is_some() {
-                    return Err(clash());
-                }
-                net_db::insert_route(tx, &route).await?;
-                net_db::touch_route_table(tx, rt, now).await?;
-            }
+            add_route_tables(tx, account, &vpc, &id, &target.name, &target.part, routes).await?;
         } else {
-            let mut subnets = Vec::new();
-            for (s, ip) in wanted {
-                let subnet = subnet_in_body(tx, account, s).await?;
-                if subnet.vpc_id != vpc.vpc_id {
-                    return Err(ApiError::invalid_value(format!(
-                        "subnet {s} is in {}, not {}",
-                        subnet.vpc_id, vpc.vpc_id
-                    )));
-                }
-                if let Some(zones) = &target.zone_ids
-                    && !zones.contains(&subnet.zone_id)
-                {
-                    return Err(ApiError::validation(
-                        "InvalidParameter",
-                        format!(
-                            "The VPC endpoint service {} does not support the availability zone of the subnet: {s}.",
-                            target.name
-                        ),
-                    ));
-                }
-                subnets.push((subnet, *ip));
-            }
-            let pairs: Vec<(&str, &str)> = subnets
-                .iter()
-                .map(|(s, _)| (s.subnet_id.as_str(), s.zone_id.as_str()))
-                .collect();
-            net::one_subnet_per_zone(&pairs)?;
             let groups = if kind == VpcEndpointType::Interface {
                 checked_groups(tx, account, &vpc.vpc_id, req.security_group_ids.as_deref()).await?
             } else {
@@ -632,34 +560,19 @@ pub async fn create_endpoint(
             for (i, g) in groups.iter().enumerate() {
                 db::insert_group(tx, &id, g, i as i64).await?;
             }
-            for (subnet, ip) in &subnets {
-                let eni = insert_interface(
-                    tx,
-                    subnet,
-                    InterfaceSpec {
-                        requested_ip: *ip,
-                        group_ids: groups.clone(),
-                        interface_type: match kind {
-                            VpcEndpointType::GatewayLoadBalancer => {
-                                "gateway_load_balancer_endpoint"
-                            }
-                            _ => "vpc_endpoint",
-                        },
-                        requester_managed: true,
-                        attached_resource_id: Some(id.clone()),
-                        description: format!("VPC Endpoint Interface {id}"),
-                    },
-                )
-                .await?;
-                db::insert_subnet(
-                    tx,
-                    &id,
-                    &subnet.subnet_id,
-                    &subnet.zone_id,
-                    &eni.network_interface_id,
-                )
-                .await?;
-            }
+            add_subnets(
+                tx,
+                account,
+                &vpc.vpc_id,
+                &id,
+                kind,
+                &target.name,
+                target.zone_ids.as_ref(),
+                &groups,
+                wanted,
+                &[],
+            )
+            .await?;
         }
         tags::replace(tx, account, &id, tags).await?;
         Ok(id)
@@ -672,6 +585,144 @@ pub async fn create_endpoint(
         Created::New(_) => Created::New(e),
         Created::Replayed(_) => Created::Replayed(e),
     })
+}
+
+/// Adds route tables to a gateway endpoint: each gets the read-only route
+/// `prefix list of the service -> vpce-...`; one endpoint route per service
+/// per table.
+async fn add_route_tables(
+    tx: &mut Tx,
+    account: &str,
+    vpc: &crate::store::network::VpcRow,
+    id: &str,
+    service_name: &str,
+    service_code: &str,
+    tables: &[String],
+) -> ApiResult<()> {
+    let pl_id = catalog::catalog()
+        .prefix_list_for(&vpc.region, service_code)
+        .map(|p| p.prefix_list_id.clone())
+        .ok_or_else(|| ApiError::Internal(format!("no prefix list for {service_name}")))?;
+    let now = now_ms();
+    let mut seen = BTreeSet::new();
+    for rt in tables {
+        if !seen.insert(rt.clone()) {
+            continue;
+        }
+        let table = net_db::get_route_table(&mut **tx, account, rt)
+            .await?
+            .ok_or_else(|| unknown("InvalidRouteTableID.NotFound", "route table", rt))?;
+        if table.vpc_id != vpc.vpc_id {
+            return Err(ApiError::invalid_value(format!(
+                "route table {rt} is in {}, not {}",
+                table.vpc_id, vpc.vpc_id
+            )));
+        }
+        let clash = || {
+            ApiError::conflict(
+                "RouteAlreadyExists",
+                format!("route table {rt} already has a route to {pl_id} ({service_name})"),
+            )
+        };
+        if net_db::get_route(tx, rt, &pl_id).await?.is_some() {
+            return Err(clash());
+        }
+        match db::insert_route_table(tx, id, rt, service_name).await {
+            Err(StoreError::Conflict(_)) => return Err(clash()),
+            other => other?,
+        }
+        net_db::insert_route(
+            tx,
+            &RouteRow {
+                route_table_id: rt.clone(),
+                destination: pl_id.clone(),
+                destination_kind: "prefix_list".to_string(),
+                target_kind: "gateway_endpoint".to_string(),
+                target_id: id.to_string(),
+                origin: "vpc_endpoint".to_string(),
+                created_at: now,
+            },
+        )
+        .await?;
+        net_db::touch_route_table(tx, rt, now).await?;
+    }
+    Ok(())
+}
+
+/// Adds subnets to an interface or GWLB endpoint: each in the VPC, in a
+/// zone the service offers, one per zone (counting `existing_zones`), with
+/// a requester-managed interface holding an address of the subnet.
+#[allow(clippy::too_many_arguments)]
+async fn add_subnets(
+    tx: &mut Tx,
+    account: &str,
+    vpc_id: &str,
+    id: &str,
+    kind: VpcEndpointType,
+    service_name: &str,
+    service_zones: Option<&BTreeSet<String>>,
+    groups: &[String],
+    wanted: &[(String, Option<u32>)],
+    existing: &[(String, String)],
+) -> ApiResult<()> {
+    let mut subnets = Vec::new();
+    for (s, ip) in wanted {
+        let subnet = subnet_in_body(tx, account, s).await?;
+        if subnet.vpc_id != vpc_id {
+            return Err(ApiError::invalid_value(format!(
+                "subnet {s} is in {}, not {vpc_id}",
+                subnet.vpc_id
+            )));
+        }
+        if let Some(zones) = service_zones
+            && !zones.contains(&subnet.zone_id)
+        {
+            return Err(ApiError::validation(
+                "InvalidParameter",
+                format!(
+                    "The VPC endpoint service {service_name} does not support the availability zone of the subnet: {s}."
+                ),
+            ));
+        }
+        subnets.push((subnet, *ip));
+    }
+    let mut pairs: Vec<(&str, &str)> = existing
+        .iter()
+        .map(|(s, z)| (s.as_str(), z.as_str()))
+        .collect();
+    pairs.extend(
+        subnets
+            .iter()
+            .map(|(s, _)| (s.subnet_id.as_str(), s.zone_id.as_str())),
+    );
+    net::one_subnet_per_zone(&pairs)?;
+    for (subnet, ip) in &subnets {
+        let eni = insert_interface(
+            tx,
+            subnet,
+            InterfaceSpec {
+                requested_ip: *ip,
+                group_ids: groups.to_vec(),
+                interface_type: match kind {
+                    VpcEndpointType::GatewayLoadBalancer => "gateway_load_balancer_endpoint",
+                    _ => "vpc_endpoint",
+                },
+                requester_managed: true,
+                attached_resource_id: Some(id.to_string()),
+                description: format!("VPC Endpoint Interface {id}"),
+            },
+        )
+        .await?;
+        db::insert_subnet(
+            tx,
+            id,
+            &subnet.subnet_id,
+            &subnet.zone_id,
+            &eni.network_interface_id,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// The pieces of endpoints that live in side tables, by endpoint id.
@@ -1039,4 +1090,321 @@ pub async fn decide(
     }
     tx.commit().await.map_err(StoreError::from)?;
     Ok(BatchResult { unsuccessful })
+}
+
+// ---- changes ----
+
+/// `PATCH /v1/vpc-endpoints/{vpc_endpoint_id}` (`ModifyVpcEndpoint`): only
+/// the fields to change.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateVpcEndpointRequest {
+    /// Interface: subnets to add (an interface each, one subnet per zone).
+    pub add_subnet_ids: Option<Vec<String>>,
+    /// Interface: subnets to remove (their interfaces go); one must remain.
+    pub remove_subnet_ids: Option<Vec<String>>,
+    /// Gateway: route tables that get the endpoint's route.
+    pub add_route_table_ids: Option<Vec<String>>,
+    /// Gateway: route tables that lose it.
+    pub remove_route_table_ids: Option<Vec<String>>,
+    /// Interface: groups to add to the endpoint's interfaces.
+    pub add_security_group_ids: Option<Vec<String>>,
+    /// Interface: groups to remove; one must remain.
+    pub remove_security_group_ids: Option<Vec<String>>,
+    pub policy_document: Option<String>,
+    /// Back to the default full-access policy.
+    pub reset_policy: Option<bool>,
+    /// Interface: turn private DNS on (same checks as at create) or off.
+    pub private_dns_enabled: Option<bool>,
+    /// Replaces every tag.
+    pub tags: Option<Tags>,
+}
+
+/// What a change needs to know of the endpoint's service.
+struct ServiceFacts {
+    zones: Option<BTreeSet<String>>,
+    private_names: Vec<String>,
+    private_ok: Result<(), String>,
+}
+
+async fn service_facts(tx: &mut Tx, r: &EndpointRow) -> ApiResult<ServiceFacts> {
+    match &r.service_id {
+        Some(id) => {
+            let svc = prod_db::get_service(&mut **tx, None, id).await?;
+            let zones: BTreeSet<String> = prod_db::service_lb_zones(&mut **tx, &[id.as_str()])
+                .await?
+                .into_iter()
+                .map(|(_, _, z)| z)
+                .collect();
+            let (names, ok) = match svc {
+                Some(s) => {
+                    let ok = match (&s.private_dns_name, s.pdns_state.as_deref()) {
+                        (Some(_), Some("verified")) => Ok(()),
+                        (Some(n), _) => Err(format!("the private DNS name {n} is not verified")),
+                        (None, _) => Err(format!("{} has no private DNS name", r.service_name)),
+                    };
+                    (s.private_dns_name.into_iter().collect(), ok)
+                }
+                None => (
+                    Vec::new(),
+                    Err(format!("{} no longer exists", r.service_name)),
+                ),
+            };
+            Ok(ServiceFacts {
+                zones: Some(zones),
+                private_names: names,
+                private_ok: ok,
+            })
+        }
+        None => {
+            let names = catalog::catalog()
+                .aws_service_by_name(&r.service_name)
+                .map(|s| s.private_dns_names())
+                .unwrap_or_default();
+            Ok(ServiceFacts {
+                zones: None,
+                private_ok: if names.is_empty() {
+                    Err(format!("{} does not support private DNS", r.service_name))
+                } else {
+                    Ok(())
+                },
+                private_names: names,
+            })
+        }
+    }
+}
+
+fn not_for(kind: &str, what: &str) -> ApiError {
+    ApiError::validation(
+        "InvalidParameter",
+        format!("{what} does not apply to {kind} endpoints"),
+    )
+}
+
+pub async fn update_endpoint(
+    ctx: Ctx<'_>,
+    id: &str,
+    req: UpdateVpcEndpointRequest,
+    if_match: &crate::extract::IfMatch,
+) -> ApiResult<Versioned<VpcEndpoint>> {
+    let account = ctx.account()?;
+    if let Some(t) = &req.tags {
+        linkplane_core::tags::validate_tags(t)?;
+    }
+    if req.policy_document.is_some() && req.reset_policy == Some(true) {
+        return Err(ApiError::validation(
+            "InvalidParameterCombination",
+            "policy_document and reset_policy cannot be given together",
+        ));
+    }
+    if let Some(p) = &req.policy_document {
+        ep::check_policy(p)?;
+    }
+    let mut tx = ctx.store.begin().await?;
+    let row = db::get_endpoint(&mut *tx, Some(account), id)
+        .await?
+        .ok_or_else(|| endpoint_not_found(id))?;
+    if_match.check(&format!("\"v{}\"", row.version))?;
+    if matches!(
+        row.state.as_str(),
+        "deleting" | "deleted" | "rejected" | "failed"
+    ) {
+        return Err(ApiError::conflict(
+            "IncorrectState",
+            format!("endpoint {id} is {}; it cannot be changed", row.state),
+        ));
+    }
+    let kind = VpcEndpointType::parse(&row.vpc_endpoint_type);
+    let kname = kind.as_str();
+    let nonempty = |v: &Option<Vec<String>>| v.as_ref().is_some_and(|x| !x.is_empty());
+    if kind != VpcEndpointType::Gateway
+        && (nonempty(&req.add_route_table_ids) || nonempty(&req.remove_route_table_ids))
+    {
+        return Err(not_for(kname, "route tables"));
+    }
+    if kind != VpcEndpointType::Interface {
+        if nonempty(&req.add_subnet_ids) || nonempty(&req.remove_subnet_ids) {
+            return Err(not_for(kname, "changing subnets"));
+        }
+        if nonempty(&req.add_security_group_ids) || nonempty(&req.remove_security_group_ids) {
+            return Err(not_for(kname, "security groups"));
+        }
+        if req.private_dns_enabled.is_some() {
+            return Err(not_for(kname, "private DNS"));
+        }
+    }
+    if kind == VpcEndpointType::GatewayLoadBalancer
+        && (req.policy_document.is_some() || req.reset_policy.is_some())
+    {
+        return Err(not_for(kname, "a policy"));
+    }
+    let vpc = net_db::get_vpc(&mut *tx, Some(account), &row.vpc_id)
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("VPC {} vanished", row.vpc_id)))?;
+    let facts = service_facts(&mut tx, &row).await?;
+    // Route tables.
+    let current_rts: Vec<String> = db::route_tables_of(&mut *tx, &[id])
+        .await?
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect();
+    for rt in req.remove_route_table_ids.iter().flatten() {
+        if !current_rts.contains(rt) {
+            return Err(ApiError::validation(
+                "InvalidParameter",
+                format!("route table {rt} is not a route table of {id}"),
+            ));
+        }
+        db::delete_route_table(&mut tx, id, rt).await?;
+        net_db::touch_route_table(&mut tx, rt, now_ms()).await?;
+    }
+    if let Some(add) = req.add_route_table_ids.as_ref().filter(|v| !v.is_empty()) {
+        let fresh: Vec<String> = add
+            .iter()
+            .filter(|r| !current_rts.contains(r))
+            .cloned()
+            .collect();
+        let code = row
+            .service_name
+            .rsplit('.')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        add_route_tables(&mut tx, account, &vpc, id, &row.service_name, &code, &fresh).await?;
+    }
+    // Security groups (on the endpoint and its interfaces).
+    let mut groups: Vec<String> = db::groups_of(&mut *tx, &[id])
+        .await?
+        .into_iter()
+        .map(|(_, g)| g)
+        .collect();
+    let subnets_now = db::subnets_of(&mut *tx, &[id]).await?;
+    if let Some(add) = req
+        .add_security_group_ids
+        .as_ref()
+        .filter(|v| !v.is_empty())
+    {
+        let checked = checked_groups(&mut tx, account, &row.vpc_id, Some(add)).await?;
+        for g in checked {
+            if groups.contains(&g) {
+                continue;
+            }
+            db::insert_group(&mut tx, id, &g, groups.len() as i64).await?;
+            for (_, _, _, eni) in &subnets_now {
+                net_db::set_interface_group(&mut tx, eni, &g, Some(groups.len() as i64)).await?;
+            }
+            groups.push(g);
+        }
+    }
+    for g in req.remove_security_group_ids.iter().flatten() {
+        if !groups.contains(g) {
+            continue;
+        }
+        if groups.len() == 1 {
+            return Err(ApiError::validation(
+                "InvalidParameter",
+                format!("endpoint {id} must keep at least one security group"),
+            ));
+        }
+        db::delete_group(&mut tx, id, g).await?;
+        for (_, _, _, eni) in &subnets_now {
+            net_db::set_interface_group(&mut tx, eni, g, None).await?;
+        }
+        groups.retain(|x| x != g);
+    }
+    // Subnets.
+    let mut existing: Vec<(String, String)> = subnets_now
+        .iter()
+        .map(|(_, s, z, _)| (s.clone(), z.clone()))
+        .collect();
+    for s in req.remove_subnet_ids.iter().flatten() {
+        let Some((_, _, _, eni)) = subnets_now.iter().find(|(_, x, _, _)| x == s) else {
+            return Err(ApiError::validation(
+                "InvalidParameter",
+                format!("subnet {s} is not a subnet of {id}"),
+            ));
+        };
+        db::delete_subnet(&mut tx, id, s).await?;
+        if let Some(e) = net_db::get_interface(&mut *tx, account, eni).await? {
+            remove_interface(&mut tx, &e).await?;
+        }
+        existing.retain(|(x, _)| x != s);
+    }
+    if let Some(add) = req.add_subnet_ids.as_ref().filter(|v| !v.is_empty()) {
+        let wanted: Vec<(String, Option<u32>)> = add
+            .iter()
+            .filter(|s| !existing.iter().any(|(x, _)| x == *s))
+            .map(|s| (s.clone(), None))
+            .collect();
+        add_subnets(
+            &mut tx,
+            account,
+            &row.vpc_id,
+            id,
+            kind,
+            &row.service_name,
+            facts.zones.as_ref(),
+            &groups,
+            &wanted,
+            &existing,
+        )
+        .await?;
+        existing.extend(wanted.into_iter().map(|(s, _)| (s, String::new())));
+    }
+    if kind == VpcEndpointType::Interface && existing.is_empty() {
+        return Err(ApiError::validation(
+            "InvalidParameter",
+            format!("endpoint {id} must keep at least one subnet"),
+        ));
+    }
+    // Private DNS.
+    let mut private_dns = row.private_dns_enabled;
+    match req.private_dns_enabled {
+        Some(true) if !row.private_dns_enabled => {
+            if !(vpc.enable_dns_support && vpc.enable_dns_hostnames) {
+                return Err(ApiError::validation(
+                    "InvalidParameter",
+                    format!(
+                        "private DNS needs enable_dns_support and enable_dns_hostnames on {}",
+                        vpc.vpc_id
+                    ),
+                ));
+            }
+            facts
+                .private_ok
+                .clone()
+                .map_err(|m| ApiError::validation("InvalidParameter", m))?;
+            for n in &facts.private_names {
+                if let Some(holder) = db::claim_private_dns(&mut tx, &vpc.vpc_id, n, id).await? {
+                    return Err(ApiError::conflict(
+                        "InvalidParameter",
+                        format!(
+                            "private-dns-enabled cannot be set because there is already a conflicting DNS domain for {n} in the VPC {} ({holder})",
+                            vpc.vpc_id
+                        ),
+                    ));
+                }
+            }
+            private_dns = true;
+        }
+        Some(false) if row.private_dns_enabled => {
+            db::release_private_dns(&mut tx, id).await?;
+            private_dns = false;
+        }
+        _ => {}
+    }
+    // Policy.
+    let policy = if req.reset_policy == Some(true) {
+        Some(ep::DEFAULT_POLICY.to_string())
+    } else if let Some(p) = &req.policy_document {
+        Some(p.clone())
+    } else {
+        row.policy_document.clone()
+    };
+    db::set_policy(&mut tx, id, policy.as_deref(), private_dns, now_ms()).await?;
+    if let Some(t) = &req.tags {
+        tags::replace(&mut tx, account, id, t).await?;
+    }
+    tx.commit().await.map_err(StoreError::from)?;
+    get_endpoint(ctx, id).await
 }

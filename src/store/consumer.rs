@@ -257,6 +257,47 @@ pub async fn subnets_of<'e, E: Executor<'e, Database = Any>>(
     Ok(b.build_query_as().fetch_all(exec).await?)
 }
 
+pub async fn delete_subnet(tx: &mut Tx, id: &str, subnet_id: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM vpc_endpoint_subnets WHERE vpc_endpoint_id = $1 AND subnet_id = $2")
+        .bind(id)
+        .bind(subnet_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Takes one route table away from a gateway endpoint, with its route.
+pub async fn delete_route_table(
+    tx: &mut Tx,
+    id: &str,
+    route_table_id: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "DELETE FROM routes WHERE route_table_id = $1 AND target_id = $2 AND origin = 'vpc_endpoint'",
+    )
+    .bind(route_table_id)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "DELETE FROM vpc_endpoint_route_tables WHERE vpc_endpoint_id = $1 AND route_table_id = $2",
+    )
+    .bind(id)
+    .bind(route_table_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_group(tx: &mut Tx, id: &str, group_id: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM vpc_endpoint_groups WHERE vpc_endpoint_id = $1 AND group_id = $2")
+        .bind(id)
+        .bind(group_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 pub async fn delete_subnets(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM vpc_endpoint_subnets WHERE vpc_endpoint_id = $1")
         .bind(id)

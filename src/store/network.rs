@@ -597,6 +597,38 @@ pub async fn groups_of_interfaces(
     Ok(out)
 }
 
+/// Puts a security group on an interface (at the end) or takes it off.
+pub async fn set_interface_group(
+    tx: &mut Tx,
+    eni: &str,
+    group_id: &str,
+    on: Option<i64>,
+) -> Result<(), StoreError> {
+    match on {
+        Some(position) => {
+            sqlx::query(
+                "INSERT INTO network_interface_groups (network_interface_id, group_id, position) \
+                 VALUES ($1, $2, $3) ON CONFLICT (network_interface_id, group_id) DO NOTHING",
+            )
+            .bind(eni)
+            .bind(group_id)
+            .bind(position)
+            .execute(&mut **tx)
+            .await?;
+        }
+        None => {
+            sqlx::query(
+                "DELETE FROM network_interface_groups WHERE network_interface_id = $1 AND group_id = $2",
+            )
+            .bind(eni)
+            .bind(group_id)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 pub async fn delete_interface(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM network_interfaces WHERE network_interface_id = $1")
         .bind(id)

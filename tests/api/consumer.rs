@@ -13,6 +13,7 @@ on_both_databases!(
     interface_endpoints_to_aws_services,
     connections_between_producer_and_consumer,
     concurrent_accepts_and_rejects_stay_consistent,
+    endpoints_change_with_patch,
 );
 
 fn s(v: &Value) -> String {
@@ -655,4 +656,135 @@ async fn concurrent_accepts_and_rejects_stay_consistent(db: Db) {
     }
     s2.stop().await;
     s1.stop().await;
+}
+
+/// PATCH: subnets add and remove interfaces and zonal names; route tables
+/// move routes; groups follow onto the interfaces; policy and reset;
+/// private DNS on and off with the create-time checks.
+async fn endpoints_change_with_patch(db: Db) {
+    let s_ = TestServer::start(db).await;
+    let a = s_.account("a").await;
+    let (vpc, subnets) = network(&s_, &a, 0, 3).await;
+    let vpc_id = s(&vpc["vpc_id"]);
+    let e = endpoint(&s_, &a, json!({"vpc_endpoint_type": "interface", "vpc_id": vpc_id, "service_name": "com.amazonaws.us-east-1.kms", "subnet_ids": [subnets[0]]})).await;
+    let id = s(&e.body["vpc_endpoint_id"]);
+    let path = format!("/v1/vpc-endpoints/{id}");
+    let p = s_
+        .patch(
+            &path,
+            &a.token,
+            json!({"add_subnet_ids": [subnets[1], subnets[2]]}),
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    assert_eq!(p.body["subnet_ids"].as_array().unwrap().len(), 3);
+    assert_eq!(p.body["network_interface_ids"].as_array().unwrap().len(), 3);
+    assert_eq!(p.body["dns_entries"].as_array().unwrap().len(), 4);
+    let p = s_
+        .patch(&path, &a.token, json!({"remove_subnet_ids": [subnets[0]]}))
+        .await;
+    assert_eq!(p.body["subnet_ids"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        s_.delete(&format!("/v1/subnets/{}", subnets[0]), &a.token)
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    s_.patch(
+        &path,
+        &a.token,
+        json!({"remove_subnet_ids": [subnets[1], subnets[2]]}),
+    )
+    .await
+    .assert_problem(400, "InvalidParameter");
+    // Groups follow onto the interfaces.
+    let sg = s_
+        .create(
+            "/v1/security-groups",
+            &a.token,
+            json!({"vpc_id": vpc_id, "group_name": "ep", "description": "endpoint"}),
+        )
+        .await;
+    let sg_id = s(&sg["group_id"]);
+    let p = s_.patch(&path, &a.token, json!({"add_security_group_ids": [sg_id], "remove_security_group_ids": [vpc["default_security_group_id"]]})).await;
+    assert_eq!(p.body["security_group_ids"], json!([sg_id]));
+    let eni = s(&p.body["network_interface_ids"][0]);
+    assert_eq!(
+        s_.get(&format!("/v1/network-interfaces/{eni}"), &a.token)
+            .await
+            .body["security_group_ids"],
+        json!([sg_id])
+    );
+    s_.delete(&format!("/v1/security-groups/{sg_id}"), &a.token)
+        .await
+        .assert_problem(409, "DependencyViolation");
+    // Policy, reset; private DNS on and off.
+    let doc = r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"kms:Decrypt","Resource":"*"}]}"#;
+    let p = s_
+        .patch(
+            &path,
+            &a.token,
+            json!({"policy_document": doc, "private_dns_enabled": true}),
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    assert_eq!(p.body["policy_document"], doc);
+    assert_eq!(p.body["private_dns_enabled"], true);
+    assert_eq!(
+        p.body["dns_entries"].as_array().unwrap().last().unwrap()["dns_name"],
+        "kms.us-east-1.amazonaws.com"
+    );
+    let p = s_
+        .patch(
+            &path,
+            &a.token,
+            json!({"reset_policy": true, "private_dns_enabled": false}),
+        )
+        .await;
+    let policy: Value = serde_json::from_str(p.body["policy_document"].as_str().unwrap()).unwrap();
+    assert_eq!(policy["Statement"][0]["Effect"], "Allow");
+    assert_eq!(p.body["dns_entries"].as_array().unwrap().len(), 3);
+    s_.patch(&path, &a.token, json!({"policy_document": "[]"}))
+        .await
+        .assert_problem(400, "InvalidPolicyDocument");
+    s_.patch(
+        &path,
+        &a.token,
+        json!({"add_route_table_ids": [vpc["main_route_table_id"]]}),
+    )
+    .await
+    .assert_problem(400, "InvalidParameter");
+    // Gateway endpoints move their routes between tables.
+    let rt2 = s(&s_
+        .create("/v1/route-tables", &a.token, json!({"vpc_id": vpc_id}))
+        .await["route_table_id"]);
+    let g = endpoint(&s_, &a, json!({"vpc_id": vpc_id, "service_name": "com.amazonaws.us-east-1.dynamodb", "route_table_ids": [vpc["main_route_table_id"]]})).await;
+    let gpath = format!("/v1/vpc-endpoints/{}", s(&g.body["vpc_endpoint_id"]));
+    let p = s_.patch(&gpath, &a.token, json!({"add_route_table_ids": [rt2], "remove_route_table_ids": [vpc["main_route_table_id"]]})).await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    assert_eq!(p.body["route_table_ids"], json!([rt2]));
+    let has_route = |t: Value| {
+        t["routes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["origin"] == "vpc_endpoint")
+    };
+    assert!(has_route(
+        s_.get(&format!("/v1/route-tables/{rt2}"), &a.token)
+            .await
+            .body
+    ));
+    assert!(!has_route(
+        s_.get(
+            &format!("/v1/route-tables/{}", s(&vpc["main_route_table_id"])),
+            &a.token
+        )
+        .await
+        .body
+    ));
+    s_.patch(&gpath, &a.token, json!({"add_subnet_ids": [subnets[1]]}))
+        .await
+        .assert_problem(400, "InvalidParameter");
+    s_.stop().await;
 }
