@@ -940,6 +940,18 @@ pub async fn delete_endpoint(ctx: Ctx<'_>, delay: Duration, id: &str) -> ApiResu
     if matches!(row.state.as_str(), "deleting" | "deleted") {
         return Ok(());
     }
+    if row.vpc_endpoint_type == "gateway_load_balancer" {
+        let tables = net_db::routes_to(&mut tx, id).await?;
+        if !tables.is_empty() {
+            return Err(ApiError::conflict(
+                "DependencyViolation",
+                format!(
+                    "gateway load balancer endpoint {id} is the target of routes in {}; delete them first",
+                    tables.join(", ")
+                ),
+            ));
+        }
+    }
     release(&mut tx, account, &row).await?;
     let (state, ready_at) = initial_state(delay, "deleting", "deleted");
     if !db::set_state(&mut tx, id, state, ready_at, row.version, now_ms()).await? {

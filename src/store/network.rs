@@ -898,6 +898,8 @@ pub struct LiveTargets {
     pub pcx_active: std::collections::HashSet<String>,
     pub tgw_vpc: std::collections::HashSet<(String, String)>,
     pub eni: std::collections::HashSet<String>,
+    /// Gateway load balancer endpoints that are `available`.
+    pub vpce: std::collections::HashSet<String>,
 }
 
 fn push_in(b: &mut SqlBuilder, ids: &[&str]) {
@@ -975,7 +977,29 @@ pub async fn live_targets(pool: &AnyPool, routes: &[RouteRow]) -> Result<LiveTar
         let rows: Vec<(String,)> = b.build_query_as().fetch_all(pool).await?;
         live.eni = rows.into_iter().map(|(id,)| id).collect();
     }
+    let vpces = ids("vpc_endpoint");
+    if !vpces.is_empty() {
+        let mut b = SqlBuilder::new(
+            "SELECT vpc_endpoint_id FROM vpc_endpoints WHERE state = 'available' AND vpc_endpoint_id IN (",
+        );
+        push_in(&mut b, &vpces);
+        b.push(")");
+        let rows: Vec<(String,)> = b.build_query_as().fetch_all(pool).await?;
+        live.vpce = rows.into_iter().map(|(id,)| id).collect();
+    }
     Ok(live)
+}
+
+/// Routes (table ids) that target `target_id`, made by users.
+pub async fn routes_to(tx: &mut Tx, target_id: &str) -> Result<Vec<String>, StoreError> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT route_table_id FROM routes WHERE target_id = $1 AND origin = 'create_route' \
+         ORDER BY route_table_id LIMIT 5",
+    )
+    .bind(target_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
 // ---- security groups ----

@@ -14,6 +14,7 @@ on_both_databases!(
     connections_between_producer_and_consumer,
     concurrent_accepts_and_rejects_stay_consistent,
     endpoints_change_with_patch,
+    gateway_load_balancer_endpoints_are_route_targets,
 );
 
 fn s(v: &Value) -> String {
@@ -786,5 +787,99 @@ async fn endpoints_change_with_patch(db: Db) {
     s_.patch(&gpath, &a.token, json!({"add_subnet_ids": [subnets[1]]}))
         .await
         .assert_problem(400, "InvalidParameter");
+    s_.stop().await;
+}
+
+/// A GWLB endpoint: one subnet, an interface in it, a route target
+/// (`vpc_endpoint_id`), and not deleted while routes point at it.
+async fn gateway_load_balancer_endpoints_are_route_targets(db: Db) {
+    let s_ = TestServer::start(db).await;
+    let a = s_.account("appliances").await;
+    let b = s_.account("consumer").await;
+    let (_, a_subnets) = network(&s_, &a, 0, 1).await;
+    let gw = s_
+        .create(
+            "/v1/load-balancers",
+            &a.token,
+            json!({"name": "fw", "type": "gateway", "subnet_ids": a_subnets}),
+        )
+        .await;
+    let svc = s_
+        .create("/v1/endpoint-services", &a.token, json!({"gateway_load_balancer_arns": [gw["load_balancer_arn"]], "acceptance_required": false}))
+        .await;
+    s_.post(
+        &format!(
+            "/v1/endpoint-services/{}/allowed-principals",
+            s(&svc["service_id"])
+        ),
+        &a.token,
+        json!({"principals": ["*"]}),
+    )
+    .await;
+    let zone = s(&svc["availability_zone_ids"][0]);
+    let vpc = s_
+        .create("/v1/vpcs", &b.token, json!({"cidr_block": "10.5.0.0/16"}))
+        .await;
+    let sub1 = s_.create("/v1/subnets", &b.token, json!({"vpc_id": vpc["vpc_id"], "cidr_block": "10.5.1.0/24", "availability_zone_id": zone})).await;
+    let sub2 = s_.create("/v1/subnets", &b.token, json!({"vpc_id": vpc["vpc_id"], "cidr_block": "10.5.2.0/24", "availability_zone_id": zone})).await;
+    let body = |subnets: Value| json!({"vpc_endpoint_type": "gateway_load_balancer", "vpc_id": vpc["vpc_id"], "service_name": svc["service_name"], "subnet_ids": subnets});
+    endpoint(&s_, &b, body(json!([sub1["subnet_id"], sub2["subnet_id"]])))
+        .await
+        .assert_problem(400, "InvalidParameter");
+    endpoint(&s_, &b, json!({"vpc_endpoint_type": "interface", "vpc_id": vpc["vpc_id"], "service_name": svc["service_name"], "subnet_ids": [sub1["subnet_id"]]}))
+        .await
+        .assert_problem(400, "InvalidVpcEndpointType");
+    let e = endpoint(&s_, &b, body(json!([sub1["subnet_id"]]))).await;
+    assert_eq!(e.status, StatusCode::CREATED, "{}", e.body);
+    assert_eq!(e.body["state"], "available");
+    assert_eq!(e.body["dns_entries"], json!([]));
+    assert_eq!(e.body["policy_document"], Value::Null);
+    let id = s(&e.body["vpc_endpoint_id"]);
+    let rtb = s(&vpc["main_route_table_id"]);
+    let routes = format!("/v1/route-tables/{rtb}/routes");
+    let r = s_
+        .post(
+            &routes,
+            &b.token,
+            json!({"destination_cidr_block": "0.0.0.0/0", "vpc_endpoint_id": id}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let route = r.body["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["destination_cidr_block"] == "0.0.0.0/0")
+        .unwrap()
+        .clone();
+    assert_eq!(route["vpc_endpoint_id"], id.as_str());
+    assert_eq!(route["state"], "active");
+    let pl = s_
+        .get("/v1/prefix-lists?region=us-east-1", &b.token)
+        .await
+        .body["items"][0]["prefix_list_id"]
+        .clone();
+    s_.post(
+        &routes,
+        &b.token,
+        json!({"destination_prefix_list_id": pl, "vpc_endpoint_id": id}),
+    )
+    .await
+    .assert_problem(400, "InvalidParameterValue");
+    s_.delete(&format!("/v1/vpc-endpoints/{id}"), &b.token)
+        .await
+        .assert_problem(409, "DependencyViolation");
+    assert_eq!(
+        s_.delete(&format!("{routes}?destination=0.0.0.0/0"), &b.token)
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        s_.delete(&format!("/v1/vpc-endpoints/{id}"), &b.token)
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
     s_.stop().await;
 }

@@ -116,7 +116,7 @@ async fn vpc_comes_with_main_route_table_and_default_group(db: Db) {
         rtb["routes"],
         json!([{"destination_cidr_block": "10.0.0.0/16", "destination_prefix_list_id": null,
                 "gateway_id": "local", "nat_gateway_id": null, "vpc_peering_connection_id": null,
-                "transit_gateway_id": null, "network_interface_id": null,
+                "transit_gateway_id": null, "network_interface_id": null, "vpc_endpoint_id": null,
                 "state": "active", "origin": "create_route_table"}])
     );
     assert_eq!(rtb["associations"][0]["main"], true);

@@ -32,6 +32,8 @@ pub struct Route {
     pub vpc_peering_connection_id: Option<String>,
     pub transit_gateway_id: Option<String>,
     pub network_interface_id: Option<String>,
+    /// A gateway load balancer endpoint.
+    pub vpc_endpoint_id: Option<String>,
     /// `active`, or `blackhole` when the target is gone or unusable (a
     /// deleted NAT gateway or interface, a detached internet gateway, a
     /// peering connection that is no longer active, a transit gateway no
@@ -100,6 +102,9 @@ pub struct CreateRouteRequest {
     pub transit_gateway_id: Option<String>,
     /// A network interface in the table's VPC.
     pub network_interface_id: Option<String>,
+    /// A gateway load balancer endpoint in the table's VPC (not with a
+    /// prefix-list destination).
+    pub vpc_endpoint_id: Option<String>,
 }
 
 /// `POST /v1/route-tables/{route_table_id}/associations`.
@@ -124,6 +129,7 @@ fn route_state(r: &RouteRow, vpc_id: &str, live: &LiveTargets) -> bool {
             .tgw_vpc
             .contains(&(r.target_id.clone(), vpc_id.to_string())),
         "network_interface" => live.eni.contains(&r.target_id),
+        "vpc_endpoint" => live.vpce.contains(&r.target_id),
         // local and endpoint routes live and die with their owner.
         _ => true,
     }
@@ -138,6 +144,7 @@ fn route_of(r: RouteRow, active: bool) -> Route {
         vpc_peering_connection_id: None,
         transit_gateway_id: None,
         network_interface_id: None,
+        vpc_endpoint_id: None,
         state: if active { "active" } else { "blackhole" }.to_string(),
         origin: r.origin,
     };
@@ -152,6 +159,7 @@ fn route_of(r: RouteRow, active: bool) -> Route {
         "vpc_peering_connection" => out.vpc_peering_connection_id = t,
         "transit_gateway" => out.transit_gateway_id = t,
         "network_interface" => out.network_interface_id = t,
+        "vpc_endpoint" => out.vpc_endpoint_id = t,
         // local, internet gateways and gateway endpoints show as gateway_id.
         _ => out.gateway_id = t,
     }
@@ -419,6 +427,22 @@ async fn checked_target(
             }
             Ok((RouteTarget::TransitGateway, "transit_gateway"))
         }
+        "vpc_endpoint_id" => {
+            let e = crate::store::consumer::get_endpoint(&mut **tx, Some(account), id)
+                .await?
+                .filter(|e| !matches!(e.state.as_str(), "deleting" | "deleted"))
+                .ok_or_else(|| unknown("InvalidVpcEndpointId.NotFound", "Vpc Endpoint", id))?;
+            if e.vpc_endpoint_type != "gateway_load_balancer" {
+                return Err(ApiError::invalid_value(format!(
+                    "routes may target only gateway load balancer endpoints; {id} is a {} endpoint",
+                    e.vpc_endpoint_type
+                )));
+            }
+            if &e.vpc_id != vpc {
+                return Err(elsewhere("VPC endpoint", &e.vpc_id));
+            }
+            Ok((RouteTarget::GatewayLoadBalancerEndpoint, "vpc_endpoint"))
+        }
         _ => {
             let eni = db::get_interface(&mut **tx, account, id)
                 .await?
@@ -479,6 +503,7 @@ pub async fn create_route(
             ("vpc_peering_connection_id", &req.vpc_peering_connection_id),
             ("transit_gateway_id", &req.transit_gateway_id),
             ("network_interface_id", &req.network_interface_id),
+            ("vpc_endpoint_id", &req.vpc_endpoint_id),
         ],
     )?;
     let destination = &destination;
