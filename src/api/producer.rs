@@ -9,6 +9,9 @@ use crate::error::{ApiResult, Problem};
 use crate::extract::{ApiJson, ApiQuery, IdempotencyKey, IfMatch};
 use crate::pagination::tag_filters;
 use crate::service::network::Ctx;
+use crate::service::notification::{
+    self as nf, ConnectionNotification, ConnectionNotificationWithSecret, CreateNotificationRequest,
+};
 use crate::service::producer::dns::{self, CreateZoneRequest, PublicRecord, PublicZone};
 use crate::service::producer::endpoint_service::{
     self as es, AddedPrincipals, AllowedPrincipal, CreateEndpointServiceRequest, EndpointService,
@@ -472,6 +475,8 @@ pub fn router() -> OpenApiRouter<AppState> {
             remove_allowed_principals
         ))
         .routes(routes!(verify_private_dns))
+        .routes(routes!(create_notification, list_notifications))
+        .routes(routes!(delete_notification))
         .routes(routes!(create_public_zone, list_public_zones))
         .routes(routes!(delete_public_zone))
         .routes(routes!(
@@ -904,5 +909,90 @@ async fn delete_public_record(
     ApiQuery(q): ApiQuery<RecordKeyQuery>,
 ) -> ApiResult<StatusCode> {
     dns::delete_record(ctx(&state, &caller), &q.name, &q.r#type).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Subscribe a webhook to a service's connection events (`connect`, `accept`, `reject`, `delete`). Deliveries are POSTs of a JSON body signed with `X-Linkplane-Signature: sha256=<hex HMAC-SHA256>` under the `signing_secret` answered here once; they are retried with backoff until the webhook answers 2xx.
+#[utoipa::path(
+    post, path = "/v1/endpoint-services/{service_id}/notifications", tag = "producer",
+    request_body = CreateNotificationRequest,
+    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3")),
+    responses(
+        (status = 201, description = "The notification with its signing secret (shown once)", body = ConnectionNotificationWithSecret),
+        (status = 400, description = "`InvalidParameterValue` (not an http:// URL, an unknown event), `MissingParameter`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn create_notification(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(service_id): Path<String>,
+    ApiJson(req): ApiJson<CreateNotificationRequest>,
+) -> ApiResult<Response> {
+    let n = nf::create_notification(ctx(&state, &caller), &service_id, req).await?;
+    let loc = format!(
+        "/v1/endpoint-services/{service_id}/notifications/{}",
+        n.notification.connection_notification_id
+    );
+    Ok(created(false, loc, None, &n))
+}
+
+/// A service's notifications.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConnectionNotificationList {
+    pub items: Vec<ConnectionNotification>,
+    pub next_token: Option<String>,
+}
+
+/// List a service's connection notifications with their delivery status.
+#[utoipa::path(
+    get, path = "/v1/endpoint-services/{service_id}/notifications", tag = "producer",
+    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3")),
+    responses(
+        (status = 200, description = "Every notification of the service (one page)", body = ConnectionNotificationList),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn list_notifications(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(service_id): Path<String>,
+) -> ApiResult<Response> {
+    let items = nf::list_notifications(ctx(&state, &caller), &service_id).await?;
+    Ok(list(items, None))
+}
+
+/// Remove a connection notification (its undelivered events go with it).
+#[utoipa::path(
+    delete, path = "/v1/endpoint-services/{service_id}/notifications/{connection_notification_id}", tag = "producer",
+    params(
+        ("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3"),
+        ("connection_notification_id" = String, Path, example = "vpce-nfn-008776de7e03f5abc"),
+    ),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`, `InvalidConnectionNotification`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn delete_notification(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((service_id, connection_notification_id)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    nf::delete_notification(
+        ctx(&state, &caller),
+        &service_id,
+        &connection_notification_id,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

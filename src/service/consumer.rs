@@ -511,31 +511,29 @@ pub async fn create_endpoint(
             ),
         };
         let _ = target.policy_supported;
-        db::insert_endpoint(
-            tx,
-            &EndpointRow {
-                vpc_endpoint_id: id.clone(),
-                account_id: account.to_string(),
-                region: vpc.region.clone(),
-                vpc_id: vpc.vpc_id.clone(),
-                vpc_endpoint_type: kind.as_str().to_string(),
-                service_name: target.name.clone(),
-                service_id: target.service_id.clone(),
-                service_owner: target.owner.clone(),
-                service_region: target.region.clone(),
-                state: state.to_string(),
-                ready_at,
-                policy_document: policy,
-                private_dns_enabled: private_dns,
-                ip_address_type: ip_type.clone(),
-                dns_record_ip_type: dns_record_ip_type.clone(),
-                dns_token: linkplane_core::ids::format_token(rand::random(), 8),
-                created_at: now,
-                updated_at: now,
-                version: 1,
-            },
-        )
-        .await?;
+        let row = EndpointRow {
+            vpc_endpoint_id: id.clone(),
+            account_id: account.to_string(),
+            region: vpc.region.clone(),
+            vpc_id: vpc.vpc_id.clone(),
+            vpc_endpoint_type: kind.as_str().to_string(),
+            service_name: target.name.clone(),
+            service_id: target.service_id.clone(),
+            service_owner: target.owner.clone(),
+            service_region: target.region.clone(),
+            state: state.to_string(),
+            ready_at,
+            policy_document: policy,
+            private_dns_enabled: private_dns,
+            ip_address_type: ip_type.clone(),
+            dns_record_ip_type: dns_record_ip_type.clone(),
+            dns_token: linkplane_core::ids::format_token(rand::random(), 8),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        db::insert_endpoint(tx, &row).await?;
+        crate::service::notification::emit(tx, "connect", &row, state).await?;
         if private_dns {
             for n in &target.private_names {
                 if let Some(holder) = db::claim_private_dns(tx, &vpc.vpc_id, n, &id).await? {
@@ -960,6 +958,7 @@ pub async fn delete_endpoint(ctx: Ctx<'_>, delay: Duration, id: &str) -> ApiResu
             format!("endpoint {id} changed while it was being deleted; retry"),
         ));
     }
+    crate::service::notification::emit(&mut tx, "delete", &row, state).await?;
     tx.commit().await.map_err(StoreError::from)?;
     Ok(())
 }
@@ -1098,7 +1097,10 @@ pub async fn decide(
                 "IncorrectState",
                 format!("endpoint {id} changed while this request ran"),
             ));
+            continue;
         }
+        let event = if accept { "accept" } else { "reject" };
+        crate::service::notification::emit(&mut tx, event, &row, state).await?;
     }
     tx.commit().await.map_err(StoreError::from)?;
     Ok(BatchResult { unsuccessful })

@@ -10,6 +10,7 @@ pub mod consumer;
 pub mod discovery;
 pub mod identity;
 pub mod network;
+pub mod notification;
 pub mod producer;
 
 use crate::error::ApiError;

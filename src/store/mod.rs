@@ -10,6 +10,7 @@ pub mod consumer;
 pub mod idempotency;
 pub mod identity;
 pub mod network;
+pub mod outbox;
 pub mod page;
 pub mod producer;
 pub mod sql;

@@ -1,10 +1,10 @@
 //! Background work: housekeeping (expired idempotency keys) and the state
 //! transitions of provisioning resources (load balancers `provisioning` ->
 //! `active`, endpoint services `pending` -> `available`, `deleting` ->
-//! gone) once `LINKPLANE_PROVISION_DELAY_MS` has passed. Later: the
-//! notification outbox.
+//! gone) once `LINKPLANE_PROVISION_DELAY_MS` has passed, and the delivery
+//! of connection notifications from their outbox.
 
-use crate::store::{Store, consumer, idempotency, now_ms, producer};
+use crate::store::{Store, consumer, idempotency, now_ms, outbox, producer};
 use std::time::Duration;
 
 /// How long a deleted endpoint stays visible (as `deleted`) to both sides.
@@ -63,11 +63,83 @@ pub fn spawn_provisioning(store: Store, every: Duration) -> tokio::task::JoinHan
     })
 }
 
+/// How long a claimed delivery is reserved for the replica sending it.
+const DELIVERY_LEASE_MS: i64 = 30_000;
+
+/// The wait before retry number `attempts + 1`: 200 ms doubling, at most a
+/// minute.
+pub fn backoff(attempts: i64) -> Duration {
+    let factor = 1u64 << attempts.clamp(0, 20);
+    Duration::from_millis((200 * factor).min(60_000))
+}
+
+/// Delivers queued connection notifications, at least once: a delivery is
+/// removed only when its webhook answers 2xx; otherwise it is retried with
+/// [`backoff`], across restarts (the outbox is in the database).
+pub fn spawn_delivery(store: Store, every: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let http = match reqwest::Client::builder()
+            .timeout(Duration::from_secs(5))
+            .build()
+        {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::error!(error = %e, "no HTTP client: notifications will not be delivered");
+                return;
+            }
+        };
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = deliver_due(&store, &http).await {
+                tracing::warn!(error = %e, "notification delivery failed");
+            }
+        }
+    })
+}
+
+async fn deliver_due(
+    store: &Store,
+    http: &reqwest::Client,
+) -> Result<(), crate::store::StoreError> {
+    let now = now_ms();
+    if !outbox::has_due(store, now).await? {
+        return Ok(());
+    }
+    for d in outbox::claim(store, now, DELIVERY_LEASE_MS, 20).await? {
+        let signature =
+            crate::service::notification::signature(&d.signing_secret, d.body.as_bytes());
+        let sent = http
+            .post(&d.webhook_url)
+            .header("content-type", "application/json")
+            .header("x-linkplane-signature", signature)
+            .header("x-linkplane-delivery", &d.delivery_id)
+            .body(d.body.clone())
+            .send()
+            .await;
+        let (ok, status) = match sent {
+            Ok(r) => (r.status().is_success(), r.status().as_u16().to_string()),
+            Err(e) => (false, format!("error: {e}")),
+        };
+        let done = now_ms();
+        let retry_at = done + backoff(d.attempts).as_millis() as i64;
+        outbox::finish(store, &d, ok, &status, retry_at, done).await?;
+        if !ok {
+            tracing::info!(delivery = %d.delivery_id, %status, attempts = d.attempts + 1, "webhook delivery failed; will retry");
+        }
+    }
+    Ok(())
+}
+
 /// The background tasks a server runs: hourly housekeeping, and the
 /// provisioning workflow when resources have a provisioning delay (with no
 /// delay they are created in their final state and nothing needs moving).
 pub fn spawn_all(store: &Store, provision_delay: Duration) -> Vec<tokio::task::JoinHandle<()>> {
-    let mut tasks = vec![spawn_housekeeping(store.clone(), Duration::from_secs(3600))];
+    let mut tasks = vec![
+        spawn_housekeeping(store.clone(), Duration::from_secs(3600)),
+        spawn_delivery(store.clone(), Duration::from_millis(100)),
+    ];
     if !provision_delay.is_zero() {
         tasks.push(spawn_provisioning(
             store.clone(),

@@ -15,6 +15,7 @@ on_both_databases!(
     concurrent_accepts_and_rejects_stay_consistent,
     endpoints_change_with_patch,
     gateway_load_balancer_endpoints_are_route_targets,
+    notifications_reach_a_failing_webhook,
 );
 
 fn s(v: &Value) -> String {
@@ -882,4 +883,143 @@ async fn gateway_load_balancer_endpoints_are_route_targets(db: Db) {
         StatusCode::NO_CONTENT
     );
     s_.stop().await;
+}
+
+/// A webhook on 127.0.0.1 that fails its first two deliveries still gets
+/// every event (connect, accept, delete), each signed with the secret.
+async fn notifications_reach_a_failing_webhook(db: Db) {
+    use std::sync::{Arc, Mutex};
+    type Seen = Arc<Mutex<(usize, Vec<(String, String)>)>>;
+    let seen: Seen = Arc::new(Mutex::new((0, Vec::new())));
+    let sink = {
+        let seen = seen.clone();
+        axum::Router::new().route(
+            "/hook",
+            axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
+                let seen = seen.clone();
+                async move {
+                    let mut g = seen.lock().unwrap();
+                    g.0 += 1;
+                    if g.0 <= 2 {
+                        return axum::http::StatusCode::INTERNAL_SERVER_ERROR;
+                    }
+                    let sig = headers
+                        .get("x-linkplane-signature")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default()
+                        .to_string();
+                    g.1.push((sig, body));
+                    axum::http::StatusCode::OK
+                }
+            }),
+        )
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hook = format!("http://{}/hook", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, sink).await;
+    });
+
+    let s_ = TestServer::start(db).await;
+    let a = s_.account("producer").await;
+    let b = s_.account("consumer").await;
+    let (_, a_subnets) = network(&s_, &a, 0, 1).await;
+    let lb = s_
+        .create(
+            "/v1/load-balancers",
+            &a.token,
+            json!({"name": "api", "subnet_ids": a_subnets}),
+        )
+        .await;
+    let svc = s_
+        .create(
+            "/v1/endpoint-services",
+            &a.token,
+            json!({"network_load_balancer_arns": [lb["load_balancer_arn"]]}),
+        )
+        .await;
+    let sid = s(&svc["service_id"]);
+    s_.post(
+        &format!("/v1/endpoint-services/{sid}/allowed-principals"),
+        &a.token,
+        json!({"principals": ["*"]}),
+    )
+    .await;
+    let nfs = format!("/v1/endpoint-services/{sid}/notifications");
+    for (body, code) in [
+        (
+            json!({"webhook_url": "ftp://x/y", "events": ["connect"]}),
+            "InvalidParameterValue",
+        ),
+        (
+            json!({"webhook_url": hook, "events": ["explode"]}),
+            "InvalidParameterValue",
+        ),
+        (
+            json!({"webhook_url": hook, "events": []}),
+            "MissingParameter",
+        ),
+    ] {
+        s_.post(&nfs, &a.token, body)
+            .await
+            .assert_problem(400, code);
+    }
+    let n = s_
+        .create(
+            &nfs,
+            &a.token,
+            json!({"webhook_url": hook, "events": ["delete", "connect", "accept"]}),
+        )
+        .await;
+    let secret = s(&n["signing_secret"]);
+    assert!(s(&n["connection_notification_id"]).starts_with("vpce-nfn-"));
+    assert_eq!(n["events"], json!(["accept", "connect", "delete"]));
+    assert!(s_.get(&nfs, &a.token).await.body["items"][0]["signing_secret"].is_null());
+    // Connect, accept, delete.
+    let zone = s(&svc["availability_zone_ids"][0]);
+    let vpc = s_
+        .create("/v1/vpcs", &b.token, json!({"cidr_block": "10.7.0.0/16"}))
+        .await;
+    let sub = s_.create("/v1/subnets", &b.token, json!({"vpc_id": vpc["vpc_id"], "cidr_block": "10.7.0.0/24", "availability_zone_id": zone})).await;
+    let e = endpoint(&s_, &b, json!({"vpc_endpoint_type": "interface", "vpc_id": vpc["vpc_id"], "service_name": svc["service_name"], "subnet_ids": [sub["subnet_id"]]})).await;
+    let eid = s(&e.body["vpc_endpoint_id"]);
+    s_.post(
+        &format!("/v1/endpoint-services/{sid}/connections/accept"),
+        &a.token,
+        json!({"vpc_endpoint_ids": [eid]}),
+    )
+    .await;
+    s_.delete(&format!("/v1/vpc-endpoints/{eid}"), &b.token)
+        .await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let got = seen.lock().unwrap().1.len();
+        if got >= 3 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "only {got} deliveries arrived"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let delivered = seen.lock().unwrap().1.clone();
+    let mut events: Vec<String> = Vec::new();
+    for (sig, body) in &delivered {
+        assert_eq!(
+            sig,
+            &linkplane::service::notification::signature(&secret, body.as_bytes())
+        );
+        let v: Value = serde_json::from_str(body).unwrap();
+        assert_eq!(v["vpc_endpoint_id"], eid.as_str());
+        assert_eq!(v["vpc_endpoint_owner"], b.account_id.as_str());
+        events.push(s(&v["event"]));
+    }
+    events.sort();
+    assert_eq!(events, ["accept", "connect", "delete"]);
+    let status = s_.get(&nfs, &a.token).await.body["items"][0].clone();
+    assert_eq!(status["last_delivery_status"], "200");
+    assert_eq!(status["pending_deliveries"], 0);
+    s_.stop().await;
+    server.abort();
 }

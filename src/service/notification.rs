@@ -1,0 +1,237 @@
+//! Connection notifications: an endpoint service's webhooks for `connect`,
+//! `accept`, `reject` and `delete` events, written to an outbox in the same
+//! transaction as the change they report and delivered at least once, signed
+//! with `X-Linkplane-Signature: sha256=<hex HMAC-SHA256 of the body>`.
+
+use crate::error::{ApiError, ApiResult};
+use crate::service::network::Ctx;
+use crate::service::producer::endpoint_service::service_not_found;
+use crate::store::consumer::EndpointRow;
+use crate::store::outbox::{self as db, NotificationRow};
+use crate::store::producer as prod_db;
+use crate::store::{StoreError, Tx, now_ms};
+use crate::util::{new_id, random_hex, timestamp};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The events a notification can ask for.
+pub const EVENTS: [&str; 4] = ["connect", "accept", "reject", "delete"];
+
+/// A connection notification (`ConnectionNotification`), without its secret.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ConnectionNotification {
+    #[schema(example = "vpce-nfn-008776de7e03f5abc")]
+    pub connection_notification_id: String,
+    pub service_id: String,
+    #[schema(example = "http://127.0.0.1:9000/hooks/linkplane")]
+    pub webhook_url: String,
+    #[schema(example = json!(["accept", "connect"]))]
+    pub events: Vec<String>,
+    /// Always `enabled`.
+    #[schema(example = "enabled")]
+    pub state: String,
+    /// The outcome of the last delivery attempt (`200`, `500`, `error: ...`).
+    pub last_delivery_status: Option<String>,
+    pub last_delivery_time: Option<String>,
+    /// Events not yet acknowledged by the webhook (retried with backoff).
+    pub pending_deliveries: i64,
+    pub creation_timestamp: String,
+}
+
+/// A new notification with its signing secret, shown this once.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ConnectionNotificationWithSecret {
+    #[serde(flatten)]
+    pub notification: ConnectionNotification,
+    /// The HMAC-SHA256 key of `X-Linkplane-Signature`; stored, never shown again.
+    pub signing_secret: String,
+}
+
+/// `POST /v1/endpoint-services/{service_id}/notifications`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateNotificationRequest {
+    /// An `http://` URL (loopback is fine: this is a local tool).
+    #[schema(example = "http://127.0.0.1:9000/hooks/linkplane")]
+    pub webhook_url: String,
+    /// Some of `connect`, `accept`, `reject`, `delete`.
+    pub events: Vec<String>,
+}
+
+fn check_url(url: &str) -> ApiResult<()> {
+    let rest = if let Some(r) = url.strip_prefix("http://") {
+        r
+    } else if url.starts_with("https://") {
+        return Err(ApiError::invalid_value(
+            "webhook_url: https webhooks are not supported by this build (it has no TLS client); use http://",
+        ));
+    } else {
+        return Err(ApiError::invalid_value(format!(
+            "webhook_url: '{url}' is not an http:// URL"
+        )));
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if host.is_empty()
+        || host.contains('@')
+        || host.chars().any(char::is_whitespace)
+        || url.len() > 2048
+    {
+        return Err(ApiError::invalid_value(format!(
+            "webhook_url: '{url}' has no valid host"
+        )));
+    }
+    Ok(())
+}
+
+fn notification_of(r: NotificationRow, pending: i64) -> ConnectionNotification {
+    ConnectionNotification {
+        connection_notification_id: r.connection_notification_id,
+        service_id: r.service_id,
+        webhook_url: r.webhook_url,
+        events: r.events.split(',').map(str::to_string).collect(),
+        state: "enabled".to_string(),
+        last_delivery_status: r.last_delivery_status,
+        last_delivery_time: r.last_delivery_at.map(timestamp),
+        pending_deliveries: pending,
+        creation_timestamp: timestamp(r.created_at),
+    }
+}
+
+pub async fn create_notification(
+    ctx: Ctx<'_>,
+    service_id: &str,
+    req: CreateNotificationRequest,
+) -> ApiResult<ConnectionNotificationWithSecret> {
+    let account = ctx.account()?;
+    check_url(&req.webhook_url)?;
+    if req.events.is_empty() {
+        return Err(ApiError::missing(
+            "events: at least one of connect, accept, reject, delete",
+        ));
+    }
+    let mut events: Vec<String> = Vec::new();
+    for e in &req.events {
+        if !EVENTS.contains(&e.as_str()) {
+            return Err(ApiError::invalid_value(format!(
+                "events: '{e}' is not one of connect, accept, reject, delete"
+            )));
+        }
+        if !events.contains(e) {
+            events.push(e.clone());
+        }
+    }
+    events.sort();
+    let mut tx = ctx.store.begin().await?;
+    prod_db::get_service(&mut *tx, Some(account), service_id)
+        .await?
+        .ok_or_else(|| service_not_found(service_id))?;
+    let row = NotificationRow {
+        connection_notification_id: new_id("vpce-nfn"),
+        account_id: account.to_string(),
+        service_id: service_id.to_string(),
+        webhook_url: req.webhook_url.clone(),
+        events: events.join(","),
+        signing_secret: format!("lpwh_{}", random_hex(24)),
+        last_delivery_status: None,
+        last_delivery_at: None,
+        created_at: now_ms(),
+    };
+    db::insert_notification(&mut tx, &row).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    let secret = row.signing_secret.clone();
+    Ok(ConnectionNotificationWithSecret {
+        notification: notification_of(row, 0),
+        signing_secret: secret,
+    })
+}
+
+pub async fn list_notifications(
+    ctx: Ctx<'_>,
+    service_id: &str,
+) -> ApiResult<Vec<ConnectionNotification>> {
+    let account = ctx.account()?;
+    prod_db::get_service(ctx.store.pool(), Some(account), service_id)
+        .await?
+        .ok_or_else(|| service_not_found(service_id))?;
+    let pending = db::pending_counts(ctx.store.pool(), service_id).await?;
+    Ok(db::notifications_of(ctx.store.pool(), service_id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let n = pending
+                .iter()
+                .find(|(id, _)| *id == r.connection_notification_id)
+                .map_or(0, |(_, n)| *n);
+            notification_of(r, n)
+        })
+        .collect())
+}
+
+pub async fn delete_notification(ctx: Ctx<'_>, service_id: &str, id: &str) -> ApiResult<()> {
+    let account = ctx.account()?;
+    let mut tx = ctx.store.begin().await?;
+    prod_db::get_service(&mut *tx, Some(account), service_id)
+        .await?
+        .ok_or_else(|| service_not_found(service_id))?;
+    if !db::delete_notification(&mut tx, service_id, id).await? {
+        return Err(ApiError::not_found(
+            "InvalidConnectionNotification",
+            format!("The connection notification '{id}' does not exist"),
+        ));
+    }
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(())
+}
+
+/// Queues `event` about an endpoint for every notification of its service
+/// that asked for it, in the transaction of the change.
+pub async fn emit(tx: &mut Tx, event: &str, e: &EndpointRow, state: &str) -> ApiResult<()> {
+    let Some(service_id) = &e.service_id else {
+        return Ok(());
+    };
+    let now = now_ms();
+    for n in db::notifications_of(&mut **tx, service_id).await? {
+        if !n.events.split(',').any(|x| x == event) {
+            continue;
+        }
+        let delivery_id = uuid::Uuid::new_v4().to_string();
+        let body = serde_json::json!({
+            "event": event,
+            "delivery_id": delivery_id,
+            "connection_notification_id": n.connection_notification_id,
+            "service_id": service_id,
+            "service_name": e.service_name,
+            "vpc_endpoint_id": e.vpc_endpoint_id,
+            "vpc_endpoint_owner": e.account_id,
+            "vpc_endpoint_state": state,
+            "time": timestamp(now),
+        })
+        .to_string();
+        db::enqueue(tx, &delivery_id, &n.connection_notification_id, &body, now).await?;
+    }
+    Ok(())
+}
+
+/// `sha256=<hex>` of the body under the notification's secret.
+pub fn signature(secret: &str, body: &[u8]) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = match Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()) {
+        Ok(m) => m,
+        // HMAC takes keys of any length; this cannot happen.
+        Err(_) => return String::new(),
+    };
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn signature_is_rfc_4231_hmac_sha256() {
+        // RFC 4231 test case 2.
+        assert_eq!(
+            super::signature("Jefe", b"what do ya want for nothing?"),
+            "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+}

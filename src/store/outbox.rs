@@ -1,0 +1,214 @@
+//! Connection notifications and their delivery outbox.
+
+use super::{Backend, Store, StoreError, Tx};
+use sqlx::{Any, Executor};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NotificationRow {
+    pub connection_notification_id: String,
+    pub account_id: String,
+    pub service_id: String,
+    pub webhook_url: String,
+    pub events: String,
+    pub signing_secret: String,
+    pub last_delivery_status: Option<String>,
+    pub last_delivery_at: Option<i64>,
+    pub created_at: i64,
+}
+
+const COLS: &str = "connection_notification_id, account_id, service_id, webhook_url, events, \
+    signing_secret, last_delivery_status, last_delivery_at, created_at";
+
+pub async fn insert_notification(tx: &mut Tx, r: &NotificationRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO connection_notifications (connection_notification_id, account_id, service_id, \
+         webhook_url, events, signing_secret, last_delivery_status, last_delivery_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&r.connection_notification_id)
+    .bind(&r.account_id)
+    .bind(&r.service_id)
+    .bind(&r.webhook_url)
+    .bind(&r.events)
+    .bind(&r.signing_secret)
+    .bind(&r.last_delivery_status)
+    .bind(r.last_delivery_at)
+    .bind(r.created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The notifications of a service, oldest first.
+pub async fn notifications_of<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    service_id: &str,
+) -> Result<Vec<NotificationRow>, StoreError> {
+    let mut b = super::sql::SqlBuilder::new("SELECT ");
+    b.push(COLS)
+        .push(" FROM connection_notifications WHERE service_id = ")
+        .push_bind(service_id)
+        .push(" ORDER BY created_at, connection_notification_id");
+    Ok(b.build_query_as().fetch_all(exec).await?)
+}
+
+/// Deliveries not yet acknowledged, per notification.
+pub async fn pending_counts<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    service_id: &str,
+) -> Result<Vec<(String, i64)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT o.connection_notification_id, COUNT(*) FROM notification_outbox o \
+         JOIN connection_notifications n ON n.connection_notification_id = o.connection_notification_id \
+         WHERE n.service_id = $1 GROUP BY o.connection_notification_id",
+    )
+    .bind(service_id)
+    .fetch_all(exec)
+    .await?)
+}
+
+pub async fn delete_notification(
+    tx: &mut Tx,
+    service_id: &str,
+    id: &str,
+) -> Result<bool, StoreError> {
+    let n = sqlx::query(
+        "DELETE FROM connection_notifications WHERE service_id = $1 AND connection_notification_id = $2",
+    )
+    .bind(service_id)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+/// Queues one delivery for a notification, in the caller's transaction.
+pub async fn enqueue(
+    tx: &mut Tx,
+    delivery_id: &str,
+    notification_id: &str,
+    body: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO notification_outbox (delivery_id, connection_notification_id, body, attempts, \
+         next_attempt_at, claimed_until, last_error, created_at) VALUES ($1, $2, $3, 0, $4, 0, NULL, $4)",
+    )
+    .bind(delivery_id)
+    .bind(notification_id)
+    .bind(body)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Whether any delivery is due (a read, so idle polling takes no write lock).
+pub async fn has_due(store: &Store, now: i64) -> Result<bool, StoreError> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT delivery_id FROM notification_outbox WHERE next_attempt_at <= $1 \
+         AND claimed_until <= $1 LIMIT 1",
+    )
+    .bind(now)
+    .fetch_optional(store.pool())
+    .await?;
+    Ok(row.is_some())
+}
+
+/// A claimed delivery, with where and how to send it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Delivery {
+    pub delivery_id: String,
+    pub connection_notification_id: String,
+    pub body: String,
+    pub attempts: i64,
+    pub webhook_url: String,
+    pub signing_secret: String,
+}
+
+/// Claims up to `limit` due deliveries for `lease_ms`: on Postgres with
+/// `FOR UPDATE SKIP LOCKED`, so replicas claim disjoint rows; on SQLite the
+/// write transaction is exclusive anyway.
+pub async fn claim(
+    store: &Store,
+    now: i64,
+    lease_ms: i64,
+    limit: i64,
+) -> Result<Vec<Delivery>, StoreError> {
+    let mut tx = store.begin().await?;
+    let pick = match store.backend() {
+        Backend::Postgres => {
+            "SELECT delivery_id FROM notification_outbox WHERE next_attempt_at <= $1 \
+             AND claimed_until <= $1 ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED"
+        }
+        Backend::Sqlite => {
+            "SELECT delivery_id FROM notification_outbox WHERE next_attempt_at <= $1 \
+             AND claimed_until <= $1 ORDER BY next_attempt_at LIMIT $2"
+        }
+    };
+    let ids: Vec<(String,)> = sqlx::query_as(pick)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+    let mut out = Vec::with_capacity(ids.len());
+    for (id,) in ids {
+        sqlx::query("UPDATE notification_outbox SET claimed_until = $1 WHERE delivery_id = $2")
+            .bind(now + lease_ms)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        let d: Option<Delivery> = sqlx::query_as(
+            "SELECT o.delivery_id, o.connection_notification_id, o.body, o.attempts, n.webhook_url, \
+             n.signing_secret FROM notification_outbox o JOIN connection_notifications n \
+             ON n.connection_notification_id = o.connection_notification_id WHERE o.delivery_id = $1",
+        )
+        .bind(&id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        out.extend(d);
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// Records a delivery's outcome: acknowledged rows go, failed ones wait
+/// until `retry_at`.
+pub async fn finish(
+    store: &Store,
+    d: &Delivery,
+    ok: bool,
+    status: &str,
+    retry_at: i64,
+    now: i64,
+) -> Result<(), StoreError> {
+    let mut tx = store.begin().await?;
+    if ok {
+        sqlx::query("DELETE FROM notification_outbox WHERE delivery_id = $1")
+            .bind(&d.delivery_id)
+            .execute(&mut *tx)
+            .await?;
+    } else {
+        sqlx::query(
+            "UPDATE notification_outbox SET attempts = attempts + 1, next_attempt_at = $1, \
+             claimed_until = 0, last_error = $2 WHERE delivery_id = $3",
+        )
+        .bind(retry_at)
+        .bind(status)
+        .bind(&d.delivery_id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query(
+        "UPDATE connection_notifications SET last_delivery_status = $1, last_delivery_at = $2 \
+         WHERE connection_notification_id = $3",
+    )
+    .bind(status)
+    .bind(now)
+    .bind(&d.connection_notification_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
