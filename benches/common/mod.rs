@@ -128,6 +128,26 @@ impl Client {
         r.bytes().await.expect("body").len()
     }
 
+    /// A client for another, new account on the same server.
+    pub async fn another_account(&self, name: &str) -> Client {
+        let mut admin = Client {
+            http: self.http.clone(),
+            base: self.base.clone(),
+            token: ADMIN.to_string(),
+            store: self.store.clone(),
+            _dir: tempfile::tempdir().expect("tempdir"),
+        };
+        let acct = admin.post("/v1/accounts", json!({"name": name})).await;
+        let key = admin
+            .post(
+                "/v1/api-keys",
+                json!({"principal_arn": acct["root_principal_arn"]}),
+            )
+            .await;
+        admin.token = key["secret"].as_str().expect("secret").to_string();
+        admin
+    }
+
     pub async fn close(self) {
         self.store.close().await;
     }

@@ -971,7 +971,11 @@ async fn connections_of(
     owner: &str,
 ) -> ApiResult<Vec<VpcEndpointConnection>> {
     let ids: Vec<&str> = rows.iter().map(|r| r.vpc_endpoint_id.as_str()).collect();
-    let p = parts(ctx, &ids).await?;
+    // Only the subnets matter here (for the DNS names): one query, not four.
+    let mut subnets_by: HashMap<String, Vec<(String, String, String)>> = HashMap::new();
+    for (e, s, z, eni) in db::subnets_of(ctx.store.pool(), &ids).await? {
+        subnets_by.entry(e).or_default().push((s, z, eni));
+    }
     let sids: BTreeSet<&str> = rows
         .iter()
         .filter_map(|r| r.service_id.as_deref())
@@ -981,11 +985,7 @@ async fn connections_of(
     Ok(rows
         .into_iter()
         .map(|r| {
-            let subnets = p
-                .subnets
-                .get(&r.vpc_endpoint_id)
-                .cloned()
-                .unwrap_or_default();
+            let subnets = subnets_by.remove(&r.vpc_endpoint_id).unwrap_or_default();
             let sid = r.service_id.clone().unwrap_or_default();
             let arns: Vec<String> = lbs
                 .iter()
