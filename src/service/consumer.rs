@@ -129,7 +129,9 @@ pub struct CreateVpcEndpointRequest {
     /// The service's region for a cross-region interface endpoint; default
     /// the VPC's. The service must list the VPC's region in its supported regions.
     pub service_region: Option<String>,
-    /// Interface: subnets of the VPC, one per zone; GWLB: exactly one.
+    /// Interface: subnets of the VPC, one per zone, each in a zone the
+    /// service offers (by zone id; for a cross-region endpoint any zone of
+    /// the VPC's region); GWLB: exactly one.
     pub subnet_ids: Option<Vec<String>>,
     /// Interface: subnets with the address to take in each.
     pub subnet_configurations: Option<Vec<SubnetConfiguration>>,
@@ -565,7 +567,11 @@ pub async fn create_endpoint(
                 &id,
                 kind,
                 &target.name,
-                target.zone_ids.as_ref(),
+                if target.region == vpc.region {
+                    target.zone_ids.as_ref()
+                } else {
+                    None
+                },
                 &groups,
                 wanted,
                 &[],

@@ -16,6 +16,7 @@ on_both_databases!(
     endpoints_change_with_patch,
     gateway_load_balancer_endpoints_are_route_targets,
     notifications_reach_a_failing_webhook,
+    cross_region_endpoints_and_quotas,
 );
 
 fn s(v: &Value) -> String {
@@ -1022,4 +1023,98 @@ async fn notifications_reach_a_failing_webhook(db: Db) {
     assert_eq!(status["pending_deliveries"], 0);
     s_.stop().await;
     server.abort();
+}
+
+/// A service in us-east-1 that supports eu-west-1 takes endpoints from
+/// eu-west-1 VPCs (names carry the service's region; the producer sees the
+/// consumer's region); one that does not refuses them. Quotas: 50 interface
+/// endpoints per VPC, 20 gateway endpoints per region.
+async fn cross_region_endpoints_and_quotas(db: Db) {
+    let s_ = TestServer::start(db).await;
+    let a = s_.account("producer").await;
+    let b = s_.account("consumer").await;
+    let (_, a_subnets) = network(&s_, &a, 0, 1).await;
+    let lb = s_
+        .create(
+            "/v1/load-balancers",
+            &a.token,
+            json!({"name": "api", "subnet_ids": a_subnets}),
+        )
+        .await;
+    let svc = s_
+        .create("/v1/endpoint-services", &a.token, json!({"network_load_balancer_arns": [lb["load_balancer_arn"]], "acceptance_required": false}))
+        .await;
+    let sid = s(&svc["service_id"]);
+    s_.post(
+        &format!("/v1/endpoint-services/{sid}/allowed-principals"),
+        &a.token,
+        json!({"principals": ["*"]}),
+    )
+    .await;
+    let eu_zone = s_.zones(&b.token, "eu-west-1").await[0].1.clone();
+    let vpc = s_
+        .create(
+            "/v1/vpcs",
+            &b.token,
+            json!({"cidr_block": "10.9.0.0/16", "region": "eu-west-1"}),
+        )
+        .await;
+    let sub = s_.create("/v1/subnets", &b.token, json!({"vpc_id": vpc["vpc_id"], "cidr_block": "10.9.0.0/24", "availability_zone_id": eu_zone})).await;
+    let body = json!({"vpc_endpoint_type": "interface", "vpc_id": vpc["vpc_id"], "service_name": svc["service_name"],
+                      "service_region": "us-east-1", "subnet_ids": [sub["subnet_id"]]});
+    endpoint(&s_, &b, body.clone())
+        .await
+        .assert_problem(400, "InvalidParameter");
+    s_.patch(
+        &format!("/v1/endpoint-services/{sid}"),
+        &a.token,
+        json!({"add_supported_regions": ["eu-west-1"]}),
+    )
+    .await;
+    let e = endpoint(&s_, &b, body).await;
+    assert_eq!(e.status, StatusCode::CREATED, "{}", e.body);
+    assert_eq!(e.body["service_region"], "us-east-1");
+    assert_eq!(e.body["region"], "eu-west-1");
+    assert!(
+        s(&e.body["dns_entries"][0]["dns_name"])
+            .ends_with(&format!("{sid}.us-east-1.vpce.amazonaws.com"))
+    );
+    let conns = s_
+        .get(
+            &format!("/v1/endpoint-services/{sid}/connections"),
+            &a.token,
+        )
+        .await
+        .body;
+    assert_eq!(conns["items"][0]["vpc_endpoint_region"], "eu-west-1");
+    // Without service_region, the name is looked up in the VPC's region.
+    endpoint(&s_, &b, json!({"vpc_endpoint_type": "interface", "vpc_id": vpc["vpc_id"], "service_name": svc["service_name"], "subnet_ids": [sub["subnet_id"]]}))
+        .await
+        .assert_problem(400, "InvalidServiceName");
+    // Quotas.
+    let (qvpc, qsub) = network(&s_, &b, 20, 1).await;
+    for _ in 0..50 {
+        let r = endpoint(&s_, &b, json!({"vpc_endpoint_type": "interface", "vpc_id": qvpc["vpc_id"], "service_name": "com.amazonaws.us-east-1.logs", "subnet_ids": qsub})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    endpoint(&s_, &b, json!({"vpc_endpoint_type": "interface", "vpc_id": qvpc["vpc_id"], "service_name": "com.amazonaws.us-east-1.logs", "subnet_ids": qsub}))
+        .await
+        .assert_problem(400, "VpcEndpointLimitExceeded");
+    for _ in 0..20 {
+        let r = endpoint(
+            &s_,
+            &b,
+            json!({"vpc_id": qvpc["vpc_id"], "service_name": "com.amazonaws.us-east-1.dynamodb"}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    endpoint(
+        &s_,
+        &b,
+        json!({"vpc_id": qvpc["vpc_id"], "service_name": "com.amazonaws.us-east-1.s3"}),
+    )
+    .await
+    .assert_problem(400, "VpcEndpointLimitExceeded");
+    s_.stop().await;
 }
