@@ -1,19 +1,18 @@
 //! Consumer side: VPC endpoints; and the producer's view of them,
 //! connections, with batch accept and reject.
 
-use super::{created, list, with_etag};
+use super::{created_versioned, ctx, list, with_etag};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiResult, Problem};
 use crate::extract::{ApiJson, ApiQuery, IdempotencyKey, IfMatch};
 use crate::pagination::tag_filters;
+use crate::service::Idempotency;
 use crate::service::consumer::{
     self as cs, BatchResult, ConnectionsRequest, CreateVpcEndpointRequest, ListConnections,
     ListVpcEndpoints, UpdateVpcEndpointRequest, VpcEndpoint, VpcEndpointConnection,
     VpcEndpointType,
 };
-use crate::service::network::Ctx;
-use crate::service::{Created, Idempotency, Versioned};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -22,23 +21,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-fn ctx<'a>(state: &'a AppState, caller: &'a Caller) -> Ctx<'a> {
-    Ctx {
-        store: &state.store,
-        caller,
-        default_region: &state.settings.default_region,
-    }
-}
-
-fn created_versioned<T: Serialize>(
-    out: Created<Versioned<T>>,
-    location: impl FnOnce(&T) -> String,
-) -> Response {
-    let replayed = matches!(out, Created::Replayed(_));
-    let v = out.into_inner();
-    created(replayed, location(&v.value), Some(v.etag()), &v.value)
-}
 
 /// A page of VPC endpoints.
 #[derive(Debug, Serialize, ToSchema)]

@@ -123,6 +123,29 @@ pub fn with_etag<T: Serialize>(etag: String, body: &T) -> Response {
     res
 }
 
+/// The network/producer/consumer services' context for a request.
+pub fn ctx<'a>(
+    state: &'a AppState,
+    caller: &'a crate::auth::Caller,
+) -> crate::service::network::Ctx<'a> {
+    crate::service::network::Ctx {
+        store: &state.store,
+        caller,
+        default_region: &state.settings.default_region,
+    }
+}
+
+/// Renders a create of a versioned resource (201, or 200 for an idempotent
+/// replay) with `Location` and `ETag`.
+pub fn created_versioned<T: Serialize>(
+    out: crate::service::Created<crate::service::Versioned<T>>,
+    location: impl FnOnce(&T) -> String,
+) -> Response {
+    let replayed = matches!(out, crate::service::Created::Replayed(_));
+    let v = out.into_inner();
+    created(replayed, location(&v.value), Some(v.etag()), &v.value)
+}
+
 /// Percent-encodes one path segment (for `Location` headers with ARNs).
 pub fn encode_segment(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

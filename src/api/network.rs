@@ -1,13 +1,12 @@
 //! Network: VPCs, subnets, network interfaces, route tables, security
 //! groups, internet and NAT gateways, VPC peering, transit gateways.
 
-use super::{created, list, with_etag};
+use super::{created, created_versioned, ctx, list, with_etag};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiResult, Problem};
 use crate::extract::{ApiJson, ApiQuery, IdempotencyKey, IfMatch};
 use crate::pagination::tag_filters;
-use crate::service::network::Ctx;
 use crate::service::network::gateway::{
     self, CreateInternetGatewayRequest, GatewayAttachmentRequest, InternetGateway,
     ListInternetGateways,
@@ -34,7 +33,7 @@ use crate::service::network::vpc::{
     self, CreateSubnetRequest, CreateVpcRequest, ListSubnets, ListVpcs, Subnet, UpdateVpcRequest,
     Vpc,
 };
-use crate::service::{Created, Idempotency, Versioned};
+use crate::service::{Created, Idempotency};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -42,25 +41,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-fn ctx<'a>(state: &'a AppState, caller: &'a Caller) -> Ctx<'a> {
-    Ctx {
-        store: &state.store,
-        caller,
-        default_region: &state.settings.default_region,
-    }
-}
-
-/// Renders a create (201, or 200 for an idempotent replay) with `Location`
-/// and `ETag`.
-fn created_versioned<T: Serialize>(
-    out: Created<Versioned<T>>,
-    location: impl FnOnce(&T) -> String,
-) -> Response {
-    let replayed = matches!(out, Created::Replayed(_));
-    let v = out.into_inner();
-    created(replayed, location(&v.value), Some(v.etag()), &v.value)
-}
 
 /// Query parameter `destination` of route deletes.
 #[derive(Debug, Deserialize, IntoParams)]

@@ -2,13 +2,13 @@
 //! their allowed principals and private DNS verification, and the public
 //! DNS model.
 
-use super::{created, list, with_etag};
+use super::{created, created_versioned, ctx, list, with_etag};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiResult, Problem};
 use crate::extract::{ApiJson, ApiQuery, IdempotencyKey, IfMatch};
 use crate::pagination::tag_filters;
-use crate::service::network::Ctx;
+use crate::service::Idempotency;
 use crate::service::notification::{
     self as nf, ConnectionNotification, ConnectionNotificationWithSecret, CreateNotificationRequest,
 };
@@ -22,7 +22,6 @@ use crate::service::producer::loadbalancer::{
     ListTargetGroups, LoadBalancer, LoadBalancerType, TargetGroup, TargetHealthRequest,
     TargetsRequest, UpdateLoadBalancerRequest,
 };
-use crate::service::{Created, Idempotency, Versioned};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -31,23 +30,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-fn ctx<'a>(state: &'a AppState, caller: &'a Caller) -> Ctx<'a> {
-    Ctx {
-        store: &state.store,
-        caller,
-        default_region: &state.settings.default_region,
-    }
-}
-
-fn created_versioned<T: Serialize>(
-    out: Created<Versioned<T>>,
-    location: impl FnOnce(&T) -> String,
-) -> Response {
-    let replayed = matches!(out, Created::Replayed(_));
-    let v = out.into_inner();
-    created(replayed, location(&v.value), Some(v.etag()), &v.value)
-}
 
 /// A page of load balancers.
 #[derive(Debug, Serialize, ToSchema)]

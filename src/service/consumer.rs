@@ -581,14 +581,8 @@ pub async fn create_endpoint(
         tags::replace(tx, account, &id, tags).await?;
         Ok(id)
     })?;
-    let id = match &created {
-        Created::New(id) | Created::Replayed(id) => id.clone(),
-    };
-    let e = get_endpoint(ctx, &id).await?;
-    Ok(match created {
-        Created::New(_) => Created::New(e),
-        Created::Replayed(_) => Created::Replayed(e),
-    })
+    let e = get_endpoint(ctx, created.inner()).await?;
+    Ok(created.with(e))
 }
 
 /// Adds route tables to a gateway endpoint: each gets the read-only route

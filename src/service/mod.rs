@@ -32,6 +32,20 @@ impl<T> Created<T> {
             Created::New(t) | Created::Replayed(t) => t,
         }
     }
+
+    pub fn inner(&self) -> &T {
+        match self {
+            Created::New(t) | Created::Replayed(t) => t,
+        }
+    }
+
+    /// The same outcome (new or replayed) carrying `value`.
+    pub fn with<U>(self, value: U) -> Created<U> {
+        match self {
+            Created::New(_) => Created::New(value),
+            Created::Replayed(_) => Created::Replayed(value),
+        }
+    }
 }
 
 /// An idempotency key in force for one create.

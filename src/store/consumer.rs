@@ -42,15 +42,6 @@ const SELECT: &str = "SELECT vpc_endpoint_id, account_id, region, vpc_id, vpc_en
     private_dns_enabled, ip_address_type, dns_record_ip_type, dns_token, created_at, updated_at, \
     version FROM vpc_endpoints WHERE ";
 
-fn push_in(b: &mut SqlBuilder, ids: &[&str]) {
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            b.push(", ");
-        }
-        b.push_bind(*id);
-    }
-}
-
 pub async fn insert_endpoint(tx: &mut Tx, r: &EndpointRow) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO vpc_endpoints (vpc_endpoint_id, account_id, region, vpc_id, vpc_endpoint_type, \
@@ -252,7 +243,7 @@ pub async fn subnets_of<'e, E: Executor<'e, Database = Any>>(
         "SELECT vpc_endpoint_id, subnet_id, zone_id, network_interface_id FROM vpc_endpoint_subnets \
          WHERE vpc_endpoint_id IN (",
     );
-    push_in(&mut b, ids);
+    b.push_list(ids);
     b.push(") ORDER BY vpc_endpoint_id, zone_id");
     Ok(b.build_query_as().fetch_all(exec).await?)
 }
@@ -335,7 +326,7 @@ pub async fn route_tables_of<'e, E: Executor<'e, Database = Any>>(
     let mut b = SqlBuilder::new(
         "SELECT vpc_endpoint_id, route_table_id FROM vpc_endpoint_route_tables WHERE vpc_endpoint_id IN (",
     );
-    push_in(&mut b, ids);
+    b.push_list(ids);
     b.push(") ORDER BY vpc_endpoint_id, route_table_id");
     Ok(b.build_query_as().fetch_all(exec).await?)
 }
@@ -380,7 +371,7 @@ pub async fn groups_of<'e, E: Executor<'e, Database = Any>>(
     let mut b = SqlBuilder::new(
         "SELECT vpc_endpoint_id, group_id FROM vpc_endpoint_groups WHERE vpc_endpoint_id IN (",
     );
-    push_in(&mut b, ids);
+    b.push_list(ids);
     b.push(") ORDER BY vpc_endpoint_id, position");
     Ok(b.build_query_as().fetch_all(exec).await?)
 }

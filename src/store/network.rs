@@ -13,15 +13,7 @@ use super::{StoreError, Tx};
 use linkplane_core::net::{FreeRange, RangeEdit};
 use sqlx::{Any, AnyPool, Executor};
 
-macro_rules! keyed {
-    ($row:ty, $id:ident) => {
-        impl Keyed for $row {
-            fn key(&self) -> (i64, String) {
-                (self.created_at, self.$id.clone())
-            }
-        }
-    };
-}
+use super::page::keyed;
 
 /// Filters shared by every list: the owner, and optional equality filters on
 /// columns, and tags.
@@ -43,7 +35,7 @@ impl ListFilter {
 /// Runs `SELECT <cols> FROM <table> WHERE <scope>` with the filters and
 /// a keyset page. `scope` is a static condition whose `$1` the caller binds
 /// first (typically `account_id = $1`).
-async fn list_page<T>(
+pub(super) async fn list_page<T>(
     pool: &AnyPool,
     select: &'static str,
     scope_value: &str,
@@ -805,7 +797,7 @@ pub async fn routes_of(pool: &AnyPool, table_ids: &[&str]) -> Result<Vec<RouteRo
             "SELECT route_table_id, destination, destination_kind, target_kind, target_id, \
              origin, created_at FROM routes WHERE route_table_id IN (",
         );
-        push_in(&mut b, chunk);
+        b.push_list(chunk);
         b.push(") ORDER BY route_table_id, created_at, destination");
         out.extend(b.build_query_as::<RouteRow>().fetch_all(pool).await?);
     }
@@ -831,7 +823,7 @@ pub async fn associations_of(
             "SELECT association_id, route_table_id, subnet_id, account_id, created_at \
              FROM route_table_associations WHERE route_table_id IN (",
         );
-        push_in(&mut b, chunk);
+        b.push_list(chunk);
         b.push(") ORDER BY route_table_id, created_at, association_id");
         out.extend(b.build_query_as::<AssociationRow>().fetch_all(pool).await?);
     }
@@ -902,15 +894,6 @@ pub struct LiveTargets {
     pub vpce: std::collections::HashSet<String>,
 }
 
-fn push_in(b: &mut SqlBuilder, ids: &[&str]) {
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            b.push(", ");
-        }
-        b.push_bind(*id);
-    }
-}
-
 /// Looks the targets of `routes` up in one query per kind.
 pub async fn live_targets(pool: &AnyPool, routes: &[RouteRow]) -> Result<LiveTargets, StoreError> {
     let mut live = LiveTargets::default();
@@ -930,7 +913,7 @@ pub async fn live_targets(pool: &AnyPool, routes: &[RouteRow]) -> Result<LiveTar
             "SELECT internet_gateway_id, vpc_id FROM internet_gateways \
              WHERE vpc_id IS NOT NULL AND internet_gateway_id IN (",
         );
-        push_in(&mut b, &igws);
+        b.push_list(&igws);
         b.push(")");
         let rows: Vec<(String, String)> = b.build_query_as().fetch_all(pool).await?;
         live.igw_vpc = rows.into_iter().collect();
@@ -940,7 +923,7 @@ pub async fn live_targets(pool: &AnyPool, routes: &[RouteRow]) -> Result<LiveTar
         let mut b = SqlBuilder::new(
             "SELECT nat_gateway_id FROM nat_gateways WHERE state = 'available' AND nat_gateway_id IN (",
         );
-        push_in(&mut b, &nats);
+        b.push_list(&nats);
         b.push(")");
         let rows: Vec<(String,)> = b.build_query_as().fetch_all(pool).await?;
         live.nat = rows.into_iter().map(|(id,)| id).collect();
@@ -951,7 +934,7 @@ pub async fn live_targets(pool: &AnyPool, routes: &[RouteRow]) -> Result<LiveTar
             "SELECT vpc_peering_connection_id FROM vpc_peering_connections \
              WHERE status = 'active' AND vpc_peering_connection_id IN (",
         );
-        push_in(&mut b, &pcxs);
+        b.push_list(&pcxs);
         b.push(")");
         let rows: Vec<(String,)> = b.build_query_as().fetch_all(pool).await?;
         live.pcx_active = rows.into_iter().map(|(id,)| id).collect();
@@ -962,7 +945,7 @@ pub async fn live_targets(pool: &AnyPool, routes: &[RouteRow]) -> Result<LiveTar
             "SELECT transit_gateway_id, vpc_id FROM transit_gateway_attachments \
              WHERE transit_gateway_id IN (",
         );
-        push_in(&mut b, &tgws);
+        b.push_list(&tgws);
         b.push(")");
         let rows: Vec<(String, String)> = b.build_query_as().fetch_all(pool).await?;
         live.tgw_vpc = rows.into_iter().collect();
@@ -972,7 +955,7 @@ pub async fn live_targets(pool: &AnyPool, routes: &[RouteRow]) -> Result<LiveTar
         let mut b = SqlBuilder::new(
             "SELECT network_interface_id FROM network_interfaces WHERE network_interface_id IN (",
         );
-        push_in(&mut b, &enis);
+        b.push_list(&enis);
         b.push(")");
         let rows: Vec<(String,)> = b.build_query_as().fetch_all(pool).await?;
         live.eni = rows.into_iter().map(|(id,)| id).collect();
@@ -982,7 +965,7 @@ pub async fn live_targets(pool: &AnyPool, routes: &[RouteRow]) -> Result<LiveTar
         let mut b = SqlBuilder::new(
             "SELECT vpc_endpoint_id FROM vpc_endpoints WHERE state = 'available' AND vpc_endpoint_id IN (",
         );
-        push_in(&mut b, &vpces);
+        b.push_list(&vpces);
         b.push(")");
         let rows: Vec<(String,)> = b.build_query_as().fetch_all(pool).await?;
         live.vpce = rows.into_iter().map(|(id,)| id).collect();
@@ -1160,7 +1143,7 @@ pub async fn rules_of(pool: &AnyPool, group_ids: &[&str]) -> Result<Vec<RuleRow>
              prefix_list_id, ref_group_id, description, rule_key, created_at \
              FROM security_group_rules WHERE group_id IN (",
         );
-        push_in(&mut b, chunk);
+        b.push_list(chunk);
         b.push(") ORDER BY group_id, created_at, rule_id");
         out.extend(b.build_query_as::<RuleRow>().fetch_all(pool).await?);
     }
@@ -1375,7 +1358,7 @@ pub async fn interface_ips(
         let mut b = SqlBuilder::new(
             "SELECT network_interface_id, private_ip FROM network_interfaces WHERE network_interface_id IN (",
         );
-        push_in(&mut b, chunk);
+        b.push_list(chunk);
         b.push(")");
         let rows: Vec<(String, i64)> = b.build_query_as().fetch_all(pool).await?;
         out.extend(rows);

@@ -28,6 +28,18 @@ impl<T> Page<T> {
     }
 }
 
+/// Implements [`Keyed`] for a row type with `created_at` and the given id field.
+macro_rules! keyed {
+    ($row:ty, $id:ident) => {
+        impl $crate::store::page::Keyed for $row {
+            fn key(&self) -> (i64, String) {
+                (self.created_at, self.$id.clone())
+            }
+        }
+    };
+}
+pub(crate) use keyed;
+
 /// Something a page can be cut after.
 pub trait Keyed {
     fn key(&self) -> (i64, String);

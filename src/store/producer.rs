@@ -2,53 +2,13 @@
 //! groups and targets, endpoint services with their load balancers,
 //! regions and allowed principals, and the public DNS model.
 
-use super::network::ListFilter;
+use super::network::{ListFilter, list_page};
 use super::page::{self, Keyed, Page, PageSpec};
 use super::sql::SqlBuilder;
-use super::{Flag, StoreError, Tx, tags};
+use super::{Flag, StoreError, Tx};
 use sqlx::{Any, AnyPool, Executor};
 
-macro_rules! keyed {
-    ($row:ty, $id:ident) => {
-        impl Keyed for $row {
-            fn key(&self) -> (i64, String) {
-                (self.created_at, self.$id.clone())
-            }
-        }
-    };
-}
-
-fn push_in(b: &mut SqlBuilder, ids: &[&str]) {
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            b.push(", ");
-        }
-        b.push_bind(*id);
-    }
-}
-
-/// `SELECT <cols> FROM <table> WHERE <owner col> = ` + filters + keyset page.
-async fn list_page<T>(
-    pool: &AnyPool,
-    select: &'static str,
-    owner: &str,
-    id_col: &'static str,
-    filter: &ListFilter,
-    spec: &PageSpec,
-) -> Result<Page<T>, StoreError>
-where
-    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Keyed + Send + Unpin,
-{
-    let mut b = SqlBuilder::new(select);
-    b.push_bind(owner);
-    for (col, v) in &filter.eq {
-        b.push(" AND ").push(col).push(" = ").push_bind(v.clone());
-    }
-    tags::push_filters(&mut b, id_col, &filter.tags);
-    page::push_keyset(&mut b, "created_at", id_col, spec);
-    let rows: Vec<T> = b.build_query_as().fetch_all(pool).await?;
-    Ok(page::finish(rows, spec))
-}
+use super::page::keyed;
 
 // ---- load balancers ----
 
@@ -167,7 +127,7 @@ pub async fn lb_subnets<'e, E: Executor<'e, Database = Any>>(
         "SELECT load_balancer_arn, subnet_id, zone_id, network_interface_id \
          FROM load_balancer_subnets WHERE load_balancer_arn IN (",
     );
-    push_in(&mut b, arns);
+    b.push_list(arns);
     b.push(") ORDER BY load_balancer_arn, zone_id");
     Ok(b.build_query_as().fetch_all(exec).await?)
 }
@@ -390,7 +350,7 @@ pub async fn targets_of<'e, E: Executor<'e, Database = Any>>(
         "SELECT target_group_arn, target_id, port, ip, zone_id, healthy, created_at FROM targets \
          WHERE target_group_arn IN (",
     );
-    push_in(&mut b, tgs);
+    b.push_list(tgs);
     b.push(") ORDER BY target_group_arn, created_at, target_id, port");
     Ok(b.build_query_as().fetch_all(exec).await?)
 }
@@ -532,7 +492,7 @@ pub async fn service_load_balancers<'e, E: Executor<'e, Database = Any>>(
     let mut b = SqlBuilder::new(
         "SELECT service_id, load_balancer_arn FROM endpoint_service_load_balancers WHERE service_id IN (",
     );
-    push_in(&mut b, service_ids);
+    b.push_list(service_ids);
     b.push(") ORDER BY service_id, position, load_balancer_arn");
     Ok(b.build_query_as().fetch_all(exec).await?)
 }
@@ -551,7 +511,7 @@ pub async fn service_lb_zones<'e, E: Executor<'e, Database = Any>>(
          JOIN load_balancer_subnets z ON z.load_balancer_arn = l.load_balancer_arn \
          WHERE l.service_id IN (",
     );
-    push_in(&mut b, service_ids);
+    b.push_list(service_ids);
     b.push(") ORDER BY l.service_id, l.position, l.load_balancer_arn, z.zone_id");
     Ok(b.build_query_as().fetch_all(exec).await?)
 }
@@ -600,7 +560,7 @@ pub async fn service_regions<'e, E: Executor<'e, Database = Any>>(
     let mut b = SqlBuilder::new(
         "SELECT service_id, region, state FROM endpoint_service_regions WHERE service_id IN (",
     );
-    push_in(&mut b, service_ids);
+    b.push_list(service_ids);
     b.push(") ORDER BY service_id, region");
     Ok(b.build_query_as().fetch_all(exec).await?)
 }
@@ -718,7 +678,7 @@ pub async fn principal_allowed(
     let mut b =
         SqlBuilder::new("SELECT COUNT(*) FROM endpoint_service_permissions WHERE service_id = ");
     b.push_bind(service_id).push(" AND principal IN (");
-    push_in(&mut b, &principals);
+    b.push_list(&principals);
     b.push(")");
     let (n,): (i64,) = b.build_query_as().fetch_one(&mut **tx).await?;
     Ok(n > 0)
@@ -747,7 +707,7 @@ pub async fn visible_services(
         " AND s.service_state = 'available' AND s.service_id IN \
                (SELECT p.service_id FROM endpoint_service_permissions p WHERE p.principal IN (",
     );
-    push_in(&mut b, &principals);
+    b.push_list(&principals);
     b.push("))");
     if let Some(id) = service_id {
         b.push(" AND s.service_id = ").push_bind(id);
@@ -854,7 +814,7 @@ pub async fn zones_named<'e, E: Executor<'e, Database = Any>>(
     let mut b = SqlBuilder::new(
         "SELECT zone_name, account_id, created_at FROM public_dns_zones WHERE zone_name IN (",
     );
-    push_in(&mut b, names);
+    b.push_list(names);
     b.push(")");
     Ok(b.build_query_as().fetch_all(exec).await?)
 }

@@ -66,6 +66,17 @@ impl SqlBuilder {
         self
     }
 
+    /// Binds a comma-separated list (for `IN (...)`).
+    pub fn push_list(&mut self, values: &[&str]) -> &mut Self {
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.push_bind(*v);
+        }
+        self
+    }
+
     pub fn sql(&self) -> &str {
         &self.sql
     }

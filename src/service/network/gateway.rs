@@ -94,14 +94,8 @@ pub async fn create_internet_gateway(
         tags::replace(tx, account, &row.internet_gateway_id, tags).await?;
         Ok(row.internet_gateway_id)
     })?;
-    let id = match &created {
-        Created::New(id) | Created::Replayed(id) => id.clone(),
-    };
-    let igw = get_internet_gateway(ctx, &id).await?;
-    Ok(match created {
-        Created::New(_) => Created::New(igw),
-        Created::Replayed(_) => Created::Replayed(igw),
-    })
+    let igw = get_internet_gateway(ctx, created.inner()).await?;
+    Ok(created.with(igw))
 }
 
 pub async fn get_internet_gateway(ctx: Ctx<'_>, id: &str) -> ApiResult<Versioned<InternetGateway>> {

@@ -254,14 +254,8 @@ pub async fn create_network_interface(
         tags::replace(tx, account, &row.network_interface_id, tags).await?;
         Ok(row.network_interface_id)
     })?;
-    let id = match &created {
-        Created::New(id) | Created::Replayed(id) => id.clone(),
-    };
-    let eni = get_network_interface(ctx, &id).await?;
-    Ok(match created {
-        Created::New(_) => Created::New(eni),
-        Created::Replayed(_) => Created::Replayed(eni),
-    })
+    let eni = get_network_interface(ctx, created.inner()).await?;
+    Ok(created.with(eni))
 }
 
 async fn interfaces_of(
@@ -441,14 +435,8 @@ pub async fn create_nat_gateway(
         tags::replace(tx, account, &nat_id, tags).await?;
         Ok(nat_id)
     })?;
-    let id = match &created {
-        Created::New(id) | Created::Replayed(id) => id.clone(),
-    };
-    let nat = get_nat_gateway(ctx, &id).await?;
-    Ok(match created {
-        Created::New(_) => Created::New(nat),
-        Created::Replayed(_) => Created::Replayed(nat),
-    })
+    let nat = get_nat_gateway(ctx, created.inner()).await?;
+    Ok(created.with(nat))
 }
 
 async fn nats_of(ctx: Ctx<'_>, rows: Vec<NatGatewayRow>) -> ApiResult<Vec<Versioned<NatGateway>>> {

@@ -188,14 +188,8 @@ pub async fn create_peering(
         tags::replace(tx, account, &row.vpc_peering_connection_id, tags).await?;
         Ok(row.vpc_peering_connection_id)
     })?;
-    let id = match &created {
-        Created::New(id) | Created::Replayed(id) => id.clone(),
-    };
-    let pcx = get_peering(ctx, &id).await?;
-    Ok(match created {
-        Created::New(_) => Created::New(pcx),
-        Created::Replayed(_) => Created::Replayed(pcx),
-    })
+    let pcx = get_peering(ctx, created.inner()).await?;
+    Ok(created.with(pcx))
 }
 
 pub async fn get_peering(ctx: Ctx<'_>, id: &str) -> ApiResult<Versioned<VpcPeeringConnection>> {

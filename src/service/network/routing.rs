@@ -260,14 +260,8 @@ pub async fn create_route_table(
         tags::replace(tx, account, &row.route_table_id, tags).await?;
         Ok(row.route_table_id)
     })?;
-    let id = match &created {
-        Created::New(id) | Created::Replayed(id) => id.clone(),
-    };
-    let table = get_route_table(ctx, &id).await?;
-    Ok(match created {
-        Created::New(_) => Created::New(table),
-        Created::Replayed(_) => Created::Replayed(table),
-    })
+    let table = get_route_table(ctx, created.inner()).await?;
+    Ok(created.with(table))
 }
 
 pub async fn get_route_table(ctx: Ctx<'_>, id: &str) -> ApiResult<Versioned<RouteTable>> {
@@ -552,10 +546,7 @@ pub async fn create_route(
         Ok(table_id.to_string())
     })?;
     let table = get_route_table(ctx, table_id).await?;
-    Ok(match created {
-        Created::New(_) => Created::New(table),
-        Created::Replayed(_) => Created::Replayed(table),
-    })
+    Ok(created.with(table))
 }
 
 /// Removes a user route. The local route and routes a gateway endpoint
@@ -641,9 +632,7 @@ pub async fn associate(
         db::touch_route_table(tx, table_id, now).await?;
         Ok(row.association_id)
     })?;
-    let id = match &created {
-        Created::New(id) | Created::Replayed(id) => id.clone(),
-    };
+    let id = created.inner().clone();
     let mut tx = ctx.store.begin().await?;
     let row = db::get_association(&mut tx, &id).await?;
     tx.commit().await.map_err(StoreError::from)?;
@@ -660,10 +649,7 @@ pub async fn associate(
                 format!("association {id} was replaced by a later request"),
             )
         })?;
-    Ok(match created {
-        Created::New(_) => Created::New(assoc),
-        Created::Replayed(_) => Created::Replayed(assoc),
-    })
+    Ok(created.with(assoc))
 }
 
 /// Removes a subnet's explicit association: it falls back to the main table.

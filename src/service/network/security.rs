@@ -406,14 +406,8 @@ pub async fn create_security_group(
         tags::replace(tx, account, &row.group_id, &tags).await?;
         Ok(row.group_id)
     })?;
-    let id = match &created {
-        Created::New(id) | Created::Replayed(id) => id.clone(),
-    };
-    let group = get_security_group(ctx, &id).await?;
-    Ok(match created {
-        Created::New(_) => Created::New(group),
-        Created::Replayed(_) => Created::Replayed(group),
-    })
+    let group = get_security_group(ctx, created.inner()).await?;
+    Ok(created.with(group))
 }
 
 async fn groups_of(
@@ -541,10 +535,7 @@ pub async fn add_rule(
         Ok(group_id.to_string())
     })?;
     let group = get_security_group(ctx, group_id).await?;
-    Ok(match created {
-        Created::New(_) => Created::New(group),
-        Created::Replayed(_) => Created::Replayed(group),
-    })
+    Ok(created.with(group))
 }
 
 pub async fn delete_rule(ctx: Ctx<'_>, group_id: &str, rule_id: &str) -> ApiResult<()> {

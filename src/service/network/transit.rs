@@ -219,14 +219,8 @@ pub async fn create_transit_gateway(
         tags::replace(tx, account, &row.transit_gateway_id, tags).await?;
         Ok(row.transit_gateway_id)
     })?;
-    let id = match &created {
-        Created::New(id) | Created::Replayed(id) => id.clone(),
-    };
-    let tgw = get_transit_gateway(ctx, &id).await?;
-    Ok(match created {
-        Created::New(_) => Created::New(tgw),
-        Created::Replayed(_) => Created::Replayed(tgw),
-    })
+    let tgw = get_transit_gateway(ctx, created.inner()).await?;
+    Ok(created.with(tgw))
 }
 
 pub async fn get_transit_gateway(ctx: Ctx<'_>, id: &str) -> ApiResult<Versioned<TransitGateway>> {
@@ -358,10 +352,7 @@ pub async fn create_attachment(
         Ok(tgw_id.to_string())
     })?;
     let tgw = get_transit_gateway(ctx, tgw_id).await?;
-    Ok(match created {
-        Created::New(_) => Created::New(tgw),
-        Created::Replayed(_) => Created::Replayed(tgw),
-    })
+    Ok(created.with(tgw))
 }
 
 /// Removes an attachment; static routes to it become blackholes.
@@ -451,10 +442,7 @@ pub async fn create_route(
         Ok(tgw_id.to_string())
     })?;
     let tgw = get_transit_gateway(ctx, tgw_id).await?;
-    Ok(match created {
-        Created::New(_) => Created::New(tgw),
-        Created::Replayed(_) => Created::Replayed(tgw),
-    })
+    Ok(created.with(tgw))
 }
 
 /// Removes a static route.

@@ -258,14 +258,8 @@ pub async fn create_vpc(
         tags::replace(tx, account, &vpc.vpc_id, &tags).await?;
         Ok(vpc.vpc_id)
     })?;
-    let id = match &created {
-        Created::New(id) | Created::Replayed(id) => id.clone(),
-    };
-    let vpc = get_vpc(ctx, &id).await?;
-    Ok(match created {
-        Created::New(_) => Created::New(vpc),
-        Created::Replayed(_) => Created::Replayed(vpc),
-    })
+    let vpc = get_vpc(ctx, created.inner()).await?;
+    Ok(created.with(vpc))
 }
 
 /// The VPC's `default` group: all traffic in from members of the group
@@ -516,14 +510,8 @@ pub async fn create_subnet(
         tags::replace(tx, account, &row.subnet_id, &tags).await?;
         Ok(row.subnet_id)
     })?;
-    let id = match &created {
-        Created::New(id) | Created::Replayed(id) => id.clone(),
-    };
-    let subnet = get_subnet(ctx, &id).await?;
-    Ok(match created {
-        Created::New(_) => Created::New(subnet),
-        Created::Replayed(_) => Created::Replayed(subnet),
-    })
+    let subnet = get_subnet(ctx, created.inner()).await?;
+    Ok(created.with(subnet))
 }
 
 pub async fn get_subnet(ctx: Ctx<'_>, subnet_id: &str) -> ApiResult<Versioned<Subnet>> {

@@ -413,14 +413,8 @@ pub async fn create_service(
         tags::replace(tx, account, &row.service_id, tags).await?;
         Ok(row.service_id)
     })?;
-    let id = match &created {
-        Created::New(id) | Created::Replayed(id) => id.clone(),
-    };
-    let svc = get_service(ctx, &id).await?;
-    Ok(match created {
-        Created::New(_) => Created::New(svc),
-        Created::Replayed(_) => Created::Replayed(svc),
-    })
+    let svc = get_service(ctx, created.inner()).await?;
+    Ok(created.with(svc))
 }
 
 pub async fn get_service(ctx: Ctx<'_>, service_id: &str) -> ApiResult<Versioned<EndpointService>> {

@@ -406,14 +406,8 @@ pub async fn create_load_balancer(
         tags::replace(tx, account, &arn, tags).await?;
         Ok(arn)
     })?;
-    let id = match &created {
-        Created::New(id) | Created::Replayed(id) => id.clone(),
-    };
-    let lb = get_load_balancer(ctx, &id).await?;
-    Ok(match created {
-        Created::New(_) => Created::New(lb),
-        Created::Replayed(_) => Created::Replayed(lb),
-    })
+    let lb = get_load_balancer(ctx, created.inner()).await?;
+    Ok(created.with(lb))
 }
 
 pub async fn get_load_balancer(ctx: Ctx<'_>, arn: &str) -> ApiResult<Versioned<LoadBalancer>> {
@@ -634,14 +628,8 @@ pub async fn create_target_group(
         }
         Ok(arn)
     })?;
-    let id = match &created {
-        Created::New(id) | Created::Replayed(id) => id.clone(),
-    };
-    let tg = get_target_group(ctx, &id).await?;
-    Ok(match created {
-        Created::New(_) => Created::New(tg),
-        Created::Replayed(_) => Created::Replayed(tg),
-    })
+    let tg = get_target_group(ctx, created.inner()).await?;
+    Ok(created.with(tg))
 }
 
 pub async fn get_target_group(ctx: Ctx<'_>, arn: &str) -> ApiResult<Versioned<TargetGroup>> {
