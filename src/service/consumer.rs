@@ -973,7 +973,7 @@ async fn connections_of(
     let ids: Vec<&str> = rows.iter().map(|r| r.vpc_endpoint_id.as_str()).collect();
     // Only the subnets matter here (for the DNS names): one query, not four.
     let mut subnets_by: HashMap<String, Vec<(String, String, String)>> = HashMap::new();
-    for (e, s, z, eni) in db::subnets_of(ctx.store.pool(), &ids).await? {
+    for (e, s, z, eni) in db::subnets_of_many(ctx.store.pool(), ctx.store.backend(), &ids).await? {
         subnets_by.entry(e).or_default().push((s, z, eni));
     }
     let sids: BTreeSet<&str> = rows
@@ -1031,7 +1031,14 @@ pub async fn list_connections(
     let filter = ListFilter::default()
         .eq("state", q.vpc_endpoint_state)
         .eq("account_id", q.vpc_endpoint_owner);
-    let page = db::list_connections(ctx.store.pool(), service_id, &filter, &spec).await?;
+    let page = db::list_connections(
+        ctx.store.pool(),
+        ctx.store.backend(),
+        service_id,
+        &filter,
+        &spec,
+    )
+    .await?;
     let next = pagination::next_token("connections", &page);
     Ok((connections_of(ctx, page.items, account).await?, next))
 }

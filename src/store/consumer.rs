@@ -7,7 +7,7 @@ use super::sql::SqlBuilder;
 use super::{Flag, StoreError, Tx, tags};
 use sqlx::{Any, AnyPool, Executor};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct EndpointRow {
     pub vpc_endpoint_id: String,
     pub account_id: String,
@@ -22,6 +22,7 @@ pub struct EndpointRow {
     pub ready_at: i64,
     pub policy_document: Option<String>,
     #[sqlx(try_from = "Flag")]
+    #[serde(deserialize_with = "json_flag")]
     pub private_dns_enabled: bool,
     pub ip_address_type: String,
     pub dns_record_ip_type: String,
@@ -105,20 +106,64 @@ pub async fn list_endpoints(
     Ok(page::finish(rows, spec))
 }
 
-/// A service's connections (its endpoints), optionally in one state.
+/// A JSON flag: `true`/`false` (Postgres) or `1`/`0` (SQLite).
+fn json_flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Bool(b) => Ok(b),
+        serde_json::Value::Number(n) => Ok(n.as_i64() != Some(0)),
+        other => Err(serde::de::Error::custom(format!("not a flag: {other}"))),
+    }
+}
+
+use serde::Deserialize;
+
+/// The endpoint columns as a JSON object, per backend (see `list_connections`).
+const SQLITE_ENDPOINT_JSON: &str = "SELECT COALESCE(json_group_array(json_object(\
+    'vpc_endpoint_id', vpc_endpoint_id, 'account_id', account_id, 'region', region, \
+    'vpc_id', vpc_id, 'vpc_endpoint_type', vpc_endpoint_type, 'service_name', service_name, \
+    'service_id', service_id, 'service_owner', service_owner, 'service_region', service_region, \
+    'state', state, 'ready_at', ready_at, 'policy_document', policy_document, \
+    'private_dns_enabled', private_dns_enabled, 'ip_address_type', ip_address_type, \
+    'dns_record_ip_type', dns_record_ip_type, 'dns_token', dns_token, 'created_at', created_at, \
+    'updated_at', updated_at, 'version', version)), '[]') FROM (";
+const POSTGRES_ENDPOINT_JSON: &str = "SELECT COALESCE(json_agg(json_build_object(\
+    'vpc_endpoint_id', vpc_endpoint_id, 'account_id', account_id, 'region', region, \
+    'vpc_id', vpc_id, 'vpc_endpoint_type', vpc_endpoint_type, 'service_name', service_name, \
+    'service_id', service_id, 'service_owner', service_owner, 'service_region', service_region, \
+    'state', state, 'ready_at', ready_at, 'policy_document', policy_document, \
+    'private_dns_enabled', private_dns_enabled, 'ip_address_type', ip_address_type, \
+    'dns_record_ip_type', dns_record_ip_type, 'dns_token', dns_token, 'created_at', created_at, \
+    'updated_at', updated_at, 'version', version)), '[]')::text FROM (";
+
+/// A service's connections (its endpoints), optionally in one state. The
+/// page comes back as one row holding a JSON array: on SQLite every result
+/// row crosses from the driver's worker thread on its own, which costs more
+/// than the row; one aggregated row does not (see docs/benchmarks.md).
 pub async fn list_connections(
     pool: &AnyPool,
+    backend: super::Backend,
     service_id: &str,
     filter: &ListFilter,
     spec: &PageSpec,
 ) -> Result<Page<EndpointRow>, StoreError> {
-    let mut b = SqlBuilder::new(SELECT);
+    let mut b = SqlBuilder::new(match backend {
+        super::Backend::Sqlite => SQLITE_ENDPOINT_JSON,
+        super::Backend::Postgres => POSTGRES_ENDPOINT_JSON,
+    });
+    b.push(SELECT);
     b.push("service_id = ").push_bind(service_id);
     for (col, v) in &filter.eq {
         b.push(" AND ").push(col).push(" = ").push_bind(v.clone());
     }
     page::push_keyset(&mut b, "created_at", "vpc_endpoint_id", spec);
-    let rows: Vec<EndpointRow> = b.build_query_as().fetch_all(pool).await?;
+    b.push(") t");
+    let (json,): (String,) = b.build_query_as().fetch_one(pool).await?;
+    let mut rows: Vec<EndpointRow> = serde_json::from_str(&json)
+        .map_err(|e| StoreError::Other(format!("connection page: {e}")))?;
+    // Aggregates need not keep the subquery's order.
+    rows.sort_by(|a, b| {
+        (a.created_at, &a.vpc_endpoint_id).cmp(&(b.created_at, &b.vpc_endpoint_id))
+    });
     Ok(page::finish(rows, spec))
 }
 
@@ -246,6 +291,33 @@ pub async fn subnets_of<'e, E: Executor<'e, Database = Any>>(
     b.push_list(ids);
     b.push(") ORDER BY vpc_endpoint_id, zone_id");
     Ok(b.build_query_as().fetch_all(exec).await?)
+}
+
+/// [`subnets_of`] as one aggregated row (for pages of many endpoints).
+pub async fn subnets_of_many(
+    pool: &AnyPool,
+    backend: super::Backend,
+    ids: &[&str],
+) -> Result<Vec<(String, String, String, String)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = SqlBuilder::new(match backend {
+        super::Backend::Sqlite => {
+            "SELECT COALESCE(json_group_array(json_array(vpc_endpoint_id, subnet_id, zone_id, \
+             network_interface_id)), '[]') FROM vpc_endpoint_subnets WHERE vpc_endpoint_id IN ("
+        }
+        super::Backend::Postgres => {
+            "SELECT COALESCE(json_agg(json_build_array(vpc_endpoint_id, subnet_id, zone_id, \
+             network_interface_id)), '[]')::text FROM vpc_endpoint_subnets WHERE vpc_endpoint_id IN ("
+        }
+    });
+    b.push_list(ids).push(")");
+    let (json,): (String,) = b.build_query_as().fetch_one(pool).await?;
+    let mut rows: Vec<(String, String, String, String)> = serde_json::from_str(&json)
+        .map_err(|e| StoreError::Other(format!("endpoint subnets: {e}")))?;
+    rows.sort_by(|a, b| (&a.0, &a.2).cmp(&(&b.0, &b.2)));
+    Ok(rows)
 }
 
 pub async fn delete_subnet(tx: &mut Tx, id: &str, subnet_id: &str) -> Result<(), StoreError> {

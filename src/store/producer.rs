@@ -648,12 +648,26 @@ pub async fn remove_permission(
 /// caller checks then).
 pub async fn list_permissions(
     pool: &AnyPool,
+    backend: super::Backend,
     account_id: &str,
     service_id: &str,
     filter: &ListFilter,
     spec: &PageSpec,
 ) -> Result<Page<PermissionRow>, StoreError> {
-    let mut b = SqlBuilder::new(
+    // The page comes back as one row holding a JSON array: on SQLite every
+    // row of a result crosses from the driver's worker thread on its own,
+    // which costs more than the row itself; one aggregated row does not.
+    let mut b = SqlBuilder::new(match backend {
+        super::Backend::Sqlite => {
+            "SELECT COALESCE(json_group_array(json_array(service_permission_id, service_id, \
+             principal, principal_type, created_at)), '[]') FROM ("
+        }
+        super::Backend::Postgres => {
+            "SELECT COALESCE(json_agg(json_build_array(service_permission_id, service_id, \
+             principal, principal_type, created_at)), '[]')::text FROM ("
+        }
+    });
+    b.push(
         "SELECT p.service_permission_id, p.service_id, p.principal, p.principal_type, p.created_at \
          FROM endpoint_service_permissions p JOIN endpoint_services s ON s.service_id = p.service_id \
          WHERE p.service_id = ",
@@ -665,7 +679,24 @@ pub async fn list_permissions(
         b.push(" AND p.").push(col).push(" = ").push_bind(v.clone());
     }
     page::push_keyset(&mut b, "p.created_at", "p.service_permission_id", spec);
-    let rows: Vec<PermissionRow> = b.build_query_as().fetch_all(pool).await?;
+    b.push(") t");
+    let (json,): (String,) = b.build_query_as().fetch_one(pool).await?;
+    let raw: Vec<(String, String, String, String, i64)> = serde_json::from_str(&json)
+        .map_err(|e| StoreError::Other(format!("permission page: {e}")))?;
+    let mut rows: Vec<PermissionRow> = raw
+        .into_iter()
+        .map(|(id, sid, principal, kind, created_at)| PermissionRow {
+            service_permission_id: id,
+            service_id: sid,
+            principal,
+            principal_type: kind,
+            created_at,
+        })
+        .collect();
+    // Aggregates need not keep the subquery's order.
+    rows.sort_by(|a, b| {
+        (a.created_at, &a.service_permission_id).cmp(&(b.created_at, &b.service_permission_id))
+    });
     Ok(page::finish(rows, spec))
 }
 

@@ -763,7 +763,15 @@ pub async fn list_principals(
     let filter = ListFilter::default()
         .eq("principal_type", q.principal_type)
         .eq("principal", q.principal);
-    let page = db::list_permissions(ctx.store.pool(), account, service_id, &filter, &spec).await?;
+    let page = db::list_permissions(
+        ctx.store.pool(),
+        ctx.store.backend(),
+        account,
+        service_id,
+        &filter,
+        &spec,
+    )
+    .await?;
     if page.items.is_empty() {
         // Empty: no principals yet, or not the caller's service.
         db::get_service(ctx.store.pool(), Some(account), service_id)
