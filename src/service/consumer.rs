@@ -222,7 +222,6 @@ struct Target {
     /// Names private DNS answers, and whether they may be used.
     private_names: Vec<String>,
     private_ok: Result<(), String>,
-    policy_supported: bool,
 }
 
 /// Finds the service a caller names, as the caller may see it; anything
@@ -296,7 +295,6 @@ async fn resolve_service(
             zone_ids: Some(zones),
             private_names: svc.private_dns_name.into_iter().collect(),
             private_ok,
-            policy_supported: false,
         });
     }
     let regional = catalog::catalog()
@@ -329,7 +327,6 @@ async fn resolve_service(
             Ok(())
         },
         private_names: private,
-        policy_supported: regional.service.supports_vpc_endpoint_policy,
     })
 }
 
@@ -469,9 +466,7 @@ pub async fn create_endpoint(
                     ),
                 ));
             }
-        } else if db::count_in_vpc(tx, &vpc.vpc_id, false).await?
-            >= ep::MAX_INTERFACE_ENDPOINTS_PER_VPC
-        {
+        } else if db::count_in_vpc(tx, &vpc.vpc_id).await? >= ep::MAX_INTERFACE_ENDPOINTS_PER_VPC {
             return Err(ApiError::validation(
                 "VpcEndpointLimitExceeded",
                 format!(
@@ -512,7 +507,6 @@ pub async fn create_endpoint(
                     .unwrap_or_else(|| ep::DEFAULT_POLICY.to_string()),
             ),
         };
-        let _ = target.policy_supported;
         let row = EndpointRow {
             vpc_endpoint_id: id.clone(),
             account_id: account.to_string(),

@@ -226,18 +226,14 @@ pub async fn live_connections(tx: &mut Tx, service_id: &str) -> Result<Vec<Strin
 }
 
 /// Interface and GWLB endpoints of a VPC that are not gone (for the quota).
-pub async fn count_in_vpc(tx: &mut Tx, vpc_id: &str, gateway: bool) -> Result<i64, StoreError> {
-    let sql = if gateway {
-        "SELECT COUNT(*) FROM vpc_endpoints WHERE region = $1 AND vpc_endpoint_type = 'gateway' \
-         AND state NOT IN ('deleted')"
-    } else {
+pub async fn count_in_vpc(tx: &mut Tx, vpc_id: &str) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
         "SELECT COUNT(*) FROM vpc_endpoints WHERE vpc_id = $1 AND vpc_endpoint_type <> 'gateway' \
-         AND state NOT IN ('deleted')"
-    };
-    Ok(sqlx::query_scalar(sql)
-        .bind(vpc_id)
-        .fetch_one(&mut **tx)
-        .await?)
+         AND state <> 'deleted'",
+    )
+    .bind(vpc_id)
+    .fetch_one(&mut **tx)
+    .await?)
 }
 
 /// Gateway endpoints of an account in a region that are not gone.

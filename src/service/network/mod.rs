@@ -99,16 +99,3 @@ pub fn zone_name(account_id: &str, zone_id: &str) -> String {
         .zone_name_for_id(account_id, zone_id)
         .unwrap_or_default()
 }
-
-/// Checks a resource id's shape (`vpc-` + 8 or 17 hex), answering the AWS
-/// `*.Malformed` code otherwise.
-pub fn check_id(code: &'static str, prefix: &str, id: &str) -> ApiResult<()> {
-    if linkplane_core::ids::is_valid_id(prefix, id) {
-        Ok(())
-    } else {
-        Err(ApiError::validation(
-            code,
-            format!("Invalid id: '{id}' (expecting '{prefix}-...')"),
-        ))
-    }
-}
