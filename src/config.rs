@@ -69,6 +69,11 @@ pub struct ServeArgs {
     #[arg(long, env = "LINKPLANE_SHUTDOWN_GRACE_MS", default_value_t = 30_000)]
     pub shutdown_grace_ms: u64,
 
+    /// Hosts (`host` or `host:port`, comma-separated) webhook URLs may name;
+    /// any host when unset.
+    #[arg(long, env = "LINKPLANE_WEBHOOK_ALLOWED_HOSTS", value_delimiter = ',')]
+    pub webhook_allowed_hosts: Vec<String>,
+
     /// Log line format.
     #[arg(long, env = "LINKPLANE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -86,6 +91,8 @@ pub struct Settings {
     pub default_region: String,
     pub provision_delay: Duration,
     pub request_timeout: Duration,
+    /// Hosts webhook URLs may name (`host` or `host:port`); empty: any.
+    pub webhook_allowed_hosts: Vec<String>,
 }
 
 impl Default for Settings {
@@ -94,6 +101,7 @@ impl Default for Settings {
             default_region: "us-east-1".to_string(),
             provision_delay: Duration::ZERO,
             request_timeout: Duration::from_secs(30),
+            webhook_allowed_hosts: Vec::new(),
         }
     }
 }
@@ -104,6 +112,12 @@ impl From<&ServeArgs> for Settings {
             default_region: a.default_region.clone(),
             provision_delay: Duration::from_millis(a.provision_delay_ms),
             request_timeout: Duration::from_millis(a.request_timeout_ms),
+            webhook_allowed_hosts: a
+                .webhook_allowed_hosts
+                .iter()
+                .map(|h| h.trim().to_ascii_lowercase())
+                .filter(|h| !h.is_empty())
+                .collect(),
         }
     }
 }

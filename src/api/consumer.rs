@@ -313,6 +313,13 @@ async fn update_vpc_endpoint(
     if_match: IfMatch,
     ApiJson(req): ApiJson<UpdateVpcEndpointRequest>,
 ) -> ApiResult<Response> {
-    let v = cs::update_endpoint(ctx(&state, &caller), &vpc_endpoint_id, req, &if_match).await?;
+    let v = cs::update_endpoint(
+        ctx(&state, &caller),
+        state.settings.provision_delay,
+        &vpc_endpoint_id,
+        req,
+        &if_match,
+    )
+    .await?;
     Ok(with_etag(v.etag(), &v.value))
 }

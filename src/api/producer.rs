@@ -914,7 +914,13 @@ async fn create_notification(
     Path(service_id): Path<String>,
     ApiJson(req): ApiJson<CreateNotificationRequest>,
 ) -> ApiResult<Response> {
-    let n = nf::create_notification(ctx(&state, &caller), &service_id, req).await?;
+    let n = nf::create_notification(
+        ctx(&state, &caller),
+        &state.settings.webhook_allowed_hosts,
+        &service_id,
+        req,
+    )
+    .await?;
     let loc = format!(
         "/v1/endpoint-services/{service_id}/notifications/{}",
         n.notification.connection_notification_id

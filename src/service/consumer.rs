@@ -1198,6 +1198,7 @@ fn not_for(kind: &str, what: &str) -> ApiError {
 
 pub async fn update_endpoint(
     ctx: Ctx<'_>,
+    delay: Duration,
     id: &str,
     req: UpdateVpcEndpointRequest,
     if_match: &crate::extract::IfMatch,
@@ -1417,6 +1418,11 @@ pub async fn update_endpoint(
         row.policy_document.clone()
     };
     db::set_policy(&mut tx, id, policy.as_deref(), private_dns, now_ms()).await?;
+    // A modified endpoint goes back to `pending` until the change is done
+    // (at once without a provisioning delay).
+    if row.state == "available" && !delay.is_zero() {
+        db::set_pending(&mut tx, id, now_ms() + delay.as_millis() as i64).await?;
+    }
     if let Some(t) = &req.tags {
         tags::replace(&mut tx, account, id, t).await?;
     }

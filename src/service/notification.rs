@@ -51,14 +51,15 @@ pub struct ConnectionNotificationWithSecret {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateNotificationRequest {
-    /// An `http://` URL (loopback is fine: this is a local tool).
+    /// An `http://` URL (loopback is fine: this is a local tool); its host
+    /// must be among `LINKPLANE_WEBHOOK_ALLOWED_HOSTS` when that is set.
     #[schema(example = "http://127.0.0.1:9000/hooks/linkplane")]
     pub webhook_url: String,
     /// Some of `connect`, `accept`, `reject`, `delete`.
     pub events: Vec<String>,
 }
 
-fn check_url(url: &str) -> ApiResult<()> {
+fn check_url(url: &str, allowed_hosts: &[String]) -> ApiResult<()> {
     let rest = if let Some(r) = url.strip_prefix("http://") {
         r
     } else if url.starts_with("https://") {
@@ -80,6 +81,14 @@ fn check_url(url: &str) -> ApiResult<()> {
             "webhook_url: '{url}' has no valid host"
         )));
     }
+    let host = host.to_ascii_lowercase();
+    let bare = host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h);
+    if !allowed_hosts.is_empty() && !allowed_hosts.iter().any(|a| *a == host || *a == bare) {
+        return Err(ApiError::invalid_value(format!(
+            "webhook_url: host '{host}' is not among LINKPLANE_WEBHOOK_ALLOWED_HOSTS ({})",
+            allowed_hosts.join(", ")
+        )));
+    }
     Ok(())
 }
 
@@ -99,11 +108,12 @@ fn notification_of(r: NotificationRow, pending: i64) -> ConnectionNotification {
 
 pub async fn create_notification(
     ctx: Ctx<'_>,
+    allowed_hosts: &[String],
     service_id: &str,
     req: CreateNotificationRequest,
 ) -> ApiResult<ConnectionNotificationWithSecret> {
     let account = ctx.account()?;
-    check_url(&req.webhook_url)?;
+    check_url(&req.webhook_url, allowed_hosts)?;
     if req.events.is_empty() {
         return Err(ApiError::missing(
             "events: at least one of connect, accept, reject, delete",
@@ -226,6 +236,26 @@ pub fn signature(secret: &str, body: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn webhook_urls_are_http_with_an_allowed_host() {
+        let any: Vec<String> = Vec::new();
+        assert!(super::check_url("http://127.0.0.1:9000/hook", &any).is_ok());
+        for bad in [
+            "https://x.example/h",
+            "ftp://x/y",
+            "http:///x",
+            "http://u@h/x",
+            "hook",
+        ] {
+            assert!(super::check_url(bad, &any).is_err(), "{bad}");
+        }
+        let allowed = vec!["127.0.0.1".to_string(), "hooks.internal:8443".to_string()];
+        assert!(super::check_url("http://127.0.0.1:9000/h", &allowed).is_ok());
+        assert!(super::check_url("http://HOOKS.internal:8443/h", &allowed).is_ok());
+        assert!(super::check_url("http://hooks.internal:9000/h", &allowed).is_err());
+        assert!(super::check_url("http://evil.example/h", &allowed).is_err());
+    }
+
     #[test]
     fn signature_is_rfc_4231_hmac_sha256() {
         // RFC 4231 test case 2.

@@ -191,6 +191,19 @@ pub async fn set_state(
     Ok(n == 1)
 }
 
+/// Sends an available endpoint back to `pending` until `ready_at`.
+pub async fn set_pending(tx: &mut Tx, id: &str, ready_at: i64) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE vpc_endpoints SET state = 'pending', ready_at = $1 \
+         WHERE vpc_endpoint_id = $2 AND state = 'available'",
+    )
+    .bind(ready_at)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 pub async fn set_policy(
     tx: &mut Tx,
     id: &str,

@@ -17,6 +17,7 @@ on_both_databases!(
     gateway_load_balancer_endpoints_are_route_targets,
     notifications_reach_a_failing_webhook,
     cross_region_endpoints_and_quotas,
+    endpoints_pass_through_pending_with_a_delay,
 );
 
 fn s(v: &Value) -> String {
@@ -1116,5 +1117,53 @@ async fn cross_region_endpoints_and_quotas(db: Db) {
     )
     .await
     .assert_problem(400, "VpcEndpointLimitExceeded");
+    s_.stop().await;
+}
+
+/// With a provisioning delay an interface endpoint is `pending`, then
+/// `available`; a change sends it back to `pending` until it is done; a
+/// delete is `deleting`, then `deleted`.
+async fn endpoints_pass_through_pending_with_a_delay(db: Db) {
+    let settings = linkplane::config::Settings {
+        provision_delay: std::time::Duration::from_millis(300),
+        ..linkplane::config::Settings::default()
+    };
+    let fresh = crate::support::FreshDb::new(db).await;
+    let s_ = TestServer::on_url(db, &fresh.url, settings).await;
+    let a = s_.account("a").await;
+    let (vpc, subnets) = network(&s_, &a, 0, 2).await;
+    let e = endpoint(&s_, &a, json!({"vpc_endpoint_type": "interface", "vpc_id": vpc["vpc_id"], "service_name": "com.amazonaws.us-east-1.ssm", "subnet_ids": [subnets[0]]})).await;
+    assert_eq!(e.body["state"], "pending");
+    let path = format!("/v1/vpc-endpoints/{}", s(&e.body["vpc_endpoint_id"]));
+    let wait_for = |want: &'static str| {
+        let (s_, path, token) = (&s_, path.clone(), a.token.clone());
+        async move {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            loop {
+                let state = s(&s_.get(&path, &token).await.body["state"]);
+                if state == want {
+                    return;
+                }
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "still {state}, want {want}"
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+        }
+    };
+    wait_for("available").await;
+    let p = s_
+        .patch(&path, &a.token, json!({"add_subnet_ids": [subnets[1]]}))
+        .await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    assert_eq!(p.body["state"], "pending");
+    wait_for("available").await;
+    assert_eq!(
+        s_.delete(&path, &a.token).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(s_.get(&path, &a.token).await.body["state"], "deleting");
+    wait_for("deleted").await;
     s_.stop().await;
 }
