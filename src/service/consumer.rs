@@ -746,10 +746,14 @@ async fn parts(ctx: Ctx<'_>, ids: &[&str]) -> ApiResult<Parts> {
 }
 
 /// DNS entries of an interface endpoint, zones named as `viewer` names them.
+/// Zone names by (account, zone id), computed once per page.
+type ZoneNames = HashMap<(String, String), String>;
+
 fn entries_of(
     r: &EndpointRow,
     subnets: &[(String, String, String)],
     viewer: &str,
+    names: &mut ZoneNames,
 ) -> Vec<DnsEntry> {
     if r.vpc_endpoint_type != "interface" || matches!(r.state.as_str(), "deleting" | "deleted") {
         return Vec::new();
@@ -775,7 +779,12 @@ fn entries_of(
     };
     let zone_names: Vec<String> = subnets
         .iter()
-        .map(|(_, z, _)| zone_name(viewer, z))
+        .map(|(_, z, _)| {
+            names
+                .entry((viewer.to_string(), z.clone()))
+                .or_insert_with(|| zone_name(viewer, z))
+                .clone()
+        })
         .collect();
     ep::dns_entries(&EndpointNames {
         endpoint_id: &r.vpc_endpoint_id,
@@ -813,10 +822,11 @@ async fn endpoints_of(
 ) -> ApiResult<Vec<Versioned<VpcEndpoint>>> {
     let ids: Vec<&str> = rows.iter().map(|r| r.vpc_endpoint_id.as_str()).collect();
     let mut p = parts(ctx, &ids).await?;
+    let mut names = ZoneNames::new();
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let subnets = p.subnets.remove(&r.vpc_endpoint_id).unwrap_or_default();
-        let mut dns = entries_of(&r, &subnets, &r.account_id);
+        let mut dns = entries_of(&r, &subnets, &r.account_id, &mut names);
         if !dns.is_empty() {
             for n in customer_private_names(ctx, &r).await? {
                 dns.push(DnsEntry {
@@ -976,6 +986,7 @@ async fn connections_of(
         .collect();
     let sids: Vec<&str> = sids.into_iter().collect();
     let lbs = prod_db::service_load_balancers(ctx.store.pool(), &sids).await?;
+    let mut names = ZoneNames::new();
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -988,7 +999,7 @@ async fn connections_of(
                 .collect();
             let gwlb = r.vpc_endpoint_type == "gateway_load_balancer";
             VpcEndpointConnection {
-                dns_entries: entries_of(&r, &subnets, owner),
+                dns_entries: entries_of(&r, &subnets, owner, &mut names),
                 service_id: sid,
                 vpc_endpoint_owner: r.account_id,
                 vpc_endpoint_state: r.state,
@@ -1018,9 +1029,6 @@ pub async fn list_connections(
     q: ListConnections,
 ) -> ApiResult<(Vec<VpcEndpointConnection>, Option<String>)> {
     let account = ctx.account()?;
-    prod_db::get_service(ctx.store.pool(), Some(account), service_id)
-        .await?
-        .ok_or_else(|| service_not_found(service_id))?;
     let spec = pagination::page_spec("connections", q.max_results, q.next_token.as_deref())?;
     let filter = ListFilter::default()
         .eq("state", q.vpc_endpoint_state)
@@ -1028,11 +1036,18 @@ pub async fn list_connections(
     let page = db::list_connections(
         ctx.store.pool(),
         ctx.store.backend(),
+        account,
         service_id,
         &filter,
         &spec,
     )
     .await?;
+    if page.items.is_empty() {
+        // Empty: no connections yet, or not the caller's service.
+        prod_db::get_service(ctx.store.pool(), Some(account), service_id)
+            .await?
+            .ok_or_else(|| service_not_found(service_id))?;
+    }
     let next = pagination::next_token("connections", &page);
     Ok((connections_of(ctx, page.items, account).await?, next))
 }

@@ -135,13 +135,15 @@ const POSTGRES_ENDPOINT_JSON: &str = "SELECT COALESCE(json_agg(json_build_object
     'dns_record_ip_type', dns_record_ip_type, 'dns_token', dns_token, 'created_at', created_at, \
     'updated_at', updated_at, 'version', version)), '[]')::text FROM (";
 
-/// A service's connections (its endpoints), optionally in one state. The
+/// A service's connections (its endpoints), optionally in one state, when
+/// `owner` owns the service (an empty page otherwise). The
 /// page comes back as one row holding a JSON array: on SQLite every result
 /// row crosses from the driver's worker thread on its own, which costs more
 /// than the row; one aggregated row does not (see docs/benchmarks.md).
 pub async fn list_connections(
     pool: &AnyPool,
     backend: super::Backend,
+    owner: &str,
     service_id: &str,
     filter: &ListFilter,
     spec: &PageSpec,
@@ -152,6 +154,11 @@ pub async fn list_connections(
     });
     b.push(SELECT);
     b.push("service_id = ").push_bind(service_id);
+    b.push(" AND EXISTS (SELECT 1 FROM endpoint_services s WHERE s.service_id = ")
+        .push_bind(service_id)
+        .push(" AND s.account_id = ")
+        .push_bind(owner)
+        .push(")");
     for (col, v) in &filter.eq {
         b.push(" AND ").push(col).push(" = ").push_bind(v.clone());
     }
