@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 const CATALOG_JSON: &str = include_str!("../data/catalog.json");
 
 /// Prefix of the service names of AWS services (`com.amazonaws.<region>.<code>`).
-const AWS_SERVICE_NAME_PREFIX: &str = "com.amazonaws.";
+pub const AWS_SERVICE_NAME_PREFIX: &str = "com.amazonaws.";
 
 /// Placeholder for the Region code in the DNS name templates of the data file.
 const REGION_PLACEHOLDER: &str = "{region}";

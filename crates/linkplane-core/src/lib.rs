@@ -6,12 +6,15 @@
 //! crate, so that they can never disagree about a rule.
 
 pub mod catalog;
+pub mod cost;
 pub mod endpoint;
 pub mod error;
 pub mod identity;
 pub mod ids;
 pub mod net;
+pub mod policy;
 pub mod privatelink;
+pub mod resolve;
 pub mod tags;
 
 pub use error::CoreError;
