@@ -26,6 +26,8 @@ pub struct AppInner {
     /// SHA-256 of the admin secret.
     pub admin_sha256: [u8; 32],
     pub metrics: Metrics,
+    /// The route resolver's network snapshot, rebuilt when the network changes.
+    pub snapshots: crate::service::resolve::SnapshotCache,
 }
 
 impl AppState {
@@ -35,6 +37,7 @@ impl AppState {
             settings,
             admin_sha256,
             metrics: Metrics::default(),
+            snapshots: Default::default(),
         }))
     }
 }

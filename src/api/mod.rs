@@ -3,9 +3,11 @@
 
 pub mod catalog;
 pub mod consumer;
+pub mod cost;
 pub mod identity;
 pub mod network;
 pub mod producer;
+pub mod resolve;
 pub mod system;
 
 use crate::app::AppState;
@@ -38,6 +40,8 @@ Every response carries `x-request-id` (a client's own is echoed back).",
         (name = "network", description = "The VPC networking endpoints live in: VPCs, subnets, network interfaces, route tables, security groups, internet and NAT gateways, VPC peering and transit gateways. Resources belong to the caller's account; another account's read as 404 (except a peering connection, visible to both sides)."),
         (name = "producer", description = "The producer side: load balancers and target groups, endpoint services, who may use them, private DNS names"),
         (name = "consumer", description = "The consumer side: VPC endpoints (interface, gateway, gateway load balancer) to AWS services and to endpoint services"),
+        (name = "resolution", description = "Where traffic from an interface to a name or an address goes, and why it is blocked when it is: DNS as the VPC's resolver answers it, routes, security groups, peering, transit gateways, gateway endpoints, and the PrivateLink leg to a load balancer's targets"),
+        (name = "cost", description = "Monthly cost of endpoints beside the NAT-gateway alternative, from a dated price table in the binary"),
         (name = "public-dns", description = "A public DNS model: zones owned by one account each, TXT and A records; private DNS names of endpoint services are verified against it"),
         (name = "system", description = "Health, readiness and metrics")
     )
@@ -72,6 +76,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(network::router())
         .merge(producer::router())
         .merge(consumer::router())
+        .merge(resolve::router())
+        .merge(cost::router())
 }
 
 /// The OpenAPI document, as `linkplane openapi` prints it.

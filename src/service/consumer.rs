@@ -380,7 +380,7 @@ pub async fn create_endpoint(
                 "gateway load balancer endpoints do not take a policy document",
             ));
         }
-        ep::check_policy(p)?;
+        linkplane_core::policy::CompiledPolicy::compile(p)?;
     }
     // Subnets: ids, or configurations with addresses.
     let mut wanted: Vec<(String, Option<u32>)> = Vec::new();
@@ -1229,7 +1229,7 @@ pub async fn update_endpoint(
         ));
     }
     if let Some(p) = &req.policy_document {
-        ep::check_policy(p)?;
+        linkplane_core::policy::CompiledPolicy::compile(p)?;
     }
     let mut tx = ctx.store.begin().await?;
     let row = db::get_endpoint(&mut *tx, Some(account), id)

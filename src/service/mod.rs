@@ -12,6 +12,7 @@ pub mod identity;
 pub mod network;
 pub mod notification;
 pub mod producer;
+pub mod resolve;
 
 use crate::error::ApiError;
 use crate::store::idempotency::{self, IdempotencyRecord};

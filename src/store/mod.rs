@@ -13,6 +13,7 @@ pub mod network;
 pub mod outbox;
 pub mod page;
 pub mod producer;
+pub mod snapshot;
 pub mod sql;
 pub mod tags;
 

@@ -13,4 +13,5 @@ mod openapi_doc;
 mod plumbing;
 mod process;
 mod producer;
+mod resolve;
 mod system;

@@ -186,6 +186,30 @@ fn find<'m, T>(
     None
 }
 
+/// As [`find`], over lists of records, keeping only records `keep` accepts:
+/// a VPC's resolver sees only its own private hosted zones, so another
+/// VPC's record for the exact name (or a closer wildcard) must not hide
+/// this VPC's wildcard.
+fn find_in<'m, T>(
+    exact: &'m HashMap<Box<str>, Vec<T>, Fx>,
+    wild: &'m HashMap<Box<str>, Vec<T>, Fx>,
+    name: &str,
+    keep: impl Fn(&T) -> bool,
+) -> Option<&'m T> {
+    let pick = |recs: Option<&'m Vec<T>>| recs.and_then(|v| v.iter().find(|r| keep(r)));
+    if let Some(r) = pick(exact.get(name)) {
+        return Some(r);
+    }
+    let mut rest = name;
+    while let Some(dot) = rest.find('.') {
+        rest = &rest[dot + 1..];
+        if let Some(r) = pick(wild.get(rest)) {
+            return Some(r);
+        }
+    }
+    None
+}
+
 /// A derived public address of `block` for `name`: never the block's first
 /// or last address.
 fn public_address(block: &Ipv4Cidr, name: &str) -> u32 {
@@ -229,8 +253,7 @@ impl Snapshot {
         }
         let ix = &self.dns;
         if v.dns_hostnames
-            && let Some(recs) = find(&ix.private_exact, &ix.private_wild, name)
-            && let Some(r) = recs.iter().find(|r| r.vpc == vpc)
+            && let Some(r) = find_in(&ix.private_exact, &ix.private_wild, name, |r| r.vpc == vpc)
         {
             let ep = &self.endpoints[r.endpoint as usize];
             let cname = if ep.service.is_some() {

@@ -316,6 +316,23 @@ impl Snapshot {
     }
 }
 
+impl Snapshot {
+    /// Answers `name` as the resolver of VPC `vpc_id` would (any case, an
+    /// optional trailing dot). A name nobody answers is an answer with
+    /// [`AnsweredBy::None`] and no addresses.
+    pub fn resolve_name(&self, vpc_id: &str, name: &str) -> Result<DnsAnswer, QueryError> {
+        let &vpc = self
+            .vpc_idx
+            .get(vpc_id)
+            .ok_or_else(|| QueryError::UnknownVpc(vpc_id.to_string()))?;
+        let name = name.trim_end_matches('.').to_ascii_lowercase();
+        Ok(match self.answer(vpc, &name) {
+            Ok((a, _)) => a,
+            Err((a, _)) => a,
+        })
+    }
+}
+
 /// The AWS-managed prefix lists of the catalog, as model prefix lists.
 pub fn catalog_prefix_lists() -> Vec<model::PrefixList> {
     crate::catalog::catalog()

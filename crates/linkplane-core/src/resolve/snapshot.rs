@@ -62,7 +62,11 @@ impl Hasher for FxHasher {
     }
     #[inline]
     fn finish(&self) -> u64 {
-        self.0
+        // The multiply only carries entropy upwards: the low bits, which
+        // pick the bucket, depend on few input bits (ids that differ in
+        // their middle characters collide). Rotating brings the well-mixed
+        // high bits down, as rustc-hash 2 does.
+        self.0.rotate_left(26)
     }
 }
 
@@ -312,7 +316,6 @@ impl Snapshot {
     /// to them are blackholes); nothing fails.
     pub fn build(net: &Network) -> Snapshot {
         let vpc_idx = index(net.vpcs.iter().map(|v| v.id.as_str()));
-        let subnet_idx = index(net.subnets.iter().map(|s| s.id.as_str()));
         let table_idx = index(net.route_tables.iter().map(|t| t.id.as_str()));
         let group_idx = index(net.security_groups.iter().map(|g| g.id.as_str()));
         let eni_idx = index(net.interfaces.iter().map(|e| e.id.as_str()));
@@ -325,6 +328,15 @@ impl Snapshot {
         let lb_idx = index(net.load_balancers.iter().map(|l| l.arn.as_str()));
         let pl_idx = index(net.prefix_lists.iter().map(|p| p.id.as_str()));
         let get = |m: &IdMap, k: &str| m.get(k).copied();
+        // Subnets of unknown VPCs are left out of the index: nothing starts
+        // or arrives there (their interfaces, NAT gateways and attachment
+        // subnets dangle), so every subnet the walk enters has a VPC.
+        let mut subnet_idx = IdMap::default();
+        for (i, s) in net.subnets.iter().enumerate() {
+            if vpc_idx.contains_key(s.vpc_id.as_str()) {
+                subnet_idx.entry(id(&s.id)).or_insert(i as u32);
+            }
+        }
 
         let mut vpcs: Vec<VpcS> = net
             .vpcs

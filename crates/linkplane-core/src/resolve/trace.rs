@@ -207,7 +207,11 @@ impl<'s> Walk<'s, '_> {
         if let Some(ep) = ep {
             for &e in &s.endpoints[ep as usize].enis {
                 let x = &s.enis[e as usize];
-                if s.subnets[x.subnet as usize].zone == self.src_zone && a.answers.contains(&x.ip) {
+                if s.subnets
+                    .get(x.subnet as usize)
+                    .is_some_and(|sub| sub.zone == self.src_zone)
+                    && a.answers.contains(&x.ip)
+                {
                     return x.ip;
                 }
             }
@@ -998,7 +1002,11 @@ impl<'s> Walk<'s, '_> {
         let e = &s.endpoints[ep as usize];
         self.hops.push(Hop::new(Component::VpcEndpoint, &e.id));
         self.endpoint_state(ep);
-        let Some(&eni) = e.enis.first() else {
+        // Its interface, in a subnet that still exists.
+        let Some((x, sub)) = e.enis.first().and_then(|&eni| {
+            let x = &s.enis[eni as usize];
+            s.subnets.get(x.subnet as usize).map(|sub| (x, sub))
+        }) else {
             self.explain(
                 Code::BlackholeRoute,
                 &e.id,
@@ -1006,8 +1014,7 @@ impl<'s> Walk<'s, '_> {
             );
             return None;
         };
-        let x = &s.enis[eni as usize];
-        let zone = s.subnets[x.subnet as usize].zone.clone();
+        let zone = sub.zone.clone();
         if let Some(svc) = e.service {
             let service = &s.services[svc as usize];
             self.hops
