@@ -69,7 +69,7 @@ impl Modify for SecurityAddon {
 
 /// Every documented route, with its OpenAPI document.
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let mut router = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(system::router())
         .merge(identity::router())
         .merge(catalog::router())
@@ -77,7 +77,62 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(producer::router())
         .merge(consumer::router())
         .merge(resolve::router())
-        .merge(cost::router())
+        .merge(cost::router());
+    name_tags_schema(router.get_openapi_mut());
+    router
+}
+
+/// Tag maps are `store::tags::Tags`, an alias of `BTreeMap<String, String>`
+/// that utoipa names after the map type (`BTreeMap`); generated clients
+/// should get a `Tags` model instead. Renames the component and every
+/// reference to it among the component schemas (no operation names the
+/// map directly).
+fn name_tags_schema(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Schema};
+
+    const FROM: &str = "#/components/schemas/BTreeMap";
+    const TO: &str = "#/components/schemas/Tags";
+    fn walk(s: &mut RefOr<Schema>) {
+        match s {
+            RefOr::Ref(r) => {
+                if r.ref_location == FROM {
+                    r.ref_location = TO.to_string();
+                }
+            }
+            RefOr::T(Schema::Object(o)) => {
+                o.properties.values_mut().for_each(walk);
+                if let Some(AdditionalProperties::RefOr(a)) = o.additional_properties.as_deref_mut()
+                {
+                    walk(a);
+                }
+            }
+            RefOr::T(Schema::Array(a)) => {
+                if let ArrayItems::RefOrSchema(i) = &mut a.items {
+                    walk(i);
+                }
+            }
+            RefOr::T(Schema::OneOf(c)) => c.items.iter_mut().for_each(walk),
+            RefOr::T(Schema::AllOf(c)) => c.items.iter_mut().for_each(walk),
+            RefOr::T(Schema::AnyOf(c)) => c.items.iter_mut().for_each(walk),
+            RefOr::T(_) => {}
+        }
+    }
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    let Some(mut tags) = components.schemas.remove("BTreeMap") else {
+        return;
+    };
+    if let RefOr::T(Schema::Object(o)) = &mut tags {
+        o.description = Some(
+            "Tags: `{\"Key\": \"Value\"}`. At most 50; keys of 1 to 128 characters, not starting \
+             with `aws:`; values of at most 256."
+                .to_string(),
+        );
+    }
+    components.schemas.insert("Tags".to_string(), tags);
+    components.schemas.values_mut().for_each(walk);
 }
 
 /// The OpenAPI document, as `linkplane openapi` prints it.

@@ -61,6 +61,43 @@ fn every_operation_is_documented() {
     }
 }
 
+/// Schemas are named for clients (no Rust container names such as
+/// `BTreeMap`, which utoipa gives type aliases), and every `$ref` resolves:
+/// scripts/ci-python-sdk.sh generates a client from the document unedited.
+#[test]
+fn openapi_schemas_are_named_and_refs_resolve() {
+    fn refs<'a>(v: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(r) = m.get("$ref").and_then(|r| r.as_str()) {
+                    out.push(r);
+                }
+                m.values().for_each(|v| refs(v, out));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let doc = serde_json::to_value(linkplane::api::openapi()).expect("json");
+    let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+    for name in schemas.keys() {
+        assert!(
+            !["BTreeMap", "HashMap", "IndexMap", "Vec", "Option", "Value"].contains(&name.as_str()),
+            "schema {name} is named after a Rust type; give it a client-facing name"
+        );
+    }
+    assert!(schemas.contains_key("Tags"), "no Tags schema");
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    assert!(!all.is_empty());
+    for r in all {
+        let name = r
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("unexpected $ref {r}"));
+        assert!(schemas.contains_key(name), "$ref {r} names no schema");
+    }
+}
+
 #[test]
 fn migrations_are_in_lockstep() {
     let (sqlite, postgres) = linkplane::store::migration_versions();

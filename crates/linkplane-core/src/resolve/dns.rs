@@ -134,6 +134,13 @@ impl DnsIndex {
                 map.entry(key).or_default().push(rec);
             }
         }
+        for recs in ix
+            .private_exact
+            .values_mut()
+            .chain(ix.private_wild.values_mut())
+        {
+            recs.sort_by_key(|r| r.vpc);
+        }
         let catalog = crate::catalog::catalog();
         for region in catalog.regions() {
             for svc in catalog.aws_services(&region.region) {
@@ -186,17 +193,23 @@ fn find<'m, T>(
     None
 }
 
-/// As [`find`], over lists of records, keeping only records `keep` accepts:
+/// As [`find`], over lists of private records, keeping only VPC `vpc`'s:
 /// a VPC's resolver sees only its own private hosted zones, so another
 /// VPC's record for the exact name (or a closer wildcard) must not hide
-/// this VPC's wildcard.
-fn find_in<'m, T>(
-    exact: &'m HashMap<Box<str>, Vec<T>, Fx>,
-    wild: &'m HashMap<Box<str>, Vec<T>, Fx>,
+/// this VPC's wildcard. Each list is sorted by VPC, stably (a VPC's first
+/// record stays first), so a name many VPCs share costs a binary search.
+fn find_in<'m>(
+    exact: &'m HashMap<Box<str>, Vec<PrivateRecord>, Fx>,
+    wild: &'m HashMap<Box<str>, Vec<PrivateRecord>, Fx>,
     name: &str,
-    keep: impl Fn(&T) -> bool,
-) -> Option<&'m T> {
-    let pick = |recs: Option<&'m Vec<T>>| recs.and_then(|v| v.iter().find(|r| keep(r)));
+    vpc: u32,
+) -> Option<&'m PrivateRecord> {
+    let pick = |recs: Option<&'m Vec<PrivateRecord>>| {
+        recs.and_then(|v| {
+            v.get(v.partition_point(|r| r.vpc < vpc))
+                .filter(|r| r.vpc == vpc)
+        })
+    };
     if let Some(r) = pick(exact.get(name)) {
         return Some(r);
     }
@@ -253,7 +266,7 @@ impl Snapshot {
         }
         let ix = &self.dns;
         if v.dns_hostnames
-            && let Some(r) = find_in(&ix.private_exact, &ix.private_wild, name, |r| r.vpc == vpc)
+            && let Some(r) = find_in(&ix.private_exact, &ix.private_wild, name, vpc)
         {
             let ep = &self.endpoints[r.endpoint as usize];
             let cname = if ep.service.is_some() {

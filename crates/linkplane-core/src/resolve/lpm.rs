@@ -3,6 +3,7 @@
 //! Entries are grouped by prefix length, longest first; each group is a
 //! sorted array searched by binary search, so a lookup costs at most one
 //! search per distinct prefix length (at most 33), whatever the table size.
+//! The groups and their entries share one allocation.
 //!
 //! Tie-breaks among entries with the same prefix (AWS "route priority"):
 //! the lowest `rank` wins (static routes 0, prefix-list routes 1,
@@ -23,18 +24,19 @@ pub const RANK_PREFIX_LIST: Rank = 1;
 /// Propagated routes.
 pub const RANK_PROPAGATED: Rank = 2;
 
-#[derive(Debug, Clone)]
-struct Group {
-    len: u8,
-    mask: u32,
-    /// `(network, rank, insertion order, value)`, sorted.
-    entries: Vec<(u32, Rank, u32, u32)>,
-}
-
 /// A frozen longest-prefix-match table mapping blocks to `u32` values.
+///
+/// One allocation: `data[..groups]` are the groups, longest prefix first,
+/// as `(mask, start)`; a group's entries are `data[start..next start]` (the
+/// last group's run to the end), `(network, value)` sorted by network, one
+/// entry per network (the best-ranked, then first inserted, of its
+/// duplicates: the only one a lookup can return).
 #[derive(Debug, Clone, Default)]
 pub struct Lpm {
-    groups: Vec<Group>,
+    data: Box<[(u32, u32)]>,
+    groups: u32,
+    /// Blocks inserted, duplicates included.
+    blocks: usize,
 }
 
 /// Builds an [`Lpm`].
@@ -54,30 +56,51 @@ impl LpmBuilder {
     }
 
     pub fn build(self) -> Lpm {
-        let mut groups: Vec<Group> = Vec::new();
-        for (order, (cidr, rank, value)) in self.items.into_iter().enumerate() {
-            let len = cidr.prefix_len();
-            let group = match groups.iter_mut().position(|g| g.len == len) {
-                Some(i) => &mut groups[i],
-                None => {
-                    groups.push(Group {
-                        len,
-                        mask: mask(len),
-                        entries: Vec::new(),
-                    });
-                    let last = groups.len() - 1;
-                    &mut groups[last]
+        let blocks = self.items.len();
+        // Longest prefix first, then by network; among equal blocks the
+        // lowest rank, then the first inserted.
+        let mut items: Vec<(u8, u32, Rank, u32, u32)> = self
+            .items
+            .into_iter()
+            .enumerate()
+            .map(|(order, (cidr, rank, value))| {
+                (
+                    32 - cidr.prefix_len(),
+                    cidr.network(),
+                    rank,
+                    order as u32,
+                    value,
+                )
+            })
+            .collect();
+        items.sort_unstable();
+        let mut heads: Vec<(u8, usize)> = Vec::new();
+        let mut entries: Vec<(u32, u32)> = Vec::with_capacity(items.len());
+        for (inv, network, _, _, value) in items {
+            let len = 32 - inv;
+            match heads.last() {
+                Some(&(l, _)) if l == len => {
+                    if entries.last().is_some_and(|e| e.0 == network) {
+                        continue;
+                    }
                 }
-            };
-            group
-                .entries
-                .push((cidr.network(), rank, order as u32, value));
+                _ => heads.push((len, entries.len())),
+            }
+            entries.push((network, value));
         }
-        for g in &mut groups {
-            g.entries.sort_unstable();
+        let groups = heads.len();
+        let mut data = Vec::with_capacity(groups + entries.len());
+        data.extend(
+            heads
+                .iter()
+                .map(|&(len, start)| (mask(len), (groups + start) as u32)),
+        );
+        data.extend(entries);
+        Lpm {
+            data: data.into_boxed_slice(),
+            groups: groups as u32,
+            blocks,
         }
-        groups.sort_unstable_by_key(|g| std::cmp::Reverse(g.len));
-        Lpm { groups }
     }
 }
 
@@ -90,13 +113,17 @@ impl Lpm {
     /// with that block's prefix length.
     #[inline]
     pub fn lookup(&self, ip: u32) -> Option<(u32, u8)> {
-        for g in &self.groups {
-            let key = ip & g.mask;
-            let i = g.entries.partition_point(|e| e.0 < key);
-            if let Some(e) = g.entries.get(i)
+        let groups = self.groups as usize;
+        let (heads, _) = self.data.split_at(groups);
+        for (k, &(mask, start)) in heads.iter().enumerate() {
+            let end = heads.get(k + 1).map_or(self.data.len(), |h| h.1 as usize);
+            let entries = &self.data[start as usize..end];
+            let key = ip & mask;
+            let i = entries.partition_point(|e| e.0 < key);
+            if let Some(e) = entries.get(i)
                 && e.0 == key
             {
-                return Some((e.3, g.len));
+                return Some((e.1, mask.count_ones() as u8));
             }
         }
         None
@@ -104,11 +131,11 @@ impl Lpm {
 
     /// Number of blocks in the table.
     pub fn len(&self) -> usize {
-        self.groups.iter().map(|g| g.entries.len()).sum()
+        self.blocks
     }
 
     pub fn is_empty(&self) -> bool {
-        self.groups.is_empty()
+        self.blocks == 0
     }
 }
 

@@ -187,7 +187,7 @@ pub struct Hop {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub route: Option<HopRoute>,
     /// The security group rule or policy statement that admitted it
-    /// (`sgr-...`, `statement[0]` or the statement's Sid).
+    /// (`sgr-...`, the statement's `Sid`, else `Statement[i]`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<Arc<str>>,
     /// `egress` or `ingress` for a security group.

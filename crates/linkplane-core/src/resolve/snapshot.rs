@@ -8,7 +8,8 @@ use super::model::{self, EndpointKind, InterfaceOwner, Network, RouteDest, Route
 use crate::net::{Ipv4Cidr, Protocol};
 use crate::policy::CompiledPolicy;
 use crate::privatelink::TargetProtocol;
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
@@ -124,8 +125,9 @@ pub(crate) struct TableS {
     pub routes: Vec<RouteS>,
     /// Values index `entries`.
     pub lpm: Lpm,
-    /// `(route, matched block)` per compiled block.
-    pub entries: Vec<(u32, Ipv4Cidr)>,
+    /// `(route, matched block)` per compiled block; the block only for a
+    /// destination naming a prefix list (`pl-...`).
+    pub entries: Vec<(u32, Option<Id>)>,
 }
 
 #[derive(Debug)]
@@ -208,6 +210,8 @@ pub(crate) struct TgwS {
     pub id: Id,
     pub available: bool,
     pub attachments: Vec<AttachmentS>,
+    /// The first attachment of each VPC.
+    pub attachment_of: HashMap<u32, u32, Fx>,
     pub routes: Vec<TgwRouteS>,
     pub lpm: Lpm,
 }
@@ -255,7 +259,6 @@ pub(crate) struct TargetS2 {
 
 #[derive(Debug)]
 pub(crate) struct TargetGroupS {
-    pub arn: Id,
     pub protocol: TargetProtocol,
     pub targets: Vec<TargetS2>,
 }
@@ -303,10 +306,42 @@ pub struct Snapshot {
     pub(crate) dns: DnsIndex,
 }
 
-fn index<'a>(ids: impl Iterator<Item = &'a str>) -> IdMap {
+/// One [`Id`] per distinct string (and per CIDR block's text) while a
+/// snapshot is built: an index and the record it points to share their id,
+/// and the names many records repeat (zones, route destinations and
+/// targets, states, Regions, accounts) are stored once, so a walk touches
+/// fewer cache lines and zone comparisons are pointer comparisons.
+#[derive(Default)]
+struct Interner {
+    strs: RefCell<HashSet<Id, Fx>>,
+    cidrs: RefCell<HashMap<Ipv4Cidr, Id, Fx>>,
+}
+
+impl Interner {
+    fn id(&self, s: &str) -> Id {
+        let mut strs = self.strs.borrow_mut();
+        if let Some(x) = strs.get(s) {
+            return x.clone();
+        }
+        let x = id(s);
+        strs.insert(x.clone());
+        x
+    }
+
+    fn cidr(&self, c: Ipv4Cidr) -> Id {
+        if let Some(x) = self.cidrs.borrow().get(&c) {
+            return x.clone();
+        }
+        let x = self.id(&c.to_string());
+        self.cidrs.borrow_mut().insert(c, x.clone());
+        x
+    }
+}
+
+fn index<'a>(strs: &Interner, ids: impl Iterator<Item = &'a str>) -> IdMap {
     let mut m = IdMap::default();
     for (i, s) in ids.enumerate() {
-        m.entry(id(s)).or_insert(i as u32);
+        m.entry(strs.id(s)).or_insert(i as u32);
     }
     m
 }
@@ -315,18 +350,20 @@ impl Snapshot {
     /// Indexes `net`. References to missing ids become dead targets (routes
     /// to them are blackholes); nothing fails.
     pub fn build(net: &Network) -> Snapshot {
-        let vpc_idx = index(net.vpcs.iter().map(|v| v.id.as_str()));
-        let table_idx = index(net.route_tables.iter().map(|t| t.id.as_str()));
-        let group_idx = index(net.security_groups.iter().map(|g| g.id.as_str()));
-        let eni_idx = index(net.interfaces.iter().map(|e| e.id.as_str()));
-        let igw_idx = index(net.internet_gateways.iter().map(|g| g.id.as_str()));
-        let nat_idx = index(net.nat_gateways.iter().map(|g| g.id.as_str()));
-        let pcx_idx = index(net.peerings.iter().map(|p| p.id.as_str()));
-        let tgw_idx = index(net.transit_gateways.iter().map(|t| t.id.as_str()));
-        let ep_idx = index(net.endpoints.iter().map(|e| e.id.as_str()));
-        let svc_idx = index(net.services.iter().map(|s| s.id.as_str()));
-        let lb_idx = index(net.load_balancers.iter().map(|l| l.arn.as_str()));
-        let pl_idx = index(net.prefix_lists.iter().map(|p| p.id.as_str()));
+        let strs = Interner::default();
+        let id = |s: &str| strs.id(s);
+        let vpc_idx = index(&strs, net.vpcs.iter().map(|v| v.id.as_str()));
+        let table_idx = index(&strs, net.route_tables.iter().map(|t| t.id.as_str()));
+        let group_idx = index(&strs, net.security_groups.iter().map(|g| g.id.as_str()));
+        let eni_idx = index(&strs, net.interfaces.iter().map(|e| e.id.as_str()));
+        let igw_idx = index(&strs, net.internet_gateways.iter().map(|g| g.id.as_str()));
+        let nat_idx = index(&strs, net.nat_gateways.iter().map(|g| g.id.as_str()));
+        let pcx_idx = index(&strs, net.peerings.iter().map(|p| p.id.as_str()));
+        let tgw_idx = index(&strs, net.transit_gateways.iter().map(|t| t.id.as_str()));
+        let ep_idx = index(&strs, net.endpoints.iter().map(|e| e.id.as_str()));
+        let svc_idx = index(&strs, net.services.iter().map(|s| s.id.as_str()));
+        let lb_idx = index(&strs, net.load_balancers.iter().map(|l| l.arn.as_str()));
+        let pl_idx = index(&strs, net.prefix_lists.iter().map(|p| p.id.as_str()));
         let get = |m: &IdMap, k: &str| m.get(k).copied();
         // Subnets of unknown VPCs are left out of the index: nothing starts
         // or arrives there (their interfaces, NAT gateways and attachment
@@ -433,14 +470,14 @@ impl Snapshot {
                     let destination = match &r.destination {
                         RouteDest::Cidr(c) => {
                             b.insert(*c, RANK_STATIC, entries.len() as u32);
-                            entries.push((ri, *c));
-                            id(&c.to_string())
+                            entries.push((ri, None));
+                            strs.cidr(*c)
                         }
                         RouteDest::PrefixList(p) => {
                             if let Some(pl) = get(&pl_idx, p) {
                                 for c in &prefix_lists[pl as usize].cidrs {
                                     b.insert(*c, RANK_PREFIX_LIST, entries.len() as u32);
-                                    entries.push((ri, *c));
+                                    entries.push((ri, p.starts_with("pl-").then(|| strs.cidr(*c))));
                                 }
                             }
                             id(p)
@@ -545,7 +582,7 @@ impl Snapshot {
                     };
                     b.insert(r.cidr, RANK_STATIC, routes.len() as u32);
                     routes.push(TgwRouteS {
-                        destination: id(&r.cidr.to_string()),
+                        destination: strs.cidr(r.cidr),
                         attachment,
                     });
                 }
@@ -559,14 +596,21 @@ impl Snapshot {
                     }
                     b.insert(cidr, RANK_PROPAGATED, routes.len() as u32);
                     routes.push(TgwRouteS {
-                        destination: id(&cidr.to_string()),
+                        destination: strs.cidr(cidr),
                         attachment: Some(i as u32),
                     });
+                }
+                let mut attachment_of: HashMap<u32, u32, Fx> = HashMap::default();
+                for (i, a) in attachments.iter().enumerate() {
+                    if let Some(v) = a.vpc {
+                        attachment_of.entry(v).or_insert(i as u32);
+                    }
                 }
                 TgwS {
                     id: id(&t.id),
                     available: t.available,
                     attachments,
+                    attachment_of,
                     routes,
                     lpm: b.build(),
                 }
@@ -668,7 +712,6 @@ impl Snapshot {
                 continue;
             };
             lbs[lb as usize].target_groups.push(TargetGroupS {
-                arn: id(&tg.arn),
                 protocol: tg.protocol,
                 targets: tg
                     .targets

@@ -9,6 +9,7 @@ use super::{
 };
 use crate::net::{Protocol, format_ipv4, rule_admits};
 use crate::policy::{Decision, Request};
+use std::fmt;
 use std::sync::Arc;
 
 /// A routing loop is cut after this many route lookups (AWS Route
@@ -54,6 +55,54 @@ fn proto_name(p: Protocol) -> &'static str {
         Protocol::Icmp => "icmp",
         Protocol::All => "all",
     }
+}
+
+/// An address as `a.b.c.d` inside a message, without an intermediate
+/// `String` (the text of [`format_ipv4`]).
+struct Ip(u32);
+
+impl fmt::Display for Ip {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let [a, b, c, d] = self.0.to_be_bytes();
+        write!(f, "{a}.{b}.{c}.{d}")
+    }
+}
+
+/// An interface's groups as `sg-1, sg-2` inside a message.
+struct GroupList<'a>(&'a Snapshot, &'a [u32]);
+
+impl fmt::Display for GroupList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, &g) in self.1.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(&self.0.groups[g as usize].id)?;
+        }
+        Ok(())
+    }
+}
+
+/// `ip` as `a.b.c.d` in `buf`, without allocating.
+fn ipv4_text(ip: u32, buf: &mut [u8; 15]) -> &str {
+    let mut n = 0;
+    for (k, o) in ip.to_be_bytes().into_iter().enumerate() {
+        if k > 0 {
+            buf[n] = b'.';
+            n += 1;
+        }
+        if o >= 100 {
+            buf[n] = b'0' + o / 100;
+            n += 1;
+        }
+        if o >= 10 {
+            buf[n] = b'0' + o / 10 % 10;
+            n += 1;
+        }
+        buf[n] = b'0' + o % 10;
+        n += 1;
+    }
+    std::str::from_utf8(&buf[..n]).unwrap_or_default()
 }
 
 /// RFC 1918, RFC 6598 and link-local: addresses the internet does not route.
@@ -283,11 +332,6 @@ impl<'s> Walk<'s, '_> {
                 self.hops.insert(hop_at, h);
             }
             None => {
-                let groups: Vec<&str> = x
-                    .groups
-                    .iter()
-                    .map(|&g| &*s.groups[g as usize].id)
-                    .collect();
                 self.ex.insert(
                     ex_at,
                     Explanation {
@@ -295,11 +339,11 @@ impl<'s> Walk<'s, '_> {
                         component_id: s.groups[x.groups[0] as usize].id.clone(),
                         message: format!(
                             "no outbound rule of {} on {} admits {} port {} to {}",
-                            groups.join(", "),
+                            GroupList(s, &x.groups),
                             x.id,
                             proto_name(self.q.protocol),
                             self.q.port,
-                            format_ipv4(self.dst)
+                            Ip(self.dst)
                         ),
                     },
                 );
@@ -323,22 +367,17 @@ impl<'s> Walk<'s, '_> {
                 self.hops.push(h);
             }
             None => {
-                let groups: Vec<&str> = x
-                    .groups
-                    .iter()
-                    .map(|&g| &*s.groups[g as usize].id)
-                    .collect();
                 let gid = s.groups[x.groups[0] as usize].id.clone();
                 self.explain(
                     Code::SecurityGroupIngressDenied,
                     &gid,
                     format!(
                         "no inbound rule of {} on {} admits {} port {} from {}",
-                        groups.join(", "),
+                        GroupList(s, &x.groups),
                         x.id,
                         proto_name(self.q.protocol),
                         self.q.port,
-                        format_ipv4(self.src_ip)
+                        Ip(self.src_ip)
                     ),
                 );
             }
@@ -367,20 +406,17 @@ impl<'s> Walk<'s, '_> {
                 self.explain(
                     Code::NoRouteToDestination,
                     &table.id,
-                    format!("no route in {} covers {}", table.id, format_ipv4(self.dst)),
+                    format!("no route in {} covers {}", table.id, Ip(self.dst)),
                 );
                 return;
             };
-            let (ri, block) = table.entries[entry as usize];
-            let route = &table.routes[ri as usize];
+            let (ri, block) = &table.entries[entry as usize];
+            let route = &table.routes[*ri as usize];
             let mut hop = Hop::new(Component::RouteTable, &table.id);
             hop.route = Some(HopRoute {
                 destination: route.destination.clone(),
                 target: route.target_id.clone(),
-                matched_cidr: route
-                    .destination
-                    .starts_with("pl-")
-                    .then(|| id(&block.to_string())),
+                matched_cidr: block.clone(),
             });
             self.hops.push(hop);
             let blackhole = |w: &mut Self, why: &str| {
@@ -446,6 +482,7 @@ impl<'s> Walk<'s, '_> {
                     // A middlebox: the appliance's interface takes the packet.
                     let x = &s.enis[e as usize];
                     let mut h = Hop::new(Component::NetworkInterface, &x.id);
+                    h.zone_id = s.subnets.get(x.subnet as usize).map(|sn| sn.zone.clone());
                     h.address = Some(x.ip);
                     self.hops.push(h);
                     self.ingress(e);
@@ -510,7 +547,7 @@ impl<'s> Walk<'s, '_> {
                 igw,
                 format!(
                     "{} is a private address: the internet does not route it",
-                    format_ipv4(self.dst)
+                    Ip(self.dst)
                 ),
             );
             return;
@@ -532,7 +569,7 @@ impl<'s> Walk<'s, '_> {
                 &vid,
                 format!(
                     "no network interface in {vid} has the address {}",
-                    format_ipv4(self.dst)
+                    Ip(self.dst)
                 ),
             );
             return;
@@ -593,7 +630,7 @@ impl<'s> Walk<'s, '_> {
                 &eid,
                 format!(
                     "{} is reachable from {} only through its gateway endpoint {eid}, which cannot be used over the peering connection {}",
-                    format_ipv4(self.dst),
+                    Ip(self.dst),
                     pv.id,
                     pcx.id
                 ),
@@ -607,7 +644,7 @@ impl<'s> Walk<'s, '_> {
                     pcx.id,
                     pv.id,
                     pv.cidr,
-                    format_ipv4(self.dst)
+                    Ip(self.dst)
                 ),
             );
         }
@@ -632,7 +669,11 @@ impl<'s> Walk<'s, '_> {
     fn transit(&mut self, g: u32, vpc: u32) -> Option<u32> {
         let s = self.s;
         let tgw = &s.tgws[g as usize];
-        let Some(src_att) = tgw.attachments.iter().find(|a| a.vpc == Some(vpc)) else {
+        let Some(src_att) = tgw
+            .attachment_of
+            .get(&vpc)
+            .map(|&a| &tgw.attachments[a as usize])
+        else {
             self.explain(
                 Code::BlackholeRoute,
                 &tgw.id,
@@ -674,7 +715,7 @@ impl<'s> Walk<'s, '_> {
             self.explain(
                 Code::NoRouteToDestination,
                 &tgw.id,
-                format!("no route of {} covers {}", tgw.id, format_ipv4(self.dst)),
+                format!("no route of {} covers {}", tgw.id, Ip(self.dst)),
             );
             return None;
         };
@@ -778,21 +819,27 @@ impl<'s> Walk<'s, '_> {
                 return;
             }
         };
-        let vpc_id = e
-            .vpc
-            .map(|v| s.vpcs[v as usize].id.clone())
-            .unwrap_or_else(|| id(""));
-        let source_ip = format_ipv4(self.src_ip);
-        let mut context: Vec<(&str, &str)> = Vec::with_capacity(req.context.len() + 3);
-        context.push(("aws:SourceVpce", &e.id));
-        context.push(("aws:SourceVpc", &vpc_id));
-        context.push(("aws:VpcSourceIp", &source_ip));
-        context.extend_from_slice(req.context);
+        let vpc_id = e.vpc.map_or("", |v| &*s.vpcs[v as usize].id);
+        let mut ip_buf = [0u8; 15];
+        let source_ip = ipv4_text(self.src_ip, &mut ip_buf);
+        let ours = [
+            ("aws:SourceVpce", &*e.id),
+            ("aws:SourceVpc", vpc_id),
+            ("aws:VpcSourceIp", source_ip),
+        ];
+        // Without extra keys (the usual case) the context needs no Vec.
+        let extended: Vec<(&str, &str)>;
+        let context: &[(&str, &str)] = if req.context.is_empty() {
+            &ours
+        } else {
+            extended = ours.iter().chain(req.context).copied().collect();
+            &extended
+        };
         let decision = policy.evaluate(&Request {
             principal_arn: req.principal_arn,
             action: req.action,
             resource: req.resource,
-            context: &context,
+            context,
         });
         let statement = |i: usize, sid: &Option<Arc<str>>| match sid {
             Some(sid) if !sid.is_empty() => sid.to_string(),
@@ -801,7 +848,10 @@ impl<'s> Walk<'s, '_> {
         match decision {
             Decision::Allow { statement: i, sid } => {
                 if let Some(h) = self.hops.iter_mut().rev().find(|h| h.id == e.id) {
-                    h.rule = Some(Arc::from(statement(i, &sid)));
+                    h.rule = Some(match sid {
+                        Some(sid) if !sid.is_empty() => sid,
+                        _ => Arc::from(format!("Statement[{i}]")),
+                    });
                 }
             }
             Decision::ExplicitDeny { statement: i, sid } => self.explain(
@@ -936,12 +986,12 @@ impl<'s> Walk<'s, '_> {
             );
         }
         let flow = proto_name(self.q.protocol);
-        let groups: Vec<_> = l
-            .target_groups
-            .iter()
-            .filter(|tg| tg.protocol.carries(flow))
-            .collect();
-        if groups.is_empty() {
+        let groups = || {
+            l.target_groups
+                .iter()
+                .filter(|tg| tg.protocol.carries(flow))
+        };
+        if groups().next().is_none() {
             self.explain(
                 Code::ProtocolNotSupported,
                 &l.arn,
@@ -950,38 +1000,39 @@ impl<'s> Walk<'s, '_> {
             return;
         }
         let in_scope = |t: &&super::snapshot::TargetS2| l.cross_zone || t.zone == *zone;
+        let targets = || groups().flat_map(|tg| tg.targets.iter().filter(in_scope));
         let mut any = false;
-        let mut healthy: Vec<(&super::snapshot::TargetS2, &Id)> = Vec::new();
-        for tg in &groups {
-            for t in tg.targets.iter().filter(in_scope) {
-                any = true;
-                if t.healthy {
-                    healthy.push((t, &tg.arn));
-                }
-            }
+        let mut healthy = 0usize;
+        for t in targets() {
+            any = true;
+            healthy += usize::from(t.healthy);
         }
-        let scope = if l.cross_zone {
-            "in any zone (cross-zone load balancing is on)".to_string()
-        } else {
-            format!("in zone {zone} (cross-zone load balancing is off)")
+        let scope = || {
+            if l.cross_zone {
+                "in any zone (cross-zone load balancing is on)".to_string()
+            } else {
+                format!("in zone {zone} (cross-zone load balancing is off)")
+            }
         };
         if !any {
             self.explain(
                 Code::NoTargetInZone,
                 &l.arn,
-                format!("{} has no registered target {scope}", l.arn),
+                format!("{} has no registered target {}", l.arn, scope()),
             );
             return;
         }
-        if healthy.is_empty() {
+        let pick = (healthy > 0)
+            .then(|| (self.flow_hash() % healthy as u64) as usize)
+            .and_then(|k| targets().filter(|t| t.healthy).nth(k));
+        let Some(t) = pick else {
             self.explain(
                 Code::NoHealthyTargetInZone,
                 &l.arn,
-                format!("{} has no healthy target {scope}", l.arn),
+                format!("{} has no healthy target {}", l.arn, scope()),
             );
             return;
-        }
-        let (t, _) = healthy[(self.flow_hash() % healthy.len() as u64) as usize];
+        };
         let mut h = Hop::new(Component::Target, &t.id);
         h.address = Some(t.ip);
         h.port = Some(t.port);
