@@ -291,6 +291,16 @@ impl CompiledPolicy {
         }
     }
 
+    /// Whether any statement has a condition on `key` (case-insensitive),
+    /// such as `aws:SourceIp`: explanations use it to say why a condition
+    /// on a key the request context lacks cannot match.
+    pub fn uses_condition_key(&self, key: &str) -> bool {
+        self.statements
+            .iter()
+            .flat_map(|s| s.conditions.iter())
+            .any(|c| c.key.eq_ignore_ascii_case(key))
+    }
+
     /// Decides a request: the first matching `Deny` statement if any, else
     /// the first matching `Allow` statement, else [`Decision::ImplicitDeny`].
     /// Does not allocate.
@@ -1528,5 +1538,16 @@ mod tests {
             let r = Request { principal_arn: who, action, resource, context: &ctx };
             prop_assert_eq!(kind(&a.evaluate(&r)), kind(&b.evaluate(&r)));
         }
+    }
+    #[test]
+    fn uses_condition_key_sees_keys_in_any_statement() {
+        let p = CompiledPolicy::compile(
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},
+               {"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"NotIpAddress":{"AWS:SourceIP":"10.0.0.0/8"}}}]}"#,
+        )
+        .expect("valid");
+        assert!(p.uses_condition_key("aws:SourceIp"));
+        assert!(!p.uses_condition_key("aws:SourceVpce"));
+        assert!(!CompiledPolicy::allow_all().uses_condition_key("aws:SourceIp"));
     }
 }

@@ -658,6 +658,36 @@ fn endpoint_policy_denies_with_the_statement_named() {
     );
     assert_eq!(codes(&a), vec![Code::EndpointPolicyDenied]);
     assert!(a.explanations[0].message.contains("no statement"));
+    // The policy has no condition on aws:SourceIp: no word about it.
+    assert!(!a.explanations[0].message.contains("SourceIp"));
+}
+
+#[test]
+fn a_policy_on_aws_source_ip_is_explained_as_unmatchable_through_an_endpoint() {
+    // AWS does not put aws:SourceIp in the context of traffic through a VPC
+    // endpoint: a condition on it cannot match, and the explanation says so
+    // (only when the policy tests that key).
+    let mut b = two_tier();
+    b.gateway_endpoint(
+        "vpce-s3",
+        "vpc-a",
+        "s3",
+        &["rtb-app"],
+        Some(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]}"#),
+    );
+    let a = with_request(
+        &b.snapshot(),
+        "eni-app",
+        "logs.s3.us-east-1.amazonaws.com",
+        "arn:aws:iam::111111111111:role/app",
+        "s3:GetObject",
+        "arn:aws:s3:::logs/a",
+    );
+    assert_eq!(codes(&a), vec![Code::EndpointPolicyDenied], "{a:#?}");
+    assert!(
+        a.explanations[0].message.contains("use aws:VpcSourceIp"),
+        "{a:#?}"
+    );
 }
 
 #[test]

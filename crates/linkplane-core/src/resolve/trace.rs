@@ -866,14 +866,26 @@ impl<'s> Walk<'s, '_> {
                     statement(i, &sid)
                 ),
             ),
-            Decision::ImplicitDeny => self.explain(
-                Code::EndpointPolicyDenied,
-                &e.id,
-                format!(
-                    "{} denies {} on {} for {}: no statement of its policy allows it (aws:SourceIp is not in the request context of traffic through a VPC endpoint; conditions on the private address use aws:VpcSourceIp)",
-                    e.id, req.action, req.resource, req.principal_arn
-                ),
-            ),
+            Decision::ImplicitDeny => {
+                // Only when the policy tests aws:SourceIp is its absence the likely cause.
+                let hint = if policy.uses_condition_key("aws:SourceIp")
+                    && !context
+                        .iter()
+                        .any(|(k, _)| k.eq_ignore_ascii_case("aws:SourceIp"))
+                {
+                    " (aws:SourceIp is not in the request context of traffic through a VPC endpoint; conditions on the private address use aws:VpcSourceIp)"
+                } else {
+                    ""
+                };
+                self.explain(
+                    Code::EndpointPolicyDenied,
+                    &e.id,
+                    format!(
+                        "{} denies {} on {} for {}: no statement of its policy allows it{hint}",
+                        e.id, req.action, req.resource, req.principal_arn
+                    ),
+                )
+            }
         }
     }
 
