@@ -300,7 +300,7 @@ fn component(c: Component) -> HopComponent {
     }
 }
 
-fn dns_of(d: core::DnsAnswer) -> DnsAnswer {
+fn dns_of(d: core::DnsAnswer<'_>) -> DnsAnswer {
     DnsAnswer {
         name: d.name,
         answers: d.answers.into_iter().map(format_ipv4).collect(),
@@ -311,7 +311,7 @@ fn dns_of(d: core::DnsAnswer) -> DnsAnswer {
     }
 }
 
-fn render(a: Answer, account: &str, version: i64) -> ResolveResponse {
+fn render(a: Answer<'_>, account: &str, version: i64) -> ResolveResponse {
     ResolveResponse {
         reachable: a.reachable,
         dns: a.dns.map(dns_of),

@@ -92,8 +92,29 @@ pub fn parse_ipv4(s: &str) -> Result<u32, CoreError> {
 
 /// Formats an address as a dotted quad.
 pub fn format_ipv4(ip: u32) -> String {
-    let [a, b, c, d] = ip.to_be_bytes();
-    format!("{a}.{b}.{c}.{d}")
+    ipv4_text(ip, &mut [0; 15]).to_string()
+}
+
+/// `ip` as `a.b.c.d` in `buf`, without allocating.
+pub fn ipv4_text(ip: u32, buf: &mut [u8; 15]) -> &str {
+    let mut n = 0;
+    for (k, o) in ip.to_be_bytes().into_iter().enumerate() {
+        if k > 0 {
+            buf[n] = b'.';
+            n += 1;
+        }
+        if o >= 100 {
+            buf[n] = b'0' + o / 100;
+            n += 1;
+        }
+        if o >= 10 {
+            buf[n] = b'0' + o / 10 % 10;
+            n += 1;
+        }
+        buf[n] = b'0' + o % 10;
+        n += 1;
+    }
+    std::str::from_utf8(&buf[..n]).unwrap_or_default()
 }
 
 /// An IPv4 CIDR block whose host bits are zero.

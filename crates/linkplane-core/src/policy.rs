@@ -291,6 +291,11 @@ impl CompiledPolicy {
         }
     }
 
+    /// The `Sid` of statement `i` (0-based, document order), if it has one.
+    pub fn statement_sid(&self, i: usize) -> Option<&str> {
+        self.statements.get(i)?.sid.as_deref()
+    }
+
     /// Whether any statement has a condition on `key` (case-insensitive),
     /// such as `aws:SourceIp`: explanations use it to say why a condition
     /// on a key the request context lacks cannot match.

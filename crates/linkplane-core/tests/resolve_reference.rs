@@ -1286,8 +1286,9 @@ fn all_queries(p: &Params, net: &Network, randoms: &[[u32; 8]]) -> Vec<Q> {
     qs
 }
 
-fn resolve(snap: &Snapshot, q: &Q) -> Result<Answer, QueryError> {
-    snap.resolve(&q.query())
+/// The answer, owned (it may outlive a temporary snapshot).
+fn resolve(snap: &Snapshot, q: &Q) -> Result<Answer<'static>, QueryError> {
+    snap.resolve(&q.query()).map(Answer::into_owned)
 }
 
 fn codes(a: &Answer) -> Vec<Code> {
@@ -1836,8 +1837,8 @@ fn query<'a>(source: Source<'a>, destination: Destination<'a>) -> Query<'a> {
 }
 
 /// Checks the resolver against the reference on a hand-written network.
-fn both(net: &Network, q: &Query<'_>) -> Result<Answer, QueryError> {
-    let fast = Snapshot::build(net).resolve(q);
+fn both(net: &Network, q: &Query<'_>) -> Result<Answer<'static>, QueryError> {
+    let fast = Snapshot::build(net).resolve(q).map(Answer::into_owned);
     assert_eq!(fast.clone().map(normalize), reference::resolve(net, q));
     fast
 }

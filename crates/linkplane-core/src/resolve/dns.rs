@@ -25,6 +25,7 @@ use super::model::{EndpointKind, Network};
 use super::snapshot::{Fx, Id, IdMap, Snapshot, id};
 use super::{AnsweredBy, DnsAnswer};
 use crate::net::Ipv4Cidr;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// The stand-in block for AWS services without published ranges.
@@ -242,11 +243,14 @@ pub(crate) enum Miss {
 impl Snapshot {
     /// Answers `name` as the resolver of VPC `vpc` would. `name` must be
     /// lowercase without a trailing dot.
+    // Both outcomes carry an answer of the same size; the error is as common
+    // as success (an unknown name) and returned once per query.
+    #[allow(clippy::result_large_err)]
     pub(crate) fn answer(
         &self,
         vpc: u32,
         name: &str,
-    ) -> Result<(DnsAnswer, Option<u32>), (DnsAnswer, Miss)> {
+    ) -> Result<(DnsAnswer<'_>, Option<u32>), (DnsAnswer<'_>, Miss)> {
         let v = &self.vpcs[vpc as usize];
         let none = |miss| {
             Err((
@@ -270,7 +274,7 @@ impl Snapshot {
         {
             let ep = &self.endpoints[r.endpoint as usize];
             let cname = if ep.service.is_some() {
-                ep.regional_name.clone()
+                ep.regional_name.as_deref().map(Cow::Borrowed)
             } else {
                 None
             };
@@ -279,9 +283,9 @@ impl Snapshot {
                     name: name.to_string(),
                     answers: ep.enis.iter().map(|&e| self.enis[e as usize].ip).collect(),
                     answered_by: AnsweredBy::PrivateDns,
-                    record: Some(r.record.clone()),
+                    record: Some(Cow::Borrowed(&r.record)),
                     cname,
-                    component_id: Some(ep.id.clone()),
+                    component_id: Some(Cow::Borrowed(&ep.id)),
                 },
                 Some(r.endpoint),
             ));
@@ -310,9 +314,9 @@ impl Snapshot {
                     } else {
                         AnsweredBy::EndpointRegional
                     },
-                    record: Some(r.record.clone()),
+                    record: Some(Cow::Borrowed(&r.record)),
                     cname: None,
-                    component_id: Some(ep.id.clone()),
+                    component_id: Some(Cow::Borrowed(&ep.id)),
                 },
                 Some(r.endpoint),
             ));
@@ -323,9 +327,9 @@ impl Snapshot {
                     name: name.to_string(),
                     answers: vec![public_address(&r.block, name)],
                     answered_by: AnsweredBy::Public,
-                    record: Some(r.record.clone()),
+                    record: Some(Cow::Borrowed(&r.record)),
                     cname: None,
-                    component_id: Some(r.service_name.clone()),
+                    component_id: Some(Cow::Borrowed(&r.service_name)),
                 },
                 None,
             ));

@@ -40,7 +40,15 @@ pub use snapshot::Snapshot;
 
 use crate::net::Protocol;
 use serde::Serialize;
-use std::sync::Arc;
+use std::borrow::Cow;
+
+/// A name in an answer (an id, a route's destination, a DNS record):
+/// borrowed from the snapshot the answer was computed over, so that a query
+/// copies and reference-counts nothing, or owned when the walk made it up
+/// (a policy statement's `Statement[i]`, a name that is not in the
+/// snapshot). An answer lives no longer than its snapshot; render it before
+/// letting the snapshot go.
+pub type Name<'s> = Cow<'s, str>;
 
 /// Where the traffic starts.
 #[derive(Debug, Clone, Copy)]
@@ -99,15 +107,73 @@ pub enum QueryError {
 
 /// The answer to a query.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Answer {
+pub struct Answer<'s> {
     /// True when the packet reaches a destination and nothing blocks it.
     pub reachable: bool,
     /// The DNS answer, when the destination is a name.
-    pub dns: Option<DnsAnswer>,
+    pub dns: Option<DnsAnswer<'s>>,
     /// The components the packet passes, in order.
-    pub hops: Vec<Hop>,
+    pub hops: Vec<Hop<'s>>,
     /// Every blocking reason found, in path order; empty when reachable.
-    pub explanations: Vec<Explanation>,
+    pub explanations: Vec<Explanation<'s>>,
+}
+
+fn owned(n: Name<'_>) -> Name<'static> {
+    Cow::Owned(n.into_owned())
+}
+
+impl Answer<'_> {
+    /// The same answer, owning its names: it may outlive the snapshot.
+    pub fn into_owned(self) -> Answer<'static> {
+        Answer {
+            reachable: self.reachable,
+            dns: self.dns.map(DnsAnswer::into_owned),
+            hops: self.hops.into_iter().map(Hop::into_owned).collect(),
+            explanations: self
+                .explanations
+                .into_iter()
+                .map(|e| Explanation {
+                    code: e.code,
+                    component_id: owned(e.component_id),
+                    message: e.message,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl DnsAnswer<'_> {
+    /// The same answer, owning its names.
+    pub fn into_owned(self) -> DnsAnswer<'static> {
+        DnsAnswer {
+            name: self.name,
+            answers: self.answers,
+            answered_by: self.answered_by,
+            record: self.record.map(owned),
+            cname: self.cname.map(owned),
+            component_id: self.component_id.map(owned),
+        }
+    }
+}
+
+impl Hop<'_> {
+    /// The same hop, owning its names.
+    pub fn into_owned(self) -> Hop<'static> {
+        Hop {
+            component: self.component,
+            id: owned(self.id),
+            route: self.route.map(|r| HopRoute {
+                destination: owned(r.destination),
+                target: owned(r.target),
+                matched_cidr: r.matched_cidr.map(owned),
+            }),
+            rule: self.rule.map(owned),
+            direction: self.direction,
+            zone_id: self.zone_id.map(owned),
+            address: self.address,
+            port: self.port,
+        }
+    }
 }
 
 /// Which rule of the VPC's resolver answered a name.
@@ -128,20 +194,20 @@ pub enum AnsweredBy {
 
 /// What the resolver answered for a name.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct DnsAnswer {
+pub struct DnsAnswer<'s> {
     /// The name asked, lowercased, without a trailing dot.
     pub name: String,
     /// IPv4 addresses, in the order the resolver gives them.
     pub answers: Vec<u32>,
     pub answered_by: AnsweredBy,
     /// The record that matched (a wildcard shows as `*.`...).
-    pub record: Option<Arc<str>>,
+    pub record: Option<Name<'s>>,
     /// For a customer service's private DNS name: the endpoint's regional
     /// name that the private name is an alias (CNAME) of.
-    pub cname: Option<Arc<str>>,
+    pub cname: Option<Name<'s>>,
     /// The endpoint whose record answered, or the AWS service name of a
     /// public answer.
-    pub component_id: Option<Arc<str>>,
+    pub component_id: Option<Name<'s>>,
 }
 
 /// The kinds of component a path passes.
@@ -168,34 +234,34 @@ pub enum Component {
 
 /// The route that carried a packet out of a route table.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct HopRoute {
+pub struct HopRoute<'s> {
     /// A CIDR block or a prefix-list id.
-    pub destination: Arc<str>,
+    pub destination: Name<'s>,
     /// `local` or the target's id.
-    pub target: Arc<str>,
+    pub target: Name<'s>,
     /// For a prefix-list route, the list's block that matched.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub matched_cidr: Option<Arc<str>>,
+    pub matched_cidr: Option<Name<'s>>,
 }
 
 /// One component on the path.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Hop {
+pub struct Hop<'s> {
     pub component: Component,
-    pub id: Arc<str>,
+    pub id: Name<'s>,
     /// The route that admitted the packet (route tables, transit gateways).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub route: Option<HopRoute>,
+    pub route: Option<HopRoute<'s>>,
     /// The security group rule or policy statement that admitted it
     /// (`sgr-...`, the statement's `Sid`, else `Statement[i]`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule: Option<Arc<str>>,
+    pub rule: Option<Name<'s>>,
     /// `egress` or `ingress` for a security group.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<&'static str>,
     /// The zone (ID) of an interface, load balancer node or target.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub zone_id: Option<Arc<str>>,
+    pub zone_id: Option<Name<'s>>,
     /// An address: an interface's, a target's, or the translated source of
     /// a NAT gateway.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -205,11 +271,11 @@ pub struct Hop {
     pub port: Option<u16>,
 }
 
-impl Hop {
-    fn new(component: Component, id: &Arc<str>) -> Hop {
+impl<'s> Hop<'s> {
+    fn new(component: Component, id: &'s str) -> Hop<'s> {
         Hop {
             component,
-            id: id.clone(),
+            id: Cow::Borrowed(id),
             route: None,
             rule: None,
             direction: None,
@@ -279,10 +345,10 @@ impl Code {
 
 /// One blocking reason.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Explanation {
+pub struct Explanation<'s> {
     pub code: Code,
     /// The component that blocks (a route table, a group, an endpoint, ...).
-    pub component_id: Arc<str>,
+    pub component_id: Name<'s>,
     pub message: String,
 }
 
@@ -294,7 +360,7 @@ impl Snapshot {
         &self,
         source: &Source<'_>,
         destination: &str,
-    ) -> Result<Answer, QueryError> {
+    ) -> Result<Answer<'_>, QueryError> {
         let probe = Query {
             source: *source,
             destination: Destination::Ip(0),
@@ -320,7 +386,7 @@ impl Snapshot {
     /// Answers `name` as the resolver of VPC `vpc_id` would (any case, an
     /// optional trailing dot). A name nobody answers is an answer with
     /// [`AnsweredBy::None`] and no addresses.
-    pub fn resolve_name(&self, vpc_id: &str, name: &str) -> Result<DnsAnswer, QueryError> {
+    pub fn resolve_name(&self, vpc_id: &str, name: &str) -> Result<DnsAnswer<'_>, QueryError> {
         let &vpc = self
             .vpc_idx
             .get(vpc_id)

@@ -2,15 +2,15 @@
 
 use super::dns::{Miss, fnv};
 use super::model::EndpointKind;
-use super::snapshot::{EniS, Id, OwnerS, PeerS, RuleS, Snapshot, TargetS, id};
+use super::snapshot::{EniS, OwnerS, PeerS, RuleS, Snapshot, TargetS};
 use super::{
-    Answer, Code, Component, Destination, DnsAnswer, Explanation, Hop, HopRoute, Query, QueryError,
-    Source,
+    Answer, Code, Component, Destination, DnsAnswer, Explanation, Hop, HopRoute, Name, Query,
+    QueryError, Source,
 };
-use crate::net::{Protocol, format_ipv4, rule_admits};
+use crate::net::{Protocol, format_ipv4, ipv4_text, rule_admits};
 use crate::policy::{Decision, Request};
+use std::borrow::Cow;
 use std::fmt;
-use std::sync::Arc;
 
 /// A routing loop is cut after this many route lookups (AWS Route
 /// Analyzer's limit is 64 hops).
@@ -28,8 +28,8 @@ enum Via {
 struct Walk<'s, 'q> {
     s: &'s Snapshot,
     q: &'q Query<'q>,
-    hops: Vec<Hop>,
-    ex: Vec<Explanation>,
+    hops: Vec<Hop<'s>>,
+    ex: Vec<Explanation<'s>>,
     /// The packet reached something that takes it (an interface, a
     /// service, the internet).
     delivered: bool,
@@ -38,12 +38,12 @@ struct Walk<'s, 'q> {
     /// The interface whose groups a group-referencing rule checks; `None`
     /// once a NAT gateway translated the source.
     src_eni: Option<u32>,
-    src_zone: Id,
+    src_zone: &'s str,
     dst: u32,
     /// The first interface holding the destination address.
     dst_eni: Option<u32>,
     /// The AWS service a public DNS answer named.
-    dns_service: Option<Id>,
+    dns_service: Option<Name<'s>>,
     /// The packet passed a private NAT gateway (no internet beyond it).
     private_nat: bool,
 }
@@ -63,8 +63,7 @@ struct Ip(u32);
 
 impl fmt::Display for Ip {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let [a, b, c, d] = self.0.to_be_bytes();
-        write!(f, "{a}.{b}.{c}.{d}")
+        f.write_str(ipv4_text(self.0, &mut [0; 15]))
     }
 }
 
@@ -83,28 +82,6 @@ impl fmt::Display for GroupList<'_> {
     }
 }
 
-/// `ip` as `a.b.c.d` in `buf`, without allocating.
-fn ipv4_text(ip: u32, buf: &mut [u8; 15]) -> &str {
-    let mut n = 0;
-    for (k, o) in ip.to_be_bytes().into_iter().enumerate() {
-        if k > 0 {
-            buf[n] = b'.';
-            n += 1;
-        }
-        if o >= 100 {
-            buf[n] = b'0' + o / 100;
-            n += 1;
-        }
-        if o >= 10 {
-            buf[n] = b'0' + o / 10 % 10;
-            n += 1;
-        }
-        buf[n] = b'0' + o % 10;
-        n += 1;
-    }
-    std::str::from_utf8(&buf[..n]).unwrap_or_default()
-}
-
 /// RFC 1918, RFC 6598 and link-local: addresses the internet does not route.
 fn is_private(ip: u32) -> bool {
     let in_block = |net: u32, len: u32| ip >> (32 - len) == net >> (32 - len);
@@ -118,7 +95,7 @@ fn is_private(ip: u32) -> bool {
 impl Snapshot {
     /// Answers one query. Errors only for a source that does not exist or
     /// an address outside its subnet; everything else is an [`Answer`].
-    pub fn resolve(&self, q: &Query<'_>) -> Result<Answer, QueryError> {
+    pub fn resolve(&self, q: &Query<'_>) -> Result<Answer<'_>, QueryError> {
         let (subnet, src_ip, src_eni) = match q.source {
             Source::Interface(eni) => {
                 let &e = self
@@ -164,7 +141,7 @@ impl Snapshot {
             delivered: false,
             src_ip,
             src_eni,
-            src_zone: sub.zone.clone(),
+            src_zone: &sub.zone,
             dst: 0,
             dst_eni: None,
             dns_service: None,
@@ -174,7 +151,7 @@ impl Snapshot {
             Some(e) => Hop::new(Component::NetworkInterface, &self.enis[e as usize].id),
             None => Hop::new(Component::Subnet, &sub.id),
         };
-        first.zone_id = Some(sub.zone.clone());
+        first.zone_id = Some(Cow::Borrowed(&sub.zone));
         first.address = Some(src_ip);
         w.hops.push(first);
 
@@ -192,10 +169,13 @@ impl Snapshot {
                         dns = Some(a);
                     }
                     Ok((a, _)) => {
-                        let by = a.component_id.clone().unwrap_or_else(|| id(&name));
-                        w.explain(
+                        let by = a
+                            .component_id
+                            .clone()
+                            .unwrap_or_else(|| Cow::Owned(name.clone()));
+                        w.explain_name(
                             Code::DnsNameNotFound,
-                            &by,
+                            by,
                             format!("{name} has a record but no address: its endpoint has no network interfaces"),
                         );
                         return Ok(w.finish(Some(a)));
@@ -212,8 +192,7 @@ impl Snapshot {
                                 vpc.id
                             ),
                         };
-                        let vid = vpc.id.clone();
-                        w.explain(Code::DnsNameNotFound, &vid, message);
+                        w.explain(Code::DnsNameNotFound, &vpc.id, message);
                         return Ok(w.finish(Some(a)));
                     }
                 }
@@ -232,7 +211,7 @@ impl Snapshot {
 }
 
 impl<'s> Walk<'s, '_> {
-    fn finish(self, dns: Option<DnsAnswer>) -> Answer {
+    fn finish(self, dns: Option<DnsAnswer<'s>>) -> Answer<'s> {
         Answer {
             reachable: self.delivered && self.ex.is_empty(),
             dns,
@@ -241,10 +220,14 @@ impl<'s> Walk<'s, '_> {
         }
     }
 
-    fn explain(&mut self, code: Code, component: &Id, message: String) {
+    fn explain(&mut self, code: Code, component: &'s str, message: String) {
+        self.explain_name(code, Cow::Borrowed(component), message);
+    }
+
+    fn explain_name(&mut self, code: Code, component: Name<'s>, message: String) {
         self.ex.push(Explanation {
             code,
-            component_id: component.clone(),
+            component_id: component,
             message,
         });
     }
@@ -258,7 +241,7 @@ impl<'s> Walk<'s, '_> {
                 let x = &s.enis[e as usize];
                 if s.subnets
                     .get(x.subnet as usize)
-                    .is_some_and(|sub| sub.zone == self.src_zone)
+                    .is_some_and(|sub| *sub.zone == *self.src_zone)
                     && a.answers.contains(&x.ip)
                 {
                     return x.ip;
@@ -298,10 +281,11 @@ impl<'s> Walk<'s, '_> {
         egress: bool,
         peer_ip: u32,
         peer_eni: Option<u32>,
-    ) -> Option<(Id, Id)> {
+    ) -> Option<(&'s str, &'s str)> {
         let q = self.q;
+        let s: &'s Snapshot = self.s;
         for &g in &x.groups {
-            let group = &self.s.groups[g as usize];
+            let group = &s.groups[g as usize];
             let rules = if egress {
                 &group.egress
             } else {
@@ -311,7 +295,7 @@ impl<'s> Walk<'s, '_> {
                 if rule_admits(r.protocol, r.from, r.to, q.protocol, q.port as i32)
                     && self.peer_matches(r, peer_ip, peer_eni)
                 {
-                    return Some((group.id.clone(), r.id.clone()));
+                    return Some((&group.id, &r.id));
                 }
             }
         }
@@ -326,8 +310,8 @@ impl<'s> Walk<'s, '_> {
         }
         match self.admitting_rule(x, true, self.dst, self.dst_eni) {
             Some((group, rule)) => {
-                let mut h = Hop::new(Component::SecurityGroup, &group);
-                h.rule = Some(rule);
+                let mut h = Hop::new(Component::SecurityGroup, group);
+                h.rule = Some(Cow::Borrowed(rule));
                 h.direction = Some("egress");
                 self.hops.insert(hop_at, h);
             }
@@ -336,7 +320,7 @@ impl<'s> Walk<'s, '_> {
                     ex_at,
                     Explanation {
                         code: Code::SecurityGroupEgressDenied,
-                        component_id: s.groups[x.groups[0] as usize].id.clone(),
+                        component_id: Cow::Borrowed(&s.groups[x.groups[0] as usize].id),
                         message: format!(
                             "no outbound rule of {} on {} admits {} port {} to {}",
                             GroupList(s, &x.groups),
@@ -361,16 +345,15 @@ impl<'s> Walk<'s, '_> {
         }
         match self.admitting_rule(x, false, self.src_ip, self.src_eni) {
             Some((group, rule)) => {
-                let mut h = Hop::new(Component::SecurityGroup, &group);
-                h.rule = Some(rule);
+                let mut h = Hop::new(Component::SecurityGroup, group);
+                h.rule = Some(Cow::Borrowed(rule));
                 h.direction = Some("ingress");
                 self.hops.push(h);
             }
             None => {
-                let gid = s.groups[x.groups[0] as usize].id.clone();
                 self.explain(
                     Code::SecurityGroupIngressDenied,
-                    &gid,
+                    &s.groups[x.groups[0] as usize].id,
                     format!(
                         "no inbound rule of {} on {} admits {} port {} from {}",
                         GroupList(s, &x.groups),
@@ -392,10 +375,9 @@ impl<'s> Walk<'s, '_> {
             let sub = &s.subnets[subnet as usize];
             let vpc = sub.vpc;
             let Some(t) = sub.table else {
-                let sid = sub.id.clone();
                 self.explain(
                     Code::NoRouteToDestination,
-                    &sid,
+                    &sub.id,
                     format!("{} has no route table", sub.id),
                 );
                 return;
@@ -414,9 +396,9 @@ impl<'s> Walk<'s, '_> {
             let route = &table.routes[*ri as usize];
             let mut hop = Hop::new(Component::RouteTable, &table.id);
             hop.route = Some(HopRoute {
-                destination: route.destination.clone(),
-                target: route.target_id.clone(),
-                matched_cidr: block.clone(),
+                destination: Cow::Borrowed(&route.destination),
+                target: Cow::Borrowed(&route.target_id),
+                matched_cidr: block.as_deref().map(Cow::Borrowed),
             });
             self.hops.push(hop);
             let blackhole = |w: &mut Self, why: &str| {
@@ -448,9 +430,9 @@ impl<'s> Walk<'s, '_> {
                     return blackhole(self, "the target no longer exists");
                 }
                 TargetS::Igw(Some(g)) => {
-                    let gid = s.igw_ids[g as usize].clone();
-                    self.hops.push(Hop::new(Component::InternetGateway, &gid));
-                    self.internet(&gid);
+                    let gid: &'s str = &s.igw_ids[g as usize];
+                    self.hops.push(Hop::new(Component::InternetGateway, gid));
+                    self.internet(gid);
                     return;
                 }
                 TargetS::Nat(Some(n)) => {
@@ -482,7 +464,10 @@ impl<'s> Walk<'s, '_> {
                     // A middlebox: the appliance's interface takes the packet.
                     let x = &s.enis[e as usize];
                     let mut h = Hop::new(Component::NetworkInterface, &x.id);
-                    h.zone_id = s.subnets.get(x.subnet as usize).map(|sn| sn.zone.clone());
+                    h.zone_id = s
+                        .subnets
+                        .get(x.subnet as usize)
+                        .map(|sn| Cow::Borrowed(&*sn.zone));
                     h.address = Some(x.ip);
                     self.hops.push(h);
                     self.ingress(e);
@@ -514,11 +499,10 @@ impl<'s> Walk<'s, '_> {
         let last = self
             .hops
             .last()
-            .map(|h| h.id.clone())
-            .unwrap_or_else(|| id("route"));
-        self.explain(
+            .map_or(Cow::Borrowed("route"), |h| h.id.clone());
+        self.explain_name(
             Code::MaxHopsExceeded,
-            &last,
+            last,
             format!("the path loops: more than {MAX_ROUTE_LOOKUPS} route lookups"),
         );
     }
@@ -526,7 +510,7 @@ impl<'s> Walk<'s, '_> {
     /// Leaving through an internet gateway: an AWS service's address (by
     /// its published ranges, or the service a public DNS answer named) or
     /// the internet.
-    fn internet(&mut self, igw: &Id) {
+    fn internet(&mut self, igw: &'s str) {
         let s = self.s;
         if self.private_nat {
             self.explain(
@@ -537,10 +521,14 @@ impl<'s> Walk<'s, '_> {
             return;
         }
         if let Some((i, _)) = s.aws_ranges.lookup(self.dst) {
-            let name = s.aws_range_names[i as usize].clone();
-            self.hops.push(Hop::new(Component::AwsService, &name));
+            self.hops.push(Hop::new(
+                Component::AwsService,
+                &s.aws_range_names[i as usize],
+            ));
         } else if let Some(name) = self.dns_service.clone() {
-            self.hops.push(Hop::new(Component::AwsService, &name));
+            let mut h = Hop::new(Component::AwsService, "");
+            h.id = name;
+            self.hops.push(h);
         } else if is_private(self.dst) {
             self.explain(
                 Code::NoRouteToDestination,
@@ -552,8 +540,7 @@ impl<'s> Walk<'s, '_> {
             );
             return;
         } else {
-            self.hops
-                .push(Hop::new(Component::Internet, &id("internet")));
+            self.hops.push(Hop::new(Component::Internet, "internet"));
         }
         self.delivered = true;
     }
@@ -563,10 +550,10 @@ impl<'s> Walk<'s, '_> {
     fn deliver(&mut self, vpc: u32) {
         let s = self.s;
         let Some(&e) = s.eni_by_ip.get(&(vpc, self.dst)) else {
-            let vid = s.vpcs[vpc as usize].id.clone();
+            let vid = &s.vpcs[vpc as usize].id;
             self.explain(
                 Code::UnknownDestination,
-                &vid,
+                vid,
                 format!(
                     "no network interface in {vid} has the address {}",
                     Ip(self.dst)
@@ -578,15 +565,15 @@ impl<'s> Walk<'s, '_> {
         if self.dst_eni.is_none() {
             self.dst_eni = Some(e);
         }
-        let zone = s.subnets[x.subnet as usize].zone.clone();
+        let zone: &'s str = &s.subnets[x.subnet as usize].zone;
         let mut h = Hop::new(Component::NetworkInterface, &x.id);
-        h.zone_id = Some(zone.clone());
+        h.zone_id = Some(Cow::Borrowed(zone));
         h.address = Some(x.ip);
         self.hops.push(h);
         self.ingress(e);
         match x.owner {
             OwnerS::Endpoint(ep) => self.privatelink(ep, zone),
-            OwnerS::LoadBalancer(lb) => self.load_balancer(lb, &zone, x.ip),
+            OwnerS::LoadBalancer(lb) => self.load_balancer(lb, zone, x.ip),
             OwnerS::User | OwnerS::Nat(_) | OwnerS::Orphan => self.delivered = true,
         }
     }
@@ -624,10 +611,10 @@ impl<'s> Walk<'s, '_> {
         // Edge-to-edge routing is not supported: note a gateway endpoint of
         // the peer VPC the packet may have been meant for.
         if let Some(ep) = self.gateway_endpoint_covering(peer) {
-            let eid = s.endpoints[ep as usize].id.clone();
+            let eid = &s.endpoints[ep as usize].id;
             self.explain(
                 Code::GatewayEndpointNotTransitive,
-                &eid,
+                eid,
                 format!(
                     "{} is reachable from {} only through its gateway endpoint {eid}, which cannot be used over the peering connection {}",
                     Ip(self.dst),
@@ -691,11 +678,12 @@ impl<'s> Walk<'s, '_> {
         if let Some((r, _)) = found {
             let route = &tgw.routes[r as usize];
             hop.route = Some(HopRoute {
-                destination: route.destination.clone(),
-                target: route
-                    .attachment
-                    .map(|a| tgw.attachments[a as usize].id.clone())
-                    .unwrap_or_else(|| id("blackhole")),
+                destination: Cow::Borrowed(&route.destination),
+                target: Cow::Borrowed(
+                    route
+                        .attachment
+                        .map_or("blackhole", |a| &tgw.attachments[a as usize].id),
+                ),
                 matched_cidr: None,
             });
         }
@@ -746,7 +734,7 @@ impl<'s> Walk<'s, '_> {
             .subnets
             .iter()
             .copied()
-            .find(|&sn| s.subnets[sn as usize].zone == self.src_zone)
+            .find(|&sn| *s.subnets[sn as usize].zone == *self.src_zone)
             .or_else(|| att.subnets.first().copied());
         if next.is_none() {
             self.explain(
@@ -841,20 +829,19 @@ impl<'s> Walk<'s, '_> {
             resource: req.resource,
             context,
         });
-        let statement = |i: usize, sid: &Option<Arc<str>>| match sid {
-            Some(sid) if !sid.is_empty() => sid.to_string(),
-            _ => format!("Statement[{i}]"),
+        let statement = |i: usize| -> Name<'s> {
+            match policy.statement_sid(i) {
+                Some(sid) if !sid.is_empty() => Cow::Borrowed(sid),
+                _ => Cow::Owned(format!("Statement[{i}]")),
+            }
         };
         match decision {
-            Decision::Allow { statement: i, sid } => {
-                if let Some(h) = self.hops.iter_mut().rev().find(|h| h.id == e.id) {
-                    h.rule = Some(match sid {
-                        Some(sid) if !sid.is_empty() => sid,
-                        _ => Arc::from(format!("Statement[{i}]")),
-                    });
+            Decision::Allow { statement: i, .. } => {
+                if let Some(h) = self.hops.iter_mut().rev().find(|h| *h.id == *e.id) {
+                    h.rule = Some(statement(i));
                 }
             }
-            Decision::ExplicitDeny { statement: i, sid } => self.explain(
+            Decision::ExplicitDeny { statement: i, .. } => self.explain(
                 Code::EndpointPolicyDenied,
                 &e.id,
                 format!(
@@ -863,7 +850,7 @@ impl<'s> Walk<'s, '_> {
                     req.action,
                     req.resource,
                     req.principal_arn,
-                    statement(i, &sid)
+                    statement(i)
                 ),
             ),
             Decision::ImplicitDeny => {
@@ -890,7 +877,7 @@ impl<'s> Walk<'s, '_> {
     }
 
     /// An interface endpoint's interface took the packet: on to the service.
-    fn privatelink(&mut self, ep: u32, zone: Id) {
+    fn privatelink(&mut self, ep: u32, zone: &'s str) {
         let s = self.s;
         let e = &s.endpoints[ep as usize];
         if e.kind != EndpointKind::Interface {
@@ -954,7 +941,7 @@ impl<'s> Walk<'s, '_> {
                     None
                 } else {
                     let n = &nodes[(self.flow_hash() % nodes.len() as u64) as usize];
-                    Some((lb, n.0.clone(), n.1))
+                    Some((lb, &*n.0, n.1))
                 }
             })
         } else {
@@ -962,8 +949,8 @@ impl<'s> Walk<'s, '_> {
                 s.lbs[lb as usize]
                     .nodes
                     .iter()
-                    .find(|n| n.0 == zone)
-                    .map(|n| (lb, n.0.clone(), n.1))
+                    .find(|n| *n.0 == *zone)
+                    .map(|n| (lb, &*n.0, n.1))
             })
         };
         let Some((lb, node_zone, node_eni)) = pick else {
@@ -980,15 +967,15 @@ impl<'s> Walk<'s, '_> {
         let node_ip = node_eni.map_or(0, |n| s.enis[n as usize].ip);
         self.src_ip = node_ip;
         self.src_eni = node_eni;
-        self.load_balancer(lb, &node_zone, node_ip);
+        self.load_balancer(lb, node_zone, node_ip);
     }
 
     /// A load balancer node in `zone` forwards to a target.
-    fn load_balancer(&mut self, lb: u32, zone: &Id, _node_ip: u32) {
+    fn load_balancer(&mut self, lb: u32, zone: &'s str, _node_ip: u32) {
         let s = self.s;
         let l = &s.lbs[lb as usize];
         let mut h = Hop::new(Component::LoadBalancer, &l.arn);
-        h.zone_id = Some(zone.clone());
+        h.zone_id = Some(Cow::Borrowed(zone));
         self.hops.push(h);
         if !l.available {
             self.explain(
@@ -1011,7 +998,7 @@ impl<'s> Walk<'s, '_> {
             );
             return;
         }
-        let in_scope = |t: &&super::snapshot::TargetS2| l.cross_zone || t.zone == *zone;
+        let in_scope = |t: &&super::snapshot::TargetS2| l.cross_zone || *t.zone == *zone;
         let targets = || groups().flat_map(|tg| tg.targets.iter().filter(in_scope));
         let mut any = false;
         let mut healthy = 0usize;
@@ -1048,7 +1035,7 @@ impl<'s> Walk<'s, '_> {
         let mut h = Hop::new(Component::Target, &t.id);
         h.address = Some(t.ip);
         h.port = Some(t.port);
-        h.zone_id = Some(t.zone.clone());
+        h.zone_id = Some(Cow::Borrowed(&t.zone));
         self.hops.push(h);
         if let Some(vpc) = l.vpc
             && let Some(&e) = s.eni_by_ip.get(&(vpc, t.ip))
@@ -1077,7 +1064,7 @@ impl<'s> Walk<'s, '_> {
             );
             return None;
         };
-        let zone = sub.zone.clone();
+        let zone: &'s str = &sub.zone;
         if let Some(svc) = e.service {
             let service = &s.services[svc as usize];
             self.hops
@@ -1086,8 +1073,8 @@ impl<'s> Walk<'s, '_> {
                 s.lbs[lb as usize]
                     .nodes
                     .iter()
-                    .find(|n| n.0 == zone)
-                    .map(|n| (lb, n.0.clone()))
+                    .find(|n| *n.0 == *zone)
+                    .map(|n| (lb, &*n.0))
             });
             let Some((lb, node_zone)) = pick else {
                 self.explain(
@@ -1101,7 +1088,7 @@ impl<'s> Walk<'s, '_> {
                 return None;
             };
             let (src_ip, src_eni) = (self.src_ip, self.src_eni);
-            self.load_balancer(lb, &node_zone, 0);
+            self.load_balancer(lb, node_zone, 0);
             self.delivered = false;
             (self.src_ip, self.src_eni) = (src_ip, src_eni);
         }

@@ -455,7 +455,8 @@ impl B {
     }
 }
 
-pub fn to_ip(snap: &Snapshot, eni: &str, dst: &str, port: u16) -> Answer {
+/// The answer, owned (it may outlive a temporary snapshot).
+pub fn to_ip(snap: &Snapshot, eni: &str, dst: &str, port: u16) -> Answer<'static> {
     snap.resolve(&Query {
         source: Source::Interface(eni),
         destination: Destination::Ip(ip(dst)),
@@ -464,9 +465,10 @@ pub fn to_ip(snap: &Snapshot, eni: &str, dst: &str, port: u16) -> Answer {
         request: None,
     })
     .unwrap()
+    .into_owned()
 }
 
-pub fn to_host(snap: &Snapshot, eni: &str, host: &str, port: u16) -> Answer {
+pub fn to_host(snap: &Snapshot, eni: &str, host: &str, port: u16) -> Answer<'static> {
     snap.resolve(&Query {
         source: Source::Interface(eni),
         destination: Destination::Host(host),
@@ -475,6 +477,7 @@ pub fn to_host(snap: &Snapshot, eni: &str, host: &str, port: u16) -> Answer {
         request: None,
     })
     .unwrap()
+    .into_owned()
 }
 
 pub fn with_request(
@@ -484,7 +487,7 @@ pub fn with_request(
     principal: &str,
     action: &str,
     resource: &str,
-) -> Answer {
+) -> Answer<'static> {
     snap.resolve(&Query {
         source: Source::Interface(eni),
         destination: Destination::Host(host),
@@ -498,6 +501,7 @@ pub fn with_request(
         }),
     })
     .unwrap()
+    .into_owned()
 }
 
 pub fn codes(a: &Answer) -> Vec<Code> {

@@ -20,7 +20,7 @@ use linkplane_core::resolve::{
     Answer, AnsweredBy, Code, Component, Destination, DnsAnswer, Explanation, Hop, HopRoute, Query,
     QueryError, Source,
 };
-use std::sync::Arc;
+use std::borrow::Cow;
 
 /// Route lookups before a path counts as a loop.
 const MAX_ROUTE_LOOKUPS: usize = 64;
@@ -28,7 +28,12 @@ const MAX_ROUTE_LOOKUPS: usize = 64;
 const STAND_IN_BLOCK: &str = "198.18.0.0/15";
 
 /// Blanks explanation messages, which the oracle does not model.
-pub fn normalize(mut a: Answer) -> Answer {
+/// An owned name: the reference resolver borrows nothing.
+fn own(s: &str) -> Cow<'static, str> {
+    Cow::Owned(s.to_string())
+}
+
+pub fn normalize(mut a: Answer<'static>) -> Answer<'static> {
     for e in &mut a.explanations {
         e.message.clear();
     }
@@ -36,7 +41,7 @@ pub fn normalize(mut a: Answer) -> Answer {
 }
 
 /// The reference answer for `q` on `net`.
-pub fn resolve(net: &Network, q: &Query<'_>) -> Result<Answer, QueryError> {
+pub fn resolve(net: &Network, q: &Query<'_>) -> Result<Answer<'static>, QueryError> {
     Walk::start(net, q)
 }
 
@@ -269,7 +274,7 @@ fn endpoint_addresses(net: &Network, e: &Endpoint, zone: Option<&str>) -> Vec<u3
         .collect()
 }
 
-fn no_answer(name: &str) -> DnsAnswer {
+fn no_answer(name: &str) -> DnsAnswer<'static> {
     DnsAnswer {
         name: name.to_string(),
         answers: vec![],
@@ -283,11 +288,12 @@ fn no_answer(name: &str) -> DnsAnswer {
 /// The resolver of VPC `v` answering `name` (lowercase, no trailing dot):
 /// the answer and the endpoint whose record answered. `Err` for no answer
 /// (`true` when the VPC's DNS support is off).
+#[allow(clippy::result_large_err)] // mirrors the resolver's own shape
 fn answer<'n>(
     net: &'n Network,
     v: &Vpc,
     name: &str,
-) -> Result<(DnsAnswer, Option<&'n Endpoint>), (DnsAnswer, bool)> {
+) -> Result<(DnsAnswer<'static>, Option<&'n Endpoint>), (DnsAnswer<'static>, bool)> {
     if !v.dns_support {
         return Err((no_answer(name), true));
     }
@@ -321,7 +327,7 @@ fn answer<'n>(
                 ep.dns_names
                     .iter()
                     .find(|(_, z)| z.is_none())
-                    .map(|(n, _)| Arc::from(n.as_str()))
+                    .map(|(n, _)| own(n.as_str()))
             } else {
                 None
             };
@@ -330,9 +336,9 @@ fn answer<'n>(
                     name: name.to_string(),
                     answers: endpoint_addresses(net, ep, None),
                     answered_by: AnsweredBy::PrivateDns,
-                    record: Some(Arc::from(record.as_str())),
+                    record: Some(own(record.as_str())),
                     cname,
-                    component_id: Some(Arc::from(ep.id.as_str())),
+                    component_id: Some(own(ep.id.as_str())),
                 },
                 Some(ep),
             ));
@@ -359,9 +365,9 @@ fn answer<'n>(
                 } else {
                     AnsweredBy::EndpointRegional
                 },
-                record: Some(Arc::from(record.as_str())),
+                record: Some(own(record.as_str())),
                 cname: None,
-                component_id: Some(Arc::from(ep.id.as_str())),
+                component_id: Some(own(ep.id.as_str())),
             },
             Some(ep),
         ));
@@ -390,9 +396,9 @@ fn answer<'n>(
                 name: name.to_string(),
                 answers: vec![public_address(&block, name)],
                 answered_by: AnsweredBy::Public,
-                record: Some(Arc::from(record.as_str())),
+                record: Some(own(record.as_str())),
                 cname: None,
-                component_id: Some(Arc::from(service.as_str())),
+                component_id: Some(own(service.as_str())),
             },
             None,
         ));
@@ -413,8 +419,8 @@ enum Via {
 struct Walk<'n, 'q> {
     net: &'n Network,
     q: &'q Query<'q>,
-    hops: Vec<Hop>,
-    ex: Vec<Explanation>,
+    hops: Vec<Hop<'static>>,
+    ex: Vec<Explanation<'static>>,
     delivered: bool,
     src_ip: u32,
     /// Whose groups a group-referencing ingress rule checks.
@@ -427,10 +433,10 @@ struct Walk<'n, 'q> {
     private_nat: bool,
 }
 
-fn hop(component: Component, id: &str) -> Hop {
+fn hop(component: Component, id: &str) -> Hop<'static> {
     Hop {
         component,
-        id: Arc::from(id),
+        id: own(id),
         route: None,
         rule: None,
         direction: None,
@@ -475,7 +481,7 @@ fn is_private(ip: u32) -> bool {
 }
 
 impl<'n, 'q> Walk<'n, 'q> {
-    fn start(net: &'n Network, q: &'q Query<'q>) -> Result<Answer, QueryError> {
+    fn start(net: &'n Network, q: &'q Query<'q>) -> Result<Answer<'static>, QueryError> {
         let (sub, src_ip, src_eni) = match q.source {
             Source::Interface(id) => {
                 let unknown = || QueryError::UnknownInterface(id.to_string());
@@ -520,7 +526,7 @@ impl<'n, 'q> Walk<'n, 'q> {
             Some(e) => hop(Component::NetworkInterface, &e.id),
             None => hop(Component::Subnet, &sub.id),
         };
-        first.zone_id = Some(Arc::from(sub.zone_id.as_str()));
+        first.zone_id = Some(own(sub.zone_id.as_str()));
         first.address = Some(src_ip);
         w.hops.push(first);
 
@@ -559,7 +565,7 @@ impl<'n, 'q> Walk<'n, 'q> {
         Ok(w.finish(dns))
     }
 
-    fn finish(self, dns: Option<DnsAnswer>) -> Answer {
+    fn finish(self, dns: Option<DnsAnswer<'static>>) -> Answer<'static> {
         Answer {
             reachable: self.delivered && self.ex.is_empty(),
             dns,
@@ -571,13 +577,13 @@ impl<'n, 'q> Walk<'n, 'q> {
     fn explain(&mut self, code: Code, component: &str) {
         self.ex.push(Explanation {
             code,
-            component_id: Arc::from(component),
+            component_id: own(component),
             message: String::new(),
         });
     }
 
     /// The endpoint's address in the source's zone, else the first answer.
-    fn pick_answer(&self, a: &DnsAnswer, ep: Option<&Endpoint>) -> u32 {
+    fn pick_answer(&self, a: &DnsAnswer<'static>, ep: Option<&Endpoint>) -> u32 {
         if let Some(ep) = ep {
             for (_, id) in &ep.interfaces {
                 if let Some(x) = iface(self.net, id)
@@ -643,7 +649,7 @@ impl<'n, 'q> Walk<'n, 'q> {
         match self.admitting(e, true, self.dst, self.dst_eni) {
             Some((g, r)) => {
                 let mut h = hop(Component::SecurityGroup, &g);
-                h.rule = Some(Arc::from(r.as_str()));
+                h.rule = Some(own(r.as_str()));
                 h.direction = Some("egress");
                 self.hops.insert(1, h);
             }
@@ -651,7 +657,7 @@ impl<'n, 'q> Walk<'n, 'q> {
                 0,
                 Explanation {
                     code: Code::SecurityGroupEgressDenied,
-                    component_id: Arc::from(groups[0].id.as_str()),
+                    component_id: own(groups[0].id.as_str()),
                     message: String::new(),
                 },
             ),
@@ -666,7 +672,7 @@ impl<'n, 'q> Walk<'n, 'q> {
         match self.admitting(e, false, self.src_ip, self.src_eni) {
             Some((g, r)) => {
                 let mut h = hop(Component::SecurityGroup, &g);
-                h.rule = Some(Arc::from(r.as_str()));
+                h.rule = Some(own(r.as_str()));
                 h.direction = Some("ingress");
                 self.hops.push(h);
             }
@@ -690,13 +696,13 @@ impl<'n, 'q> Walk<'n, 'q> {
             };
             let mut h = hop(Component::RouteTable, &t.id);
             h.route = Some(HopRoute {
-                destination: Arc::from(match &r.destination {
+                destination: Cow::Owned(match &r.destination {
                     RouteDest::Cidr(c) => c.to_string(),
                     RouteDest::PrefixList(p) => p.clone(),
                 }),
-                target: Arc::from(r.target.id()),
+                target: own(r.target.id()),
                 matched_cidr: matches!(r.destination, RouteDest::PrefixList(_))
-                    .then(|| Arc::from(block.to_string().as_str())),
+                    .then(|| own(block.to_string().as_str())),
             });
             self.hops.push(h);
             let here = vpc_of_subnet(net, sub).map(|v| v.id.clone());
@@ -764,7 +770,7 @@ impl<'n, 'q> Walk<'n, 'q> {
                     };
                     // A middlebox takes the packet.
                     let mut h = hop(Component::NetworkInterface, &x.id);
-                    h.zone_id = zone_of(net, x).map(|z| Arc::from(z.as_str()));
+                    h.zone_id = zone_of(net, x).map(|z| own(z.as_str()));
                     h.address = Some(x.private_ip);
                     self.hops.push(h);
                     self.ingress(x);
@@ -830,7 +836,7 @@ impl<'n, 'q> Walk<'n, 'q> {
         }
         let zone = zone_of(net, x).unwrap();
         let mut h = hop(Component::NetworkInterface, &x.id);
-        h.zone_id = Some(Arc::from(zone.as_str()));
+        h.zone_id = Some(own(zone.as_str()));
         h.address = Some(x.private_ip);
         self.hops.push(h);
         self.ingress(x);
@@ -914,8 +920,8 @@ impl<'n, 'q> Walk<'n, 'q> {
         let mut h = hop(Component::TransitGateway, &tgw.id);
         if let Some(p) = &found {
             h.route = Some(HopRoute {
-                destination: Arc::from(p.destination.to_string().as_str()),
-                target: Arc::from(p.attachment.map_or("blackhole", |a| a.id.as_str())),
+                destination: own(p.destination.to_string().as_str()),
+                target: own(p.attachment.map_or("blackhole", |a| a.id.as_str())),
                 matched_cidr: None,
             });
         }
@@ -996,7 +1002,7 @@ impl<'n, 'q> Walk<'n, 'q> {
                 };
                 let h = self.hops.last_mut().unwrap();
                 assert_eq!(&*h.id, e.id, "the endpoint's hop is the last");
-                h.rule = Some(Arc::from(name.as_str()));
+                h.rule = Some(own(name.as_str()));
             }
             Decision::ExplicitDeny { .. } | Decision::ImplicitDeny => {
                 self.explain(Code::EndpointPolicyDenied, &e.id)
@@ -1079,7 +1085,7 @@ impl<'n, 'q> Walk<'n, 'q> {
     fn load_balancer(&mut self, l: &'n LoadBalancer, zone: &str) {
         let net = self.net;
         let mut h = hop(Component::LoadBalancer, &l.arn);
-        h.zone_id = Some(Arc::from(zone));
+        h.zone_id = Some(own(zone));
         self.hops.push(h);
         if !l.available {
             self.explain(Code::ServiceNotAvailable, &l.arn);
@@ -1115,7 +1121,7 @@ impl<'n, 'q> Walk<'n, 'q> {
         let mut h = hop(Component::Target, &t.id);
         h.address = Some(t.ip);
         h.port = Some(t.port);
-        h.zone_id = Some(Arc::from(t.zone_id.as_str()));
+        h.zone_id = Some(own(t.zone_id.as_str()));
         self.hops.push(h);
         if let Some(v) = vpc(net, &l.vpc_id)
             && let Some(x) = holder(net, &v.id, t.ip)
