@@ -49,8 +49,9 @@ RUN touch src/main.rs src/lib.rs crates/linkplane-core/src/lib.rs \
  && /usr/local/bin/linkplane --version
 
 FROM debian:bookworm-slim AS runtime
-# ca-certificates only: the health check below needs no curl (bash's
-# /dev/tcp speaks the one request it sends).
+# ca-certificates only: the roots https webhooks are verified against
+# (besides LINKPLANE_WEBHOOK_CA_FILE); the health check below needs no curl
+# (bash's /dev/tcp speaks the one request it sends).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates \
  && rm -rf /var/lib/apt/lists/*

@@ -2,6 +2,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 #[derive(Debug, Parser)]
@@ -74,6 +75,11 @@ pub struct ServeArgs {
     #[arg(long, env = "LINKPLANE_WEBHOOK_ALLOWED_HOSTS", value_delimiter = ',')]
     pub webhook_allowed_hosts: Vec<String>,
 
+    /// A PEM bundle of extra CA certificates trusted for `https://` webhooks,
+    /// besides the system's roots; read at start.
+    #[arg(long, env = "LINKPLANE_WEBHOOK_CA_FILE")]
+    pub webhook_ca_file: Option<PathBuf>,
+
     /// Log line format.
     #[arg(long, env = "LINKPLANE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -93,6 +99,8 @@ pub struct Settings {
     pub request_timeout: Duration,
     /// Hosts webhook URLs may name (`host` or `host:port`); empty: any.
     pub webhook_allowed_hosts: Vec<String>,
+    /// Extra CA certificates (PEM) trusted for `https://` webhooks.
+    pub webhook_ca_file: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -102,6 +110,7 @@ impl Default for Settings {
             provision_delay: Duration::ZERO,
             request_timeout: Duration::from_secs(30),
             webhook_allowed_hosts: Vec::new(),
+            webhook_ca_file: None,
         }
     }
 }
@@ -118,6 +127,7 @@ impl From<&ServeArgs> for Settings {
                 .map(|h| h.trim().to_ascii_lowercase())
                 .filter(|h| !h.is_empty())
                 .collect(),
+            webhook_ca_file: a.webhook_ca_file.clone(),
         }
     }
 }

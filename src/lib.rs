@@ -40,9 +40,11 @@ pub fn init_tracing(format: LogFormat) {
     };
 }
 
-/// Connects and migrates the store, settles the admin secret, binds, and
-/// serves until SIGTERM or Ctrl-C.
+/// Reads the webhook CA file, connects and migrates the store, settles the
+/// admin secret, binds, and serves until SIGTERM or Ctrl-C.
 pub async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
+    let settings = Settings::from(&args);
+    let webhooks = workflow::webhook_client(settings.webhook_ca_file.as_deref())?;
     let store = Store::connect(
         &args.database.database_url,
         args.database.db_max_connections,
@@ -59,8 +61,7 @@ pub async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, database = %store::redact(&args.database.database_url), backend = store.backend().name(), "linkplane listening");
-    let settings = Settings::from(&args);
-    let tasks = workflow::spawn_all(&store, settings.provision_delay);
+    let tasks = workflow::spawn_all(&store, settings.provision_delay, webhooks);
     let state = app::AppState::new(store.clone(), settings, admin_sha256);
     app::serve(
         listener,

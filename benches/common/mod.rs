@@ -66,6 +66,10 @@ impl Client {
             )
             .await;
         });
+        // reqwest is built with `rustls-no-provider`: a plain client needs
+        // a process-wide crypto provider (the server's webhook client
+        // chooses ring itself).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let mut c = Client {
             http: reqwest::Client::new(),
             base,

@@ -52,6 +52,8 @@ pub struct CostItem {
     pub count: Option<u32>,
     #[schema(example = 2)]
     pub zones: Option<u32>,
+    /// GB a month through all `count` items together, not per item
+    /// (default 0).
     #[schema(example = 500.0)]
     pub gb_per_month: Option<f64>,
 }

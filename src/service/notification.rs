@@ -23,14 +23,18 @@ pub struct ConnectionNotification {
     #[schema(example = "vpce-nfn-008776de7e03f5abc")]
     pub connection_notification_id: String,
     pub service_id: String,
-    #[schema(example = "http://127.0.0.1:9000/hooks/linkplane")]
+    #[schema(example = "https://hooks.example.com/linkplane")]
     pub webhook_url: String,
     #[schema(example = json!(["accept", "connect"]))]
     pub events: Vec<String>,
     /// Always `enabled`.
     #[schema(example = "enabled")]
     pub state: String,
-    /// The outcome of the last delivery attempt (`200`, `500`, `error: ...`).
+    /// The outcome of the last delivery attempt: the webhook's status code
+    /// (`200`, `500`), or `error: ` and why there was no answer (`error:
+    /// connect: invalid peer certificate: UnknownIssuer` for an https
+    /// server whose certificate is not trusted).
+    #[schema(example = "200")]
     pub last_delivery_status: Option<String>,
     pub last_delivery_time: Option<String>,
     /// Events not yet acknowledged by the webhook (retried with backoff).
@@ -51,24 +55,25 @@ pub struct ConnectionNotificationWithSecret {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateNotificationRequest {
-    /// An `http://` URL (loopback is fine: this is a local tool); its host
-    /// must be among `LINKPLANE_WEBHOOK_ALLOWED_HOSTS` when that is set.
-    #[schema(example = "http://127.0.0.1:9000/hooks/linkplane")]
+    /// An `http://` or `https://` URL (loopback is fine: this is a local
+    /// tool); its host must be among `LINKPLANE_WEBHOOK_ALLOWED_HOSTS` when
+    /// that is set. An `https://` server's certificate must chain to the
+    /// system's CA roots or to one in `LINKPLANE_WEBHOOK_CA_FILE` (a PEM
+    /// bundle read at start, e.g. for a private CA or a self-signed
+    /// certificate); a refused handshake is a failed delivery, retried.
+    #[schema(example = "https://hooks.example.com/linkplane")]
     pub webhook_url: String,
     /// Some of `connect`, `accept`, `reject`, `delete`.
     pub events: Vec<String>,
 }
 
 fn check_url(url: &str, allowed_hosts: &[String]) -> ApiResult<()> {
-    let rest = if let Some(r) = url.strip_prefix("http://") {
-        r
-    } else if url.starts_with("https://") {
-        return Err(ApiError::invalid_value(
-            "webhook_url: https webhooks are not supported by this build (it has no TLS client); use http://",
-        ));
-    } else {
+    let Some(rest) = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+    else {
         return Err(ApiError::invalid_value(format!(
-            "webhook_url: '{url}' is not an http:// URL"
+            "webhook_url: '{url}' is not an http:// or https:// URL"
         )));
     };
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
@@ -237,23 +242,37 @@ pub fn signature(secret: &str, body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn webhook_urls_are_http_with_an_allowed_host() {
+    fn webhook_urls_are_http_or_https_with_an_allowed_host() {
         let any: Vec<String> = Vec::new();
         assert!(super::check_url("http://127.0.0.1:9000/hook", &any).is_ok());
+        assert!(super::check_url("https://x.example/h", &any).is_ok());
+        assert!(super::check_url("https://127.0.0.1:8443/h?x=1", &any).is_ok());
         for bad in [
-            "https://x.example/h",
             "ftp://x/y",
             "http:///x",
+            "https:///x",
             "http://u@h/x",
+            "https://u:p@h/x",
+            "https://h x/y",
+            "HTTPS://x.example/h",
+            "https:/x.example/h",
             "hook",
         ] {
             assert!(super::check_url(bad, &any).is_err(), "{bad}");
         }
         let allowed = vec!["127.0.0.1".to_string(), "hooks.internal:8443".to_string()];
-        assert!(super::check_url("http://127.0.0.1:9000/h", &allowed).is_ok());
-        assert!(super::check_url("http://HOOKS.internal:8443/h", &allowed).is_ok());
-        assert!(super::check_url("http://hooks.internal:9000/h", &allowed).is_err());
-        assert!(super::check_url("http://evil.example/h", &allowed).is_err());
+        for (url, ok) in [
+            ("http://127.0.0.1:9000/h", true),
+            ("https://127.0.0.1:9443/h", true),
+            ("http://HOOKS.internal:8443/h", true),
+            ("https://hooks.internal:8443/h", true),
+            ("http://hooks.internal:9000/h", false),
+            ("https://hooks.internal/h", false),
+            ("http://evil.example/h", false),
+            ("https://evil.example/h", false),
+        ] {
+            assert_eq!(super::check_url(url, &allowed).is_ok(), ok, "{url}");
+        }
     }
 
     #[test]

@@ -4,6 +4,10 @@
 //! gone) once `LINKPLANE_PROVISION_DELAY_MS` has passed, and the delivery
 //! of connection notifications from their outbox.
 
+mod webhook_client;
+
+pub use webhook_client::webhook_client;
+
 use crate::store::{Store, consumer, idempotency, now_ms, outbox, producer};
 use std::time::Duration;
 
@@ -73,21 +77,17 @@ pub fn backoff(attempts: i64) -> Duration {
     Duration::from_millis((200 * factor).min(60_000))
 }
 
-/// Delivers queued connection notifications, at least once: a delivery is
-/// removed only when its webhook answers 2xx; otherwise it is retried with
-/// [`backoff`], across restarts (the outbox is in the database).
-pub fn spawn_delivery(store: Store, every: Duration) -> tokio::task::JoinHandle<()> {
+/// Delivers queued connection notifications with `http` (see
+/// [`webhook_client`]), at least once: a delivery is removed only when its
+/// webhook answers 2xx; otherwise (an error status, no connection, a TLS
+/// handshake refused) it is retried with [`backoff`], across restarts (the
+/// outbox is in the database).
+pub fn spawn_delivery(
+    store: Store,
+    http: reqwest::Client,
+    every: Duration,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let http = match reqwest::Client::builder()
-            .timeout(Duration::from_secs(5))
-            .build()
-        {
-            Ok(c) => c,
-            Err(e) => {
-                tracing::error!(error = %e, "no HTTP client: notifications will not be delivered");
-                return;
-            }
-        };
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -120,7 +120,10 @@ async fn deliver_due(
             .await;
         let (ok, status) = match sent {
             Ok(r) => (r.status().is_success(), r.status().as_u16().to_string()),
-            Err(e) => (false, format!("error: {e}")),
+            Err(e) => (
+                false,
+                format!("error: {}", webhook_client::failure_reason(&e)),
+            ),
         };
         let done = now_ms();
         let retry_at = done + backoff(d.attempts).as_millis() as i64;
@@ -132,13 +135,18 @@ async fn deliver_due(
     Ok(())
 }
 
-/// The background tasks a server runs: hourly housekeeping, and the
-/// provisioning workflow when resources have a provisioning delay (with no
-/// delay they are created in their final state and nothing needs moving).
-pub fn spawn_all(store: &Store, provision_delay: Duration) -> Vec<tokio::task::JoinHandle<()>> {
+/// The background tasks a server runs: hourly housekeeping, webhook
+/// delivery with `webhooks` (see [`webhook_client`]), and the provisioning
+/// workflow when resources have a provisioning delay (with no delay they
+/// are created in their final state and nothing needs moving).
+pub fn spawn_all(
+    store: &Store,
+    provision_delay: Duration,
+    webhooks: reqwest::Client,
+) -> Vec<tokio::task::JoinHandle<()>> {
     let mut tasks = vec![
         spawn_housekeeping(store.clone(), Duration::from_secs(3600)),
-        spawn_delivery(store.clone(), Duration::from_millis(100)),
+        spawn_delivery(store.clone(), webhooks, Duration::from_millis(100)),
     ];
     if !provision_delay.is_zero() {
         tasks.push(spawn_provisioning(

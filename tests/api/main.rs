@@ -15,3 +15,4 @@ mod process;
 mod producer;
 mod resolve;
 mod system;
+mod webhooks;

@@ -154,7 +154,7 @@ async fn vpc_comes_with_main_route_table_and_default_group(db: Db) {
         )
         .await;
     assert_eq!(stale.status, StatusCode::OK);
-    let mut req = reqwest::Client::new()
+    let mut req = crate::support::http_client()
         .patch(s_.url(&format!("/v1/vpcs/{vpc_id}")))
         .bearer_auth(&a.token)
         .header("if-match", etag);

@@ -97,7 +97,7 @@ on_both_databases!(survives_kill_9_without_losing_data);
 /// the keys still work.
 async fn survives_kill_9_without_losing_data(db: Db) {
     let fresh = FreshDb::new(db).await;
-    let http = reqwest::Client::new();
+    let http = crate::support::http_client();
     let mut p = spawn(&fresh.url, Some("admin-secret"));
     let r = http
         .post(format!("{}/v1/accounts", p.base))
@@ -141,7 +141,7 @@ async fn survives_kill_9_without_losing_data(db: Db) {
 #[tokio::test]
 async fn generated_admin_secret_is_printed_once_and_persists() {
     let fresh = FreshDb::new(Db::Sqlite).await;
-    let http = reqwest::Client::new();
+    let http = crate::support::http_client();
     let mut p = spawn(&fresh.url, None);
     let secret = p
         .stdout
@@ -196,7 +196,7 @@ async fn sigterm_finishes_requests_in_flight() {
         .unwrap();
     let base = p.base.clone();
     let in_flight = tokio::spawn(async move {
-        reqwest::Client::new()
+        crate::support::http_client()
             .post(format!("{base}/v1/accounts"))
             .bearer_auth("admin-secret")
             .json(&json!({"name": "in-flight"}))

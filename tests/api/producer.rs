@@ -452,7 +452,7 @@ async fn endpoint_service_lifecycle(db: Db) {
     s_.patch(&path, &a.token, json!({"acceptance_required": true}))
         .await;
     let stale = crate::support::Resp::from(
-        reqwest::Client::new()
+        crate::support::http_client()
             .patch(s_.url(&path))
             .bearer_auth(&a.token)
             .header("if-match", etag)

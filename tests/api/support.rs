@@ -12,6 +12,26 @@ use std::time::Duration;
 
 pub const ADMIN: &str = "test-admin-secret";
 
+/// A plain client for the server under test. reqwest is built with
+/// `rustls-no-provider` (the server picks ring for its webhook client
+/// explicitly), so a client made with `Client::new()` needs a process-wide
+/// crypto provider: ring, installed once.
+pub fn http_client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
+/// The self-signed certificate (for 127.0.0.1 and localhost) of the test
+/// https webhook sinks, and its key; see `fixtures/README.md`.
+pub const WEBHOOK_TLS_CERT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/api/fixtures/webhook-tls-cert.pem"
+);
+pub const WEBHOOK_TLS_KEY: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/api/fixtures/webhook-tls-key.pem"
+);
+
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Db {
@@ -128,7 +148,9 @@ impl TestServer {
         let (admin, _) = linkplane::auth::init_admin(&store, Some(ADMIN))
             .await
             .expect("admin");
-        let tasks = linkplane::workflow::spawn_all(&store, settings.provision_delay);
+        let webhooks = linkplane::workflow::webhook_client(settings.webhook_ca_file.as_deref())
+            .expect("webhook client");
+        let tasks = linkplane::workflow::spawn_all(&store, settings.provision_delay, webhooks);
         let app = router(AppState::new(store.clone(), settings, admin));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -148,7 +170,7 @@ impl TestServer {
         });
         TestServer {
             base,
-            http: reqwest::Client::new(),
+            http: http_client(),
             store,
             db,
             shutdown: Some(tx),
