@@ -12,29 +12,8 @@
 # and fails with a message when an answer is not the expected one. See
 # docs/walkthrough-cost-comparison.md.
 set -euo pipefail
-LP=${LP:-http://127.0.0.1:8080}
-: "${ADMIN:?set ADMIN to the admin secret the server printed (or LINKPLANE_ADMIN_TOKEN)}"
+source "$(dirname "$0")/common.bash"
 
-# call METHOD PATH [BODY]: the response body, with the key in $KEY; an HTTP
-# error fails with what was asked.
-call() {
-  local args=(-sS -X "$1" "$LP$2" -H "Authorization: Bearer $KEY" -w '\n%{http_code}') out code
-  [ $# -lt 3 ] || args+=(-d "$3")
-  out=$(curl "${args[@]}") || return 1
-  code=${out##*$'\n'} out=${out%$'\n'*}
-  [ "$code" -lt 400 ] || { echo "$1 $2 answered $code: $out" >&2; return 1; }
-  printf '%s\n' "$out"
-}
-post() { call POST "$@"; }
-get() { call GET "$1"; }
-expect() { [ "$1" = "$2" ] || { echo "expected $2, got $1${3:+ ($3)}" >&2; exit 1; }; }
-# until_is PATH FILTER VALUE: wait (at most 60 s) until GET PATH | jq -r FILTER is VALUE.
-until_is() {
-  local v
-  for _ in $(seq 120); do v=$(get "$1" | jq -r "$2"); [ "$v" = "$3" ] && return 0; sleep 0.5; done
-  echo "$1: $2 is still $v, expected $3" >&2; exit 1
-}
-uri() { jq -rn --arg s "$1" '$s | @uri'; }
 account() {
   local id
   id=$(curl -sf -X POST "$LP/v1/accounts" -H "Authorization: Bearer $ADMIN" -d "{\"name\": \"$1\"}" | jq -r .account_id)
