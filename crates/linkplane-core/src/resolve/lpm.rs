@@ -33,14 +33,14 @@ const NONE: u32 = u32::MAX;
 
 /// A frozen longest-prefix-match table mapping blocks to `u32` values.
 ///
-/// `starts[i]` is the first address of interval `i` (`starts[0] == 0`; an
-/// interval runs to the next start), `answers[i]` its winning block as
-/// `(value, prefix length)`, value [`NONE`] where no block covers it.
-/// Adjacent intervals never have the same answer.
+/// One allocation of `2n` words: `data[..n]` are the intervals' first
+/// addresses (`data[0] == 0`; an interval runs to the next start),
+/// `data[n + i]` the value of interval `i`'s winning block, [`NONE`] where no
+/// block covers it. Adjacent intervals never have the same value. A small
+/// table's starts and values share a cache line or two.
 #[derive(Debug, Clone, Default)]
 pub struct Lpm {
-    starts: Box<[u32]>,
-    answers: Box<[(u32, u8)]>,
+    data: Box<[u32]>,
     /// Blocks inserted, duplicates included.
     blocks: usize,
 }
@@ -51,12 +51,12 @@ pub struct LpmBuilder {
     items: Vec<(Ipv4Cidr, Rank, u32)>,
 }
 
-/// The interval list under construction: `(start, answer)`, merged as it grows.
-struct Intervals(Vec<(u32, (u32, u8))>);
+/// The interval list under construction: `(start, value)`, merged as it grows.
+struct Intervals(Vec<(u32, u32)>);
 
 impl Intervals {
     /// From `at` on (to the next call), the answer is `answer`.
-    fn set(&mut self, at: u64, answer: (u32, u8)) {
+    fn set(&mut self, at: u64, answer: u32) {
         let Ok(at) = u32::try_from(at) else {
             return; // past the end of the address space
         };
@@ -104,44 +104,44 @@ impl LpmBuilder {
         items.dedup_by_key(|i| (i.0, i.1));
         // Sweep: the stack holds the blocks containing the current address,
         // innermost on top, as (end exclusive, answer).
-        let mut out = Intervals(vec![(0, (NONE, 0))]);
-        let mut open: Vec<(u64, (u32, u8))> = Vec::new();
-        let close_before = |at: u64, open: &mut Vec<(u64, (u32, u8))>, out: &mut Intervals| {
+        let mut out = Intervals(vec![(0, NONE)]);
+        let mut open: Vec<(u64, u32)> = Vec::new();
+        let close_before = |at: u64, open: &mut Vec<(u64, u32)>, out: &mut Intervals| {
             while let Some(&(end, _)) = open.last() {
                 if end > at {
                     break;
                 }
                 open.pop();
-                out.set(end, open.last().map_or((NONE, 0), |o| o.1));
+                out.set(end, open.last().map_or(NONE, |o| o.1));
             }
         };
         for (network, len, _, _, value) in items {
             let start = u64::from(network);
             close_before(start, &mut open, &mut out);
             let end = start + (1u64 << (32 - u32::from(len)));
-            open.push((end, (value, len)));
-            out.set(start, (value, len));
+            open.push((end, value));
+            out.set(start, value);
         }
         close_before(u64::MAX, &mut open, &mut out);
-        let (starts, answers) = out.0.into_iter().unzip::<_, _, Vec<u32>, Vec<(u32, u8)>>();
+        let mut data: Vec<u32> = out.0.iter().map(|&(start, _)| start).collect();
+        data.extend(out.0.iter().map(|&(_, value)| value));
         Lpm {
-            starts: starts.into_boxed_slice(),
-            answers: answers.into_boxed_slice(),
+            data: data.into_boxed_slice(),
             blocks,
         }
     }
 }
 
 impl Lpm {
-    /// The value of the best block containing `ip` and that block's prefix
-    /// length.
+    /// The value of the best block containing `ip`.
     #[inline]
-    pub fn lookup(&self, ip: u32) -> Option<(u32, u8)> {
+    pub fn lookup(&self, ip: u32) -> Option<u32> {
+        let (starts, values) = self.data.split_at(self.data.len() / 2);
         // starts[0] == 0 <= ip when the table was built; an empty default
         // table has no intervals.
-        let i = self.starts.partition_point(|&s| s <= ip).checked_sub(1)?;
-        let (value, len) = self.answers[i];
-        (value != NONE).then_some((value, len))
+        let i = starts.partition_point(|&s| s <= ip).checked_sub(1)?;
+        let value = values[i];
+        (value != NONE).then_some(value)
     }
 
     /// Number of blocks in the table.
@@ -178,12 +178,12 @@ mod tests {
         b.insert(c("52.216.10.0/24"), RANK_PREFIX_LIST, 5);
         b.insert(c("52.216.10.0/24"), RANK_PREFIX_LIST, 6);
         let t = b.build();
-        assert_eq!(t.lookup(0x0a00_0105), Some((2, 16)));
-        assert_eq!(t.lookup(0x08080808), Some((1, 0)));
+        assert_eq!(t.lookup(0x0a00_0105), Some(2));
+        assert_eq!(t.lookup(0x08080808), Some(1));
         // Static beats prefix list at equal length.
-        assert_eq!(t.lookup(0x34d8_0101), Some((4, 15)));
+        assert_eq!(t.lookup(0x34d8_0101), Some(4));
         // Two prefix-list routes: the first inserted.
-        assert_eq!(t.lookup(0x34d8_0a01), Some((5, 24)));
+        assert_eq!(t.lookup(0x34d8_0a01), Some(5));
         assert_eq!(t.len(), 6);
     }
 
@@ -228,7 +228,7 @@ mod tests {
                         best = Some((i, cidr.prefix_len(), *rank));
                     }
                 }
-                prop_assert_eq!(t.lookup(ip), best.map(|(i, l, _)| (i as u32, l)));
+                prop_assert_eq!(t.lookup(ip), best.map(|(i, _, _)| i as u32));
             }
         }
     }

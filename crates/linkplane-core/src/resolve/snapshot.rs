@@ -112,22 +112,25 @@ pub(crate) enum TargetS {
     Endpoint(Option<u32>),
 }
 
+/// One compiled block of a route: the route's fields, copied per block so
+/// that a lookup reads one entry.
 #[derive(Debug)]
 pub(crate) struct RouteS {
     pub destination: Id,
     pub target_id: Id,
     pub target: TargetS,
+    /// The matched block, for a destination naming a prefix list (`pl-...`).
+    pub block: Option<Id>,
 }
 
 #[derive(Debug)]
 pub(crate) struct TableS {
     pub id: Id,
-    pub routes: Vec<RouteS>,
     /// Values index `entries`.
     pub lpm: Lpm,
-    /// `(route, matched block)` per compiled block; the block only for a
-    /// destination naming a prefix list (`pl-...`).
-    pub entries: Vec<(u32, Option<Id>)>,
+    /// One per compiled block (a prefix-list route has one per block of
+    /// its list).
+    pub entries: Vec<RouteS>,
 }
 
 #[derive(Debug)]
@@ -163,13 +166,57 @@ pub(crate) enum OwnerS {
     Orphan,
 }
 
+/// An interface's security groups: up to [`Groups::INLINE`] (AWS's default
+/// quota is five per interface) inside the interface's own record, so that
+/// reading them costs no extra cache miss; more on the heap.
+#[derive(Debug)]
+pub(crate) enum Groups {
+    Inline(u8, [u32; Groups::INLINE]),
+    Heap(Box<[u32]>),
+}
+
+impl Groups {
+    pub const INLINE: usize = 5;
+
+    fn new(groups: Vec<u32>) -> Groups {
+        if groups.len() <= Groups::INLINE {
+            let mut a = [0; Groups::INLINE];
+            a[..groups.len()].copy_from_slice(&groups);
+            Groups::Inline(groups.len() as u8, a)
+        } else {
+            Groups::Heap(groups.into_boxed_slice())
+        }
+    }
+}
+
+impl std::ops::Deref for Groups {
+    type Target = [u32];
+    fn deref(&self) -> &[u32] {
+        match self {
+            Groups::Inline(n, a) => &a[..*n as usize],
+            Groups::Heap(b) => b,
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Groups {
+    type Item = &'a u32;
+    type IntoIter = std::slice::Iter<'a, u32>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct EniS {
     pub id: Id,
     pub account: Id,
     pub subnet: u32,
+    /// The subnet's zone (ID), copied here: delivery reads it with the
+    /// interface.
+    pub zone: Id,
     pub ip: u32,
-    pub groups: Vec<u32>,
+    pub groups: Groups,
     pub owner: OwnerS,
 }
 
@@ -449,7 +496,6 @@ impl Snapshot {
             .iter()
             .map(|t| {
                 let vpc = get(&vpc_idx, &t.vpc_id);
-                let mut routes = Vec::with_capacity(t.routes.len());
                 let mut entries = Vec::new();
                 let mut b = LpmBuilder::new();
                 for r in &t.routes {
@@ -466,32 +512,35 @@ impl Snapshot {
                         RouteTarget::NetworkInterface(e) => TargetS::Eni(get(&eni_idx, e)),
                         RouteTarget::VpcEndpoint(e) => TargetS::Endpoint(get(&ep_idx, e)),
                     };
-                    let ri = routes.len() as u32;
-                    let destination = match &r.destination {
+                    let target_id = id(r.target.id());
+                    match &r.destination {
                         RouteDest::Cidr(c) => {
                             b.insert(*c, RANK_STATIC, entries.len() as u32);
-                            entries.push((ri, None));
-                            strs.cidr(*c)
+                            entries.push(RouteS {
+                                destination: strs.cidr(*c),
+                                target_id,
+                                target,
+                                block: None,
+                            });
                         }
                         RouteDest::PrefixList(p) => {
+                            let destination = id(p);
                             if let Some(pl) = get(&pl_idx, p) {
                                 for c in &prefix_lists[pl as usize].cidrs {
                                     b.insert(*c, RANK_PREFIX_LIST, entries.len() as u32);
-                                    entries.push((ri, p.starts_with("pl-").then(|| strs.cidr(*c))));
+                                    entries.push(RouteS {
+                                        destination: destination.clone(),
+                                        target_id: target_id.clone(),
+                                        target,
+                                        block: p.starts_with("pl-").then(|| strs.cidr(*c)),
+                                    });
                                 }
                             }
-                            id(p)
                         }
-                    };
-                    routes.push(RouteS {
-                        destination,
-                        target_id: id(r.target.id()),
-                        target,
-                    });
+                    }
                 }
                 TableS {
                     id: id(&t.id),
-                    routes,
                     lpm: b.build(),
                     entries,
                 }
@@ -545,8 +594,11 @@ impl Snapshot {
                 id: id(&e.id),
                 account: id(&e.account_id),
                 subnet,
+                zone: subnets
+                    .get(subnet as usize)
+                    .map_or_else(|| id(""), |s| s.zone.clone()),
                 ip: e.private_ip,
-                groups: e.groups.iter().filter_map(|g| get(&group_idx, g)).collect(),
+                groups: Groups::new(e.groups.iter().filter_map(|g| get(&group_idx, g)).collect()),
                 owner,
             });
         }

@@ -383,7 +383,7 @@ impl<'s> Walk<'s, '_> {
                 return;
             };
             let table = &s.tables[t as usize];
-            let Some((entry, _)) = table.lpm.lookup(self.dst) else {
+            let Some(entry) = table.lpm.lookup(self.dst) else {
                 self.hops.push(Hop::new(Component::RouteTable, &table.id));
                 self.explain(
                     Code::NoRouteToDestination,
@@ -392,13 +392,12 @@ impl<'s> Walk<'s, '_> {
                 );
                 return;
             };
-            let (ri, block) = &table.entries[entry as usize];
-            let route = &table.routes[*ri as usize];
+            let route = &table.entries[entry as usize];
             let mut hop = Hop::new(Component::RouteTable, &table.id);
             hop.route = Some(HopRoute {
                 destination: Cow::Borrowed(&route.destination),
                 target: Cow::Borrowed(&route.target_id),
-                matched_cidr: block.as_deref().map(Cow::Borrowed),
+                matched_cidr: route.block.as_deref().map(Cow::Borrowed),
             });
             self.hops.push(hop);
             let blackhole = |w: &mut Self, why: &str| {
@@ -520,7 +519,7 @@ impl<'s> Walk<'s, '_> {
             );
             return;
         }
-        if let Some((i, _)) = s.aws_ranges.lookup(self.dst) {
+        if let Some(i) = s.aws_ranges.lookup(self.dst) {
             self.hops.push(Hop::new(
                 Component::AwsService,
                 &s.aws_range_names[i as usize],
@@ -565,7 +564,7 @@ impl<'s> Walk<'s, '_> {
         if self.dst_eni.is_none() {
             self.dst_eni = Some(e);
         }
-        let zone: &'s str = &s.subnets[x.subnet as usize].zone;
+        let zone: &'s str = &x.zone;
         let mut h = Hop::new(Component::NetworkInterface, &x.id);
         h.zone_id = Some(Cow::Borrowed(zone));
         h.address = Some(x.ip);
@@ -675,7 +674,7 @@ impl<'s> Walk<'s, '_> {
             .push(Hop::new(Component::TransitGatewayAttachment, &src_att.id));
         let mut hop = Hop::new(Component::TransitGateway, &tgw.id);
         let found = tgw.lpm.lookup(self.dst);
-        if let Some((r, _)) = found {
+        if let Some(r) = found {
             let route = &tgw.routes[r as usize];
             hop.route = Some(HopRoute {
                 destination: Cow::Borrowed(&route.destination),
@@ -699,7 +698,7 @@ impl<'s> Walk<'s, '_> {
             );
             return None;
         }
-        let Some((r, _)) = found else {
+        let Some(r) = found else {
             self.explain(
                 Code::NoRouteToDestination,
                 &tgw.id,
