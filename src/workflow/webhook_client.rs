@@ -53,6 +53,10 @@ pub fn webhook_client(ca_file: Option<&Path>) -> anyhow::Result<reqwest::Client>
     tls.alpn_protocols = vec![b"http/1.1".to_vec()];
     reqwest::Client::builder()
         .timeout(DELIVERY_TIMEOUT)
+        // A redirect is an answer, not an instruction: following it would
+        // send the signed body to a host LINKPLANE_WEBHOOK_ALLOWED_HOSTS
+        // never allowed. A 3xx is a failed delivery, retried like a 500.
+        .redirect(reqwest::redirect::Policy::none())
         .tls_backend_preconfigured(tls)
         .build()
         .context("building the webhook HTTP client")

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 on_both_databases!(
     https_webhooks_to_a_trusted_sink_get_signed_events,
     untrusted_https_webhooks_fail_and_are_retried,
+    webhook_redirects_are_not_followed,
 );
 
 fn s(v: &Value) -> String {
@@ -479,4 +480,71 @@ fn no_system_ca_roots_is_a_warning_not_a_stop() {
             .any(|m| m.starts_with("no CA certificates to trust: https webhooks will fail")),
         "{messages:?}"
     );
+}
+
+/// A webhook on an allowed host that answers `307` to another host: the
+/// redirect is not followed (the signed body would reach a host the
+/// allow-list never allowed); the delivery fails with the status and stays
+/// pending.
+async fn webhook_redirects_are_not_followed(db: Db) {
+    // The host the redirect points at: it must never be reached.
+    let elsewhere_hits = Arc::new(AtomicUsize::new(0));
+    let hits = elsewhere_hits.clone();
+    let elsewhere = axum::Router::new().fallback(move || {
+        let hits = hits.clone();
+        async move {
+            hits.fetch_add(1, Ordering::SeqCst);
+            axum::http::StatusCode::OK
+        }
+    });
+    let far = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let far_url = format!("http://{}/stolen", far.local_addr().unwrap());
+    let far_task = tokio::spawn(async move {
+        let _ = axum::serve(far, elsewhere).await;
+    });
+    // The allowed webhook, which redirects every POST there.
+    let asked = Arc::new(AtomicUsize::new(0));
+    let seen = asked.clone();
+    let redirecting = axum::Router::new().fallback(move || {
+        let (seen, far_url) = (seen.clone(), far_url.clone());
+        async move {
+            seen.fetch_add(1, Ordering::SeqCst);
+            (
+                axum::http::StatusCode::TEMPORARY_REDIRECT,
+                [(axum::http::header::LOCATION, far_url)],
+            )
+        }
+    });
+    let near = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hook = format!("http://{}/hook", near.local_addr().unwrap());
+    let near_task = tokio::spawn(async move {
+        let _ = axum::serve(near, redirecting).await;
+    });
+
+    let s_ = TestServer::start(db).await;
+    let sc = Scene::new(&s_).await;
+    s_.create(
+        &sc.notifications(),
+        &sc.producer.token,
+        json!({"webhook_url": hook, "events": ["connect"]}),
+    )
+    .await;
+    sc.connect(&s_).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        let n = sc.notification(&s_).await;
+        if asked.load(Ordering::SeqCst) >= 1 && !n["last_delivery_status"].is_null() {
+            break n;
+        }
+        assert!(Instant::now() < deadline, "no delivery was attempted: {n}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(status["last_delivery_status"], "307", "{status}");
+    assert_eq!(status["pending_deliveries"], 1, "{status}");
+    // Give a wrongly followed redirect time to land.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(elsewhere_hits.load(Ordering::SeqCst), 0);
+    s_.stop().await;
+    near_task.abort();
+    far_task.abort();
 }
