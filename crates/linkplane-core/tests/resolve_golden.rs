@@ -548,6 +548,46 @@ fn customer_service_by_private_dns_reaches_a_target_in_the_same_zone() {
 }
 
 #[test]
+fn a_target_s_security_group_sees_the_target_port_from_the_load_balancer() {
+    // Listener traffic on 443 goes to targets on 8443: the target's groups
+    // judge tcp 8443 from the load balancer node, not the client's 443.
+    let mut b = privatelink(false, &[T_AZ1]);
+    b.net.target_groups[0].targets[0].port = 8443;
+    b.group("sg-t", "vpc-p")
+        .ingress(
+            "sg-t",
+            "sgr-t-8443",
+            Protocol::Tcp,
+            8443,
+            8443,
+            SgPeer::Cidr(c("10.50.0.0/16")),
+        )
+        .eni("eni-t1", "sn-p1", "10.50.1.20", &["sg-t"]);
+    let a = to_ip(&b.snapshot(), "eni-c", "10.0.1.50", 443);
+    assert!(a.reachable, "{a:#?}");
+    let last = a.hops.last().unwrap();
+    assert_eq!(
+        (last.component, last.rule.as_deref()),
+        (Component::SecurityGroup, Some("sgr-t-8443"))
+    );
+    // A rule for the listener's port only does not admit it.
+    let g = b
+        .net
+        .security_groups
+        .iter_mut()
+        .find(|g| g.id == "sg-t")
+        .unwrap();
+    g.ingress[0].from_port = 443;
+    g.ingress[0].to_port = 443;
+    let a = to_ip(&b.snapshot(), "eni-c", "10.0.1.50", 443);
+    assert_eq!(codes(&a), vec![Code::SecurityGroupIngressDenied], "{a:#?}");
+    assert!(
+        a.explanations[0].message.contains("tcp port 8443"),
+        "{a:#?}"
+    );
+}
+
+#[test]
 fn no_target_in_zone_with_cross_zone_off_and_a_target_elsewhere_with_it_on() {
     let snap = privatelink(false, &[T_AZ2]).snapshot();
     let a = to_ip(&snap, "eni-c", "10.0.1.50", 443);

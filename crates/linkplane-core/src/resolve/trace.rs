@@ -9,12 +9,16 @@ use super::{
 };
 use crate::net::{Protocol, format_ipv4, ipv4_text, rule_admits};
 use crate::policy::{Decision, Request};
+use crate::privatelink::TargetProtocol;
 use std::borrow::Cow;
 use std::fmt;
 
 /// A routing loop is cut after this many route lookups (AWS Route
 /// Analyzer's limit is 64 hops).
 pub const MAX_ROUTE_LOOKUPS: usize = 64;
+
+/// The UDP port a Gateway Load Balancer sends GENEVE to its appliances on.
+const GENEVE_PORT: u16 = 6081;
 
 /// How the packet entered the VPC whose route table is consulted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +50,10 @@ struct Walk<'s, 'q> {
     dns_service: Option<Name<'s>>,
     /// The packet passed a private NAT gateway (no internet beyond it).
     private_nat: bool,
+    /// The protocol and port that ingress rules see: the query's, until a
+    /// load balancer forwards to a target's port (or, for a Gateway Load
+    /// Balancer, encapsulates in GENEVE, UDP 6081).
+    flow: (Protocol, u16),
 }
 
 fn proto_name(p: Protocol) -> &'static str {
@@ -146,6 +154,7 @@ impl Snapshot {
             dst_eni: None,
             dns_service: None,
             private_nat: false,
+            flow: (q.protocol, q.port),
         };
         let mut first = match src_eni {
             Some(e) => Hop::new(Component::NetworkInterface, &self.enis[e as usize].id),
@@ -274,15 +283,15 @@ impl<'s> Walk<'s, '_> {
         }
     }
 
-    /// The first `(group, rule)` admitting the flow, if any.
+    /// The first `(group, rule)` admitting `flow` (protocol, port), if any.
     fn admitting_rule(
         &self,
         x: &EniS,
         egress: bool,
+        flow: (Protocol, u16),
         peer_ip: u32,
         peer_eni: Option<u32>,
     ) -> Option<(&'s str, &'s str)> {
-        let q = self.q;
         let s: &'s Snapshot = self.s;
         for &g in &x.groups {
             let group = &s.groups[g as usize];
@@ -292,7 +301,7 @@ impl<'s> Walk<'s, '_> {
                 &group.ingress
             };
             for r in rules {
-                if rule_admits(r.protocol, r.from, r.to, q.protocol, q.port as i32)
+                if rule_admits(r.protocol, r.from, r.to, flow.0, i32::from(flow.1))
                     && self.peer_matches(r, peer_ip, peer_eni)
                 {
                     return Some((&group.id, &r.id));
@@ -308,7 +317,8 @@ impl<'s> Walk<'s, '_> {
         if x.groups.is_empty() {
             return;
         }
-        match self.admitting_rule(x, true, self.dst, self.dst_eni) {
+        let flow = (self.q.protocol, self.q.port);
+        match self.admitting_rule(x, true, flow, self.dst, self.dst_eni) {
             Some((group, rule)) => {
                 let mut h = Hop::new(Component::SecurityGroup, group);
                 h.rule = Some(Cow::Borrowed(rule));
@@ -343,7 +353,8 @@ impl<'s> Walk<'s, '_> {
         if x.groups.is_empty() {
             return;
         }
-        match self.admitting_rule(x, false, self.src_ip, self.src_eni) {
+        let flow = self.flow;
+        match self.admitting_rule(x, false, flow, self.src_ip, self.src_eni) {
             Some((group, rule)) => {
                 let mut h = Hop::new(Component::SecurityGroup, group);
                 h.rule = Some(Cow::Borrowed(rule));
@@ -358,8 +369,8 @@ impl<'s> Walk<'s, '_> {
                         "no inbound rule of {} on {} admits {} port {} from {}",
                         GroupList(s, &x.groups),
                         x.id,
-                        proto_name(self.q.protocol),
-                        self.q.port,
+                        proto_name(flow.0),
+                        flow.1,
                         Ip(self.src_ip)
                     ),
                 );
@@ -998,10 +1009,17 @@ impl<'s> Walk<'s, '_> {
             return;
         }
         let in_scope = |t: &&super::snapshot::TargetS2| l.cross_zone || *t.zone == *zone;
-        let targets = || groups().flat_map(|tg| tg.targets.iter().filter(in_scope));
+        let targets = || {
+            groups().flat_map(|tg| {
+                tg.targets
+                    .iter()
+                    .filter(in_scope)
+                    .map(move |t| (tg.protocol, t))
+            })
+        };
         let mut any = false;
         let mut healthy = 0usize;
-        for t in targets() {
+        for (_, t) in targets() {
             any = true;
             healthy += usize::from(t.healthy);
         }
@@ -1022,8 +1040,8 @@ impl<'s> Walk<'s, '_> {
         }
         let pick = (healthy > 0)
             .then(|| (self.flow_hash() % healthy as u64) as usize)
-            .and_then(|k| targets().filter(|t| t.healthy).nth(k));
-        let Some(t) = pick else {
+            .and_then(|k| targets().filter(|(_, t)| t.healthy).nth(k));
+        let Some((protocol, t)) = pick else {
             self.explain(
                 Code::NoHealthyTargetInZone,
                 &l.arn,
@@ -1039,7 +1057,16 @@ impl<'s> Walk<'s, '_> {
         if let Some(vpc) = l.vpc
             && let Some(&e) = s.eni_by_ip.get(&(vpc, t.ip))
         {
+            // The target sees the load balancer's flow: the target group's
+            // port, or GENEVE (UDP 6081) from a Gateway Load Balancer.
+            let before = self.flow;
+            self.flow = if protocol == TargetProtocol::Geneve {
+                (Protocol::Udp, GENEVE_PORT)
+            } else {
+                (self.q.protocol, t.port)
+            };
             self.ingress(e);
+            self.flow = before;
         }
         self.delivered = true;
     }

@@ -15,6 +15,7 @@
 use linkplane_core::catalog::catalog;
 use linkplane_core::net::{Ipv4Cidr, Protocol};
 use linkplane_core::policy::{CompiledPolicy, Decision, Request};
+use linkplane_core::privatelink::TargetProtocol;
 use linkplane_core::resolve::model::*;
 use linkplane_core::resolve::{
     Answer, AnsweredBy, Code, Component, Destination, DnsAnswer, Explanation, Hop, HopRoute, Query,
@@ -431,6 +432,9 @@ struct Walk<'n, 'q> {
     dst_eni: Option<&'n Interface>,
     dns_service: Option<String>,
     private_nat: bool,
+    /// What ingress rules see: the query's protocol and port, or at a load
+    /// balancer's target the target group's port (GENEVE: UDP 6081).
+    flow: (Protocol, u16),
 }
 
 fn hop(component: Component, id: &str) -> Hop<'static> {
@@ -521,6 +525,7 @@ impl<'n, 'q> Walk<'n, 'q> {
             dst_eni: None,
             dns_service: None,
             private_nat: false,
+            flow: (q.protocol, q.port),
         };
         let mut first = match src_eni {
             Some(e) => hop(Component::NetworkInterface, &e.id),
@@ -633,7 +638,12 @@ impl<'n, 'q> Walk<'n, 'q> {
                                 .is_some_and(|x| self.groups_of(x).iter().any(|pg| &pg.id == gid))
                     }
                 };
-                if peer_ok && ports_admit(r, self.q.protocol, self.q.port) {
+                let (protocol, port) = if egress {
+                    (self.q.protocol, self.q.port)
+                } else {
+                    self.flow
+                };
+                if peer_ok && ports_admit(r, protocol, port) {
                     return Some((g.id.clone(), r.id.clone()));
                 }
             }
@@ -1105,19 +1115,23 @@ impl<'n, 'q> Walk<'n, 'q> {
         if groups.is_empty() {
             return self.explain(Code::ProtocolNotSupported, &l.arn);
         }
-        let in_scope: Vec<&Target> = groups
+        let in_scope: Vec<(&TargetGroup, &Target)> = groups
             .iter()
-            .flat_map(|tg| tg.targets.iter())
-            .filter(|t| l.cross_zone || t.zone_id == zone)
+            .flat_map(|tg| tg.targets.iter().map(move |t| (*tg, t)))
+            .filter(|(_, t)| l.cross_zone || t.zone_id == zone)
             .collect();
-        let healthy: Vec<&Target> = in_scope.iter().copied().filter(|t| t.healthy).collect();
+        let healthy: Vec<(&TargetGroup, &Target)> = in_scope
+            .iter()
+            .copied()
+            .filter(|(_, t)| t.healthy)
+            .collect();
         if in_scope.is_empty() {
             return self.explain(Code::NoTargetInZone, &l.arn);
         }
         if healthy.is_empty() {
             return self.explain(Code::NoHealthyTargetInZone, &l.arn);
         }
-        let t = healthy[(self.flow_hash() % healthy.len() as u64) as usize];
+        let (tg, t) = healthy[(self.flow_hash() % healthy.len() as u64) as usize];
         let mut h = hop(Component::Target, &t.id);
         h.address = Some(t.ip);
         h.port = Some(t.port);
@@ -1126,7 +1140,14 @@ impl<'n, 'q> Walk<'n, 'q> {
         if let Some(v) = vpc(net, &l.vpc_id)
             && let Some(x) = holder(net, &v.id, t.ip)
         {
+            let before = self.flow;
+            self.flow = if tg.protocol == TargetProtocol::Geneve {
+                (Protocol::Udp, 6081)
+            } else {
+                (self.q.protocol, t.port)
+            };
             self.ingress(x);
+            self.flow = before;
         }
         self.delivered = true;
     }
