@@ -105,6 +105,11 @@ pub struct VpcEndpoint {
     pub security_group_ids: Vec<String>,
     pub network_interface_ids: Vec<String>,
     pub private_dns_enabled: bool,
+    /// The regional name, then one zonal name per zone, then the private
+    /// DNS name (with `private_dns_enabled`): an AWS service's, or a
+    /// customer service's current name while it is verified (a name the
+    /// provider replaced or removed leaves at once, as it stops answering in
+    /// the VPC's resolver).
     pub dns_entries: Vec<DnsEntry>,
     #[schema(example = "ipv4")]
     pub ip_address_type: String,
@@ -804,11 +809,14 @@ fn entries_of(
 }
 
 /// Private DNS names of customer services, added by the caller that knows
-/// the service (consumer view).
+/// the service (consumer view): the service's current name while it is
+/// verified, as the VPC's resolver answers it (a replaced name pending
+/// verification, or a removed one, serves no endpoint).
 async fn customer_private_names(ctx: Ctx<'_>, r: &EndpointRow) -> ApiResult<Vec<String>> {
     match (&r.service_id, r.private_dns_enabled) {
         (Some(id), true) => Ok(prod_db::get_service(ctx.store.pool(), None, id)
             .await?
+            .filter(|s| s.pdns_state.as_deref() == Some("verified"))
             .and_then(|s| s.private_dns_name)
             .into_iter()
             .collect()),

@@ -392,13 +392,31 @@ pub async fn load(store: &Store) -> Result<(i64, Network), StoreError> {
         }
     }
 
-    let services: Rows<(String, String, String, String)> = sqlx::query_as(
-        "SELECT service_id, account_id, region, service_state FROM endpoint_services",
+    type ServiceRow = (
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+    );
+    let services: Rows<ServiceRow> = sqlx::query_as(
+        "SELECT service_id, account_id, region, service_state, private_dns_name, pdns_state \
+         FROM endpoint_services",
     )
     .fetch_all(&mut *tx)
     .await?;
     let mut svc_pos: HashMap<String, usize> = HashMap::new();
-    for (id, account_id, region, state) in services {
+    // A customer service's private DNS name serves its endpoints while it is
+    // verified: the service's current name, as DescribeVpcEndpoints shows it
+    // (a name the provider replaced or removed stops answering at once).
+    let mut verified_name: HashMap<String, String> = HashMap::new();
+    for (id, account_id, region, state, pdns_name, pdns_state) in services {
+        if let Some(name) = pdns_name
+            && pdns_state.as_deref() == Some("verified")
+        {
+            verified_name.insert(id.clone(), name);
+        }
         svc_pos.insert(id.clone(), net.services.len());
         net.services.push(EndpointService {
             id,
@@ -532,10 +550,10 @@ pub async fn load(store: &Store) -> Result<(i64, Network), StoreError> {
             Vec::new()
         };
         net.endpoints.push(Endpoint {
-            private_dns_names: if pdns.0 {
-                private_of.remove(&id).unwrap_or_default()
-            } else {
-                Vec::new()
+            private_dns_names: match (&service_id, pdns.0) {
+                (_, false) => Vec::new(),
+                (Some(svc), true) => verified_name.get(svc).cloned().into_iter().collect(),
+                (None, true) => private_of.remove(&id).unwrap_or_default(),
             },
             interfaces: ifaces.into_iter().map(|(s, _, eni)| (s, eni)).collect(),
             dns_names,

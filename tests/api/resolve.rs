@@ -13,6 +13,7 @@ on_both_databases!(
     resolve_rejects_bad_input_and_other_accounts,
     replicas_resolve_over_each_others_writes,
     cost_of_endpoints_beside_nat,
+    a_replaced_private_dns_name_stops_answering,
 );
 
 fn s(v: &Value) -> String {
@@ -591,4 +592,128 @@ async fn cost_of_endpoints_beside_nat(db: Db) {
     s_.get("/v1/vpc-endpoints/vpce-00000000000000000/cost", &a.token)
         .await
         .assert_problem(404, "InvalidVpcEndpointId.NotFound");
+}
+
+/// A customer service's private DNS name serves its endpoints while it is
+/// verified: when the provider replaces it, the old name stops answering in
+/// the consumer's VPC and leaves the endpoint's DNS entries, and the new one
+/// answers once verified. The resolver and DescribeVpcEndpoints agree.
+async fn a_replaced_private_dns_name_stops_answering(db: Db) {
+    let s_ = TestServer::start(db).await;
+    let p = s_.account("producer").await;
+    let c = s_.account("consumer").await;
+    let zone = s_.zones(&p.token, "us-east-1").await[0].1.clone();
+    let zones = [zone];
+    let (_, psubnets) = vpc_in_zones(&s_, &p, 0, &zones).await;
+    let lb = s_
+        .create(
+            "/v1/load-balancers",
+            &p.token,
+            json!({"name": "api", "subnet_ids": psubnets}),
+        )
+        .await;
+    s_.create(
+        "/v1/public-dns/zones",
+        &p.token,
+        json!({"name": "example.com"}),
+    )
+    .await;
+    // Publishes the TXT record a service's private DNS name asks for and
+    // verifies it.
+    let prove = |svc: Value| {
+        let (s_, token) = (&s_, p.token.clone());
+        async move {
+            let cfg = &svc["private_dns_name_configuration"];
+            let id = s(&svc["service_id"]);
+            let name = format!("{}.{}", s(&cfg["name"]), s(&svc["private_dns_name"]));
+            let r = s_
+                .call(
+                    reqwest::Method::PUT,
+                    "/v1/public-dns/records",
+                    Some(&token),
+                    Some(json!({"name": name, "type": "TXT", "value": cfg["value"]})),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            let r = s_
+                .post(
+                    &format!("/v1/endpoint-services/{id}/private-dns/verify"),
+                    &token,
+                    json!({}),
+                )
+                .await;
+            assert_eq!(
+                r.body["private_dns_name_configuration"]["state"], "verified",
+                "{}",
+                r.body
+            );
+        }
+    };
+    let svc = s_
+        .create(
+            "/v1/endpoint-services",
+            &p.token,
+            json!({"network_load_balancer_arns": [lb["load_balancer_arn"]],
+                   "acceptance_required": false, "private_dns_name": "api.example.com"}),
+        )
+        .await;
+    prove(svc.clone()).await;
+    let sid = s(&svc["service_id"]);
+    s_.post(
+        &format!("/v1/endpoint-services/{sid}/allowed-principals"),
+        &p.token,
+        json!({"principals": ["*"]}),
+    )
+    .await;
+    let (cvpc, csubnets) = vpc_in_zones(&s_, &c, 1, &zones).await;
+    let e = s_
+        .create(
+            "/v1/vpc-endpoints",
+            &c.token,
+            json!({"vpc_endpoint_type": "interface", "vpc_id": cvpc, "service_name": svc["service_name"],
+                   "subnet_ids": csubnets, "private_dns_enabled": true}),
+        )
+        .await;
+    let ep_path = format!("/v1/vpc-endpoints/{}", s(&e["vpc_endpoint_id"]));
+    let answered_by = |name: &'static str| {
+        let (s_, token, cvpc) = (&s_, c.token.clone(), cvpc.clone());
+        async move {
+            let r = s_
+                .get(&format!("/v1/vpcs/{cvpc}/dns?name={name}"), &token)
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            s(&r.body["answered_by"])
+        }
+    };
+    let entries = |body: &Value| -> Vec<String> {
+        body["dns_entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| s(&d["dns_name"]))
+            .collect()
+    };
+    assert_eq!(answered_by("api.example.com").await, "private_dns");
+    assert!(entries(&e).contains(&"api.example.com".to_string()));
+
+    // The provider replaces the name: pending verification, it serves
+    // nothing yet, and the old one is gone.
+    let r = s_
+        .patch(
+            &format!("/v1/endpoint-services/{sid}"),
+            &p.token,
+            json!({"private_dns_name": "api2.example.com"}),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    assert_eq!(answered_by("api.example.com").await, "none");
+    assert_eq!(answered_by("api2.example.com").await, "none");
+    let now = s_.get(&ep_path, &c.token).await.body;
+    let names = entries(&now);
+    assert!(!names.iter().any(|n| n.starts_with("api")), "{names:?}");
+    // Verified, the new name answers.
+    prove(r.body.clone()).await;
+    assert_eq!(answered_by("api2.example.com").await, "private_dns");
+    let now = s_.get(&ep_path, &c.token).await.body;
+    assert!(entries(&now).contains(&"api2.example.com".to_string()));
 }
