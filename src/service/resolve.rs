@@ -247,7 +247,10 @@ pub struct Explanation {
     /// `UNKNOWN_DESTINATION` (no interface holds the address),
     /// `PEERING_DESTINATION_NOT_IN_PEER_VPC` (peering carries only the peer
     /// VPC's CIDR), `SERVICE_NOT_AVAILABLE` (endpoint service or load
-    /// balancer not available), `MAX_HOPS_EXCEEDED` (a routing loop).
+    /// balancer not available), `MAX_HOPS_EXCEEDED` (a routing loop),
+    /// `TRANSIT_GATEWAY_ATTACHMENT_NOT_IN_ZONE` (the source VPC's transit
+    /// gateway attachment has no subnet in the packet's zone: as on AWS, the
+    /// gateway is out of reach from that zone).
     #[schema(example = "SECURITY_GROUP_INGRESS_DENIED")]
     pub code: String,
     #[schema(example = "sg-0a1b2c3d4e5f67890")]

@@ -436,6 +436,18 @@ fn gateway_endpoint_through_a_transit_gateway_is_not_transitive() {
         .find(|h| h.component == Component::TransitGateway)
         .unwrap();
     assert_eq!(&*tgw.route.as_ref().unwrap().destination, "10.9.0.0/16");
+    // A source in a zone where the spoke's attachment has no subnet cannot
+    // reach the transit gateway at all.
+    b.subnet("sn-s2", "vpc-spoke", "use1-az2", "10.1.2.0/24")
+        .eni("eni-s2", "sn-s2", "10.1.2.10", &["sg-vpc-spoke"]);
+    let a = to_ip(&b.snapshot(), "eni-s2", "10.9.1.20", 443);
+    assert_eq!(
+        codes(&a),
+        vec![Code::TransitGatewayAttachmentNotInZone],
+        "{a:#?}"
+    );
+    assert_eq!(&*a.explanations[0].component_id, "tgw-attach-s");
+    assert!(!has_hop(&a, Component::TransitGateway, "tgw-1"));
 }
 
 #[test]

@@ -290,8 +290,10 @@ impl<'s> Hop<'s> {
 /// `UNKNOWN_DESTINATION` (no interface holds the address),
 /// `PEERING_DESTINATION_NOT_IN_PEER_VPC` (a peering connection only carries
 /// traffic for the peer VPC's CIDR), `SERVICE_NOT_AVAILABLE` (the endpoint
-/// service or its load balancer is not available) and `MAX_HOPS_EXCEEDED`
-/// (a routing loop).
+/// service or its load balancer is not available), `MAX_HOPS_EXCEEDED`
+/// (a routing loop) and `TRANSIT_GATEWAY_ATTACHMENT_NOT_IN_ZONE` (the
+/// source VPC's attachment has no subnet in the packet's zone, so the
+/// transit gateway is out of reach from there).
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Code {
@@ -314,6 +316,7 @@ pub enum Code {
     PeeringDestinationNotInPeerVpc,
     ServiceNotAvailable,
     MaxHopsExceeded,
+    TransitGatewayAttachmentNotInZone,
 }
 
 impl Code {
@@ -339,6 +342,7 @@ impl Code {
             Code::PeeringDestinationNotInPeerVpc => "PEERING_DESTINATION_NOT_IN_PEER_VPC",
             Code::ServiceNotAvailable => "SERVICE_NOT_AVAILABLE",
             Code::MaxHopsExceeded => "MAX_HOPS_EXCEEDED",
+            Code::TransitGatewayAttachmentNotInZone => "TRANSIT_GATEWAY_ATTACHMENT_NOT_IN_ZONE",
         }
     }
 }

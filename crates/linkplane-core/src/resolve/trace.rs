@@ -463,7 +463,7 @@ impl<'s> Walk<'s, '_> {
                     self.peering(p, vpc);
                     return;
                 }
-                TargetS::Tgw(Some(g)) => match self.transit(g, vpc) {
+                TargetS::Tgw(Some(g)) => match self.transit(g, vpc, &sub.zone) {
                     Some(next) => {
                         subnet = next;
                         via = Via::TransitGateway;
@@ -663,7 +663,9 @@ impl<'s> Walk<'s, '_> {
 
     /// Through a transit gateway: its route table, then the attachment's
     /// subnet in `vpc2` whose route table carries on. Answers that subnet.
-    fn transit(&mut self, g: u32, vpc: u32) -> Option<u32> {
+    /// Into transit gateway `g` from `vpc`, from a subnet in `zone`: answers
+    /// the subnet of the destination attachment the packet continues from.
+    fn transit(&mut self, g: u32, vpc: u32, zone: &'s str) -> Option<u32> {
         let s = self.s;
         let tgw = &s.tgws[g as usize];
         let Some(src_att) = tgw
@@ -683,6 +685,24 @@ impl<'s> Walk<'s, '_> {
         };
         self.hops
             .push(Hop::new(Component::TransitGatewayAttachment, &src_att.id));
+        // AWS: traffic from a zone in which the attachment has no subnet
+        // cannot reach the transit gateway (Reachability Analyzer's
+        // TGW_ATTACH_VPC_AZ_RESTRICTION).
+        if !src_att
+            .subnets
+            .iter()
+            .any(|&sn| s.subnets.get(sn as usize).is_some_and(|x| *x.zone == *zone))
+        {
+            self.explain(
+                Code::TransitGatewayAttachmentNotInZone,
+                &src_att.id,
+                format!(
+                    "the attachment {} of {} has no subnet in zone {zone}: traffic from that zone cannot reach the transit gateway",
+                    src_att.id, tgw.id
+                ),
+            );
+            return None;
+        }
         let mut hop = Hop::new(Component::TransitGateway, &tgw.id);
         let found = tgw.lpm.lookup(self.dst);
         if let Some(r) = found {
@@ -744,7 +764,7 @@ impl<'s> Walk<'s, '_> {
             .subnets
             .iter()
             .copied()
-            .find(|&sn| *s.subnets[sn as usize].zone == *self.src_zone)
+            .find(|&sn| *s.subnets[sn as usize].zone == *zone)
             .or_else(|| att.subnets.first().copied());
         if next.is_none() {
             self.explain(

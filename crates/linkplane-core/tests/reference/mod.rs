@@ -766,7 +766,7 @@ impl<'n, 'q> Walk<'n, 'q> {
                     let Some(tgw) = net.transit_gateways.iter().find(|x| &x.id == g) else {
                         return blackhole(self);
                     };
-                    match self.transit(tgw, here.as_deref()) {
+                    match self.transit(tgw, here.as_deref(), &sub.zone_id) {
                         Some(next) => {
                             sub = next;
                             via = Via::TransitGateway;
@@ -914,7 +914,12 @@ impl<'n, 'q> Walk<'n, 'q> {
     /// Through a transit gateway from VPC `here`: its route table, then the
     /// subnet of the chosen attachment (in the source's zone, else the
     /// first) whose route table carries on.
-    fn transit(&mut self, tgw: &'n TransitGateway, here: Option<&str>) -> Option<&'n Subnet> {
+    fn transit(
+        &mut self,
+        tgw: &'n TransitGateway,
+        here: Option<&str>,
+        zone: &str,
+    ) -> Option<&'n Subnet> {
         let net = self.net;
         let Some(src_att) = tgw
             .attachments
@@ -926,6 +931,15 @@ impl<'n, 'q> Walk<'n, 'q> {
         };
         self.hops
             .push(hop(Component::TransitGatewayAttachment, &src_att.id));
+        if !src_att
+            .subnet_ids
+            .iter()
+            .filter_map(|s| subnet(net, s))
+            .any(|s| s.zone_id == zone)
+        {
+            self.explain(Code::TransitGatewayAttachmentNotInZone, &src_att.id);
+            return None;
+        }
         let found = tgw_lookup(net, tgw, self.dst);
         let mut h = hop(Component::TransitGateway, &tgw.id);
         if let Some(p) = &found {
@@ -961,7 +975,7 @@ impl<'n, 'q> Walk<'n, 'q> {
             .collect();
         let next = subnets
             .iter()
-            .find(|s| s.zone_id == self.src_zone)
+            .find(|s| s.zone_id == zone)
             .or(subnets.first())
             .copied();
         if next.is_none() {
