@@ -113,11 +113,14 @@ KEY=$C_KEY
 until_is "/v1/vpc-endpoints/$EP_ID" .state available
 
 # 9. Accepted, but the targets' group has no rule for the load balancer:
-#    the targets see the NLB node's address as the source.
+#    the targets see the NLB node's address as the source. The consumer
+#    sees the code and the provider's account, named past the service, but
+#    none of the provider's resources (their hops read "hidden").
 resolve "$CLIENT" "$REGIONAL" 8443
 echo "after acceptance: $(summary)"
 expect "$(codes)" '["SECURITY_GROUP_INGRESS_DENIED"]' "after acceptance"
-expect "$(jq -r '.explanations[0].component_id' <<<"$ANSWER")" "$APP_SG" "the group that denies"
+expect "$(jq -r '.explanations[0].component_id' <<<"$ANSWER")" "$SVC_ID" "where the block is named"
+expect "$(jq -r '[.hops[] | select(.component == "load_balancer" or .component == "target") | .id] | unique | join(",")' <<<"$ANSWER")" "hidden" "the provider's hops"
 
 # 10. The provider admits 8443 from its VPC's CIDR (where the NLB nodes
 #     live): reachable, through the target in the client's zone.
@@ -129,11 +132,13 @@ echo "with the ingress rule: $(summary)"
 expect "$(jq -r .reachable <<<"$ANSWER")" true "with the ingress rule"
 echo "target in the client's zone: $([ "$(target_zone)" = "$(source_zone)" ] && echo yes || echo no)"
 expect "$(target_zone)" "$(source_zone)" "the target's zone"
-NEAR=$(jq -r '.hops[] | select(.component == "target") | .id' <<<"$ANSWER")
+NEAR_ZONE=$(target_zone)
 
-# 11. That target fails its health checks. Cross-zone load balancing is off,
-#     so the node in the client's zone has nowhere to send.
+# 11. That target fails its health checks (the provider finds it by its
+#     zone: the consumer never sees the target's id). Cross-zone load
+#     balancing is off, so the node in the client's zone has nowhere to send.
 KEY=$P_KEY
+NEAR=$(get "/v1/target-groups/$(uri "$TG_ARN")" | jq -r --arg z "$NEAR_ZONE" '.targets[] | select(.availability_zone_id == $z) | .id')
 put "/v1/target-groups/$(uri "$TG_ARN")/targets/$NEAR/health" '{"healthy": false}' >/dev/null
 echo "targets: $(get "/v1/target-groups/$(uri "$TG_ARN")" | jq -c '[.targets[].health_state] | sort')"
 KEY=$C_KEY

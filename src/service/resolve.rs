@@ -232,6 +232,13 @@ pub struct Hop {
     pub address: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
+    /// Set on a component of another account's network (past an endpoint
+    /// service, or in a VPC reached over a peering connection or transit
+    /// gateway): that account. Such a hop shows its kind and zone only; its
+    /// `id` is `hidden` and it has no address, port, route or rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "111122223333")]
+    pub owner_account_id: Option<String>,
 }
 
 /// Why a packet is blocked.
@@ -253,6 +260,10 @@ pub struct Explanation {
     /// gateway is out of reach from that zone).
     #[schema(example = "SECURITY_GROUP_INGRESS_DENIED")]
     pub code: String,
+    /// The blocking component; for one in another account's network, the
+    /// last component of the caller's path before it (the endpoint service,
+    /// the peering connection, ...), and the message names the account
+    /// without its resources.
     #[schema(example = "sg-0a1b2c3d4e5f67890")]
     pub component_id: String,
     pub message: String,
@@ -314,42 +325,84 @@ fn dns_of(d: core::DnsAnswer<'_>) -> DnsAnswer {
     }
 }
 
+/// What stands for a component of another account's network.
+const HIDDEN: &str = "hidden";
+
 fn render(a: Answer<'_>, account: &str, version: i64) -> ResolveResponse {
-    ResolveResponse {
-        reachable: a.reachable,
-        dns: a.dns.map(dns_of),
-        hops: a
-            .hops
-            .into_iter()
-            .map(|h| Hop {
+    // Another account's components (past an endpoint service, across a
+    // peering connection or transit gateway into its VPC) show their kind
+    // and zone, never their ids, addresses, routes or rules: that account's
+    // resources read as absent everywhere else too.
+    let foreign =
+        |owner: &Option<std::borrow::Cow<'_, str>>| owner.as_deref().is_some_and(|o| o != account);
+    // The last visible hop before another account's network begins: what a
+    // hidden explanation names instead.
+    let boundary = |owner: &str| -> String {
+        a.hops
+            .iter()
+            .take_while(|h| h.owner.as_deref() != Some(owner))
+            .filter(|h| !foreign(&h.owner))
+            .last()
+            .map_or_else(|| HIDDEN.to_string(), |h| h.id.to_string())
+    };
+    let explanations = a
+        .explanations
+        .iter()
+        .map(|e| match e.owner.as_deref() {
+            Some(o) if o != account => {
+                let past = boundary(o);
+                Explanation {
+                    code: e.code.as_str().to_string(),
+                    message: format!(
+                        "{} in the network of account {o}, past {past}: the block is among that account's resources, which this answer does not show",
+                        e.code.as_str()
+                    ),
+                    component_id: past,
+                }
+            }
+            _ => Explanation {
+                code: e.code.as_str().to_string(),
+                component_id: e.component_id.to_string(),
+                message: e.message.clone(),
+            },
+        })
+        .collect();
+    let hops = a
+        .hops
+        .iter()
+        .map(|h| {
+            let hidden = foreign(&h.owner);
+            Hop {
                 component: component(h.component),
-                id: h.id.to_string(),
-                route: h.route.map(|r| HopRoute {
+                id: if hidden {
+                    HIDDEN.to_string()
+                } else {
+                    h.id.to_string()
+                },
+                route: h.route.as_ref().filter(|_| !hidden).map(|r| HopRoute {
                     destination: r.destination.to_string(),
                     target: r.target.to_string(),
-                    matched_cidr: r.matched_cidr.map(|c| c.to_string()),
+                    matched_cidr: r.matched_cidr.as_ref().map(|c| c.to_string()),
                 }),
-                rule: h.rule.map(|r| r.to_string()),
+                rule: h.rule.as_ref().filter(|_| !hidden).map(|r| r.to_string()),
                 direction: h.direction.map(str::to_string),
                 zone_name: h
                     .zone_id
                     .as_deref()
                     .map(|z| zone_name(account, z))
                     .filter(|n| !n.is_empty()),
-                zone_id: h.zone_id.map(|z| z.to_string()),
-                address: h.address.map(format_ipv4),
-                port: h.port,
-            })
-            .collect(),
-        explanations: a
-            .explanations
-            .into_iter()
-            .map(|e| Explanation {
-                code: e.code.as_str().to_string(),
-                component_id: e.component_id.to_string(),
-                message: e.message,
-            })
-            .collect(),
+                zone_id: h.zone_id.as_ref().map(|z| z.to_string()),
+                address: h.address.filter(|_| !hidden).map(format_ipv4),
+                port: h.port.filter(|_| !hidden),
+                owner_account_id: h.owner.as_ref().filter(|_| hidden).map(|o| o.to_string()),
+            }
+        })
+        .collect();
+    ResolveResponse {
+        reachable: a.reachable,
+        dns: a.dns.map(dns_of),
+        hops,
+        explanations,
         network_version: version,
     }
 }

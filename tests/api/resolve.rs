@@ -185,6 +185,11 @@ async fn privatelink_story_resolves_end_to_end(db: Db) {
     // addresses yet (no client IP preservation for IP targets).
     let r = resolve(&s_, &c, ask.clone()).await;
     assert_eq!(codes(&r), vec!["SECURITY_GROUP_INGRESS_DENIED"], "{r}");
+    // The block is in the producer's network: the consumer learns the code
+    // and the account, named past the service, not the producer's group.
+    let why = &r["explanations"][0];
+    assert_eq!(why["component_id"], sid.as_str(), "{r}");
+    assert!(s(&why["message"]).contains(&p.account_id), "{r}");
     let pvpc_body = s_.get(&format!("/v1/vpcs/{pvpc}"), &p.token).await.body;
     let psg = s(&pvpc_body["default_security_group_id"]);
     let rr = s_
@@ -201,7 +206,11 @@ async fn privatelink_story_resolves_end_to_end(db: Db) {
     assert_eq!(path[0], ("network_interface".to_string(), client.clone()));
     assert!(path.contains(&("vpc_endpoint".to_string(), eid.clone())));
     assert!(path.contains(&("vpc_endpoint_service".to_string(), sid.clone())));
-    assert!(path.contains(&("load_balancer".to_string(), lb_arn.clone())));
+    // The producer's load balancer and target: their kind and zone, never
+    // their ids or addresses.
+    assert!(path.contains(&("load_balancer".to_string(), "hidden".to_string())));
+    assert!(!r.to_string().contains(&lb_arn), "{r}");
+    assert!(!r.to_string().contains(&psg), "{r}");
     let target = r["hops"]
         .as_array()
         .unwrap()
@@ -210,7 +219,9 @@ async fn privatelink_story_resolves_end_to_end(db: Db) {
         .unwrap()
         .clone();
     // Cross-zone off: the target in the client's zone (by zone id).
-    assert_eq!(target["address"], t1.as_str());
+    assert_eq!(target["id"], "hidden");
+    assert_eq!(target["address"], Value::Null);
+    assert_eq!(target["owner_account_id"], p.account_id.as_str());
     assert_eq!(target["zone_id"], zone_ids[0].as_str());
     // The zone's name is the caller's.
     let c_names = s_.zones(&c.token, "us-east-1").await;
@@ -250,7 +261,7 @@ async fn privatelink_story_resolves_end_to_end(db: Db) {
         .find(|h| h["component"] == "target")
         .unwrap()
         .clone();
-    assert_eq!(target["address"], t2.as_str());
+    assert_eq!(target["zone_id"], zone_ids[1].as_str());
     // UDP through an interface endpoint.
     let mut udp = ask.clone();
     udp["protocol"] = json!("udp");

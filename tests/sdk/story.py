@@ -503,14 +503,25 @@ def story(base_url: str, admin_token: str) -> None:
         (HopComponent.NETWORK_INTERFACE, app.network_interface_id),
         (HopComponent.VPC_ENDPOINT, ep.vpc_endpoint_id),
         (HopComponent.VPC_ENDPOINT_SERVICE, svc.service_id),
-        (HopComponent.LOAD_BALANCER, lb.load_balancer_arn),
+        # The producer's load balancer: on the path, but not named to the
+        # consumer (another account's resources read as absent).
+        (HopComponent.LOAD_BALANCER, "hidden"),
     ):
         check((comp, ident) in on_path, f"the path lacks {comp.value} {ident}: {path}")
+    check(lb.load_balancer_arn not in path, f"the consumer's answer names the producer's load balancer: {path}")
     targets = [h for h in r.hops if h.component == HopComponent.TARGET]
     check(len(targets) == 1, f"the path has {len(targets)} targets: {path}")
     check(
-        targets[0].address in {w.private_ip for w in workloads},
-        f"target address {targets[0].address} is none of the registered targets",
+        targets[0].owner_account_id == PRODUCER_ID,
+        f"target owner {targets[0].owner_account_id}, want the producer {PRODUCER_ID}",
+    )
+    check(
+        not isinstance(targets[0].address, str),
+        f"the consumer's answer shows the producer's target address {targets[0].address}",
+    )
+    check(
+        targets[0].zone_id in {w.availability_zone_id for w in workloads},
+        f"target zone {targets[0].zone_id} is none of the registered targets' zones",
     )
 
     step("the consumer VPC's resolver answers the name from the endpoint (GET /v1/vpcs/{id}/dns)")

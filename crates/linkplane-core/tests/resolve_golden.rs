@@ -557,6 +557,25 @@ fn customer_service_by_private_dns_reaches_a_target_in_the_same_zone() {
     assert_eq!(lb.zone_id.as_deref(), Some("use1-az1"));
     let t = a.hops.last().unwrap();
     assert_eq!((t.component, &*t.id), (Component::Target, "10.50.1.20"));
+    // Up to the endpoint service the path is the consumer's network; the
+    // load balancer and target are the provider's.
+    let owners: Vec<(Component, Option<&str>)> = a
+        .hops
+        .iter()
+        .map(|h| (h.component, h.owner.as_deref()))
+        .collect();
+    let service = owners
+        .iter()
+        .position(|(c, _)| *c == Component::VpcEndpointService)
+        .unwrap();
+    assert!(
+        owners[..=service].iter().all(|(_, o)| *o == Some(A)),
+        "{owners:?}"
+    );
+    assert!(
+        owners[service + 1..].iter().all(|(_, o)| *o == Some(P)),
+        "{owners:?}"
+    );
 }
 
 #[test]

@@ -136,6 +136,7 @@ impl Answer<'_> {
                     code: e.code,
                     component_id: owned(e.component_id),
                     message: e.message,
+                    owner: e.owner.map(owned),
                 })
                 .collect(),
         }
@@ -172,6 +173,7 @@ impl Hop<'_> {
             zone_id: self.zone_id.map(owned),
             address: self.address,
             port: self.port,
+            owner: self.owner.map(owned),
         }
     }
 }
@@ -269,6 +271,16 @@ pub struct Hop<'s> {
     /// A target's port.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
+    /// The account whose network the component is in: the source's until
+    /// the packet crosses a peering connection or a transit gateway into
+    /// another account's VPC, or passes an endpoint service to the load
+    /// balancer behind it (the service itself counts as the consumer's: it
+    /// knows it). `None` for shared components (peering connections, transit
+    /// gateways and their attachments) and public ones (AWS services, the
+    /// internet). A front shows another account's components to a caller
+    /// without their ids.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Name<'s>>,
 }
 
 impl<'s> Hop<'s> {
@@ -282,6 +294,7 @@ impl<'s> Hop<'s> {
             zone_id: None,
             address: None,
             port: None,
+            owner: None,
         }
     }
 }
@@ -354,6 +367,10 @@ pub struct Explanation<'s> {
     /// The component that blocks (a route table, a group, an endpoint, ...).
     pub component_id: Name<'s>,
     pub message: String,
+    /// The account whose network the blocking component is in (as
+    /// [`Hop::owner`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Name<'s>>,
 }
 
 impl Snapshot {
@@ -381,6 +398,7 @@ impl Snapshot {
             message: format!(
                 "{destination} is an IPv6 address: linkplane models IPv4 only (subnets have no IPv6 CIDR blocks)"
             ),
+            owner: a.hops[0].owner.clone(),
         }];
         Ok(a)
     }

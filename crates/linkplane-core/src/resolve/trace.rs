@@ -50,6 +50,8 @@ struct Walk<'s, 'q> {
     dns_service: Option<Name<'s>>,
     /// The packet passed a private NAT gateway (no internet beyond it).
     private_nat: bool,
+    /// The account whose network the packet is in (see [`Hop::owner`]).
+    domain: Option<&'s str>,
     /// The protocol and port that ingress rules see: the query's, until a
     /// load balancer forwards to a target's port (or, for a Gateway Load
     /// Balancer, encapsulates in GENEVE, UDP 6081).
@@ -155,6 +157,7 @@ impl Snapshot {
             dns_service: None,
             private_nat: false,
             flow: (q.protocol, q.port),
+            domain: self.vpcs.get(sub.vpc as usize).map(|v| &*v.account),
         };
         let mut first = match src_eni {
             Some(e) => Hop::new(Component::NetworkInterface, &self.enis[e as usize].id),
@@ -162,7 +165,7 @@ impl Snapshot {
         };
         first.zone_id = Some(Cow::Borrowed(&sub.zone));
         first.address = Some(src_ip);
-        w.hops.push(first);
+        w.push_hop(first);
 
         let mut dns = None;
         match q.destination {
@@ -238,7 +241,22 @@ impl<'s> Walk<'s, '_> {
             code,
             component_id: component,
             message,
+            owner: self.domain.map(Cow::Borrowed),
         });
+    }
+
+    /// Records a hop in the current account's network (shared and public
+    /// components belong to none).
+    fn push_hop(&mut self, mut h: Hop<'s>) {
+        h.owner = match h.component {
+            Component::VpcPeeringConnection
+            | Component::TransitGateway
+            | Component::TransitGatewayAttachment
+            | Component::AwsService
+            | Component::Internet => None,
+            _ => self.domain.map(Cow::Borrowed),
+        };
+        self.hops.push(h);
     }
 
     /// Among several addresses of endpoint `ep`, the one in the source's
@@ -323,6 +341,7 @@ impl<'s> Walk<'s, '_> {
                 let mut h = Hop::new(Component::SecurityGroup, group);
                 h.rule = Some(Cow::Borrowed(rule));
                 h.direction = Some("egress");
+                h.owner = Some(Cow::Borrowed(&x.account));
                 self.hops.insert(hop_at, h);
             }
             None => {
@@ -339,6 +358,7 @@ impl<'s> Walk<'s, '_> {
                             self.q.port,
                             Ip(self.dst)
                         ),
+                        owner: Some(Cow::Borrowed(&x.account)),
                     },
                 );
             }
@@ -359,7 +379,7 @@ impl<'s> Walk<'s, '_> {
                 let mut h = Hop::new(Component::SecurityGroup, group);
                 h.rule = Some(Cow::Borrowed(rule));
                 h.direction = Some("ingress");
-                self.hops.push(h);
+                self.push_hop(h);
             }
             None => {
                 self.explain(
@@ -395,7 +415,7 @@ impl<'s> Walk<'s, '_> {
             };
             let table = &s.tables[t as usize];
             let Some(entry) = table.lpm.lookup(self.dst) else {
-                self.hops.push(Hop::new(Component::RouteTable, &table.id));
+                self.push_hop(Hop::new(Component::RouteTable, &table.id));
                 self.explain(
                     Code::NoRouteToDestination,
                     &table.id,
@@ -410,7 +430,7 @@ impl<'s> Walk<'s, '_> {
                 target: Cow::Borrowed(&route.target_id),
                 matched_cidr: route.block.as_deref().map(Cow::Borrowed),
             });
-            self.hops.push(hop);
+            self.push_hop(hop);
             let blackhole = |w: &mut Self, why: &str| {
                 w.explain(
                     Code::BlackholeRoute,
@@ -441,7 +461,7 @@ impl<'s> Walk<'s, '_> {
                 }
                 TargetS::Igw(Some(g)) => {
                     let gid: &'s str = &s.igw_ids[g as usize];
-                    self.hops.push(Hop::new(Component::InternetGateway, gid));
+                    self.push_hop(Hop::new(Component::InternetGateway, gid));
                     self.internet(gid);
                     return;
                 }
@@ -452,7 +472,7 @@ impl<'s> Walk<'s, '_> {
                     }
                     let mut h = Hop::new(Component::NatGateway, &nat.id);
                     h.address = Some(nat.ip);
-                    self.hops.push(h);
+                    self.push_hop(h);
                     self.src_ip = nat.ip;
                     self.src_eni = None;
                     self.private_nat |= !nat.public;
@@ -479,7 +499,7 @@ impl<'s> Walk<'s, '_> {
                         .get(x.subnet as usize)
                         .map(|sn| Cow::Borrowed(&*sn.zone));
                     h.address = Some(x.ip);
-                    self.hops.push(h);
+                    self.push_hop(h);
                     self.ingress(e);
                     self.delivered = true;
                     return;
@@ -531,14 +551,14 @@ impl<'s> Walk<'s, '_> {
             return;
         }
         if let Some(i) = s.aws_ranges.lookup(self.dst) {
-            self.hops.push(Hop::new(
+            self.push_hop(Hop::new(
                 Component::AwsService,
                 &s.aws_range_names[i as usize],
             ));
         } else if let Some(name) = self.dns_service.clone() {
             let mut h = Hop::new(Component::AwsService, "");
             h.id = name;
-            self.hops.push(h);
+            self.push_hop(h);
         } else if is_private(self.dst) {
             self.explain(
                 Code::NoRouteToDestination,
@@ -550,7 +570,7 @@ impl<'s> Walk<'s, '_> {
             );
             return;
         } else {
-            self.hops.push(Hop::new(Component::Internet, "internet"));
+            self.push_hop(Hop::new(Component::Internet, "internet"));
         }
         self.delivered = true;
     }
@@ -579,7 +599,7 @@ impl<'s> Walk<'s, '_> {
         let mut h = Hop::new(Component::NetworkInterface, &x.id);
         h.zone_id = Some(Cow::Borrowed(zone));
         h.address = Some(x.ip);
-        self.hops.push(h);
+        self.push_hop(h);
         self.ingress(e);
         match x.owner {
             OwnerS::Endpoint(ep) => self.privatelink(ep, zone),
@@ -591,8 +611,7 @@ impl<'s> Walk<'s, '_> {
     fn peering(&mut self, p: u32, vpc: u32) {
         let s = self.s;
         let pcx = &s.pcxs[p as usize];
-        self.hops
-            .push(Hop::new(Component::VpcPeeringConnection, &pcx.id));
+        self.push_hop(Hop::new(Component::VpcPeeringConnection, &pcx.id));
         if &*pcx.status != "active" {
             self.explain(
                 Code::PeeringNotActive,
@@ -615,12 +634,14 @@ impl<'s> Walk<'s, '_> {
         };
         let pv = &s.vpcs[peer as usize];
         if pv.cidr.contains_addr(self.dst) {
+            self.domain = Some(&pv.account);
             self.deliver(peer);
             return;
         }
         // Edge-to-edge routing is not supported: note a gateway endpoint of
         // the peer VPC the packet may have been meant for.
         if let Some(ep) = self.gateway_endpoint_covering(peer) {
+            self.domain = Some(&pv.account);
             let eid = &s.endpoints[ep as usize].id;
             self.explain(
                 Code::GatewayEndpointNotTransitive,
@@ -683,8 +704,7 @@ impl<'s> Walk<'s, '_> {
             );
             return None;
         };
-        self.hops
-            .push(Hop::new(Component::TransitGatewayAttachment, &src_att.id));
+        self.push_hop(Hop::new(Component::TransitGatewayAttachment, &src_att.id));
         // AWS: traffic from a zone in which the attachment has no subnet
         // cannot reach the transit gateway (Reachability Analyzer's
         // TGW_ATTACH_VPC_AZ_RESTRICTION).
@@ -717,7 +737,7 @@ impl<'s> Walk<'s, '_> {
                 matched_cidr: None,
             });
         }
-        self.hops.push(hop);
+        self.push_hop(hop);
         if !tgw.available || !src_att.available {
             self.explain(
                 Code::BlackholeRoute,
@@ -750,8 +770,7 @@ impl<'s> Walk<'s, '_> {
             return None;
         };
         let att = &tgw.attachments[a as usize];
-        self.hops
-            .push(Hop::new(Component::TransitGatewayAttachment, &att.id));
+        self.push_hop(Hop::new(Component::TransitGatewayAttachment, &att.id));
         if !att.available || att.vpc.is_none() {
             self.explain(
                 Code::BlackholeRoute,
@@ -773,13 +792,17 @@ impl<'s> Walk<'s, '_> {
                 format!("the attachment {} has no subnet", att.id),
             );
         }
+        // On, in the attachment VPC's network.
+        if let Some(v) = att.vpc.and_then(|v| s.vpcs.get(v as usize)) {
+            self.domain = Some(&v.account);
+        }
         next
     }
 
     fn gateway_endpoint(&mut self, ep: u32, via: Via) {
         let s = self.s;
         let e = &s.endpoints[ep as usize];
-        self.hops.push(Hop::new(Component::VpcEndpoint, &e.id));
+        self.push_hop(Hop::new(Component::VpcEndpoint, &e.id));
         if via == Via::TransitGateway {
             self.explain(
                 Code::GatewayEndpointNotTransitive,
@@ -802,8 +825,7 @@ impl<'s> Walk<'s, '_> {
         }
         self.endpoint_state(ep);
         self.policy(ep);
-        self.hops
-            .push(Hop::new(Component::AwsService, &e.service_name));
+        self.push_hop(Hop::new(Component::AwsService, &e.service_name));
         self.delivered = true;
     }
 
@@ -914,7 +936,7 @@ impl<'s> Walk<'s, '_> {
             self.delivered = true;
             return;
         }
-        self.hops.push(Hop::new(Component::VpcEndpoint, &e.id));
+        self.push_hop(Hop::new(Component::VpcEndpoint, &e.id));
         if self.q.protocol != Protocol::Tcp {
             self.explain(
                 Code::ProtocolNotSupported,
@@ -936,14 +958,12 @@ impl<'s> Walk<'s, '_> {
                 return;
             }
             self.policy(ep);
-            self.hops
-                .push(Hop::new(Component::AwsService, &e.service_name));
+            self.push_hop(Hop::new(Component::AwsService, &e.service_name));
             self.delivered = true;
             return;
         };
         let service = &s.services[svc as usize];
-        self.hops
-            .push(Hop::new(Component::VpcEndpointService, &service.id));
+        self.push_hop(Hop::new(Component::VpcEndpointService, &service.id));
         let cross_region = e.service_region != e.region;
         if cross_region && !service.supported_regions.contains(&e.region) {
             self.explain(
@@ -997,7 +1017,19 @@ impl<'s> Walk<'s, '_> {
         let node_ip = node_eni.map_or(0, |n| s.enis[n as usize].ip);
         self.src_ip = node_ip;
         self.src_eni = node_eni;
+        // Past the service, the provider's network: its load balancer,
+        // targets and their groups.
+        self.domain = self.lb_domain(lb);
         self.load_balancer(lb, node_zone, node_ip);
+    }
+
+    /// The account of the VPC a load balancer is in.
+    fn lb_domain(&self, lb: u32) -> Option<&'s str> {
+        let s: &'s Snapshot = self.s;
+        s.lbs[lb as usize]
+            .vpc
+            .and_then(|v| s.vpcs.get(v as usize))
+            .map(|v| &*v.account)
     }
 
     /// A load balancer node in `zone` forwards to a target.
@@ -1006,7 +1038,7 @@ impl<'s> Walk<'s, '_> {
         let l = &s.lbs[lb as usize];
         let mut h = Hop::new(Component::LoadBalancer, &l.arn);
         h.zone_id = Some(Cow::Borrowed(zone));
-        self.hops.push(h);
+        self.push_hop(h);
         if !l.available {
             self.explain(
                 Code::ServiceNotAvailable,
@@ -1073,7 +1105,7 @@ impl<'s> Walk<'s, '_> {
         h.address = Some(t.ip);
         h.port = Some(t.port);
         h.zone_id = Some(Cow::Borrowed(&t.zone));
-        self.hops.push(h);
+        self.push_hop(h);
         if let Some(vpc) = l.vpc
             && let Some(&e) = s.eni_by_ip.get(&(vpc, t.ip))
         {
@@ -1096,7 +1128,7 @@ impl<'s> Walk<'s, '_> {
     fn gwlb_endpoint(&mut self, ep: u32) -> Option<u32> {
         let s = self.s;
         let e = &s.endpoints[ep as usize];
-        self.hops.push(Hop::new(Component::VpcEndpoint, &e.id));
+        self.push_hop(Hop::new(Component::VpcEndpoint, &e.id));
         self.endpoint_state(ep);
         // Its interface, in a subnet that still exists.
         let Some((x, sub)) = e.enis.first().and_then(|&eni| {
@@ -1113,8 +1145,7 @@ impl<'s> Walk<'s, '_> {
         let zone: &'s str = &sub.zone;
         if let Some(svc) = e.service {
             let service = &s.services[svc as usize];
-            self.hops
-                .push(Hop::new(Component::VpcEndpointService, &service.id));
+            self.push_hop(Hop::new(Component::VpcEndpointService, &service.id));
             let pick = service.lbs.iter().find_map(|&lb| {
                 s.lbs[lb as usize]
                     .nodes
@@ -1133,10 +1164,11 @@ impl<'s> Walk<'s, '_> {
                 );
                 return None;
             };
-            let (src_ip, src_eni) = (self.src_ip, self.src_eni);
+            let (src_ip, src_eni, domain) = (self.src_ip, self.src_eni, self.domain);
+            self.domain = self.lb_domain(lb);
             self.load_balancer(lb, node_zone, 0);
             self.delivered = false;
-            (self.src_ip, self.src_eni) = (src_ip, src_eni);
+            (self.src_ip, self.src_eni, self.domain) = (src_ip, src_eni, domain);
         }
         Some(x.subnet)
     }

@@ -28,15 +28,20 @@ const MAX_ROUTE_LOOKUPS: usize = 64;
 /// Where public names of services without a prefix list point.
 const STAND_IN_BLOCK: &str = "198.18.0.0/15";
 
-/// Blanks explanation messages, which the oracle does not model.
 /// An owned name: the reference resolver borrows nothing.
 fn own(s: &str) -> Cow<'static, str> {
     Cow::Owned(s.to_string())
 }
 
+/// Blanks explanation messages and owners (whose network each hop is in),
+/// which the oracle does not model.
 pub fn normalize(mut a: Answer<'static>) -> Answer<'static> {
     for e in &mut a.explanations {
         e.message.clear();
+        e.owner = None;
+    }
+    for h in &mut a.hops {
+        h.owner = None;
     }
     a
 }
@@ -447,6 +452,7 @@ fn hop(component: Component, id: &str) -> Hop<'static> {
         zone_id: None,
         address: None,
         port: None,
+        owner: None,
     }
 }
 
@@ -584,6 +590,7 @@ impl<'n, 'q> Walk<'n, 'q> {
             code,
             component_id: own(component),
             message: String::new(),
+            owner: None,
         });
     }
 
@@ -669,6 +676,7 @@ impl<'n, 'q> Walk<'n, 'q> {
                     code: Code::SecurityGroupEgressDenied,
                     component_id: own(groups[0].id.as_str()),
                     message: String::new(),
+                    owner: None,
                 },
             ),
         }
