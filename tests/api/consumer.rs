@@ -594,12 +594,7 @@ async fn concurrent_accepts_and_rejects_stay_consistent(db: Db) {
         )
         .await;
     let sid = s(&svc["service_id"]);
-    s1.post(
-        &format!("/v1/endpoint-services/{sid}/allowed-principals"),
-        &a.token,
-        json!({"principals": ["*"]}),
-    )
-    .await;
+    s1.allow_everyone(&a.token, &sid).await;
     let zone = s(&svc["availability_zone_ids"][0]);
     let mut ids = Vec::new();
     for i in 0..5 {
@@ -810,15 +805,7 @@ async fn gateway_load_balancer_endpoints_are_route_targets(db: Db) {
     let svc = s_
         .create("/v1/endpoint-services", &a.token, json!({"gateway_load_balancer_arns": [gw["load_balancer_arn"]], "acceptance_required": false}))
         .await;
-    s_.post(
-        &format!(
-            "/v1/endpoint-services/{}/allowed-principals",
-            s(&svc["service_id"])
-        ),
-        &a.token,
-        json!({"principals": ["*"]}),
-    )
-    .await;
+    s_.allow_everyone(&a.token, &s(&svc["service_id"])).await;
     let zone = s(&svc["availability_zone_ids"][0]);
     let vpc = s_
         .create("/v1/vpcs", &b.token, json!({"cidr_block": "10.5.0.0/16"}))
@@ -941,12 +928,7 @@ async fn notifications_reach_a_failing_webhook(db: Db) {
         )
         .await;
     let sid = s(&svc["service_id"]);
-    s_.post(
-        &format!("/v1/endpoint-services/{sid}/allowed-principals"),
-        &a.token,
-        json!({"principals": ["*"]}),
-    )
-    .await;
+    s_.allow_everyone(&a.token, &sid).await;
     let nfs = format!("/v1/endpoint-services/{sid}/notifications");
     for (body, code) in [
         (
@@ -1046,12 +1028,7 @@ async fn cross_region_endpoints_and_quotas(db: Db) {
         .create("/v1/endpoint-services", &a.token, json!({"network_load_balancer_arns": [lb["load_balancer_arn"]], "acceptance_required": false}))
         .await;
     let sid = s(&svc["service_id"]);
-    s_.post(
-        &format!("/v1/endpoint-services/{sid}/allowed-principals"),
-        &a.token,
-        json!({"principals": ["*"]}),
-    )
-    .await;
+    s_.allow_everyone(&a.token, &sid).await;
     let eu_zone = s_.zones(&b.token, "eu-west-1").await[0].1.clone();
     let vpc = s_
         .create(

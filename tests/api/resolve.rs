@@ -670,12 +670,7 @@ async fn a_replaced_private_dns_name_stops_answering(db: Db) {
         .await;
     prove(svc.clone()).await;
     let sid = s(&svc["service_id"]);
-    s_.post(
-        &format!("/v1/endpoint-services/{sid}/allowed-principals"),
-        &p.token,
-        json!({"principals": ["*"]}),
-    )
-    .await;
+    s_.allow_everyone(&p.token, &sid).await;
     let (cvpc, csubnets) = vpc_in_zones(&s_, &c, 1, &zones).await;
     let e = s_
         .create(

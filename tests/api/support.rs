@@ -210,6 +210,19 @@ impl TestServer {
         self.call(Method::POST, path, Some(token), Some(body)).await
     }
 
+    /// Allows every principal (`*`) to connect to `service_id`; the owner's
+    /// `token`. Panics unless it succeeds.
+    pub async fn allow_everyone(&self, token: &str, service_id: &str) {
+        let r = self
+            .post(
+                &format!("/v1/endpoint-services/{service_id}/allowed-principals"),
+                token,
+                serde_json::json!({"principals": ["*"]}),
+            )
+            .await;
+        assert!(r.status.is_success(), "allow *: {}", r.body);
+    }
+
     pub async fn delete(&self, path: &str, token: &str) -> Resp {
         self.call(Method::DELETE, path, Some(token), None).await
     }

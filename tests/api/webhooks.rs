@@ -183,15 +183,8 @@ impl Scene {
                 json!({"network_load_balancer_arns": [lb["load_balancer_arn"]]}),
             )
             .await;
-        s_.post(
-            &format!(
-                "/v1/endpoint-services/{}/allowed-principals",
-                s(&service["service_id"])
-            ),
-            &producer.token,
-            json!({"principals": ["*"]}),
-        )
-        .await;
+        s_.allow_everyone(&producer.token, &s(&service["service_id"]))
+            .await;
         let vpc = s_
             .create(
                 "/v1/vpcs",

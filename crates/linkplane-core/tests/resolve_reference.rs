@@ -713,60 +713,58 @@ fn add_route(net: &mut Network, table: u32, dest: u32, target: u32, pick: u32) {
     // Now and then a target of another VPC, which the API would refuse.
     let anywhere = pick % 11 == 3;
     let same_vpc = |subnet: &str| anywhere || vpc_of(net, subnet).as_deref() == Some(vpc.as_str());
+    // The picked id among `ids`, or a dangling one when `missing`.
+    let chosen = |ids: Vec<&str>, gone: &str| -> String {
+        match nth(&ids, pick) {
+            Some(id) if !missing => id.to_string(),
+            _ => gone.into(),
+        }
+    };
     let target = match target % 7 {
         0 => RouteTarget::Local,
-        1 => RouteTarget::InternetGateway(match nth(&net.internet_gateways, pick) {
-            Some(g) if !missing => g.id.clone(),
-            _ => "igw-gone".into(),
-        }),
-        2 => {
-            let nats: Vec<&NatGateway> = net
-                .nat_gateways
+        1 => RouteTarget::InternetGateway(chosen(
+            net.internet_gateways
+                .iter()
+                .map(|g| g.id.as_str())
+                .collect(),
+            "igw-gone",
+        )),
+        2 => RouteTarget::NatGateway(chosen(
+            net.nat_gateways
                 .iter()
                 .filter(|n| same_vpc(&n.subnet_id))
-                .collect();
-            RouteTarget::NatGateway(match nth(&nats, pick) {
-                Some(n) if !missing => n.id.clone(),
-                _ => "nat-gone".into(),
-            })
-        }
-        3 => {
-            let pcxs: Vec<&Peering> = net
-                .peerings
+                .map(|n| n.id.as_str())
+                .collect(),
+            "nat-gone",
+        )),
+        3 => RouteTarget::Peering(chosen(
+            net.peerings
                 .iter()
                 .filter(|p| anywhere || p.requester_vpc_id == vpc || p.accepter_vpc_id == vpc)
-                .collect();
-            RouteTarget::Peering(match nth(&pcxs, pick) {
-                Some(p) if !missing => p.id.clone(),
-                _ => "pcx-gone".into(),
-            })
-        }
-        4 => RouteTarget::TransitGateway(match nth(&net.transit_gateways, pick) {
-            Some(g) if !missing => g.id.clone(),
-            _ => "tgw-gone".into(),
-        }),
-        5 => {
-            let enis: Vec<&Interface> = net
-                .interfaces
+                .map(|p| p.id.as_str())
+                .collect(),
+            "pcx-gone",
+        )),
+        4 => RouteTarget::TransitGateway(chosen(
+            net.transit_gateways.iter().map(|g| g.id.as_str()).collect(),
+            "tgw-gone",
+        )),
+        5 => RouteTarget::NetworkInterface(chosen(
+            net.interfaces
                 .iter()
                 .filter(|e| same_vpc(&e.subnet_id))
-                .collect();
-            RouteTarget::NetworkInterface(match nth(&enis, pick) {
-                Some(e) if !missing => e.id.clone(),
-                _ => "eni-gone".into(),
-            })
-        }
-        _ => {
-            let eps: Vec<&Endpoint> = net
-                .endpoints
+                .map(|e| e.id.as_str())
+                .collect(),
+            "eni-gone",
+        )),
+        _ => RouteTarget::VpcEndpoint(chosen(
+            net.endpoints
                 .iter()
                 .filter(|e| anywhere || e.vpc_id == vpc)
-                .collect();
-            RouteTarget::VpcEndpoint(match nth(&eps, pick) {
-                Some(e) if !missing => e.id.clone(),
-                _ => "vpce-gone".into(),
-            })
-        }
+                .map(|e| e.id.as_str())
+                .collect(),
+            "vpce-gone",
+        )),
     };
     let t = nth_mut(&mut net.route_tables, table).unwrap();
     let at = (pick >> 8) as usize % (t.routes.len() + 1);
