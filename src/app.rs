@@ -2,11 +2,12 @@
 
 use crate::config::Settings;
 use crate::error::{ApiError, REQUEST_ID};
+use crate::extract::MAX_BODY_BYTES;
 use crate::metrics::Metrics;
 use crate::store::Store;
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderValue, Method};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use std::ops::Deref;
@@ -89,7 +90,10 @@ fn request_id_of(req: &Request) -> String {
 }
 
 /// Per request: the request id (task-local for error bodies, and echoed in
-/// `x-request-id`), a tracing span, the request timeout (503), and metrics.
+/// `x-request-id`), a tracing span, the body read in whole (408 when it does
+/// not arrive in time, 413 past the limit), then the handler under the
+/// request timeout (503), metrics, and a problem+json body for any error
+/// answer that lacks one.
 async fn request_context(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let start = Instant::now();
     let request_id = request_id_of(&req);
@@ -102,9 +106,14 @@ async fn request_context(State(state): State<AppState>, req: Request, next: Next
     let span =
         tracing::info_span!("request", request_id = %request_id, method = %method, route = %route);
     let timeout = state.settings.request_timeout;
+    let body_timeout = state.settings.body_timeout;
     let mut res = REQUEST_ID
         .scope(request_id.clone(), async move {
-            match tokio::time::timeout(timeout, next.run(req)).await {
+            let req = match read_body(req, body_timeout).await {
+                Ok(req) => req,
+                Err(e) => return e.into_response(),
+            };
+            let res = match tokio::time::timeout(timeout, next.run(req)).await {
                 Ok(res) => res,
                 Err(_) => ApiError::Unavailable {
                     code: "RequestTimeout".into(),
@@ -114,7 +123,8 @@ async fn request_context(State(state): State<AppState>, req: Request, next: Next
                     ),
                 }
                 .into_response(),
-            }
+            };
+            as_problem(res).await
         })
         .instrument(span.clone())
         .await;
@@ -136,6 +146,82 @@ async fn request_context(State(state): State<AppState>, req: Request, next: Next
     res
 }
 
+/// Reads the request's body into memory before the handler runs, so that a
+/// slow client is told apart from a slow server: a body that has not
+/// arrived within `within` answers 408 `RequestTimeout`, one larger than
+/// [`MAX_BODY_BYTES`] 413, one the client broke off 400.
+async fn read_body(req: Request, within: Duration) -> Result<Request, ApiError> {
+    use axum::body::{Body, HttpBody};
+    if req.body().size_hint().exact() == Some(0) {
+        return Ok(req);
+    }
+    let (parts, mut body) = req.into_parts();
+    let read = async move {
+        let mut buf: Vec<u8> = Vec::new();
+        while let Some(frame) =
+            std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+        {
+            let frame = frame.map_err(|e| {
+                ApiError::transport(
+                    StatusCode::BAD_REQUEST,
+                    format!("the request body could not be read: {e}"),
+                )
+            })?;
+            if let Ok(data) = frame.into_data() {
+                if buf.len() + data.len() > MAX_BODY_BYTES {
+                    return Err(ApiError::PayloadTooLarge(format!(
+                        "the request body is larger than {MAX_BODY_BYTES} bytes"
+                    )));
+                }
+                buf.extend_from_slice(&data);
+            }
+        }
+        Ok(buf)
+    };
+    match tokio::time::timeout(within, read).await {
+        Ok(Ok(buf)) => Ok(Request::from_parts(parts, Body::from(buf))),
+        Ok(Err(e)) => Err(e),
+        Err(_) => Err(ApiError::transport(
+            StatusCode::REQUEST_TIMEOUT,
+            format!(
+                "the request body did not arrive within {} ms",
+                within.as_millis()
+            ),
+        )),
+    }
+}
+
+/// Every error answer is problem+json: one made elsewhere (an extractor of
+/// axum's, a route of the docs UI) is rewritten with its status, an
+/// AWS-style code for that status and its text as the detail.
+async fn as_problem(res: Response) -> Response {
+    let status = res.status();
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if status.as_u16() < 400 || is_problem {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let text = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let detail = if text.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_string()
+    } else {
+        text
+    };
+    let mut out = ApiError::transport(status, detail).into_response();
+    for (name, value) in parts.headers.iter() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            out.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    out
+}
+
 /// Serves until `shutdown` resolves, then lets requests in flight finish
 /// (up to `grace`).
 pub async fn serve(
@@ -145,10 +231,11 @@ pub async fn serve(
     grace: Duration,
 ) -> std::io::Result<()> {
     let (tx, rx) = tokio::sync::watch::channel(false);
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-        shutdown.await;
-        let _ = tx.send(true);
-    });
+    let server = axum::serve(crate::transport::ProblemListener(listener), app)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            let _ = tx.send(true);
+        });
     let mut rx2 = rx.clone();
     tokio::select! {
         r = server => r,

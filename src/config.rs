@@ -62,9 +62,15 @@ pub struct ServeArgs {
     #[arg(long, env = "LINKPLANE_PROVISION_DELAY_MS", default_value_t = 0)]
     pub provision_delay_ms: u64,
 
-    /// Longest time a request may take before it answers 503.
+    /// Longest time a request may take before it answers 503, counted once
+    /// its body has arrived.
     #[arg(long, env = "LINKPLANE_REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
     pub request_timeout_ms: u64,
+
+    /// Longest time a client may take to send a request's body before the
+    /// request answers 408.
+    #[arg(long, env = "LINKPLANE_BODY_TIMEOUT_MS", default_value_t = 30_000)]
+    pub body_timeout_ms: u64,
 
     /// How long a graceful shutdown waits for requests in flight.
     #[arg(long, env = "LINKPLANE_SHUTDOWN_GRACE_MS", default_value_t = 30_000)]
@@ -97,6 +103,8 @@ pub struct Settings {
     pub default_region: String,
     pub provision_delay: Duration,
     pub request_timeout: Duration,
+    /// How long a request's body may take to arrive (408 after that).
+    pub body_timeout: Duration,
     /// Hosts webhook URLs may name (`host` or `host:port`); empty: any.
     pub webhook_allowed_hosts: Vec<String>,
     /// Extra CA certificates (PEM) trusted for `https://` webhooks.
@@ -109,6 +117,7 @@ impl Default for Settings {
             default_region: "us-east-1".to_string(),
             provision_delay: Duration::ZERO,
             request_timeout: Duration::from_secs(30),
+            body_timeout: Duration::from_secs(30),
             webhook_allowed_hosts: Vec::new(),
             webhook_ca_file: None,
         }
@@ -121,6 +130,7 @@ impl From<&ServeArgs> for Settings {
             default_region: a.default_region.clone(),
             provision_delay: Duration::from_millis(a.provision_delay_ms),
             request_timeout: Duration::from_millis(a.request_timeout_ms),
+            body_timeout: Duration::from_millis(a.body_timeout_ms),
             webhook_allowed_hosts: a
                 .webhook_allowed_hosts
                 .iter()

@@ -52,6 +52,21 @@ pub enum ApiError {
     /// 503: the database is unavailable, or the request ran out of time.
     #[error("{code}: {detail}")]
     Unavailable { code: Code, detail: String },
+    /// 503: the database aborted the transaction to break a deadlock with a
+    /// concurrent one. Domain operations run their transaction again
+    /// (`service::retry_tx`); a client sees this only when every attempt
+    /// lost.
+    #[error("ServiceUnavailable: {0}")]
+    Contention(String),
+    /// An answer about the HTTP exchange itself rather than the operation:
+    /// 408 (the body did not arrive in time), 414, 431, 400 for a request
+    /// that is not valid HTTP, and whatever else the transport refuses.
+    #[error("{code}: {detail}")]
+    Transport {
+        status: StatusCode,
+        code: Code,
+        detail: String,
+    },
     /// 500: a bug or an unexpected failure; the detail is logged, not sent.
     #[error("InternalError: {0}")]
     Internal(String),
@@ -112,6 +127,29 @@ impl ApiError {
         ApiError::Forbidden(detail.into())
     }
 
+    /// An answer with `status` for a failure of the exchange itself, with
+    /// the AWS-style code that status stands for.
+    pub fn transport(status: StatusCode, detail: impl Into<String>) -> Self {
+        let code = match status.as_u16() {
+            400 => "MalformedRequest",
+            404 => "NotFound",
+            405 => "UnsupportedOperation",
+            408 => "RequestTimeout",
+            413 => "RequestEntityTooLarge",
+            414 => "RequestURITooLong",
+            415 => "UnsupportedMediaType",
+            431 => "RequestHeaderFieldsTooLarge",
+            503 => "ServiceUnavailable",
+            s if s >= 500 => "InternalError",
+            _ => "InvalidRequest",
+        };
+        ApiError::Transport {
+            status,
+            code: code.into(),
+            detail: detail.into(),
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::Validation { .. } => StatusCode::BAD_REQUEST,
@@ -122,7 +160,10 @@ impl ApiError {
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable { .. } | ApiError::Contention(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            ApiError::Transport { status, .. } => *status,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -132,10 +173,12 @@ impl ApiError {
             ApiError::Validation { code, .. }
             | ApiError::NotFound { code, .. }
             | ApiError::Conflict { code, .. }
-            | ApiError::Unavailable { code, .. } => code,
+            | ApiError::Unavailable { code, .. }
+            | ApiError::Transport { code, .. } => code,
             ApiError::Unauthenticated(_) => "AuthFailure",
             ApiError::Forbidden(_) => "UnauthorizedOperation",
             ApiError::MethodNotAllowed => "UnsupportedOperation",
+            ApiError::Contention(_) => "ServiceUnavailable",
             ApiError::PreconditionFailed(_) => "PreconditionFailed",
             ApiError::PayloadTooLarge(_) => "RequestEntityTooLarge",
             ApiError::Internal(_) => "InternalError",
@@ -147,12 +190,16 @@ impl ApiError {
             ApiError::Validation { detail, .. }
             | ApiError::NotFound { detail, .. }
             | ApiError::Conflict { detail, .. }
-            | ApiError::Unavailable { detail, .. } => detail.clone(),
+            | ApiError::Unavailable { detail, .. }
+            | ApiError::Transport { detail, .. } => detail.clone(),
             ApiError::Unauthenticated(d)
             | ApiError::Forbidden(d)
             | ApiError::PreconditionFailed(d)
             | ApiError::PayloadTooLarge(d) => d.clone(),
             ApiError::MethodNotAllowed => "this path does not support that method".to_string(),
+            ApiError::Contention(_) => {
+                "concurrent changes kept conflicting with this one; retry it".to_string()
+            }
             ApiError::Internal(_) => {
                 "an internal error occurred; the request id identifies it in the server log"
                     .to_string()
@@ -175,8 +222,12 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let ApiError::Internal(detail) = &self {
-            tracing::error!(error = %detail, "internal error");
+        match &self {
+            ApiError::Internal(detail) => tracing::error!(error = %detail, "internal error"),
+            ApiError::Contention(detail) => {
+                tracing::warn!(error = %detail, "transaction conflict persisted past the retries")
+            }
+            _ => {}
         }
         let status = self.status();
         let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
@@ -215,6 +266,7 @@ impl From<StoreError> for ApiError {
                     detail: "the database is busy or unreachable; retry later".to_string(),
                 }
             }
+            StoreError::Contention(m) => ApiError::Contention(m),
             StoreError::Other(m) => ApiError::Internal(m),
         }
     }

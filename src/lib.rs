@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod pagination;
 pub mod service;
 pub mod store;
+pub mod transport;
 pub mod util;
 pub mod workflow;
 

@@ -4,11 +4,11 @@ use super::list;
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiResult, Problem};
-use crate::extract::ApiQuery;
+use crate::extract::{ApiPath, ApiQuery};
 use crate::service::catalog::{
     self as svc, AvailabilityZone, ListServices, PrefixList, Region, ServiceDetail, ServiceType,
 };
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -93,7 +93,7 @@ async fn list_regions(caller: Caller, ApiQuery(q): ApiQuery<RegionQuery>) -> Api
 )]
 async fn list_availability_zones(
     caller: Caller,
-    Path(region): Path<String>,
+    ApiPath(region): ApiPath<String>,
 ) -> ApiResult<Response> {
     Ok(list(svc::availability_zones(&caller, &region)?, None))
 }

@@ -5,7 +5,7 @@ use super::{created_versioned, ctx, list, with_etag};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiResult, Problem};
-use crate::extract::{ApiJson, ApiQuery, IdempotencyKey, IfMatch};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
 use crate::pagination::tag_filters;
 use crate::service::Idempotency;
 use crate::service::consumer::{
@@ -14,7 +14,7 @@ use crate::service::consumer::{
     VpcEndpointType,
 };
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -132,7 +132,7 @@ async fn list_vpc_endpoints(
 async fn get_vpc_endpoint(
     State(state): State<AppState>,
     caller: Caller,
-    Path(vpc_endpoint_id): Path<String>,
+    ApiPath(vpc_endpoint_id): ApiPath<String>,
 ) -> ApiResult<Response> {
     let v = cs::get_endpoint(ctx(&state, &caller), &vpc_endpoint_id).await?;
     Ok(with_etag(v.etag(), &v.value))
@@ -153,7 +153,7 @@ async fn get_vpc_endpoint(
 async fn delete_vpc_endpoint(
     State(state): State<AppState>,
     caller: Caller,
-    Path(vpc_endpoint_id): Path<String>,
+    ApiPath(vpc_endpoint_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     cs::delete_endpoint(
         ctx(&state, &caller),
@@ -212,7 +212,7 @@ pub struct VpcEndpointConnectionList {
 async fn list_connections(
     State(state): State<AppState>,
     caller: Caller,
-    Path(service_id): Path<String>,
+    ApiPath(service_id): ApiPath<String>,
     ApiQuery(q): ApiQuery<ListConnectionsQuery>,
 ) -> ApiResult<Response> {
     let query = ListConnections {
@@ -242,7 +242,7 @@ async fn list_connections(
 async fn accept_connections(
     State(state): State<AppState>,
     caller: Caller,
-    Path(service_id): Path<String>,
+    ApiPath(service_id): ApiPath<String>,
     ApiJson(req): ApiJson<ConnectionsRequest>,
 ) -> ApiResult<Response> {
     let r = cs::decide(
@@ -273,7 +273,7 @@ async fn accept_connections(
 async fn reject_connections(
     State(state): State<AppState>,
     caller: Caller,
-    Path(service_id): Path<String>,
+    ApiPath(service_id): ApiPath<String>,
     ApiJson(req): ApiJson<ConnectionsRequest>,
 ) -> ApiResult<Response> {
     let r = cs::decide(
@@ -309,7 +309,7 @@ async fn reject_connections(
 async fn update_vpc_endpoint(
     State(state): State<AppState>,
     caller: Caller,
-    Path(vpc_endpoint_id): Path<String>,
+    ApiPath(vpc_endpoint_id): ApiPath<String>,
     if_match: IfMatch,
     ApiJson(req): ApiJson<UpdateVpcEndpointRequest>,
 ) -> ApiResult<Response> {

@@ -5,10 +5,10 @@ use super::ctx;
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::service::consumer::{self as cs, VpcEndpointType};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use linkplane_core::catalog::EndpointType;
 use linkplane_core::cost;
 use serde::{Deserialize, Serialize};
@@ -211,7 +211,7 @@ pub struct EndpointCostQuery {
 async fn endpoint_cost(
     State(state): State<AppState>,
     caller: Caller,
-    Path(vpc_endpoint_id): Path<String>,
+    ApiPath(vpc_endpoint_id): ApiPath<String>,
     ApiQuery(q): ApiQuery<EndpointCostQuery>,
 ) -> ApiResult<Json<CostEstimate>> {
     let v = cs::get_endpoint(ctx(&state, &caller), &vpc_endpoint_id).await?;

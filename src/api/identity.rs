@@ -4,7 +4,7 @@ use super::{created, encode_segment, list, with_etag};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiResult, Problem};
-use crate::extract::{ApiJson, ApiQuery, IdempotencyKey, IfMatch};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
 use crate::pagination::tag_filters;
 use crate::service::identity::{
     self as svc, Account, ApiKey, ApiKeyWithSecret, CreateAccountRequest, CreateApiKeyRequest,
@@ -12,7 +12,7 @@ use crate::service::identity::{
 };
 use crate::service::{Created, Idempotency};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -161,7 +161,7 @@ async fn list_accounts(
 async fn get_account(
     State(state): State<AppState>,
     caller: Caller,
-    Path(account_id): Path<String>,
+    ApiPath(account_id): ApiPath<String>,
 ) -> ApiResult<Response> {
     let acct = svc::get_account(&state.store, &caller, &account_id).await?;
     Ok(with_etag(acct.etag(), &acct.value))
@@ -188,7 +188,7 @@ async fn get_account(
 async fn update_account(
     State(state): State<AppState>,
     caller: Caller,
-    Path(account_id): Path<String>,
+    ApiPath(account_id): ApiPath<String>,
     if_match: IfMatch,
     ApiJson(req): ApiJson<UpdateAccountRequest>,
 ) -> ApiResult<Response> {
@@ -218,7 +218,7 @@ async fn update_account(
 async fn create_principal(
     State(state): State<AppState>,
     caller: Caller,
-    Path(account_id): Path<String>,
+    ApiPath(account_id): ApiPath<String>,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreatePrincipalRequest>,
 ) -> ApiResult<Response> {
@@ -248,7 +248,7 @@ async fn create_principal(
 async fn list_principals(
     State(state): State<AppState>,
     caller: Caller,
-    Path(account_id): Path<String>,
+    ApiPath(account_id): ApiPath<String>,
     ApiQuery(q): ApiQuery<ListPrincipalsQuery>,
 ) -> ApiResult<Response> {
     let (items, next) = svc::list_principals(
@@ -338,7 +338,7 @@ async fn list_api_keys(
 async fn revoke_api_key(
     State(state): State<AppState>,
     caller: Caller,
-    Path(key_id): Path<String>,
+    ApiPath(key_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     svc::revoke_api_key(&state.store, &caller, &key_id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -5,7 +5,7 @@ use super::{created, created_versioned, ctx, list, with_etag};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiResult, Problem};
-use crate::extract::{ApiJson, ApiQuery, IdempotencyKey, IfMatch};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
 use crate::pagination::tag_filters;
 use crate::service::network::gateway::{
     self, CreateInternetGatewayRequest, GatewayAttachmentRequest, InternetGateway,
@@ -34,7 +34,7 @@ use crate::service::network::vpc::{
     Vpc,
 };
 use crate::service::{Created, Idempotency};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
@@ -146,7 +146,7 @@ async fn list_vpcs(
 async fn get_vpc(
     State(state): State<AppState>,
     caller: Caller,
-    Path(vpc_id): Path<String>,
+    ApiPath(vpc_id): ApiPath<String>,
 ) -> ApiResult<Response> {
     let v = vpc::get_vpc(ctx(&state, &caller), &vpc_id).await?;
     Ok(with_etag(v.etag(), &v.value))
@@ -168,7 +168,7 @@ async fn get_vpc(
 async fn delete_vpc(
     State(state): State<AppState>,
     caller: Caller,
-    Path(vpc_id): Path<String>,
+    ApiPath(vpc_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     vpc::delete_vpc(ctx(&state, &caller), &vpc_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -277,7 +277,7 @@ async fn list_subnets(
 async fn get_subnet(
     State(state): State<AppState>,
     caller: Caller,
-    Path(subnet_id): Path<String>,
+    ApiPath(subnet_id): ApiPath<String>,
 ) -> ApiResult<Response> {
     let v = vpc::get_subnet(ctx(&state, &caller), &subnet_id).await?;
     Ok(with_etag(v.etag(), &v.value))
@@ -299,7 +299,7 @@ async fn get_subnet(
 async fn delete_subnet(
     State(state): State<AppState>,
     caller: Caller,
-    Path(subnet_id): Path<String>,
+    ApiPath(subnet_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     vpc::delete_subnet(ctx(&state, &caller), &subnet_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -408,7 +408,7 @@ async fn list_network_interfaces(
 async fn get_network_interface(
     State(state): State<AppState>,
     caller: Caller,
-    Path(network_interface_id): Path<String>,
+    ApiPath(network_interface_id): ApiPath<String>,
 ) -> ApiResult<Response> {
     let v = interface::get_network_interface(ctx(&state, &caller), &network_interface_id).await?;
     Ok(with_etag(v.etag(), &v.value))
@@ -430,7 +430,7 @@ async fn get_network_interface(
 async fn delete_network_interface(
     State(state): State<AppState>,
     caller: Caller,
-    Path(network_interface_id): Path<String>,
+    ApiPath(network_interface_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     interface::delete_network_interface(ctx(&state, &caller), &network_interface_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -536,7 +536,7 @@ async fn list_route_tables(
 async fn get_route_table(
     State(state): State<AppState>,
     caller: Caller,
-    Path(route_table_id): Path<String>,
+    ApiPath(route_table_id): ApiPath<String>,
 ) -> ApiResult<Response> {
     let v = routing::get_route_table(ctx(&state, &caller), &route_table_id).await?;
     Ok(with_etag(v.etag(), &v.value))
@@ -558,7 +558,7 @@ async fn get_route_table(
 async fn delete_route_table(
     State(state): State<AppState>,
     caller: Caller,
-    Path(route_table_id): Path<String>,
+    ApiPath(route_table_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     routing::delete_route_table(ctx(&state, &caller), &route_table_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -664,7 +664,7 @@ async fn list_security_groups(
 async fn get_security_group(
     State(state): State<AppState>,
     caller: Caller,
-    Path(group_id): Path<String>,
+    ApiPath(group_id): ApiPath<String>,
 ) -> ApiResult<Response> {
     let v = security::get_security_group(ctx(&state, &caller), &group_id).await?;
     Ok(with_etag(v.etag(), &v.value))
@@ -687,7 +687,7 @@ async fn get_security_group(
 async fn delete_security_group(
     State(state): State<AppState>,
     caller: Caller,
-    Path(group_id): Path<String>,
+    ApiPath(group_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     security::delete_security_group(ctx(&state, &caller), &group_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -790,7 +790,7 @@ async fn list_internet_gateways(
 async fn get_internet_gateway(
     State(state): State<AppState>,
     caller: Caller,
-    Path(internet_gateway_id): Path<String>,
+    ApiPath(internet_gateway_id): ApiPath<String>,
 ) -> ApiResult<Response> {
     let v = gateway::get_internet_gateway(ctx(&state, &caller), &internet_gateway_id).await?;
     Ok(with_etag(v.etag(), &v.value))
@@ -812,7 +812,7 @@ async fn get_internet_gateway(
 async fn delete_internet_gateway(
     State(state): State<AppState>,
     caller: Caller,
-    Path(internet_gateway_id): Path<String>,
+    ApiPath(internet_gateway_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     gateway::delete_internet_gateway(ctx(&state, &caller), &internet_gateway_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -918,7 +918,7 @@ async fn list_nat_gateways(
 async fn get_nat_gateway(
     State(state): State<AppState>,
     caller: Caller,
-    Path(nat_gateway_id): Path<String>,
+    ApiPath(nat_gateway_id): ApiPath<String>,
 ) -> ApiResult<Response> {
     let v = interface::get_nat_gateway(ctx(&state, &caller), &nat_gateway_id).await?;
     Ok(with_etag(v.etag(), &v.value))
@@ -939,7 +939,7 @@ async fn get_nat_gateway(
 async fn delete_nat_gateway(
     State(state): State<AppState>,
     caller: Caller,
-    Path(nat_gateway_id): Path<String>,
+    ApiPath(nat_gateway_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     interface::delete_nat_gateway(ctx(&state, &caller), &nat_gateway_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -1045,7 +1045,7 @@ async fn list_vpc_peering_connections(
 async fn get_vpc_peering_connection(
     State(state): State<AppState>,
     caller: Caller,
-    Path(vpc_peering_connection_id): Path<String>,
+    ApiPath(vpc_peering_connection_id): ApiPath<String>,
 ) -> ApiResult<Response> {
     let v = peering::get_peering(ctx(&state, &caller), &vpc_peering_connection_id).await?;
     Ok(with_etag(v.etag(), &v.value))
@@ -1145,7 +1145,7 @@ async fn list_transit_gateways(
 async fn get_transit_gateway(
     State(state): State<AppState>,
     caller: Caller,
-    Path(transit_gateway_id): Path<String>,
+    ApiPath(transit_gateway_id): ApiPath<String>,
 ) -> ApiResult<Response> {
     let v = transit::get_transit_gateway(ctx(&state, &caller), &transit_gateway_id).await?;
     Ok(with_etag(v.etag(), &v.value))
@@ -1167,7 +1167,7 @@ async fn get_transit_gateway(
 async fn delete_transit_gateway(
     State(state): State<AppState>,
     caller: Caller,
-    Path(transit_gateway_id): Path<String>,
+    ApiPath(transit_gateway_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     transit::delete_transit_gateway(ctx(&state, &caller), &transit_gateway_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -1237,7 +1237,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn update_vpc(
     State(state): State<AppState>,
     caller: Caller,
-    Path(vpc_id): Path<String>,
+    ApiPath(vpc_id): ApiPath<String>,
     if_match: IfMatch,
     ApiJson(req): ApiJson<UpdateVpcRequest>,
 ) -> ApiResult<Response> {
@@ -1261,7 +1261,7 @@ async fn update_vpc(
 async fn delete_vpc_peering_connection(
     State(state): State<AppState>,
     caller: Caller,
-    Path(vpc_peering_connection_id): Path<String>,
+    ApiPath(vpc_peering_connection_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     peering::transition(
         ctx(&state, &caller),
@@ -1289,7 +1289,7 @@ async fn delete_vpc_peering_connection(
 async fn accept_vpc_peering_connection(
     State(state): State<AppState>,
     caller: Caller,
-    Path(vpc_peering_connection_id): Path<String>,
+    ApiPath(vpc_peering_connection_id): ApiPath<String>,
 ) -> ApiResult<Response> {
     let v = peering::transition(
         ctx(&state, &caller),
@@ -1316,7 +1316,7 @@ async fn accept_vpc_peering_connection(
 async fn reject_vpc_peering_connection(
     State(state): State<AppState>,
     caller: Caller,
-    Path(vpc_peering_connection_id): Path<String>,
+    ApiPath(vpc_peering_connection_id): ApiPath<String>,
 ) -> ApiResult<Response> {
     let v = peering::transition(
         ctx(&state, &caller),
@@ -1345,7 +1345,7 @@ async fn reject_vpc_peering_connection(
 async fn attach_internet_gateway(
     State(state): State<AppState>,
     caller: Caller,
-    Path(internet_gateway_id): Path<String>,
+    ApiPath(internet_gateway_id): ApiPath<String>,
     ApiJson(req): ApiJson<GatewayAttachmentRequest>,
 ) -> ApiResult<Response> {
     let v = gateway::attach(ctx(&state, &caller), &internet_gateway_id, req).await?;
@@ -1369,7 +1369,7 @@ async fn attach_internet_gateway(
 async fn detach_internet_gateway(
     State(state): State<AppState>,
     caller: Caller,
-    Path(internet_gateway_id): Path<String>,
+    ApiPath(internet_gateway_id): ApiPath<String>,
     ApiJson(req): ApiJson<GatewayAttachmentRequest>,
 ) -> ApiResult<Response> {
     let v = gateway::detach(ctx(&state, &caller), &internet_gateway_id, req).await?;
@@ -1399,7 +1399,7 @@ async fn detach_internet_gateway(
 async fn create_route(
     State(state): State<AppState>,
     caller: Caller,
-    Path(route_table_id): Path<String>,
+    ApiPath(route_table_id): ApiPath<String>,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateRouteRequest>,
 ) -> ApiResult<Response> {
@@ -1426,7 +1426,7 @@ async fn create_route(
 async fn delete_route(
     State(state): State<AppState>,
     caller: Caller,
-    Path(route_table_id): Path<String>,
+    ApiPath(route_table_id): ApiPath<String>,
     ApiQuery(q): ApiQuery<DestinationQuery>,
 ) -> ApiResult<StatusCode> {
     routing::delete_route(ctx(&state, &caller), &route_table_id, &q.destination).await?;
@@ -1456,7 +1456,7 @@ async fn delete_route(
 async fn associate_route_table(
     State(state): State<AppState>,
     caller: Caller,
-    Path(route_table_id): Path<String>,
+    ApiPath(route_table_id): ApiPath<String>,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<AssociateRouteTableRequest>,
 ) -> ApiResult<Response> {
@@ -1496,7 +1496,7 @@ async fn associate_route_table(
 async fn disassociate_route_table(
     State(state): State<AppState>,
     caller: Caller,
-    Path((route_table_id, association_id)): Path<(String, String)>,
+    ApiPath((route_table_id, association_id)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
     routing::disassociate(ctx(&state, &caller), &route_table_id, &association_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -1525,7 +1525,7 @@ async fn disassociate_route_table(
 async fn add_security_group_rule(
     State(state): State<AppState>,
     caller: Caller,
-    Path(group_id): Path<String>,
+    ApiPath(group_id): ApiPath<String>,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<AddRuleRequest>,
 ) -> ApiResult<Response> {
@@ -1559,7 +1559,7 @@ async fn add_security_group_rule(
 async fn delete_security_group_rule(
     State(state): State<AppState>,
     caller: Caller,
-    Path((group_id, rule_id)): Path<(String, String)>,
+    ApiPath((group_id, rule_id)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
     security::delete_rule(ctx(&state, &caller), &group_id, &rule_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -1588,7 +1588,7 @@ async fn delete_security_group_rule(
 async fn create_transit_gateway_attachment(
     State(state): State<AppState>,
     caller: Caller,
-    Path(transit_gateway_id): Path<String>,
+    ApiPath(transit_gateway_id): ApiPath<String>,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateAttachmentRequest>,
 ) -> ApiResult<Response> {
@@ -1623,7 +1623,7 @@ async fn create_transit_gateway_attachment(
 async fn delete_transit_gateway_attachment(
     State(state): State<AppState>,
     caller: Caller,
-    Path((transit_gateway_id, attachment_id)): Path<(String, String)>,
+    ApiPath((transit_gateway_id, attachment_id)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
     transit::delete_attachment(ctx(&state, &caller), &transit_gateway_id, &attachment_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -1652,7 +1652,7 @@ async fn delete_transit_gateway_attachment(
 async fn create_transit_gateway_route(
     State(state): State<AppState>,
     caller: Caller,
-    Path(transit_gateway_id): Path<String>,
+    ApiPath(transit_gateway_id): ApiPath<String>,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateTgwRouteRequest>,
 ) -> ApiResult<Response> {
@@ -1684,7 +1684,7 @@ async fn create_transit_gateway_route(
 async fn delete_transit_gateway_route(
     State(state): State<AppState>,
     caller: Caller,
-    Path(transit_gateway_id): Path<String>,
+    ApiPath(transit_gateway_id): ApiPath<String>,
     ApiQuery(q): ApiQuery<DestinationQuery>,
 ) -> ApiResult<StatusCode> {
     transit::delete_route(ctx(&state, &caller), &transit_gateway_id, &q.destination).await?;

@@ -6,7 +6,7 @@ use super::{created, created_versioned, ctx, list, with_etag};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiResult, Problem};
-use crate::extract::{ApiJson, ApiQuery, IdempotencyKey, IfMatch};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
 use crate::pagination::tag_filters;
 use crate::service::Idempotency;
 use crate::service::notification::{
@@ -23,7 +23,7 @@ use crate::service::producer::loadbalancer::{
     TargetsRequest, UpdateLoadBalancerRequest,
 };
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -140,7 +140,7 @@ async fn list_load_balancers(
 async fn get_load_balancer(
     State(state): State<AppState>,
     caller: Caller,
-    Path(load_balancer_arn): Path<String>,
+    ApiPath(load_balancer_arn): ApiPath<String>,
 ) -> ApiResult<Response> {
     let v = lb::get_load_balancer(ctx(&state, &caller), &load_balancer_arn).await?;
     Ok(with_etag(v.etag(), &v.value))
@@ -162,7 +162,7 @@ async fn get_load_balancer(
 async fn delete_load_balancer(
     State(state): State<AppState>,
     caller: Caller,
-    Path(load_balancer_arn): Path<String>,
+    ApiPath(load_balancer_arn): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     lb::delete_load_balancer(ctx(&state, &caller), &load_balancer_arn).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -267,7 +267,7 @@ async fn list_target_groups(
 async fn get_target_group(
     State(state): State<AppState>,
     caller: Caller,
-    Path(target_group_arn): Path<String>,
+    ApiPath(target_group_arn): ApiPath<String>,
 ) -> ApiResult<Response> {
     let v = lb::get_target_group(ctx(&state, &caller), &target_group_arn).await?;
     Ok(with_etag(v.etag(), &v.value))
@@ -288,7 +288,7 @@ async fn get_target_group(
 async fn delete_target_group(
     State(state): State<AppState>,
     caller: Caller,
-    Path(target_group_arn): Path<String>,
+    ApiPath(target_group_arn): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     lb::delete_target_group(ctx(&state, &caller), &target_group_arn).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -401,7 +401,7 @@ async fn list_endpoint_services(
 async fn get_endpoint_service(
     State(state): State<AppState>,
     caller: Caller,
-    Path(service_id): Path<String>,
+    ApiPath(service_id): ApiPath<String>,
 ) -> ApiResult<Response> {
     let v = es::get_service(ctx(&state, &caller), &service_id).await?;
     Ok(with_etag(v.etag(), &v.value))
@@ -422,7 +422,7 @@ async fn get_endpoint_service(
 async fn delete_endpoint_service(
     State(state): State<AppState>,
     caller: Caller,
-    Path(service_id): Path<String>,
+    ApiPath(service_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     es::delete_service(
         ctx(&state, &caller),
@@ -489,7 +489,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn update_load_balancer(
     State(state): State<AppState>,
     caller: Caller,
-    Path(load_balancer_arn): Path<String>,
+    ApiPath(load_balancer_arn): ApiPath<String>,
     if_match: IfMatch,
     ApiJson(req): ApiJson<UpdateLoadBalancerRequest>,
 ) -> ApiResult<Response> {
@@ -515,7 +515,7 @@ async fn update_load_balancer(
 async fn register_targets(
     State(state): State<AppState>,
     caller: Caller,
-    Path(target_group_arn): Path<String>,
+    ApiPath(target_group_arn): ApiPath<String>,
     ApiJson(req): ApiJson<TargetsRequest>,
 ) -> ApiResult<Response> {
     let v = lb::register_targets(ctx(&state, &caller), &target_group_arn, req).await?;
@@ -539,7 +539,7 @@ async fn register_targets(
 async fn deregister_targets(
     State(state): State<AppState>,
     caller: Caller,
-    Path(target_group_arn): Path<String>,
+    ApiPath(target_group_arn): ApiPath<String>,
     ApiJson(req): ApiJson<TargetsRequest>,
 ) -> ApiResult<Response> {
     let v = lb::deregister_targets(ctx(&state, &caller), &target_group_arn, req).await?;
@@ -565,7 +565,7 @@ async fn deregister_targets(
 async fn set_target_health(
     State(state): State<AppState>,
     caller: Caller,
-    Path((target_group_arn, target_id)): Path<(String, String)>,
+    ApiPath((target_group_arn, target_id)): ApiPath<(String, String)>,
     ApiJson(req): ApiJson<TargetHealthRequest>,
 ) -> ApiResult<Response> {
     let v = lb::set_target_health(ctx(&state, &caller), &target_group_arn, &target_id, req).await?;
@@ -594,7 +594,7 @@ async fn set_target_health(
 async fn update_endpoint_service(
     State(state): State<AppState>,
     caller: Caller,
-    Path(service_id): Path<String>,
+    ApiPath(service_id): ApiPath<String>,
     if_match: IfMatch,
     ApiJson(req): ApiJson<UpdateEndpointServiceRequest>,
 ) -> ApiResult<Response> {
@@ -637,7 +637,7 @@ pub struct AllowedPrincipalList {
 async fn list_allowed_principals(
     State(state): State<AppState>,
     caller: Caller,
-    Path(service_id): Path<String>,
+    ApiPath(service_id): ApiPath<String>,
     ApiQuery(q): ApiQuery<ListPrincipalsQuery>,
 ) -> ApiResult<Response> {
     let query = ListPrincipals {
@@ -667,7 +667,7 @@ async fn list_allowed_principals(
 async fn add_allowed_principals(
     State(state): State<AppState>,
     caller: Caller,
-    Path(service_id): Path<String>,
+    ApiPath(service_id): ApiPath<String>,
     ApiJson(req): ApiJson<PrincipalsRequest>,
 ) -> ApiResult<Response> {
     let v = es::add_principals(ctx(&state, &caller), &service_id, req).await?;
@@ -691,7 +691,7 @@ async fn add_allowed_principals(
 async fn remove_allowed_principals(
     State(state): State<AppState>,
     caller: Caller,
-    Path(service_id): Path<String>,
+    ApiPath(service_id): ApiPath<String>,
     ApiJson(req): ApiJson<PrincipalsRequest>,
 ) -> ApiResult<StatusCode> {
     es::remove_principals(ctx(&state, &caller), &service_id, req).await?;
@@ -714,7 +714,7 @@ async fn remove_allowed_principals(
 async fn verify_private_dns(
     State(state): State<AppState>,
     caller: Caller,
-    Path(service_id): Path<String>,
+    ApiPath(service_id): ApiPath<String>,
 ) -> ApiResult<Response> {
     let v = es::verify_private_dns(ctx(&state, &caller), &service_id).await?;
     Ok(with_etag(v.etag(), &v.value))
@@ -799,7 +799,7 @@ async fn list_public_zones(
 async fn delete_public_zone(
     State(state): State<AppState>,
     caller: Caller,
-    Path(zone_name): Path<String>,
+    ApiPath(zone_name): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     dns::delete_zone(ctx(&state, &caller), &zone_name).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -911,7 +911,7 @@ async fn delete_public_record(
 async fn create_notification(
     State(state): State<AppState>,
     caller: Caller,
-    Path(service_id): Path<String>,
+    ApiPath(service_id): ApiPath<String>,
     ApiJson(req): ApiJson<CreateNotificationRequest>,
 ) -> ApiResult<Response> {
     let n = nf::create_notification(
@@ -950,7 +950,7 @@ pub struct ConnectionNotificationList {
 async fn list_notifications(
     State(state): State<AppState>,
     caller: Caller,
-    Path(service_id): Path<String>,
+    ApiPath(service_id): ApiPath<String>,
 ) -> ApiResult<Response> {
     let items = nf::list_notifications(ctx(&state, &caller), &service_id).await?;
     Ok(list(items, None))
@@ -974,7 +974,7 @@ async fn list_notifications(
 async fn delete_notification(
     State(state): State<AppState>,
     caller: Caller,
-    Path((service_id, connection_notification_id)): Path<(String, String)>,
+    ApiPath((service_id, connection_notification_id)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
     nf::delete_notification(
         ctx(&state, &caller),

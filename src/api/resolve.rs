@@ -5,10 +5,10 @@ use super::ctx;
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiResult, Problem};
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::service::resolve::{self as rs, DnsAnswer, ResolveRequest, ResolveResponse};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -62,7 +62,7 @@ pub struct VpcDnsQuery {
 async fn vpc_dns(
     State(state): State<AppState>,
     caller: Caller,
-    Path(vpc_id): Path<String>,
+    ApiPath(vpc_id): ApiPath<String>,
     ApiQuery(q): ApiQuery<VpcDnsQuery>,
 ) -> ApiResult<Json<DnsAnswer>> {
     Ok(Json(

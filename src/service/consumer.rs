@@ -943,35 +943,39 @@ async fn release(tx: &mut Tx, account: &str, r: &EndpointRow) -> ApiResult<()> {
 /// routes and private DNS names go at once.
 pub async fn delete_endpoint(ctx: Ctx<'_>, delay: Duration, id: &str) -> ApiResult<()> {
     let account = ctx.account()?;
-    let mut tx = ctx.store.begin().await?;
-    let row = db::get_endpoint(&mut *tx, Some(account), id)
-        .await?
-        .ok_or_else(|| endpoint_not_found(id))?;
-    if matches!(row.state.as_str(), "deleting" | "deleted") {
-        return Ok(());
-    }
-    if row.vpc_endpoint_type == "gateway_load_balancer" {
-        let tables = net_db::routes_to(&mut tx, id).await?;
-        if !tables.is_empty() {
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        let row = db::get_endpoint(&mut *tx, Some(account), id)
+            .await?
+            .ok_or_else(|| endpoint_not_found(id))?;
+        if matches!(row.state.as_str(), "deleting" | "deleted") {
+            return Ok(());
+        }
+        if row.vpc_endpoint_type == "gateway_load_balancer" {
+            let tables = net_db::routes_to(&mut tx, id).await?;
+            if !tables.is_empty() {
+                return Err(ApiError::conflict(
+                    "DependencyViolation",
+                    format!(
+                        "gateway load balancer endpoint {id} is the target of routes in {}; delete them first",
+                        tables.join(", ")
+                    ),
+                ));
+            }
+        }
+        release(&mut tx, account, &row).await?;
+        let (state, ready_at) = initial_state(delay, "deleting", "deleted");
+        if !db::set_state(&mut tx, id, state, ready_at, row.version, now_ms()).await? {
             return Err(ApiError::conflict(
-                "DependencyViolation",
-                format!(
-                    "gateway load balancer endpoint {id} is the target of routes in {}; delete them first",
-                    tables.join(", ")
-                ),
+                "IncorrectState",
+                format!("endpoint {id} changed while it was being deleted; retry"),
             ));
         }
-    }
-    release(&mut tx, account, &row).await?;
-    let (state, ready_at) = initial_state(delay, "deleting", "deleted");
-    if !db::set_state(&mut tx, id, state, ready_at, row.version, now_ms()).await? {
-        return Err(ApiError::conflict(
-            "IncorrectState",
-            format!("endpoint {id} changed while it was being deleted; retry"),
-        ));
-    }
-    crate::service::notification::emit(&mut tx, "delete", &row, state).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+        crate::service::notification::emit(&mut tx, "delete", &row, state).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     Ok(())
 }
 
@@ -1078,55 +1082,60 @@ pub async fn decide(
     let mut ids: Vec<String> = req.vpc_endpoint_ids.clone();
     ids.sort();
     ids.dedup();
-    let mut tx = ctx.store.begin().await?;
-    prod_db::get_service(&mut *tx, Some(account), service_id)
-        .await?
-        .ok_or_else(|| service_not_found(service_id))?;
-    let mut unsuccessful = Vec::new();
-    let now = now_ms();
-    for id in ids {
-        let fail = |code: &str, message: String| UnsuccessfulItem {
-            resource_id: id.clone(),
-            code: code.to_string(),
-            message,
-        };
-        let Some(row) = db::get_endpoint(&mut *tx, None, &id)
+    let ids = &ids;
+    let unsuccessful = crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        prod_db::get_service(&mut *tx, Some(account), service_id)
             .await?
-            .filter(|r| r.service_id.as_deref() == Some(service_id))
-        else {
-            unsuccessful.push(fail(
-                "InvalidVpcEndpointId.NotFound",
-                format!("The Vpc Endpoint Id '{id}' is not a connection of {service_id}"),
-            ));
-            continue;
-        };
-        let next = match (accept, row.state.as_str()) {
-            (true, "pending_acceptance") => Some(initial_state(delay, "pending", "available")),
-            (false, "pending_acceptance" | "pending" | "available") => Some(("rejected", now)),
-            _ => None,
-        };
-        let Some((state, ready_at)) = next else {
-            unsuccessful.push(fail(
-                "IncorrectState",
-                format!(
-                    "endpoint {id} is {}; it cannot be {}",
-                    row.state,
-                    if accept { "accepted" } else { "rejected" }
-                ),
-            ));
-            continue;
-        };
-        if !db::set_state(&mut tx, &id, state, ready_at, row.version, now).await? {
-            unsuccessful.push(fail(
-                "IncorrectState",
-                format!("endpoint {id} changed while this request ran"),
-            ));
-            continue;
+            .ok_or_else(|| service_not_found(service_id))?;
+        let mut unsuccessful = Vec::new();
+        let now = now_ms();
+        for id in ids {
+            let fail = |code: &str, message: String| UnsuccessfulItem {
+                resource_id: id.clone(),
+                code: code.to_string(),
+                message,
+            };
+            let Some(row) = db::get_endpoint(&mut *tx, None, id)
+                .await?
+                .filter(|r| r.service_id.as_deref() == Some(service_id))
+            else {
+                unsuccessful.push(fail(
+                    "InvalidVpcEndpointId.NotFound",
+                    format!("The Vpc Endpoint Id '{id}' is not a connection of {service_id}"),
+                ));
+                continue;
+            };
+            let next = match (accept, row.state.as_str()) {
+                (true, "pending_acceptance") => Some(initial_state(delay, "pending", "available")),
+                (false, "pending_acceptance" | "pending" | "available") => Some(("rejected", now)),
+                _ => None,
+            };
+            let Some((state, ready_at)) = next else {
+                unsuccessful.push(fail(
+                    "IncorrectState",
+                    format!(
+                        "endpoint {id} is {}; it cannot be {}",
+                        row.state,
+                        if accept { "accepted" } else { "rejected" }
+                    ),
+                ));
+                continue;
+            };
+            if !db::set_state(&mut tx, id, state, ready_at, row.version, now).await? {
+                unsuccessful.push(fail(
+                    "IncorrectState",
+                    format!("endpoint {id} changed while this request ran"),
+                ));
+                continue;
+            }
+            let event = if accept { "accept" } else { "reject" };
+            crate::service::notification::emit(&mut tx, event, &row, state).await?;
         }
-        let event = if accept { "accept" } else { "reject" };
-        crate::service::notification::emit(&mut tx, event, &row, state).await?;
-    }
-    tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(unsuccessful)
+    })
+    .await?;
     Ok(BatchResult { unsuccessful })
 }
 
@@ -1239,216 +1248,221 @@ pub async fn update_endpoint(
     if let Some(p) = &req.policy_document {
         linkplane_core::policy::CompiledPolicy::compile(p)?;
     }
-    let mut tx = ctx.store.begin().await?;
-    let row = db::get_endpoint(&mut *tx, Some(account), id)
-        .await?
-        .ok_or_else(|| endpoint_not_found(id))?;
-    if_match.check(&format!("\"v{}\"", row.version))?;
-    if matches!(
-        row.state.as_str(),
-        "deleting" | "deleted" | "rejected" | "failed"
-    ) {
-        return Err(ApiError::conflict(
-            "IncorrectState",
-            format!("endpoint {id} is {}; it cannot be changed", row.state),
-        ));
-    }
-    let kind = VpcEndpointType::parse(&row.vpc_endpoint_type);
-    let kname = kind.as_str();
-    let nonempty = |v: &Option<Vec<String>>| v.as_ref().is_some_and(|x| !x.is_empty());
-    if kind != VpcEndpointType::Gateway
-        && (nonempty(&req.add_route_table_ids) || nonempty(&req.remove_route_table_ids))
-    {
-        return Err(not_for(kname, "route tables"));
-    }
-    if kind != VpcEndpointType::Interface {
-        if nonempty(&req.add_subnet_ids) || nonempty(&req.remove_subnet_ids) {
-            return Err(not_for(kname, "changing subnets"));
-        }
-        if nonempty(&req.add_security_group_ids) || nonempty(&req.remove_security_group_ids) {
-            return Err(not_for(kname, "security groups"));
-        }
-        if req.private_dns_enabled.is_some() {
-            return Err(not_for(kname, "private DNS"));
-        }
-    }
-    if kind == VpcEndpointType::GatewayLoadBalancer
-        && (req.policy_document.is_some() || req.reset_policy.is_some())
-    {
-        return Err(not_for(kname, "a policy"));
-    }
-    let vpc = net_db::get_vpc(&mut *tx, Some(account), &row.vpc_id)
-        .await?
-        .ok_or_else(|| ApiError::Internal(format!("VPC {} vanished", row.vpc_id)))?;
-    let facts = service_facts(&mut tx, &row).await?;
-    // Route tables.
-    let current_rts: Vec<String> = db::route_tables_of(&mut *tx, &[id])
-        .await?
-        .into_iter()
-        .map(|(_, r)| r)
-        .collect();
-    for rt in req.remove_route_table_ids.iter().flatten() {
-        if !current_rts.contains(rt) {
-            return Err(ApiError::validation(
-                "InvalidParameter",
-                format!("route table {rt} is not a route table of {id}"),
+    let req = &req;
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        let row = db::get_endpoint(&mut *tx, Some(account), id)
+            .await?
+            .ok_or_else(|| endpoint_not_found(id))?;
+        if_match.check(&format!("\"v{}\"", row.version))?;
+        if matches!(
+            row.state.as_str(),
+            "deleting" | "deleted" | "rejected" | "failed"
+        ) {
+            return Err(ApiError::conflict(
+                "IncorrectState",
+                format!("endpoint {id} is {}; it cannot be changed", row.state),
             ));
         }
-        db::delete_route_table(&mut tx, id, rt).await?;
-        net_db::touch_route_table(&mut tx, rt, now_ms()).await?;
-    }
-    if let Some(add) = req.add_route_table_ids.as_ref().filter(|v| !v.is_empty()) {
-        let fresh: Vec<String> = add
-            .iter()
-            .filter(|r| !current_rts.contains(r))
-            .cloned()
-            .collect();
-        let code = row
-            .service_name
-            .rsplit('.')
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        add_route_tables(&mut tx, account, &vpc, id, &row.service_name, &code, &fresh).await?;
-    }
-    // Security groups (on the endpoint and its interfaces).
-    let mut groups: Vec<String> = db::groups_of(&mut *tx, &[id])
-        .await?
-        .into_iter()
-        .map(|(_, g)| g)
-        .collect();
-    let subnets_now = db::subnets_of(&mut *tx, &[id]).await?;
-    if let Some(add) = req
-        .add_security_group_ids
-        .as_ref()
-        .filter(|v| !v.is_empty())
-    {
-        let checked = checked_groups(&mut tx, account, &row.vpc_id, Some(add)).await?;
-        for g in checked {
-            if groups.contains(&g) {
-                continue;
+        let kind = VpcEndpointType::parse(&row.vpc_endpoint_type);
+        let kname = kind.as_str();
+        let nonempty = |v: &Option<Vec<String>>| v.as_ref().is_some_and(|x| !x.is_empty());
+        if kind != VpcEndpointType::Gateway
+            && (nonempty(&req.add_route_table_ids) || nonempty(&req.remove_route_table_ids))
+        {
+            return Err(not_for(kname, "route tables"));
+        }
+        if kind != VpcEndpointType::Interface {
+            if nonempty(&req.add_subnet_ids) || nonempty(&req.remove_subnet_ids) {
+                return Err(not_for(kname, "changing subnets"));
             }
-            db::insert_group(&mut tx, id, &g, groups.len() as i64).await?;
-            for (_, _, _, eni) in &subnets_now {
-                net_db::set_interface_group(&mut tx, eni, &g, Some(groups.len() as i64)).await?;
+            if nonempty(&req.add_security_group_ids) || nonempty(&req.remove_security_group_ids) {
+                return Err(not_for(kname, "security groups"));
             }
-            groups.push(g);
+            if req.private_dns_enabled.is_some() {
+                return Err(not_for(kname, "private DNS"));
+            }
         }
-    }
-    for g in req.remove_security_group_ids.iter().flatten() {
-        if !groups.contains(g) {
-            continue;
+        if kind == VpcEndpointType::GatewayLoadBalancer
+            && (req.policy_document.is_some() || req.reset_policy.is_some())
+        {
+            return Err(not_for(kname, "a policy"));
         }
-        if groups.len() == 1 {
-            return Err(ApiError::validation(
-                "InvalidParameter",
-                format!("endpoint {id} must keep at least one security group"),
-            ));
-        }
-        db::delete_group(&mut tx, id, g).await?;
-        for (_, _, _, eni) in &subnets_now {
-            net_db::set_interface_group(&mut tx, eni, g, None).await?;
-        }
-        groups.retain(|x| x != g);
-    }
-    // Subnets.
-    let mut existing: Vec<(String, String)> = subnets_now
-        .iter()
-        .map(|(_, s, z, _)| (s.clone(), z.clone()))
-        .collect();
-    for s in req.remove_subnet_ids.iter().flatten() {
-        let Some((_, _, _, eni)) = subnets_now.iter().find(|(_, x, _, _)| x == s) else {
-            return Err(ApiError::validation(
-                "InvalidParameter",
-                format!("subnet {s} is not a subnet of {id}"),
-            ));
-        };
-        db::delete_subnet(&mut tx, id, s).await?;
-        if let Some(e) = net_db::get_interface(&mut *tx, account, eni).await? {
-            remove_interface(&mut tx, &e).await?;
-        }
-        existing.retain(|(x, _)| x != s);
-    }
-    if let Some(add) = req.add_subnet_ids.as_ref().filter(|v| !v.is_empty()) {
-        let wanted: Vec<(String, Option<u32>)> = add
-            .iter()
-            .filter(|s| !existing.iter().any(|(x, _)| x == *s))
-            .map(|s| (s.clone(), None))
+        let vpc = net_db::get_vpc(&mut *tx, Some(account), &row.vpc_id)
+            .await?
+            .ok_or_else(|| ApiError::Internal(format!("VPC {} vanished", row.vpc_id)))?;
+        let facts = service_facts(&mut tx, &row).await?;
+        // Route tables.
+        let current_rts: Vec<String> = db::route_tables_of(&mut *tx, &[id])
+            .await?
+            .into_iter()
+            .map(|(_, r)| r)
             .collect();
-        add_subnets(
-            &mut tx,
-            account,
-            &row.vpc_id,
-            id,
-            kind,
-            &row.service_name,
-            facts.zones.as_ref(),
-            &groups,
-            &wanted,
-            &existing,
-        )
-        .await?;
-        existing.extend(wanted.into_iter().map(|(s, _)| (s, String::new())));
-    }
-    if kind == VpcEndpointType::Interface && existing.is_empty() {
-        return Err(ApiError::validation(
-            "InvalidParameter",
-            format!("endpoint {id} must keep at least one subnet"),
-        ));
-    }
-    // Private DNS.
-    let mut private_dns = row.private_dns_enabled;
-    match req.private_dns_enabled {
-        Some(true) if !row.private_dns_enabled => {
-            if !(vpc.enable_dns_support && vpc.enable_dns_hostnames) {
+        for rt in req.remove_route_table_ids.iter().flatten() {
+            if !current_rts.contains(rt) {
                 return Err(ApiError::validation(
                     "InvalidParameter",
-                    format!(
-                        "private DNS needs enable_dns_support and enable_dns_hostnames on {}",
-                        vpc.vpc_id
-                    ),
+                    format!("route table {rt} is not a route table of {id}"),
                 ));
             }
-            facts
-                .private_ok
-                .clone()
-                .map_err(|m| ApiError::validation("InvalidParameter", m))?;
-            for n in &facts.private_names {
-                if let Some(holder) = db::claim_private_dns(&mut tx, &vpc.vpc_id, n, id).await? {
-                    return Err(ApiError::conflict(
+            db::delete_route_table(&mut tx, id, rt).await?;
+            net_db::touch_route_table(&mut tx, rt, now_ms()).await?;
+        }
+        if let Some(add) = req.add_route_table_ids.as_ref().filter(|v| !v.is_empty()) {
+            let fresh: Vec<String> = add
+                .iter()
+                .filter(|r| !current_rts.contains(r))
+                .cloned()
+                .collect();
+            let code = row
+                .service_name
+                .rsplit('.')
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            add_route_tables(&mut tx, account, &vpc, id, &row.service_name, &code, &fresh).await?;
+        }
+        // Security groups (on the endpoint and its interfaces).
+        let mut groups: Vec<String> = db::groups_of(&mut *tx, &[id])
+            .await?
+            .into_iter()
+            .map(|(_, g)| g)
+            .collect();
+        let subnets_now = db::subnets_of(&mut *tx, &[id]).await?;
+        if let Some(add) = req
+            .add_security_group_ids
+            .as_ref()
+            .filter(|v| !v.is_empty())
+        {
+            let checked = checked_groups(&mut tx, account, &row.vpc_id, Some(add)).await?;
+            for g in checked {
+                if groups.contains(&g) {
+                    continue;
+                }
+                db::insert_group(&mut tx, id, &g, groups.len() as i64).await?;
+                for (_, _, _, eni) in &subnets_now {
+                    net_db::set_interface_group(&mut tx, eni, &g, Some(groups.len() as i64)).await?;
+                }
+                groups.push(g);
+            }
+        }
+        for g in req.remove_security_group_ids.iter().flatten() {
+            if !groups.contains(g) {
+                continue;
+            }
+            if groups.len() == 1 {
+                return Err(ApiError::validation(
+                    "InvalidParameter",
+                    format!("endpoint {id} must keep at least one security group"),
+                ));
+            }
+            db::delete_group(&mut tx, id, g).await?;
+            for (_, _, _, eni) in &subnets_now {
+                net_db::set_interface_group(&mut tx, eni, g, None).await?;
+            }
+            groups.retain(|x| x != g);
+        }
+        // Subnets.
+        let mut existing: Vec<(String, String)> = subnets_now
+            .iter()
+            .map(|(_, s, z, _)| (s.clone(), z.clone()))
+            .collect();
+        for s in req.remove_subnet_ids.iter().flatten() {
+            let Some((_, _, _, eni)) = subnets_now.iter().find(|(_, x, _, _)| x == s) else {
+                return Err(ApiError::validation(
+                    "InvalidParameter",
+                    format!("subnet {s} is not a subnet of {id}"),
+                ));
+            };
+            db::delete_subnet(&mut tx, id, s).await?;
+            if let Some(e) = net_db::get_interface(&mut *tx, account, eni).await? {
+                remove_interface(&mut tx, &e).await?;
+            }
+            existing.retain(|(x, _)| x != s);
+        }
+        if let Some(add) = req.add_subnet_ids.as_ref().filter(|v| !v.is_empty()) {
+            let wanted: Vec<(String, Option<u32>)> = add
+                .iter()
+                .filter(|s| !existing.iter().any(|(x, _)| x == *s))
+                .map(|s| (s.clone(), None))
+                .collect();
+            add_subnets(
+                &mut tx,
+                account,
+                &row.vpc_id,
+                id,
+                kind,
+                &row.service_name,
+                facts.zones.as_ref(),
+                &groups,
+                &wanted,
+                &existing,
+            )
+            .await?;
+            existing.extend(wanted.into_iter().map(|(s, _)| (s, String::new())));
+        }
+        if kind == VpcEndpointType::Interface && existing.is_empty() {
+            return Err(ApiError::validation(
+                "InvalidParameter",
+                format!("endpoint {id} must keep at least one subnet"),
+            ));
+        }
+        // Private DNS.
+        let mut private_dns = row.private_dns_enabled;
+        match req.private_dns_enabled {
+            Some(true) if !row.private_dns_enabled => {
+                if !(vpc.enable_dns_support && vpc.enable_dns_hostnames) {
+                    return Err(ApiError::validation(
                         "InvalidParameter",
                         format!(
-                            "private-dns-enabled cannot be set because there is already a conflicting DNS domain for {n} in the VPC {} ({holder})",
+                            "private DNS needs enable_dns_support and enable_dns_hostnames on {}",
                             vpc.vpc_id
                         ),
                     ));
                 }
+                facts
+                    .private_ok
+                    .clone()
+                    .map_err(|m| ApiError::validation("InvalidParameter", m))?;
+                for n in &facts.private_names {
+                    if let Some(holder) = db::claim_private_dns(&mut tx, &vpc.vpc_id, n, id).await? {
+                        return Err(ApiError::conflict(
+                            "InvalidParameter",
+                            format!(
+                                "private-dns-enabled cannot be set because there is already a conflicting DNS domain for {n} in the VPC {} ({holder})",
+                                vpc.vpc_id
+                            ),
+                        ));
+                    }
+                }
+                private_dns = true;
             }
-            private_dns = true;
+            Some(false) if row.private_dns_enabled => {
+                db::release_private_dns(&mut tx, id).await?;
+                private_dns = false;
+            }
+            _ => {}
         }
-        Some(false) if row.private_dns_enabled => {
-            db::release_private_dns(&mut tx, id).await?;
-            private_dns = false;
+        // Policy.
+        let policy = if req.reset_policy == Some(true) {
+            Some(ep::DEFAULT_POLICY.to_string())
+        } else if let Some(p) = &req.policy_document {
+            Some(p.clone())
+        } else {
+            row.policy_document.clone()
+        };
+        db::set_policy(&mut tx, id, policy.as_deref(), private_dns, now_ms()).await?;
+        // A modified endpoint goes back to `pending` until the change is done
+        // (at once without a provisioning delay).
+        if row.state == "available" && !delay.is_zero() {
+            db::set_pending(&mut tx, id, now_ms() + delay.as_millis() as i64).await?;
         }
-        _ => {}
-    }
-    // Policy.
-    let policy = if req.reset_policy == Some(true) {
-        Some(ep::DEFAULT_POLICY.to_string())
-    } else if let Some(p) = &req.policy_document {
-        Some(p.clone())
-    } else {
-        row.policy_document.clone()
-    };
-    db::set_policy(&mut tx, id, policy.as_deref(), private_dns, now_ms()).await?;
-    // A modified endpoint goes back to `pending` until the change is done
-    // (at once without a provisioning delay).
-    if row.state == "available" && !delay.is_zero() {
-        db::set_pending(&mut tx, id, now_ms() + delay.as_millis() as i64).await?;
-    }
-    if let Some(t) = &req.tags {
-        tags::replace(&mut tx, account, id, t).await?;
-    }
-    tx.commit().await.map_err(StoreError::from)?;
+        if let Some(t) = &req.tags {
+            tags::replace(&mut tx, account, id, t).await?;
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     get_endpoint(ctx, id).await
 }

@@ -358,22 +358,27 @@ pub async fn update_account(
     if let Some(t) = &req.tags {
         linkplane_core::tags::validate_tags(t)?;
     }
-    let mut tx = store.begin().await?;
-    let row = db::get_account(&mut *tx, account_id)
-        .await?
-        .ok_or_else(|| account_not_found(account_id))?;
-    if_match.check(&format!("\"v{}\"", row.version))?;
-    let now = now_ms();
-    let name = req.name.unwrap_or(row.name);
-    if !db::update_account(&mut tx, account_id, &name, row.version, now).await? {
-        return Err(ApiError::PreconditionFailed(
-            "the account changed while this update ran; read it again and retry".to_string(),
-        ));
-    }
-    if let Some(t) = &req.tags {
-        tags::replace(&mut tx, account_id, account_id, t).await?;
-    }
-    tx.commit().await.map_err(crate::store::StoreError::from)?;
+    let req = &req;
+    crate::service::retry_tx(|| async move {
+        let mut tx = store.begin().await?;
+        let row = db::get_account(&mut *tx, account_id)
+            .await?
+            .ok_or_else(|| account_not_found(account_id))?;
+        if_match.check(&format!("\"v{}\"", row.version))?;
+        let now = now_ms();
+        let name = req.name.clone().unwrap_or(row.name);
+        if !db::update_account(&mut tx, account_id, &name, row.version, now).await? {
+            return Err(ApiError::PreconditionFailed(
+                "the account changed while this update ran; read it again and retry".to_string(),
+            ));
+        }
+        if let Some(t) = &req.tags {
+            tags::replace(&mut tx, account_id, account_id, t).await?;
+        }
+        tx.commit().await.map_err(crate::store::StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     get_account(store, caller, account_id).await
 }
 
@@ -541,26 +546,31 @@ fn key_not_found(key_id: &str) -> ApiError {
 /// Revokes a key: the admin, the root of the key's account, or the key's
 /// own principal. It stops working on the next request, on every replica.
 pub async fn revoke_api_key(store: &Store, caller: &Caller, key_id: &str) -> ApiResult<()> {
-    let mut tx = store.begin().await?;
-    let row = db::get_api_key(&mut *tx, key_id)
-        .await?
-        .filter(|r| r.revoked_at.is_none())
-        .ok_or_else(|| key_not_found(key_id))?;
-    match caller {
-        Caller::Admin => {}
-        Caller::Principal(p) if p.account_id != row.account_id => {
-            return Err(key_not_found(key_id));
+    crate::service::retry_tx(|| async move {
+        let mut tx = store.begin().await?;
+        let row = db::get_api_key(&mut *tx, key_id)
+            .await?
+            .filter(|r| r.revoked_at.is_none())
+            .ok_or_else(|| key_not_found(key_id))?;
+        match caller {
+            Caller::Admin => {}
+            Caller::Principal(p) if p.account_id != row.account_id => {
+                return Err(key_not_found(key_id));
+            }
+            Caller::Principal(p) if p.kind == PrincipalType::Root || p.arn == row.principal_arn => {
+            }
+            Caller::Principal(p) => {
+                return Err(ApiError::forbidden(format!(
+                    "{} may not revoke keys of {}",
+                    p.arn, row.principal_arn
+                )));
+            }
         }
-        Caller::Principal(p) if p.kind == PrincipalType::Root || p.arn == row.principal_arn => {}
-        Caller::Principal(p) => {
-            return Err(ApiError::forbidden(format!(
-                "{} may not revoke keys of {}",
-                p.arn, row.principal_arn
-            )));
-        }
-    }
-    db::revoke_api_key(&mut tx, key_id, now_ms()).await?;
-    tx.commit().await.map_err(crate::store::StoreError::from)?;
+        db::revoke_api_key(&mut tx, key_id, now_ms()).await?;
+        tx.commit().await.map_err(crate::store::StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     Ok(())
 }
 

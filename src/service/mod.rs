@@ -108,9 +108,47 @@ impl Idempotency {
     }
 }
 
+/// How many times one operation's transaction runs at most when the
+/// database keeps aborting it for a deadlock or serialization conflict.
+pub const MAX_TX_ATTEMPTS: u32 = 8;
+
+/// Before attempt `attempt` (1-based, from the second on): a short pause,
+/// growing and randomised so that the transactions that collided do not
+/// collide again in step (0.5-1 ms, then 1-2 ms, ... up to 32-64 ms).
+pub async fn contention_backoff(attempt: u32) {
+    let base_us = 500u64 << attempt.saturating_sub(2).min(6);
+    let jitter = rand::random_range(0..=base_us);
+    tokio::time::sleep(std::time::Duration::from_micros(base_us + jitter)).await;
+}
+
+/// Runs `op`, one whole transaction (begin ... commit), again when the
+/// database aborted it to break a deadlock or a serialization conflict
+/// with a concurrent transaction ([`ApiError::Contention`]): the loser of
+/// such a conflict has changed nothing and can simply go again, so the
+/// client never sees a conflict the server can resolve. At most
+/// [`MAX_TX_ATTEMPTS`] runs; other errors are answered at once.
+pub async fn retry_tx<T, F, Fut>(mut op: F) -> Result<T, ApiError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, ApiError>>,
+{
+    let mut attempt = 1;
+    loop {
+        match op().await {
+            Err(ApiError::Contention(m)) if attempt < MAX_TX_ATTEMPTS => {
+                attempt += 1;
+                tracing::debug!(attempt, error = %m, "transaction conflict; running it again");
+                contention_backoff(attempt).await;
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Runs a create, once more if it lost a race on its idempotency key (two
 /// concurrent requests with one key: the loser's transaction rolls back on
-/// the key's uniqueness and the retry replays the winner's resource).
+/// the key's uniqueness and the retry replays the winner's resource), and
+/// again, like [`retry_tx`], after a deadlock or serialization conflict.
 pub async fn with_idempotency_retry<T, F, Fut>(
     idem: Option<&Idempotency>,
     mut op: F,
@@ -119,10 +157,19 @@ where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<Created<T>, CreateError>>,
 {
-    match op().await {
-        Ok(c) => Ok(c),
-        Err(CreateError::KeyRace) if idem.is_some() => op().await.map_err(CreateError::into_api),
-        Err(e) => Err(e.into_api()),
+    let mut raced = false;
+    let mut attempt = 1;
+    loop {
+        match op().await {
+            Ok(c) => return Ok(c),
+            Err(CreateError::KeyRace) if idem.is_some() && !raced => raced = true,
+            Err(CreateError::Api(ApiError::Contention(m))) if attempt < MAX_TX_ATTEMPTS => {
+                attempt += 1;
+                tracing::debug!(attempt, error = %m, "transaction conflict; running it again");
+                contention_backoff(attempt).await;
+            }
+            Err(e) => return Err(e.into_api()),
+        }
     }
 }
 
@@ -209,7 +256,8 @@ impl<T> Versioned<T> {
 /// Runs a create in one transaction, honouring the idempotency key: an
 /// earlier identical request's resource id is answered as a replay; a
 /// concurrent request with the same key that commits first makes this one
-/// retry once and replay. The body inserts the resource through `tx` (a
+/// retry once and replay; a transaction the database aborted for a
+/// deadlock runs again (as [`retry_tx`] does). The body inserts the resource through `tx` (a
 /// `&mut Tx`) and evaluates to `Result<String, ApiError>`, the new id.
 ///
 /// A macro rather than a function taking an async closure: the futures of
@@ -220,21 +268,34 @@ macro_rules! create_once {
         let store: &$crate::store::Store = $store;
         let idem: Option<&$crate::service::Idempotency> = $idem;
         let mut raced = false;
+        let mut attempt = 1u32;
         loop {
-            let mut t = store.begin().await?;
-            if let Some(id) = $crate::service::replayed_id(idem, &mut t).await? {
-                break Ok::<_, $crate::error::ApiError>($crate::service::Created::Replayed(id));
-            }
-            let made: Result<String, $crate::error::ApiError> = async {
-                let $tx: &mut $crate::store::Tx = &mut t;
-                $body
-            }
-            .await;
-            let id = made?;
-            match $crate::service::finish_create(idem, t, &id).await {
-                Ok(()) => break Ok($crate::service::Created::New(id)),
+            let made: Result<$crate::service::Created<String>, $crate::service::CreateError> =
+                async {
+                    let mut t = store.begin().await?;
+                    if let Some(id) = $crate::service::replayed_id(idem, &mut t).await? {
+                        return Ok($crate::service::Created::Replayed(id));
+                    }
+                    let id: Result<String, $crate::error::ApiError> = async {
+                        let $tx: &mut $crate::store::Tx = &mut t;
+                        $body
+                    }
+                    .await;
+                    let id = id?;
+                    $crate::service::finish_create(idem, t, &id).await?;
+                    Ok($crate::service::Created::New(id))
+                }
+                .await;
+            match made {
+                Ok(c) => break Ok::<_, $crate::error::ApiError>(c),
                 Err($crate::service::CreateError::KeyRace) if idem.is_some() && !raced => {
                     raced = true
+                }
+                Err($crate::service::CreateError::Api($crate::error::ApiError::Contention(_)))
+                    if attempt < $crate::service::MAX_TX_ATTEMPTS =>
+                {
+                    attempt += 1;
+                    $crate::service::contention_backoff(attempt).await;
                 }
                 Err(e) => break Err(e.into_api()),
             }

@@ -136,23 +136,28 @@ pub async fn create_notification(
         }
     }
     events.sort();
-    let mut tx = ctx.store.begin().await?;
-    prod_db::get_service(&mut *tx, Some(account), service_id)
-        .await?
-        .ok_or_else(|| service_not_found(service_id))?;
-    let row = NotificationRow {
-        connection_notification_id: new_id("vpce-nfn"),
-        account_id: account.to_string(),
-        service_id: service_id.to_string(),
-        webhook_url: req.webhook_url.clone(),
-        events: events.join(","),
-        signing_secret: format!("lpwh_{}", random_hex(24)),
-        last_delivery_status: None,
-        last_delivery_at: None,
-        created_at: now_ms(),
-    };
-    db::insert_notification(&mut tx, &row).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    let (req, events) = (&req, &events);
+    let row = crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        prod_db::get_service(&mut *tx, Some(account), service_id)
+            .await?
+            .ok_or_else(|| service_not_found(service_id))?;
+        let row = NotificationRow {
+            connection_notification_id: new_id("vpce-nfn"),
+            account_id: account.to_string(),
+            service_id: service_id.to_string(),
+            webhook_url: req.webhook_url.clone(),
+            events: events.join(","),
+            signing_secret: format!("lpwh_{}", random_hex(24)),
+            last_delivery_status: None,
+            last_delivery_at: None,
+            created_at: now_ms(),
+        };
+        db::insert_notification(&mut tx, &row).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(row)
+    })
+    .await?;
     let secret = row.signing_secret.clone();
     Ok(ConnectionNotificationWithSecret {
         notification: notification_of(row, 0),
@@ -184,17 +189,21 @@ pub async fn list_notifications(
 
 pub async fn delete_notification(ctx: Ctx<'_>, service_id: &str, id: &str) -> ApiResult<()> {
     let account = ctx.account()?;
-    let mut tx = ctx.store.begin().await?;
-    prod_db::get_service(&mut *tx, Some(account), service_id)
-        .await?
-        .ok_or_else(|| service_not_found(service_id))?;
-    if !db::delete_notification(&mut tx, service_id, id).await? {
-        return Err(ApiError::not_found(
-            "InvalidConnectionNotification",
-            format!("The connection notification '{id}' does not exist"),
-        ));
-    }
-    tx.commit().await.map_err(StoreError::from)?;
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        prod_db::get_service(&mut *tx, Some(account), service_id)
+            .await?
+            .ok_or_else(|| service_not_found(service_id))?;
+        if !db::delete_notification(&mut tx, service_id, id).await? {
+            return Err(ApiError::not_found(
+                "InvalidConnectionNotification",
+                format!("The connection notification '{id}' does not exist"),
+            ));
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     Ok(())
 }
 

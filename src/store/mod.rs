@@ -58,6 +58,11 @@ pub enum StoreError {
     /// The database is unreachable, busy or out of connections: retry later.
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// The database aborted the transaction to break a deadlock or a
+    /// serialization conflict with a concurrent one: running the whole
+    /// transaction again succeeds (see `service::retry_tx`).
+    #[error("transaction conflict: {0}")]
+    Contention(String),
     #[error("database error: {0}")]
     Other(String),
 }
@@ -77,13 +82,14 @@ impl From<sqlx::Error> for StoreError {
                     ErrorKind::ForeignKeyViolation => {
                         StoreError::ForeignKey(db.message().to_string())
                     }
-                    // SQLITE_BUSY / SQLITE_LOCKED, Postgres serialization failure,
-                    // deadlock, too many connections, shutting down.
-                    _ if matches!(
-                        code.as_str(),
-                        "5" | "6" | "517" | "40001" | "40P01" | "53300" | "57P01"
-                    ) =>
-                    {
+                    // Postgres serialization failure and deadlock, SQLite's
+                    // BUSY_SNAPSHOT (a read snapshot went stale under a writer).
+                    _ if matches!(code.as_str(), "40001" | "40P01" | "517") => {
+                        StoreError::Contention(db.message().to_string())
+                    }
+                    // SQLITE_BUSY / SQLITE_LOCKED past the busy timeout, too
+                    // many connections, shutting down.
+                    _ if matches!(code.as_str(), "5" | "6" | "53300" | "57P01") => {
                         StoreError::Unavailable(db.message().to_string())
                     }
                     _ => StoreError::Other(format!("{} ({code})", db.message())),

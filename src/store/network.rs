@@ -843,8 +843,8 @@ pub async fn association_of_subnet(
     .await?)
 }
 
-pub async fn get_association(
-    tx: &mut Tx,
+pub async fn get_association<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
     association_id: &str,
 ) -> Result<Option<AssociationRow>, StoreError> {
     Ok(sqlx::query_as(
@@ -852,7 +852,7 @@ pub async fn get_association(
          FROM route_table_associations WHERE association_id = $1",
     )
     .bind(association_id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(exec)
     .await?)
 }
 

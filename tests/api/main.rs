@@ -5,7 +5,9 @@
 mod support;
 
 mod catalog;
+mod concurrency;
 mod consumer;
+mod edge;
 mod errors;
 mod identity;
 mod network;

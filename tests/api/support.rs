@@ -126,8 +126,13 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start(db: Db) -> TestServer {
+        TestServer::start_with(db, Settings::default()).await
+    }
+
+    /// A server over a fresh database with these settings.
+    pub async fn start_with(db: Db, settings: Settings) -> TestServer {
         let fresh = FreshDb::new(db).await;
-        let mut s = TestServer::on_url(db, &fresh.url, Settings::default()).await;
+        let mut s = TestServer::on_url(db, &fresh.url, settings).await;
         s._fresh = Some(fresh);
         s
     }

@@ -16,5 +16,6 @@ pub mod policy;
 pub mod privatelink;
 pub mod resolve;
 pub mod tags;
+pub mod text;
 
 pub use error::CoreError;

@@ -157,45 +157,50 @@ pub async fn attach(
     req: GatewayAttachmentRequest,
 ) -> ApiResult<Versioned<InternetGateway>> {
     let account = ctx.account()?;
-    let mut tx = ctx.store.begin().await?;
-    let igw = db::get_internet_gateway(&mut *tx, account, id)
-        .await?
-        .ok_or_else(|| igw_not_found(id))?;
-    let vpc = vpc_in_body(&mut tx, account, &req.vpc_id).await?;
-    if let Some(v) = &igw.vpc_id {
-        return Err(ApiError::conflict(
-            "Resource.AlreadyAssociated",
-            format!("resource {id} is already attached to network {v}"),
-        ));
-    }
-    if vpc.region != igw.region {
-        return Err(ApiError::invalid_value(format!(
-            "internet gateway {id} is in {} and {} is in {}; both must be in one region",
-            igw.region, vpc.vpc_id, vpc.region
-        )));
-    }
-    if let Some(other) = db::internet_gateway_of_vpc(&mut tx, &vpc.vpc_id).await? {
-        return Err(ApiError::conflict(
-            "Resource.AlreadyAssociated",
-            format!(
-                "network {} already has an internet gateway attached ({other})",
-                vpc.vpc_id
-            ),
-        ));
-    }
-    match db::set_internet_gateway_vpc(&mut tx, id, Some(&vpc.vpc_id), now_ms()).await {
-        Err(StoreError::Conflict(_)) => {
+    let req = &req;
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        let igw = db::get_internet_gateway(&mut *tx, account, id)
+            .await?
+            .ok_or_else(|| igw_not_found(id))?;
+        let vpc = vpc_in_body(&mut tx, account, &req.vpc_id).await?;
+        if let Some(v) = &igw.vpc_id {
+            return Err(ApiError::conflict(
+                "Resource.AlreadyAssociated",
+                format!("resource {id} is already attached to network {v}"),
+            ));
+        }
+        if vpc.region != igw.region {
+            return Err(ApiError::invalid_value(format!(
+                "internet gateway {id} is in {} and {} is in {}; both must be in one region",
+                igw.region, vpc.vpc_id, vpc.region
+            )));
+        }
+        if let Some(other) = db::internet_gateway_of_vpc(&mut tx, &vpc.vpc_id).await? {
             return Err(ApiError::conflict(
                 "Resource.AlreadyAssociated",
                 format!(
-                    "network {} already has an internet gateway attached",
+                    "network {} already has an internet gateway attached ({other})",
                     vpc.vpc_id
                 ),
             ));
         }
-        other => other?,
-    }
-    tx.commit().await.map_err(StoreError::from)?;
+        match db::set_internet_gateway_vpc(&mut tx, id, Some(&vpc.vpc_id), now_ms()).await {
+            Err(StoreError::Conflict(_)) => {
+                return Err(ApiError::conflict(
+                    "Resource.AlreadyAssociated",
+                    format!(
+                        "network {} already has an internet gateway attached",
+                        vpc.vpc_id
+                    ),
+                ));
+            }
+            other => other?,
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     get_internet_gateway(ctx, id).await
 }
 
@@ -207,56 +212,65 @@ pub async fn detach(
     req: GatewayAttachmentRequest,
 ) -> ApiResult<Versioned<InternetGateway>> {
     let account = ctx.account()?;
-    let mut tx = ctx.store.begin().await?;
-    let igw = db::get_internet_gateway(&mut *tx, account, id)
-        .await?
-        .ok_or_else(|| igw_not_found(id))?;
-    if igw.vpc_id.as_deref() != Some(req.vpc_id.as_str()) {
-        return Err(ApiError::conflict(
-            "Gateway.NotAttached",
-            format!("gateway {id} is not attached to network {}", req.vpc_id),
-        ));
-    }
-    let nats = db::list_nat_gateways(
-        ctx.store.pool(),
-        account,
-        &ListFilter::default()
-            .eq("vpc_id", Some(req.vpc_id.as_str()))
-            .eq("connectivity_type", Some("public")),
-        &crate::store::page::PageSpec {
-            limit: 5,
-            after: None,
-        },
-    )
+    let req = &req;
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        let igw = db::get_internet_gateway(&mut *tx, account, id)
+            .await?
+            .ok_or_else(|| igw_not_found(id))?;
+        if igw.vpc_id.as_deref() != Some(req.vpc_id.as_str()) {
+            return Err(ApiError::conflict(
+                "Gateway.NotAttached",
+                format!("gateway {id} is not attached to network {}", req.vpc_id),
+            ));
+        }
+        let nats = db::list_nat_gateways(
+            ctx.store.pool(),
+            account,
+            &ListFilter::default()
+                .eq("vpc_id", Some(req.vpc_id.as_str()))
+                .eq("connectivity_type", Some("public")),
+            &crate::store::page::PageSpec {
+                limit: 5,
+                after: None,
+            },
+        )
+        .await?;
+        if !nats.items.is_empty() {
+            let holders: Vec<String> = nats.items.into_iter().map(|n| n.nat_gateway_id).collect();
+            return Err(ApiError::conflict(
+                "DependencyViolation",
+                format!(
+                    "network {} has public NAT gateways that use {id}: {}",
+                    req.vpc_id,
+                    holders.join(", ")
+                ),
+            ));
+        }
+        db::set_internet_gateway_vpc(&mut tx, id, None, now_ms()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
     .await?;
-    if !nats.items.is_empty() {
-        let holders: Vec<String> = nats.items.into_iter().map(|n| n.nat_gateway_id).collect();
-        return Err(ApiError::conflict(
-            "DependencyViolation",
-            format!(
-                "network {} has public NAT gateways that use {id}: {}",
-                req.vpc_id,
-                holders.join(", ")
-            ),
-        ));
-    }
-    db::set_internet_gateway_vpc(&mut tx, id, None, now_ms()).await?;
-    tx.commit().await.map_err(StoreError::from)?;
     get_internet_gateway(ctx, id).await
 }
 
 /// Deletes a detached gateway.
 pub async fn delete_internet_gateway(ctx: Ctx<'_>, id: &str) -> ApiResult<()> {
     let account = ctx.account()?;
-    let mut tx = ctx.store.begin().await?;
-    let igw = db::get_internet_gateway(&mut *tx, account, id)
-        .await?
-        .ok_or_else(|| igw_not_found(id))?;
-    if let Some(v) = &igw.vpc_id {
-        return Err(dependency(id, std::slice::from_ref(v)));
-    }
-    db::delete_internet_gateway(&mut tx, id).await?;
-    tags::replace(&mut tx, account, id, &Tags::new()).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        let igw = db::get_internet_gateway(&mut *tx, account, id)
+            .await?
+            .ok_or_else(|| igw_not_found(id))?;
+        if let Some(v) = &igw.vpc_id {
+            return Err(dependency(id, std::slice::from_ref(v)));
+        }
+        db::delete_internet_gateway(&mut tx, id).await?;
+        tags::replace(&mut tx, account, id, &Tags::new()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     Ok(())
 }

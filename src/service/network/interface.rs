@@ -348,23 +348,27 @@ pub async fn list_network_interfaces(
 /// managed for a resource go with that resource.
 pub async fn delete_network_interface(ctx: Ctx<'_>, id: &str) -> ApiResult<()> {
     let account = ctx.account()?;
-    let mut tx = ctx.store.begin().await?;
-    let row = db::get_interface(&mut *tx, account, id)
-        .await?
-        .ok_or_else(|| interface_not_found(id))?;
-    if row.requester_managed {
-        return Err(ApiError::conflict(
-            "InvalidNetworkInterface.InUse",
-            format!(
-                "network interface {id} is managed for {}; delete that resource instead",
-                row.attached_resource_id
-                    .as_deref()
-                    .unwrap_or("another resource")
-            ),
-        ));
-    }
-    remove_interface(&mut tx, &row).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        let row = db::get_interface(&mut *tx, account, id)
+            .await?
+            .ok_or_else(|| interface_not_found(id))?;
+        if row.requester_managed {
+            return Err(ApiError::conflict(
+                "InvalidNetworkInterface.InUse",
+                format!(
+                    "network interface {id} is managed for {}; delete that resource instead",
+                    row.attached_resource_id
+                        .as_deref()
+                        .unwrap_or("another resource")
+                ),
+            ));
+        }
+        remove_interface(&mut tx, &row).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     Ok(())
 }
 
@@ -519,15 +523,19 @@ pub async fn list_nat_gateways(
 /// Deletes a NAT gateway with its interface; routes to it become blackholes.
 pub async fn delete_nat_gateway(ctx: Ctx<'_>, id: &str) -> ApiResult<()> {
     let account = ctx.account()?;
-    let mut tx = ctx.store.begin().await?;
-    let nat = db::get_nat_gateway(&mut *tx, account, id)
-        .await?
-        .ok_or_else(|| nat_not_found(id))?;
-    if let Some(eni) = db::get_interface(&mut *tx, account, &nat.network_interface_id).await? {
-        remove_interface(&mut tx, &eni).await?;
-    }
-    db::delete_nat_gateway(&mut tx, id).await?;
-    tags::replace(&mut tx, account, id, &Tags::new()).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        let nat = db::get_nat_gateway(&mut *tx, account, id)
+            .await?
+            .ok_or_else(|| nat_not_found(id))?;
+        if let Some(eni) = db::get_interface(&mut *tx, account, &nat.network_interface_id).await? {
+            remove_interface(&mut tx, &eni).await?;
+        }
+        db::delete_nat_gateway(&mut tx, id).await?;
+        tags::replace(&mut tx, account, id, &Tags::new()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     Ok(())
 }

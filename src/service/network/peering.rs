@@ -271,66 +271,76 @@ pub async fn transition(
     what: Transition,
 ) -> ApiResult<Versioned<VpcPeeringConnection>> {
     let account = ctx.account()?;
-    let mut tx = ctx.store.begin().await?;
-    let row = connect::get_peering(&mut *tx, account, id)
-        .await?
-        .ok_or_else(|| pcx_not_found(id))?;
-    let is_accepter = row.accepter_account_id == account;
-    let is_requester = row.requester_account_id == account;
-    let bad_state = |verb: &str| {
-        ApiError::conflict(
-            "InvalidStateTransition",
-            format!(
-                "peering connection {id} is {}; it cannot be {verb}",
-                row.status
-            ),
-        )
-    };
-    let (status, message) = match what {
-        Transition::Accept | Transition::Reject => {
-            if !is_accepter {
-                return Err(ApiError::forbidden(format!(
-                    "only the accepter account {} may accept or reject {id}",
-                    row.accepter_account_id
-                )));
-            }
-            if row.status != "pending_acceptance" {
-                return Err(bad_state(if what == Transition::Accept {
-                    "accepted"
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        let row = connect::get_peering(&mut *tx, account, id)
+            .await?
+            .ok_or_else(|| pcx_not_found(id))?;
+        let is_accepter = row.accepter_account_id == account;
+        let is_requester = row.requester_account_id == account;
+        let bad_state = |verb: &str| {
+            ApiError::conflict(
+                "InvalidStateTransition",
+                format!(
+                    "peering connection {id} is {}; it cannot be {verb}",
+                    row.status
+                ),
+            )
+        };
+        let (status, message) = match what {
+            Transition::Accept | Transition::Reject => {
+                if !is_accepter {
+                    return Err(ApiError::forbidden(format!(
+                        "only the accepter account {} may accept or reject {id}",
+                        row.accepter_account_id
+                    )));
+                }
+                if row.status != "pending_acceptance" {
+                    return Err(bad_state(if what == Transition::Accept {
+                        "accepted"
+                    } else {
+                        "rejected"
+                    }));
+                }
+                if what == Transition::Accept {
+                    // The accepter VPC must still be there.
+                    db::get_vpc(&mut *tx, Some(account), &row.accepter_vpc_id)
+                        .await?
+                        .ok_or_else(|| {
+                            unknown("InvalidVpcID.NotFound", "vpc", &row.accepter_vpc_id)
+                        })?;
+                    ("active", "Active".to_string())
                 } else {
-                    "rejected"
-                }));
+                    ("rejected", format!("Rejected by {account}"))
+                }
             }
-            if what == Transition::Accept {
-                // The accepter VPC must still be there.
-                db::get_vpc(&mut *tx, Some(account), &row.accepter_vpc_id)
-                    .await?
-                    .ok_or_else(|| unknown("InvalidVpcID.NotFound", "vpc", &row.accepter_vpc_id))?;
-                ("active", "Active".to_string())
-            } else {
-                ("rejected", format!("Rejected by {account}"))
-            }
+            Transition::Delete => match row.status.as_str() {
+                "active" => ("deleted", format!("Deleted by {account}")),
+                "pending_acceptance" if is_requester => {
+                    ("deleted", format!("Deleted by {account}"))
+                }
+                "pending_acceptance" => {
+                    return Err(ApiError::conflict(
+                        "InvalidStateTransition",
+                        format!(
+                            "peering connection {id} is pending your acceptance: reject it instead"
+                        ),
+                    ));
+                }
+                _ => return Err(bad_state("deleted")),
+            },
+        };
+        if !connect::set_peering_status(&mut tx, id, status, &message, row.version, now_ms())
+            .await?
+        {
+            return Err(ApiError::conflict(
+                "IncorrectState",
+                format!("peering connection {id} changed while this request ran; read it again"),
+            ));
         }
-        Transition::Delete => match row.status.as_str() {
-            "active" => ("deleted", format!("Deleted by {account}")),
-            "pending_acceptance" if is_requester => ("deleted", format!("Deleted by {account}")),
-            "pending_acceptance" => {
-                return Err(ApiError::conflict(
-                    "InvalidStateTransition",
-                    format!(
-                        "peering connection {id} is pending your acceptance: reject it instead"
-                    ),
-                ));
-            }
-            _ => return Err(bad_state("deleted")),
-        },
-    };
-    if !connect::set_peering_status(&mut tx, id, status, &message, row.version, now_ms()).await? {
-        return Err(ApiError::conflict(
-            "IncorrectState",
-            format!("peering connection {id} changed while this request ran; read it again"),
-        ));
-    }
-    tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     get_peering(ctx, id).await
 }

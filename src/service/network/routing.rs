@@ -554,35 +554,40 @@ pub async fn create_route(
 pub async fn delete_route(ctx: Ctx<'_>, table_id: &str, destination: &str) -> ApiResult<()> {
     let account = ctx.account()?;
     let dest = net::parse_route_destination(destination)?.as_string();
-    let mut tx = ctx.store.begin().await?;
-    db::get_route_table(&mut *tx, account, table_id)
-        .await?
-        .ok_or_else(|| table_not_found(table_id))?;
-    let route = db::get_route(&mut tx, table_id, &dest)
-        .await?
-        .ok_or_else(|| {
-            ApiError::not_found(
-                "InvalidRoute.NotFound",
-                format!("no route with destination '{dest}' in route table {table_id}"),
-            )
-        })?;
-    match route.origin.as_str() {
-        "create_route_table" => {
-            return Err(ApiError::invalid_value(format!(
-                "cannot remove local route {dest} in route table {table_id}"
-            )));
+    let dest = &dest;
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        db::get_route_table(&mut *tx, account, table_id)
+            .await?
+            .ok_or_else(|| table_not_found(table_id))?;
+        let route = db::get_route(&mut tx, table_id, dest)
+            .await?
+            .ok_or_else(|| {
+                ApiError::not_found(
+                    "InvalidRoute.NotFound",
+                    format!("no route with destination '{dest}' in route table {table_id}"),
+                )
+            })?;
+        match route.origin.as_str() {
+            "create_route_table" => {
+                return Err(ApiError::invalid_value(format!(
+                    "cannot remove local route {dest} in route table {table_id}"
+                )));
+            }
+            "vpc_endpoint" => {
+                return Err(ApiError::invalid_value(format!(
+                    "the route to {dest} is managed by {}; remove the route table from the endpoint",
+                    route.target_id
+                )));
+            }
+            _ => {}
         }
-        "vpc_endpoint" => {
-            return Err(ApiError::invalid_value(format!(
-                "the route to {dest} is managed by {}; remove the route table from the endpoint",
-                route.target_id
-            )));
-        }
-        _ => {}
-    }
-    db::delete_route(&mut tx, table_id, &dest).await?;
-    db::touch_route_table(&mut tx, table_id, now_ms()).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+        db::delete_route(&mut tx, table_id, dest).await?;
+        db::touch_route_table(&mut tx, table_id, now_ms()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     Ok(())
 }
 
@@ -633,9 +638,7 @@ pub async fn associate(
         Ok(row.association_id)
     })?;
     let id = created.inner().clone();
-    let mut tx = ctx.store.begin().await?;
-    let row = db::get_association(&mut tx, &id).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    let row = db::get_association(ctx.store.pool(), &id).await?;
     let assoc = row
         .map(|a| RouteTableAssociation {
             association_id: a.association_id,
@@ -655,59 +658,67 @@ pub async fn associate(
 /// Removes a subnet's explicit association: it falls back to the main table.
 pub async fn disassociate(ctx: Ctx<'_>, table_id: &str, association_id: &str) -> ApiResult<()> {
     let account = ctx.account()?;
-    let mut tx = ctx.store.begin().await?;
-    let table = db::get_route_table(&mut *tx, account, table_id)
-        .await?
-        .ok_or_else(|| table_not_found(table_id))?;
-    if table.main_association_id.as_deref() == Some(association_id) {
-        return Err(ApiError::invalid_value(format!(
-            "{association_id} is the main route table association of {}; it cannot be removed",
-            table.vpc_id
-        )));
-    }
-    let assoc = db::get_association(&mut tx, association_id)
-        .await?
-        .filter(|a| a.route_table_id == table_id)
-        .ok_or_else(|| {
-            not_found(
-                "InvalidAssociationID.NotFound",
-                "association",
-                association_id,
-            )
-        })?;
-    db::delete_association(&mut tx, &assoc.association_id).await?;
-    db::touch_route_table(&mut tx, table_id, now_ms()).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        let table = db::get_route_table(&mut *tx, account, table_id)
+            .await?
+            .ok_or_else(|| table_not_found(table_id))?;
+        if table.main_association_id.as_deref() == Some(association_id) {
+            return Err(ApiError::invalid_value(format!(
+                "{association_id} is the main route table association of {}; it cannot be removed",
+                table.vpc_id
+            )));
+        }
+        let assoc = db::get_association(&mut *tx, association_id)
+            .await?
+            .filter(|a| a.route_table_id == table_id)
+            .ok_or_else(|| {
+                not_found(
+                    "InvalidAssociationID.NotFound",
+                    "association",
+                    association_id,
+                )
+            })?;
+        db::delete_association(&mut tx, &assoc.association_id).await?;
+        db::touch_route_table(&mut tx, table_id, now_ms()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     Ok(())
 }
 
 /// Deletes a route table: not the main one, not while subnets use it.
 pub async fn delete_route_table(ctx: Ctx<'_>, table_id: &str) -> ApiResult<()> {
     let account = ctx.account()?;
-    let mut tx = ctx.store.begin().await?;
-    let table = db::get_route_table(&mut *tx, account, table_id)
-        .await?
-        .ok_or_else(|| table_not_found(table_id))?;
-    if table.is_main {
-        return Err(ApiError::conflict(
-            "DependencyViolation",
-            format!(
-                "{table_id} is the main route table of {} and goes with it",
-                table.vpc_id
-            ),
-        ));
-    }
-    let mut holders: Vec<String> = db::associations_of(ctx.store.pool(), &[table_id])
-        .await?
-        .into_iter()
-        .map(|a| a.subnet_id)
-        .collect();
-    holders.extend(db::endpoints_routing_in(&mut tx, table_id).await?);
-    if !holders.is_empty() {
-        return Err(dependency(table_id, &holders));
-    }
-    db::delete_route_table(&mut tx, table_id).await?;
-    tags::replace(&mut tx, account, table_id, &Tags::new()).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        let table = db::get_route_table(&mut *tx, account, table_id)
+            .await?
+            .ok_or_else(|| table_not_found(table_id))?;
+        if table.is_main {
+            return Err(ApiError::conflict(
+                "DependencyViolation",
+                format!(
+                    "{table_id} is the main route table of {} and goes with it",
+                    table.vpc_id
+                ),
+            ));
+        }
+        let mut holders: Vec<String> = db::associations_of(ctx.store.pool(), &[table_id])
+            .await?
+            .into_iter()
+            .map(|a| a.subnet_id)
+            .collect();
+        holders.extend(db::endpoints_routing_in(&mut tx, table_id).await?);
+        if !holders.is_empty() {
+            return Err(dependency(table_id, &holders));
+        }
+        db::delete_route_table(&mut tx, table_id).await?;
+        tags::replace(&mut tx, account, table_id, &Tags::new()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     Ok(())
 }

@@ -540,19 +540,23 @@ pub async fn add_rule(
 
 pub async fn delete_rule(ctx: Ctx<'_>, group_id: &str, rule_id: &str) -> ApiResult<()> {
     let account = ctx.account()?;
-    let mut tx = ctx.store.begin().await?;
-    db::get_security_group(&mut *tx, account, group_id)
-        .await?
-        .ok_or_else(|| group_not_found(group_id))?;
-    if !db::delete_rule(&mut tx, group_id, rule_id).await? {
-        return Err(not_found(
-            "InvalidSecurityGroupRuleId.NotFound",
-            "security group rule",
-            rule_id,
-        ));
-    }
-    db::touch_security_group(&mut tx, group_id, now_ms()).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        db::get_security_group(&mut *tx, account, group_id)
+            .await?
+            .ok_or_else(|| group_not_found(group_id))?;
+        if !db::delete_rule(&mut tx, group_id, rule_id).await? {
+            return Err(not_found(
+                "InvalidSecurityGroupRuleId.NotFound",
+                "security group rule",
+                rule_id,
+            ));
+        }
+        db::touch_security_group(&mut tx, group_id, now_ms()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     Ok(())
 }
 
@@ -560,25 +564,29 @@ pub async fn delete_rule(ctx: Ctx<'_>, group_id: &str, rule_id: &str) -> ApiResu
 /// while interfaces use it or other groups' rules reference it.
 pub async fn delete_security_group(ctx: Ctx<'_>, group_id: &str) -> ApiResult<()> {
     let account = ctx.account()?;
-    let mut tx = ctx.store.begin().await?;
-    let g = db::get_security_group(&mut *tx, account, group_id)
-        .await?
-        .ok_or_else(|| group_not_found(group_id))?;
-    if g.is_default {
-        return Err(ApiError::validation(
-            "CannotDelete",
-            format!(
-                "the default security group {group_id} of {} cannot be deleted; it goes with its VPC",
-                g.vpc_id
-            ),
-        ));
-    }
-    let holders = db::security_group_dependents(&mut tx, group_id).await?;
-    if !holders.is_empty() {
-        return Err(dependency(group_id, &holders));
-    }
-    db::delete_security_group(&mut tx, group_id).await?;
-    tags::replace(&mut tx, account, group_id, &Tags::new()).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        let g = db::get_security_group(&mut *tx, account, group_id)
+            .await?
+            .ok_or_else(|| group_not_found(group_id))?;
+        if g.is_default {
+            return Err(ApiError::validation(
+                "CannotDelete",
+                format!(
+                    "the default security group {group_id} of {} cannot be deleted; it goes with its VPC",
+                    g.vpc_id
+                ),
+            ));
+        }
+        let holders = db::security_group_dependents(&mut tx, group_id).await?;
+        if !holders.is_empty() {
+            return Err(dependency(group_id, &holders));
+        }
+        db::delete_security_group(&mut tx, group_id).await?;
+        tags::replace(&mut tx, account, group_id, &Tags::new()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     Ok(())
 }

@@ -271,21 +271,25 @@ pub async fn list_transit_gateways(
 /// Deletes a gateway without attachments.
 pub async fn delete_transit_gateway(ctx: Ctx<'_>, id: &str) -> ApiResult<()> {
     let account = ctx.account()?;
-    let mut tx = ctx.store.begin().await?;
-    connect::get_transit_gateway(&mut *tx, account, id)
-        .await?
-        .ok_or_else(|| tgw_not_found(id))?;
-    let holders: Vec<String> = connect::attachments_of(&mut tx, id)
-        .await?
-        .into_iter()
-        .map(|(a, _)| a.transit_gateway_attachment_id)
-        .collect();
-    if !holders.is_empty() {
-        return Err(dependency(id, &holders));
-    }
-    connect::delete_transit_gateway(&mut tx, id).await?;
-    tags::replace(&mut tx, account, id, &Tags::new()).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        connect::get_transit_gateway(&mut *tx, account, id)
+            .await?
+            .ok_or_else(|| tgw_not_found(id))?;
+        let holders: Vec<String> = connect::attachments_of(&mut tx, id)
+            .await?
+            .into_iter()
+            .map(|(a, _)| a.transit_gateway_attachment_id)
+            .collect();
+        if !holders.is_empty() {
+            return Err(dependency(id, &holders));
+        }
+        connect::delete_transit_gateway(&mut tx, id).await?;
+        tags::replace(&mut tx, account, id, &Tags::new()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     Ok(())
 }
 
@@ -358,24 +362,28 @@ pub async fn create_attachment(
 /// Removes an attachment; static routes to it become blackholes.
 pub async fn delete_attachment(ctx: Ctx<'_>, tgw_id: &str, attachment_id: &str) -> ApiResult<()> {
     let account = ctx.account()?;
-    let mut tx = ctx.store.begin().await?;
-    connect::get_transit_gateway(&mut *tx, account, tgw_id)
-        .await?
-        .ok_or_else(|| tgw_not_found(tgw_id))?;
-    let exists = connect::attachments_of(&mut tx, tgw_id)
-        .await?
-        .iter()
-        .any(|(a, _)| a.transit_gateway_attachment_id == attachment_id);
-    if !exists {
-        return Err(not_found(
-            "InvalidTransitGatewayAttachmentID.NotFound",
-            "transit gateway attachment",
-            attachment_id,
-        ));
-    }
-    connect::delete_attachment(&mut tx, attachment_id).await?;
-    connect::touch_transit_gateway(&mut tx, tgw_id, now_ms()).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        connect::get_transit_gateway(&mut *tx, account, tgw_id)
+            .await?
+            .ok_or_else(|| tgw_not_found(tgw_id))?;
+        let exists = connect::attachments_of(&mut tx, tgw_id)
+            .await?
+            .iter()
+            .any(|(a, _)| a.transit_gateway_attachment_id == attachment_id);
+        if !exists {
+            return Err(not_found(
+                "InvalidTransitGatewayAttachmentID.NotFound",
+                "transit gateway attachment",
+                attachment_id,
+            ));
+        }
+        connect::delete_attachment(&mut tx, attachment_id).await?;
+        connect::touch_transit_gateway(&mut tx, tgw_id, now_ms()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     Ok(())
 }
 
@@ -449,17 +457,21 @@ pub async fn create_route(
 pub async fn delete_route(ctx: Ctx<'_>, tgw_id: &str, destination: &str) -> ApiResult<()> {
     let account = ctx.account()?;
     let cidr = Ipv4Cidr::parse_param("destination", destination)?;
-    let mut tx = ctx.store.begin().await?;
-    connect::get_transit_gateway(&mut *tx, account, tgw_id)
-        .await?
-        .ok_or_else(|| tgw_not_found(tgw_id))?;
-    if !connect::delete_tgw_route(&mut tx, tgw_id, &cidr.to_string()).await? {
-        return Err(ApiError::not_found(
-            "InvalidRoute.NotFound",
-            format!("no static route to {cidr} in transit gateway {tgw_id}"),
-        ));
-    }
-    connect::touch_transit_gateway(&mut tx, tgw_id, now_ms()).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        connect::get_transit_gateway(&mut *tx, account, tgw_id)
+            .await?
+            .ok_or_else(|| tgw_not_found(tgw_id))?;
+        if !connect::delete_tgw_route(&mut tx, tgw_id, &cidr.to_string()).await? {
+            return Err(ApiError::not_found(
+                "InvalidRoute.NotFound",
+                format!("no static route to {cidr} in transit gateway {tgw_id}"),
+            ));
+        }
+        connect::touch_transit_gateway(&mut tx, tgw_id, now_ms()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     Ok(())
 }

@@ -351,27 +351,32 @@ pub async fn update_vpc(
     if let Some(t) = &req.tags {
         linkplane_core::tags::validate_tags(t)?;
     }
-    let mut tx = ctx.store.begin().await?;
-    let row = db::get_vpc(&mut *tx, Some(account), vpc_id)
-        .await?
-        .ok_or_else(|| vpc_not_found(vpc_id))?;
-    if_match.check(&format!("\"v{}\"", row.version))?;
-    let support = req.enable_dns_support.unwrap_or(row.enable_dns_support);
-    let hostnames = req.enable_dns_hostnames.unwrap_or(row.enable_dns_hostnames);
-    if req.enable_dns_hostnames == Some(true) && !support {
-        return Err(ApiError::invalid_value(
-            "enable_dns_hostnames: DNS hostnames can be enabled only with DNS support (enable_dns_support)",
-        ));
-    }
-    if !db::update_vpc_dns(&mut tx, vpc_id, support, hostnames, row.version, now_ms()).await? {
-        return Err(ApiError::PreconditionFailed(
-            "the VPC changed while this update ran; read it again and retry".to_string(),
-        ));
-    }
-    if let Some(t) = &req.tags {
-        tags::replace(&mut tx, account, vpc_id, t).await?;
-    }
-    tx.commit().await.map_err(StoreError::from)?;
+    let req = &req;
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        let row = db::get_vpc(&mut *tx, Some(account), vpc_id)
+            .await?
+            .ok_or_else(|| vpc_not_found(vpc_id))?;
+        if_match.check(&format!("\"v{}\"", row.version))?;
+        let support = req.enable_dns_support.unwrap_or(row.enable_dns_support);
+        let hostnames = req.enable_dns_hostnames.unwrap_or(row.enable_dns_hostnames);
+        if req.enable_dns_hostnames == Some(true) && !support {
+            return Err(ApiError::invalid_value(
+                "enable_dns_hostnames: DNS hostnames can be enabled only with DNS support (enable_dns_support)",
+            ));
+        }
+        if !db::update_vpc_dns(&mut tx, vpc_id, support, hostnames, row.version, now_ms()).await? {
+            return Err(ApiError::PreconditionFailed(
+                "the VPC changed while this update ran; read it again and retry".to_string(),
+            ));
+        }
+        if let Some(t) = &req.tags {
+            tags::replace(&mut tx, account, vpc_id, t).await?;
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     get_vpc(ctx, vpc_id).await
 }
 
@@ -381,26 +386,30 @@ pub async fn update_vpc(
 /// and active peering connections become `deleted`, as on AWS.
 pub async fn delete_vpc(ctx: Ctx<'_>, vpc_id: &str) -> ApiResult<()> {
     let account = ctx.account()?;
-    let mut tx = ctx.store.begin().await?;
-    let row = db::get_vpc(&mut *tx, Some(account), vpc_id)
-        .await?
-        .ok_or_else(|| vpc_not_found(vpc_id))?;
-    let holders = db::vpc_dependents(&mut tx, vpc_id).await?;
-    if !holders.is_empty() {
-        return Err(dependency(vpc_id, &holders));
-    }
-    connect::delete_peerings_of_vpc(&mut tx, vpc_id, now_ms()).await?;
-    db::delete_security_group(&mut tx, &row.default_security_group_id).await?;
-    db::delete_route_table(&mut tx, &row.main_route_table_id).await?;
-    db::delete_vpc(&mut tx, vpc_id).await?;
-    for id in [
-        vpc_id,
-        &row.main_route_table_id,
-        &row.default_security_group_id,
-    ] {
-        tags::replace(&mut tx, account, id, &Tags::new()).await?;
-    }
-    tx.commit().await.map_err(StoreError::from)?;
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        let row = db::get_vpc(&mut *tx, Some(account), vpc_id)
+            .await?
+            .ok_or_else(|| vpc_not_found(vpc_id))?;
+        let holders = db::vpc_dependents(&mut tx, vpc_id).await?;
+        if !holders.is_empty() {
+            return Err(dependency(vpc_id, &holders));
+        }
+        connect::delete_peerings_of_vpc(&mut tx, vpc_id, now_ms()).await?;
+        db::delete_security_group(&mut tx, &row.default_security_group_id).await?;
+        db::delete_route_table(&mut tx, &row.main_route_table_id).await?;
+        db::delete_vpc(&mut tx, vpc_id).await?;
+        for id in [
+            vpc_id,
+            &row.main_route_table_id,
+            &row.default_security_group_id,
+        ] {
+            tags::replace(&mut tx, account, id, &Tags::new()).await?;
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     Ok(())
 }
 
@@ -569,17 +578,21 @@ pub async fn list_subnets(
 /// gateway attachments use it.
 pub async fn delete_subnet(ctx: Ctx<'_>, subnet_id: &str) -> ApiResult<()> {
     let account = ctx.account()?;
-    let mut tx = ctx.store.begin().await?;
-    db::get_subnet(&mut *tx, account, subnet_id)
-        .await?
-        .ok_or_else(|| subnet_not_found(subnet_id))?;
-    let holders = db::subnet_dependents(&mut tx, subnet_id).await?;
-    if !holders.is_empty() {
-        return Err(dependency(subnet_id, &holders));
-    }
-    db::delete_subnet(&mut tx, subnet_id).await?;
-    tags::replace(&mut tx, account, subnet_id, &Tags::new()).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        db::get_subnet(&mut *tx, account, subnet_id)
+            .await?
+            .ok_or_else(|| subnet_not_found(subnet_id))?;
+        let holders = db::subnet_dependents(&mut tx, subnet_id).await?;
+        if !holders.is_empty() {
+            return Err(dependency(subnet_id, &holders));
+        }
+        db::delete_subnet(&mut tx, subnet_id).await?;
+        tags::replace(&mut tx, account, subnet_id, &Tags::new()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     Ok(())
 }
 

@@ -486,148 +486,153 @@ pub async fn update_service(
     if let Some(t) = &req.tags {
         linkplane_core::tags::validate_tags(t)?;
     }
-    let mut tx = ctx.store.begin().await?;
-    let mut row = service_for_change(&mut tx, account, service_id).await?;
-    if_match.check(&format!("\"v{}\"", row.version))?;
-    let kind = kind_of(&row.service_type);
-    if let Some(a) = req.acceptance_required {
-        row.acceptance_required = a;
-    }
-    // Load balancers: the service's kind only; at least one must remain.
-    let (add, remove, other_add, other_remove) = match kind {
-        LoadBalancerKind::Network => (
-            &req.add_network_load_balancer_arns,
-            &req.remove_network_load_balancer_arns,
-            &req.add_gateway_load_balancer_arns,
-            &req.remove_gateway_load_balancer_arns,
-        ),
-        LoadBalancerKind::Gateway => (
-            &req.add_gateway_load_balancer_arns,
-            &req.remove_gateway_load_balancer_arns,
-            &req.add_network_load_balancer_arns,
-            &req.remove_network_load_balancer_arns,
-        ),
-    };
-    if other_add.as_ref().is_some_and(|v| !v.is_empty())
-        || other_remove.as_ref().is_some_and(|v| !v.is_empty())
-    {
-        return Err(ApiError::validation(
-            "InvalidParameter",
-            format!(
-                "endpoint service {service_id} is a {} service; it takes only {} load balancers",
-                row.service_type,
-                kind.as_str()
+    let req = &req;
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        let mut row = service_for_change(&mut tx, account, service_id).await?;
+        if_match.check(&format!("\"v{}\"", row.version))?;
+        let kind = kind_of(&row.service_type);
+        if let Some(a) = req.acceptance_required {
+            row.acceptance_required = a;
+        }
+        // Load balancers: the service's kind only; at least one must remain.
+        let (add, remove, other_add, other_remove) = match kind {
+            LoadBalancerKind::Network => (
+                &req.add_network_load_balancer_arns,
+                &req.remove_network_load_balancer_arns,
+                &req.add_gateway_load_balancer_arns,
+                &req.remove_gateway_load_balancer_arns,
             ),
-        ));
-    }
-    // Supported IP types.
-    let mut types: Vec<String> = split_types(&row.ip_address_types);
-    for t in req.add_supported_ip_address_types.iter().flatten() {
-        if !types.contains(t) {
-            types.push(t.clone());
+            LoadBalancerKind::Gateway => (
+                &req.add_gateway_load_balancer_arns,
+                &req.remove_gateway_load_balancer_arns,
+                &req.add_network_load_balancer_arns,
+                &req.remove_network_load_balancer_arns,
+            ),
+        };
+        if other_add.as_ref().is_some_and(|v| !v.is_empty())
+            || other_remove.as_ref().is_some_and(|v| !v.is_empty())
+        {
+            return Err(ApiError::validation(
+                "InvalidParameter",
+                format!(
+                    "endpoint service {service_id} is a {} service; it takes only {} load balancers",
+                    row.service_type,
+                    kind.as_str()
+                ),
+            ));
         }
-    }
-    for t in req.remove_supported_ip_address_types.iter().flatten() {
-        types.retain(|x| x != t);
-    }
-    let types = pl::check_ip_address_types(&types)?;
-    row.ip_address_types = types.join(",");
-    let mut current: Vec<String> = db::service_load_balancers(&mut *tx, &[service_id])
-        .await?
-        .into_iter()
-        .map(|(_, a)| a)
-        .collect();
-    if let Some(add) = add.as_ref().filter(|v| !v.is_empty()) {
-        let lbs = lbs_for_service(&mut tx, account, add, kind).await?;
-        check_lbs(&row.region, &lbs, &types)?;
-        attach_lbs(&mut tx, service_id, &lbs, current.len() as i64).await?;
-        current.extend(lbs.into_iter().map(|l| l.load_balancer_arn));
-    }
-    if let Some(remove) = remove.as_ref().filter(|v| !v.is_empty()) {
-        let live = crate::store::consumer::live_connections(&mut tx, service_id).await?;
-        if !live.is_empty() {
-            return Err(existing_connections(service_id, &live));
+        // Supported IP types.
+        let mut types: Vec<String> = split_types(&row.ip_address_types);
+        for t in req.add_supported_ip_address_types.iter().flatten() {
+            if !types.contains(t) {
+                types.push(t.clone());
+            }
         }
-        for a in remove {
-            let arn = pl::LoadBalancerArn::parse(a, kind)?.arn();
-            if !current.contains(&arn) {
+        for t in req.remove_supported_ip_address_types.iter().flatten() {
+            types.retain(|x| x != t);
+        }
+        let types = pl::check_ip_address_types(&types)?;
+        row.ip_address_types = types.join(",");
+        let mut current: Vec<String> = db::service_load_balancers(&mut *tx, &[service_id])
+            .await?
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect();
+        if let Some(add) = add.as_ref().filter(|v| !v.is_empty()) {
+            let lbs = lbs_for_service(&mut tx, account, add, kind).await?;
+            check_lbs(&row.region, &lbs, &types)?;
+            attach_lbs(&mut tx, service_id, &lbs, current.len() as i64).await?;
+            current.extend(lbs.into_iter().map(|l| l.load_balancer_arn));
+        }
+        if let Some(remove) = remove.as_ref().filter(|v| !v.is_empty()) {
+            let live = crate::store::consumer::live_connections(&mut tx, service_id).await?;
+            if !live.is_empty() {
+                return Err(existing_connections(service_id, &live));
+            }
+            for a in remove {
+                let arn = pl::LoadBalancerArn::parse(a, kind)?.arn();
+                if !current.contains(&arn) {
+                    return Err(ApiError::validation(
+                        "InvalidParameter",
+                        format!("load balancer {a} is not a load balancer of {service_id}"),
+                    ));
+                }
+                current.retain(|x| x != &arn);
+                db::remove_service_load_balancer(&mut tx, service_id, &arn).await?;
+            }
+            if current.is_empty() {
                 return Err(ApiError::validation(
                     "InvalidParameter",
-                    format!("load balancer {a} is not a load balancer of {service_id}"),
+                    format!("endpoint service {service_id} must keep at least one load balancer"),
                 ));
             }
-            current.retain(|x| x != &arn);
-            db::remove_service_load_balancer(&mut tx, service_id, &arn).await?;
         }
-        if current.is_empty() {
-            return Err(ApiError::validation(
-                "InvalidParameter",
-                format!("endpoint service {service_id} must keep at least one load balancer"),
-            ));
-        }
-    }
-    if types.iter().any(|t| t == "ipv6") {
-        let refs: Vec<&str> = current.iter().map(String::as_str).collect();
-        for arn in refs {
-            if let Some(lb) = db::get_load_balancer(&mut *tx, account, arn).await? {
-                check_lbs(&row.region, std::slice::from_ref(&lb), &types)?;
+        if types.iter().any(|t| t == "ipv6") {
+            let refs: Vec<&str> = current.iter().map(String::as_str).collect();
+            for arn in refs {
+                if let Some(lb) = db::get_load_balancer(&mut *tx, account, arn).await? {
+                    check_lbs(&row.region, std::slice::from_ref(&lb), &types)?;
+                }
             }
         }
-    }
-    // Private DNS.
-    if req.remove_private_dns_name == Some(true) {
-        if req.private_dns_name.is_some() {
-            return Err(ApiError::validation(
-                "InvalidParameterCombination",
-                "private_dns_name and remove_private_dns_name cannot be given together",
+        // Private DNS.
+        if req.remove_private_dns_name == Some(true) {
+            if req.private_dns_name.is_some() {
+                return Err(ApiError::validation(
+                    "InvalidParameterCombination",
+                    "private_dns_name and remove_private_dns_name cannot be given together",
+                ));
+            }
+            row.private_dns_name = None;
+            row.pdns_state = None;
+            row.pdns_name = None;
+            row.pdns_value = None;
+        }
+        if let Some(n) = &req.private_dns_name {
+            if kind == LoadBalancerKind::Gateway {
+                return Err(ApiError::validation(
+                    "InvalidParameter",
+                    "private_dns_name is not supported for Gateway Load Balancer endpoint services",
+                ));
+            }
+            pending_verification(&mut row, n)?;
+        }
+        // Regions.
+        for r in req.add_supported_regions.iter().flatten() {
+            check_region(r)?;
+            db::set_service_region(&mut tx, service_id, r, Some("available")).await?;
+        }
+        for r in req.remove_supported_regions.iter().flatten() {
+            if *r == row.region {
+                return Err(ApiError::invalid_value(format!(
+                    "remove_supported_regions: {r} is the service's own region and cannot be removed"
+                )));
+            }
+            db::set_service_region(&mut tx, service_id, r, None).await?;
+        }
+        // Payer responsibility: only towards the owner, never back.
+        if let Some(p) = &req.payer_responsibility {
+            if p != "service_owner" {
+                return Err(ApiError::invalid_value(format!(
+                    "payer_responsibility: '{p}' is not supported; the only value is service_owner \
+                     (consumers pay until it is set, and it cannot be unset)"
+                )));
+            }
+            row.payer_responsibility = Some(p.clone());
+        }
+        if !db::update_service(&mut tx, &row, now_ms()).await? {
+            return Err(ApiError::PreconditionFailed(
+                "the endpoint service changed while this update ran; read it again and retry".into(),
             ));
         }
-        row.private_dns_name = None;
-        row.pdns_state = None;
-        row.pdns_name = None;
-        row.pdns_value = None;
-    }
-    if let Some(n) = &req.private_dns_name {
-        if kind == LoadBalancerKind::Gateway {
-            return Err(ApiError::validation(
-                "InvalidParameter",
-                "private_dns_name is not supported for Gateway Load Balancer endpoint services",
-            ));
+        if let Some(t) = &req.tags {
+            tags::replace(&mut tx, account, service_id, t).await?;
         }
-        pending_verification(&mut row, n)?;
-    }
-    // Regions.
-    for r in req.add_supported_regions.iter().flatten() {
-        check_region(r)?;
-        db::set_service_region(&mut tx, service_id, r, Some("available")).await?;
-    }
-    for r in req.remove_supported_regions.iter().flatten() {
-        if *r == row.region {
-            return Err(ApiError::invalid_value(format!(
-                "remove_supported_regions: {r} is the service's own region and cannot be removed"
-            )));
-        }
-        db::set_service_region(&mut tx, service_id, r, None).await?;
-    }
-    // Payer responsibility: only towards the owner, never back.
-    if let Some(p) = &req.payer_responsibility {
-        if p != "service_owner" {
-            return Err(ApiError::invalid_value(format!(
-                "payer_responsibility: '{p}' is not supported; the only value is service_owner \
-                 (consumers pay until it is set, and it cannot be unset)"
-            )));
-        }
-        row.payer_responsibility = Some(p.clone());
-    }
-    if !db::update_service(&mut tx, &row, now_ms()).await? {
-        return Err(ApiError::PreconditionFailed(
-            "the endpoint service changed while this update ran; read it again and retry".into(),
-        ));
-    }
-    if let Some(t) = &req.tags {
-        tags::replace(&mut tx, account, service_id, t).await?;
-    }
-    tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     get_service(ctx, service_id).await
 }
 
@@ -635,31 +640,37 @@ pub async fn update_service(
 /// load balancers stay.
 pub async fn delete_service(ctx: Ctx<'_>, delay: Duration, service_id: &str) -> ApiResult<()> {
     let account = ctx.account()?;
-    let mut tx = ctx.store.begin().await?;
-    let mut row = db::get_service(&mut *tx, Some(account), service_id)
-        .await?
-        .ok_or_else(|| service_not_found(service_id))?;
-    if row.service_state == "deleting" {
-        return Ok(());
-    }
-    let live = crate::store::consumer::live_connections(&mut tx, service_id).await?;
-    if !live.is_empty() {
-        return Err(existing_connections(service_id, &live));
-    }
-    if delay.is_zero() {
-        db::delete_service(&mut tx, service_id).await?;
-        tags::replace(&mut tx, account, service_id, &Tags::new()).await?;
-    } else {
-        row.service_state = "deleting".to_string();
-        row.ready_at = now_ms() + delay.as_millis() as i64;
-        if !db::update_service(&mut tx, &row, now_ms()).await? {
-            return Err(ApiError::conflict(
-                "IncorrectState",
-                format!("endpoint service {service_id} changed while it was being deleted; retry"),
-            ));
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        let mut row = db::get_service(&mut *tx, Some(account), service_id)
+            .await?
+            .ok_or_else(|| service_not_found(service_id))?;
+        if row.service_state == "deleting" {
+            return Ok(());
         }
-    }
-    tx.commit().await.map_err(StoreError::from)?;
+        let live = crate::store::consumer::live_connections(&mut tx, service_id).await?;
+        if !live.is_empty() {
+            return Err(existing_connections(service_id, &live));
+        }
+        if delay.is_zero() {
+            db::delete_service(&mut tx, service_id).await?;
+            tags::replace(&mut tx, account, service_id, &Tags::new()).await?;
+        } else {
+            row.service_state = "deleting".to_string();
+            row.ready_at = now_ms() + delay.as_millis() as i64;
+            if !db::update_service(&mut tx, &row, now_ms()).await? {
+                return Err(ApiError::conflict(
+                    "IncorrectState",
+                    format!(
+                        "endpoint service {service_id} changed while it was being deleted; retry"
+                    ),
+                ));
+            }
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     Ok(())
 }
 
@@ -674,6 +685,8 @@ fn principal_of(r: PermissionRow) -> AllowedPrincipal {
     }
 }
 
+/// The principals of a request, canonical, without duplicates, in the
+/// request's order.
 fn parse_principals(list: &[String]) -> ApiResult<Vec<(String, AllowedPrincipalType)>> {
     if list.is_empty() {
         return Err(ApiError::missing("principals: at least one principal"));
@@ -688,6 +701,17 @@ fn parse_principals(list: &[String]) -> ApiResult<Vec<(String, AllowedPrincipalT
     Ok(out)
 }
 
+/// The same principals in ARN order, the order every transaction writes a
+/// service's permission rows in: two concurrent edits (`[P1, P2]` and
+/// `[P2, P1]`) then queue on the first row instead of deadlocking.
+fn in_lock_order(
+    principals: &[(String, AllowedPrincipalType)],
+) -> Vec<&(String, AllowedPrincipalType)> {
+    let mut sorted: Vec<_> = principals.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    sorted
+}
+
 /// Adds principals; ones already allowed keep their entry (no duplicates,
 /// also when two replicas add the same principal at once).
 pub async fn add_principals(
@@ -697,25 +721,33 @@ pub async fn add_principals(
 ) -> ApiResult<AddedPrincipals> {
     let account = ctx.account()?;
     let principals = parse_principals(&req.principals)?;
-    let mut tx = ctx.store.begin().await?;
-    service_for_change(&mut tx, account, service_id).await?;
-    let now = now_ms();
-    let mut added = Vec::new();
-    for (principal, kind) in principals {
-        let row = db::add_permission(
-            &mut tx,
-            &PermissionRow {
-                service_permission_id: new_id("vpce-svc-perm"),
-                service_id: service_id.to_string(),
-                principal,
-                principal_type: kind.as_str().to_string(),
-                created_at: now,
-            },
-        )
-        .await?;
-        added.push(principal_of(row));
-    }
-    tx.commit().await.map_err(StoreError::from)?;
+    let principals = &principals;
+    let added = crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        service_for_change(&mut tx, account, service_id).await?;
+        let now = now_ms();
+        let mut added = Vec::new();
+        for (principal, kind) in in_lock_order(principals) {
+            let row = db::add_permission(
+                &mut tx,
+                &PermissionRow {
+                    service_permission_id: new_id("vpce-svc-perm"),
+                    service_id: service_id.to_string(),
+                    principal: principal.clone(),
+                    principal_type: kind.as_str().to_string(),
+                    created_at: now,
+                },
+            )
+            .await?;
+            added.push(principal_of(row));
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(added)
+    })
+    .await?;
+    // Answered in the request's order.
+    let mut added: Vec<AllowedPrincipal> = added;
+    added.sort_by_key(|a| principals.iter().position(|(p, _)| *p == a.principal));
     Ok(AddedPrincipals { added })
 }
 
@@ -728,12 +760,17 @@ pub async fn remove_principals(
 ) -> ApiResult<()> {
     let account = ctx.account()?;
     let principals = parse_principals(&req.principals)?;
-    let mut tx = ctx.store.begin().await?;
-    service_for_change(&mut tx, account, service_id).await?;
-    for (p, _) in principals {
-        db::remove_permission(&mut tx, service_id, &p).await?;
-    }
-    tx.commit().await.map_err(StoreError::from)?;
+    let principals = &principals;
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        service_for_change(&mut tx, account, service_id).await?;
+        for (p, _) in in_lock_order(principals) {
+            db::remove_permission(&mut tx, service_id, p).await?;
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     Ok(())
 }
 
@@ -793,45 +830,49 @@ pub async fn verify_private_dns(
     service_id: &str,
 ) -> ApiResult<Versioned<EndpointService>> {
     let account = ctx.account()?;
-    let mut tx = ctx.store.begin().await?;
-    let mut row = service_for_change(&mut tx, account, service_id).await?;
-    if row.service_type == "gateway_load_balancer" {
-        return Err(ApiError::validation(
-            "InvalidParameter",
-            "private DNS names are not supported for Gateway Load Balancer endpoint services",
-        ));
-    }
-    let (Some(name), Some(label), Some(value)) = (
-        row.private_dns_name.clone(),
-        row.pdns_name.clone(),
-        row.pdns_value.clone(),
-    ) else {
-        return Err(ApiError::invalid_value(format!(
-            "endpoint service {service_id} has no private DNS name to verify"
-        )));
-    };
-    let mut domain = pl::verification_domain(&name).to_string();
-    let mut verified = false;
-    loop {
-        let record = pl::verification_record_name(&label, &domain);
-        if let Some(r) = db::get_record(&mut *tx, &record, "TXT").await?
-            && r.value == value
-        {
-            verified = true;
-            break;
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        let mut row = service_for_change(&mut tx, account, service_id).await?;
+        if row.service_type == "gateway_load_balancer" {
+            return Err(ApiError::validation(
+                "InvalidParameter",
+                "private DNS names are not supported for Gateway Load Balancer endpoint services",
+            ));
         }
-        // Parent domains, down to two labels (example.com).
-        match domain.split_once('.') {
-            Some((_, parent)) if parent.contains('.') => domain = parent.to_string(),
-            _ => break,
+        let (Some(name), Some(label), Some(value)) = (
+            row.private_dns_name.clone(),
+            row.pdns_name.clone(),
+            row.pdns_value.clone(),
+        ) else {
+            return Err(ApiError::invalid_value(format!(
+                "endpoint service {service_id} has no private DNS name to verify"
+            )));
+        };
+        let mut domain = pl::verification_domain(&name).to_string();
+        let mut verified = false;
+        loop {
+            let record = pl::verification_record_name(&label, &domain);
+            if let Some(r) = db::get_record(&mut *tx, &record, "TXT").await?
+                && r.value == value
+            {
+                verified = true;
+                break;
+            }
+            // Parent domains, down to two labels (example.com).
+            match domain.split_once('.') {
+                Some((_, parent)) if parent.contains('.') => domain = parent.to_string(),
+                _ => break,
+            }
         }
-    }
-    row.pdns_state = Some(if verified { "verified" } else { "failed" }.to_string());
-    if !db::update_service(&mut tx, &row, now_ms()).await? {
-        return Err(ApiError::PreconditionFailed(
-            "the endpoint service changed while it was being verified; retry".into(),
-        ));
-    }
-    tx.commit().await.map_err(StoreError::from)?;
+        row.pdns_state = Some(if verified { "verified" } else { "failed" }.to_string());
+        if !db::update_service(&mut tx, &row, now_ms()).await? {
+            return Err(ApiError::PreconditionFailed(
+                "the endpoint service changed while it was being verified; retry".into(),
+            ));
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     get_service(ctx, service_id).await
 }

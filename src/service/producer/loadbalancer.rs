@@ -468,21 +468,26 @@ pub async fn update_load_balancer(
     if let Some(t) = &req.tags {
         linkplane_core::tags::validate_tags(t)?;
     }
-    let mut tx = ctx.store.begin().await?;
-    let row = db::get_load_balancer(&mut *tx, account, arn)
-        .await?
-        .ok_or_else(|| lb_not_found(arn))?;
-    if_match.check(&format!("\"v{}\"", row.version))?;
-    let cross = req.cross_zone_enabled.unwrap_or(row.cross_zone_enabled);
-    if !db::update_load_balancer(&mut tx, arn, cross, row.version, now_ms()).await? {
-        return Err(ApiError::PreconditionFailed(
-            "the load balancer changed while this update ran; read it again and retry".into(),
-        ));
-    }
-    if let Some(t) = &req.tags {
-        tags::replace(&mut tx, account, arn, t).await?;
-    }
-    tx.commit().await.map_err(StoreError::from)?;
+    let req = &req;
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        let row = db::get_load_balancer(&mut *tx, account, arn)
+            .await?
+            .ok_or_else(|| lb_not_found(arn))?;
+        if_match.check(&format!("\"v{}\"", row.version))?;
+        let cross = req.cross_zone_enabled.unwrap_or(row.cross_zone_enabled);
+        if !db::update_load_balancer(&mut tx, arn, cross, row.version, now_ms()).await? {
+            return Err(ApiError::PreconditionFailed(
+                "the load balancer changed while this update ran; read it again and retry".into(),
+            ));
+        }
+        if let Some(t) = &req.tags {
+            tags::replace(&mut tx, account, arn, t).await?;
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     get_load_balancer(ctx, arn).await
 }
 
@@ -491,28 +496,32 @@ pub async fn update_load_balancer(
 /// detached.
 pub async fn delete_load_balancer(ctx: Ctx<'_>, arn: &str) -> ApiResult<()> {
     let account = ctx.account()?;
-    let mut tx = ctx.store.begin().await?;
-    db::get_load_balancer(&mut *tx, account, arn)
-        .await?
-        .ok_or_else(|| lb_not_found(arn))?;
-    if let Some(svc) = db::service_of_load_balancer(&mut tx, arn).await? {
-        return Err(ApiError::conflict(
-            "ResourceInUse",
-            format!(
-                "Load balancer '{arn}' cannot be deleted because it is in use by endpoint service {svc}"
-            ),
-        ));
-    }
-    let nodes = db::lb_subnets(&mut *tx, &[arn]).await?;
-    db::delete_load_balancer(&mut tx, arn).await?;
-    for n in nodes {
-        if let Some(eni) = net_db::get_interface(&mut *tx, account, &n.network_interface_id).await?
-        {
-            remove_interface(&mut tx, &eni).await?;
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        db::get_load_balancer(&mut *tx, account, arn)
+            .await?
+            .ok_or_else(|| lb_not_found(arn))?;
+        if let Some(svc) = db::service_of_load_balancer(&mut tx, arn).await? {
+            return Err(ApiError::conflict(
+                "ResourceInUse",
+                format!(
+                    "Load balancer '{arn}' cannot be deleted because it is in use by endpoint service {svc}"
+                ),
+            ));
         }
-    }
-    tags::replace(&mut tx, account, arn, &Tags::new()).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+        let nodes = db::lb_subnets(&mut *tx, &[arn]).await?;
+        db::delete_load_balancer(&mut tx, arn).await?;
+        for n in nodes {
+            if let Some(eni) = net_db::get_interface(&mut *tx, account, &n.network_interface_id).await?
+            {
+                remove_interface(&mut tx, &eni).await?;
+            }
+        }
+        tags::replace(&mut tx, account, arn, &Tags::new()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     Ok(())
 }
 
@@ -675,12 +684,16 @@ pub async fn list_target_groups(
 
 pub async fn delete_target_group(ctx: Ctx<'_>, arn: &str) -> ApiResult<()> {
     let account = ctx.account()?;
-    let mut tx = ctx.store.begin().await?;
-    db::get_target_group(&mut *tx, account, arn)
-        .await?
-        .ok_or_else(|| tg_not_found(arn))?;
-    db::delete_target_group(&mut tx, arn).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        db::get_target_group(&mut *tx, account, arn)
+            .await?
+            .ok_or_else(|| tg_not_found(arn))?;
+        db::delete_target_group(&mut tx, arn).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     Ok(())
 }
 
@@ -696,88 +709,97 @@ pub async fn register_targets(
     if req.targets.is_empty() {
         return Err(ApiError::missing("targets: at least one target"));
     }
-    let mut tx = ctx.store.begin().await?;
-    let tg = db::get_target_group(&mut *tx, account, arn)
-        .await?
-        .ok_or_else(|| tg_not_found(arn))?;
-    let vpc = net_db::get_vpc(&mut *tx, Some(account), &tg.vpc_id)
-        .await?
-        .ok_or_else(|| ApiError::Internal(format!("VPC {} vanished", tg.vpc_id)))?;
-    let vpc_cidr = crate::service::network::vpc::cidr_of(&vpc.cidr_block)?;
-    let now = now_ms();
-    for t in &req.targets {
-        let port = i64::from(t.port.unwrap_or(tg.port as u16));
-        if port == 0 {
-            return Err(ApiError::invalid_value("port: must be 1 to 65535"));
-        }
-        let (ip, zone_id) = if t.id.starts_with("eni-") {
-            let eni = net_db::get_interface(&mut *tx, account, &t.id)
-                .await?
-                .ok_or_else(|| {
-                    crate::service::network::unknown(
-                        "InvalidNetworkInterfaceID.NotFound",
-                        "network interface",
-                        &t.id,
-                    )
+    // One lock order for every transaction writing several target rows.
+    let mut req = req;
+    req.targets
+        .sort_by(|a, b| (&a.id, a.port).cmp(&(&b.id, b.port)));
+    let req = &req;
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        let tg = db::get_target_group(&mut *tx, account, arn)
+            .await?
+            .ok_or_else(|| tg_not_found(arn))?;
+        let vpc = net_db::get_vpc(&mut *tx, Some(account), &tg.vpc_id)
+            .await?
+            .ok_or_else(|| ApiError::Internal(format!("VPC {} vanished", tg.vpc_id)))?;
+        let vpc_cidr = crate::service::network::vpc::cidr_of(&vpc.cidr_block)?;
+        let now = now_ms();
+        for t in &req.targets {
+            let port = i64::from(t.port.unwrap_or(tg.port as u16));
+            if port == 0 {
+                return Err(ApiError::invalid_value("port: must be 1 to 65535"));
+            }
+            let (ip, zone_id) = if t.id.starts_with("eni-") {
+                let eni = net_db::get_interface(&mut *tx, account, &t.id)
+                    .await?
+                    .ok_or_else(|| {
+                        crate::service::network::unknown(
+                            "InvalidNetworkInterfaceID.NotFound",
+                            "network interface",
+                            &t.id,
+                        )
+                    })?;
+                if eni.vpc_id != tg.vpc_id {
+                    return Err(ApiError::invalid_value(format!(
+                        "target {} is in {}, the target group in {}",
+                        t.id, eni.vpc_id, tg.vpc_id
+                    )));
+                }
+                (eni.private_ip, eni.zone_id)
+            } else {
+                let ip = parse_ipv4(&t.id).map_err(|_| {
+                    ApiError::invalid_value(format!(
+                        "targets: '{}' is neither an IPv4 address nor a network interface id",
+                        t.id
+                    ))
                 })?;
-            if eni.vpc_id != tg.vpc_id {
-                return Err(ApiError::invalid_value(format!(
-                    "target {} is in {}, the target group in {}",
-                    t.id, eni.vpc_id, tg.vpc_id
-                )));
-            }
-            (eni.private_ip, eni.zone_id)
-        } else {
-            let ip = parse_ipv4(&t.id).map_err(|_| {
-                ApiError::invalid_value(format!(
-                    "targets: '{}' is neither an IPv4 address nor a network interface id",
-                    t.id
-                ))
-            })?;
-            let subnet = net_db::subnet_containing(&mut tx, &tg.vpc_id, i64::from(ip)).await?;
-            match (subnet, &t.availability_zone) {
-                (Some(s), _) => (i64::from(ip), s.zone_id),
-                (None, Some(z)) if z == "all" => (i64::from(ip), "all".to_string()),
-                (None, Some(z)) => {
-                    let id = linkplane_core::catalog::catalog()
-                        .zone_id_for_name(account, z)
-                        .ok_or_else(|| {
-                            ApiError::invalid_value(format!(
-                                "availability_zone: '{z}' is not a zone of this account"
-                            ))
-                        })?;
-                    (i64::from(ip), id)
+                let subnet = net_db::subnet_containing(&mut tx, &tg.vpc_id, i64::from(ip)).await?;
+                match (subnet, &t.availability_zone) {
+                    (Some(s), _) => (i64::from(ip), s.zone_id),
+                    (None, Some(z)) if z == "all" => (i64::from(ip), "all".to_string()),
+                    (None, Some(z)) => {
+                        let id = linkplane_core::catalog::catalog()
+                            .zone_id_for_name(account, z)
+                            .ok_or_else(|| {
+                                ApiError::invalid_value(format!(
+                                    "availability_zone: '{z}' is not a zone of this account"
+                                ))
+                            })?;
+                        (i64::from(ip), id)
+                    }
+                    (None, None) if vpc_cidr.contains_addr(ip) => {
+                        return Err(ApiError::invalid_value(format!(
+                            "target {} is in {} but in none of its subnets",
+                            t.id, tg.vpc_id
+                        )));
+                    }
+                    (None, None) => {
+                        return Err(ApiError::invalid_value(format!(
+                            "target {} is outside {}: give availability_zone (a zone name or all)",
+                            t.id, tg.vpc_id
+                        )));
+                    }
                 }
-                (None, None) if vpc_cidr.contains_addr(ip) => {
-                    return Err(ApiError::invalid_value(format!(
-                        "target {} is in {} but in none of its subnets",
-                        t.id, tg.vpc_id
-                    )));
-                }
-                (None, None) => {
-                    return Err(ApiError::invalid_value(format!(
-                        "target {} is outside {}: give availability_zone (a zone name or all)",
-                        t.id, tg.vpc_id
-                    )));
-                }
-            }
-        };
-        db::upsert_target(
-            &mut tx,
-            &TargetRow {
-                target_group_arn: arn.to_string(),
-                target_id: t.id.clone(),
-                port,
-                ip,
-                zone_id,
-                healthy: true,
-                created_at: now,
-            },
-        )
-        .await?;
-    }
-    db::touch_target_group(&mut tx, arn, now).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+            };
+            db::upsert_target(
+                &mut tx,
+                &TargetRow {
+                    target_group_arn: arn.to_string(),
+                    target_id: t.id.clone(),
+                    port,
+                    ip,
+                    zone_id,
+                    healthy: true,
+                    created_at: now,
+                },
+            )
+            .await?;
+        }
+        db::touch_target_group(&mut tx, arn, now).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     get_target_group(ctx, arn).await
 }
 
@@ -787,15 +809,23 @@ pub async fn deregister_targets(
     req: TargetsRequest,
 ) -> ApiResult<Versioned<TargetGroup>> {
     let account = ctx.account()?;
-    let mut tx = ctx.store.begin().await?;
-    db::get_target_group(&mut *tx, account, arn)
-        .await?
-        .ok_or_else(|| tg_not_found(arn))?;
-    for t in &req.targets {
-        db::delete_target(&mut tx, arn, &t.id, t.port.map(i64::from)).await?;
-    }
-    db::touch_target_group(&mut tx, arn, now_ms()).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    let mut req = req;
+    req.targets
+        .sort_by(|a, b| (&a.id, a.port).cmp(&(&b.id, b.port)));
+    let req = &req;
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        db::get_target_group(&mut *tx, account, arn)
+            .await?
+            .ok_or_else(|| tg_not_found(arn))?;
+        for t in &req.targets {
+            db::delete_target(&mut tx, arn, &t.id, t.port.map(i64::from)).await?;
+        }
+        db::touch_target_group(&mut tx, arn, now_ms()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     get_target_group(ctx, arn).await
 }
 
@@ -807,18 +837,22 @@ pub async fn set_target_health(
     req: TargetHealthRequest,
 ) -> ApiResult<Versioned<TargetGroup>> {
     let account = ctx.account()?;
-    let mut tx = ctx.store.begin().await?;
-    db::get_target_group(&mut *tx, account, arn)
-        .await?
-        .ok_or_else(|| tg_not_found(arn))?;
-    if db::set_target_health(&mut tx, arn, target_id, req.healthy).await? == 0 {
-        return Err(ApiError::not_found(
-            "InvalidTarget",
-            format!("target '{target_id}' is not registered with {arn}"),
-        ));
-    }
-    db::touch_target_group(&mut tx, arn, now_ms()).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    crate::service::retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        db::get_target_group(&mut *tx, account, arn)
+            .await?
+            .ok_or_else(|| tg_not_found(arn))?;
+        if db::set_target_health(&mut tx, arn, target_id, req.healthy).await? == 0 {
+            return Err(ApiError::not_found(
+                "InvalidTarget",
+                format!("target '{target_id}' is not registered with {arn}"),
+            ));
+        }
+        db::touch_target_group(&mut tx, arn, now_ms()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await?;
     get_target_group(ctx, arn).await
 }
 

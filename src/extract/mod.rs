@@ -1,17 +1,25 @@
 //! Extractors whose rejections are [`ApiError`]s, so that every bad input is
 //! answered in the same problem+json envelope, naming the field at fault.
+//!
+//! Every string a request carries passes
+//! [`linkplane_core::text::forbidden_char`] here, before a handler sees it:
+//! JSON bodies through [`strict::Strict`], path parameters in [`ApiPath`],
+//! query parameters in [`ApiQuery`].
+
+pub mod strict;
 
 use crate::error::ApiError;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::request::Parts;
+use linkplane_core::text::{describe_char, forbidden_char};
 use serde::de::DeserializeOwned;
 
 /// Largest request body accepted (1 MiB); larger bodies answer 413.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
 
 /// A JSON body. The content type is not checked (curl's `-d` sends a form
-/// type); the body must parse as JSON into `T`, whose request types deny
-/// unknown fields.
+/// type); the body must be exactly one JSON object that parses into `T`,
+/// whose request types deny unknown fields.
 #[derive(Debug)]
 pub struct ApiJson<T>(pub T);
 
@@ -31,15 +39,18 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 }
 
 /// Parses a JSON document into `T`, turning serde's complaint into a 400
-/// whose detail names the field (`tags.Owner: invalid type ...`).
+/// whose detail names the field (`tags.Owner: invalid type ...`). The
+/// document is read strictly (see [`strict`]): one JSON value and nothing
+/// after it but whitespace, objects (never arrays) for structs at every
+/// depth, no control characters in strings.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::missing(
             "the request body is empty; a JSON object is expected",
         ));
     }
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(strict::Strict(&mut de)).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let msg = strip_position(&inner.to_string());
@@ -47,7 +58,13 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             return ApiError::invalid_value(format!("the request body is not valid JSON: {msg}"));
         }
         field_error(&path, &msg)
-    })
+    })?;
+    de.end().map_err(|_| {
+        ApiError::invalid_value(
+            "the request body is not valid JSON: characters follow the JSON object",
+        )
+    })?;
+    Ok(value)
 }
 
 /// Query parameters, with repeated keys (`tag=a=b&tag=c=d`) collected into
@@ -60,6 +77,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or("");
+        check_query(query)?;
         let de = serde_html_form::Deserializer::from_bytes(query.as_bytes());
         serde_path_to_error::deserialize(de)
             .map(ApiQuery)
@@ -67,6 +85,60 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
                 let path = e.path().to_string();
                 let msg = strip_position(&e.into_inner().to_string());
                 field_error(&path, &msg)
+            })
+    }
+}
+
+/// Refuses a query whose parameters (names or values, once decoded) hold a
+/// control character, naming the parameter.
+fn check_query(query: &str) -> Result<(), ApiError> {
+    if query.is_empty() {
+        return Ok(());
+    }
+    let pairs: Vec<(String, String)> = serde_html_form::from_str(query)
+        .map_err(|e| ApiError::invalid_value(format!("the query string is malformed: {e}")))?;
+    for (name, value) in &pairs {
+        if let Some(c) = forbidden_char(name, false).or_else(|| forbidden_char(value, false)) {
+            return Err(ApiError::invalid_value(format!(
+                "{}: contains the control character {}, which is not allowed",
+                name.escape_debug(),
+                describe_char(c)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Path parameters. Each one, percent-decoded, must be UTF-8 without
+/// control characters; then they parse into `T` (a `String`, or a tuple or
+/// struct of them). Errors name the parameter.
+#[derive(Debug)]
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let raw = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| {
+                ApiError::invalid_value(
+                    "the path is not valid: a parameter is not UTF-8 once percent-decoded",
+                )
+            })?;
+        for (name, value) in &raw {
+            if let Some(c) = forbidden_char(value, false) {
+                return Err(ApiError::invalid_value(format!(
+                    "{name}: contains the control character {}, which is not allowed",
+                    describe_char(c)
+                )));
+            }
+        }
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| ApiPath(p.0))
+            .map_err(|e| {
+                ApiError::invalid_value(format!("the path is not valid: {}", e.body_text()))
             })
     }
 }
@@ -97,6 +169,12 @@ fn field_error(path: &str, msg: &str) -> ApiError {
         return ApiError::invalid_value(format!("unknown field '{full}'{expected}"));
     }
     let msg = msg.replace('`', "'");
+    // serde_path_to_error names a map key it failed on `?`: say "a key of".
+    let path = match path.strip_suffix(".?") {
+        Some(map) => format!("a key of {map}"),
+        None => path.to_string(),
+    };
+    let path = path.as_str();
     if path == "." || path.is_empty() {
         ApiError::invalid_value(msg)
     } else {
