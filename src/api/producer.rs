@@ -12,7 +12,9 @@ use crate::service::Idempotency;
 use crate::service::notification::{
     self as nf, ConnectionNotification, ConnectionNotificationWithSecret, CreateNotificationRequest,
 };
-use crate::service::producer::dns::{self, CreateZoneRequest, PublicRecord, PublicZone};
+use crate::service::producer::dns::{
+    self, CreateZoneRequest, PublicRecord, PublicZone, PutRecordRequest,
+};
 use crate::service::producer::endpoint_service::{
     self as es, AddedPrincipals, AllowedPrincipal, CreateEndpointServiceRequest, EndpointService,
     ListEndpointServices, ListPrincipals, PrincipalsRequest, UpdateEndpointServiceRequest,
@@ -460,7 +462,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_notification, list_notifications))
         .routes(routes!(delete_notification))
         .routes(routes!(create_public_zone, list_public_zones))
-        .routes(routes!(delete_public_zone))
+        .routes(routes!(get_public_zone, delete_public_zone))
         .routes(routes!(
             put_public_record,
             list_public_records,
@@ -720,16 +722,16 @@ async fn verify_private_dns(
     Ok(with_etag(v.etag(), &v.value))
 }
 
-/// Create a public DNS zone; one account owns each name.
+/// Create a public DNS zone of the caller's. The model works as DNS and Route 53 do: several accounts may hold zones of one name, a record belongs to the zone it was written in (no other account can move, overwrite or delete it), and one zone answers for a name. At the top, the first zone of a name that no zone encloses answers (another account's zone of exactly that name is then refused with 409, as a registered domain has one holder). Below it, a zone answers only where the answering zone above delegates to it with an NS record of its name whose value is one of its `name_servers`; until then it is created with `authoritative: false` and its records answer nothing. Private DNS names of endpoint services verify only against the answering zone.
 #[utoipa::path(
     post, path = "/v1/public-dns/zones", tag = "public-dns",
     request_body = CreateZoneRequest,
     responses(
-        (status = 201, description = "The zone", body = PublicZone, headers(("Location" = String))),
+        (status = 201, description = "The zone, with its name servers and whether it answers now", body = PublicZone, headers(("Location" = String))),
         (status = 400, description = "`InvalidParameterValue`: not a lowercase domain, a wildcard, or under amazonaws.com", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`HostedZoneAlreadyExists` (in this or another account)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`HostedZoneAlreadyExists`: this account has a zone of that name, or another account holds the name at the top (no zone encloses it)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -751,6 +753,7 @@ async fn create_public_zone(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
+    /// 1..1000, default 100.
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -762,13 +765,13 @@ pub struct PublicZoneList {
     pub next_token: Option<String>,
 }
 
-/// List the caller's public zones.
+/// List the caller's public zones (never another account's, even of the same name).
 #[utoipa::path(
     get, path = "/v1/public-dns/zones", tag = "public-dns",
     params(PageQuery),
     responses(
         (status = 200, description = "A page of zones", body = PublicZoneList),
-        (status = 400, description = "Invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Invalid `max_results` or `next_token`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
     ),
@@ -784,15 +787,38 @@ async fn list_public_zones(
     Ok(list(items, next))
 }
 
-/// Delete a public zone with its records.
+/// One of the caller's public zones: its name servers and whether it answers for its name.
+#[utoipa::path(
+    get, path = "/v1/public-dns/zones/{zone_name}", tag = "public-dns",
+    params(("zone_name" = String, Path, example = "example.com")),
+    responses(
+        (status = 200, description = "The zone", body = PublicZone),
+        (status = 400, description = "Invalid path", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`NoSuchHostedZone`: no zone of that name in this account (another account's zone of the name answers the same)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn get_public_zone(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(zone_name): ApiPath<String>,
+) -> ApiResult<Response> {
+    let z = dns::get_zone(ctx(&state, &caller), &zone_name).await?;
+    Ok(Json(z).into_response())
+}
+
+/// Delete one of the caller's public zones with its records.
 #[utoipa::path(
     delete, path = "/v1/public-dns/zones/{zone_name}", tag = "public-dns",
     params(("zone_name" = String, Path, example = "example.com")),
     responses(
         (status = 204, description = "Deleted"),
+        (status = 400, description = "Invalid path", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`NoSuchHostedZone`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`NoSuchHostedZone`: no zone of that name in this account", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -805,22 +831,23 @@ async fn delete_public_zone(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Create or replace a record (name, type) in the caller's zone that holds the name.
+/// Create or replace the record (name, type) in one of the caller's zones: `zone_name`, or else the caller's most specific zone that holds the name. Another account's zones and records are never touched. An NS record delegates its name (strictly below the zone's apex) to the zone whose name servers include its value.
 #[utoipa::path(
     put, path = "/v1/public-dns/records", tag = "public-dns",
-    request_body = PublicRecord,
+    request_body = PutRecordRequest,
     responses(
-        (status = 200, description = "The record", body = PublicRecord),
+        (status = 200, description = "The record, with the zone it belongs to", body = PublicRecord),
         (status = 400, description = "`NoSuchHostedZone` (no zone of the caller holds the name), `InvalidParameterValue`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`NoSuchHostedZone`: the `zone_name` given is not a zone of this account", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
 async fn put_public_record(
     State(state): State<AppState>,
     caller: Caller,
-    ApiJson(req): ApiJson<PublicRecord>,
+    ApiJson(req): ApiJson<PutRecordRequest>,
 ) -> ApiResult<Response> {
     let r = dns::put_record(ctx(&state, &caller), req).await?;
     Ok(Json(r).into_response())
@@ -830,8 +857,11 @@ async fn put_public_record(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RecordsQuery {
-    /// The zone to list.
+    /// The zone (of the caller's) to list.
     pub zone_name: String,
+    /// 1..1000, default 100.
+    pub max_results: Option<u32>,
+    pub next_token: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -839,11 +869,13 @@ pub struct RecordsQuery {
 #[serde(deny_unknown_fields)]
 pub struct RecordKeyQuery {
     pub name: String,
-    /// `TXT` or `A`.
+    /// `TXT`, `A` or `NS`.
     pub r#type: String,
+    /// The caller's zone to delete from; by default the caller's most specific zone that holds the name.
+    pub zone_name: Option<String>,
 }
 
-/// The records of one zone.
+/// A page of one zone's records.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PublicRecordList {
     pub items: Vec<PublicRecord>,
@@ -855,11 +887,11 @@ pub struct PublicRecordList {
     get, path = "/v1/public-dns/records", tag = "public-dns",
     params(RecordsQuery),
     responses(
-        (status = 200, description = "Every record of the zone (one page)", body = PublicRecordList),
+        (status = 200, description = "A page of the zone's records", body = PublicRecordList),
         (status = 400, description = "Invalid query", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`NoSuchHostedZone`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`NoSuchHostedZone`: no zone of that name in this account", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -868,20 +900,26 @@ async fn list_public_records(
     caller: Caller,
     ApiQuery(q): ApiQuery<RecordsQuery>,
 ) -> ApiResult<Response> {
-    let items = dns::list_records(ctx(&state, &caller), &q.zone_name).await?;
-    Ok(list(items, None))
+    let (items, next) = dns::list_records(
+        ctx(&state, &caller),
+        &q.zone_name,
+        q.max_results,
+        q.next_token.as_deref(),
+    )
+    .await?;
+    Ok(list(items, next))
 }
 
-/// Delete a record.
+/// Delete a record from one of the caller's zones.
 #[utoipa::path(
     delete, path = "/v1/public-dns/records", tag = "public-dns",
     params(RecordKeyQuery),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "`NoSuchHostedZone`", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "`NoSuchHostedZone` (no zone of the caller holds the name), `InvalidParameterValue`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`NoSuchRecord`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`NoSuchRecord` (the caller's zone has no such record; another account's record of the name is not the caller's), `NoSuchHostedZone` (the `zone_name` given)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -890,7 +928,13 @@ async fn delete_public_record(
     caller: Caller,
     ApiQuery(q): ApiQuery<RecordKeyQuery>,
 ) -> ApiResult<StatusCode> {
-    dns::delete_record(ctx(&state, &caller), &q.name, &q.r#type).await?;
+    dns::delete_record(
+        ctx(&state, &caller),
+        &q.name,
+        &q.r#type,
+        q.zone_name.as_deref(),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -312,3 +312,55 @@ pub async fn finish_create(
     record_key(idem, &mut tx, id).await?;
     commit(tx).await
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every write transaction of the domain runs under [`super::retry_tx`]
+    /// (or a create helper that retries like it): a `begin()` straight in
+    /// an operation's body would answer a deadlock with 503 again. Reads
+    /// the sources, so a new write path cannot forget it.
+    #[test]
+    fn every_transaction_runs_again_after_a_deadlock() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/service");
+        let mut files = vec![root.clone()];
+        let mut offenders = Vec::new();
+        while let Some(p) = files.pop() {
+            if p.is_dir() {
+                for e in std::fs::read_dir(&p).expect("read_dir") {
+                    files.push(e.expect("entry").path());
+                }
+                continue;
+            }
+            if p.extension().is_none_or(|e| e != "rs") || p == root.join("mod.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).expect("read");
+            let lines: Vec<&str> = text.lines().collect();
+            for (i, line) in lines.iter().enumerate() {
+                if !line.contains(".begin().await") {
+                    continue;
+                }
+                // Back to the start of the enclosing function.
+                let start = (0..i)
+                    .rev()
+                    .find(|&j| {
+                        lines[j].trim_start().starts_with("pub async fn ")
+                            || lines[j].trim_start().starts_with("async fn ")
+                            || lines[j].trim_start().starts_with("pub(crate) async fn ")
+                    })
+                    .unwrap_or(0);
+                let between = lines[start..i].join("\n");
+                let retried = ["retry_tx(", "with_idempotency_retry(", "create_once!("]
+                    .iter()
+                    .any(|w| between.contains(w));
+                if !retried {
+                    offenders.push(format!("{}:{}", p.display(), i + 1));
+                }
+            }
+        }
+        assert!(
+            offenders.is_empty(),
+            "transactions outside retry_tx: {offenders:#?}"
+        );
+    }
+}

@@ -172,6 +172,13 @@ impl Store {
         Ok(())
     }
 
+    /// Applies migrations up to and including `version` only: for tests of
+    /// an upgrade over data written by an older schema.
+    pub async fn migrate_to(&self, version: i64) -> Result<(), StoreError> {
+        self.migrator().run_to(version, &self.pool).await?;
+        Ok(())
+    }
+
     /// Reachable and fully migrated.
     pub async fn ready(&self) -> Result<(), StoreError> {
         let latest: Option<i64> = self.migrator().iter().map(|m| m.version).max();

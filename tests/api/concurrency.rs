@@ -4,46 +4,11 @@
 //! succeeds and the outcome is the same as one after the other.
 
 use crate::on_both_databases;
-use crate::support::{Actor, Db, TestServer};
+use crate::support::{Db, TestServer};
 use reqwest::Method;
 use serde_json::json;
 
 on_both_databases!(concurrent_allowed_principal_edits_never_fail);
-
-/// An endpoint service of `who` behind an NLB in two zones.
-async fn endpoint_service(s: &TestServer, who: &Actor) -> String {
-    let zones = s.zones(&who.token, "us-east-1").await;
-    let vpc = s
-        .create("/v1/vpcs", &who.token, json!({"cidr_block": "10.0.0.0/16"}))
-        .await;
-    let mut subnets = Vec::new();
-    for (i, (_, zone_id)) in zones.iter().take(2).enumerate() {
-        let sub = s
-            .create(
-                "/v1/subnets",
-                &who.token,
-                json!({"vpc_id": vpc["vpc_id"], "cidr_block": format!("10.0.{i}.0/24"),
-                       "availability_zone_id": zone_id}),
-            )
-            .await;
-        subnets.push(sub["subnet_id"].clone());
-    }
-    let lb = s
-        .create(
-            "/v1/load-balancers",
-            &who.token,
-            json!({"name": "api", "type": "network", "subnet_ids": subnets}),
-        )
-        .await;
-    let svc = s
-        .create(
-            "/v1/endpoint-services",
-            &who.token,
-            json!({"network_load_balancer_arns": [lb["load_balancer_arn"]]}),
-        )
-        .await;
-    svc["service_id"].as_str().unwrap().to_string()
-}
 
 /// Two clients (on two replicas when there are two) add and remove the
 /// same principals in opposite orders, many times at once. Before the
@@ -53,7 +18,10 @@ async fn concurrent_allowed_principal_edits_never_fail(db: Db) {
     let s = TestServer::start(db).await;
     let replica = s.replica().await;
     let a = s.account("a").await;
-    let service_id = endpoint_service(&s, &a).await;
+    let service_id = s.endpoint_service(&a, json!({})).await["service_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let path = format!("/v1/endpoint-services/{service_id}/allowed-principals");
     let principals: Vec<String> = (0..6)
         .map(|i| format!("arn:aws:iam::{:012}:root", 200_000_000_000u64 + i))

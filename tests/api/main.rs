@@ -15,6 +15,7 @@ mod openapi_doc;
 mod plumbing;
 mod process;
 mod producer;
+mod public_dns;
 mod resolve;
 mod system;
 mod webhooks;

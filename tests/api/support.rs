@@ -336,6 +336,40 @@ impl TestServer {
         }
     }
 
+    /// An endpoint service of `who` behind a new NLB in two zones of a new
+    /// VPC (10.0.0.0/16); `extra` adds fields to the create. Answers the
+    /// service.
+    pub async fn endpoint_service(&self, who: &Actor, extra: Value) -> Value {
+        let zones = self.zones(&who.token, "us-east-1").await;
+        let vpc = self
+            .create("/v1/vpcs", &who.token, json!({"cidr_block": "10.0.0.0/16"}))
+            .await;
+        let mut subnets = Vec::new();
+        for (i, (_, zone_id)) in zones.iter().take(2).enumerate() {
+            let sub = self
+                .create(
+                    "/v1/subnets",
+                    &who.token,
+                    json!({"vpc_id": vpc["vpc_id"], "cidr_block": format!("10.0.{i}.0/24"),
+                           "availability_zone_id": zone_id}),
+                )
+                .await;
+            subnets.push(sub["subnet_id"].clone());
+        }
+        let lb = self
+            .create(
+                "/v1/load-balancers",
+                &who.token,
+                json!({"name": "api", "type": "network", "subnet_ids": subnets}),
+            )
+            .await;
+        let mut body = json!({"network_load_balancer_arns": [lb["load_balancer_arn"]]});
+        if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+            b.extend(e.clone());
+        }
+        self.create("/v1/endpoint-services", &who.token, body).await
+    }
+
     pub async fn key_for(&self, creator: &str, arn: &str) -> String {
         let r = self
             .post("/v1/api-keys", creator, json!({"principal_arn": arn}))

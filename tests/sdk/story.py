@@ -71,7 +71,7 @@ from linkplane_client.models import (
     LoadBalancerType,
     PrincipalsRequest,
     Problem,
-    PublicRecord,
+    PutRecordRequest,
     ResolveDestination,
     ResolveProtocol,
     ResolveRequest,
@@ -320,7 +320,7 @@ def story(base_url: str, admin_token: str) -> None:
     record_name = f"{cfg.name}.{PUBLIC_ZONE}"
     ok(
         put_public_record.sync_detailed(
-            client=producer, body=PublicRecord(name=record_name, type_="TXT", value=cfg.value)
+            client=producer, body=PutRecordRequest(name=record_name, type_="TXT", value=cfg.value)
         ),
         "put TXT record",
         200,

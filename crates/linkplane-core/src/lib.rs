@@ -14,6 +14,7 @@ pub mod ids;
 pub mod net;
 pub mod policy;
 pub mod privatelink;
+pub mod public_dns;
 pub mod resolve;
 pub mod tags;
 pub mod text;

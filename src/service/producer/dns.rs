@@ -1,23 +1,39 @@
-//! A small public DNS model: zones owned by one account each, and TXT or A
-//! records in them. Endpoint services verify their private DNS names here.
+//! A public DNS model that works as DNS and Route 53 do: zones belong to
+//! the account that made them, records to the zone they were written in,
+//! and one zone answers for a name: the first at the top, then down the
+//! chain of NS delegations (see `linkplane_core::public_dns`). Endpoint
+//! services verify their private DNS names against the answering zone only.
 
 use crate::error::{ApiError, ApiResult};
 use crate::pagination;
 use crate::service::network::Ctx;
+use crate::service::retry_tx;
 use crate::store::producer::{self as db, RecordRow, ZoneRow};
 use crate::store::{StoreError, now_ms};
 use crate::util::timestamp;
-use linkplane_core::net::parse_ipv4;
 use linkplane_core::privatelink as pl;
+use linkplane_core::public_dns::{self as pdns, Authority, Delegation, ZoneKey};
 use serde::{Deserialize, Serialize};
+use sqlx::AnyConnection;
 use utoipa::ToSchema;
 
-/// A public hosted zone.
+/// A public hosted zone of the caller's.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PublicZone {
     #[schema(example = "example.com")]
     pub zone_name: String,
     pub owner_id: String,
+    /// The zone's four name servers. To make a zone inside another zone
+    /// answer, the enclosing zone's owner writes an NS record of this
+    /// zone's name there whose value is one of these.
+    #[schema(example = json!(["ns-1536.awsdns-00.com", "ns-2048.awsdns-16.net", "ns-512.awsdns-32.org", "ns-1024.awsdns-48.co.uk"]))]
+    pub name_servers: Vec<String>,
+    /// Whether this zone answers for its name now: true for the first zone
+    /// of a name that no other zone encloses, and for a zone the answering
+    /// zone above delegates to with an NS record. Records of a zone that is
+    /// not authoritative are kept but answer nothing (a private DNS name
+    /// does not verify against them).
+    pub authoritative: bool,
     pub creation_timestamp: String,
 }
 
@@ -25,33 +41,55 @@ pub struct PublicZone {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateZoneRequest {
-    /// A lowercase domain name; one account owns it.
+    /// A lowercase domain name of at least two labels.
     #[schema(example = "example.com")]
     pub name: String,
 }
 
-/// A record: `TXT` or `A`.
+/// `PUT /v1/public-dns/records`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+pub struct PutRecordRequest {
+    #[schema(example = "_6e86v84tqgqubxbwii1m.example.com")]
+    pub name: String,
+    /// `TXT`, `A` or `NS`.
+    #[schema(example = "TXT")]
+    pub r#type: String,
+    /// TXT: the text, stored exactly (case-sensitive), 1 to 255
+    /// characters; A: an IPv4 address; NS: a name server of the zone the
+    /// name is delegated to (one of its `name_servers`).
+    #[schema(example = "vpce:l6p0ERxlTt45jevFwOCp")]
+    pub value: String,
+    /// The caller's zone to write in; by default the caller's most specific
+    /// zone that holds the name.
+    #[schema(example = "example.com")]
+    pub zone_name: Option<String>,
+}
+
+/// A record of one of the caller's zones.
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PublicRecord {
+    /// The zone the record belongs to.
+    #[schema(example = "example.com")]
+    pub zone_name: String,
     #[schema(example = "_6e86v84tqgqubxbwii1m.example.com")]
     pub name: String,
     #[schema(example = "TXT")]
     pub r#type: String,
-    /// TXT: the text, stored exactly (case-sensitive); A: an IPv4 address.
     #[schema(example = "vpce:l6p0ERxlTt45jevFwOCp")]
     pub value: String,
 }
 
-fn zone_of(r: ZoneRow) -> PublicZone {
-    PublicZone {
+fn record_of(r: RecordRow) -> PublicRecord {
+    PublicRecord {
         zone_name: r.zone_name,
-        owner_id: r.account_id,
-        creation_timestamp: timestamp(r.created_at),
+        name: r.record_name,
+        r#type: r.record_type,
+        value: r.value,
     }
 }
 
-fn no_zone(name: &str) -> ApiError {
+fn no_zone_holding(name: &str) -> ApiError {
     ApiError::validation(
         "NoSuchHostedZone",
         format!(
@@ -60,6 +98,83 @@ fn no_zone(name: &str) -> ApiError {
     )
 }
 
+fn no_such_zone(zone_name: &str) -> ApiError {
+    ApiError::not_found(
+        "NoSuchHostedZone",
+        format!("no public zone '{zone_name}' in this account"),
+    )
+}
+
+/// The zones and NS records that decide who answers for `name`, and who
+/// does: the answering zone's row, if one of the model answers.
+pub async fn authoritative_zone(
+    conn: &mut AnyConnection,
+    name: &str,
+) -> Result<Option<ZoneRow>, StoreError> {
+    let names = pdns::enclosing_names(name);
+    let zones = db::zones_named(&mut *conn, &names).await?;
+    let ns = db::delegations_at(&mut *conn, &names).await?;
+    Ok(match decide(name, &zones, &ns) {
+        Authority::Zone(i) => Some(zones[i].clone()),
+        Authority::NoZone | Authority::Outside { .. } => None,
+    })
+}
+
+fn decide(name: &str, zones: &[ZoneRow], ns: &[RecordRow]) -> Authority {
+    let keys: Vec<ZoneKey<'_>> = zones
+        .iter()
+        .map(|z| ZoneKey {
+            account_id: &z.account_id,
+            zone_name: &z.zone_name,
+            created_at: z.created_at,
+        })
+        .collect();
+    let delegations: Vec<Delegation<'_>> = ns
+        .iter()
+        .map(|r| Delegation {
+            account_id: &r.account_id,
+            zone_name: &r.zone_name,
+            record_name: &r.record_name,
+            name_server: &r.value,
+        })
+        .collect();
+    pdns::authority(name, &keys, &delegations)
+}
+
+/// The caller's zones as answered: name servers and whether each answers,
+/// decided for the whole page with two queries.
+async fn zones_of(ctx: Ctx<'_>, rows: Vec<ZoneRow>) -> ApiResult<Vec<PublicZone>> {
+    let mut names: Vec<&str> = rows
+        .iter()
+        .flat_map(|z| pdns::enclosing_names(&z.zone_name))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let zones = db::zones_named(ctx.store.pool(), &names).await?;
+    let ns = db::delegations_at(ctx.store.pool(), &names).await?;
+    Ok(rows
+        .iter()
+        .map(|z| {
+            let authoritative = match decide(&z.zone_name, &zones, &ns) {
+                Authority::Zone(i) => {
+                    zones[i].account_id == z.account_id && zones[i].zone_name == z.zone_name
+                }
+                _ => false,
+            };
+            PublicZone {
+                zone_name: z.zone_name.clone(),
+                owner_id: z.account_id.clone(),
+                name_servers: pdns::name_servers(&z.account_id, &z.zone_name).to_vec(),
+                authoritative,
+                creation_timestamp: timestamp(z.created_at),
+            }
+        })
+        .collect())
+}
+
+/// Creates a zone of the caller's. Another account's zone of the same name
+/// does not stop it unless that one holds the name at the top (no zone
+/// encloses it): then 409, as a registered domain has one holder.
 pub async fn create_zone(ctx: Ctx<'_>, req: CreateZoneRequest) -> ApiResult<PublicZone> {
     let account = ctx.account()?;
     let name = req.name.trim_end_matches('.').to_string();
@@ -74,23 +189,54 @@ pub async fn create_zone(ctx: Ctx<'_>, req: CreateZoneRequest) -> ApiResult<Publ
             "name: amazonaws.com belongs to AWS and cannot be a customer zone",
         ));
     }
-    let mut tx = ctx.store.begin().await?;
-    let row = ZoneRow {
-        zone_name: name.clone(),
-        account_id: account.to_string(),
-        created_at: now_ms(),
-    };
-    match db::insert_zone(&mut tx, &row).await {
-        Err(StoreError::Conflict(_)) => {
+    let name = &name;
+    let row = retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        let enclosing = db::zones_named(&mut *tx, &pdns::enclosing_names(name)).await?;
+        let keys: Vec<ZoneKey<'_>> = enclosing
+            .iter()
+            .map(|z| ZoneKey {
+                account_id: &z.account_id,
+                zone_name: &z.zone_name,
+                created_at: z.created_at,
+            })
+            .collect();
+        if pdns::name_is_held_by_another(account, name, &keys) {
             return Err(ApiError::conflict(
                 "HostedZoneAlreadyExists",
-                format!("the public zone '{name}' already exists and belongs to an account"),
+                format!("the public zone '{name}' is held by another account"),
             ));
         }
-        other => other?,
-    }
-    tx.commit().await.map_err(StoreError::from)?;
-    Ok(zone_of(row))
+        let row = ZoneRow {
+            account_id: account.to_string(),
+            zone_name: name.clone(),
+            created_at: now_ms(),
+        };
+        match db::insert_zone(&mut tx, &row).await {
+            Err(StoreError::Conflict(_)) => {
+                return Err(ApiError::conflict(
+                    "HostedZoneAlreadyExists",
+                    format!("this account already has the public zone '{name}'"),
+                ));
+            }
+            other => other?,
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(row)
+    })
+    .await?;
+    let mut out = zones_of(ctx, vec![row]).await?;
+    out.pop()
+        .ok_or_else(|| ApiError::Internal("a created zone vanished".into()))
+}
+
+pub async fn get_zone(ctx: Ctx<'_>, zone_name: &str) -> ApiResult<PublicZone> {
+    let account = ctx.account()?;
+    let row = db::get_zone(ctx.store.pool(), account, zone_name)
+        .await?
+        .ok_or_else(|| no_such_zone(zone_name))?;
+    let mut out = zones_of(ctx, vec![row]).await?;
+    out.pop().ok_or_else(|| no_such_zone(zone_name))
 }
 
 pub async fn list_zones(
@@ -102,132 +248,135 @@ pub async fn list_zones(
     let spec = pagination::page_spec("public-dns-zones", max_results, next_token)?;
     let page = db::list_zones(ctx.store.pool(), account, &spec).await?;
     let next = pagination::next_token("public-dns-zones", &page);
-    Ok((page.items.into_iter().map(zone_of).collect(), next))
+    Ok((zones_of(ctx, page.items).await?, next))
 }
 
-/// The caller's zone named exactly `zone_name`.
-async fn own_zone(ctx: Ctx<'_>, account: &str, zone_name: &str) -> ApiResult<ZoneRow> {
-    db::zones_named(ctx.store.pool(), &[zone_name])
-        .await?
-        .into_iter()
-        .find(|z| z.account_id == account)
-        .ok_or_else(|| {
-            ApiError::not_found(
-                "NoSuchHostedZone",
-                format!("no public zone '{zone_name}' in this account"),
-            )
-        })
-}
-
+/// Deletes one of the caller's zones with its records.
 pub async fn delete_zone(ctx: Ctx<'_>, zone_name: &str) -> ApiResult<()> {
     let account = ctx.account()?;
-    own_zone(ctx, account, zone_name).await?;
-    let mut tx = ctx.store.begin().await?;
-    db::delete_zone(&mut tx, zone_name).await?;
-    tx.commit().await.map_err(StoreError::from)?;
-    Ok(())
+    retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        if !db::delete_zone(&mut tx, account, zone_name).await? {
+            return Err(no_such_zone(zone_name));
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await
 }
 
-pub async fn list_records(ctx: Ctx<'_>, zone_name: &str) -> ApiResult<Vec<PublicRecord>> {
+pub async fn list_records(
+    ctx: Ctx<'_>,
+    zone_name: &str,
+    max_results: Option<u32>,
+    next_token: Option<&str>,
+) -> ApiResult<(Vec<PublicRecord>, Option<String>)> {
     let account = ctx.account()?;
-    own_zone(ctx, account, zone_name).await?;
-    Ok(db::records_of_zone(ctx.store.pool(), zone_name)
+    let spec = pagination::page_spec("public-dns-records", max_results, next_token)?;
+    db::get_zone(ctx.store.pool(), account, zone_name)
         .await?
-        .into_iter()
-        .map(|r| PublicRecord {
-            name: r.record_name,
-            r#type: r.record_type,
-            value: r.value,
-        })
-        .collect())
+        .ok_or_else(|| no_such_zone(zone_name))?;
+    let page = db::list_records(ctx.store.pool(), account, zone_name, &spec).await?;
+    let next = pagination::next_token("public-dns-records", &page);
+    Ok((page.items.into_iter().map(record_of).collect(), next))
 }
 
-/// The most specific zone of the caller that holds `name`.
-async fn zone_for(ctx: Ctx<'_>, account: &str, name: &str) -> ApiResult<ZoneRow> {
-    let labels: Vec<&str> = name.split('.').collect();
-    let candidates: Vec<String> = (0..labels.len().saturating_sub(1))
-        .map(|i| labels[i..].join("."))
-        .collect();
-    let refs: Vec<&str> = candidates.iter().map(String::as_str).collect();
-    let zones = db::zones_named(ctx.store.pool(), &refs).await?;
-    candidates
-        .iter()
-        .find_map(|c| zones.iter().find(|z| &z.zone_name == c))
-        .filter(|z| z.account_id == account)
-        .cloned()
-        .ok_or_else(|| no_zone(name))
-}
-
-fn check_record(rec: &PublicRecord) -> ApiResult<String> {
-    let name = rec.name.trim_end_matches('.').to_ascii_lowercase();
-    let labels_ok = name.split('.').all(|l| {
-        !l.is_empty()
-            && l.len() <= 63
-            && l.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    });
-    if !labels_ok || name.len() > 255 || !name.contains('.') {
-        return Err(ApiError::invalid_value(format!(
-            "name: '{}' is not a valid DNS name",
-            rec.name
-        )));
-    }
-    match rec.r#type.as_str() {
-        "TXT" if rec.value.len() <= 255 && !rec.value.is_empty() => {}
-        "TXT" => {
-            return Err(ApiError::invalid_value(
-                "value: a TXT value is 1 to 255 characters",
-            ));
-        }
-        "A" => {
-            parse_ipv4(&rec.value)?;
-        }
-        other => {
+/// The caller's zone a record of `name` goes in: `zone_name` when given
+/// (it must hold the name), else the most specific of the caller's zones
+/// that holds it.
+async fn own_zone_for(
+    conn: &mut AnyConnection,
+    account: &str,
+    name: &str,
+    zone_name: Option<&str>,
+) -> ApiResult<ZoneRow> {
+    if let Some(z) = zone_name {
+        let z = z.trim_end_matches('.').to_ascii_lowercase();
+        let row = db::get_zone(&mut *conn, account, &z)
+            .await?
+            .ok_or_else(|| no_such_zone(&z))?;
+        if !pdns::encloses(&row.zone_name, name) {
             return Err(ApiError::invalid_value(format!(
-                "type: '{other}' is not supported; use TXT or A"
+                "name: '{name}' is not in the zone {z}"
             )));
         }
+        return Ok(row);
     }
-    Ok(name)
+    let zones = db::zones_named(&mut *conn, &pdns::enclosing_names(name)).await?;
+    zones
+        .into_iter()
+        .filter(|z| z.account_id == account)
+        .max_by_key(|z| z.zone_name.len())
+        .ok_or_else(|| no_zone_holding(name))
 }
 
-/// Creates or replaces the record (name, type) in the caller's zone that
-/// holds the name.
-pub async fn put_record(ctx: Ctx<'_>, rec: PublicRecord) -> ApiResult<PublicRecord> {
+/// Creates or replaces the record (name, type) in one of the caller's
+/// zones. It never touches another account's zone or record.
+pub async fn put_record(ctx: Ctx<'_>, req: PutRecordRequest) -> ApiResult<PublicRecord> {
     let account = ctx.account()?;
-    let name = check_record(&rec)?;
-    let zone = zone_for(ctx, account, &name).await?;
-    let mut tx = ctx.store.begin().await?;
-    db::put_record(
-        &mut tx,
-        &RecordRow {
+    let name = pdns::normalise_name(&req.name)?;
+    let req = &req;
+    let name = &name;
+    retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        let zone = own_zone_for(&mut tx, account, name, req.zone_name.as_deref()).await?;
+        let (name, kind) = pdns::validate_record(&zone.zone_name, name, &req.r#type, &req.value)?;
+        let row = RecordRow {
+            account_id: account.to_string(),
             zone_name: zone.zone_name,
-            record_name: name.clone(),
-            record_type: rec.r#type.clone(),
-            value: rec.value.clone(),
+            record_name: name,
+            record_type: kind.as_str().to_string(),
+            value: req.value.clone(),
             created_at: now_ms(),
-        },
-    )
-    .await?;
-    tx.commit().await.map_err(StoreError::from)?;
-    Ok(PublicRecord {
-        name,
-        r#type: rec.r#type,
-        value: rec.value,
+        };
+        db::put_record(&mut tx, &row).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(record_of(row))
     })
+    .await
 }
 
-pub async fn delete_record(ctx: Ctx<'_>, name: &str, record_type: &str) -> ApiResult<()> {
+/// Deletes the record (name, type) from one of the caller's zones.
+pub async fn delete_record(
+    ctx: Ctx<'_>,
+    name: &str,
+    record_type: &str,
+    zone_name: Option<&str>,
+) -> ApiResult<()> {
     let account = ctx.account()?;
-    let name = name.trim_end_matches('.').to_ascii_lowercase();
-    zone_for(ctx, account, &name).await?;
-    let mut tx = ctx.store.begin().await?;
-    if !db::delete_record(&mut tx, &name, record_type).await? {
-        return Err(ApiError::not_found(
-            "NoSuchRecord",
-            format!("no {record_type} record '{name}'"),
-        ));
-    }
-    tx.commit().await.map_err(StoreError::from)?;
-    Ok(())
+    let name = pdns::normalise_name(name)?;
+    let name = &name;
+    retry_tx(|| async move {
+        let mut tx = ctx.store.begin().await?;
+        let zone = own_zone_for(&mut tx, account, name, zone_name).await?;
+        if !db::delete_record(&mut tx, account, &zone.zone_name, name, record_type).await? {
+            return Err(ApiError::not_found(
+                "NoSuchRecord",
+                format!(
+                    "no {record_type} record '{name}' in the zone {}",
+                    zone.zone_name
+                ),
+            ));
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    })
+    .await
+}
+
+/// The TXT record at `name` as DNS answers it: from the authoritative
+/// zone, whoever owns it; None when no zone of the model answers or the
+/// answering zone has no such record.
+pub async fn answered_txt(
+    conn: &mut AnyConnection,
+    name: &str,
+) -> Result<Option<String>, StoreError> {
+    let Some(zone) = authoritative_zone(&mut *conn, name).await? else {
+        return Ok(None);
+    };
+    Ok(
+        db::get_record(&mut *conn, &zone.account_id, &zone.zone_name, name, "TXT")
+            .await?
+            .map(|r| r.value),
+    )
 }

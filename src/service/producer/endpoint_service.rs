@@ -821,9 +821,11 @@ pub async fn list_principals(
 
 // ---- private DNS verification ----
 
-/// Looks the TXT record up in the public DNS model: at `<label>.<domain>`
-/// for the name's domain or any parent domain of it (verifying a parent
-/// covers its subdomains). An exact, case-sensitive value match makes the
+/// Looks the TXT record up in the public DNS model as DNS answers it (in
+/// the zone authoritative for the record's name, whoever owns it; a zone
+/// nobody delegated to answers nothing): at `<label>.<domain>` for the
+/// name's domain or any parent domain of it (verifying a parent covers its
+/// subdomains). An exact, case-sensitive value match makes the
 /// configuration `verified`; anything else `failed`.
 pub async fn verify_private_dns(
     ctx: Ctx<'_>,
@@ -852,9 +854,7 @@ pub async fn verify_private_dns(
         let mut verified = false;
         loop {
             let record = pl::verification_record_name(&label, &domain);
-            if let Some(r) = db::get_record(&mut *tx, &record, "TXT").await?
-                && r.value == value
-            {
+            if super::dns::answered_txt(&mut tx, &record).await?.as_deref() == Some(&value) {
                 verified = true;
                 break;
             }
