@@ -15,4 +15,5 @@ mod process;
 mod producer;
 mod resolve;
 mod system;
+mod tenancy;
 mod webhooks;
