@@ -18,4 +18,5 @@ mod producer;
 mod public_dns;
 mod resolve;
 mod system;
+mod tenancy;
 mod webhooks;
