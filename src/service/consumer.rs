@@ -245,8 +245,8 @@ async fn resolve_service(
             .await?
             .filter(|s| s.region == region && s.service_state == "available")
             .ok_or_else(|| invalid_service(name))?;
-        let root = format!("arn:aws:iam::{account}:root");
-        let allowed = prod_db::principal_allowed(tx, &id, ["*", &root, caller_arn]).await?;
+        let [all, root, own] = pl::permission_keys(account, caller_arn);
+        let allowed = prod_db::principal_allowed(tx, &id, [&all, &root, &own]).await?;
         if !allowed {
             return Err(invalid_service(name));
         }

@@ -66,11 +66,11 @@ pub async fn discover(
                 ServiceType::GatewayLoadBalancer => "gateway_load_balancer",
                 _ => "interface",
             });
-            let root = format!("arn:aws:iam::{}:root", p.account_id);
+            let [all, root, own] = pl::permission_keys(&p.account_id, &p.arn);
             let rows = db::visible_services(
                 store.pool(),
                 &q.region,
-                ["*", &root, &p.arn],
+                [&all, &root, &own],
                 by_name.as_deref(),
                 service_type,
                 after_id.as_deref(),

@@ -66,9 +66,12 @@ pub struct Principal {
     #[schema(example = "111122223333")]
     pub account_id: String,
     pub principal_type: PrincipalKind,
-    /// The user or role name; `root` for the root.
+    /// The user or role name, without its path; `root` for the root.
     #[schema(example = "alice")]
     pub name: String,
+    /// The IAM path: `/` unless one was given, like `/division/`.
+    #[schema(example = "/")]
+    pub path: String,
     pub creation_timestamp: String,
 }
 
@@ -107,9 +110,15 @@ impl From<PrincipalKind> for PrincipalType {
 pub struct CreatePrincipalRequest {
     /// `user` or `role` (an account has exactly one root, made with it).
     pub r#type: PrincipalKind,
-    /// IAM name, optionally with a path: `alice`, `team/app`.
+    /// The IAM name: 1 to 64 characters of letters, digits and `+=,.@_-`
+    /// (no `/`: a path is given in `path`). Unique in the account among
+    /// principals of its type, whatever their paths.
     #[schema(example = "alice")]
     pub name: String,
+    /// The IAM path, `/` (the default) or `/` + printable characters + `/`
+    /// (`/division/`): the ARN becomes `...:user/division/alice`.
+    #[schema(example = "/division/")]
+    pub path: Option<String>,
 }
 
 /// `POST /v1/api-keys`.
@@ -189,6 +198,12 @@ fn account_of(row: AccountRow, tags: Tags) -> Versioned<Account> {
 
 fn principal_of(row: PrincipalRow) -> Principal {
     let kind = PrincipalType::parse(&row.principal_type).unwrap_or(PrincipalType::User);
+    // The ARN carries the path (and, for principals made before names and
+    // paths were separate, the name after the last `/`).
+    let (path, name) = match PrincipalArn::parse(&row.arn) {
+        Ok(p) => (p.path, p.name),
+        Err(_) => (linkplane_core::identity::ROOT_PATH.to_string(), row.name),
+    };
     Principal {
         arn: row.arn,
         account_id: row.account_id,
@@ -196,8 +211,9 @@ fn principal_of(row: PrincipalRow) -> Principal {
         name: if kind == PrincipalType::Root {
             "root".to_string()
         } else {
-            row.name
+            name
         },
+        path,
         creation_timestamp: timestamp(row.created_at),
     }
 }
@@ -397,7 +413,11 @@ pub async fn create_principal(
             "type: an account has exactly one root, created with the account; use user or role",
         ));
     }
-    let principal = PrincipalArn::new(account_id, req.r#type.into(), &req.name)?;
+    let path = req
+        .path
+        .as_deref()
+        .unwrap_or(linkplane_core::identity::ROOT_PATH);
+    let principal = PrincipalArn::with_path(account_id, req.r#type.into(), path, &req.name)?;
     let arn = principal.arn();
     let idem = idem.as_ref();
     let (arn, principal) = (&arn, &principal);
@@ -424,7 +444,11 @@ pub async fn create_principal(
             Err(crate::store::StoreError::Conflict(_)) => {
                 return Err(CreateError::Api(ApiError::conflict(
                     "EntityAlreadyExists",
-                    format!("the principal {arn} already exists"),
+                    format!(
+                        "a {} named {} already exists in account {account_id} (IAM names are unique whatever the path)",
+                        principal.kind.as_str(),
+                        principal.name
+                    ),
                 )));
             }
             other => other?,

@@ -71,14 +71,49 @@ async fn walkthrough_admin_account_root_user_whoami(db: Db) {
     );
     assert_eq!(me.body["principal_type"], "user");
 
+    // IAM names have no `/`; a path is given apart and shows in the ARN.
+    s.post(
+        "/v1/accounts/111122223333/principals",
+        &root,
+        json!({"type": "user", "name": "a/b"}),
+    )
+    .await
+    .assert_problem(400, "InvalidParameterValue");
     let role = s
         .post(
             "/v1/accounts/111122223333/principals",
             &root,
-            json!({"type": "role", "name": "team/app"}),
+            json!({"type": "role", "name": "app", "path": "/team/"}),
         )
         .await;
+    assert_eq!(role.status, StatusCode::CREATED, "{}", role.text);
     assert_eq!(role.body["arn"], "arn:aws:iam::111122223333:role/team/app");
+    assert_eq!(role.body["name"], "app");
+    assert_eq!(role.body["path"], "/team/");
+    assert_eq!(user.body["path"], "/");
+    for bad in ["team", "/team", "team/", "//", "/a b/"] {
+        let r = s
+            .post(
+                "/v1/accounts/111122223333/principals",
+                &root,
+                json!({"type": "role", "name": "x", "path": bad}),
+            )
+            .await;
+        r.assert_problem(400, "InvalidParameterValue");
+        assert!(
+            r.body["detail"].as_str().unwrap().starts_with("path:"),
+            "{bad}: {}",
+            r.text
+        );
+    }
+    // Names are unique whatever the path.
+    s.post(
+        "/v1/accounts/111122223333/principals",
+        &root,
+        json!({"type": "role", "name": "app", "path": "/other/"}),
+    )
+    .await
+    .assert_problem(409, "EntityAlreadyExists");
 
     let admin = s.get("/v1/whoami", ADMIN).await;
     assert_eq!(admin.body["principal_type"], "admin");

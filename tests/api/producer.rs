@@ -1124,6 +1124,51 @@ async fn discovery_shows_services_to_allowed_principals(db: Db) {
         "an account root entry covers its users"
     );
     assert!(find(&c_role).await.is_some(), "an exact role entry");
+    // A role at an IAM path: AWS refuses the path in an allowed principal,
+    // and the path-less ARN allows the role at whatever path it is.
+    let r = s_
+        .post(
+            &format!("/v1/accounts/{}/principals", c.account_id),
+            &c.token,
+            json!({"type": "role", "name": "deployer", "path": "/ops/ci/"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let deployer_arn = s(&r.body["arn"]);
+    assert_eq!(
+        deployer_arn,
+        format!("arn:aws:iam::{}:role/ops/ci/deployer", c.account_id)
+    );
+    let deployer = crate::support::Actor {
+        account_id: c.account_id.clone(),
+        token: s_.key_for(&c.token, &deployer_arn).await,
+        arn: deployer_arn.clone(),
+    };
+    assert!(find(&deployer).await.is_none());
+    let r = s_
+        .post(&perms, &a.token, json!({"principals": [deployer_arn]}))
+        .await;
+    r.assert_problem(400, "InvalidPrincipal");
+    assert!(
+        r.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("arn:aws:iam::{}:role/deployer", c.account_id)),
+        "{}",
+        r.text
+    );
+    let r = s_
+        .post(
+            &perms,
+            &a.token,
+            json!({"principals": [format!("arn:aws:iam::{}:role/deployer", c.account_id)]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(
+        find(&deployer).await.is_some(),
+        "the path-less role ARN allows the role at its path"
+    );
     assert!(
         find(&c).await.is_none(),
         "the role's account root is not the role"

@@ -48,13 +48,32 @@ impl PrincipalType {
 pub struct PrincipalArn {
     pub account_id: String,
     pub kind: PrincipalType,
-    /// The user or role name (with its path, if any); empty for root.
+    /// The IAM path of a user or role: `/` (the default) or `/division/`;
+    /// `/` for root.
+    pub path: String,
+    /// The user or role name, without its path; empty for root.
     pub name: String,
 }
 
+/// IAM's default path.
+pub const ROOT_PATH: &str = "/";
+
 impl PrincipalArn {
-    /// Builds a principal after checking the account id and the IAM name.
+    /// Builds a principal at the default path `/` after checking the
+    /// account id and the IAM name.
     pub fn new(account_id: &str, kind: PrincipalType, name: &str) -> Result<Self, CoreError> {
+        PrincipalArn::with_path(account_id, kind, ROOT_PATH, name)
+    }
+
+    /// Builds a principal at `path` (`/` or `/division/team/`), checking the
+    /// account id, the name (no `/`: the path is separate, as in IAM) and
+    /// the path.
+    pub fn with_path(
+        account_id: &str,
+        kind: PrincipalType,
+        path: &str,
+        name: &str,
+    ) -> Result<Self, CoreError> {
         if !is_valid_account_id(account_id) {
             return Err(CoreError::invalid_value(format!(
                 "account id '{account_id}' is not 12 digits"
@@ -66,13 +85,27 @@ impl PrincipalArn {
                     "a root principal has no name".to_string(),
                 ));
             }
+            PrincipalType::Root if path != ROOT_PATH => {
+                return Err(CoreError::invalid_value(
+                    "a root principal has no path".to_string(),
+                ));
+            }
             PrincipalType::Root => {}
-            PrincipalType::User | PrincipalType::Role => validate_iam_name(kind, name)?,
+            PrincipalType::User | PrincipalType::Role => {
+                validate_iam_name(kind, name)?;
+                validate_iam_path(path)?;
+            }
         }
+        let root = kind == PrincipalType::Root;
         Ok(PrincipalArn {
             account_id: account_id.to_string(),
             kind,
-            name: if kind == PrincipalType::Root {
+            path: if root {
+                ROOT_PATH.to_string()
+            } else {
+                path.to_string()
+            },
+            name: if root {
                 String::new()
             } else {
                 name.to_string()
@@ -80,11 +113,13 @@ impl PrincipalArn {
         })
     }
 
-    /// Parses `arn:aws:iam::<acct>:root`, `...:user/<name>`, `...:role/<path/><name>`.
+    /// Parses `arn:aws:iam::<acct>:root`, `...:user/<name>`,
+    /// `...:role/<path/><name>` (`role/division/app` is the role `app` at
+    /// the path `/division/`).
     pub fn parse(arn: &str) -> Result<Self, CoreError> {
         let malformed = || {
             CoreError::invalid_value(format!(
-                "'{arn}' is not a valid IAM principal ARN (expected arn:aws:iam::<12-digit account>:root, :user/<name> or :role/<name>)"
+                "'{arn}' is not a valid IAM principal ARN (expected arn:aws:iam::<12-digit account>:root, :user/<name> or :role/<name>, optionally with a path: :user/<path>/<name>)"
             ))
         };
         let rest = arn.strip_prefix("arn:aws:iam::").ok_or_else(malformed)?;
@@ -95,50 +130,72 @@ impl PrincipalArn {
         if resource == "root" {
             return PrincipalArn::new(account, PrincipalType::Root, "");
         }
-        let (kind, name) = if let Some(n) = resource.strip_prefix("user/") {
+        let (kind, rest) = if let Some(n) = resource.strip_prefix("user/") {
             (PrincipalType::User, n)
         } else if let Some(n) = resource.strip_prefix("role/") {
             (PrincipalType::Role, n)
         } else {
             return Err(malformed());
         };
-        PrincipalArn::new(account, kind, name).map_err(|_| malformed())
+        let (path, name) = match rest.rsplit_once('/') {
+            Some((p, n)) => (format!("/{p}/"), n),
+            None => (ROOT_PATH.to_string(), rest),
+        };
+        PrincipalArn::with_path(account, kind, &path, name).map_err(|_| malformed())
     }
 
-    /// The principal's ARN.
+    /// The principal's ARN: `...:user/alice`, `...:role/division/app`.
     pub fn arn(&self) -> String {
         match self.kind {
             PrincipalType::Root => format!("arn:aws:iam::{}:root", self.account_id),
-            PrincipalType::User => format!("arn:aws:iam::{}:user/{}", self.account_id, self.name),
-            PrincipalType::Role => format!("arn:aws:iam::{}:role/{}", self.account_id, self.name),
+            PrincipalType::User => format!(
+                "arn:aws:iam::{}:user{}{}",
+                self.account_id, self.path, self.name
+            ),
+            PrincipalType::Role => format!(
+                "arn:aws:iam::{}:role{}{}",
+                self.account_id, self.path, self.name
+            ),
         }
+    }
+
+    /// Whether this is the same user or role as `other` whatever the paths
+    /// (IAM names are unique in an account across paths), or the same root.
+    pub fn same_entity(&self, other: &PrincipalArn) -> bool {
+        self.account_id == other.account_id && self.kind == other.kind && self.name == other.name
     }
 }
 
-/// IAM user and role names: 1..=64 characters of `[A-Za-z0-9+=,.@_-]`, with
-/// an optional path (`team/app/name`); the whole ARN resource stays short.
+/// Characters of IAM user and role names.
+fn iam_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "+=,.@_-".contains(c)
+}
+
+/// IAM user and role names: 1 to 64 characters of `[A-Za-z0-9+=,.@_-]`;
+/// no `/` (a path is given separately, as IAM's `Path`).
 fn validate_iam_name(kind: PrincipalType, name: &str) -> Result<(), CoreError> {
     let max = 64;
-    let (path, base) = match name.rsplit_once('/') {
-        Some((p, b)) => (p, b),
-        None => ("", name),
-    };
-    let ok_char = |c: char| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c);
-    if base.is_empty() || base.len() > max || !base.chars().all(ok_char) {
+    if name.is_empty() || name.len() > max || !name.chars().all(iam_name_char) {
         return Err(CoreError::invalid_value(format!(
-            "'{name}' is not a valid {} name: 1 to {max} characters of letters, digits and +=,.@_-",
+            "name: '{name}' is not a valid {} name: 1 to {max} characters of letters, digits and +=,.@_- (a path such as /division/ is given separately)",
             kind.as_str()
         )));
     }
-    let bad_path = name.contains('/')
-        && (path.is_empty()
-            || path.len() > 512
-            || path
-                .split('/')
-                .any(|seg| seg.is_empty() || !seg.chars().all(ok_char)));
-    if bad_path {
+    Ok(())
+}
+
+/// IAM paths: `/`, or `/` + 1 to 510 printable ASCII characters + `/`
+/// (IAM's `(\u002F)|(\u002F[\u0021-\u007E]+\u002F)`, at most 512).
+pub fn validate_iam_path(path: &str) -> Result<(), CoreError> {
+    let ok = path == ROOT_PATH
+        || (path.len() >= 3
+            && path.len() <= 512
+            && path.starts_with('/')
+            && path.ends_with('/')
+            && path.bytes().all(|b| (0x21..=0x7e).contains(&b)));
+    if !ok {
         return Err(CoreError::invalid_value(format!(
-            "'{name}' has an invalid path"
+            "path: '{path}' is not a valid IAM path: '/' or '/' and 1 to 510 printable characters and '/', like /division/"
         )));
     }
     Ok(())
@@ -176,7 +233,12 @@ mod tests {
             (
                 "arn:aws:iam::111122223333:role/team/app",
                 PrincipalType::Role,
-                "team/app",
+                "app",
+            ),
+            (
+                "arn:aws:iam::111122223333:user/division/ops/alice",
+                PrincipalType::User,
+                "alice",
             ),
             (
                 "arn:aws:iam::111122223333:user/a+b=c,d.e@f_g-h",
@@ -211,6 +273,34 @@ mod tests {
         }
         let long = format!("arn:aws:iam::111122223333:user/{}", "a".repeat(65));
         assert!(PrincipalArn::parse(&long).is_err());
+        let p = PrincipalArn::parse("arn:aws:iam::111122223333:user/division/ops/alice")
+            .expect("path ARN");
+        assert_eq!(p.path, "/division/ops/");
+        let plain = PrincipalArn::parse("arn:aws:iam::111122223333:user/alice").expect("plain");
+        assert_eq!(plain.path, "/");
+        assert!(p.same_entity(&plain));
+        let other = PrincipalArn::parse("arn:aws:iam::111122223333:role/alice").expect("role");
+        assert!(!p.same_entity(&other));
+    }
+
+    #[test]
+    fn names_and_paths_are_separate() {
+        let acct = "111122223333";
+        assert!(PrincipalArn::new(acct, PrincipalType::User, "a/b").is_err());
+        let p = PrincipalArn::with_path(acct, PrincipalType::User, "/division/", "alice")
+            .expect("path");
+        assert_eq!(p.arn(), "arn:aws:iam::111122223333:user/division/alice");
+        for bad in ["", "division", "/division", "division/", "//", "/a b/"] {
+            assert!(validate_iam_path(bad).is_err(), "{bad:?}");
+        }
+        for ok in ["/", "/a/", "/a/b/", "/a+b=c/"] {
+            assert!(validate_iam_path(ok).is_ok(), "{ok:?}");
+        }
+        assert!(validate_iam_path(&format!("/{}/", "a".repeat(511))).is_err());
+        assert!(
+            PrincipalArn::with_path(acct, PrincipalType::Root, "/x/", "").is_err(),
+            "root has no path"
+        );
     }
 
     proptest! {

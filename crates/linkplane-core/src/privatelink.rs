@@ -455,12 +455,17 @@ pub fn parse_allowed_principal(s: &str) -> Result<(String, AllowedPrincipalType)
         PrincipalType::User => AllowedPrincipalType::User,
         PrincipalType::Role => AllowedPrincipalType::Role,
     };
-    if principal.name.contains('/') {
+    // AWS refuses allowed principals with an IAM path; the path-less ARN
+    // of the user or role is what names it (and matches it at any path).
+    if principal.path != crate::identity::ROOT_PATH {
         return Err(CoreError::invalid(
             "InvalidPrincipal",
             format!(
-                "Invalid principal '{s}': IAM {} ARNs with paths are not supported; use arn:aws:iam::<account-id>:{}/<name>",
+                "Invalid principal '{s}': IAM {} ARNs with paths are not supported; use arn:aws:iam::{}:{}/{}, which allows that {} at any path",
                 kind.as_str(),
+                principal.account_id,
+                kind.as_str(),
+                principal.name,
                 kind.as_str()
             ),
         ));
@@ -468,19 +473,35 @@ pub fn parse_allowed_principal(s: &str) -> Result<(String, AllowedPrincipalType)
     Ok((principal.arn(), kind))
 }
 
+/// The allowed-principal entries any one of which lets a caller (account
+/// id, principal ARN) discover and connect to a service: `*`, the account's
+/// root (every principal of the account), and the caller's own user or role
+/// ARN without its IAM path (entries never have one, and IAM names are
+/// unique across paths, so `user/alice` is the user `alice` at any path).
+/// A store looks these up in the service's permissions.
+pub fn permission_keys(caller_account: &str, caller_arn: &str) -> [String; 3] {
+    let own = match PrincipalArn::parse(caller_arn) {
+        Ok(mut p) => {
+            p.path = crate::identity::ROOT_PATH.to_string();
+            p.arn()
+        }
+        Err(_) => caller_arn.to_string(),
+    };
+    [
+        "*".to_string(),
+        format!("arn:aws:iam::{caller_account}:root"),
+        own,
+    ]
+}
+
 /// Whether a caller (account id, principal ARN) matches an allowed principal
-/// entry: `*` matches everyone; an account root entry matches every
-/// principal of that account; user and role entries match exactly that ARN.
-/// Entries that do not parse match nobody.
+/// entry: whether the entry, made canonical, is one of the caller's
+/// [`permission_keys`]. Entries that do not parse match nobody.
 pub fn principal_allows(entry: &str, caller_account: &str, caller_arn: &str) -> bool {
     match parse_allowed_principal(entry) {
-        Ok((_, AllowedPrincipalType::All)) => true,
-        Ok((canonical, AllowedPrincipalType::Account)) => {
+        Ok((canonical, _)) => {
             is_valid_account_id(caller_account)
-                && canonical == format!("arn:aws:iam::{caller_account}:root")
-        }
-        Ok((canonical, AllowedPrincipalType::User | AllowedPrincipalType::Role)) => {
-            canonical == caller_arn
+                && permission_keys(caller_account, caller_arn).contains(&canonical)
         }
         Err(_) => false,
     }
@@ -1026,6 +1047,25 @@ mod tests {
             (alice, other, "arn:aws:iam::210987654321:user/alice", false),
             (app, acct, app, true),
             (app, acct, "arn:aws:iam::123456789012:user/app", false),
+            // A user or role at a path is the one its path-less ARN names.
+            (
+                alice,
+                acct,
+                "arn:aws:iam::123456789012:user/division/alice",
+                true,
+            ),
+            (
+                app,
+                acct,
+                "arn:aws:iam::123456789012:role/service-role/app",
+                true,
+            ),
+            (
+                alice,
+                acct,
+                "arn:aws:iam::123456789012:user/division/bob",
+                false,
+            ),
             ("123456789012", acct, root, false),
             ("garbage", acct, alice, false),
         ];
