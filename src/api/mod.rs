@@ -27,9 +27,17 @@ use utoipa_axum::router::OpenApiRouter;
 Conventions: JSON over HTTP, paths under `/v1`, AWS EC2 field names in snake_case. Every `/v1` call needs `Authorization: Bearer <secret>`. \
 Errors are `application/problem+json` with an AWS-style `code`. Lists answer `{items, next_token}` and take `max_results` (1..1000, default 100) and `next_token` \
 (opaque, keyset-based: stable under concurrent inserts). Creates answer 201 with `Location` and honour `Idempotency-Key` \
-(same key and body: the same resource with 200; same key, different body: 409 `IdempotentParameterMismatch`; keys are kept 24 hours). \
+(same key and body: the resource the key made, as it is now, with 200; same key, different body: 409 `IdempotentParameterMismatch`; \
+a replay after that resource was deleted: 404 with its `*.NotFound` code, and it is not made again; keys are kept 24 hours). \
 Updates are PATCH with only the fields to change; responses carry `ETag` and `If-Match` makes an update conditional (412). \
-Request bodies are parsed as JSON whatever their Content-Type (curl's `-d` sends a form type) and may be at most 1 MiB (413). \
+Request bodies are parsed as JSON whatever their Content-Type (curl's `-d` sends a form type), must be exactly one JSON object \
+(nothing after it; objects, never arrays, where an object is expected, at every depth) and may be at most 1 MiB (413); \
+a body that has not arrived within `LINKPLANE_BODY_TIMEOUT_MS` (30 s) answers 408 `RequestTimeout`. \
+No string of a request (body, path or query) may hold a control character (U+0000 to U+001F, U+007F to U+009F; \
+tab, line feed and carriage return are allowed in body strings such as policy documents): 400 `InvalidParameterValue` naming the field. \
+A transaction the database aborts to break a deadlock with a concurrent one is run again by the server; 503 `ServiceUnavailable` \
+means the database is unreachable or stayed contended through every retry. Every error, including 400, 414 and 431 answered \
+before a request is routed, is problem+json. \
 Every response carries `x-request-id` (a client's own is echoed back).",
         license(name = "Apache-2.0")
     ),
@@ -42,7 +50,7 @@ Every response carries `x-request-id` (a client's own is echoed back).",
         (name = "consumer", description = "The consumer side: VPC endpoints (interface, gateway, gateway load balancer) to AWS services and to endpoint services"),
         (name = "resolution", description = "Where traffic from an interface to a name or an address goes, and why it is blocked when it is: DNS as the VPC's resolver answers it, routes, security groups, peering, transit gateways, gateway endpoints, and the PrivateLink leg to a load balancer's targets"),
         (name = "cost", description = "Monthly cost of endpoints beside the NAT-gateway alternative, from a dated price table in the binary"),
-        (name = "public-dns", description = "A public DNS model: zones owned by one account each, TXT and A records; private DNS names of endpoint services are verified against it"),
+        (name = "public-dns", description = "A public DNS model that works as DNS and Route 53 do: zones belong to the account that made them, records to the zone they were written in (no other account can move, overwrite or delete them), and one zone answers for a name, the first of a name no zone encloses, then down NS delegations; TXT, A and NS records; private DNS names of endpoint services are verified against the answering zone only"),
         (name = "system", description = "Health, readiness and metrics")
     )
 )]

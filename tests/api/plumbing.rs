@@ -12,6 +12,7 @@ on_both_databases!(
     concurrent_requests_with_one_key_create_once,
     etag_and_if_match,
     tags_are_stored_and_filter_lists,
+    a_replay_after_delete_is_the_familys_404,
 );
 
 async fn page_ids(s: &TestServer, query: &str) -> (Vec<String>, Option<String>) {
@@ -280,6 +281,78 @@ async fn tags_are_stored_and_filter_lists(db: Db) {
     assert_eq!(
         names(&s.get("/v1/accounts?tag=env=prod", ADMIN).await),
         vec!["p2"]
+    );
+    s.stop().await;
+}
+
+/// A create replayed with its `Idempotency-Key` after its resource was
+/// deleted answers 404 with that resource's `*.NotFound` code and says why;
+/// it does not make the resource again. Alike for every family.
+async fn a_replay_after_delete_is_the_familys_404(db: Db) {
+    let s = TestServer::start(db).await;
+    let a = s.account("a").await;
+    let key = |k: &str| format!("replay-after-delete-{k}");
+    let create = async |path: &str, k: &str, body: serde_json::Value| {
+        s.call_with_header(path, &a.token, "Idempotency-Key", &key(k), body)
+            .await
+    };
+    let vpc_body = json!({"cidr_block": "10.0.0.0/16"});
+    let vpc = create("/v1/vpcs", "vpc", vpc_body.clone()).await;
+    assert_eq!(vpc.status, StatusCode::CREATED, "{}", vpc.text);
+    let vpc_id = vpc.body["vpc_id"].as_str().unwrap().to_string();
+    let sg_body = json!({"vpc_id": vpc_id, "group_name": "web", "description": "web"});
+    let sg = create("/v1/security-groups", "sg", sg_body.clone()).await;
+    assert_eq!(sg.status, StatusCode::CREATED, "{}", sg.text);
+    let sg_id = sg.body["group_id"].as_str().unwrap().to_string();
+    let igw = create("/v1/internet-gateways", "igw", json!({})).await;
+    assert_eq!(igw.status, StatusCode::CREATED, "{}", igw.text);
+    let igw_id = igw.body["internet_gateway_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Replays before the delete: 200 and the same resource.
+    let again = create("/v1/security-groups", "sg", sg_body.clone()).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+    assert_eq!(again.body["group_id"], sg_id.as_str());
+    for path in [
+        format!("/v1/security-groups/{sg_id}"),
+        format!("/v1/internet-gateways/{igw_id}"),
+        format!("/v1/vpcs/{vpc_id}"),
+    ] {
+        let r = s.delete(&path, &a.token).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{path}: {}", r.text);
+    }
+    for (path, k, body, code) in [
+        (
+            "/v1/security-groups",
+            "sg",
+            sg_body,
+            "InvalidGroup.NotFound",
+        ),
+        (
+            "/v1/internet-gateways",
+            "igw",
+            json!({}),
+            "InvalidInternetGatewayID.NotFound",
+        ),
+        ("/v1/vpcs", "vpc", vpc_body, "InvalidVpcID.NotFound"),
+    ] {
+        let r = create(path, k, body).await;
+        r.assert_problem(404, code);
+        assert!(
+            r.body["detail"]
+                .as_str()
+                .unwrap()
+                .contains("has since been deleted"),
+            "{path}: {}",
+            r.text
+        );
+    }
+    // Nothing was made again.
+    assert_eq!(s.get("/v1/vpcs", &a.token).await.body["items"], json!([]));
+    assert_eq!(
+        s.get("/v1/internet-gateways", &a.token).await.body["items"],
+        json!([])
     );
     s.stop().await;
 }

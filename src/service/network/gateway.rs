@@ -94,7 +94,9 @@ pub async fn create_internet_gateway(
         tags::replace(tx, account, &row.internet_gateway_id, tags).await?;
         Ok(row.internet_gateway_id)
     })?;
-    let igw = get_internet_gateway(ctx, created.inner()).await?;
+    let igw = created
+        .fetch(get_internet_gateway(ctx, created.inner()))
+        .await?;
     Ok(created.with(igw))
 }
 

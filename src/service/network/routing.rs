@@ -260,7 +260,7 @@ pub async fn create_route_table(
         tags::replace(tx, account, &row.route_table_id, tags).await?;
         Ok(row.route_table_id)
     })?;
-    let table = get_route_table(ctx, created.inner()).await?;
+    let table = created.fetch(get_route_table(ctx, created.inner())).await?;
     Ok(created.with(table))
 }
 
@@ -545,7 +545,7 @@ pub async fn create_route(
         db::touch_route_table(tx, table_id, now).await?;
         Ok(table_id.to_string())
     })?;
-    let table = get_route_table(ctx, table_id).await?;
+    let table = created.fetch(get_route_table(ctx, table_id)).await?;
     Ok(created.with(table))
 }
 
@@ -647,9 +647,12 @@ pub async fn associate(
             main: false,
         })
         .ok_or_else(|| {
-            ApiError::conflict(
+            ApiError::not_found(
                 "InvalidAssociationID.NotFound",
-                format!("association {id} was replaced by a later request"),
+                format!(
+                    "The association ID '{id}' does not exist: {}",
+                    crate::service::REPLAY_OF_DELETED
+                ),
             )
         })?;
     Ok(created.with(assoc))

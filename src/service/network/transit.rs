@@ -219,7 +219,9 @@ pub async fn create_transit_gateway(
         tags::replace(tx, account, &row.transit_gateway_id, tags).await?;
         Ok(row.transit_gateway_id)
     })?;
-    let tgw = get_transit_gateway(ctx, created.inner()).await?;
+    let tgw = created
+        .fetch(get_transit_gateway(ctx, created.inner()))
+        .await?;
     Ok(created.with(tgw))
 }
 
@@ -355,7 +357,7 @@ pub async fn create_attachment(
         connect::touch_transit_gateway(tx, tgw_id, row.created_at).await?;
         Ok(tgw_id.to_string())
     })?;
-    let tgw = get_transit_gateway(ctx, tgw_id).await?;
+    let tgw = created.fetch(get_transit_gateway(ctx, tgw_id)).await?;
     Ok(created.with(tgw))
 }
 
@@ -449,7 +451,7 @@ pub async fn create_route(
         connect::touch_transit_gateway(tx, tgw_id, now).await?;
         Ok(tgw_id.to_string())
     })?;
-    let tgw = get_transit_gateway(ctx, tgw_id).await?;
+    let tgw = created.fetch(get_transit_gateway(ctx, tgw_id)).await?;
     Ok(created.with(tgw))
 }
 

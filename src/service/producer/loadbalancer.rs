@@ -406,7 +406,9 @@ pub async fn create_load_balancer(
         tags::replace(tx, account, &arn, tags).await?;
         Ok(arn)
     })?;
-    let lb = get_load_balancer(ctx, created.inner()).await?;
+    let lb = created
+        .fetch(get_load_balancer(ctx, created.inner()))
+        .await?;
     Ok(created.with(lb))
 }
 
@@ -637,7 +639,9 @@ pub async fn create_target_group(
         }
         Ok(arn)
     })?;
-    let tg = get_target_group(ctx, created.inner()).await?;
+    let tg = created
+        .fetch(get_target_group(ctx, created.inner()))
+        .await?;
     Ok(created.with(tg))
 }
 
