@@ -16,6 +16,14 @@ pub(crate) struct Proc {
     pub(crate) warnings: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
+/// A test that fails leaves no server behind.
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// Starts `linkplane serve` on port 0 and waits for its "listening" line.
 fn spawn(db_url: &str, admin: Option<&str>) -> Proc {
     spawn_with(db_url, admin, &[])
