@@ -725,6 +725,23 @@ pub async fn endpoints_routing_in(tx: &mut Tx, table_id: &str) -> Result<Vec<Str
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
+/// Subnets explicitly associated with the table, read inside the caller's
+/// transaction (a read through the pool while holding SQLite's write lock
+/// waits for a second connection, which writers queued on that lock hold).
+pub async fn subnets_associated_with(
+    tx: &mut Tx,
+    table_id: &str,
+) -> Result<Vec<String>, StoreError> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT subnet_id FROM route_table_associations WHERE route_table_id = $1 \
+         ORDER BY subnet_id LIMIT 5",
+    )
+    .bind(table_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
 pub async fn delete_route_table(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM route_tables WHERE route_table_id = $1")
         .bind(id)
@@ -1220,6 +1237,19 @@ pub async fn internet_gateway_of_vpc(
             .fetch_optional(&mut **tx)
             .await?,
     )
+}
+
+/// Up to five public NAT gateways of a VPC (they need its internet
+/// gateway), read inside the caller's transaction.
+pub async fn public_nat_gateways_in(tx: &mut Tx, vpc_id: &str) -> Result<Vec<String>, StoreError> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT nat_gateway_id FROM nat_gateways WHERE vpc_id = $1 \
+         AND connectivity_type = 'public' ORDER BY nat_gateway_id LIMIT 5",
+    )
+    .bind(vpc_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
 pub async fn list_internet_gateways(

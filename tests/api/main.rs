@@ -7,6 +7,7 @@ mod support;
 mod catalog;
 mod concurrency;
 mod consumer;
+mod crash;
 mod edge;
 mod errors;
 mod identity;

@@ -8,14 +8,29 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-struct Proc {
-    child: Child,
-    base: String,
+pub(crate) struct Proc {
+    pub(crate) child: Child,
+    pub(crate) base: String,
     stdout: String,
+    /// The server's WARN and ERROR log lines (at most 1000), as it wrote them.
+    pub(crate) warnings: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+/// A test that fails leaves no server behind.
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// Starts `linkplane serve` on port 0 and waits for its "listening" line.
 fn spawn(db_url: &str, admin: Option<&str>) -> Proc {
+    spawn_with(db_url, admin, &[])
+}
+
+/// [`spawn`] with extra environment variables.
+pub(crate) fn spawn_with(db_url: &str, admin: Option<&str>, env: &[(&str, &str)]) -> Proc {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_linkplane"));
     cmd.arg("serve")
         .env("LINKPLANE_DATABASE_URL", db_url)
@@ -28,17 +43,28 @@ fn spawn(db_url: &str, admin: Option<&str>) -> Proc {
     if let Some(a) = admin {
         cmd.env("LINKPLANE_ADMIN_TOKEN", a);
     }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
     let mut child = cmd.spawn().expect("spawn linkplane");
     let stderr = child.stderr.take().expect("stderr");
     let (tx, rx) = std::sync::mpsc::channel();
+    let warnings = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = warnings.clone();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             // flatten_event: fields sit at the top level of each JSON line.
-            if let Ok(v) = serde_json::from_str::<Value>(&line)
-                && v["message"] == "linkplane listening"
-            {
+            let Ok(v) = serde_json::from_str::<Value>(&line) else {
+                continue;
+            };
+            if v["message"] == "linkplane listening" {
                 let addr = v["addr"].as_str().unwrap_or_default().to_string();
                 let _ = tx.send(addr);
+            } else if (v["level"] == "WARN" || v["level"] == "ERROR")
+                && let Ok(mut w) = kept.lock()
+                && w.len() < 1000
+            {
+                w.push(line);
             }
         }
     });
@@ -65,6 +91,7 @@ fn spawn(db_url: &str, admin: Option<&str>) -> Proc {
         child,
         base: format!("http://{addr}"),
         stdout,
+        warnings,
     }
 }
 
@@ -217,5 +244,325 @@ async fn sigterm_finishes_requests_in_flight() {
         .unwrap()
         .expect("the in-flight request got an answer");
     assert_eq!(status, 201);
+    assert!(wait_exit(&mut p.child, Duration::from_secs(20)).success());
+}
+
+on_both_databases!(every_write_needs_only_one_connection);
+
+/// With one database connection (`LINKPLANE_DB_MAX_CONNECTIONS=1`) every
+/// write still completes at once: none reads through the pool while its
+/// own transaction holds the only connection. (Deleting a route table and
+/// detaching an internet gateway did: with one connection they hung until
+/// the pool's acquire timeout; with writers queued on SQLite's write lock
+/// holding every other connection, each such delete stalled the whole
+/// server for the 5 s busy timeout and failed the queued writes with 503.)
+async fn every_write_needs_only_one_connection(db: Db) {
+    let fresh = FreshDb::new(db).await;
+    let mut p = spawn_with(
+        &fresh.url,
+        Some("admin-secret"),
+        &[("LINKPLANE_DB_MAX_CONNECTIONS", "1")],
+    );
+    let _ = crate::support::http_client();
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let base = p.base.clone();
+    let call = |m: reqwest::Method, path: String, token: String, body: Option<Value>| {
+        let (http, base) = (http.clone(), base.clone());
+        async move {
+            let mut req = http
+                .request(m.clone(), format!("{base}{path}"))
+                .bearer_auth(token);
+            if let Some(b) = body {
+                req = req.json(&b);
+            }
+            let r = req
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{m} {path} got no answer within 5 s: {e}"));
+            let status = r.status();
+            let v: Value = r.json().await.unwrap_or(Value::Null);
+            assert!(status.is_success(), "{m} {path}: {status} {v}");
+            v
+        }
+    };
+    use reqwest::Method as M;
+    let admin = || "admin-secret".to_string();
+    let acct = call(
+        M::POST,
+        "/v1/accounts".into(),
+        admin(),
+        Some(json!({"name": "one"})),
+    )
+    .await;
+    let key = call(
+        M::POST,
+        "/v1/api-keys".into(),
+        admin(),
+        Some(json!({"principal_arn": acct["root_principal_arn"]})),
+    )
+    .await;
+    let t = || key["secret"].as_str().unwrap().to_string();
+    let s = |v: &Value| v.as_str().unwrap().to_string();
+    let zones = call(
+        M::GET,
+        "/v1/regions/us-east-1/availability-zones".into(),
+        t(),
+        None,
+    )
+    .await;
+    let zone = |i: usize| zones["items"][i]["zone_id"].clone();
+    let vpc = call(
+        M::POST,
+        "/v1/vpcs".into(),
+        t(),
+        Some(json!({"cidr_block": "10.0.0.0/16"})),
+    )
+    .await;
+    let vpc_id = s(&vpc["vpc_id"]);
+    let main = s(&vpc["main_route_table_id"]);
+    call(
+        M::PATCH,
+        format!("/v1/vpcs/{vpc_id}"),
+        t(),
+        Some(json!({"enable_dns_hostnames": true, "tags": {"a": "b"}})),
+    )
+    .await;
+    let mut subnets = Vec::new();
+    for i in 0..2 {
+        let sub = call(
+            M::POST,
+            "/v1/subnets".into(),
+            t(),
+            Some(json!({"vpc_id": vpc_id, "cidr_block": format!("10.0.{i}.0/24"), "availability_zone_id": zone(i)})),
+        )
+        .await;
+        subnets.push(s(&sub["subnet_id"]));
+    }
+    // Security groups, rules, interfaces.
+    let sg = call(
+        M::POST,
+        "/v1/security-groups".into(),
+        t(),
+        Some(json!({"vpc_id": vpc_id, "group_name": "g", "description": "d"})),
+    )
+    .await;
+    let sg_id = s(&sg["group_id"]);
+    let sg = call(
+        M::POST,
+        format!("/v1/security-groups/{sg_id}/rules"),
+        t(),
+        Some(json!({"direction": "ingress", "protocol": "tcp", "from_port": 443, "to_port": 443, "cidr": "10.0.0.0/8"})),
+    )
+    .await;
+    let rule = s(&sg["ingress"][0]["security_group_rule_id"]);
+    call(
+        M::DELETE,
+        format!("/v1/security-groups/{sg_id}/rules/{rule}"),
+        t(),
+        None,
+    )
+    .await;
+    let eni = call(
+        M::POST,
+        "/v1/network-interfaces".into(),
+        t(),
+        Some(json!({"subnet_id": subnets[0], "security_group_ids": [sg_id]})),
+    )
+    .await;
+    let eni_id = s(&eni["network_interface_id"]);
+    // Route tables, routes, associations.
+    let rtb = call(
+        M::POST,
+        "/v1/route-tables".into(),
+        t(),
+        Some(json!({"vpc_id": vpc_id})),
+    )
+    .await;
+    let rtb_id = s(&rtb["route_table_id"]);
+    call(
+        M::POST,
+        format!("/v1/route-tables/{rtb_id}/routes"),
+        t(),
+        Some(json!({"destination_cidr_block": "172.16.0.0/24", "network_interface_id": eni_id})),
+    )
+    .await;
+    call(
+        M::DELETE,
+        format!("/v1/route-tables/{rtb_id}/routes?destination=172.16.0.0%2F24"),
+        t(),
+        None,
+    )
+    .await;
+    let assoc = call(
+        M::POST,
+        format!("/v1/route-tables/{rtb_id}/associations"),
+        t(),
+        Some(json!({"subnet_id": subnets[1]})),
+    )
+    .await;
+    call(
+        M::DELETE,
+        format!(
+            "/v1/route-tables/{rtb_id}/associations/{}",
+            s(&assoc["association_id"])
+        ),
+        t(),
+        None,
+    )
+    .await;
+    call(M::DELETE, format!("/v1/route-tables/{rtb_id}"), t(), None).await;
+    // Internet gateway: attach, a route, detach, delete.
+    let igw = call(
+        M::POST,
+        "/v1/internet-gateways".into(),
+        t(),
+        Some(json!({})),
+    )
+    .await;
+    let igw_id = s(&igw["internet_gateway_id"]);
+    call(
+        M::POST,
+        format!("/v1/internet-gateways/{igw_id}/attach"),
+        t(),
+        Some(json!({"vpc_id": vpc_id})),
+    )
+    .await;
+    call(
+        M::POST,
+        format!("/v1/route-tables/{main}/routes"),
+        t(),
+        Some(json!({"destination_cidr_block": "0.0.0.0/0", "gateway_id": igw_id})),
+    )
+    .await;
+    call(
+        M::POST,
+        format!("/v1/internet-gateways/{igw_id}/detach"),
+        t(),
+        Some(json!({"vpc_id": vpc_id})),
+    )
+    .await;
+    call(
+        M::DELETE,
+        format!("/v1/internet-gateways/{igw_id}"),
+        t(),
+        None,
+    )
+    .await;
+    let nat = call(
+        M::POST,
+        "/v1/nat-gateways".into(),
+        t(),
+        Some(json!({"subnet_id": subnets[0], "connectivity_type": "private"})),
+    )
+    .await;
+    call(
+        M::DELETE,
+        format!("/v1/nat-gateways/{}", s(&nat["nat_gateway_id"])),
+        t(),
+        None,
+    )
+    .await;
+    // A load balancer, a service, an endpoint to it, its connection.
+    let lb = call(
+        M::POST,
+        "/v1/load-balancers".into(),
+        t(),
+        Some(json!({"name": "lb", "subnet_ids": subnets})),
+    )
+    .await;
+    let arn = s(&lb["load_balancer_arn"]);
+    let svc = call(
+        M::POST,
+        "/v1/endpoint-services".into(),
+        t(),
+        Some(json!({"network_load_balancer_arns": [arn]})),
+    )
+    .await;
+    let svc_id = s(&svc["service_id"]);
+    call(
+        M::POST,
+        format!("/v1/endpoint-services/{svc_id}/allowed-principals"),
+        t(),
+        Some(json!({"principals": [acct["root_principal_arn"]]})),
+    )
+    .await;
+    call(
+        M::PATCH,
+        format!("/v1/endpoint-services/{svc_id}"),
+        t(),
+        Some(json!({"tags": {"a": "b"}})),
+    )
+    .await;
+    let ep = call(
+        M::POST,
+        "/v1/vpc-endpoints".into(),
+        t(),
+        Some(json!({"vpc_endpoint_type": "interface", "vpc_id": vpc_id, "service_name": svc["service_name"], "subnet_ids": [subnets[0]]})),
+    )
+    .await;
+    let ep_id = s(&ep["vpc_endpoint_id"]);
+    call(
+        M::POST,
+        format!("/v1/endpoint-services/{svc_id}/connections/accept"),
+        t(),
+        Some(json!({"vpc_endpoint_ids": [ep_id]})),
+    )
+    .await;
+    call(
+        M::PATCH,
+        format!("/v1/vpc-endpoints/{ep_id}"),
+        t(),
+        Some(json!({"add_subnet_ids": [subnets[1]]})),
+    )
+    .await;
+    call(M::DELETE, format!("/v1/vpc-endpoints/{ep_id}"), t(), None).await;
+    call(
+        M::DELETE,
+        format!("/v1/endpoint-services/{svc_id}/allowed-principals"),
+        t(),
+        Some(json!({"principals": [acct["root_principal_arn"]]})),
+    )
+    .await;
+    call(
+        M::DELETE,
+        format!("/v1/endpoint-services/{svc_id}"),
+        t(),
+        None,
+    )
+    .await;
+    let arn_path: String = arn
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    call(
+        M::DELETE,
+        format!("/v1/load-balancers/{arn_path}"),
+        t(),
+        None,
+    )
+    .await;
+    // And everything away again.
+    call(
+        M::DELETE,
+        format!("/v1/network-interfaces/{eni_id}"),
+        t(),
+        None,
+    )
+    .await;
+    call(M::DELETE, format!("/v1/security-groups/{sg_id}"), t(), None).await;
+    for sub in &subnets {
+        call(M::DELETE, format!("/v1/subnets/{sub}"), t(), None).await;
+    }
+    call(M::DELETE, format!("/v1/vpcs/{vpc_id}"), t(), None).await;
+    sigterm(&p.child);
     assert!(wait_exit(&mut p.child, Duration::from_secs(20)).success());
 }

@@ -226,20 +226,8 @@ pub async fn detach(
                 format!("gateway {id} is not attached to network {}", req.vpc_id),
             ));
         }
-        let nats = db::list_nat_gateways(
-            ctx.store.pool(),
-            account,
-            &ListFilter::default()
-                .eq("vpc_id", Some(req.vpc_id.as_str()))
-                .eq("connectivity_type", Some("public")),
-            &crate::store::page::PageSpec {
-                limit: 5,
-                after: None,
-            },
-        )
-        .await?;
-        if !nats.items.is_empty() {
-            let holders: Vec<String> = nats.items.into_iter().map(|n| n.nat_gateway_id).collect();
+        let holders = db::public_nat_gateways_in(&mut tx, &req.vpc_id).await?;
+        if !holders.is_empty() {
             return Err(ApiError::conflict(
                 "DependencyViolation",
                 format!(

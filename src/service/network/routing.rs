@@ -708,11 +708,7 @@ pub async fn delete_route_table(ctx: Ctx<'_>, table_id: &str) -> ApiResult<()> {
                 ),
             ));
         }
-        let mut holders: Vec<String> = db::associations_of(ctx.store.pool(), &[table_id])
-            .await?
-            .into_iter()
-            .map(|a| a.subnet_id)
-            .collect();
+        let mut holders = db::subnets_associated_with(&mut tx, table_id).await?;
         holders.extend(db::endpoints_routing_in(&mut tx, table_id).await?);
         if !holders.is_empty() {
             return Err(dependency(table_id, &holders));
