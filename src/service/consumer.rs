@@ -966,10 +966,9 @@ pub async fn delete_endpoint(ctx: Ctx<'_>, delay: Duration, id: &str) -> ApiResu
         release(&mut tx, account, &row).await?;
         let (state, ready_at) = initial_state(delay, "deleting", "deleted");
         if !db::set_state(&mut tx, id, state, ready_at, row.version, now_ms()).await? {
-            return Err(ApiError::conflict(
-                "IncorrectState",
-                format!("endpoint {id} changed while it was being deleted; retry"),
-            ));
+            return Err(ApiError::Contention(format!(
+                "endpoint {id} changed while it was being deleted"
+            )));
         }
         crate::service::notification::emit(&mut tx, "delete", &row, state).await?;
         tx.commit().await.map_err(StoreError::from)?;
@@ -1123,11 +1122,11 @@ pub async fn decide(
                 continue;
             };
             if !db::set_state(&mut tx, id, state, ready_at, row.version, now).await? {
-                unsuccessful.push(fail(
-                    "IncorrectState",
-                    format!("endpoint {id} changed while this request ran"),
-                ));
-                continue;
+                // Moved on (the workflow, another replica) since it was
+                // read: the whole batch runs again over fresh rows.
+                return Err(ApiError::Contention(format!(
+                    "endpoint {id} changed while this request ran"
+                )));
             }
             let event = if accept { "accept" } else { "reject" };
             crate::service::notification::emit(&mut tx, event, &row, state).await?;

@@ -386,8 +386,8 @@ pub async fn update_account(
         let now = now_ms();
         let name = req.name.clone().unwrap_or(row.name);
         if !db::update_account(&mut tx, account_id, &name, row.version, now).await? {
-            return Err(ApiError::PreconditionFailed(
-                "the account changed while this update ran; read it again and retry".to_string(),
+            return Err(ApiError::Contention(
+                "the account changed while this update ran".to_string(),
             ));
         }
         if let Some(t) = &req.tags {

@@ -55,12 +55,11 @@ const PROVISION_DELAY_MS: &str = "40";
 const ADMIN: &str = "crash-admin-secret";
 /// Every request's own limit; hitting it is reported as a defect.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-/// Refusals of a known defect, tolerated and counted: on Postgres a write
-/// that checks an endpoint's or a service's version loses against the
-/// provisioning workflow moving the same row from `pending` to `available`
-/// (endpoint delete and service delete: 409 IncorrectState; service update:
-/// 412 without any If-Match; a reject batch: an IncorrectState item).
-const WORKFLOW_RACE: &[&str] = &["IncorrectState", "PreconditionFailed"];
+/// Refusals tolerated (and counted) where a write races the provisioning
+/// workflow moving the same row from `pending` to `available`: none. A
+/// write whose version check loses that race runs its transaction again
+/// (it answered 409 `IncorrectState`, or 412 without any If-Match, before).
+const WORKFLOW_RACE: &[&str] = &[];
 
 // ---------------------------------------------------------------- harness
 

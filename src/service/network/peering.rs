@@ -333,10 +333,9 @@ pub async fn transition(
         if !connect::set_peering_status(&mut tx, id, status, &message, row.version, now_ms())
             .await?
         {
-            return Err(ApiError::conflict(
-                "IncorrectState",
-                format!("peering connection {id} changed while this request ran; read it again"),
-            ));
+            return Err(ApiError::Contention(format!(
+                "peering connection {id} changed while this request ran"
+            )));
         }
         tx.commit().await.map_err(StoreError::from)?;
         Ok(())

@@ -366,8 +366,8 @@ pub async fn update_vpc(
             ));
         }
         if !db::update_vpc_dns(&mut tx, vpc_id, support, hostnames, row.version, now_ms()).await? {
-            return Err(ApiError::PreconditionFailed(
-                "the VPC changed while this update ran; read it again and retry".to_string(),
+            return Err(ApiError::Contention(
+                "the VPC changed while this update ran".to_string(),
             ));
         }
         if let Some(t) = &req.tags {

@@ -622,8 +622,8 @@ pub async fn update_service(
             row.payer_responsibility = Some(p.clone());
         }
         if !db::update_service(&mut tx, &row, now_ms()).await? {
-            return Err(ApiError::PreconditionFailed(
-                "the endpoint service changed while this update ran; read it again and retry".into(),
+            return Err(ApiError::Contention(
+                "the endpoint service changed while this update ran".into(),
             ));
         }
         if let Some(t) = &req.tags {
@@ -659,12 +659,9 @@ pub async fn delete_service(ctx: Ctx<'_>, delay: Duration, service_id: &str) -> 
             row.service_state = "deleting".to_string();
             row.ready_at = now_ms() + delay.as_millis() as i64;
             if !db::update_service(&mut tx, &row, now_ms()).await? {
-                return Err(ApiError::conflict(
-                    "IncorrectState",
-                    format!(
-                        "endpoint service {service_id} changed while it was being deleted; retry"
-                    ),
-                ));
+                return Err(ApiError::Contention(format!(
+                    "endpoint service {service_id} changed while it was being deleted"
+                )));
             }
         }
         tx.commit().await.map_err(StoreError::from)?;
@@ -866,8 +863,8 @@ pub async fn verify_private_dns(
         }
         row.pdns_state = Some(if verified { "verified" } else { "failed" }.to_string());
         if !db::update_service(&mut tx, &row, now_ms()).await? {
-            return Err(ApiError::PreconditionFailed(
-                "the endpoint service changed while it was being verified; retry".into(),
+            return Err(ApiError::Contention(
+                "the endpoint service changed while it was being verified".into(),
             ));
         }
         tx.commit().await.map_err(StoreError::from)?;

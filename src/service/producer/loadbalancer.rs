@@ -479,8 +479,8 @@ pub async fn update_load_balancer(
         if_match.check(&format!("\"v{}\"", row.version))?;
         let cross = req.cross_zone_enabled.unwrap_or(row.cross_zone_enabled);
         if !db::update_load_balancer(&mut tx, arn, cross, row.version, now_ms()).await? {
-            return Err(ApiError::PreconditionFailed(
-                "the load balancer changed while this update ran; read it again and retry".into(),
+            return Err(ApiError::Contention(
+                "the load balancer changed while this update ran".into(),
             ));
         }
         if let Some(t) = &req.tags {
