@@ -28,6 +28,7 @@
 use crate::on_both_databases;
 use crate::process::{Proc, spawn_with};
 use crate::support::{Db, FreshDb};
+use linkplane::api::encode_segment as enc;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use reqwest::Method;
@@ -136,19 +137,6 @@ impl Drop for Server {
             let _ = p.child.wait();
         }
     }
-}
-
-/// `%`-encodes everything but unreserved characters (ARNs in paths).
-fn enc(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 fn st(v: &Value) -> String {

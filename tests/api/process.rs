@@ -533,16 +533,7 @@ async fn every_write_needs_only_one_connection(db: Db) {
         None,
     )
     .await;
-    let arn_path: String = arn
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
+    let arn_path = linkplane::api::encode_segment(&arn);
     call(
         M::DELETE,
         format!("/v1/load-balancers/{arn_path}"),

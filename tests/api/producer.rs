@@ -27,17 +27,7 @@ fn s(v: &Value) -> String {
 
 /// `/v1/<collection>/<url-encoded arn>`.
 fn arn_path(collection: &str, arn: &str) -> String {
-    let enc: String = arn
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    format!("/v1/{collection}/{enc}")
+    format!("/v1/{collection}/{}", linkplane::api::encode_segment(arn))
 }
 
 /// A VPC with one subnet in each of the first `n` zones of the account.

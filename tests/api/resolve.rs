@@ -4,6 +4,7 @@
 
 use crate::on_both_databases;
 use crate::support::{Actor, Db, TestServer};
+use linkplane::api::encode_segment as enc;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -115,7 +116,7 @@ async fn privatelink_story_resolves_end_to_end(db: Db) {
         )
         .await;
     let tg_arn = s(&tg["target_group_arn"]);
-    let tg_path = format!("/v1/target-groups/{}", urlencode(&tg_arn));
+    let tg_path = format!("/v1/target-groups/{}", enc(&tg_arn));
     let (_, t1) = interface(&s_, &p, &psubnets[0]).await;
     let (_, t2) = interface(&s_, &p, &psubnets[1]).await;
     let r = s_
@@ -246,7 +247,7 @@ async fn privatelink_story_resolves_end_to_end(db: Db) {
     // Cross-zone on: the other zone's target takes it.
     let lr = s_
         .patch(
-            &format!("/v1/load-balancers/{}", urlencode(&lb_arn)),
+            &format!("/v1/load-balancers/{}", enc(&lb_arn)),
             &p.token,
             json!({"cross_zone_enabled": true}),
         )
@@ -270,18 +271,6 @@ async fn privatelink_story_resolves_end_to_end(db: Db) {
         codes(&r).contains(&"PROTOCOL_NOT_SUPPORTED".to_string()),
         "{r}"
     );
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// A private subnet reaches S3 through a gateway endpoint; the VPC resolver

@@ -20,6 +20,7 @@
 
 use crate::on_both_databases;
 use crate::support::{Actor, Db, Resp, TestServer};
+use linkplane::api::encode_segment as enc;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -94,19 +95,6 @@ const A_TAG: &str = "alpha-only-c41d";
 
 fn s(v: &Value) -> String {
     v.as_str().unwrap_or_default().to_string()
-}
-
-/// A path segment, percent-encoded (ARNs in paths).
-fn enc(raw: &str) -> String {
-    raw.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 // ---- the table ----
