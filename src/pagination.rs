@@ -49,7 +49,9 @@ fn decode(list: &str, token: &str) -> Result<(i64, String), ApiError> {
     };
     let bytes = URL_SAFE_NO_PAD.decode(token).map_err(|_| bad())?;
     let (l, t, id): (String, i64, String) = serde_json::from_slice(&bytes).map_err(|_| bad())?;
-    if l != list {
+    // A forged token may carry anything; what a list issued never holds a
+    // control character (and Postgres cannot compare against U+0000).
+    if l != list || linkplane_core::text::forbidden_char(&id, false).is_some() {
         return Err(bad());
     }
     Ok((t, id))

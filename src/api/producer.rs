@@ -700,7 +700,7 @@ async fn remove_allowed_principals(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Check the private DNS name's TXT record in the public DNS model (`StartVpcEndpointServicePrivateDnsVerification`): an exact match at `<name>.<domain>` (or at a parent domain) makes it `verified`, anything else `failed`.
+/// Check the private DNS name's TXT record in the public DNS model (`StartVpcEndpointServicePrivateDnsVerification`): a TXT record at `<name>.<domain>` (or at a parent domain) whose value matches exactly, case included, makes it `verified`, anything else `failed`. Only the zone that answers for that record's name counts (see the public-dns tag: the first zone over the name, then down NS delegations), whoever owns it; a record in a zone that does not answer, such as another account's zone inside the domain that nobody delegated to, verifies nothing.
 #[utoipa::path(
     post, path = "/v1/endpoint-services/{service_id}/private-dns/verify", tag = "producer",
     params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3")),

@@ -229,7 +229,7 @@ fn api_key_of(row: ApiKeyRow) -> ApiKey {
 
 fn validate_name(name: &str) -> ApiResult<()> {
     let n = name.chars().count();
-    if n == 0 || n > 128 || name.chars().any(char::is_control) {
+    if n == 0 || n > 128 || linkplane_core::text::forbidden_char(name, false).is_some() {
         return Err(ApiError::invalid_value(
             "name: must be 1 to 128 characters without control characters",
         ));

@@ -206,6 +206,24 @@ impl Store {
         Ok(tx)
     }
 
+    /// Begins a write transaction whose reads stay true until it commits:
+    /// SERIALIZABLE on Postgres (a concurrent transaction that would change
+    /// what it read makes one of the two fail with a serialization error,
+    /// which `service::retry_tx` runs again), `BEGIN IMMEDIATE` on SQLite
+    /// (one writer at a time already). For checks of the form "no row like
+    /// this exists, so insert one" that no unique index can express.
+    pub async fn begin_serializable(&self) -> Result<Tx, StoreError> {
+        let tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => {
+                self.pool
+                    .begin_with("BEGIN ISOLATION LEVEL SERIALIZABLE")
+                    .await?
+            }
+        };
+        Ok(tx)
+    }
+
     /// Pool figures for /metrics: (open connections, idle connections, max).
     pub fn pool_stats(&self) -> (u32, usize, u32) {
         (

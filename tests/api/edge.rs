@@ -179,6 +179,13 @@ async fn control_characters_are_refused_everywhere(db: Db) {
         let detail = r.body["detail"].as_str().unwrap();
         assert!(detail.starts_with(field), "{path}: {detail}");
     }
+    // A forged next_token whose keyset id holds U+0000.
+    use base64::Engine;
+    let forged = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(serde_json::to_vec(&json!(["vpcs", 0, "vpc-\u{0}"])).unwrap());
+    s.get(&format!("/v1/vpcs?next_token={forged}"), &a.token)
+        .await
+        .assert_problem(400, "InvalidNextToken");
     // A policy document may hold tabs and newlines, as IAM allows.
     let policy = "{\n\t\"Version\": \"2012-10-17\",\n\t\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"*\", \"Resource\": \"*\"}]\r\n}";
     let r = s

@@ -9,6 +9,7 @@ on_both_databases!(
     principals_may_not_exceed_their_rights,
     revoked_key_stops_at_once_on_every_replica,
     principals_are_listed_and_validated,
+    upgrade_gives_principals_made_with_a_path_in_the_name_their_name,
 );
 
 /// The README's walkthrough: admin makes an account and a key for its root;
@@ -386,5 +387,63 @@ async fn principals_are_listed_and_validated(db: Db) {
     s.get(&format!("{base}?principal_type=group"), &a.token)
         .await
         .assert_problem(400, "InvalidParameterValue");
+    s.stop().await;
+}
+
+/// A role made when a name could hold a path (`team/app`, before migration
+/// 0008) keeps its ARN, reads as the role `app` at `/team/`, and a second
+/// `app` cannot be made beside it (an allowed principal `role/app` would
+/// otherwise match two roles).
+async fn upgrade_gives_principals_made_with_a_path_in_the_name_their_name(db: Db) {
+    let fresh = crate::support::FreshDb::new(db).await;
+    let store = linkplane::store::Store::connect(&fresh.url, 2)
+        .await
+        .expect("connect");
+    store.migrate_to(7).await.expect("migrate to 7");
+    for (sql, args) in [
+        (
+            "INSERT INTO accounts (account_id, name, created_at, updated_at, version) VALUES ($1, $2, 1, 1, 1)",
+            vec!["111122223333", "a"],
+        ),
+        (
+            "INSERT INTO principals (arn, account_id, principal_type, name, created_at) VALUES ($1, $2, 'root', '', 1)",
+            vec!["arn:aws:iam::111122223333:root", "111122223333"],
+        ),
+        (
+            "INSERT INTO principals (arn, account_id, principal_type, name, created_at) VALUES ($1, $2, 'role', $3, 2)",
+            vec![
+                "arn:aws:iam::111122223333:role/team/app",
+                "111122223333",
+                "team/app",
+            ],
+        ),
+    ] {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for a in args {
+            q = q.bind(a);
+        }
+        q.execute(store.pool()).await.expect(sql);
+    }
+    store.close().await;
+    let s = TestServer::on_url(db, &fresh.url, linkplane::config::Settings::default()).await;
+    let root = s.key_for(ADMIN, "arn:aws:iam::111122223333:root").await;
+    let listed = s
+        .get(
+            "/v1/accounts/111122223333/principals?principal_type=role",
+            &root,
+        )
+        .await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.text);
+    let role = &listed.body["items"][0];
+    assert_eq!(role["arn"], "arn:aws:iam::111122223333:role/team/app");
+    assert_eq!(role["name"], "app");
+    assert_eq!(role["path"], "/team/");
+    s.post(
+        "/v1/accounts/111122223333/principals",
+        &root,
+        json!({"type": "role", "name": "app"}),
+    )
+    .await
+    .assert_problem(409, "EntityAlreadyExists");
     s.stop().await;
 }

@@ -12,7 +12,9 @@ on_both_databases!(
     another_account_cannot_take_over_a_name,
     delegation_decides_which_zone_answers,
     records_of_a_zone_page,
-    upgrade_keeps_zones_and_records
+    upgrade_keeps_zones_and_records,
+    a_parent_zone_made_later_takes_nothing,
+    two_accounts_racing_for_one_name_get_one_zone
 );
 
 async fn put(s: &TestServer, who: &Actor, body: Value) -> crate::support::Resp {
@@ -222,15 +224,18 @@ async fn delegation_decides_which_zone_answers(db: Db) {
         .endpoint_service(&b, json!({"private_dns_name": "api.team.example.com"}))
         .await;
     assert_eq!(verify(&s, &b, &svc).await, "failed");
-    // A delegates team.example.com to B's zone.
+    // A delegates team.example.com to B's zone (written as Route 53 shows
+    // name servers: with the final dot; DNS names ignore case).
     let ns = bz["name_servers"][1].as_str().unwrap();
     let r = put(
         &s,
         &a,
-        json!({"name": "team.example.com", "type": "NS", "value": ns}),
+        json!({"name": "team.example.com", "type": "NS", "value": format!("{}.", ns.to_uppercase())}),
     )
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["value"], ns);
+    assert_eq!(r.body["zone_name"], "example.com");
     assert_eq!(
         zone(&s, &b, "team.example.com").await["authoritative"],
         true
@@ -397,5 +402,73 @@ async fn upgrade_keeps_zones_and_records(db: Db) {
         records(&s, &a, "example.com").await,
         json!([{"zone_name": "example.com", "name": "_x.example.com", "type": "TXT", "value": "vpce:abc"}])
     );
+    s.stop().await;
+}
+
+/// B held api.example.com before A made example.com: A's zone answers for
+/// the names around it, never for B's, and A cannot verify B's name.
+async fn a_parent_zone_made_later_takes_nothing(db: Db) {
+    let s = TestServer::start(db).await;
+    let a = s.account("a").await;
+    let b = s.account("b").await;
+    let bz = s
+        .create(
+            "/v1/public-dns/zones",
+            &b.token,
+            json!({"name": "api.example.com"}),
+        )
+        .await;
+    assert_eq!(bz["authoritative"], true);
+    let az = s
+        .create(
+            "/v1/public-dns/zones",
+            &a.token,
+            json!({"name": "example.com"}),
+        )
+        .await;
+    assert_eq!(az["authoritative"], true);
+    assert_eq!(zone(&s, &b, "api.example.com").await["authoritative"], true);
+    // A's service asks for a name of B's: A's records verify nothing.
+    let svc = s
+        .endpoint_service(&a, json!({"private_dns_name": "api.example.com"}))
+        .await;
+    assert_eq!(verify(&s, &a, &svc).await, "failed");
+    // B publishing A's token would (B holds the name): the TXT lookup reads
+    // the zone that answers, whoever owns it.
+    assert_eq!(verify_published_by(&s, &b, &a, &svc).await, "verified");
+    // Nobody else may make a zone of exactly B's name now.
+    s.post(
+        "/v1/public-dns/zones",
+        &a.token,
+        json!({"name": "api.example.com"}),
+    )
+    .await
+    .assert_problem(409, "HostedZoneAlreadyExists");
+    s.stop().await;
+}
+
+/// Two accounts asking for the same new name at once: exactly one holds it
+/// (on Postgres the check runs serializable and the loser runs again).
+async fn two_accounts_racing_for_one_name_get_one_zone(db: Db) {
+    let s = TestServer::start(db).await;
+    let replica = s.replica().await;
+    let a = s.account("a").await;
+    let b = s.account("b").await;
+    for i in 0..12 {
+        let body = json!({"name": format!("race{i}.example.org")});
+        let (ra, rb) = tokio::join!(
+            s.post("/v1/public-dns/zones", &a.token, body.clone()),
+            replica.post("/v1/public-dns/zones", &b.token, body.clone()),
+        );
+        let mut statuses = [ra.status.as_u16(), rb.status.as_u16()];
+        statuses.sort();
+        assert_eq!(statuses, [201, 409], "round {i}: {} / {}", ra.text, rb.text);
+        for r in [&ra, &rb] {
+            if r.status == StatusCode::CONFLICT {
+                r.assert_problem(409, "HostedZoneAlreadyExists");
+            }
+        }
+    }
+    replica.stop().await;
     s.stop().await;
 }

@@ -159,10 +159,13 @@ impl PrincipalArn {
         }
     }
 
-    /// Whether this is the same user or role as `other` whatever the paths
-    /// (IAM names are unique in an account across paths), or the same root.
-    pub fn same_entity(&self, other: &PrincipalArn) -> bool {
-        self.account_id == other.account_id && self.kind == other.kind && self.name == other.name
+    /// The same user or role at the default path `/`: as IAM names are
+    /// unique in an account whatever the path, it names the same entity.
+    pub fn without_path(&self) -> PrincipalArn {
+        PrincipalArn {
+            path: ROOT_PATH.to_string(),
+            ..self.clone()
+        }
     }
 }
 
@@ -278,9 +281,7 @@ mod tests {
         assert_eq!(p.path, "/division/ops/");
         let plain = PrincipalArn::parse("arn:aws:iam::111122223333:user/alice").expect("plain");
         assert_eq!(plain.path, "/");
-        assert!(p.same_entity(&plain));
-        let other = PrincipalArn::parse("arn:aws:iam::111122223333:role/alice").expect("role");
-        assert!(!p.same_entity(&other));
+        assert_eq!(p.without_path(), plain);
     }
 
     #[test]

@@ -480,13 +480,9 @@ pub fn parse_allowed_principal(s: &str) -> Result<(String, AllowedPrincipalType)
 /// unique across paths, so `user/alice` is the user `alice` at any path).
 /// A store looks these up in the service's permissions.
 pub fn permission_keys(caller_account: &str, caller_arn: &str) -> [String; 3] {
-    let own = match PrincipalArn::parse(caller_arn) {
-        Ok(mut p) => {
-            p.path = crate::identity::ROOT_PATH.to_string();
-            p.arn()
-        }
-        Err(_) => caller_arn.to_string(),
-    };
+    let own = PrincipalArn::parse(caller_arn)
+        .map(|p| p.without_path().arn())
+        .unwrap_or_else(|_| caller_arn.to_string());
     [
         "*".to_string(),
         format!("arn:aws:iam::{caller_account}:root"),

@@ -6,10 +6,11 @@
 //! create any hosted zone), but only one zone *answers* for a name: the
 //! authoritative one, found from the top down.
 //!
-//! - At the top: of the zones of the shortest enclosing name, the one
-//!   created first (the model's stand-in for a registrar: the first account
-//!   to create a name that no zone encloses holds it; a second account's
-//!   zone of exactly that name is refused).
+//! - At the top: of all the zones that enclose the name, the one created
+//!   first (the model's stand-in for a registrar: the first account to hold
+//!   a zone over a name holds the name, and a zone made later, of the same
+//!   name or of a parent name, takes nothing from it; a second account's
+//!   zone of exactly a name another account holds is refused).
 //! - Going down: a zone of a longer enclosing name takes over only where the
 //!   authoritative zone above *delegates* to it, with an NS record of that
 //!   name whose value is one of the child zone's name servers. Without the
@@ -76,15 +77,46 @@ pub fn normalise_name(name: &str) -> Result<String, CoreError> {
     Ok(n)
 }
 
-/// Checks a record of `zone_name` and answers its normalised name and type.
-/// NS records delegate a name strictly below the zone's apex, and their
-/// value is a name server's host name.
+/// A zone's name as zones take it: a lowercase domain of at least two
+/// labels of letters, digits and hyphens (a private DNS name's rules),
+/// without the final dot; not a wildcard, not under `amazonaws.com` (AWS's).
+/// Every place that names a zone (create, read, delete, a record's
+/// `zone_name`) goes through it, so `Example.com.` is `example.com`
+/// everywhere.
+pub fn normalise_zone_name(name: &str) -> Result<String, CoreError> {
+    let n = name.trim_end_matches('.').to_ascii_lowercase();
+    if n.starts_with("*.") {
+        return Err(CoreError::invalid_value(
+            "name: a zone name cannot be a wildcard",
+        ));
+    }
+    crate::privatelink::validate_private_dns_name(&n)?;
+    if n == "amazonaws.com" || n.ends_with(".amazonaws.com") {
+        return Err(CoreError::invalid_value(
+            "name: amazonaws.com belongs to AWS and cannot be a customer zone",
+        ));
+    }
+    Ok(n)
+}
+
+/// A checked record of `zone_name`: normalised name and type, and the value
+/// to store (an NS value normalised like a name, so that it matches the
+/// child zone's name servers however it was written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedRecord {
+    pub name: String,
+    pub kind: RecordType,
+    pub value: String,
+}
+
+/// Checks a record of `zone_name`. NS records delegate a name strictly
+/// below the zone's apex, and their value is a name server's host name.
 pub fn validate_record(
     zone_name: &str,
     name: &str,
     record_type: &str,
     value: &str,
-) -> Result<(String, RecordType), CoreError> {
+) -> Result<CheckedRecord, CoreError> {
     let name = normalise_name(name)?;
     let Some(kind) = RecordType::parse(record_type) else {
         return Err(CoreError::invalid_value(format!(
@@ -107,14 +139,23 @@ pub fn validate_record(
                     "name: an NS record delegates a name below the zone; '{name}' is the apex of zone {zone_name}"
                 )));
             }
-            normalise_name(value).map_err(|_| {
+            let server = normalise_name(value).map_err(|_| {
                 CoreError::invalid_value(format!(
                     "value: an NS record's value is a name server's host name, not '{value}'"
                 ))
             })?;
+            return Ok(CheckedRecord {
+                name,
+                kind,
+                value: server,
+            });
         }
     }
-    Ok((name, kind))
+    Ok(CheckedRecord {
+        name,
+        kind,
+        value: value.to_string(),
+    })
 }
 
 /// `name` and the names that enclose it on label boundaries, longest first,
@@ -160,23 +201,20 @@ pub fn name_servers(account_id: &str, zone_name: &str) -> [String; 4] {
     })
 }
 
-/// Whether `account_id` may not create a zone named `zone_name`: another
-/// account already holds a zone of exactly that name and no zone encloses
-/// it (that account holds the name at the top, as a registrant would).
-/// Zones of a name inside another zone are always allowed: they answer
-/// only once the enclosing zone delegates to them.
+/// Whether `account_id` may not create a zone named `zone_name`: the zone
+/// answering for that name now is another account's zone of exactly that
+/// name (that account holds the name). Zones of a name inside another zone
+/// are allowed: they answer only once the enclosing zone delegates to them.
 pub fn name_is_held_by_another(
     account_id: &str,
     zone_name: &str,
-    enclosing_zones: &[ZoneKey<'_>],
+    zones: &[ZoneKey<'_>],
+    delegations: &[Delegation<'_>],
 ) -> bool {
-    let enclosed = enclosing_zones
-        .iter()
-        .any(|z| z.zone_name != zone_name && encloses(z.zone_name, zone_name));
-    !enclosed
-        && enclosing_zones
-            .iter()
-            .any(|z| z.zone_name == zone_name && z.account_id != account_id)
+    match authority(zone_name, zones, delegations) {
+        Authority::Zone(i) => zones[i].zone_name == zone_name && zones[i].account_id != account_id,
+        Authority::NoZone | Authority::Outside { .. } => false,
+    }
 }
 
 /// A zone as the authority walk sees it.
@@ -215,15 +253,23 @@ pub fn authority(name: &str, zones: &[ZoneKey<'_>], delegations: &[Delegation<'_
     let oldest = |candidates: &mut dyn Iterator<Item = usize>| {
         candidates.min_by_key(|&i| (zones[i].created_at, zones[i].account_id))
     };
-    let mut current: Option<usize> = None;
-    for level in enclosing_names(name).into_iter().rev() {
+    // The top: the first zone made over the name, at whatever level.
+    let enclosing = enclosing_names(name);
+    let Some(top) =
+        oldest(&mut (0..zones.len()).filter(|&i| enclosing.contains(&zones[i].zone_name)))
+    else {
+        return Authority::NoZone;
+    };
+    let mut current = top;
+    // Down from it, only along delegations.
+    for level in enclosing.into_iter().rev() {
+        if level.len() <= zones[top].zone_name.len() {
+            continue;
+        }
         let here: Vec<usize> = (0..zones.len())
             .filter(|&i| zones[i].zone_name == level)
             .collect();
-        let Some(cur) = current else {
-            current = oldest(&mut here.iter().copied());
-            continue;
-        };
+        let cur = current;
         let parent = &zones[cur];
         let servers: Vec<&str> = delegations
             .iter()
@@ -243,7 +289,7 @@ pub fn authority(name: &str, zones: &[ZoneKey<'_>], delegations: &[Delegation<'_
                 .any(|ns| servers.contains(&ns.as_str()))
         });
         match oldest(&mut { delegated }) {
-            Some(child) => current = Some(child),
+            Some(child) => current = child,
             None => {
                 return Authority::Outside {
                     at: level.to_string(),
@@ -251,10 +297,7 @@ pub fn authority(name: &str, zones: &[ZoneKey<'_>], delegations: &[Delegation<'_
             }
         }
     }
-    let Some(cur) = current else {
-        return Authority::NoZone;
-    };
-    Authority::Zone(cur)
+    Authority::Zone(current)
 }
 
 #[cfg(test)]
@@ -297,6 +340,13 @@ mod tests {
         assert!(encloses("example.com", "example.com"));
         assert!(!encloses("example.com", "badexample.com"));
         assert!(validate_record("example.com", "a.example.com", "TXT", "v").is_ok());
+        assert!(matches!(
+            validate_record("example.com", "a.example.com", "A", "192.0.2.1"),
+            Ok(CheckedRecord {
+                kind: RecordType::A,
+                ..
+            })
+        ));
         assert!(validate_record("example.com", "a.example.com", "TXT", "").is_err());
         assert!(validate_record("example.com", "a.example.com", "A", "1.2.3").is_err());
         assert!(validate_record("example.com", "a.example.com", "MX", "x").is_err());
@@ -310,11 +360,77 @@ mod tests {
     #[test]
     fn a_name_at_the_top_has_one_holder() {
         let zones = [zone("a", "example.com", 1)];
-        assert!(name_is_held_by_another("b", "example.com", &zones));
-        assert!(!name_is_held_by_another("a", "example.com", &zones));
-        assert!(!name_is_held_by_another("b", "sub.example.com", &zones));
+        assert!(name_is_held_by_another("b", "example.com", &zones, &[]));
+        assert!(!name_is_held_by_another("a", "example.com", &zones, &[]));
+        assert!(!name_is_held_by_another(
+            "b",
+            "sub.example.com",
+            &zones,
+            &[]
+        ));
         let nested = [zone("a", "example.com", 1), zone("c", "sub.example.com", 2)];
-        assert!(!name_is_held_by_another("b", "sub.example.com", &nested));
+        assert!(!name_is_held_by_another(
+            "b",
+            "sub.example.com",
+            &nested,
+            &[]
+        ));
+        // A name held inside a parent that came later is still held.
+        let later_parent = [zone("b", "api.example.com", 1), zone("a", "example.com", 2)];
+        assert!(name_is_held_by_another(
+            "c",
+            "api.example.com",
+            &later_parent,
+            &[]
+        ));
+    }
+
+    #[test]
+    fn a_parent_made_later_takes_nothing_from_an_older_zone() {
+        // B held api.example.com before A made example.com.
+        let zones = [zone("b", "api.example.com", 1), zone("a", "example.com", 2)];
+        assert_eq!(
+            authority("_x.api.example.com", &zones, &[]),
+            Authority::Zone(0)
+        );
+        assert_eq!(
+            authority("api.example.com", &zones, &[]),
+            Authority::Zone(0)
+        );
+        // Names beside it are A's.
+        assert_eq!(
+            authority("www.example.com", &zones, &[]),
+            Authority::Zone(1)
+        );
+        // An NS record of A's cannot hand B's names to anyone.
+        let a_ns = name_servers("a", "example.com");
+        let d = [ns("a", "example.com", "api.example.com", &a_ns[0])];
+        assert_eq!(
+            authority("_x.api.example.com", &zones, &d),
+            Authority::Zone(0)
+        );
+    }
+
+    #[test]
+    fn zone_names_and_ns_values_are_normalised() {
+        assert_eq!(
+            normalise_zone_name("Example.COM.").as_deref(),
+            Ok("example.com")
+        );
+        assert!(normalise_zone_name("*.example.com").is_err());
+        assert!(normalise_zone_name("vpce.amazonaws.com").is_err());
+        assert!(normalise_zone_name("a_b.example.com").is_err());
+        let r = validate_record(
+            "example.com",
+            "Sub.Example.com",
+            "NS",
+            "NS-1.AWSDNS-01.ORG.",
+        )
+        .expect("ns");
+        assert_eq!(r.name, "sub.example.com");
+        assert_eq!(r.value, "ns-1.awsdns-01.org");
+        let t = validate_record("example.com", "_x.example.com", "TXT", "Case Kept").expect("txt");
+        assert_eq!(t.value, "Case Kept");
     }
 
     #[test]

@@ -11,7 +11,6 @@ use crate::service::retry_tx;
 use crate::store::producer::{self as db, RecordRow, ZoneRow};
 use crate::store::{StoreError, now_ms};
 use crate::util::timestamp;
-use linkplane_core::privatelink as pl;
 use linkplane_core::public_dns::{self as pdns, Authority, Delegation, ZoneKey};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
@@ -120,8 +119,12 @@ pub async fn authoritative_zone(
     })
 }
 
-fn decide(name: &str, zones: &[ZoneRow], ns: &[RecordRow]) -> Authority {
-    let keys: Vec<ZoneKey<'_>> = zones
+/// Stored zones and NS records as the core's authority walk takes them.
+fn walk_inputs<'a>(
+    zones: &'a [ZoneRow],
+    ns: &'a [RecordRow],
+) -> (Vec<ZoneKey<'a>>, Vec<Delegation<'a>>) {
+    let keys = zones
         .iter()
         .map(|z| ZoneKey {
             account_id: &z.account_id,
@@ -129,7 +132,7 @@ fn decide(name: &str, zones: &[ZoneRow], ns: &[RecordRow]) -> Authority {
             created_at: z.created_at,
         })
         .collect();
-    let delegations: Vec<Delegation<'_>> = ns
+    let delegations = ns
         .iter()
         .map(|r| Delegation {
             account_id: &r.account_id,
@@ -138,6 +141,11 @@ fn decide(name: &str, zones: &[ZoneRow], ns: &[RecordRow]) -> Authority {
             name_server: &r.value,
         })
         .collect();
+    (keys, delegations)
+}
+
+fn decide(name: &str, zones: &[ZoneRow], ns: &[RecordRow]) -> Authority {
+    let (keys, delegations) = walk_inputs(zones, ns);
     pdns::authority(name, &keys, &delegations)
 }
 
@@ -177,31 +185,18 @@ async fn zones_of(ctx: Ctx<'_>, rows: Vec<ZoneRow>) -> ApiResult<Vec<PublicZone>
 /// encloses it): then 409, as a registered domain has one holder.
 pub async fn create_zone(ctx: Ctx<'_>, req: CreateZoneRequest) -> ApiResult<PublicZone> {
     let account = ctx.account()?;
-    let name = req.name.trim_end_matches('.').to_string();
-    pl::validate_private_dns_name(&name)?;
-    if name.starts_with("*.") {
-        return Err(ApiError::invalid_value(
-            "name: a zone name cannot be a wildcard",
-        ));
-    }
-    if name == "amazonaws.com" || name.ends_with(".amazonaws.com") {
-        return Err(ApiError::invalid_value(
-            "name: amazonaws.com belongs to AWS and cannot be a customer zone",
-        ));
-    }
+    let name = pdns::normalise_zone_name(&req.name)?;
     let name = &name;
     let row = retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        let enclosing = db::zones_named(&mut *tx, &pdns::enclosing_names(name)).await?;
-        let keys: Vec<ZoneKey<'_>> = enclosing
-            .iter()
-            .map(|z| ZoneKey {
-                account_id: &z.account_id,
-                zone_name: &z.zone_name,
-                created_at: z.created_at,
-            })
-            .collect();
-        if pdns::name_is_held_by_another(account, name, &keys) {
+        // Serializable: two accounts creating the same name at once must
+        // not both see it free (there is no unique index on the name, as
+        // several accounts may hold zones of one name).
+        let mut tx = ctx.store.begin_serializable().await?;
+        let names = pdns::enclosing_names(name);
+        let enclosing = db::zones_named(&mut *tx, &names).await?;
+        let ns = db::delegations_at(&mut *tx, &names).await?;
+        let (keys, delegations) = walk_inputs(&enclosing, &ns);
+        if pdns::name_is_held_by_another(account, name, &keys, &delegations) {
             return Err(ApiError::conflict(
                 "HostedZoneAlreadyExists",
                 format!("the public zone '{name}' is held by another account"),
@@ -232,6 +227,7 @@ pub async fn create_zone(ctx: Ctx<'_>, req: CreateZoneRequest) -> ApiResult<Publ
 
 pub async fn get_zone(ctx: Ctx<'_>, zone_name: &str) -> ApiResult<PublicZone> {
     let account = ctx.account()?;
+    let zone_name = &pdns::normalise_zone_name(zone_name)?;
     let row = db::get_zone(ctx.store.pool(), account, zone_name)
         .await?
         .ok_or_else(|| no_such_zone(zone_name))?;
@@ -254,6 +250,7 @@ pub async fn list_zones(
 /// Deletes one of the caller's zones with its records.
 pub async fn delete_zone(ctx: Ctx<'_>, zone_name: &str) -> ApiResult<()> {
     let account = ctx.account()?;
+    let zone_name = &pdns::normalise_zone_name(zone_name)?;
     retry_tx(|| async move {
         let mut tx = ctx.store.begin().await?;
         if !db::delete_zone(&mut tx, account, zone_name).await? {
@@ -272,6 +269,7 @@ pub async fn list_records(
     next_token: Option<&str>,
 ) -> ApiResult<(Vec<PublicRecord>, Option<String>)> {
     let account = ctx.account()?;
+    let zone_name = &pdns::normalise_zone_name(zone_name)?;
     let spec = pagination::page_spec("public-dns-records", max_results, next_token)?;
     db::get_zone(ctx.store.pool(), account, zone_name)
         .await?
@@ -283,15 +281,18 @@ pub async fn list_records(
 
 /// The caller's zone a record of `name` goes in: `zone_name` when given
 /// (it must hold the name), else the most specific of the caller's zones
-/// that holds it.
+/// that holds it; for an NS record, the most specific one strictly above
+/// the name (a delegation of `team.example.com` is written in
+/// `example.com`, even when the caller also holds the child zone).
 async fn own_zone_for(
     conn: &mut AnyConnection,
     account: &str,
     name: &str,
+    record_type: &str,
     zone_name: Option<&str>,
 ) -> ApiResult<ZoneRow> {
     if let Some(z) = zone_name {
-        let z = z.trim_end_matches('.').to_ascii_lowercase();
+        let z = pdns::normalise_zone_name(z)?;
         let row = db::get_zone(&mut *conn, account, &z)
             .await?
             .ok_or_else(|| no_such_zone(&z))?;
@@ -303,11 +304,23 @@ async fn own_zone_for(
         return Ok(row);
     }
     let zones = db::zones_named(&mut *conn, &pdns::enclosing_names(name)).await?;
-    zones
+    let delegation = record_type == pdns::RecordType::Ns.as_str();
+    let own: Vec<ZoneRow> = zones
         .into_iter()
         .filter(|z| z.account_id == account)
+        .collect();
+    let apex = own.iter().any(|z| z.zone_name == name);
+    match own
+        .into_iter()
+        .filter(|z| !(delegation && z.zone_name == name))
         .max_by_key(|z| z.zone_name.len())
-        .ok_or_else(|| no_zone_holding(name))
+    {
+        Some(z) => Ok(z),
+        None if apex => Err(ApiError::invalid_value(format!(
+            "name: an NS record delegates a name below a zone; '{name}' is the apex of your zone {name}"
+        ))),
+        None => Err(no_zone_holding(name)),
+    }
 }
 
 /// Creates or replaces the record (name, type) in one of the caller's
@@ -319,14 +332,21 @@ pub async fn put_record(ctx: Ctx<'_>, req: PutRecordRequest) -> ApiResult<Public
     let name = &name;
     retry_tx(|| async move {
         let mut tx = ctx.store.begin().await?;
-        let zone = own_zone_for(&mut tx, account, name, req.zone_name.as_deref()).await?;
-        let (name, kind) = pdns::validate_record(&zone.zone_name, name, &req.r#type, &req.value)?;
+        let zone = own_zone_for(
+            &mut tx,
+            account,
+            name,
+            &req.r#type,
+            req.zone_name.as_deref(),
+        )
+        .await?;
+        let checked = pdns::validate_record(&zone.zone_name, name, &req.r#type, &req.value)?;
         let row = RecordRow {
             account_id: account.to_string(),
             zone_name: zone.zone_name,
-            record_name: name,
-            record_type: kind.as_str().to_string(),
-            value: req.value.clone(),
+            record_name: checked.name,
+            record_type: checked.kind.as_str().to_string(),
+            value: checked.value,
             created_at: now_ms(),
         };
         db::put_record(&mut tx, &row).await?;
@@ -348,7 +368,7 @@ pub async fn delete_record(
     let name = &name;
     retry_tx(|| async move {
         let mut tx = ctx.store.begin().await?;
-        let zone = own_zone_for(&mut tx, account, name, zone_name).await?;
+        let zone = own_zone_for(&mut tx, account, name, record_type, zone_name).await?;
         if !db::delete_record(&mut tx, account, &zone.zone_name, name, record_type).await? {
             return Err(ApiError::not_found(
                 "NoSuchRecord",

@@ -847,18 +847,13 @@ pub async fn verify_private_dns(
                 "endpoint service {service_id} has no private DNS name to verify"
             )));
         };
-        let mut domain = pl::verification_domain(&name).to_string();
+        // The name's domain and each parent of it, down to two labels.
         let mut verified = false;
-        loop {
-            let record = pl::verification_record_name(&label, &domain);
+        for domain in linkplane_core::public_dns::enclosing_names(pl::verification_domain(&name)) {
+            let record = pl::verification_record_name(&label, domain);
             if super::dns::answered_txt(&mut tx, &record).await?.as_deref() == Some(&value) {
                 verified = true;
                 break;
-            }
-            // Parent domains, down to two labels (example.com).
-            match domain.split_once('.') {
-                Some((_, parent)) if parent.contains('.') => domain = parent.to_string(),
-                _ => break,
             }
         }
         row.pdns_state = Some(if verified { "verified" } else { "failed" }.to_string());
