@@ -2,12 +2,13 @@
 
 use crate::config::Settings;
 use crate::error::{ApiError, REQUEST_ID};
-use crate::extract::MAX_BODY_BYTES;
+use crate::extract::body::{BodyClock, TimedBody};
 use crate::metrics::Metrics;
 use crate::store::Store;
 use axum::Router;
+use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use std::ops::Deref;
@@ -90,10 +91,10 @@ fn request_id_of(req: &Request) -> String {
 }
 
 /// Per request: the request id (task-local for error bodies, and echoed in
-/// `x-request-id`), a tracing span, the body read in whole (408 when it does
-/// not arrive in time, 413 past the limit), then the handler under the
-/// request timeout (503), metrics, and a problem+json body for any error
-/// answer that lacks one.
+/// `x-request-id`), a tracing span, the body's deadline (408 when it has not
+/// arrived in time, see [`crate::extract::body`]), the request timeout (503)
+/// counted from when the body has arrived, metrics, and a problem+json body
+/// for any error answer that lacks one.
 async fn request_context(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let start = Instant::now();
     let request_id = request_id_of(&req);
@@ -106,23 +107,34 @@ async fn request_context(State(state): State<AppState>, req: Request, next: Next
     let span =
         tracing::info_span!("request", request_id = %request_id, method = %method, route = %route);
     let timeout = state.settings.request_timeout;
-    let body_timeout = state.settings.body_timeout;
+    let body_deadline = tokio::time::Instant::now() + state.settings.body_timeout;
+    let clock = Arc::new(BodyClock::default());
+    let req = req.map(|b| Body::new(TimedBody::new(b, body_deadline, clock.clone())));
     let mut res = REQUEST_ID
         .scope(request_id.clone(), async move {
-            let req = match read_body(req, body_timeout).await {
-                Ok(req) => req,
-                Err(e) => return e.into_response(),
-            };
-            let res = match tokio::time::timeout(timeout, next.run(req)).await {
-                Ok(res) => res,
-                Err(_) => ApiError::Unavailable {
-                    code: "RequestTimeout".into(),
-                    detail: format!(
-                        "the request did not complete within {} ms",
-                        timeout.as_millis()
-                    ),
+            let run = next.run(req);
+            tokio::pin!(run);
+            // The handler's time starts when its body is in (at the latest
+            // at the body's deadline, if it never reads it).
+            let res = loop {
+                let from = clock.done().unwrap_or(body_deadline);
+                tokio::select! {
+                    res = &mut run => break res,
+                    _ = tokio::time::sleep_until(from + timeout) => {
+                        let from = clock.done().unwrap_or(body_deadline);
+                        if from + timeout <= tokio::time::Instant::now() {
+                            break ApiError::Unavailable {
+                                code: "RequestTimeout".into(),
+                                detail: format!(
+                                    "the request did not complete within {} ms",
+                                    timeout.as_millis()
+                                ),
+                            }
+                            .into_response();
+                        }
+                    }
+                    _ = clock.finished(), if clock.done().is_none() => {}
                 }
-                .into_response(),
             };
             as_problem(res).await
         })
@@ -144,51 +156,6 @@ async fn request_context(State(state): State<AppState>, req: Request, next: Next
         }
     });
     res
-}
-
-/// Reads the request's body into memory before the handler runs, so that a
-/// slow client is told apart from a slow server: a body that has not
-/// arrived within `within` answers 408 `RequestTimeout`, one larger than
-/// [`MAX_BODY_BYTES`] 413, one the client broke off 400.
-async fn read_body(req: Request, within: Duration) -> Result<Request, ApiError> {
-    use axum::body::{Body, HttpBody};
-    if req.body().size_hint().exact() == Some(0) {
-        return Ok(req);
-    }
-    let (parts, mut body) = req.into_parts();
-    let read = async move {
-        let mut buf: Vec<u8> = Vec::new();
-        while let Some(frame) =
-            std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
-        {
-            let frame = frame.map_err(|e| {
-                ApiError::transport(
-                    StatusCode::BAD_REQUEST,
-                    format!("the request body could not be read: {e}"),
-                )
-            })?;
-            if let Ok(data) = frame.into_data() {
-                if buf.len() + data.len() > MAX_BODY_BYTES {
-                    return Err(ApiError::PayloadTooLarge(format!(
-                        "the request body is larger than {MAX_BODY_BYTES} bytes"
-                    )));
-                }
-                buf.extend_from_slice(&data);
-            }
-        }
-        Ok(buf)
-    };
-    match tokio::time::timeout(within, read).await {
-        Ok(Ok(buf)) => Ok(Request::from_parts(parts, Body::from(buf))),
-        Ok(Err(e)) => Err(e),
-        Err(_) => Err(ApiError::transport(
-            StatusCode::REQUEST_TIMEOUT,
-            format!(
-                "the request body did not arrive within {} ms",
-                within.as_millis()
-            ),
-        )),
-    }
 }
 
 /// Every error answer is problem+json: one made elsewhere (an extractor of

@@ -6,6 +6,7 @@
 //! JSON bodies through [`strict::Strict`], path parameters in [`ApiPath`],
 //! query parameters in [`ApiQuery`].
 
+pub mod body;
 pub mod strict;
 
 use crate::error::ApiError;
@@ -27,13 +28,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
-        let body = axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES)
-            .await
-            .map_err(|_| {
-                ApiError::PayloadTooLarge(format!(
-                    "the request body is larger than {MAX_BODY_BYTES} bytes"
-                ))
-            })?;
+        let body = body::read_limited(req.into_body(), MAX_BODY_BYTES).await?;
         parse_json(&body).map(ApiJson)
     }
 }

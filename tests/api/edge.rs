@@ -257,6 +257,19 @@ async fn a_stalled_body_is_408(db: Db) {
     assert_eq!(content_type, "application/problem+json");
     assert_eq!(body["code"], "RequestTimeout");
     assert!(started.elapsed() < Duration::from_secs(10));
+    // Without credentials the answer is 401 at once: the server does not
+    // wait for, or hold, the body of a request it will refuse.
+    let started = Instant::now();
+    let (status, _, body) = raw_exchange(
+        &s.base,
+        b"POST /v1/vpcs HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n{\"cidr",
+    );
+    assert_eq!(status, 401, "{body}");
+    assert!(
+        started.elapsed() < Duration::from_millis(400),
+        "{:?}",
+        started.elapsed()
+    );
     // The half-sent VPC was never made.
     let vpcs = s.get("/v1/vpcs", &a.token).await;
     assert_eq!(vpcs.body["items"], json!([]));
