@@ -207,10 +207,10 @@ async fn update_account(
     responses(
         (status = 201, description = "The new principal", body = Principal, headers(("Location" = String))),
         (status = 200, description = "An idempotent replay", body = Principal),
-        (status = 400, description = "Invalid name or type", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "`InvalidParameterValue`: an invalid type, name (no `/`: an IAM name) or path (`/` or `/.../`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A user or role of the account", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`InvalidAccountID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`InvalidAccountID.NotFound`; `InvalidPrincipal.NotFound` for a replay whose principal no longer exists", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`EntityAlreadyExists` or `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

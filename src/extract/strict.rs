@@ -11,7 +11,10 @@
 //! It wraps any deserializer and every visitor, sequence, map and enum
 //! access below it, so the rules hold at every depth; errors are raised as
 //! the format's own custom errors, so `serde_path_to_error` (wrapped around
-//! it) still names the field.
+//! it) still names the field. One limit: serde reads `#[serde(flatten)]`
+//! fields and untagged or internally tagged enums through a buffer of its
+//! own, below which only the string rule holds (strings are checked as they
+//! are buffered), not the array rule; request types use none of them.
 
 use linkplane_core::text::{describe_char, forbidden_char};
 use serde::de::{self, DeserializeSeed, Deserializer, Visitor};

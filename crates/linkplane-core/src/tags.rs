@@ -30,6 +30,17 @@ pub fn validate_tags(tags: &BTreeMap<String, String>) -> Result<(), CoreError> {
                 "tags: key '{k}' uses the reserved prefix 'aws:'"
             )));
         }
+        // Not even tab or a line break (a body string may hold those): a
+        // tag is matched as `tag=Key=Value` in a query, which refuses them.
+        if let Some(c) =
+            crate::text::forbidden_char(k, false).or_else(|| crate::text::forbidden_char(v, false))
+        {
+            return Err(CoreError::invalid_value(format!(
+                "tags: '{}' holds the control character {}, which tags may not",
+                k.escape_debug(),
+                crate::text::describe_char(c)
+            )));
+        }
         if v.chars().count() > MAX_VALUE_CHARS {
             return Err(CoreError::invalid_value(format!(
                 "tags: the value of '{k}' is longer than {MAX_VALUE_CHARS} characters"
@@ -58,6 +69,9 @@ mod tests {
         assert!(validate_tags(&tags(&[("AWS:foo", "x")])).is_err());
         assert!(validate_tags(&tags(&[(&"k".repeat(129), "x")])).is_err());
         assert!(validate_tags(&tags(&[("k", &"v".repeat(257))])).is_err());
+        assert!(validate_tags(&tags(&[("a\nb", "v")])).is_err());
+        assert!(validate_tags(&tags(&[("k", "tab\there")])).is_err());
+        assert!(validate_tags(&tags(&[("k", "spaces are fine")])).is_ok());
         let many: BTreeMap<String, String> =
             (0..51).map(|i| (format!("k{i}"), String::new())).collect();
         assert_eq!(
