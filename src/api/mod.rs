@@ -27,8 +27,7 @@ use utoipa_axum::router::OpenApiRouter;
 Conventions: JSON over HTTP, paths under `/v1`, AWS EC2 field names in snake_case. Every `/v1` call needs `Authorization: Bearer <secret>`. \
 Errors are `application/problem+json` with an AWS-style `code`. Lists answer `{items, next_token}` and take `max_results` (1..1000, default 100) and `next_token` \
 (opaque, keyset-based: stable under concurrent inserts). Creates answer 201 with `Location` and honour `Idempotency-Key` \
-(same key and body: the resource the key made, as it is now, with 200; same key, different body: 409 `IdempotentParameterMismatch`; \
-a replay after that resource was deleted: 404 with its `*.NotFound` code, and it is not made again; keys are kept 24 hours). \
+(same key and body: the same resource with 200; same key, different body: 409 `IdempotentParameterMismatch`; keys are kept 24 hours). \
 Updates are PATCH with only the fields to change; responses carry `ETag` and `If-Match` makes an update conditional (412). \
 Request bodies are parsed as JSON whatever their Content-Type (curl's `-d` sends a form type), must be exactly one JSON object \
 (nothing after it; objects, never arrays, where an object is expected, at every depth) and may be at most 1 MiB (413); \

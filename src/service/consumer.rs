@@ -580,7 +580,7 @@ pub async fn create_endpoint(
         tags::replace(tx, account, &id, tags).await?;
         Ok(id)
     })?;
-    let e = created.fetch(get_endpoint(ctx, created.inner())).await?;
+    let e = get_endpoint(ctx, created.inner()).await?;
     Ok(created.with(e))
 }
 

@@ -265,9 +265,7 @@ pub async fn create_account(
         let mut tx = store.begin().await?;
         if let Some(id) = replayed_id(idem, &mut tx).await? {
             drop(tx);
-            let replayed = Created::Replayed(());
-            let account = replayed.fetch(get_account(store, caller, &id)).await?;
-            return Ok(Created::Replayed(account));
+            return Ok(Created::Replayed(get_account(store, caller, &id).await?));
         }
         let account_id = req
             .account_id
@@ -426,15 +424,9 @@ pub async fn create_principal(
     with_idempotency_retry(idem, || async move {
         let mut tx = store.begin().await?;
         if let Some(arn) = replayed_id(idem, &mut tx).await? {
-            let row = db::get_principal(&mut *tx, &arn).await?.ok_or_else(|| {
-                ApiError::not_found(
-                    "InvalidPrincipal.NotFound",
-                    format!(
-                        "The principal '{arn}' does not exist: {}",
-                        crate::service::REPLAY_OF_DELETED
-                    ),
-                )
-            })?;
+            let row = db::get_principal(&mut *tx, &arn)
+                .await?
+                .ok_or(crate::store::StoreError::NotFound)?;
             return Ok(Created::Replayed(principal_of(row)));
         }
         if db::get_account(&mut *tx, account_id).await?.is_none() {
@@ -520,15 +512,9 @@ pub async fn create_api_key(
     with_idempotency_retry(idem, || async move {
         let mut tx = store.begin().await?;
         if let Some(key_id) = replayed_id(idem, &mut tx).await? {
-            let row = db::get_api_key(&mut *tx, &key_id).await?.ok_or_else(|| {
-                ApiError::not_found(
-                    "InvalidApiKeyID.NotFound",
-                    format!(
-                        "The API key '{key_id}' does not exist: {}",
-                        crate::service::REPLAY_OF_DELETED
-                    ),
-                )
-            })?;
+            let row = db::get_api_key(&mut *tx, &key_id)
+                .await?
+                .ok_or(crate::store::StoreError::NotFound)?;
             let k = api_key_of(row);
             return Ok(Created::Replayed(ApiKeyWithSecret {
                 key_id: k.key_id,

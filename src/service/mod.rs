@@ -40,26 +40,6 @@ impl<T> Created<T> {
         }
     }
 
-    /// Reads what a create made with `fetch`. On a replay (an earlier
-    /// request with the same `Idempotency-Key` or `client_token` made it)
-    /// whose resource has since been deleted, the family's 404 says so: a
-    /// replay answers the key's resource as it is now, and a deleted one is
-    /// not made again.
-    pub async fn fetch<U>(
-        &self,
-        fetch: impl std::future::Future<Output = Result<U, ApiError>>,
-    ) -> Result<U, ApiError> {
-        match fetch.await {
-            Err(ApiError::NotFound { code, detail }) if matches!(self, Created::Replayed(_)) => {
-                Err(ApiError::NotFound {
-                    code,
-                    detail: format!("{detail}: {REPLAY_OF_DELETED}"),
-                })
-            }
-            other => other,
-        }
-    }
-
     /// The same outcome (new or replayed) carrying `value`.
     pub fn with<U>(self, value: U) -> Created<U> {
         match self {
@@ -68,11 +48,6 @@ impl<T> Created<T> {
         }
     }
 }
-
-/// What a replay of a create whose resource has been deleted adds to the
-/// family's 404.
-pub const REPLAY_OF_DELETED: &str = "an earlier request with this Idempotency-Key (or client_token) \
-     created it and it has since been deleted; a replay does not create it again, a new key does";
 
 /// An idempotency key in force for one create.
 #[derive(Debug, Clone)]

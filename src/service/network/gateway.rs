@@ -94,9 +94,7 @@ pub async fn create_internet_gateway(
         tags::replace(tx, account, &row.internet_gateway_id, tags).await?;
         Ok(row.internet_gateway_id)
     })?;
-    let igw = created
-        .fetch(get_internet_gateway(ctx, created.inner()))
-        .await?;
+    let igw = get_internet_gateway(ctx, created.inner()).await?;
     Ok(created.with(igw))
 }
 

@@ -254,9 +254,7 @@ pub async fn create_network_interface(
         tags::replace(tx, account, &row.network_interface_id, tags).await?;
         Ok(row.network_interface_id)
     })?;
-    let eni = created
-        .fetch(get_network_interface(ctx, created.inner()))
-        .await?;
+    let eni = get_network_interface(ctx, created.inner()).await?;
     Ok(created.with(eni))
 }
 
@@ -441,7 +439,7 @@ pub async fn create_nat_gateway(
         tags::replace(tx, account, &nat_id, tags).await?;
         Ok(nat_id)
     })?;
-    let nat = created.fetch(get_nat_gateway(ctx, created.inner())).await?;
+    let nat = get_nat_gateway(ctx, created.inner()).await?;
     Ok(created.with(nat))
 }
 

@@ -188,7 +188,7 @@ pub async fn create_peering(
         tags::replace(tx, account, &row.vpc_peering_connection_id, tags).await?;
         Ok(row.vpc_peering_connection_id)
     })?;
-    let pcx = created.fetch(get_peering(ctx, created.inner())).await?;
+    let pcx = get_peering(ctx, created.inner()).await?;
     Ok(created.with(pcx))
 }
 

@@ -260,7 +260,7 @@ pub async fn create_route_table(
         tags::replace(tx, account, &row.route_table_id, tags).await?;
         Ok(row.route_table_id)
     })?;
-    let table = created.fetch(get_route_table(ctx, created.inner())).await?;
+    let table = get_route_table(ctx, created.inner()).await?;
     Ok(created.with(table))
 }
 
@@ -545,7 +545,7 @@ pub async fn create_route(
         db::touch_route_table(tx, table_id, now).await?;
         Ok(table_id.to_string())
     })?;
-    let table = created.fetch(get_route_table(ctx, table_id)).await?;
+    let table = get_route_table(ctx, table_id).await?;
     Ok(created.with(table))
 }
 
@@ -647,12 +647,9 @@ pub async fn associate(
             main: false,
         })
         .ok_or_else(|| {
-            ApiError::not_found(
+            ApiError::conflict(
                 "InvalidAssociationID.NotFound",
-                format!(
-                    "The association ID '{id}' does not exist: {}",
-                    crate::service::REPLAY_OF_DELETED
-                ),
+                format!("association {id} was replaced by a later request"),
             )
         })?;
     Ok(created.with(assoc))

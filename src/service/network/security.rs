@@ -406,9 +406,7 @@ pub async fn create_security_group(
         tags::replace(tx, account, &row.group_id, &tags).await?;
         Ok(row.group_id)
     })?;
-    let group = created
-        .fetch(get_security_group(ctx, created.inner()))
-        .await?;
+    let group = get_security_group(ctx, created.inner()).await?;
     Ok(created.with(group))
 }
 
@@ -536,7 +534,7 @@ pub async fn add_rule(
         db::touch_security_group(tx, group_id, now).await?;
         Ok(group_id.to_string())
     })?;
-    let group = created.fetch(get_security_group(ctx, group_id)).await?;
+    let group = get_security_group(ctx, group_id).await?;
     Ok(created.with(group))
 }
 

@@ -219,9 +219,7 @@ pub async fn create_transit_gateway(
         tags::replace(tx, account, &row.transit_gateway_id, tags).await?;
         Ok(row.transit_gateway_id)
     })?;
-    let tgw = created
-        .fetch(get_transit_gateway(ctx, created.inner()))
-        .await?;
+    let tgw = get_transit_gateway(ctx, created.inner()).await?;
     Ok(created.with(tgw))
 }
 
@@ -357,7 +355,7 @@ pub async fn create_attachment(
         connect::touch_transit_gateway(tx, tgw_id, row.created_at).await?;
         Ok(tgw_id.to_string())
     })?;
-    let tgw = created.fetch(get_transit_gateway(ctx, tgw_id)).await?;
+    let tgw = get_transit_gateway(ctx, tgw_id).await?;
     Ok(created.with(tgw))
 }
 
@@ -451,7 +449,7 @@ pub async fn create_route(
         connect::touch_transit_gateway(tx, tgw_id, now).await?;
         Ok(tgw_id.to_string())
     })?;
-    let tgw = created.fetch(get_transit_gateway(ctx, tgw_id)).await?;
+    let tgw = get_transit_gateway(ctx, tgw_id).await?;
     Ok(created.with(tgw))
 }
 

@@ -258,7 +258,7 @@ pub async fn create_vpc(
         tags::replace(tx, account, &vpc.vpc_id, &tags).await?;
         Ok(vpc.vpc_id)
     })?;
-    let vpc = created.fetch(get_vpc(ctx, created.inner())).await?;
+    let vpc = get_vpc(ctx, created.inner()).await?;
     Ok(created.with(vpc))
 }
 
@@ -519,7 +519,7 @@ pub async fn create_subnet(
         tags::replace(tx, account, &row.subnet_id, &tags).await?;
         Ok(row.subnet_id)
     })?;
-    let subnet = created.fetch(get_subnet(ctx, created.inner())).await?;
+    let subnet = get_subnet(ctx, created.inner()).await?;
     Ok(created.with(subnet))
 }
 

@@ -413,7 +413,7 @@ pub async fn create_service(
         tags::replace(tx, account, &row.service_id, tags).await?;
         Ok(row.service_id)
     })?;
-    let svc = created.fetch(get_service(ctx, created.inner())).await?;
+    let svc = get_service(ctx, created.inner()).await?;
     Ok(created.with(svc))
 }
 

@@ -406,9 +406,7 @@ pub async fn create_load_balancer(
         tags::replace(tx, account, &arn, tags).await?;
         Ok(arn)
     })?;
-    let lb = created
-        .fetch(get_load_balancer(ctx, created.inner()))
-        .await?;
+    let lb = get_load_balancer(ctx, created.inner()).await?;
     Ok(created.with(lb))
 }
 
@@ -639,9 +637,7 @@ pub async fn create_target_group(
         }
         Ok(arn)
     })?;
-    let tg = created
-        .fetch(get_target_group(ctx, created.inner()))
-        .await?;
+    let tg = get_target_group(ctx, created.inner()).await?;
     Ok(created.with(tg))
 }
 
