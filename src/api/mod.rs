@@ -79,6 +79,16 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(resolve::router())
         .merge(cost::router());
     name_tags_schema(router.get_openapi_mut());
+    document_too_large(router.get_openapi_mut());
+    // The string formats parameters name (`#[param(value_type = ...)]`);
+    // those of request bodies arrive with the bodies' schemas.
+    let components = router
+        .get_openapi_mut()
+        .components
+        .get_or_insert_with(Default::default);
+    for (name, format) in crate::schema::all() {
+        components.schemas.entry(name).or_insert(format);
+    }
     router
 }
 
@@ -125,14 +135,63 @@ fn name_tags_schema(doc: &mut utoipa::openapi::OpenApi) {
         return;
     };
     if let RefOr::T(Schema::Object(o)) = &mut tags {
-        o.description = Some(
-            "Tags: `{\"Key\": \"Value\"}`. At most 50; keys of 1 to 128 characters, not starting \
-             with `aws:`; values of at most 256."
-                .to_string(),
-        );
+        use linkplane_core::tags::{MAX_KEY_CHARS, MAX_TAGS, MAX_VALUE_CHARS};
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        o.description = Some(format!(
+            "Tags: `{{\"Key\": \"Value\"}}`. At most {MAX_TAGS}; keys of 1 to {MAX_KEY_CHARS} \
+             characters, not starting with `aws:` (in any case); values of at most \
+             {MAX_VALUE_CHARS}."
+        ));
+        o.max_properties = Some(MAX_TAGS);
+        o.property_names = Some(Box::new(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(MAX_KEY_CHARS))
+                .pattern(Some("^(?![aA][wW][sS]:)"))
+                .into(),
+        ));
+        o.additional_properties = Some(Box::new(AdditionalProperties::RefOr(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(MAX_VALUE_CHARS))
+                .into(),
+        )));
     }
     components.schemas.insert("Tags".to_string(), tags);
     components.schemas.values_mut().for_each(walk);
+}
+
+/// Every operation that takes a body may answer 413 (the body is over
+/// [`crate::extract::MAX_BODY_BYTES`]); adds that response where a handler's
+/// annotation leaves it out.
+fn document_too_large(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    for item in doc.paths.paths.values_mut() {
+        let operations = [
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ];
+        for op in operations.into_iter().flatten() {
+            if op.request_body.is_none() || op.responses.responses.contains_key("413") {
+                continue;
+            }
+            let response = ResponseBuilder::new()
+                .description("The body is larger than 1 MiB")
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build();
+            op.responses
+                .responses
+                .insert("413".to_string(), RefOr::T(response));
+        }
+    }
 }
 
 /// The OpenAPI document, as `linkplane openapi` prints it.

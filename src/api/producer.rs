@@ -51,8 +51,11 @@ pub struct ListLoadBalancersQuery {
     pub r#type: Option<LoadBalancerType>,
     /// `Key=Value` (or `Key` for any value); repeat for several.
     #[serde(default)]
+    #[param(value_type = Vec<crate::schema::TagFilter>)]
     pub tag: Vec<String>,
     /// 1..1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -61,7 +64,7 @@ pub struct ListLoadBalancersQuery {
 #[utoipa::path(
     post, path = "/v1/load-balancers", tag = "producer",
     request_body = CreateLoadBalancerRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the same resource")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
     responses(
         (status = 201, description = "The new load balancer", body = LoadBalancer,
             headers(("Location" = String, description = "/v1/load-balancers/{load_balancer_arn} (URL-encoded)"), ("ETag" = String))),
@@ -128,7 +131,7 @@ async fn list_load_balancers(
 /// Get a load balancer by its ARN (URL-encoded in the path).
 #[utoipa::path(
     get, path = "/v1/load-balancers/{load_balancer_arn}", tag = "producer",
-    params(("load_balancer_arn" = String, Path, example = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/api/0123456789abcdef")),
+    params(("load_balancer_arn" = crate::schema::LoadBalancerArn, Path)),
     responses(
         (status = 200, description = "The load balancer", body = LoadBalancer, headers(("ETag" = String))),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -149,7 +152,7 @@ async fn get_load_balancer(
 /// Delete a load balancer and its nodes; its target groups stay, detached.
 #[utoipa::path(
     delete, path = "/v1/load-balancers/{load_balancer_arn}", tag = "producer",
-    params(("load_balancer_arn" = String, Path, example = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/api/0123456789abcdef")),
+    params(("load_balancer_arn" = crate::schema::LoadBalancerArn, Path)),
     responses(
         (status = 204, description = "Deleted (or deletion started)"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -187,6 +190,8 @@ pub struct ListTargetGroupsQuery {
     /// Only this region.
     pub region: Option<String>,
     /// 1..1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -195,7 +200,7 @@ pub struct ListTargetGroupsQuery {
 #[utoipa::path(
     post, path = "/v1/target-groups", tag = "producer",
     request_body = CreateTargetGroupRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the same resource")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
     responses(
         (status = 201, description = "The new target group", body = TargetGroup,
             headers(("Location" = String, description = "/v1/target-groups/{target_group_arn} (URL-encoded)"), ("ETag" = String))),
@@ -255,7 +260,7 @@ async fn list_target_groups(
 /// Get a target group with its targets and their health.
 #[utoipa::path(
     get, path = "/v1/target-groups/{target_group_arn}", tag = "producer",
-    params(("target_group_arn" = String, Path, example = "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/api/0123456789abcdef")),
+    params(("target_group_arn" = crate::schema::TargetGroupArn, Path)),
     responses(
         (status = 200, description = "The target group", body = TargetGroup, headers(("ETag" = String))),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -276,7 +281,7 @@ async fn get_target_group(
 /// Delete a target group.
 #[utoipa::path(
     delete, path = "/v1/target-groups/{target_group_arn}", tag = "producer",
-    params(("target_group_arn" = String, Path, example = "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/api/0123456789abcdef")),
+    params(("target_group_arn" = crate::schema::TargetGroupArn, Path)),
     responses(
         (status = 204, description = "Deleted (or deletion started)"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -314,8 +319,11 @@ pub struct ListEndpointServicesQuery {
     pub region: Option<String>,
     /// `Key=Value` (or `Key` for any value); repeat for several.
     #[serde(default)]
+    #[param(value_type = Vec<crate::schema::TagFilter>)]
     pub tag: Vec<String>,
     /// 1..1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -324,7 +332,7 @@ pub struct ListEndpointServicesQuery {
 #[utoipa::path(
     post, path = "/v1/endpoint-services", tag = "producer",
     request_body = CreateEndpointServiceRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the same resource")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
     responses(
         (status = 201, description = "The new endpoint service", body = EndpointService,
             headers(("Location" = String, description = "/v1/endpoint-services/{service_id} (URL-encoded)"), ("ETag" = String))),
@@ -389,7 +397,7 @@ async fn list_endpoint_services(
 /// Get one of the caller's endpoint services.
 #[utoipa::path(
     get, path = "/v1/endpoint-services/{service_id}", tag = "producer",
-    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3")),
+    params(("service_id" = crate::schema::ServiceId, Path)),
     responses(
         (status = 200, description = "The endpoint service", body = EndpointService, headers(("ETag" = String))),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -410,7 +418,7 @@ async fn get_endpoint_service(
 /// Delete an endpoint service: `deleting`, then gone. Its load balancers stay.
 #[utoipa::path(
     delete, path = "/v1/endpoint-services/{service_id}", tag = "producer",
-    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3")),
+    params(("service_id" = crate::schema::ServiceId, Path)),
     responses(
         (status = 204, description = "Deleted (or deletion started)"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -473,8 +481,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     patch, path = "/v1/load-balancers/{load_balancer_arn}", tag = "producer",
     request_body = UpdateLoadBalancerRequest,
     params(
-        ("load_balancer_arn" = String, Path, description = "The ARN, URL-encoded"),
-        ("If-Match" = Option<String>, Header, description = "An ETag from an earlier read; 412 if it changed since"),
+        ("load_balancer_arn" = crate::schema::LoadBalancerArn, Path, description = "The ARN, URL-encoded"),
+        ("If-Match" = Option<String>, Header, pattern = "^[\\t -~]*$", description = "An ETag from an earlier read; 412 if it changed since"),
     ),
     responses(
         (status = 200, description = "The load balancer", body = LoadBalancer, headers(("ETag" = String))),
@@ -502,7 +510,7 @@ async fn update_load_balancer(
 #[utoipa::path(
     post, path = "/v1/target-groups/{target_group_arn}/targets", tag = "producer",
     request_body = TargetsRequest,
-    params(("target_group_arn" = String, Path, description = "The ARN, URL-encoded")),
+    params(("target_group_arn" = crate::schema::TargetGroupArn, Path, description = "The ARN, URL-encoded")),
     responses(
         (status = 200, description = "The group with its targets", body = TargetGroup, headers(("ETag" = String))),
         (status = 400, description = "`MissingParameter`, `InvalidParameterValue` (not an address, outside the VPC without a zone, another VPC), `InvalidNetworkInterfaceID.NotFound`", body = Problem, content_type = "application/problem+json"),
@@ -526,7 +534,7 @@ async fn register_targets(
 #[utoipa::path(
     delete, path = "/v1/target-groups/{target_group_arn}/targets", tag = "producer",
     request_body = TargetsRequest,
-    params(("target_group_arn" = String, Path, description = "The ARN, URL-encoded")),
+    params(("target_group_arn" = crate::schema::TargetGroupArn, Path, description = "The ARN, URL-encoded")),
     responses(
         (status = 200, description = "The group with its remaining targets", body = TargetGroup, headers(("ETag" = String))),
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
@@ -551,11 +559,12 @@ async fn deregister_targets(
     put, path = "/v1/target-groups/{target_group_arn}/targets/{target_id}/health", tag = "producer",
     request_body = TargetHealthRequest,
     params(
-        ("target_group_arn" = String, Path, description = "The ARN, URL-encoded"),
-        ("target_id" = String, Path, description = "The target's IP address or interface id"),
+        ("target_group_arn" = crate::schema::TargetGroupArn, Path, description = "The ARN, URL-encoded"),
+        ("target_id" = crate::schema::TargetId, Path, description = "The target's IP address or interface id"),
     ),
     responses(
         (status = 200, description = "The group", body = TargetGroup, headers(("ETag" = String))),
+        (status = 400, description = "A malformed body (`MissingParameter`, `InvalidParameterValue`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`TargetGroupNotFound`, `InvalidTarget` (not registered)", body = Problem, content_type = "application/problem+json"),
@@ -577,8 +586,8 @@ async fn set_target_health(
     patch, path = "/v1/endpoint-services/{service_id}", tag = "producer",
     request_body = UpdateEndpointServiceRequest,
     params(
-        ("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3"),
-        ("If-Match" = Option<String>, Header, description = "An ETag from an earlier read; 412 if it changed since"),
+        ("service_id" = crate::schema::ServiceId, Path),
+        ("If-Match" = Option<String>, Header, pattern = "^[\\t -~]*$", description = "An ETag from an earlier read; 412 if it changed since"),
     ),
     responses(
         (status = 200, description = "The service", body = EndpointService, headers(("ETag" = String))),
@@ -607,9 +616,12 @@ async fn update_endpoint_service(
 #[serde(deny_unknown_fields)]
 pub struct ListPrincipalsQuery {
     /// `all`, `account`, `user` or `role`.
+    #[param(pattern = "^(all|account|user|role)$")]
     pub principal_type: Option<String>,
     /// Only this principal.
     pub principal: Option<String>,
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -624,7 +636,7 @@ pub struct AllowedPrincipalList {
 /// List who may discover and connect to a service (`DescribeVpcEndpointServicePermissions`).
 #[utoipa::path(
     get, path = "/v1/endpoint-services/{service_id}/allowed-principals", tag = "producer",
-    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3"), ListPrincipalsQuery),
+    params(("service_id" = crate::schema::ServiceId, Path), ListPrincipalsQuery),
     responses(
         (status = 200, description = "A page of principals", body = AllowedPrincipalList),
         (status = 400, description = "Invalid filter or token", body = Problem, content_type = "application/problem+json"),
@@ -654,7 +666,7 @@ async fn list_allowed_principals(
 #[utoipa::path(
     post, path = "/v1/endpoint-services/{service_id}/allowed-principals", tag = "producer",
     request_body = PrincipalsRequest,
-    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3")),
+    params(("service_id" = crate::schema::ServiceId, Path)),
     responses(
         (status = 200, description = "The entries for the given principals", body = AddedPrincipals),
         (status = 400, description = "`InvalidPrincipal` (not `*` or an IAM root/user/role ARN, or an ARN with a path), `MissingParameter`", body = Problem, content_type = "application/problem+json"),
@@ -678,7 +690,7 @@ async fn add_allowed_principals(
 #[utoipa::path(
     delete, path = "/v1/endpoint-services/{service_id}/allowed-principals", tag = "producer",
     request_body = PrincipalsRequest,
-    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3")),
+    params(("service_id" = crate::schema::ServiceId, Path)),
     responses(
         (status = 204, description = "Removed"),
         (status = 400, description = "`InvalidPrincipal`, `MissingParameter`", body = Problem, content_type = "application/problem+json"),
@@ -701,7 +713,7 @@ async fn remove_allowed_principals(
 /// Check the private DNS name's TXT record in the public DNS model (`StartVpcEndpointServicePrivateDnsVerification`): an exact match at `<name>.<domain>` (or at a parent domain) makes it `verified`, anything else `failed`.
 #[utoipa::path(
     post, path = "/v1/endpoint-services/{service_id}/private-dns/verify", tag = "producer",
-    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3")),
+    params(("service_id" = crate::schema::ServiceId, Path)),
     responses(
         (status = 200, description = "The service with its verification state", body = EndpointService, headers(("ETag" = String))),
         (status = 400, description = "`InvalidParameter` (a GWLB service), `InvalidParameterValue` (no private DNS name)", body = Problem, content_type = "application/problem+json"),
@@ -751,6 +763,8 @@ async fn create_public_zone(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -898,7 +912,7 @@ async fn delete_public_record(
 #[utoipa::path(
     post, path = "/v1/endpoint-services/{service_id}/notifications", tag = "producer",
     request_body = CreateNotificationRequest,
-    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3")),
+    params(("service_id" = crate::schema::ServiceId, Path)),
     responses(
         (status = 201, description = "The notification with its signing secret (shown once)", body = ConnectionNotificationWithSecret),
         (status = 400, description = "`InvalidParameterValue` (not an http:// URL, an unknown event), `MissingParameter`", body = Problem, content_type = "application/problem+json"),
@@ -938,7 +952,7 @@ pub struct ConnectionNotificationList {
 /// List a service's connection notifications with their delivery status.
 #[utoipa::path(
     get, path = "/v1/endpoint-services/{service_id}/notifications", tag = "producer",
-    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3")),
+    params(("service_id" = crate::schema::ServiceId, Path)),
     responses(
         (status = 200, description = "Every notification of the service (one page)", body = ConnectionNotificationList),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -960,8 +974,8 @@ async fn list_notifications(
 #[utoipa::path(
     delete, path = "/v1/endpoint-services/{service_id}/notifications/{connection_notification_id}", tag = "producer",
     params(
-        ("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3"),
-        ("connection_notification_id" = String, Path, example = "vpce-nfn-008776de7e03f5abc"),
+        ("service_id" = crate::schema::ServiceId, Path),
+        ("connection_notification_id" = crate::schema::ConnectionNotificationId, Path),
     ),
     responses(
         (status = 204, description = "Removed"),

@@ -4,6 +4,7 @@
 //! with `X-Linkplane-Signature: sha256=<hex HMAC-SHA256 of the body>`.
 
 use crate::error::{ApiError, ApiResult};
+use crate::schema;
 use crate::service::network::Ctx;
 use crate::service::producer::endpoint_service::service_not_found;
 use crate::store::consumer::EndpointRow;
@@ -61,9 +62,14 @@ pub struct CreateNotificationRequest {
     /// system's CA roots or to one in `LINKPLANE_WEBHOOK_CA_FILE` (a PEM
     /// bundle read at start, e.g. for a private CA or a self-signed
     /// certificate); a refused handshake is a failed delivery, retried.
-    #[schema(example = "https://hooks.example.com/linkplane")]
+    #[schema(
+        example = "https://hooks.example.com/linkplane",
+        max_length = 2048,
+        pattern = "^https?://[^/?#@\\s]+([/?#]|$)"
+    )]
     pub webhook_url: String,
     /// Some of `connect`, `accept`, `reject`, `delete`.
+    #[schema(value_type = Vec<schema::NotificationEvent>, min_items = 1)]
     pub events: Vec<String>,
 }
 

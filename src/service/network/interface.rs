@@ -6,6 +6,7 @@ use super::{Ctx, check_tags, not_found, tags_of, unknown, zone_name};
 use crate::create_once;
 use crate::error::{ApiError, ApiResult};
 use crate::pagination;
+use crate::schema;
 use crate::service::{Created, Idempotency, Versioned};
 use crate::store::network::{self as db, InterfaceRow, ListFilter, NatGatewayRow, SubnetRow};
 use crate::store::tags::{self, TagFilter, Tags};
@@ -54,13 +55,16 @@ pub struct NetworkInterface {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateNetworkInterfaceRequest {
+    #[schema(value_type = schema::SubnetId)]
     pub subnet_id: String,
     /// An address of the subnet that is free and not reserved; the lowest
     /// free address when absent.
-    #[schema(example = "10.0.1.10")]
+    #[schema(value_type = Option<schema::Ipv4Address>)]
     pub private_ip: Option<String>,
     /// Up to five groups of the subnet's VPC; the VPC's default group when absent.
+    #[schema(value_type = Option<Vec<schema::SecurityGroupId>>, max_items = 5)]
     pub security_group_ids: Option<Vec<String>>,
+    #[schema(max_length = 255)]
     pub description: Option<String>,
     pub tags: Option<Tags>,
 }
@@ -99,6 +103,7 @@ pub enum ConnectivityType {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateNatGatewayRequest {
+    #[schema(value_type = schema::SubnetId)]
     pub subnet_id: String,
     /// Default `public`.
     pub connectivity_type: Option<ConnectivityType>,

@@ -4,6 +4,7 @@ use crate::create_once;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::IfMatch;
 use crate::pagination;
+use crate::schema;
 use crate::service::network::interface::{InterfaceSpec, insert_interface, remove_interface};
 use crate::service::network::vpc::subnet_in_body;
 use crate::service::network::{Ctx, check_tags, tags_of, zone_name};
@@ -87,20 +88,26 @@ pub struct LoadBalancer {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateLoadBalancerRequest {
-    /// 1 to 32 alphanumerics or hyphens, unique per account and region.
-    #[schema(example = "api")]
+    /// 1 to 32 letters, digits or hyphens, not starting or ending with a
+    /// hyphen, not starting with `internal-`; unique per account and region.
+    #[schema(
+        example = "api",
+        pattern = "^(?!internal-)[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$"
+    )]
     pub name: String,
     /// Default `network`.
     pub r#type: Option<LoadBalancerType>,
     /// Subnets of one VPC, at most one per zone; the load balancer's region
     /// is theirs.
+    #[schema(value_type = Vec<schema::SubnetId>, min_items = 1)]
     pub subnet_ids: Vec<String>,
     /// Only `internal`.
-    #[schema(example = "internal")]
+    #[schema(example = "internal", pattern = "^internal$")]
     pub scheme: Option<String>,
     /// Default false.
     pub cross_zone_enabled: Option<bool>,
     /// `ipv4` (default) or `dualstack`.
+    #[schema(pattern = "^(ipv4|dualstack)$")]
     pub ip_address_type: Option<String>,
     pub tags: Option<Tags>,
 }
@@ -159,14 +166,25 @@ pub struct TargetGroup {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTargetGroupRequest {
-    #[schema(example = "api")]
+    /// 1 to 32 letters, digits or hyphens, not starting or ending with a hyphen.
+    #[schema(
+        example = "api",
+        pattern = "^[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$"
+    )]
     pub name: String,
-    #[schema(example = "tcp")]
+    /// `tcp`, `udp`, `tcp_udp` or `tls` (network load balancers), `geneve`
+    /// (gateway load balancers, port 6081 only); in any case.
+    #[schema(
+        example = "tcp",
+        pattern = "^([tT][cC][pP]|[uU][dD][pP]|[tT][cC][pP]_[uU][dD][pP]|[tT][lL][sS]|[gG][eE][nN][eE][vV][eE])$"
+    )]
     pub protocol: String,
-    #[schema(example = 443)]
+    #[schema(example = 443, minimum = 1, maximum = 65535)]
     pub port: u16,
+    #[schema(value_type = schema::VpcId)]
     pub vpc_id: String,
     /// A load balancer of the same VPC whose kind fits the protocol.
+    #[schema(value_type = Option<schema::LoadBalancerArn>)]
     pub load_balancer_arn: Option<String>,
 }
 
@@ -175,12 +193,14 @@ pub struct CreateTargetGroupRequest {
 #[serde(deny_unknown_fields)]
 pub struct TargetSpec {
     /// An IP address in the group's VPC, or a network interface id of it.
-    #[schema(example = "10.0.1.20")]
+    #[schema(value_type = schema::TargetId)]
     pub id: String,
     /// Default: the group's port.
+    #[schema(minimum = 1, maximum = 65535)]
     pub port: Option<u16>,
     /// Only for IP addresses outside the VPC's subnets (a zone name of the
     /// owner, or `all`); otherwise the zone is the subnet's.
+    #[schema(value_type = Option<schema::TargetZone>)]
     pub availability_zone: Option<String>,
 }
 
@@ -188,6 +208,7 @@ pub struct TargetSpec {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TargetsRequest {
+    #[schema(min_items = 1)]
     pub targets: Vec<TargetSpec>,
 }
 
