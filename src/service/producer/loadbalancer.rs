@@ -708,15 +708,49 @@ pub async fn delete_target_group(ctx: Ctx<'_>, arn: &str) -> ApiResult<()> {
 /// Registers targets: IP addresses of the group's VPC (the zone is the
 /// subnet's; addresses outside its subnets need `availability_zone`) or
 /// network interfaces of it.
+fn not_a_target_id(id: &str) -> ApiError {
+    ApiError::invalid_value(format!(
+        "targets: '{id}' is neither an IPv4 address nor a network interface id"
+    ))
+}
+
+/// What registering and deregistering both refuse, whatever the group
+/// holds: no targets, an id that is neither an IPv4 address nor an
+/// interface id, port 0, a zone that is neither `all` nor one of the
+/// account's (both take the same `TargetsRequest`, so the same schema).
+fn check_target_specs(account: &str, targets: &[TargetSpec]) -> ApiResult<()> {
+    if targets.is_empty() {
+        return Err(ApiError::missing("targets: at least one target"));
+    }
+    for t in targets {
+        let interface = linkplane_core::ids::is_valid_id("eni", &t.id);
+        if !interface && parse_ipv4(&t.id).is_err() {
+            return Err(not_a_target_id(&t.id));
+        }
+        if t.port == Some(0) {
+            return Err(ApiError::invalid_value("port: must be 1 to 65535"));
+        }
+        if let Some(z) = &t.availability_zone
+            && z != "all"
+            && linkplane_core::catalog::catalog()
+                .zone_id_for_name(account, z)
+                .is_none()
+        {
+            return Err(ApiError::invalid_value(format!(
+                "availability_zone: '{z}' is not a zone of this account"
+            )));
+        }
+    }
+    Ok(())
+}
+
 pub async fn register_targets(
     ctx: Ctx<'_>,
     arn: &str,
     req: TargetsRequest,
 ) -> ApiResult<Versioned<TargetGroup>> {
     let account = ctx.account()?;
-    if req.targets.is_empty() {
-        return Err(ApiError::missing("targets: at least one target"));
-    }
+    check_target_specs(account, &req.targets)?;
     let mut tx = ctx.store.begin().await?;
     let tg = db::get_target_group(&mut *tx, account, arn)
         .await?
@@ -728,9 +762,6 @@ pub async fn register_targets(
     let now = now_ms();
     for t in &req.targets {
         let port = i64::from(t.port.unwrap_or(tg.port as u16));
-        if port == 0 {
-            return Err(ApiError::invalid_value("port: must be 1 to 65535"));
-        }
         let (ip, zone_id) = if t.id.starts_with("eni-") {
             let eni = net_db::get_interface(&mut *tx, account, &t.id)
                 .await?
@@ -749,12 +780,7 @@ pub async fn register_targets(
             }
             (eni.private_ip, eni.zone_id)
         } else {
-            let ip = parse_ipv4(&t.id).map_err(|_| {
-                ApiError::invalid_value(format!(
-                    "targets: '{}' is neither an IPv4 address nor a network interface id",
-                    t.id
-                ))
-            })?;
+            let ip = parse_ipv4(&t.id).map_err(|_| not_a_target_id(&t.id))?;
             let subnet = net_db::subnet_containing(&mut tx, &tg.vpc_id, i64::from(ip)).await?;
             match (subnet, &t.availability_zone) {
                 (Some(s), _) => (i64::from(ip), s.zone_id),
@@ -808,6 +834,7 @@ pub async fn deregister_targets(
     req: TargetsRequest,
 ) -> ApiResult<Versioned<TargetGroup>> {
     let account = ctx.account()?;
+    check_target_specs(account, &req.targets)?;
     let mut tx = ctx.store.begin().await?;
     db::get_target_group(&mut *tx, account, arn)
         .await?
