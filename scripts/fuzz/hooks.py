@@ -84,9 +84,6 @@ STATE_REFUSALS = [
     ("InvalidParameterValue", r"a gateway load balancer endpoint is in exactly one", "zones by endpoint kind"),
     ("InvalidParameterValue", r"is a prefix list id; use destination_prefix_list_id", "which field holds a prefix list"),
     # -- what JSON Schema cannot say ----------------------------------------
-    # A CIDR block's bits after the prefix must be zero; the patterns check
-    # the notation and the prefix length, the descriptions say the rest.
-    ("InvalidParameterValue", r"This is not a network address", "host bits of a CIDR block"),
     # JSON Schema counts 291.0 as an integer; serde (like most JSON readers
     # of typed fields) wants it written 291. No generated client sends it.
     ("InvalidParameterValue", r"invalid type: floating point '-?[0-9]+\.0', expected", "an integer written with a fraction"),

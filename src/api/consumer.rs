@@ -65,7 +65,7 @@ pub struct ListVpcEndpointsQuery {
         (status = 400, description = "Invalid input: `InvalidServiceName` (unknown, or not allowed: the same answer), `InvalidVpcEndpointType`, `InvalidParameter` (a subnet in a zone the service lacks, private DNS without VPC DNS attributes or a verified name, wrong fields for the type), `DuplicateSubnetsInSameZone`, `InvalidVpcID.NotFound`, `InvalidSubnetID.NotFound`, `InvalidRouteTableID.NotFound`, `InvalidGroup.NotFound`, `InvalidPolicyDocument`, `VpcEndpointLimitExceeded`, `MissingParameter`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`RouteAlreadyExists` (the route table already routes the service), `InvalidParameter` (another endpoint has the private DNS name in the VPC), `InvalidIPAddress.InUse`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`RouteAlreadyExists` (the route table already routes the service), `InvalidParameter` (another endpoint has the private DNS name in the VPC), `InvalidIPAddress.InUse`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the endpoint was deleted)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

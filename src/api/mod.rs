@@ -27,7 +27,9 @@ use utoipa_axum::router::OpenApiRouter;
 Conventions: JSON over HTTP, paths under `/v1`, AWS EC2 field names in snake_case. Every `/v1` call needs `Authorization: Bearer <secret>`. \
 Errors are `application/problem+json` with an AWS-style `code`. Lists answer `{items, next_token}` and take `max_results` (1..1000, default 100) and `next_token` \
 (opaque, keyset-based: stable under concurrent inserts). Creates answer 201 with `Location` and honour `Idempotency-Key` \
-(same key and body: the same resource with 200; same key, different body: 409 `IdempotentParameterMismatch`; keys are kept 24 hours). \
+(same key and body: the same resource with 200; same key, different body: 409 `IdempotentParameterMismatch`; \
+the same key and body after the resource was deleted: 409 `IdempotentResourceDeleted`, and a create under a resource in the path \
+(a route, a rule, an attachment) replayed after that resource was deleted: its 404; keys are kept 24 hours). \
 Updates are PATCH with only the fields to change; responses carry `ETag` and `If-Match` makes an update conditional (412). \
 Request bodies are parsed as JSON whatever their Content-Type (curl's `-d` sends a form type) and may be at most 1 MiB (413). \
 Every response carries `x-request-id` (a client's own is echoed back).",

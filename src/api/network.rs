@@ -101,7 +101,7 @@ pub struct ListVpcsQuery {
         (status = 400, description = "Invalid input: `InvalidParameterValue`, `InvalidVpc.Range` (not /16 to /28), `MissingParameter`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -231,7 +231,7 @@ pub struct ListSubnetsQuery {
         (status = 400, description = "Invalid input: `InvalidSubnet.Range` (outside the VPC, not /16 to /28), `InvalidParameterValue` (bad CIDR, unknown zone or one of another region), `InvalidParameterCombination`, `InvalidVpcID.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`InvalidSubnet.Conflict` (overlaps another subnet), `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`InvalidSubnet.Conflict` (overlaps another subnet), `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -365,7 +365,7 @@ pub struct ListNetworkInterfacesQuery {
         (status = 400, description = "Invalid input: `InvalidParameterValue` (bad, reserved or outside address), `InvalidSubnetID.NotFound`, `InvalidGroup.NotFound`, `InvalidParameter` (group of another VPC), `SecurityGroupsPerInterfaceLimitExceeded`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`InvalidIPAddress.InUse`, `InsufficientFreeAddressesInSubnet`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`InvalidIPAddress.InUse`, `InsufficientFreeAddressesInSubnet`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -498,7 +498,7 @@ pub struct ListRouteTablesQuery {
         (status = 400, description = "Invalid input: `InvalidVpcID.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -629,7 +629,7 @@ pub struct ListSecurityGroupsQuery {
         (status = 400, description = "Invalid input: `InvalidParameterValue` (reserved or bad name, bad rule), `MissingParameter`, `InvalidParameterCombination`, `InvalidVpcID.NotFound`, `InvalidGroup.NotFound`, `InvalidPrefixListID.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`InvalidGroup.Duplicate`, `InvalidPermission.Duplicate`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`InvalidGroup.Duplicate`, `InvalidPermission.Duplicate`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -759,7 +759,7 @@ pub struct ListInternetGatewaysQuery {
         (status = 400, description = "Invalid input: `InvalidParameterValue` (unknown region)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -889,7 +889,7 @@ pub struct ListNatGatewaysQuery {
         (status = 400, description = "Invalid input: `InvalidSubnetID.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`Gateway.NotAttached` (a public NAT gateway in a VPC without internet gateway), `InsufficientFreeAddressesInSubnet`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`Gateway.NotAttached` (a public NAT gateway in a VPC without internet gateway), `InsufficientFreeAddressesInSubnet`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -1017,7 +1017,7 @@ pub struct ListVpcPeeringConnectionsQuery {
         (status = 400, description = "Invalid input: `InvalidVpcID.NotFound` (either VPC), `InvalidParameterValue` (overlapping CIDRs, a VPC peered with itself), `InvalidAccountID.Malformed`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`VpcPeeringConnectionAlreadyExists`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`VpcPeeringConnectionAlreadyExists`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -1124,7 +1124,7 @@ pub struct ListTransitGatewaysQuery {
         (status = 400, description = "Invalid input: `InvalidParameterValue`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -1489,7 +1489,7 @@ async fn delete_route(
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`InvalidRouteTableID.NotFound`", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`Resource.AlreadyAssociated` (already with this table), `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`Resource.AlreadyAssociated` (already with this table), `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]

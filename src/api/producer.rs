@@ -72,7 +72,7 @@ pub struct ListLoadBalancersQuery {
         (status = 400, description = "Invalid input: `ValidationError` (bad name), `InvalidParameterValue`, `MissingParameter`, `InvalidSubnetID.NotFound`, `DuplicateSubnetsInSameZone`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`DuplicateLoadBalancerName`, `InsufficientFreeAddressesInSubnet`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`DuplicateLoadBalancerName`, `InsufficientFreeAddressesInSubnet`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -208,7 +208,7 @@ pub struct ListTargetGroupsQuery {
         (status = 400, description = "Invalid input: `ValidationError` (name, protocol or port for the load balancer kind), `InvalidVpcID.NotFound`, `LoadBalancerNotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`DuplicateTargetGroupName`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`DuplicateTargetGroupName`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -340,7 +340,7 @@ pub struct ListEndpointServicesQuery {
         (status = 400, description = "Invalid input: `InvalidParameter` (no or both load balancer kinds; private DNS on a GWLB service), `InvalidNetworkLoadBalancerArn.Malformed`, `InvalidGatewayLoadBalancerArn.Malformed`, `InvalidNetworkLoadBalancerArn.NotFound`, `InvalidParameterValue` (private DNS name, IP address types, regions)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`ResourceInUse` (a load balancer already serves a service), `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`ResourceInUse` (a load balancer already serves a service), `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

@@ -592,8 +592,9 @@ pub async fn create_endpoint(
         tags::replace(tx, account, &id, tags).await?;
         Ok(id)
     })?;
-    let e = get_endpoint(ctx, created.inner()).await?;
-    Ok(created.with(e))
+    created
+        .load(|id| async move { get_endpoint(ctx, &id).await })
+        .await
 }
 
 /// Adds route tables to a gateway endpoint: each gets the read-only route

@@ -97,8 +97,9 @@ pub async fn create_internet_gateway(
         tags::replace(tx, account, &row.internet_gateway_id, tags).await?;
         Ok(row.internet_gateway_id)
     })?;
-    let igw = get_internet_gateway(ctx, created.inner()).await?;
-    Ok(created.with(igw))
+    created
+        .load(|id| async move { get_internet_gateway(ctx, &id).await })
+        .await
 }
 
 pub async fn get_internet_gateway(ctx: Ctx<'_>, id: &str) -> ApiResult<Versioned<InternetGateway>> {

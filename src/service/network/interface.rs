@@ -259,8 +259,9 @@ pub async fn create_network_interface(
         tags::replace(tx, account, &row.network_interface_id, tags).await?;
         Ok(row.network_interface_id)
     })?;
-    let eni = get_network_interface(ctx, created.inner()).await?;
-    Ok(created.with(eni))
+    created
+        .load(|id| async move { get_network_interface(ctx, &id).await })
+        .await
 }
 
 async fn interfaces_of(
@@ -440,8 +441,9 @@ pub async fn create_nat_gateway(
         tags::replace(tx, account, &nat_id, tags).await?;
         Ok(nat_id)
     })?;
-    let nat = get_nat_gateway(ctx, created.inner()).await?;
-    Ok(created.with(nat))
+    created
+        .load(|id| async move { get_nat_gateway(ctx, &id).await })
+        .await
 }
 
 async fn nats_of(ctx: Ctx<'_>, rows: Vec<NatGatewayRow>) -> ApiResult<Vec<Versioned<NatGateway>>> {

@@ -192,8 +192,9 @@ pub async fn create_peering(
         tags::replace(tx, account, &row.vpc_peering_connection_id, tags).await?;
         Ok(row.vpc_peering_connection_id)
     })?;
-    let pcx = get_peering(ctx, created.inner()).await?;
-    Ok(created.with(pcx))
+    created
+        .load(|id| async move { get_peering(ctx, &id).await })
+        .await
 }
 
 pub async fn get_peering(ctx: Ctx<'_>, id: &str) -> ApiResult<Versioned<VpcPeeringConnection>> {

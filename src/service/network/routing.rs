@@ -271,8 +271,9 @@ pub async fn create_route_table(
         tags::replace(tx, account, &row.route_table_id, tags).await?;
         Ok(row.route_table_id)
     })?;
-    let table = get_route_table(ctx, created.inner()).await?;
-    Ok(created.with(table))
+    created
+        .load(|id| async move { get_route_table(ctx, &id).await })
+        .await
 }
 
 pub async fn get_route_table(ctx: Ctx<'_>, id: &str) -> ApiResult<Versioned<RouteTable>> {
@@ -654,11 +655,12 @@ pub async fn associate(
             subnet_id: Some(a.subnet_id),
             main: false,
         })
-        .ok_or_else(|| {
-            ApiError::conflict(
+        .ok_or_else(|| match &created {
+            Created::Replayed(_) => crate::service::resource_deleted(&id),
+            Created::New(_) => ApiError::conflict(
                 "InvalidAssociationID.NotFound",
                 format!("association {id} was replaced by a later request"),
-            )
+            ),
         })?;
     Ok(created.with(assoc))
 }

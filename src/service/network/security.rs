@@ -439,8 +439,9 @@ pub async fn create_security_group(
         tags::replace(tx, account, &row.group_id, &tags).await?;
         Ok(row.group_id)
     })?;
-    let group = get_security_group(ctx, created.inner()).await?;
-    Ok(created.with(group))
+    created
+        .load(|id| async move { get_security_group(ctx, &id).await })
+        .await
 }
 
 async fn groups_of(

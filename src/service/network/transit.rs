@@ -228,8 +228,9 @@ pub async fn create_transit_gateway(
         tags::replace(tx, account, &row.transit_gateway_id, tags).await?;
         Ok(row.transit_gateway_id)
     })?;
-    let tgw = get_transit_gateway(ctx, created.inner()).await?;
-    Ok(created.with(tgw))
+    created
+        .load(|id| async move { get_transit_gateway(ctx, &id).await })
+        .await
 }
 
 pub async fn get_transit_gateway(ctx: Ctx<'_>, id: &str) -> ApiResult<Versioned<TransitGateway>> {

@@ -261,8 +261,9 @@ pub async fn create_vpc(
         tags::replace(tx, account, &vpc.vpc_id, &tags).await?;
         Ok(vpc.vpc_id)
     })?;
-    let vpc = get_vpc(ctx, created.inner()).await?;
-    Ok(created.with(vpc))
+    created
+        .load(|id| async move { get_vpc(ctx, &id).await })
+        .await
 }
 
 /// The VPC's `default` group: all traffic in from members of the group
@@ -513,8 +514,9 @@ pub async fn create_subnet(
         tags::replace(tx, account, &row.subnet_id, &tags).await?;
         Ok(row.subnet_id)
     })?;
-    let subnet = get_subnet(ctx, created.inner()).await?;
-    Ok(created.with(subnet))
+    created
+        .load(|id| async move { get_subnet(ctx, &id).await })
+        .await
 }
 
 pub async fn get_subnet(ctx: Ctx<'_>, subnet_id: &str) -> ApiResult<Versioned<Subnet>> {

@@ -438,8 +438,9 @@ pub async fn create_service(
         tags::replace(tx, account, &row.service_id, tags).await?;
         Ok(row.service_id)
     })?;
-    let svc = get_service(ctx, created.inner()).await?;
-    Ok(created.with(svc))
+    created
+        .load(|id| async move { get_service(ctx, &id).await })
+        .await
 }
 
 pub async fn get_service(ctx: Ctx<'_>, service_id: &str) -> ApiResult<Versioned<EndpointService>> {

@@ -427,8 +427,9 @@ pub async fn create_load_balancer(
         tags::replace(tx, account, &arn, tags).await?;
         Ok(arn)
     })?;
-    let lb = get_load_balancer(ctx, created.inner()).await?;
-    Ok(created.with(lb))
+    created
+        .load(|id| async move { get_load_balancer(ctx, &id).await })
+        .await
 }
 
 pub async fn get_load_balancer(ctx: Ctx<'_>, arn: &str) -> ApiResult<Versioned<LoadBalancer>> {
@@ -649,8 +650,9 @@ pub async fn create_target_group(
         }
         Ok(arn)
     })?;
-    let tg = get_target_group(ctx, created.inner()).await?;
-    Ok(created.with(tg))
+    created
+        .load(|id| async move { get_target_group(ctx, &id).await })
+        .await
 }
 
 pub async fn get_target_group(ctx: Ctx<'_>, arn: &str) -> ApiResult<Versioned<TargetGroup>> {
