@@ -549,6 +549,46 @@ mod tests {
     }
 
     #[test]
+    fn distinct_lists_are_marked() {
+        let doc = serde_json::to_value(crate::api::openapi()).unwrap_or_default();
+        for (schema, property) in crate::api::DISTINCT_LISTS {
+            let p = &doc["components"]["schemas"][schema]["properties"][property];
+            assert_eq!(p["uniqueItems"], true, "{schema}.{property}: {p}");
+        }
+    }
+
+    #[test]
+    fn webhook_urls() {
+        let doc = serde_json::to_value(crate::api::openapi()).unwrap_or_default();
+        let p =
+            doc["components"]["schemas"]["CreateNotificationRequest"]["properties"]["webhook_url"]
+                ["pattern"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+        let re = fancy_regex::Regex::new(&p).unwrap_or_else(|e| panic!("{e}"));
+        let accepts = |u: &str| crate::service::notification::check_url(u, &[]).is_ok();
+        for u in [
+            "https://hooks.example.com/linkplane",
+            "http://127.0.0.1:8080",
+            "http://a?x=1",
+            "http://a#f",
+            "http://",
+            "http:///path",
+            "ftp://a",
+            "HTTP://a",
+            "http://a@b/",
+            "http://a b/",
+            "http://a\u{85}b/",
+            "http://a\u{3000}b",
+            "http://a/ b",
+        ] {
+            let matched = re.is_match(u).unwrap_or(false);
+            assert_eq!(matched, accepts(u), "{u:?}: pattern {matched}");
+        }
+    }
+
+    #[test]
     fn ids() {
         for (name, prefix) in [
             ("VpcId", "vpc"),

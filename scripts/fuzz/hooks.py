@@ -51,7 +51,7 @@ STATE_CODES = re.compile(
 STATE_REFUSALS = [
     # -- the state of the world --------------------------------------------
     ("InvalidSubnet.Range", r"must lie within the VPC's CIDR block", "the subnet block is outside its VPC's"),
-    ("InvalidParameterValue", r"belong to different networks|is in vpc-\S+, not in|is in vpc-\S+, the target group in|not in this group's VPC", "resources of different VPCs"),
+    ("InvalidParameterValue", r"belong to different networks|is in vpc-\S+, not (in )?vpc-|is in vpc-\S+, the target group in|not in this group's VPC|must be in one VPC", "resources of different VPCs"),
     ("InvalidParameter", r"belong to different networks", "resources of different VPCs"),
     ("InvalidParameterValue", r"attachments stay in one region|both must be in one region", "resources of different regions"),
     ("InvalidParameterValue", r"Subnets can currently only be created in the following availability zones", "a zone outside the VPC's region"),
@@ -63,9 +63,11 @@ STATE_REFUSALS = [
     ("InvalidParameterValue", r"is the main route table association of", "the main association goes with its VPC"),
     ("InvalidParameterValue", r"routes may target only gateway load balancer endpoints", "the endpoint's type"),
     ("InvalidParameterValue", r"is the service's own region and cannot be removed", "the service's region"),
+    ("InvalidParameterValue", r"has no private DNS name to verify", "the service's private DNS name"),
     ("InvalidParameterValue", r"At least one supported IP address type is required", "removing the service's last type"),
     ("InvalidParameter", r"must keep at least one load balancer|is not a load balancer of|it takes only \w+ load balancers|is not supported for Gateway Load Balancer endpoint services", "the service's load balancers and type"),
     ("InvalidParameter", r"does not support cross-region access", "the service's supported regions"),
+    ("InvalidParameterValue", r"^subnet-[0-9a-f]+ is listed twice$", "a subnet the endpoint already has (lists are distinct by schema)"),
     ("InvalidParameter", r"does not apply to [a-z ]+ endpoints|is not a (route table|subnet) of vpce-|must keep at least one (subnet|security group)", "the endpoint's type and parts"),
     ("InvalidParameterValue", r"^items\[\d+\]\.zones: \d+ is not between 1 and the Region's", "the Region's number of zones"),
     ("ValidationError", r"is not supported by (network|gateway) load balancers|target group port must be", "the load balancer's kind"),

@@ -82,6 +82,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(cost::router());
     name_tags_schema(router.get_openapi_mut());
     document_too_large(router.get_openapi_mut());
+    distinct_lists(router.get_openapi_mut());
     // The string formats parameters name (`#[param(value_type = ...)]`);
     // those of request bodies arrive with the bodies' schemas.
     let components = router
@@ -162,6 +163,41 @@ fn name_tags_schema(doc: &mut utoipa::openapi::OpenApi) {
     }
     components.schemas.insert("Tags".to_string(), tags);
     components.schemas.values_mut().for_each(walk);
+}
+
+/// Lists whose items the server refuses to see twice (`subnet-... is listed
+/// twice`), as (schema, property).
+pub(crate) const DISTINCT_LISTS: &[(&str, &str)] = &[
+    ("CreateLoadBalancerRequest", "subnet_ids"),
+    ("CreateAttachmentRequest", "subnet_ids"),
+    ("CreateVpcEndpointRequest", "subnet_ids"),
+    ("UpdateVpcEndpointRequest", "add_subnet_ids"),
+];
+
+/// Marks [`DISTINCT_LISTS`] `uniqueItems`, which utoipa's attributes cannot say.
+fn distinct_lists(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::Schema;
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    for (schema, property) in DISTINCT_LISTS {
+        let Some(RefOr::T(Schema::Object(o))) = components.schemas.get_mut(*schema) else {
+            continue;
+        };
+        match o.properties.get_mut(*property) {
+            Some(RefOr::T(Schema::Array(a))) => a.unique_items = true,
+            // An optional list: `oneOf: [array, null]`.
+            Some(RefOr::T(Schema::OneOf(one))) => {
+                for item in &mut one.items {
+                    if let RefOr::T(Schema::Array(a)) = item {
+                        a.unique_items = true;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Every operation that takes a body may answer 413 (the body is over

@@ -424,6 +424,7 @@ async fn get_endpoint_service(
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`ExistingVpcEndpointConnections` (endpoints are connected or waiting for acceptance: reject them first), `IncorrectState`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]

@@ -192,7 +192,10 @@ pub struct VpcEndpointConnection {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConnectionsRequest {
-    #[schema(value_type = Vec<schema::VpcEndpointId>, min_items = 1)]
+    /// Endpoints of the service's connection requests. Any other id (a
+    /// malformed one too) is not refused: it comes back in `unsuccessful`,
+    /// as a batch's partial failure.
+    #[schema(min_items = 1)]
     pub vpc_endpoint_ids: Vec<String>,
 }
 

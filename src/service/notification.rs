@@ -56,7 +56,9 @@ pub struct ConnectionNotificationWithSecret {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateNotificationRequest {
-    /// An `http://` or `https://` URL (loopback is fine: this is a local
+    /// An `http://` or `https://` URL of at most 2048 bytes whose host (up
+    /// to the first `/`, `?` or `#`) is not empty and holds no `@` and no
+    /// white space (loopback is fine: this is a local
     /// tool); its host must be among `LINKPLANE_WEBHOOK_ALLOWED_HOSTS` when
     /// that is set. An `https://` server's certificate must chain to the
     /// system's CA roots or to one in `LINKPLANE_WEBHOOK_CA_FILE` (a PEM
@@ -65,7 +67,7 @@ pub struct CreateNotificationRequest {
     #[schema(
         example = "https://hooks.example.com/linkplane",
         max_length = 2048,
-        pattern = "^https?://[^/?#@\\s]+([/?#]|$)"
+        pattern = "^https?://[^/?#@\\u0009-\\u000d\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]+([/?#]|$)"
     )]
     pub webhook_url: String,
     /// Some of `connect`, `accept`, `reject`, `delete`.
@@ -73,7 +75,7 @@ pub struct CreateNotificationRequest {
     pub events: Vec<String>,
 }
 
-fn check_url(url: &str, allowed_hosts: &[String]) -> ApiResult<()> {
+pub(crate) fn check_url(url: &str, allowed_hosts: &[String]) -> ApiResult<()> {
     let Some(rest) = url
         .strip_prefix("http://")
         .or_else(|| url.strip_prefix("https://"))
