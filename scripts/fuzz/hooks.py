@@ -67,7 +67,7 @@ STATE_REFUSALS = [
     ("InvalidParameterValue", r"At least one supported IP address type is required", "removing the service's last type"),
     ("InvalidParameter", r"must keep at least one load balancer|is not a load balancer of|it takes only \w+ load balancers|is not supported for Gateway Load Balancer endpoint services", "the service's load balancers and type"),
     ("InvalidParameter", r"does not support cross-region access", "the service's supported regions"),
-    ("InvalidParameterValue", r"^subnet-[0-9a-f]+ is listed twice$", "a subnet the endpoint already has (lists are distinct by schema)"),
+    ("InvalidParameterValue", r"^subnet-[0-9a-f]+ is listed twice$", "a subnet listed twice: one the endpoint already has, or two items seed.py bound to one id (lists are distinct by schema)"),
     ("InvalidParameter", r"does not apply to [a-z ]+ endpoints|is not a (route table|subnet) of vpce-|must keep at least one (subnet|security group)", "the endpoint's type and parts"),
     ("InvalidParameterValue", r"^items\[\d+\]\.zones: \d+ is not between 1 and the Region's", "the Region's number of zones"),
     ("ValidationError", r"is not supported by (network|gateway) load balancers|target group port must be", "the load balancer's kind"),

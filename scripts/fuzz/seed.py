@@ -8,10 +8,12 @@ Random ids almost never name a resource, so without this most operations on
 404 or a `*.NotFound` (schemathesis calls it "missing test data"). This makes
 a small network (two VPCs, subnets in two zones, a security group, an
 internet gateway, an interface, a load balancer with a target group, an
-endpoint service open to everyone, an interface endpoint to it, a transit
-gateway, a peering connection) and binds each id parameter, in paths, queries
-and bodies, to the real ids with probability 1/2: half the requests reach the
-resource, half still probe with generated ids.
+endpoint service open to everyone with a connection notification, an
+interface endpoint to it, a transit gateway, a peering connection) and binds
+each id parameter, in paths, queries and bodies, to the real ids with
+probability 1/2: half the requests reach the resource, half still probe with
+generated ids. Webhook URLs get a loopback one the same way (the server takes
+no other in this stage).
 """
 
 import json
@@ -81,6 +83,12 @@ gateway_endpoint = post(
     "/v1/vpc-endpoints",
     {"vpc_id": vpc["vpc_id"], "service_name": "com.amazonaws.us-east-1.s3", "route_table_ids": [rtb["route_table_id"]]},
 )
+# Webhooks reach loopback only (ci-fuzz.sh); port 9 refuses, so deliveries
+# fail and are retried, which is what a dead receiver looks like.
+webhook = "http://127.0.0.1:9/linkplane"
+notification = post(
+    f"/v1/endpoint-services/{svc['service_id']}/notifications", {"webhook_url": webhook, "events": ["connect", "accept"]}
+)
 tgw = post("/v1/transit-gateways", {"description": "fuzz"})
 tgw = post(
     f"/v1/transit-gateways/{tgw['transit_gateway_id']}/attachments",
@@ -108,7 +116,10 @@ ids = {
     "transit_gateway_attachment_id": [a["transit_gateway_attachment_id"] for a in tgw["attachments"]],
     "vpc_peering_connection_id": [pcx["vpc_peering_connection_id"]],
     "account_id": [account],
+    "connection_notification_id": [notification["connection_notification_id"]],
 }
+# Values that are not ids, for body fields only.
+other_values = {"webhook_url": [webhook]}
 # Body fields that hold those ids, under other names or in lists.
 body_fields = {
     "vpc_id": ["vpc_id", "requester_vpc_id", "accepter_vpc_id"],
@@ -132,6 +143,8 @@ body_fields = {
 print("\n# Written by scripts/fuzz/seed.py: the seeded resources' ids.")
 for name, values in ids.items():
     print(f"[dictionaries.{name}]\nvalues = {json.dumps(values)}")
+for name, v in other_values.items():
+    print(f"[dictionaries.{name}]\nvalues = {json.dumps(v)}")
 print("\n[parameters]")
 for name in ids:
     for location in ("path", "query"):
@@ -139,4 +152,6 @@ for name in ids:
 for name, fields in body_fields.items():
     for field in fields:
         print(f'"body.{field}" = {{ dictionary = "{name}", probability = 0.5 }}')
+for name in other_values:
+    print(f'"body.{name}" = {{ dictionary = "{name}", probability = 0.5 }}')
 print(f"seeded {sum(len(v) for v in ids.values())} ids", file=sys.stderr)
