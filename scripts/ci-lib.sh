@@ -1,11 +1,13 @@
 # shellcheck shell=bash
-# Shared by scripts/ci-python-sdk.sh and scripts/ci-docs-browser.sh (sourced,
-# not run): the pinned Python venv under target/sdk-venv, and a throwaway
-# linkplane server (debug binary, fresh SQLite file, random admin secret,
-# random free port on 127.0.0.1) that the caller's EXIT trap stops.
+# Shared by scripts/ci-python-sdk.sh, scripts/ci-docs-browser.sh and
+# scripts/ci-fuzz.sh (sourced, not run): a pinned Python venv (target/sdk-venv
+# from scripts/sdk-requirements.txt unless the caller sets VENV and
+# REQUIREMENTS first), and a throwaway linkplane server (debug binary, a fresh
+# SQLite file or the database URL given, random admin secret, random free port
+# on 127.0.0.1) that the caller's EXIT trap stops.
 
 VENV="${VENV:-target/sdk-venv}"
-REQUIREMENTS="scripts/sdk-requirements.txt"
+REQUIREMENTS="${REQUIREMENTS:-scripts/sdk-requirements.txt}"
 
 # Runs a command as root: directly when we are root, else through `sudo -n`.
 as_root() {
@@ -47,18 +49,23 @@ build_server() {
   cargo build --locked --bin linkplane --quiet
 }
 
-# Starts target/debug/linkplane on a free port of 127.0.0.1 and waits until
-# /readyz answers. Sets LP_URL, LP_PORT, LP_ADMIN_TOKEN, LP_PID, LP_TMP.
+# start_server [DATABASE_URL]: starts target/debug/linkplane on a free port
+# of 127.0.0.1 with the database given (default: a fresh SQLite file in
+# LP_TMP; a Postgres URL must name an empty database or schema of its own)
+# and waits until /readyz answers. Sets LP_URL, LP_PORT, LP_ADMIN_TOKEN,
+# LP_PID, LP_TMP. The server inherits the caller's environment, so other
+# LINKPLANE_* settings can be exported first.
 LP_PID=""
 LP_TMP=""
 start_server() {
   LP_TMP=$(mktemp -d "${TMPDIR:-/tmp}/linkplane-ci.XXXXXX")
   LP_ADMIN_TOKEN="lpadmin_$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
+  local database_url="${1:-sqlite://$LP_TMP/lp.db?mode=rwc}"
   local attempt
   for attempt in 1 2 3; do
     LP_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
     LP_URL="http://127.0.0.1:$LP_PORT"
-    LINKPLANE_DATABASE_URL="sqlite://$LP_TMP/lp.db?mode=rwc" \
+    LINKPLANE_DATABASE_URL="$database_url" \
       LINKPLANE_LISTEN="127.0.0.1:$LP_PORT" \
       LINKPLANE_ADMIN_TOKEN="$LP_ADMIN_TOKEN" \
       RUST_LOG="${RUST_LOG:-warn}" \
@@ -67,7 +74,7 @@ start_server() {
     local _
     for _ in $(seq 1 300); do
       if curl -fsS --max-time 2 "$LP_URL/readyz" >/dev/null 2>&1; then
-        echo "linkplane serving on $LP_URL (pid $LP_PID, database $LP_TMP/lp.db)"
+        echo "linkplane serving on $LP_URL (pid $LP_PID, database ${database_url%%\?*})"
         return 0
       fi
       kill -0 "$LP_PID" 2>/dev/null || break

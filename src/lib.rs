@@ -12,6 +12,7 @@ pub mod error;
 pub mod extract;
 pub mod metrics;
 pub mod pagination;
+pub mod schema;
 pub mod service;
 pub mod store;
 pub mod transport;

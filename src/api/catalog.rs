@@ -5,6 +5,7 @@ use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiResult, Problem};
 use crate::extract::{ApiPath, ApiQuery};
+use crate::schema;
 use crate::service::catalog::{
     self as svc, AvailabilityZone, ListServices, PrefixList, Region, ServiceDetail, ServiceType,
 };
@@ -48,6 +49,7 @@ pub struct PrefixListList {
 #[serde(deny_unknown_fields)]
 pub struct RegionQuery {
     /// Only this region.
+    #[param(value_type = Option<schema::RegionCode>)]
     pub region: Option<String>,
 }
 
@@ -56,8 +58,10 @@ pub struct RegionQuery {
 #[serde(deny_unknown_fields)]
 pub struct PrefixListQuery {
     /// Only this region's lists; every region's when absent.
+    #[param(value_type = Option<schema::RegionCode>)]
     pub region: Option<String>,
     /// Only the list with this id.
+    #[param(value_type = Option<schema::PrefixListId>)]
     pub prefix_list_id: Option<String>,
     /// Only the list with this name (`com.amazonaws.us-east-1.s3`).
     pub prefix_list_name: Option<String>,
@@ -83,7 +87,7 @@ async fn list_regions(caller: Caller, ApiQuery(q): ApiQuery<RegionQuery>) -> Api
 /// may be different zones; zone ids are the same everywhere.
 #[utoipa::path(
     get, path = "/v1/regions/{region}/availability-zones", tag = "catalog",
-    params(("region" = String, Path, description = "A region name", example = "us-east-1")),
+    params(("region" = schema::RegionCode, Path, description = "A region name")),
     responses(
         (status = 200, description = "The zones", body = AvailabilityZoneList),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -154,11 +158,14 @@ pub struct ServiceDetailList {
 #[serde(deny_unknown_fields)]
 pub struct ServicesQuery {
     /// The region to list (default: the server's default region).
+    #[param(value_type = Option<schema::RegionCode>)]
     pub region: Option<String>,
     /// Only this service name.
     pub service_name: Option<String>,
     /// Only this endpoint type.
     pub service_type: Option<ServiceType>,
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }

@@ -44,8 +44,11 @@ pub struct ListVpcEndpointsQuery {
     pub vpc_endpoint_type: Option<VpcEndpointType>,
     /// `Key=Value` (or `Key` for any value); repeat for several.
     #[serde(default)]
+    #[param(value_type = Vec<crate::schema::TagFilter>)]
     pub tag: Vec<String>,
     /// 1..1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -54,7 +57,7 @@ pub struct ListVpcEndpointsQuery {
 #[utoipa::path(
     post, path = "/v1/vpc-endpoints", tag = "consumer",
     request_body = CreateVpcEndpointRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the same resource")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
     responses(
         (status = 201, description = "The new VPC endpoint", body = VpcEndpoint,
             headers(("Location" = String, description = "/v1/vpc-endpoints/{vpc_endpoint_id} (URL-encoded)"), ("ETag" = String))),
@@ -62,7 +65,7 @@ pub struct ListVpcEndpointsQuery {
         (status = 400, description = "Invalid input: `InvalidServiceName` (unknown, or not allowed: the same answer), `InvalidVpcEndpointType`, `InvalidParameter` (a subnet in a zone the service lacks, private DNS without VPC DNS attributes or a verified name, wrong fields for the type), `DuplicateSubnetsInSameZone`, `InvalidVpcID.NotFound`, `InvalidSubnetID.NotFound`, `InvalidRouteTableID.NotFound`, `InvalidGroup.NotFound`, `InvalidPolicyDocument`, `VpcEndpointLimitExceeded`, `MissingParameter`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`RouteAlreadyExists` (the route table already routes the service), `InvalidParameter` (another endpoint has the private DNS name in the VPC), `InvalidIPAddress.InUse`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`RouteAlreadyExists` (the route table already routes the service), `InvalidParameter` (another endpoint has the private DNS name in the VPC), `InvalidIPAddress.InUse`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the endpoint was deleted)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -120,7 +123,7 @@ async fn list_vpc_endpoints(
 /// Get a VPC endpoint.
 #[utoipa::path(
     get, path = "/v1/vpc-endpoints/{vpc_endpoint_id}", tag = "consumer",
-    params(("vpc_endpoint_id" = String, Path, example = "vpce-0a1b2c3d4e5f67890")),
+    params(("vpc_endpoint_id" = crate::schema::VpcEndpointId, Path)),
     responses(
         (status = 200, description = "The VPC endpoint", body = VpcEndpoint, headers(("ETag" = String))),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -141,7 +144,7 @@ async fn get_vpc_endpoint(
 /// Delete a VPC endpoint: `deleting`, then `deleted` (visible to both sides for an hour). Its interfaces, routes and private DNS names go at once.
 #[utoipa::path(
     delete, path = "/v1/vpc-endpoints/{vpc_endpoint_id}", tag = "consumer",
-    params(("vpc_endpoint_id" = String, Path, example = "vpce-0a1b2c3d4e5f67890")),
+    params(("vpc_endpoint_id" = crate::schema::VpcEndpointId, Path)),
     responses(
         (status = 204, description = "Deleted (or deletion started)"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -185,6 +188,8 @@ pub struct ListConnectionsQuery {
     pub vpc_endpoint_state: Option<String>,
     /// Only endpoints of this account.
     pub vpc_endpoint_owner: Option<String>,
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -199,7 +204,7 @@ pub struct VpcEndpointConnectionList {
 /// The connection requests of one of the caller's endpoint services (`DescribeVpcEndpointConnections`): its endpoints, in any account, with their state.
 #[utoipa::path(
     get, path = "/v1/endpoint-services/{service_id}/connections", tag = "producer",
-    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3"), ListConnectionsQuery),
+    params(("service_id" = crate::schema::ServiceId, Path), ListConnectionsQuery),
     responses(
         (status = 200, description = "A page of connections", body = VpcEndpointConnectionList),
         (status = 400, description = "Invalid filter or token", body = Problem, content_type = "application/problem+json"),
@@ -229,7 +234,7 @@ async fn list_connections(
 #[utoipa::path(
     post, path = "/v1/endpoint-services/{service_id}/connections/accept", tag = "producer",
     request_body = ConnectionsRequest,
-    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3")),
+    params(("service_id" = crate::schema::ServiceId, Path)),
     responses(
         (status = 200, description = "What could not be accepted", body = BatchResult),
         (status = 400, description = "`MissingParameter`", body = Problem, content_type = "application/problem+json"),
@@ -260,7 +265,7 @@ async fn accept_connections(
 #[utoipa::path(
     post, path = "/v1/endpoint-services/{service_id}/connections/reject", tag = "producer",
     request_body = ConnectionsRequest,
-    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3")),
+    params(("service_id" = crate::schema::ServiceId, Path)),
     responses(
         (status = 200, description = "What could not be rejected", body = BatchResult),
         (status = 400, description = "`MissingParameter`", body = Problem, content_type = "application/problem+json"),
@@ -292,8 +297,8 @@ async fn reject_connections(
     patch, path = "/v1/vpc-endpoints/{vpc_endpoint_id}", tag = "consumer",
     request_body = UpdateVpcEndpointRequest,
     params(
-        ("vpc_endpoint_id" = String, Path, example = "vpce-0a1b2c3d4e5f67890"),
-        ("If-Match" = Option<String>, Header, description = "An ETag from an earlier read; 412 if it changed since"),
+        ("vpc_endpoint_id" = crate::schema::VpcEndpointId, Path),
+        ("If-Match" = Option<String>, Header, pattern = "^[\\t -~]*$", description = "An ETag from an earlier read; 412 if it changed since"),
     ),
     responses(
         (status = 200, description = "The endpoint", body = VpcEndpoint, headers(("ETag" = String))),

@@ -6,6 +6,7 @@ use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::schema;
 use crate::service::consumer::{self as cs, VpcEndpointType};
 use axum::Json;
 use axum::extract::State;
@@ -48,13 +49,16 @@ impl From<CostItemKind> for cost::CostItemKind {
 #[serde(deny_unknown_fields)]
 pub struct CostItem {
     pub kind: CostItemKind,
-    #[schema(example = 1)]
+    /// How many (default 1).
+    #[schema(example = 1, minimum = 1, maximum = 1000)]
     pub count: Option<u32>,
-    #[schema(example = 2)]
+    /// Zones each is in (default 1): at most the Region's zones; exactly 1
+    /// for a gateway load balancer endpoint.
+    #[schema(example = 2, minimum = 1)]
     pub zones: Option<u32>,
     /// GB a month through all `count` items together, not per item
     /// (default 0).
-    #[schema(example = 500.0)]
+    #[schema(example = 500.0, minimum = 0.0, maximum = 1.0e12)]
     pub gb_per_month: Option<f64>,
 }
 
@@ -63,12 +67,14 @@ pub struct CostItem {
 #[serde(deny_unknown_fields)]
 pub struct CostEstimateRequest {
     /// Default: the server's default Region.
-    #[schema(example = "us-east-1")]
+    #[schema(value_type = Option<schema::RegionCode>)]
     pub region: Option<String>,
     /// 1 to 100 items.
+    #[schema(min_items = 1, max_items = 100)]
     pub items: Vec<CostItem>,
     /// How many NAT gateways the alternative counts (default 1; AWS
     /// recommends one per zone for resilience).
+    #[schema(minimum = 1, maximum = 1000)]
     pub nat_gateways: Option<u32>,
 }
 
@@ -191,14 +197,15 @@ async fn estimate(
 #[serde(deny_unknown_fields)]
 pub struct EndpointCostQuery {
     /// GB the endpoint processes a month (default 0).
-    #[param(example = 500.0)]
+    #[param(example = 500.0, minimum = 0.0, maximum = 1.0e12)]
+    #[serde(default, deserialize_with = "crate::extract::query_value")]
     pub gb_per_month: Option<f64>,
 }
 
 /// The monthly cost of one of the caller's VPC endpoints, in its zones (an interface endpoint is billed per zone it has a subnet in) with `gb_per_month` of traffic, beside one NAT gateway carrying the same traffic.
 #[utoipa::path(
     get, path = "/v1/vpc-endpoints/{vpc_endpoint_id}/cost", tag = "cost",
-    params(("vpc_endpoint_id" = String, Path, example = "vpce-0a1b2c3d4e5f67890"), EndpointCostQuery),
+    params(("vpc_endpoint_id" = crate::schema::VpcEndpointId, Path), EndpointCostQuery),
     responses(
         (status = 200, description = "The estimate", body = CostEstimate),
         (status = 400, description = "`InvalidParameterValue` (a negative or absurd `gb_per_month`)", body = Problem, content_type = "application/problem+json"),

@@ -60,9 +60,11 @@ pub struct ListAccountsQuery {
     pub name: Option<String>,
     /// `Key=Value` (or `Key` for any value); repeat for several.
     #[serde(default)]
-    #[param(rename = "tag")]
+    #[param(rename = "tag", value_type = Vec<crate::schema::TagFilter>)]
     pub tag: Vec<String>,
     /// 1..1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -72,6 +74,8 @@ pub struct ListAccountsQuery {
 #[serde(deny_unknown_fields)]
 pub struct ListPrincipalsQuery {
     pub principal_type: Option<PrincipalKind>,
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -82,6 +86,8 @@ pub struct ListPrincipalsQuery {
 pub struct ListApiKeysQuery {
     /// Admin only: the keys of one account.
     pub account_id: Option<String>,
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -90,7 +96,7 @@ pub struct ListApiKeysQuery {
 #[utoipa::path(
     post, path = "/v1/accounts", tag = "identity",
     request_body = CreateAccountRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the same account")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same account; 1 to 255 visible ASCII characters")),
     responses(
         (status = 201, description = "The new account", body = Account,
             headers(("Location" = String, description = "/v1/accounts/{account_id}"), ("ETag" = String))),
@@ -150,7 +156,7 @@ async fn list_accounts(
 /// Get an account: the admin, or a principal of the account.
 #[utoipa::path(
     get, path = "/v1/accounts/{account_id}", tag = "identity",
-    params(("account_id" = String, Path, description = "12-digit account id")),
+    params(("account_id" = crate::schema::AccountId, Path, description = "12-digit account id")),
     responses(
         (status = 200, description = "The account", body = Account, headers(("ETag" = String))),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -172,8 +178,8 @@ async fn get_account(
     patch, path = "/v1/accounts/{account_id}", tag = "identity",
     request_body = UpdateAccountRequest,
     params(
-        ("account_id" = String, Path, description = "12-digit account id"),
-        ("If-Match" = Option<String>, Header, description = "An ETag from an earlier read; the update fails with 412 if the account changed since"),
+        ("account_id" = crate::schema::AccountId, Path, description = "12-digit account id"),
+        ("If-Match" = Option<String>, Header, pattern = "^[\\t -~]*$", description = "An ETag from an earlier read; the update fails with 412 if the account changed since"),
     ),
     responses(
         (status = 200, description = "The updated account", body = Account, headers(("ETag" = String))),
@@ -201,8 +207,8 @@ async fn update_account(
     post, path = "/v1/accounts/{account_id}/principals", tag = "identity",
     request_body = CreatePrincipalRequest,
     params(
-        ("account_id" = String, Path, description = "12-digit account id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe"),
+        ("account_id" = crate::schema::AccountId, Path, description = "12-digit account id"),
+        ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe; 1 to 255 visible ASCII characters"),
     ),
     responses(
         (status = 201, description = "The new principal", body = Principal, headers(("Location" = String))),
@@ -236,7 +242,7 @@ async fn create_principal(
 /// List an account's principals (any principal of the account, or the admin).
 #[utoipa::path(
     get, path = "/v1/accounts/{account_id}/principals", tag = "identity",
-    params(("account_id" = String, Path, description = "12-digit account id"), ListPrincipalsQuery),
+    params(("account_id" = crate::schema::AccountId, Path, description = "12-digit account id"), ListPrincipalsQuery),
     responses(
         (status = 200, description = "A page of principals", body = PrincipalList),
         (status = 400, description = "Invalid filter or token", body = Problem, content_type = "application/problem+json"),
@@ -267,7 +273,7 @@ async fn list_principals(
 #[utoipa::path(
     post, path = "/v1/api-keys", tag = "identity",
     request_body = CreateApiKeyRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe; a replay answers the key with `secret: null`")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe; a replay answers the key with `secret: null`; 1 to 255 visible ASCII characters")),
     responses(
         (status = 201, description = "The new key with its secret", body = ApiKeyWithSecret, headers(("Location" = String))),
         (status = 200, description = "An idempotent replay (no secret)", body = ApiKeyWithSecret),

@@ -27,7 +27,9 @@ use utoipa_axum::router::OpenApiRouter;
 Conventions: JSON over HTTP, paths under `/v1`, AWS EC2 field names in snake_case. Every `/v1` call needs `Authorization: Bearer <secret>`. \
 Errors are `application/problem+json` with an AWS-style `code`. Lists answer `{items, next_token}` and take `max_results` (1..1000, default 100) and `next_token` \
 (opaque, keyset-based: stable under concurrent inserts). Creates answer 201 with `Location` and honour `Idempotency-Key` \
-(same key and body: the same resource with 200; same key, different body: 409 `IdempotentParameterMismatch`; keys are kept 24 hours). \
+(same key and body: the same resource with 200; same key, different body: 409 `IdempotentParameterMismatch`; \
+the same key and body after the resource was deleted: 409 `IdempotentResourceDeleted`, and a create under a resource in the path \
+(a route, a rule, an attachment) replayed after that resource was deleted: its 404; keys are kept 24 hours). \
 Updates are PATCH with only the fields to change; responses carry `ETag` and `If-Match` makes an update conditional (412). \
 Request bodies are parsed as JSON whatever their Content-Type (curl's `-d` sends a form type), must be exactly one JSON object \
 (nothing after it; objects, never arrays, where an object is expected, at every depth) and may be at most 1 MiB (413); \
@@ -86,6 +88,19 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(resolve::router())
         .merge(cost::router());
     name_tags_schema(router.get_openapi_mut());
+    document_too_large(router.get_openapi_mut());
+    distinct_lists(router.get_openapi_mut());
+    no_control_characters(router.get_openapi_mut());
+    document_bad_path(router.get_openapi_mut());
+    // The string formats parameters name (`#[param(value_type = ...)]`);
+    // those of request bodies arrive with the bodies' schemas.
+    let components = router
+        .get_openapi_mut()
+        .components
+        .get_or_insert_with(Default::default);
+    for (name, format) in crate::schema::all() {
+        components.schemas.entry(name).or_insert(format);
+    }
     router
 }
 
@@ -132,14 +147,245 @@ fn name_tags_schema(doc: &mut utoipa::openapi::OpenApi) {
         return;
     };
     if let RefOr::T(Schema::Object(o)) = &mut tags {
-        o.description = Some(
-            "Tags: `{\"Key\": \"Value\"}`. At most 50; keys of 1 to 128 characters, not starting \
-             with `aws:`; values of at most 256."
-                .to_string(),
-        );
+        use linkplane_core::tags::{MAX_KEY_CHARS, MAX_TAGS, MAX_VALUE_CHARS};
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        o.description = Some(format!(
+            "Tags: `{{\"Key\": \"Value\"}}`. At most {MAX_TAGS}; keys of 1 to {MAX_KEY_CHARS} \
+             characters, not starting with `aws:` (in any case); values of at most \
+             {MAX_VALUE_CHARS}."
+        ));
+        o.max_properties = Some(MAX_TAGS);
+        o.property_names = Some(Box::new(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(MAX_KEY_CHARS))
+                .pattern(Some(format!("^(?![aA][wW][sS]:){TAG_TEXT}*$")))
+                .into(),
+        ));
+        o.additional_properties = Some(Box::new(AdditionalProperties::RefOr(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(MAX_VALUE_CHARS))
+                .pattern(Some(format!("^{TAG_TEXT}*$")))
+                .into(),
+        )));
     }
     components.schemas.insert("Tags".to_string(), tags);
     components.schemas.values_mut().for_each(walk);
+}
+
+/// A character of a body string the edge lets through
+/// (`linkplane_core::text::forbidden_char` with whitespace allowed): no C0
+/// control but tab, line feed and carriage return, no DEL, no C1 control.
+pub(crate) const BODY_TEXT: &str = "[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F]";
+
+/// A character of a query or path parameter, or of a tag (no control
+/// character at all).
+pub(crate) const TAG_TEXT: &str = "[^\\x00-\\x1F\\x7F-\\x9F]";
+
+/// The edge refuses control characters in every string of a request; says
+/// so on every string of a request body (reached from an operation's body,
+/// through references) and every string parameter that has no pattern of
+/// its own, so that a generated client, and the fuzzer, know it.
+fn no_control_characters(doc: &mut utoipa::openapi::OpenApi) {
+    use std::collections::BTreeSet;
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Schema, SchemaType, Type};
+
+    fn is_string(t: &SchemaType) -> bool {
+        match t {
+            SchemaType::Type(Type::String) => true,
+            SchemaType::Array(ts) => ts.contains(&Type::String),
+            _ => false,
+        }
+    }
+    /// Sets `pattern` on free strings below `s`; collects the components
+    /// it refers to.
+    fn walk(s: &mut RefOr<Schema>, pattern: &str, refs: &mut BTreeSet<String>) {
+        match s {
+            RefOr::Ref(r) => {
+                if let Some(name) = r.ref_location.strip_prefix("#/components/schemas/") {
+                    refs.insert(name.to_string());
+                }
+            }
+            RefOr::T(Schema::Object(o)) => {
+                if is_string(&o.schema_type)
+                    && o.pattern.is_none()
+                    && o.enum_values.is_none()
+                    && o.format.is_none()
+                {
+                    o.pattern = Some(format!("^{pattern}*$"));
+                }
+                for p in o.properties.values_mut() {
+                    walk(p, pattern, refs);
+                }
+                if let Some(AdditionalProperties::RefOr(a)) = o.additional_properties.as_deref_mut()
+                {
+                    walk(a, pattern, refs);
+                }
+            }
+            RefOr::T(Schema::Array(a)) => {
+                if let ArrayItems::RefOrSchema(i) = &mut a.items {
+                    walk(i, pattern, refs);
+                }
+            }
+            RefOr::T(Schema::OneOf(c)) => c.items.iter_mut().for_each(|i| walk(i, pattern, refs)),
+            RefOr::T(Schema::AllOf(c)) => c.items.iter_mut().for_each(|i| walk(i, pattern, refs)),
+            RefOr::T(Schema::AnyOf(c)) => c.items.iter_mut().for_each(|i| walk(i, pattern, refs)),
+            RefOr::T(_) => {}
+        }
+    }
+    let mut pending: BTreeSet<String> = BTreeSet::new();
+    for item in doc.paths.paths.values_mut() {
+        let ops = [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ];
+        for op in ops.into_iter().flatten() {
+            for param in op.parameters.iter_mut().flatten() {
+                if let RefOr::T(param) = param
+                    && let Some(schema) = param.schema.as_mut()
+                {
+                    walk(schema, TAG_TEXT, &mut BTreeSet::new());
+                }
+            }
+            if let Some(RefOr::T(body)) = op.request_body.as_mut() {
+                for content in body.content.values_mut() {
+                    if let RefOr::T(content) = content
+                        && let Some(schema) = content.schema.as_mut()
+                    {
+                        walk(schema, BODY_TEXT, &mut pending);
+                    }
+                }
+            }
+        }
+    }
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    let mut done: BTreeSet<String> = BTreeSet::new();
+    while let Some(name) = pending.pop_first() {
+        if !done.insert(name.clone()) || name == "Tags" {
+            continue;
+        }
+        if let Some(schema) = components.schemas.get_mut(&name) {
+            walk(schema, BODY_TEXT, &mut pending);
+        }
+    }
+}
+
+/// Lists whose items the server refuses to see twice (`subnet-... is listed
+/// twice`), as (schema, property).
+pub(crate) const DISTINCT_LISTS: &[(&str, &str)] = &[
+    ("CreateLoadBalancerRequest", "subnet_ids"),
+    ("CreateAttachmentRequest", "subnet_ids"),
+    ("CreateVpcEndpointRequest", "subnet_ids"),
+    ("UpdateVpcEndpointRequest", "add_subnet_ids"),
+];
+
+/// Marks [`DISTINCT_LISTS`] `uniqueItems`, which utoipa's attributes cannot say.
+fn distinct_lists(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::Schema;
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    for (schema, property) in DISTINCT_LISTS {
+        let Some(RefOr::T(Schema::Object(o))) = components.schemas.get_mut(*schema) else {
+            continue;
+        };
+        match o.properties.get_mut(*property) {
+            Some(RefOr::T(Schema::Array(a))) => a.unique_items = true,
+            // An optional list: `oneOf: [array, null]`.
+            Some(RefOr::T(Schema::OneOf(one))) => {
+                for item in &mut one.items {
+                    if let RefOr::T(Schema::Array(a)) = item {
+                        a.unique_items = true;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Every operation with a path parameter may answer 400 before it looks
+/// anything up: a parameter that is not UTF-8 once percent-decoded, or that
+/// holds a control character (`extract::ApiPath`); adds that response where
+/// a handler's annotation leaves it out.
+fn document_bad_path(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    for item in doc.paths.paths.values_mut() {
+        let ops = [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ];
+        for op in ops.into_iter().flatten() {
+            let has_path_param = op
+                .parameters
+                .iter()
+                .flatten()
+                .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Path));
+            if !has_path_param || op.responses.responses.contains_key("400") {
+                continue;
+            }
+            let response = ResponseBuilder::new()
+                .description(
+                    "`InvalidParameterValue`: a path parameter that is not UTF-8 once \
+                     percent-decoded, or that holds a control character",
+                )
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build();
+            op.responses
+                .responses
+                .insert("400".to_string(), RefOr::T(response));
+        }
+    }
+}
+
+/// Every operation that takes a body may answer 413 (the body is over
+/// [`crate::extract::MAX_BODY_BYTES`]); adds that response where a handler's
+/// annotation leaves it out.
+fn document_too_large(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    for item in doc.paths.paths.values_mut() {
+        let operations = [
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ];
+        for op in operations.into_iter().flatten() {
+            if op.request_body.is_none() || op.responses.responses.contains_key("413") {
+                continue;
+            }
+            let response = ResponseBuilder::new()
+                .description("The body is larger than 1 MiB")
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build();
+            op.responses
+                .responses
+                .insert("413".to_string(), RefOr::T(response));
+        }
+    }
 }
 
 /// The OpenAPI document, as `linkplane openapi` prints it.

@@ -48,6 +48,17 @@ use utoipa_axum::routes;
 #[serde(deny_unknown_fields)]
 pub struct DestinationQuery {
     /// The route's destination: a CIDR block or a prefix list id.
+    #[param(value_type = crate::schema::RouteDestination)]
+    pub destination: String,
+}
+
+/// Query parameter `destination` of transit gateway route deletes.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct TgwDestinationQuery {
+    /// The route's destination CIDR block.
+    #[param(value_type = crate::schema::Ipv4Cidr)]
     pub destination: String,
 }
 
@@ -69,8 +80,11 @@ pub struct ListVpcsQuery {
     pub cidr_block: Option<String>,
     /// `Key=Value` (or `Key` for any value); repeat for several.
     #[serde(default)]
+    #[param(value_type = Vec<crate::schema::TagFilter>)]
     pub tag: Vec<String>,
     /// 1..1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -79,7 +93,7 @@ pub struct ListVpcsQuery {
 #[utoipa::path(
     post, path = "/v1/vpcs", tag = "network",
     request_body = CreateVpcRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the same resource")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
     responses(
         (status = 201, description = "The new VPC", body = Vpc,
             headers(("Location" = String, description = "/v1/vpcs/{vpc_id}"), ("ETag" = String))),
@@ -87,7 +101,7 @@ pub struct ListVpcsQuery {
         (status = 400, description = "Invalid input: `InvalidParameterValue`, `InvalidVpc.Range` (not /16 to /28), `MissingParameter`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -134,7 +148,7 @@ async fn list_vpcs(
 /// Get a VPC.
 #[utoipa::path(
     get, path = "/v1/vpcs/{vpc_id}", tag = "network",
-    params(("vpc_id" = String, Path, example = "vpc-0a1b2c3d4e5f67890")),
+    params(("vpc_id" = crate::schema::VpcId, Path)),
     responses(
         (status = 200, description = "The VPC", body = Vpc, headers(("ETag" = String))),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -155,7 +169,7 @@ async fn get_vpc(
 /// Delete a VPC with its main route table and default security group; its peering connections become `deleted`.
 #[utoipa::path(
     delete, path = "/v1/vpcs/{vpc_id}", tag = "network",
-    params(("vpc_id" = String, Path, example = "vpc-0a1b2c3d4e5f67890")),
+    params(("vpc_id" = crate::schema::VpcId, Path)),
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -196,8 +210,11 @@ pub struct ListSubnetsQuery {
     pub cidr_block: Option<String>,
     /// `Key=Value` (or `Key` for any value); repeat for several.
     #[serde(default)]
+    #[param(value_type = Vec<crate::schema::TagFilter>)]
     pub tag: Vec<String>,
     /// 1..1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -206,7 +223,7 @@ pub struct ListSubnetsQuery {
 #[utoipa::path(
     post, path = "/v1/subnets", tag = "network",
     request_body = CreateSubnetRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the same resource")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
     responses(
         (status = 201, description = "The new subnet", body = Subnet,
             headers(("Location" = String, description = "/v1/subnets/{subnet_id}"), ("ETag" = String))),
@@ -214,7 +231,7 @@ pub struct ListSubnetsQuery {
         (status = 400, description = "Invalid input: `InvalidSubnet.Range` (outside the VPC, not /16 to /28), `InvalidParameterValue` (bad CIDR, unknown zone or one of another region), `InvalidParameterCombination`, `InvalidVpcID.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`InvalidSubnet.Conflict` (overlaps another subnet), `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`InvalidSubnet.Conflict` (overlaps another subnet), `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -265,7 +282,7 @@ async fn list_subnets(
 /// Get a subnet with its count of free addresses.
 #[utoipa::path(
     get, path = "/v1/subnets/{subnet_id}", tag = "network",
-    params(("subnet_id" = String, Path, example = "subnet-0a1b2c3d4e5f67890")),
+    params(("subnet_id" = crate::schema::SubnetId, Path)),
     responses(
         (status = 200, description = "The subnet", body = Subnet, headers(("ETag" = String))),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -286,7 +303,7 @@ async fn get_subnet(
 /// Delete a subnet (and its route table association).
 #[utoipa::path(
     delete, path = "/v1/subnets/{subnet_id}", tag = "network",
-    params(("subnet_id" = String, Path, example = "subnet-0a1b2c3d4e5f67890")),
+    params(("subnet_id" = crate::schema::SubnetId, Path)),
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -327,8 +344,11 @@ pub struct ListNetworkInterfacesQuery {
     pub interface_type: Option<String>,
     /// `Key=Value` (or `Key` for any value); repeat for several.
     #[serde(default)]
+    #[param(value_type = Vec<crate::schema::TagFilter>)]
     pub tag: Vec<String>,
     /// 1..1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -337,7 +357,7 @@ pub struct ListNetworkInterfacesQuery {
 #[utoipa::path(
     post, path = "/v1/network-interfaces", tag = "network",
     request_body = CreateNetworkInterfaceRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the same resource")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
     responses(
         (status = 201, description = "The new network interface", body = NetworkInterface,
             headers(("Location" = String, description = "/v1/network-interfaces/{network_interface_id}"), ("ETag" = String))),
@@ -345,7 +365,7 @@ pub struct ListNetworkInterfacesQuery {
         (status = 400, description = "Invalid input: `InvalidParameterValue` (bad, reserved or outside address), `InvalidSubnetID.NotFound`, `InvalidGroup.NotFound`, `InvalidParameter` (group of another VPC), `SecurityGroupsPerInterfaceLimitExceeded`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`InvalidIPAddress.InUse`, `InsufficientFreeAddressesInSubnet`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`InvalidIPAddress.InUse`, `InsufficientFreeAddressesInSubnet`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -396,7 +416,7 @@ async fn list_network_interfaces(
 /// Get a network interface.
 #[utoipa::path(
     get, path = "/v1/network-interfaces/{network_interface_id}", tag = "network",
-    params(("network_interface_id" = String, Path, example = "eni-0a1b2c3d4e5f67890")),
+    params(("network_interface_id" = crate::schema::NetworkInterfaceId, Path)),
     responses(
         (status = 200, description = "The network interface", body = NetworkInterface, headers(("ETag" = String))),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -417,7 +437,7 @@ async fn get_network_interface(
 /// Delete a workload's network interface; its address returns to the subnet and routes to it become blackholes.
 #[utoipa::path(
     delete, path = "/v1/network-interfaces/{network_interface_id}", tag = "network",
-    params(("network_interface_id" = String, Path, example = "eni-0a1b2c3d4e5f67890")),
+    params(("network_interface_id" = crate::schema::NetworkInterfaceId, Path)),
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -453,11 +473,15 @@ pub struct ListRouteTablesQuery {
     /// Only this region.
     pub region: Option<String>,
     /// Only main (true) or other (false) tables.
+    #[serde(default, deserialize_with = "crate::extract::query_value")]
     pub main: Option<bool>,
     /// `Key=Value` (or `Key` for any value); repeat for several.
     #[serde(default)]
+    #[param(value_type = Vec<crate::schema::TagFilter>)]
     pub tag: Vec<String>,
     /// 1..1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -466,7 +490,7 @@ pub struct ListRouteTablesQuery {
 #[utoipa::path(
     post, path = "/v1/route-tables", tag = "network",
     request_body = CreateRouteTableRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the same resource")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
     responses(
         (status = 201, description = "The new route table", body = RouteTable,
             headers(("Location" = String, description = "/v1/route-tables/{route_table_id}"), ("ETag" = String))),
@@ -474,7 +498,7 @@ pub struct ListRouteTablesQuery {
         (status = 400, description = "Invalid input: `InvalidVpcID.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -524,7 +548,7 @@ async fn list_route_tables(
 /// Get a route table; each route shows `state` (`active` or `blackhole`) and `origin`.
 #[utoipa::path(
     get, path = "/v1/route-tables/{route_table_id}", tag = "network",
-    params(("route_table_id" = String, Path, example = "rtb-0a1b2c3d4e5f67890")),
+    params(("route_table_id" = crate::schema::RouteTableId, Path)),
     responses(
         (status = 200, description = "The route table", body = RouteTable, headers(("ETag" = String))),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -545,7 +569,7 @@ async fn get_route_table(
 /// Delete a route table that is not the main one and has no subnet associated.
 #[utoipa::path(
     delete, path = "/v1/route-tables/{route_table_id}", tag = "network",
-    params(("route_table_id" = String, Path, example = "rtb-0a1b2c3d4e5f67890")),
+    params(("route_table_id" = crate::schema::RouteTableId, Path)),
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -584,8 +608,11 @@ pub struct ListSecurityGroupsQuery {
     pub group_name: Option<String>,
     /// `Key=Value` (or `Key` for any value); repeat for several.
     #[serde(default)]
+    #[param(value_type = Vec<crate::schema::TagFilter>)]
     pub tag: Vec<String>,
     /// 1..1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -594,7 +621,7 @@ pub struct ListSecurityGroupsQuery {
 #[utoipa::path(
     post, path = "/v1/security-groups", tag = "network",
     request_body = CreateSecurityGroupRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the same resource")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
     responses(
         (status = 201, description = "The new security group", body = SecurityGroup,
             headers(("Location" = String, description = "/v1/security-groups/{group_id}"), ("ETag" = String))),
@@ -602,7 +629,7 @@ pub struct ListSecurityGroupsQuery {
         (status = 400, description = "Invalid input: `InvalidParameterValue` (reserved or bad name, bad rule), `MissingParameter`, `InvalidParameterCombination`, `InvalidVpcID.NotFound`, `InvalidGroup.NotFound`, `InvalidPrefixListID.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`InvalidGroup.Duplicate`, `InvalidPermission.Duplicate`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`InvalidGroup.Duplicate`, `InvalidPermission.Duplicate`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -652,7 +679,7 @@ async fn list_security_groups(
 /// Get a security group with its ingress and egress rules.
 #[utoipa::path(
     get, path = "/v1/security-groups/{group_id}", tag = "network",
-    params(("group_id" = String, Path, example = "sg-0a1b2c3d4e5f67890")),
+    params(("group_id" = crate::schema::SecurityGroupId, Path)),
     responses(
         (status = 200, description = "The security group", body = SecurityGroup, headers(("ETag" = String))),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -673,7 +700,7 @@ async fn get_security_group(
 /// Delete a security group. The VPC's default group cannot be deleted (400 `CannotDelete`).
 #[utoipa::path(
     delete, path = "/v1/security-groups/{group_id}", tag = "network",
-    params(("group_id" = String, Path, example = "sg-0a1b2c3d4e5f67890")),
+    params(("group_id" = crate::schema::SecurityGroupId, Path)),
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, description = "`CannotDelete`: the VPC's default group", body = Problem, content_type = "application/problem+json"),
@@ -711,8 +738,11 @@ pub struct ListInternetGatewaysQuery {
     pub region: Option<String>,
     /// `Key=Value` (or `Key` for any value); repeat for several.
     #[serde(default)]
+    #[param(value_type = Vec<crate::schema::TagFilter>)]
     pub tag: Vec<String>,
     /// 1..1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -721,7 +751,7 @@ pub struct ListInternetGatewaysQuery {
 #[utoipa::path(
     post, path = "/v1/internet-gateways", tag = "network",
     request_body = CreateInternetGatewayRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the same resource")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
     responses(
         (status = 201, description = "The new internet gateway", body = InternetGateway,
             headers(("Location" = String, description = "/v1/internet-gateways/{internet_gateway_id}"), ("ETag" = String))),
@@ -729,7 +759,7 @@ pub struct ListInternetGatewaysQuery {
         (status = 400, description = "Invalid input: `InvalidParameterValue` (unknown region)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -778,7 +808,7 @@ async fn list_internet_gateways(
 /// Get an internet gateway.
 #[utoipa::path(
     get, path = "/v1/internet-gateways/{internet_gateway_id}", tag = "network",
-    params(("internet_gateway_id" = String, Path, example = "igw-0a1b2c3d4e5f67890")),
+    params(("internet_gateway_id" = crate::schema::InternetGatewayId, Path)),
     responses(
         (status = 200, description = "The internet gateway", body = InternetGateway, headers(("ETag" = String))),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -799,7 +829,7 @@ async fn get_internet_gateway(
 /// Delete a detached internet gateway.
 #[utoipa::path(
     delete, path = "/v1/internet-gateways/{internet_gateway_id}", tag = "network",
-    params(("internet_gateway_id" = String, Path, example = "igw-0a1b2c3d4e5f67890")),
+    params(("internet_gateway_id" = crate::schema::InternetGatewayId, Path)),
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -838,8 +868,11 @@ pub struct ListNatGatewaysQuery {
     pub region: Option<String>,
     /// `Key=Value` (or `Key` for any value); repeat for several.
     #[serde(default)]
+    #[param(value_type = Vec<crate::schema::TagFilter>)]
     pub tag: Vec<String>,
     /// 1..1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -848,7 +881,7 @@ pub struct ListNatGatewaysQuery {
 #[utoipa::path(
     post, path = "/v1/nat-gateways", tag = "network",
     request_body = CreateNatGatewayRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the same resource")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
     responses(
         (status = 201, description = "The new NAT gateway", body = NatGateway,
             headers(("Location" = String, description = "/v1/nat-gateways/{nat_gateway_id}"), ("ETag" = String))),
@@ -856,7 +889,7 @@ pub struct ListNatGatewaysQuery {
         (status = 400, description = "Invalid input: `InvalidSubnetID.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`Gateway.NotAttached` (a public NAT gateway in a VPC without internet gateway), `InsufficientFreeAddressesInSubnet`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`Gateway.NotAttached` (a public NAT gateway in a VPC without internet gateway), `InsufficientFreeAddressesInSubnet`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -906,7 +939,7 @@ async fn list_nat_gateways(
 /// Get a NAT gateway.
 #[utoipa::path(
     get, path = "/v1/nat-gateways/{nat_gateway_id}", tag = "network",
-    params(("nat_gateway_id" = String, Path, example = "nat-0a1b2c3d4e5f67890")),
+    params(("nat_gateway_id" = crate::schema::NatGatewayId, Path)),
     responses(
         (status = 200, description = "The NAT gateway", body = NatGateway, headers(("ETag" = String))),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -927,7 +960,7 @@ async fn get_nat_gateway(
 /// Delete a NAT gateway with its interface; routes to it become blackholes.
 #[utoipa::path(
     delete, path = "/v1/nat-gateways/{nat_gateway_id}", tag = "network",
-    params(("nat_gateway_id" = String, Path, example = "nat-0a1b2c3d4e5f67890")),
+    params(("nat_gateway_id" = crate::schema::NatGatewayId, Path)),
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -963,8 +996,11 @@ pub struct ListVpcPeeringConnectionsQuery {
     pub status: Option<String>,
     /// `Key=Value` (or `Key` for any value); repeat for several.
     #[serde(default)]
+    #[param(value_type = Vec<crate::schema::TagFilter>)]
     pub tag: Vec<String>,
     /// 1..1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -973,7 +1009,7 @@ pub struct ListVpcPeeringConnectionsQuery {
 #[utoipa::path(
     post, path = "/v1/vpc-peering-connections", tag = "network",
     request_body = CreateVpcPeeringConnectionRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the same resource")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
     responses(
         (status = 201, description = "The new VPC peering connection", body = VpcPeeringConnection,
             headers(("Location" = String, description = "/v1/vpc-peering-connections/{vpc_peering_connection_id}"), ("ETag" = String))),
@@ -981,7 +1017,7 @@ pub struct ListVpcPeeringConnectionsQuery {
         (status = 400, description = "Invalid input: `InvalidVpcID.NotFound` (either VPC), `InvalidParameterValue` (overlapping CIDRs, a VPC peered with itself), `InvalidAccountID.Malformed`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`VpcPeeringConnectionAlreadyExists`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`VpcPeeringConnectionAlreadyExists`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -1033,7 +1069,7 @@ async fn list_vpc_peering_connections(
 /// Get a peering connection (either side's account may).
 #[utoipa::path(
     get, path = "/v1/vpc-peering-connections/{vpc_peering_connection_id}", tag = "network",
-    params(("vpc_peering_connection_id" = String, Path, example = "pcx-0a1b2c3d4e5f67890")),
+    params(("vpc_peering_connection_id" = crate::schema::VpcPeeringConnectionId, Path)),
     responses(
         (status = 200, description = "The VPC peering connection", body = VpcPeeringConnection, headers(("ETag" = String))),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -1067,8 +1103,11 @@ pub struct ListTransitGatewaysQuery {
     pub region: Option<String>,
     /// `Key=Value` (or `Key` for any value); repeat for several.
     #[serde(default)]
+    #[param(value_type = Vec<crate::schema::TagFilter>)]
     pub tag: Vec<String>,
     /// 1..1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -1077,7 +1116,7 @@ pub struct ListTransitGatewaysQuery {
 #[utoipa::path(
     post, path = "/v1/transit-gateways", tag = "network",
     request_body = CreateTransitGatewayRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the same resource")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
     responses(
         (status = 201, description = "The new transit gateway", body = TransitGateway,
             headers(("Location" = String, description = "/v1/transit-gateways/{transit_gateway_id}"), ("ETag" = String))),
@@ -1085,7 +1124,7 @@ pub struct ListTransitGatewaysQuery {
         (status = 400, description = "Invalid input: `InvalidParameterValue`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -1133,7 +1172,7 @@ async fn list_transit_gateways(
 /// Get a transit gateway with its attachments and routes.
 #[utoipa::path(
     get, path = "/v1/transit-gateways/{transit_gateway_id}", tag = "network",
-    params(("transit_gateway_id" = String, Path, example = "tgw-0a1b2c3d4e5f67890")),
+    params(("transit_gateway_id" = crate::schema::TransitGatewayId, Path)),
     responses(
         (status = 200, description = "The transit gateway", body = TransitGateway, headers(("ETag" = String))),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -1154,7 +1193,7 @@ async fn get_transit_gateway(
 /// Delete a transit gateway without attachments.
 #[utoipa::path(
     delete, path = "/v1/transit-gateways/{transit_gateway_id}", tag = "network",
-    params(("transit_gateway_id" = String, Path, example = "tgw-0a1b2c3d4e5f67890")),
+    params(("transit_gateway_id" = crate::schema::TransitGatewayId, Path)),
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -1221,8 +1260,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     patch, path = "/v1/vpcs/{vpc_id}", tag = "network",
     request_body = UpdateVpcRequest,
     params(
-        ("vpc_id" = String, Path, example = "vpc-0a1b2c3d4e5f67890"),
-        ("If-Match" = Option<String>, Header, description = "An ETag from an earlier read; 412 if the VPC changed since"),
+        ("vpc_id" = crate::schema::VpcId, Path),
+        ("If-Match" = Option<String>, Header, pattern = "^[\\t -~]*$", description = "An ETag from an earlier read; 412 if the VPC changed since"),
     ),
     responses(
         (status = 200, description = "The updated VPC", body = Vpc, headers(("ETag" = String))),
@@ -1248,7 +1287,7 @@ async fn update_vpc(
 /// Delete a peering connection: the requester while it is pending, either side while it is active. It stays visible as `deleted`.
 #[utoipa::path(
     delete, path = "/v1/vpc-peering-connections/{vpc_peering_connection_id}", tag = "network",
-    params(("vpc_peering_connection_id" = String, Path, example = "pcx-0a1b2c3d4e5f67890")),
+    params(("vpc_peering_connection_id" = crate::schema::VpcPeeringConnectionId, Path)),
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -1275,7 +1314,7 @@ async fn delete_vpc_peering_connection(
 /// Accept a pending peering connection (the accepter VPC's account only): it becomes `active`.
 #[utoipa::path(
     post, path = "/v1/vpc-peering-connections/{vpc_peering_connection_id}/accept", tag = "network",
-    params(("vpc_peering_connection_id" = String, Path, example = "pcx-0a1b2c3d4e5f67890")),
+    params(("vpc_peering_connection_id" = crate::schema::VpcPeeringConnectionId, Path)),
     responses(
         (status = 200, description = "The connection, now active", body = VpcPeeringConnection, headers(("ETag" = String))),
         (status = 400, description = "`InvalidVpcID.NotFound`: the accepter VPC is gone", body = Problem, content_type = "application/problem+json"),
@@ -1303,7 +1342,7 @@ async fn accept_vpc_peering_connection(
 /// Reject a pending peering connection (the accepter VPC's account only).
 #[utoipa::path(
     post, path = "/v1/vpc-peering-connections/{vpc_peering_connection_id}/reject", tag = "network",
-    params(("vpc_peering_connection_id" = String, Path, example = "pcx-0a1b2c3d4e5f67890")),
+    params(("vpc_peering_connection_id" = crate::schema::VpcPeeringConnectionId, Path)),
     responses(
         (status = 200, description = "The connection, now rejected", body = VpcPeeringConnection, headers(("ETag" = String))),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -1331,7 +1370,7 @@ async fn reject_vpc_peering_connection(
 #[utoipa::path(
     post, path = "/v1/internet-gateways/{internet_gateway_id}/attach", tag = "network",
     request_body = GatewayAttachmentRequest,
-    params(("internet_gateway_id" = String, Path, example = "igw-0a1b2c3d4e5f67890")),
+    params(("internet_gateway_id" = crate::schema::InternetGatewayId, Path)),
     responses(
         (status = 200, description = "The gateway, attached", body = InternetGateway, headers(("ETag" = String))),
         (status = 400, description = "`InvalidVpcID.NotFound`, `InvalidParameterValue` (another region)", body = Problem, content_type = "application/problem+json"),
@@ -1356,9 +1395,10 @@ async fn attach_internet_gateway(
 #[utoipa::path(
     post, path = "/v1/internet-gateways/{internet_gateway_id}/detach", tag = "network",
     request_body = GatewayAttachmentRequest,
-    params(("internet_gateway_id" = String, Path, example = "igw-0a1b2c3d4e5f67890")),
+    params(("internet_gateway_id" = crate::schema::InternetGatewayId, Path)),
     responses(
         (status = 200, description = "The gateway, detached", body = InternetGateway, headers(("ETag" = String))),
+        (status = 400, description = "A malformed body, `MissingParameter`, `InvalidVpcID.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`InvalidInternetGatewayID.NotFound`", body = Problem, content_type = "application/problem+json"),
@@ -1381,8 +1421,8 @@ async fn detach_internet_gateway(
     post, path = "/v1/route-tables/{route_table_id}/routes", tag = "network",
     request_body = CreateRouteRequest,
     params(
-        ("route_table_id" = String, Path, example = "rtb-0a1b2c3d4e5f67890"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe"),
+        ("route_table_id" = crate::schema::RouteTableId, Path),
+        ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe; 1 to 255 visible ASCII characters"),
     ),
     responses(
         (status = 201, description = "The table with the new route", body = RouteTable,
@@ -1413,7 +1453,7 @@ async fn create_route(
 /// Remove a route by its destination. The local route and routes of gateway endpoints cannot be removed here.
 #[utoipa::path(
     delete, path = "/v1/route-tables/{route_table_id}/routes", tag = "network",
-    params(("route_table_id" = String, Path, example = "rtb-0a1b2c3d4e5f67890"), DestinationQuery),
+    params(("route_table_id" = crate::schema::RouteTableId, Path), DestinationQuery),
     responses(
         (status = 204, description = "Removed"),
         (status = 400, description = "`InvalidParameterValue`: the local route or an endpoint's route; a bad destination", body = Problem, content_type = "application/problem+json"),
@@ -1438,8 +1478,8 @@ async fn delete_route(
     post, path = "/v1/route-tables/{route_table_id}/associations", tag = "network",
     request_body = AssociateRouteTableRequest,
     params(
-        ("route_table_id" = String, Path, example = "rtb-0a1b2c3d4e5f67890"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe"),
+        ("route_table_id" = crate::schema::RouteTableId, Path),
+        ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe; 1 to 255 visible ASCII characters"),
     ),
     responses(
         (status = 201, description = "The association", body = RouteTableAssociation,
@@ -1449,7 +1489,7 @@ async fn delete_route(
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`InvalidRouteTableID.NotFound`", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`Resource.AlreadyAssociated` (already with this table), `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`Resource.AlreadyAssociated` (already with this table), `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -1481,8 +1521,8 @@ async fn associate_route_table(
 #[utoipa::path(
     delete, path = "/v1/route-tables/{route_table_id}/associations/{association_id}", tag = "network",
     params(
-        ("route_table_id" = String, Path, example = "rtb-0a1b2c3d4e5f67890"),
-        ("association_id" = String, Path, example = "rtbassoc-0a1b2c3d4e5f67890"),
+        ("route_table_id" = crate::schema::RouteTableId, Path),
+        ("association_id" = crate::schema::RouteTableAssociationId, Path),
     ),
     responses(
         (status = 204, description = "Removed"),
@@ -1507,8 +1547,8 @@ async fn disassociate_route_table(
     post, path = "/v1/security-groups/{group_id}/rules", tag = "network",
     request_body = AddRuleRequest,
     params(
-        ("group_id" = String, Path, example = "sg-0a1b2c3d4e5f67890"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe"),
+        ("group_id" = crate::schema::SecurityGroupId, Path),
+        ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe; 1 to 255 visible ASCII characters"),
     ),
     responses(
         (status = 201, description = "The group with the new rule", body = SecurityGroup,
@@ -1545,8 +1585,8 @@ async fn add_security_group_rule(
 #[utoipa::path(
     delete, path = "/v1/security-groups/{group_id}/rules/{security_group_rule_id}", tag = "network",
     params(
-        ("group_id" = String, Path, example = "sg-0a1b2c3d4e5f67890"),
-        ("security_group_rule_id" = String, Path, example = "sgr-0a1b2c3d4e5f67890"),
+        ("group_id" = crate::schema::SecurityGroupId, Path),
+        ("security_group_rule_id" = crate::schema::SecurityGroupRuleId, Path),
     ),
     responses(
         (status = 204, description = "Removed"),
@@ -1570,8 +1610,8 @@ async fn delete_security_group_rule(
     post, path = "/v1/transit-gateways/{transit_gateway_id}/attachments", tag = "network",
     request_body = CreateAttachmentRequest,
     params(
-        ("transit_gateway_id" = String, Path, example = "tgw-0a1b2c3d4e5f67890"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe"),
+        ("transit_gateway_id" = crate::schema::TransitGatewayId, Path),
+        ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe; 1 to 255 visible ASCII characters"),
     ),
     responses(
         (status = 201, description = "The gateway with the new attachment", body = TransitGateway,
@@ -1609,8 +1649,8 @@ async fn create_transit_gateway_attachment(
 #[utoipa::path(
     delete, path = "/v1/transit-gateways/{transit_gateway_id}/attachments/{transit_gateway_attachment_id}", tag = "network",
     params(
-        ("transit_gateway_id" = String, Path, example = "tgw-0a1b2c3d4e5f67890"),
-        ("transit_gateway_attachment_id" = String, Path, example = "tgw-attach-0a1b2c3d4e5f67890"),
+        ("transit_gateway_id" = crate::schema::TransitGatewayId, Path),
+        ("transit_gateway_attachment_id" = crate::schema::TransitGatewayAttachmentId, Path),
     ),
     responses(
         (status = 204, description = "Removed"),
@@ -1634,8 +1674,8 @@ async fn delete_transit_gateway_attachment(
     post, path = "/v1/transit-gateways/{transit_gateway_id}/routes", tag = "network",
     request_body = CreateTgwRouteRequest,
     params(
-        ("transit_gateway_id" = String, Path, example = "tgw-0a1b2c3d4e5f67890"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe"),
+        ("transit_gateway_id" = crate::schema::TransitGatewayId, Path),
+        ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe; 1 to 255 visible ASCII characters"),
     ),
     responses(
         (status = 201, description = "The gateway with the new route", body = TransitGateway,
@@ -1671,7 +1711,7 @@ async fn create_transit_gateway_route(
 /// Remove a static route of a transit gateway.
 #[utoipa::path(
     delete, path = "/v1/transit-gateways/{transit_gateway_id}/routes", tag = "network",
-    params(("transit_gateway_id" = String, Path, example = "tgw-0a1b2c3d4e5f67890"), DestinationQuery),
+    params(("transit_gateway_id" = crate::schema::TransitGatewayId, Path), TgwDestinationQuery),
     responses(
         (status = 204, description = "Removed"),
         (status = 400, description = "`InvalidParameterValue`: a bad destination", body = Problem, content_type = "application/problem+json"),
@@ -1685,7 +1725,7 @@ async fn delete_transit_gateway_route(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(transit_gateway_id): ApiPath<String>,
-    ApiQuery(q): ApiQuery<DestinationQuery>,
+    ApiQuery(q): ApiQuery<TgwDestinationQuery>,
 ) -> ApiResult<StatusCode> {
     transit::delete_route(ctx(&state, &caller), &transit_gateway_id, &q.destination).await?;
     Ok(StatusCode::NO_CONTENT)

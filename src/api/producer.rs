@@ -53,8 +53,11 @@ pub struct ListLoadBalancersQuery {
     pub r#type: Option<LoadBalancerType>,
     /// `Key=Value` (or `Key` for any value); repeat for several.
     #[serde(default)]
+    #[param(value_type = Vec<crate::schema::TagFilter>)]
     pub tag: Vec<String>,
     /// 1..1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -63,7 +66,7 @@ pub struct ListLoadBalancersQuery {
 #[utoipa::path(
     post, path = "/v1/load-balancers", tag = "producer",
     request_body = CreateLoadBalancerRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the same resource")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
     responses(
         (status = 201, description = "The new load balancer", body = LoadBalancer,
             headers(("Location" = String, description = "/v1/load-balancers/{load_balancer_arn} (URL-encoded)"), ("ETag" = String))),
@@ -71,7 +74,7 @@ pub struct ListLoadBalancersQuery {
         (status = 400, description = "Invalid input: `ValidationError` (bad name), `InvalidParameterValue`, `MissingParameter`, `InvalidSubnetID.NotFound`, `DuplicateSubnetsInSameZone`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`DuplicateLoadBalancerName`, `InsufficientFreeAddressesInSubnet`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`DuplicateLoadBalancerName`, `InsufficientFreeAddressesInSubnet`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -130,7 +133,7 @@ async fn list_load_balancers(
 /// Get a load balancer by its ARN (URL-encoded in the path).
 #[utoipa::path(
     get, path = "/v1/load-balancers/{load_balancer_arn}", tag = "producer",
-    params(("load_balancer_arn" = String, Path, example = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/api/0123456789abcdef")),
+    params(("load_balancer_arn" = crate::schema::LoadBalancerArn, Path)),
     responses(
         (status = 200, description = "The load balancer", body = LoadBalancer, headers(("ETag" = String))),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -151,7 +154,7 @@ async fn get_load_balancer(
 /// Delete a load balancer and its nodes; its target groups stay, detached.
 #[utoipa::path(
     delete, path = "/v1/load-balancers/{load_balancer_arn}", tag = "producer",
-    params(("load_balancer_arn" = String, Path, example = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/api/0123456789abcdef")),
+    params(("load_balancer_arn" = crate::schema::LoadBalancerArn, Path)),
     responses(
         (status = 204, description = "Deleted (or deletion started)"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -189,6 +192,8 @@ pub struct ListTargetGroupsQuery {
     /// Only this region.
     pub region: Option<String>,
     /// 1..1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -197,7 +202,7 @@ pub struct ListTargetGroupsQuery {
 #[utoipa::path(
     post, path = "/v1/target-groups", tag = "producer",
     request_body = CreateTargetGroupRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the same resource")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
     responses(
         (status = 201, description = "The new target group", body = TargetGroup,
             headers(("Location" = String, description = "/v1/target-groups/{target_group_arn} (URL-encoded)"), ("ETag" = String))),
@@ -205,7 +210,7 @@ pub struct ListTargetGroupsQuery {
         (status = 400, description = "Invalid input: `ValidationError` (name, protocol or port for the load balancer kind), `InvalidVpcID.NotFound`, `LoadBalancerNotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`DuplicateTargetGroupName`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`DuplicateTargetGroupName`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -257,7 +262,7 @@ async fn list_target_groups(
 /// Get a target group with its targets and their health.
 #[utoipa::path(
     get, path = "/v1/target-groups/{target_group_arn}", tag = "producer",
-    params(("target_group_arn" = String, Path, example = "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/api/0123456789abcdef")),
+    params(("target_group_arn" = crate::schema::TargetGroupArn, Path)),
     responses(
         (status = 200, description = "The target group", body = TargetGroup, headers(("ETag" = String))),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -278,7 +283,7 @@ async fn get_target_group(
 /// Delete a target group.
 #[utoipa::path(
     delete, path = "/v1/target-groups/{target_group_arn}", tag = "producer",
-    params(("target_group_arn" = String, Path, example = "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/api/0123456789abcdef")),
+    params(("target_group_arn" = crate::schema::TargetGroupArn, Path)),
     responses(
         (status = 204, description = "Deleted (or deletion started)"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -316,8 +321,11 @@ pub struct ListEndpointServicesQuery {
     pub region: Option<String>,
     /// `Key=Value` (or `Key` for any value); repeat for several.
     #[serde(default)]
+    #[param(value_type = Vec<crate::schema::TagFilter>)]
     pub tag: Vec<String>,
     /// 1..1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -326,7 +334,7 @@ pub struct ListEndpointServicesQuery {
 #[utoipa::path(
     post, path = "/v1/endpoint-services", tag = "producer",
     request_body = CreateEndpointServiceRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the same resource")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
     responses(
         (status = 201, description = "The new endpoint service", body = EndpointService,
             headers(("Location" = String, description = "/v1/endpoint-services/{service_id} (URL-encoded)"), ("ETag" = String))),
@@ -334,7 +342,7 @@ pub struct ListEndpointServicesQuery {
         (status = 400, description = "Invalid input: `InvalidParameter` (no or both load balancer kinds; private DNS on a GWLB service), `InvalidNetworkLoadBalancerArn.Malformed`, `InvalidGatewayLoadBalancerArn.Malformed`, `InvalidNetworkLoadBalancerArn.NotFound`, `InvalidParameterValue` (private DNS name, IP address types, regions)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`ResourceInUse` (a load balancer already serves a service), `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`ResourceInUse` (a load balancer already serves a service), `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -391,7 +399,7 @@ async fn list_endpoint_services(
 /// Get one of the caller's endpoint services.
 #[utoipa::path(
     get, path = "/v1/endpoint-services/{service_id}", tag = "producer",
-    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3")),
+    params(("service_id" = crate::schema::ServiceId, Path)),
     responses(
         (status = 200, description = "The endpoint service", body = EndpointService, headers(("ETag" = String))),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -412,12 +420,13 @@ async fn get_endpoint_service(
 /// Delete an endpoint service: `deleting`, then gone. Its load balancers stay.
 #[utoipa::path(
     delete, path = "/v1/endpoint-services/{service_id}", tag = "producer",
-    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3")),
+    params(("service_id" = crate::schema::ServiceId, Path)),
     responses(
         (status = 204, description = "Deleted (or deletion started)"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`ExistingVpcEndpointConnections` (endpoints are connected or waiting for acceptance: reject them first), `IncorrectState`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -475,8 +484,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     patch, path = "/v1/load-balancers/{load_balancer_arn}", tag = "producer",
     request_body = UpdateLoadBalancerRequest,
     params(
-        ("load_balancer_arn" = String, Path, description = "The ARN, URL-encoded"),
-        ("If-Match" = Option<String>, Header, description = "An ETag from an earlier read; 412 if it changed since"),
+        ("load_balancer_arn" = crate::schema::LoadBalancerArn, Path, description = "The ARN, URL-encoded"),
+        ("If-Match" = Option<String>, Header, pattern = "^[\\t -~]*$", description = "An ETag from an earlier read; 412 if it changed since"),
     ),
     responses(
         (status = 200, description = "The load balancer", body = LoadBalancer, headers(("ETag" = String))),
@@ -504,7 +513,7 @@ async fn update_load_balancer(
 #[utoipa::path(
     post, path = "/v1/target-groups/{target_group_arn}/targets", tag = "producer",
     request_body = TargetsRequest,
-    params(("target_group_arn" = String, Path, description = "The ARN, URL-encoded")),
+    params(("target_group_arn" = crate::schema::TargetGroupArn, Path, description = "The ARN, URL-encoded")),
     responses(
         (status = 200, description = "The group with its targets", body = TargetGroup, headers(("ETag" = String))),
         (status = 400, description = "`MissingParameter`, `InvalidParameterValue` (not an address, outside the VPC without a zone, another VPC), `InvalidNetworkInterfaceID.NotFound`", body = Problem, content_type = "application/problem+json"),
@@ -528,7 +537,7 @@ async fn register_targets(
 #[utoipa::path(
     delete, path = "/v1/target-groups/{target_group_arn}/targets", tag = "producer",
     request_body = TargetsRequest,
-    params(("target_group_arn" = String, Path, description = "The ARN, URL-encoded")),
+    params(("target_group_arn" = crate::schema::TargetGroupArn, Path, description = "The ARN, URL-encoded")),
     responses(
         (status = 200, description = "The group with its remaining targets", body = TargetGroup, headers(("ETag" = String))),
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
@@ -553,11 +562,12 @@ async fn deregister_targets(
     put, path = "/v1/target-groups/{target_group_arn}/targets/{target_id}/health", tag = "producer",
     request_body = TargetHealthRequest,
     params(
-        ("target_group_arn" = String, Path, description = "The ARN, URL-encoded"),
-        ("target_id" = String, Path, description = "The target's IP address or interface id"),
+        ("target_group_arn" = crate::schema::TargetGroupArn, Path, description = "The ARN, URL-encoded"),
+        ("target_id" = crate::schema::TargetId, Path, description = "The target's IP address or interface id"),
     ),
     responses(
         (status = 200, description = "The group", body = TargetGroup, headers(("ETag" = String))),
+        (status = 400, description = "A malformed body (`MissingParameter`, `InvalidParameterValue`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`TargetGroupNotFound`, `InvalidTarget` (not registered)", body = Problem, content_type = "application/problem+json"),
@@ -579,8 +589,8 @@ async fn set_target_health(
     patch, path = "/v1/endpoint-services/{service_id}", tag = "producer",
     request_body = UpdateEndpointServiceRequest,
     params(
-        ("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3"),
-        ("If-Match" = Option<String>, Header, description = "An ETag from an earlier read; 412 if it changed since"),
+        ("service_id" = crate::schema::ServiceId, Path),
+        ("If-Match" = Option<String>, Header, pattern = "^[\\t -~]*$", description = "An ETag from an earlier read; 412 if it changed since"),
     ),
     responses(
         (status = 200, description = "The service", body = EndpointService, headers(("ETag" = String))),
@@ -609,9 +619,12 @@ async fn update_endpoint_service(
 #[serde(deny_unknown_fields)]
 pub struct ListPrincipalsQuery {
     /// `all`, `account`, `user` or `role`.
+    #[param(pattern = "^(all|account|user|role)$")]
     pub principal_type: Option<String>,
     /// Only this principal.
     pub principal: Option<String>,
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -626,7 +639,7 @@ pub struct AllowedPrincipalList {
 /// List who may discover and connect to a service (`DescribeVpcEndpointServicePermissions`).
 #[utoipa::path(
     get, path = "/v1/endpoint-services/{service_id}/allowed-principals", tag = "producer",
-    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3"), ListPrincipalsQuery),
+    params(("service_id" = crate::schema::ServiceId, Path), ListPrincipalsQuery),
     responses(
         (status = 200, description = "A page of principals", body = AllowedPrincipalList),
         (status = 400, description = "Invalid filter or token", body = Problem, content_type = "application/problem+json"),
@@ -656,7 +669,7 @@ async fn list_allowed_principals(
 #[utoipa::path(
     post, path = "/v1/endpoint-services/{service_id}/allowed-principals", tag = "producer",
     request_body = PrincipalsRequest,
-    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3")),
+    params(("service_id" = crate::schema::ServiceId, Path)),
     responses(
         (status = 200, description = "The entries for the given principals", body = AddedPrincipals),
         (status = 400, description = "`InvalidPrincipal` (not `*` or an IAM root/user/role ARN, or an ARN with a path), `MissingParameter`", body = Problem, content_type = "application/problem+json"),
@@ -680,7 +693,7 @@ async fn add_allowed_principals(
 #[utoipa::path(
     delete, path = "/v1/endpoint-services/{service_id}/allowed-principals", tag = "producer",
     request_body = PrincipalsRequest,
-    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3")),
+    params(("service_id" = crate::schema::ServiceId, Path)),
     responses(
         (status = 204, description = "Removed"),
         (status = 400, description = "`InvalidPrincipal`, `MissingParameter`", body = Problem, content_type = "application/problem+json"),
@@ -703,7 +716,7 @@ async fn remove_allowed_principals(
 /// Check the private DNS name's TXT record in the public DNS model (`StartVpcEndpointServicePrivateDnsVerification`): a TXT record at `<name>.<domain>` (or at a parent domain) whose value matches exactly, case included, makes it `verified`, anything else `failed`. Only the zone that answers for that record's name counts (see the public-dns tag: the first zone over the name, then down NS delegations), whoever owns it; a record in a zone that does not answer, such as another account's zone inside the domain that nobody delegated to, verifies nothing.
 #[utoipa::path(
     post, path = "/v1/endpoint-services/{service_id}/private-dns/verify", tag = "producer",
-    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3")),
+    params(("service_id" = crate::schema::ServiceId, Path)),
     responses(
         (status = 200, description = "The service with its verification state", body = EndpointService, headers(("ETag" = String))),
         (status = 400, description = "`InvalidParameter` (a GWLB service), `InvalidParameterValue` (no private DNS name)", body = Problem, content_type = "application/problem+json"),
@@ -754,6 +767,8 @@ async fn create_public_zone(
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
     /// 1..1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -790,7 +805,7 @@ async fn list_public_zones(
 /// One of the caller's public zones: its name servers and whether it answers for its name.
 #[utoipa::path(
     get, path = "/v1/public-dns/zones/{zone_name}", tag = "public-dns",
-    params(("zone_name" = String, Path, example = "example.com")),
+    params(("zone_name" = crate::schema::PublicZoneName, Path)),
     responses(
         (status = 200, description = "The zone", body = PublicZone),
         (status = 400, description = "Invalid path", body = Problem, content_type = "application/problem+json"),
@@ -812,7 +827,7 @@ async fn get_public_zone(
 /// Delete one of the caller's public zones with its records.
 #[utoipa::path(
     delete, path = "/v1/public-dns/zones/{zone_name}", tag = "public-dns",
-    params(("zone_name" = String, Path, example = "example.com")),
+    params(("zone_name" = crate::schema::PublicZoneName, Path)),
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, description = "Invalid path", body = Problem, content_type = "application/problem+json"),
@@ -858,8 +873,11 @@ async fn put_public_record(
 #[serde(deny_unknown_fields)]
 pub struct RecordsQuery {
     /// The zone (of the caller's) to list.
+    #[param(value_type = crate::schema::PublicZoneName)]
     pub zone_name: String,
     /// 1..1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -868,10 +886,13 @@ pub struct RecordsQuery {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RecordKeyQuery {
+    #[param(value_type = crate::schema::DnsRecordName)]
     pub name: String,
     /// `TXT`, `A` or `NS`.
+    #[param(value_type = crate::schema::DnsRecordType)]
     pub r#type: String,
     /// The caller's zone to delete from; by default the caller's most specific zone that holds the name.
+    #[param(value_type = Option<crate::schema::PublicZoneName>)]
     pub zone_name: Option<String>,
 }
 
@@ -942,7 +963,7 @@ async fn delete_public_record(
 #[utoipa::path(
     post, path = "/v1/endpoint-services/{service_id}/notifications", tag = "producer",
     request_body = CreateNotificationRequest,
-    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3")),
+    params(("service_id" = crate::schema::ServiceId, Path)),
     responses(
         (status = 201, description = "The notification with its signing secret (shown once)", body = ConnectionNotificationWithSecret),
         (status = 400, description = "`InvalidParameterValue` (not an http:// URL, an unknown event), `MissingParameter`", body = Problem, content_type = "application/problem+json"),
@@ -982,7 +1003,7 @@ pub struct ConnectionNotificationList {
 /// List a service's connection notifications with their delivery status.
 #[utoipa::path(
     get, path = "/v1/endpoint-services/{service_id}/notifications", tag = "producer",
-    params(("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3")),
+    params(("service_id" = crate::schema::ServiceId, Path)),
     responses(
         (status = 200, description = "Every notification of the service (one page)", body = ConnectionNotificationList),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
@@ -1004,8 +1025,8 @@ async fn list_notifications(
 #[utoipa::path(
     delete, path = "/v1/endpoint-services/{service_id}/notifications/{connection_notification_id}", tag = "producer",
     params(
-        ("service_id" = String, Path, example = "vpce-svc-03d5ebb7d9579a2b3"),
-        ("connection_notification_id" = String, Path, example = "vpce-nfn-008776de7e03f5abc"),
+        ("service_id" = crate::schema::ServiceId, Path),
+        ("connection_notification_id" = crate::schema::ConnectionNotificationId, Path),
     ),
     responses(
         (status = 204, description = "Removed"),

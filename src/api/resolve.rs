@@ -42,14 +42,14 @@ async fn resolve(
 #[serde(deny_unknown_fields)]
 pub struct VpcDnsQuery {
     /// The name to resolve.
-    #[param(example = "my-bucket.s3.us-east-1.amazonaws.com")]
+    #[param(value_type = crate::schema::DnsName)]
     pub name: String,
 }
 
 /// Resolve a DNS name as the VPC's resolver (the Amazon-provided DNS server) would: private DNS names of the VPC's interface endpoints first (with DNS support and DNS hostnames on), then endpoint-specific regional and zonal names, then public AWS service names. A name nobody answers is `answered_by: none` with no addresses; so is every name when the VPC's DNS support is off.
 #[utoipa::path(
     get, path = "/v1/vpcs/{vpc_id}/dns", tag = "resolution",
-    params(("vpc_id" = String, Path, example = "vpc-0a1b2c3d4e5f67890"), VpcDnsQuery),
+    params(("vpc_id" = crate::schema::VpcId, Path), VpcDnsQuery),
     responses(
         (status = 200, description = "The resolver's answer", body = DnsAnswer),
         (status = 400, description = "`MissingParameter` (no `name`), `InvalidParameterValue` (not a DNS name)", body = Problem, content_type = "application/problem+json"),

@@ -138,6 +138,23 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
     }
 }
 
+/// For an optional number or boolean query parameter, with
+/// `#[serde(default, deserialize_with = "crate::extract::query_value")]`: an
+/// empty value (`?max_results=`) is refused like any other that does not
+/// parse, where serde_html_form would read it as absent.
+pub fn query_value<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    use serde::Deserialize;
+    match Option::<String>::deserialize(d)? {
+        None => Ok(None),
+        Some(s) => s.parse().map(Some).map_err(serde::de::Error::custom),
+    }
+}
+
 /// Maps a serde message at `path` to MissingParameter or InvalidParameterValue.
 fn field_error(path: &str, msg: &str) -> ApiError {
     let prefix = |p: &str| {

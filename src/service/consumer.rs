@@ -5,6 +5,7 @@
 use crate::create_once;
 use crate::error::{ApiError, ApiResult};
 use crate::pagination;
+use crate::schema;
 use crate::service::network::interface::{
     InterfaceSpec, checked_groups, insert_interface, remove_interface,
 };
@@ -68,8 +69,9 @@ pub struct DnsEntry {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DnsOptions {
-    /// `ipv4` (the default for `ipv4` endpoints), `dualstack`, `ipv6`,
-    /// `service_defined`.
+    /// `ipv4` (the default) or `service_defined`; `dualstack` and `ipv6`
+    /// need IPv6 endpoints, which linkplane does not model yet.
+    #[schema(pattern = "^(ipv4|service_defined)$")]
     pub dns_record_ip_type: Option<String>,
 }
 
@@ -77,9 +79,10 @@ pub struct DnsOptions {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubnetConfiguration {
+    #[schema(value_type = schema::SubnetId)]
     pub subnet_id: String,
     /// A free, non-reserved address of the subnet.
-    #[schema(example = "10.0.1.20")]
+    #[schema(value_type = Option<schema::Ipv4Address>)]
     pub ipv4: Option<String>,
 }
 
@@ -128,30 +131,38 @@ pub struct VpcEndpoint {
 pub struct CreateVpcEndpointRequest {
     /// Default `gateway`, as on AWS.
     pub vpc_endpoint_type: Option<VpcEndpointType>,
+    #[schema(value_type = schema::VpcId)]
     pub vpc_id: String,
     #[schema(example = "com.amazonaws.us-east-1.s3")]
     pub service_name: String,
     /// The service's region for a cross-region interface endpoint; default
     /// the VPC's. The service must list the VPC's region in its supported regions.
+    #[schema(value_type = Option<schema::RegionCode>)]
     pub service_region: Option<String>,
     /// Interface: subnets of the VPC, one per zone, each in a zone the
     /// service offers (by zone id; for a cross-region endpoint any zone of
     /// the VPC's region); GWLB: exactly one.
+    #[schema(value_type = Option<Vec<schema::SubnetId>>)]
     pub subnet_ids: Option<Vec<String>>,
     /// Interface: subnets with the address to take in each.
     pub subnet_configurations: Option<Vec<SubnetConfiguration>>,
     /// Interface: groups of the VPC; default the VPC's default group.
+    #[schema(value_type = Option<Vec<schema::SecurityGroupId>>)]
     pub security_group_ids: Option<Vec<String>>,
     /// Gateway: route tables of the VPC that get the service's prefix-list route.
+    #[schema(value_type = Option<Vec<schema::RouteTableId>>)]
     pub route_table_ids: Option<Vec<String>>,
     /// Interface: answer the service's own names in the VPC (default false;
     /// needs the VPC's DNS support and hostnames, and for a customer service
     /// a verified private DNS name).
     pub private_dns_enabled: Option<bool>,
     /// JSON text, at most 20,480 characters, with a `Statement`; default
-    /// full access.
+    /// full access. Not for gateway load balancer endpoints.
+    #[schema(max_length = 20480)]
     pub policy_document: Option<String>,
-    /// `ipv4` (default) or `dualstack`.
+    /// `ipv4` (the default); `dualstack` and `ipv6` need subnets with IPv6
+    /// blocks, which linkplane does not model yet.
+    #[schema(pattern = "^ipv4$")]
     pub ip_address_type: Option<String>,
     pub dns_options: Option<DnsOptions>,
     pub tags: Option<Tags>,
@@ -181,6 +192,10 @@ pub struct VpcEndpointConnection {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConnectionsRequest {
+    /// Endpoints of the service's connection requests. Any other id (a
+    /// malformed one too) is not refused: it comes back in `unsuccessful`,
+    /// as a batch's partial failure.
+    #[schema(min_items = 1)]
     pub vpc_endpoint_ids: Vec<String>,
 }
 
@@ -580,8 +595,9 @@ pub async fn create_endpoint(
         tags::replace(tx, account, &id, tags).await?;
         Ok(id)
     })?;
-    let e = get_endpoint(ctx, created.inner()).await?;
-    Ok(created.with(e))
+    created
+        .load(|id| async move { get_endpoint(ctx, &id).await })
+        .await
 }
 
 /// Adds route tables to a gateway endpoint: each gets the read-only route
@@ -1146,17 +1162,25 @@ pub async fn decide(
 #[serde(deny_unknown_fields)]
 pub struct UpdateVpcEndpointRequest {
     /// Interface: subnets to add (an interface each, one subnet per zone).
+    #[schema(value_type = Option<Vec<schema::SubnetId>>)]
     pub add_subnet_ids: Option<Vec<String>>,
     /// Interface: subnets to remove (their interfaces go); one must remain.
+    #[schema(value_type = Option<Vec<schema::SubnetId>>)]
     pub remove_subnet_ids: Option<Vec<String>>,
     /// Gateway: route tables that get the endpoint's route.
+    #[schema(value_type = Option<Vec<schema::RouteTableId>>)]
     pub add_route_table_ids: Option<Vec<String>>,
     /// Gateway: route tables that lose it.
+    #[schema(value_type = Option<Vec<schema::RouteTableId>>)]
     pub remove_route_table_ids: Option<Vec<String>>,
     /// Interface: groups to add to the endpoint's interfaces.
+    #[schema(value_type = Option<Vec<schema::SecurityGroupId>>)]
     pub add_security_group_ids: Option<Vec<String>>,
     /// Interface: groups to remove; one must remain.
+    #[schema(value_type = Option<Vec<schema::SecurityGroupId>>)]
     pub remove_security_group_ids: Option<Vec<String>>,
+    /// JSON text, at most 20,480 characters; not with `reset_policy: true`.
+    #[schema(max_length = 20480)]
     pub policy_document: Option<String>,
     /// Back to the default full-access policy.
     pub reset_policy: Option<bool>,

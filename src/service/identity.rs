@@ -6,6 +6,7 @@ use super::{
 use crate::auth::{Caller, generate_key};
 use crate::error::{ApiError, ApiResult};
 use crate::pagination;
+use crate::schema;
 use crate::store::identity::{
     self as db, AccountFilter, AccountRow, ApiKeyFilter, ApiKeyRow, PrincipalRow,
 };
@@ -41,10 +42,15 @@ pub struct Account {
 #[serde(deny_unknown_fields)]
 pub struct CreateAccountRequest {
     /// A 12-digit id to use; one is generated when absent.
-    #[schema(example = "111122223333")]
+    #[schema(value_type = Option<schema::AccountId>)]
     pub account_id: Option<String>,
-    /// A display name (1 to 128 characters).
-    #[schema(example = "producer")]
+    /// A display name: 1 to 128 characters, no control characters.
+    #[schema(
+        example = "producer",
+        min_length = 1,
+        max_length = 128,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     pub name: String,
     pub tags: Option<Tags>,
 }
@@ -53,6 +59,12 @@ pub struct CreateAccountRequest {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAccountRequest {
+    /// 1 to 128 characters, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 128,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     pub name: Option<String>,
     /// Replaces every tag of the account.
     pub tags: Option<Tags>,
@@ -104,20 +116,31 @@ impl From<PrincipalKind> for PrincipalType {
     }
 }
 
+/// The kinds of principal `POST /v1/accounts/{account_id}/principals` makes
+/// (the schema of [`CreatePrincipalRequest::type`]; it parses as a
+/// [`PrincipalKind`] and refuses `root`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NewPrincipalKind {
+    User,
+    Role,
+}
+
 /// `POST /v1/accounts/{account_id}/principals`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePrincipalRequest {
     /// `user` or `role` (an account has exactly one root, made with it).
+    #[schema(value_type = NewPrincipalKind)]
     pub r#type: PrincipalKind,
     /// The IAM name: 1 to 64 characters of letters, digits and `+=,.@_-`
     /// (no `/`: a path is given in `path`). Unique in the account among
     /// principals of its type, whatever their paths.
-    #[schema(example = "alice")]
+    #[schema(value_type = schema::IamName)]
     pub name: String,
     /// The IAM path, `/` (the default) or `/` + printable characters + `/`
     /// (`/division/`): the ARN becomes `...:user/division/alice`.
-    #[schema(example = "/division/")]
+    #[schema(value_type = Option<schema::IamPath>)]
     pub path: Option<String>,
 }
 
@@ -126,7 +149,7 @@ pub struct CreatePrincipalRequest {
 #[serde(deny_unknown_fields)]
 pub struct CreateApiKeyRequest {
     /// The principal the key acts as.
-    #[schema(example = "arn:aws:iam::111122223333:root")]
+    #[schema(value_type = schema::PrincipalArn)]
     pub principal_arn: String,
 }
 

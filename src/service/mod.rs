@@ -49,6 +49,38 @@ impl<T> Created<T> {
     }
 }
 
+impl Created<String> {
+    /// Loads what a create made, by its id. A replay whose resource has
+    /// since been deleted answers 409 `IdempotentResourceDeleted` (as EC2
+    /// answers `IdempotentInstanceTerminated` for a client token whose
+    /// instance is gone), not the resource's 404: the create did succeed,
+    /// and another one needs another key.
+    pub async fn load<T, F, Fut>(self, get: F) -> Result<Created<T>, ApiError>
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: std::future::Future<Output = Result<T, ApiError>>,
+    {
+        match self {
+            Created::New(id) => Ok(Created::New(get(id).await?)),
+            Created::Replayed(id) => match get(id.clone()).await {
+                Err(ApiError::NotFound { .. }) => Err(resource_deleted(&id)),
+                other => Ok(Created::Replayed(other?)),
+            },
+        }
+    }
+}
+
+/// 409 for a replay of a create whose resource has since been deleted.
+pub fn resource_deleted(id: &str) -> ApiError {
+    ApiError::conflict(
+        "IdempotentResourceDeleted",
+        format!(
+            "the idempotency key was used to create {id}, which has since been deleted; \
+             use another key to create another"
+        ),
+    )
+}
+
 /// An idempotency key in force for one create.
 #[derive(Debug, Clone)]
 pub struct Idempotency {

@@ -4,6 +4,7 @@
 //! with `X-Linkplane-Signature: sha256=<hex HMAC-SHA256 of the body>`.
 
 use crate::error::{ApiError, ApiResult};
+use crate::schema;
 use crate::service::network::Ctx;
 use crate::service::producer::endpoint_service::service_not_found;
 use crate::store::consumer::EndpointRow;
@@ -55,19 +56,26 @@ pub struct ConnectionNotificationWithSecret {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateNotificationRequest {
-    /// An `http://` or `https://` URL (loopback is fine: this is a local
+    /// An `http://` or `https://` URL of at most 2048 bytes whose host (up
+    /// to the first `/`, `?` or `#`) is not empty and holds no `@` and no
+    /// white space (loopback is fine: this is a local
     /// tool); its host must be among `LINKPLANE_WEBHOOK_ALLOWED_HOSTS` when
     /// that is set. An `https://` server's certificate must chain to the
     /// system's CA roots or to one in `LINKPLANE_WEBHOOK_CA_FILE` (a PEM
     /// bundle read at start, e.g. for a private CA or a self-signed
     /// certificate); a refused handshake is a failed delivery, retried.
-    #[schema(example = "https://hooks.example.com/linkplane")]
+    #[schema(
+        example = "https://hooks.example.com/linkplane",
+        max_length = 2048,
+        pattern = "^https?://[^/?#@\\u0000-\\u0020\\u007f-\\u009f\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]+([/?#][^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*)?$"
+    )]
     pub webhook_url: String,
     /// Some of `connect`, `accept`, `reject`, `delete`.
+    #[schema(value_type = Vec<schema::NotificationEvent>, min_items = 1)]
     pub events: Vec<String>,
 }
 
-fn check_url(url: &str, allowed_hosts: &[String]) -> ApiResult<()> {
+pub(crate) fn check_url(url: &str, allowed_hosts: &[String]) -> ApiResult<()> {
     let Some(rest) = url
         .strip_prefix("http://")
         .or_else(|| url.strip_prefix("https://"))

@@ -9,6 +9,7 @@
 
 use super::network::{Ctx, zone_name};
 use crate::error::{ApiError, ApiResult};
+use crate::schema;
 use crate::store::StoreError;
 use crate::store::snapshot as db;
 use arc_swap::ArcSwap;
@@ -77,13 +78,16 @@ impl SnapshotCache {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResolveSource {
-    /// A network interface of the caller's account.
-    #[schema(example = "eni-0a1b2c3d4e5f67890")]
+    /// A network interface of the caller's account; alone, without
+    /// `subnet_id` and `ip`.
+    #[schema(value_type = Option<schema::NetworkInterfaceId>)]
     pub network_interface_id: Option<String>,
     /// With `ip`: an address in a subnet of the caller's account. When an
     /// interface holds it, its security groups apply; otherwise none do.
+    #[schema(value_type = Option<schema::SubnetId>)]
     pub subnet_id: Option<String>,
-    #[schema(example = "10.0.1.25")]
+    /// With `subnet_id`.
+    #[schema(value_type = Option<schema::Ipv4Address>)]
     pub ip: Option<String>,
 }
 
@@ -92,10 +96,11 @@ pub struct ResolveSource {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResolveDestination {
-    #[schema(example = "my-bucket.s3.us-east-1.amazonaws.com")]
+    /// A name to resolve (or an address); exactly one of `host` and `ip`.
+    #[schema(value_type = Option<schema::ResolveHost>)]
     pub host: Option<String>,
     /// An IPv4 address (an IPv6 one answers `IPV6_NOT_SUPPORTED`).
-    #[schema(example = "10.0.2.20")]
+    #[schema(value_type = Option<schema::IpAddress>)]
     pub ip: Option<String>,
 }
 
@@ -133,7 +138,7 @@ pub struct ResolveRequest {
     pub source: ResolveSource,
     pub destination: ResolveDestination,
     /// The destination port (for ICMP, the ICMP type).
-    #[schema(example = 443)]
+    #[schema(example = 443, maximum = 65535)]
     pub port: u16,
     /// Default `tcp`.
     pub protocol: Option<ResolveProtocol>,
@@ -413,7 +418,7 @@ fn bad(msg: String) -> ApiError {
 
 /// A host name as DNS allows it: 1..253 characters, labels of 1..63 letters,
 /// digits, `-` or `_`.
-fn check_host(host: &str) -> ApiResult<()> {
+pub(crate) fn check_host(host: &str) -> ApiResult<()> {
     let name = host.strip_suffix('.').unwrap_or(host);
     let ok = !name.is_empty()
         && name.len() <= 253

@@ -124,10 +124,37 @@ async fn bad_query_parameters_are_400(db: Db) {
         ("next_token=garbage", "InvalidNextToken"),
         ("nonsense=1", "InvalidParameterValue"),
         ("tag==v", "InvalidParameterValue"),
+        // An empty number is not absent (it was, serde_html_form's reading,
+        // while the schema says integer).
+        ("max_results=", "InvalidParameterValue"),
     ] {
         let r = s.get(&format!("/v1/accounts?{q}"), ADMIN).await;
         r.assert_problem(400, code);
     }
+    // Likewise an empty boolean and an empty decimal.
+    let a = s.account("a").await;
+    s.get("/v1/route-tables?main=", &a.token)
+        .await
+        .assert_problem(400, "InvalidParameterValue");
+    let vpc = s
+        .create("/v1/vpcs", &a.token, json!({"cidr_block": "10.0.0.0/16"}))
+        .await;
+    let gateway = s
+        .create(
+            "/v1/vpc-endpoints",
+            &a.token,
+            json!({"vpc_id": vpc["vpc_id"], "service_name": "com.amazonaws.us-east-1.s3"}),
+        )
+        .await;
+    let cost = format!(
+        "/v1/vpc-endpoints/{}/cost",
+        gateway["vpc_endpoint_id"].as_str().unwrap_or_default()
+    );
+    s.get(&format!("{cost}?gb_per_month="), &a.token)
+        .await
+        .assert_problem(400, "InvalidParameterValue");
+    let priced = s.get(&format!("{cost}?gb_per_month=10"), &a.token).await;
+    assert_eq!(priced.status, reqwest::StatusCode::OK, "{}", priced.text);
     s.get("/v1/prefix-lists?prefix_list_id=pl-XYZ", ADMIN)
         .await
         .assert_problem(400, "InvalidPrefixListId.Malformed");

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 on_both_databases!(
     load_balancers_and_target_groups,
+    deregistering_targets_refuses_what_registering_refuses,
     endpoint_service_lifecycle,
     endpoint_service_bad_input,
     allowed_principals_collapse_and_filter,
@@ -72,6 +73,63 @@ async fn start_with(db: Db, settings: Settings) -> (TestServer, crate::support::
     let fresh = crate::support::FreshDb::new(db).await;
     let s_ = TestServer::on_url(db, &fresh.url, settings).await;
     (s_, fresh)
+}
+
+/// `DELETE .../targets` takes the `TargetsRequest` that `POST` takes, so the
+/// same schema: it refuses what registering refuses (it answered 200 for an
+/// empty list, an id that is no target, port 0 and an unknown zone, all of
+/// which the schema rules out), and still answers 200 for a well-formed
+/// target that is not registered.
+async fn deregistering_targets_refuses_what_registering_refuses(db: Db) {
+    let s_ = TestServer::start(db).await;
+    let a = s_.account("a").await;
+    let (vpc_id, subnets, _) = network(&s_, &a, 1).await;
+    let lb = nlb(&s_, &a, "api", &subnets).await;
+    let tg = s_
+        .create(
+            "/v1/target-groups",
+            &a.token,
+            json!({"name": "api", "protocol": "tcp", "port": 443, "vpc_id": vpc_id, "load_balancer_arn": lb["load_balancer_arn"]}),
+        )
+        .await;
+    let targets = format!(
+        "{}/targets",
+        arn_path("target-groups", &s(&tg["target_group_arn"]))
+    );
+    for (body, code) in [
+        (json!({"targets": []}), "MissingParameter"),
+        (
+            json!({"targets": [{"id": "not-an-ip"}]}),
+            "InvalidParameterValue",
+        ),
+        (
+            json!({"targets": [{"id": "eni-1"}]}),
+            "InvalidParameterValue",
+        ),
+        (
+            json!({"targets": [{"id": "10.0.0.20", "port": 0}]}),
+            "InvalidParameterValue",
+        ),
+        (
+            json!({"targets": [{"id": "192.168.1.1", "availability_zone": "us-east-1z"}]}),
+            "InvalidParameterValue",
+        ),
+    ] {
+        for method in [Method::POST, Method::DELETE] {
+            s_.call(method.clone(), &targets, Some(&a.token), Some(body.clone()))
+                .await
+                .assert_problem(400, code);
+        }
+    }
+    let d = s_
+        .call(
+            Method::DELETE,
+            &targets,
+            Some(&a.token),
+            Some(json!({"targets": [{"id": "10.0.0.99", "port": 8443}]})),
+        )
+        .await;
+    assert_eq!(d.status, StatusCode::OK, "{}", d.body);
 }
 
 /// Load balancers get ELB ARNs, a node with an address in each zone;

@@ -6,6 +6,7 @@ use super::{Ctx, check_tags, dependency, not_found, tags_of};
 use crate::create_once;
 use crate::error::{ApiError, ApiResult};
 use crate::pagination;
+use crate::schema;
 use crate::service::{Created, Idempotency, Versioned};
 use crate::store::network::{self as db, InternetGatewayRow, ListFilter};
 use crate::store::tags::{self, TagFilter, Tags};
@@ -34,7 +35,8 @@ pub struct InternetGateway {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateInternetGatewayRequest {
-    #[schema(example = "us-east-1")]
+    /// Default: the server's default region.
+    #[schema(value_type = Option<schema::RegionCode>)]
     pub region: Option<String>,
     pub tags: Option<Tags>,
 }
@@ -43,6 +45,7 @@ pub struct CreateInternetGatewayRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GatewayAttachmentRequest {
+    #[schema(value_type = schema::VpcId)]
     pub vpc_id: String,
 }
 
@@ -94,8 +97,9 @@ pub async fn create_internet_gateway(
         tags::replace(tx, account, &row.internet_gateway_id, tags).await?;
         Ok(row.internet_gateway_id)
     })?;
-    let igw = get_internet_gateway(ctx, created.inner()).await?;
-    Ok(created.with(igw))
+    created
+        .load(|id| async move { get_internet_gateway(ctx, &id).await })
+        .await
 }
 
 pub async fn get_internet_gateway(ctx: Ctx<'_>, id: &str) -> ApiResult<Versioned<InternetGateway>> {

@@ -6,6 +6,7 @@ use super::{Ctx, check_tags, not_found, tags_of, unknown, zone_name};
 use crate::create_once;
 use crate::error::{ApiError, ApiResult};
 use crate::pagination;
+use crate::schema;
 use crate::service::{Created, Idempotency, Versioned};
 use crate::store::network::{self as db, InterfaceRow, ListFilter, NatGatewayRow, SubnetRow};
 use crate::store::tags::{self, TagFilter, Tags};
@@ -54,13 +55,16 @@ pub struct NetworkInterface {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateNetworkInterfaceRequest {
+    #[schema(value_type = schema::SubnetId)]
     pub subnet_id: String,
     /// An address of the subnet that is free and not reserved; the lowest
     /// free address when absent.
-    #[schema(example = "10.0.1.10")]
+    #[schema(value_type = Option<schema::Ipv4Address>)]
     pub private_ip: Option<String>,
     /// Up to five groups of the subnet's VPC; the VPC's default group when absent.
+    #[schema(value_type = Option<Vec<schema::SecurityGroupId>>, max_items = 5)]
     pub security_group_ids: Option<Vec<String>>,
+    #[schema(max_length = 255)]
     pub description: Option<String>,
     pub tags: Option<Tags>,
 }
@@ -99,6 +103,7 @@ pub enum ConnectivityType {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateNatGatewayRequest {
+    #[schema(value_type = schema::SubnetId)]
     pub subnet_id: String,
     /// Default `public`.
     pub connectivity_type: Option<ConnectivityType>,
@@ -254,8 +259,9 @@ pub async fn create_network_interface(
         tags::replace(tx, account, &row.network_interface_id, tags).await?;
         Ok(row.network_interface_id)
     })?;
-    let eni = get_network_interface(ctx, created.inner()).await?;
-    Ok(created.with(eni))
+    created
+        .load(|id| async move { get_network_interface(ctx, &id).await })
+        .await
 }
 
 async fn interfaces_of(
@@ -439,8 +445,9 @@ pub async fn create_nat_gateway(
         tags::replace(tx, account, &nat_id, tags).await?;
         Ok(nat_id)
     })?;
-    let nat = get_nat_gateway(ctx, created.inner()).await?;
-    Ok(created.with(nat))
+    created
+        .load(|id| async move { get_nat_gateway(ctx, &id).await })
+        .await
 }
 
 async fn nats_of(ctx: Ctx<'_>, rows: Vec<NatGatewayRow>) -> ApiResult<Vec<Versioned<NatGateway>>> {

@@ -6,6 +6,7 @@ use super::{Ctx, check_region, check_tags, not_found, tags_of, unknown};
 use crate::create_once;
 use crate::error::{ApiError, ApiResult};
 use crate::pagination;
+use crate::schema;
 use crate::service::{Created, Idempotency, Versioned};
 use crate::store::connect::{self, PeeringRow};
 use crate::store::network::{self as db, ListFilter};
@@ -53,14 +54,17 @@ pub struct VpcPeeringConnection {
 #[serde(deny_unknown_fields)]
 pub struct CreateVpcPeeringConnectionRequest {
     /// The caller's VPC.
+    #[schema(value_type = schema::VpcId)]
     pub requester_vpc_id: String,
-    /// The VPC to peer with, in `peer_owner_id`'s account and `peer_region`.
+    /// The VPC to peer with, in `peer_owner_id`'s account and `peer_region`;
+    /// not the requester VPC itself.
+    #[schema(value_type = schema::VpcId)]
     pub accepter_vpc_id: String,
     /// Default: the caller's account.
-    #[schema(example = "444455556666")]
+    #[schema(value_type = Option<schema::AccountId>)]
     pub peer_owner_id: Option<String>,
     /// Default: the requester VPC's region.
-    #[schema(example = "eu-west-2")]
+    #[schema(value_type = Option<schema::RegionCode>)]
     pub peer_region: Option<String>,
     pub tags: Option<Tags>,
 }
@@ -188,8 +192,9 @@ pub async fn create_peering(
         tags::replace(tx, account, &row.vpc_peering_connection_id, tags).await?;
         Ok(row.vpc_peering_connection_id)
     })?;
-    let pcx = get_peering(ctx, created.inner()).await?;
-    Ok(created.with(pcx))
+    created
+        .load(|id| async move { get_peering(ctx, &id).await })
+        .await
 }
 
 pub async fn get_peering(ctx: Ctx<'_>, id: &str) -> ApiResult<Versioned<VpcPeeringConnection>> {

@@ -5,6 +5,7 @@ use super::{Ctx, check_tags, dependency, not_found, tags_of, unknown};
 use crate::create_once;
 use crate::error::{ApiError, ApiResult};
 use crate::pagination;
+use crate::schema;
 use crate::service::{Created, Idempotency, Versioned};
 use crate::store::network::{
     self as db, AssociationRow, ListFilter, LiveTargets, RouteRow, RouteTableRow,
@@ -79,6 +80,7 @@ pub struct RouteTable {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateRouteTableRequest {
+    #[schema(value_type = schema::VpcId)]
     pub vpc_id: String,
     pub tags: Option<Tags>,
 }
@@ -87,23 +89,31 @@ pub struct CreateRouteTableRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateRouteRequest {
-    #[schema(example = "0.0.0.0/0")]
+    /// The destination: exactly one of this and `destination_prefix_list_id`.
+    #[schema(value_type = Option<schema::Ipv4Cidr>)]
     pub destination_cidr_block: Option<String>,
     /// An AWS-managed prefix list of the table's region.
+    #[schema(value_type = Option<schema::PrefixListId>)]
     pub destination_prefix_list_id: Option<String>,
-    /// An internet gateway attached to the table's VPC.
-    #[schema(example = "igw-0a1b2c3d4e5f67890")]
+    /// An internet gateway attached to the table's VPC. The target: exactly
+    /// one of this and the five fields below.
+    #[schema(value_type = Option<schema::InternetGatewayId>)]
     pub gateway_id: Option<String>,
     /// An available NAT gateway in the table's VPC.
+    #[schema(value_type = Option<schema::NatGatewayId>)]
     pub nat_gateway_id: Option<String>,
     /// An active peering connection of the table's VPC.
+    #[schema(value_type = Option<schema::VpcPeeringConnectionId>)]
     pub vpc_peering_connection_id: Option<String>,
     /// A transit gateway with an attachment in the table's VPC.
+    #[schema(value_type = Option<schema::TransitGatewayId>)]
     pub transit_gateway_id: Option<String>,
     /// A network interface in the table's VPC.
+    #[schema(value_type = Option<schema::NetworkInterfaceId>)]
     pub network_interface_id: Option<String>,
     /// A gateway load balancer endpoint in the table's VPC (not with a
     /// prefix-list destination).
+    #[schema(value_type = Option<schema::VpcEndpointId>)]
     pub vpc_endpoint_id: Option<String>,
 }
 
@@ -113,6 +123,7 @@ pub struct CreateRouteRequest {
 pub struct AssociateRouteTableRequest {
     /// A subnet of the table's VPC. An association it has with another
     /// table is replaced (a subnet uses exactly one route table).
+    #[schema(value_type = schema::SubnetId)]
     pub subnet_id: String,
 }
 
@@ -260,8 +271,9 @@ pub async fn create_route_table(
         tags::replace(tx, account, &row.route_table_id, tags).await?;
         Ok(row.route_table_id)
     })?;
-    let table = get_route_table(ctx, created.inner()).await?;
-    Ok(created.with(table))
+    created
+        .load(|id| async move { get_route_table(ctx, &id).await })
+        .await
 }
 
 pub async fn get_route_table(ctx: Ctx<'_>, id: &str) -> ApiResult<Versioned<RouteTable>> {
@@ -646,11 +658,12 @@ pub async fn associate(
             subnet_id: Some(a.subnet_id),
             main: false,
         })
-        .ok_or_else(|| {
-            ApiError::conflict(
+        .ok_or_else(|| match &created {
+            Created::Replayed(_) => crate::service::resource_deleted(&id),
+            Created::New(_) => ApiError::conflict(
                 "InvalidAssociationID.NotFound",
                 format!("association {id} was replaced by a later request"),
-            )
+            ),
         })?;
     Ok(created.with(assoc))
 }

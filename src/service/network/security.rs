@@ -5,6 +5,7 @@ use super::{Ctx, check_tags, dependency, not_found, tags_of, unknown};
 use crate::create_once;
 use crate::error::{ApiError, ApiResult};
 use crate::pagination;
+use crate::schema;
 use crate::service::{Created, Idempotency, Versioned};
 use crate::store::network::{self as db, ListFilter, RuleRow, SecurityGroupRow};
 use crate::store::tags::{self, TagFilter, Tags};
@@ -61,19 +62,30 @@ pub struct SecurityGroupRule {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSpec {
-    /// `tcp`, `udp`, `icmp` or `all` (AWS's `6`, `17`, `1`, `-1` too).
-    #[schema(example = "tcp")]
+    /// `tcp`, `udp`, `icmp` or `all`, in any case (AWS's `6`, `17`, `1`, `-1` too).
+    #[schema(
+        example = "tcp",
+        pattern = "^([tT][cC][pP]|[uU][dD][pP]|[iI][cC][mM][pP]|[aA][lL][lL]|6|17|1|-1)$"
+    )]
     pub protocol: String,
-    /// Required for tcp and udp (0..65535); ICMP type for icmp (-1: any).
-    #[schema(example = 443)]
+    /// tcp and udp: required, 0 to 65535, at most `to_port`; icmp: the ICMP
+    /// type, -1 (any) to 255; all: absent or -1.
+    #[schema(example = 443, minimum = -1, maximum = 65535)]
     pub from_port: Option<i32>,
-    #[schema(example = 443)]
+    /// tcp and udp: required, 0 to 65535; icmp: the ICMP code, -1 (any) to
+    /// 255; all: absent or -1.
+    #[schema(example = 443, minimum = -1, maximum = 65535)]
     pub to_port: Option<i32>,
-    #[schema(example = "10.0.0.0/16")]
+    /// The peer: exactly one of `cidr`, `prefix_list_id` and `group_id`.
+    #[schema(value_type = Option<schema::Ipv4Cidr>)]
     pub cidr: Option<String>,
-    #[schema(example = "pl-63a5400a")]
+    /// An AWS-managed prefix list of the group's region.
+    #[schema(value_type = Option<schema::PrefixListId>)]
     pub prefix_list_id: Option<String>,
+    /// A group of the same VPC (or this group itself).
+    #[schema(value_type = Option<schema::SecurityGroupId>)]
     pub group_id: Option<String>,
+    #[schema(max_length = 255)]
     pub description: Option<String>,
 }
 
@@ -82,16 +94,30 @@ pub struct RuleSpec {
 #[serde(deny_unknown_fields)]
 pub struct AddRuleRequest {
     pub direction: Direction,
-    #[schema(example = "tcp")]
+    /// `tcp`, `udp`, `icmp` or `all`, in any case (AWS's `6`, `17`, `1`, `-1` too).
+    #[schema(
+        example = "tcp",
+        pattern = "^([tT][cC][pP]|[uU][dD][pP]|[iI][cC][mM][pP]|[aA][lL][lL]|6|17|1|-1)$"
+    )]
     pub protocol: String,
-    #[schema(example = 443)]
+    /// tcp and udp: required, 0 to 65535, at most `to_port`; icmp: the ICMP
+    /// type, -1 (any) to 255; all: absent or -1.
+    #[schema(example = 443, minimum = -1, maximum = 65535)]
     pub from_port: Option<i32>,
-    #[schema(example = 443)]
+    /// tcp and udp: required, 0 to 65535; icmp: the ICMP code, -1 (any) to
+    /// 255; all: absent or -1.
+    #[schema(example = 443, minimum = -1, maximum = 65535)]
     pub to_port: Option<i32>,
-    #[schema(example = "10.0.0.0/16")]
+    /// The peer: exactly one of `cidr`, `prefix_list_id` and `group_id`.
+    #[schema(value_type = Option<schema::Ipv4Cidr>)]
     pub cidr: Option<String>,
+    /// An AWS-managed prefix list of the group's region.
+    #[schema(value_type = Option<schema::PrefixListId>)]
     pub prefix_list_id: Option<String>,
+    /// A group of the same VPC (or this group itself).
+    #[schema(value_type = Option<schema::SecurityGroupId>)]
     pub group_id: Option<String>,
+    #[schema(max_length = 255)]
     pub description: Option<String>,
 }
 
@@ -119,12 +145,19 @@ pub struct SecurityGroup {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateSecurityGroupRequest {
+    #[schema(value_type = schema::VpcId)]
     pub vpc_id: String,
-    /// 1 to 255 characters, unique in the VPC; not `default`, not `sg-*`.
-    #[schema(example = "web")]
+    /// 1 to 255 characters, unique in the VPC; not `default` (in any case),
+    /// not starting with `sg-`.
+    #[schema(
+        example = "web",
+        min_length = 1,
+        max_length = 255,
+        pattern = "^(?![dD][eE][fF][aA][uU][lL][tT]$)(?!sg-)[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F]*$"
+    )]
     pub group_name: String,
     /// 1 to 255 characters.
-    #[schema(example = "web servers")]
+    #[schema(example = "web servers", min_length = 1, max_length = 255)]
     pub description: String,
     pub ingress: Option<Vec<RuleSpec>>,
     pub egress: Option<Vec<RuleSpec>>,
@@ -406,8 +439,9 @@ pub async fn create_security_group(
         tags::replace(tx, account, &row.group_id, &tags).await?;
         Ok(row.group_id)
     })?;
-    let group = get_security_group(ctx, created.inner()).await?;
-    Ok(created.with(group))
+    created
+        .load(|id| async move { get_security_group(ctx, &id).await })
+        .await
 }
 
 async fn groups_of(

@@ -6,6 +6,7 @@ use super::{Ctx, check_tags, dependency, not_found, tags_of, unknown};
 use crate::create_once;
 use crate::error::{ApiError, ApiResult};
 use crate::pagination;
+use crate::schema;
 use crate::service::{Created, Idempotency, Versioned};
 use crate::store::connect::{self, AttachmentRow, TgwRouteRow, TransitGatewayRow};
 use crate::store::network::{self as db, ListFilter};
@@ -70,7 +71,10 @@ pub struct TransitGateway {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTransitGatewayRequest {
+    /// Default: the server's default region.
+    #[schema(value_type = Option<schema::RegionCode>)]
     pub region: Option<String>,
+    #[schema(max_length = 255)]
     pub description: Option<String>,
     pub tags: Option<Tags>,
 }
@@ -80,8 +84,10 @@ pub struct CreateTransitGatewayRequest {
 #[serde(deny_unknown_fields)]
 pub struct CreateAttachmentRequest {
     /// A VPC of the caller in the gateway's region.
+    #[schema(value_type = schema::VpcId)]
     pub vpc_id: String,
     /// Subnets of that VPC, at most one per zone.
+    #[schema(value_type = Vec<schema::SubnetId>, min_items = 1)]
     pub subnet_ids: Vec<String>,
 }
 
@@ -89,8 +95,11 @@ pub struct CreateAttachmentRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTgwRouteRequest {
-    #[schema(example = "10.1.0.0/16")]
+    #[schema(value_type = schema::Ipv4Cidr)]
     pub destination_cidr_block: String,
+    /// Where traffic to the destination goes; exactly one of this and
+    /// `blackhole: true`.
+    #[schema(value_type = Option<schema::TransitGatewayAttachmentId>)]
     pub transit_gateway_attachment_id: Option<String>,
     /// Drop traffic to the destination.
     pub blackhole: Option<bool>,
@@ -219,8 +228,9 @@ pub async fn create_transit_gateway(
         tags::replace(tx, account, &row.transit_gateway_id, tags).await?;
         Ok(row.transit_gateway_id)
     })?;
-    let tgw = get_transit_gateway(ctx, created.inner()).await?;
-    Ok(created.with(tgw))
+    created
+        .load(|id| async move { get_transit_gateway(ctx, &id).await })
+        .await
 }
 
 pub async fn get_transit_gateway(ctx: Ctx<'_>, id: &str) -> ApiResult<Versioned<TransitGateway>> {

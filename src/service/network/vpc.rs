@@ -5,6 +5,7 @@ use crate::create_once;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::IfMatch;
 use crate::pagination;
+use crate::schema;
 use crate::service::{Created, Idempotency, Versioned};
 use crate::store::network::{
     self as db, ListFilter, RouteRow, RouteTableRow, SecurityGroupRow, SubnetRow, VpcRow,
@@ -56,10 +57,10 @@ pub struct Vpc {
 #[serde(deny_unknown_fields)]
 pub struct CreateVpcRequest {
     /// An IPv4 CIDR block from /16 to /28 (`InvalidVpc.Range` otherwise).
-    #[schema(example = "10.0.0.0/16")]
+    #[schema(value_type = schema::BlockCidr)]
     pub cidr_block: String,
     /// Default: the server's default region.
-    #[schema(example = "us-east-1")]
+    #[schema(value_type = Option<schema::RegionCode>)]
     pub region: Option<String>,
     /// Default true.
     pub enable_dns_support: Option<bool>,
@@ -113,14 +114,16 @@ pub struct Subnet {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateSubnetRequest {
-    #[schema(example = "vpc-0a1b2c3d4e5f67890")]
+    #[schema(value_type = schema::VpcId)]
     pub vpc_id: String,
     /// Inside the VPC's block, /16 to /28, overlapping no other subnet of it.
-    #[schema(example = "10.0.1.0/24")]
+    #[schema(value_type = schema::BlockCidr)]
     pub cidr_block: String,
-    #[schema(example = "us-east-1a")]
+    /// A zone of the VPC's region, in the caller's names.
+    #[schema(value_type = Option<schema::ZoneName>)]
     pub availability_zone: Option<String>,
-    #[schema(example = "use1-az4")]
+    /// A zone of the VPC's region; with `availability_zone`, the same zone.
+    #[schema(value_type = Option<schema::ZoneId>)]
     pub availability_zone_id: Option<String>,
     pub tags: Option<Tags>,
 }
@@ -258,8 +261,9 @@ pub async fn create_vpc(
         tags::replace(tx, account, &vpc.vpc_id, &tags).await?;
         Ok(vpc.vpc_id)
     })?;
-    let vpc = get_vpc(ctx, created.inner()).await?;
-    Ok(created.with(vpc))
+    created
+        .load(|id| async move { get_vpc(ctx, &id).await })
+        .await
 }
 
 /// The VPC's `default` group: all traffic in from members of the group
@@ -519,8 +523,9 @@ pub async fn create_subnet(
         tags::replace(tx, account, &row.subnet_id, &tags).await?;
         Ok(row.subnet_id)
     })?;
-    let subnet = get_subnet(ctx, created.inner()).await?;
-    Ok(created.with(subnet))
+    created
+        .load(|id| async move { get_subnet(ctx, &id).await })
+        .await
 }
 
 pub async fn get_subnet(ctx: Ctx<'_>, subnet_id: &str) -> ApiResult<Versioned<Subnet>> {

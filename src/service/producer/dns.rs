@@ -40,8 +40,8 @@ pub struct PublicZone {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateZoneRequest {
-    /// A lowercase domain name of at least two labels.
-    #[schema(example = "example.com")]
+    /// A domain name of at least two labels (read lowercase).
+    #[schema(value_type = crate::schema::PublicZoneName)]
     pub name: String,
 }
 
@@ -49,19 +49,25 @@ pub struct CreateZoneRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PutRecordRequest {
-    #[schema(example = "_6e86v84tqgqubxbwii1m.example.com")]
+    #[schema(value_type = crate::schema::DnsRecordName)]
     pub name: String,
     /// `TXT`, `A` or `NS`.
-    #[schema(example = "TXT")]
+    #[schema(value_type = crate::schema::DnsRecordType)]
     pub r#type: String,
     /// TXT: the text, stored exactly (case-sensitive), 1 to 255
     /// characters; A: an IPv4 address; NS: a name server of the zone the
-    /// name is delegated to (one of its `name_servers`).
-    #[schema(example = "vpce:l6p0ERxlTt45jevFwOCp")]
+    /// name is delegated to (one of its `name_servers`; case and a final
+    /// `.` do not matter).
+    #[schema(
+        example = "vpce:l6p0ERxlTt45jevFwOCp",
+        min_length = 1,
+        max_length = 255
+    )]
     pub value: String,
     /// The caller's zone to write in; by default the caller's most specific
-    /// zone that holds the name.
-    #[schema(example = "example.com")]
+    /// zone that holds the name (for an NS record, the most specific one
+    /// strictly above it).
+    #[schema(value_type = Option<crate::schema::PublicZoneName>)]
     pub zone_name: Option<String>,
 }
 

@@ -6,6 +6,7 @@ use crate::create_once;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::IfMatch;
 use crate::pagination;
+use crate::schema;
 use crate::service::network::{Ctx, check_region, check_tags, tags_of, zone_name};
 use crate::service::{Created, Idempotency, Versioned};
 use crate::store::network::ListFilter;
@@ -88,17 +89,26 @@ pub struct EndpointService {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateEndpointServiceRequest {
+    /// Network load balancers of the caller in one region (an interface
+    /// service): exactly one of this and `gateway_load_balancer_arns` is
+    /// given and not empty.
+    #[schema(value_type = Option<Vec<schema::NetworkLoadBalancerArn>>)]
     pub network_load_balancer_arns: Option<Vec<String>>,
+    /// Gateway load balancers of the caller in one region (a gateway load
+    /// balancer service).
+    #[schema(value_type = Option<Vec<schema::GatewayLoadBalancerArn>>)]
     pub gateway_load_balancer_arns: Option<Vec<String>>,
     /// Default true: connection requests wait for the owner's acceptance.
     pub acceptance_required: Option<bool>,
     /// A lowercase DNS name (a leading `*.` is allowed); network load
     /// balancer services only. It must be verified before consumers use it.
-    #[schema(example = "api.example.com")]
+    #[schema(value_type = Option<schema::PrivateDnsName>)]
     pub private_dns_name: Option<String>,
     /// `ipv4` and/or `ipv6` (default `ipv4`); `ipv6` needs dualstack load balancers.
+    #[schema(value_type = Option<Vec<schema::IpAddressType>>, min_items = 1)]
     pub supported_ip_address_types: Option<Vec<String>>,
     /// Regions consumers may connect from; the service's own is always one.
+    #[schema(value_type = Option<Vec<schema::RegionCode>>)]
     pub supported_regions: Option<Vec<String>>,
     pub tags: Option<Tags>,
     /// AWS's idempotency token: the same meaning as `Idempotency-Key`.
@@ -111,18 +121,33 @@ pub struct CreateEndpointServiceRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateEndpointServiceRequest {
     pub acceptance_required: Option<bool>,
+    /// For an interface service only; at least one load balancer remains.
+    #[schema(value_type = Option<Vec<schema::NetworkLoadBalancerArn>>)]
     pub add_network_load_balancer_arns: Option<Vec<String>>,
+    #[schema(value_type = Option<Vec<schema::NetworkLoadBalancerArn>>)]
     pub remove_network_load_balancer_arns: Option<Vec<String>>,
+    /// For a gateway load balancer service only.
+    #[schema(value_type = Option<Vec<schema::GatewayLoadBalancerArn>>)]
     pub add_gateway_load_balancer_arns: Option<Vec<String>>,
+    #[schema(value_type = Option<Vec<schema::GatewayLoadBalancerArn>>)]
     pub remove_gateway_load_balancer_arns: Option<Vec<String>>,
-    /// Sets or replaces the name; verification starts over.
+    /// Sets or replaces the name; verification starts over. Not with
+    /// `remove_private_dns_name: true`.
+    #[schema(value_type = Option<schema::PrivateDnsName>)]
     pub private_dns_name: Option<String>,
     pub remove_private_dns_name: Option<bool>,
+    /// At least one type remains.
+    #[schema(value_type = Option<Vec<schema::IpAddressType>>)]
     pub add_supported_ip_address_types: Option<Vec<String>>,
+    #[schema(value_type = Option<Vec<schema::IpAddressType>>)]
     pub remove_supported_ip_address_types: Option<Vec<String>>,
+    #[schema(value_type = Option<Vec<schema::RegionCode>>)]
     pub add_supported_regions: Option<Vec<String>>,
+    /// Not the service's own region.
+    #[schema(value_type = Option<Vec<schema::RegionCode>>)]
     pub remove_supported_regions: Option<Vec<String>>,
     /// Only `service_owner`; there is no way back.
+    #[schema(pattern = "^service_owner$")]
     pub payer_responsibility: Option<String>,
     /// Replaces every tag.
     pub tags: Option<Tags>,
@@ -134,7 +159,7 @@ pub struct UpdateEndpointServiceRequest {
 pub struct PrincipalsRequest {
     /// `*`, `arn:aws:iam::<account>:root`, `...:user/<name>` or `...:role/<name>`
     /// (ARNs with a path are not supported, as on AWS).
-    #[schema(example = json!(["arn:aws:iam::444455556666:root"]))]
+    #[schema(value_type = Vec<schema::AllowedPrincipalArn>, min_items = 1, example = json!(["arn:aws:iam::444455556666:root"]))]
     pub principals: Vec<String>,
 }
 
@@ -413,8 +438,9 @@ pub async fn create_service(
         tags::replace(tx, account, &row.service_id, tags).await?;
         Ok(row.service_id)
     })?;
-    let svc = get_service(ctx, created.inner()).await?;
-    Ok(created.with(svc))
+    created
+        .load(|id| async move { get_service(ctx, &id).await })
+        .await
 }
 
 pub async fn get_service(ctx: Ctx<'_>, service_id: &str) -> ApiResult<Versioned<EndpointService>> {

@@ -4,6 +4,7 @@ use crate::create_once;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::IfMatch;
 use crate::pagination;
+use crate::schema;
 use crate::service::network::interface::{InterfaceSpec, insert_interface, remove_interface};
 use crate::service::network::vpc::subnet_in_body;
 use crate::service::network::{Ctx, check_tags, tags_of, zone_name};
@@ -87,20 +88,26 @@ pub struct LoadBalancer {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateLoadBalancerRequest {
-    /// 1 to 32 alphanumerics or hyphens, unique per account and region.
-    #[schema(example = "api")]
+    /// 1 to 32 letters, digits or hyphens, not starting or ending with a
+    /// hyphen, not starting with `internal-`; unique per account and region.
+    #[schema(
+        example = "api",
+        pattern = "^(?!internal-)[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$"
+    )]
     pub name: String,
     /// Default `network`.
     pub r#type: Option<LoadBalancerType>,
     /// Subnets of one VPC, at most one per zone; the load balancer's region
     /// is theirs.
+    #[schema(value_type = Vec<schema::SubnetId>, min_items = 1)]
     pub subnet_ids: Vec<String>,
     /// Only `internal`.
-    #[schema(example = "internal")]
+    #[schema(example = "internal", pattern = "^internal$")]
     pub scheme: Option<String>,
     /// Default false.
     pub cross_zone_enabled: Option<bool>,
     /// `ipv4` (default) or `dualstack`.
+    #[schema(pattern = "^(ipv4|dualstack)$")]
     pub ip_address_type: Option<String>,
     pub tags: Option<Tags>,
 }
@@ -159,14 +166,25 @@ pub struct TargetGroup {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTargetGroupRequest {
-    #[schema(example = "api")]
+    /// 1 to 32 letters, digits or hyphens, not starting or ending with a hyphen.
+    #[schema(
+        example = "api",
+        pattern = "^[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$"
+    )]
     pub name: String,
-    #[schema(example = "tcp")]
+    /// `tcp`, `udp`, `tcp_udp` or `tls` (network load balancers), `geneve`
+    /// (gateway load balancers, port 6081 only); in any case.
+    #[schema(
+        example = "tcp",
+        pattern = "^([tT][cC][pP]|[uU][dD][pP]|[tT][cC][pP]_[uU][dD][pP]|[tT][lL][sS]|[gG][eE][nN][eE][vV][eE])$"
+    )]
     pub protocol: String,
-    #[schema(example = 443)]
+    #[schema(example = 443, minimum = 1, maximum = 65535)]
     pub port: u16,
+    #[schema(value_type = schema::VpcId)]
     pub vpc_id: String,
     /// A load balancer of the same VPC whose kind fits the protocol.
+    #[schema(value_type = Option<schema::LoadBalancerArn>)]
     pub load_balancer_arn: Option<String>,
 }
 
@@ -175,12 +193,14 @@ pub struct CreateTargetGroupRequest {
 #[serde(deny_unknown_fields)]
 pub struct TargetSpec {
     /// An IP address in the group's VPC, or a network interface id of it.
-    #[schema(example = "10.0.1.20")]
+    #[schema(value_type = schema::TargetId)]
     pub id: String,
     /// Default: the group's port.
+    #[schema(minimum = 1, maximum = 65535)]
     pub port: Option<u16>,
     /// Only for IP addresses outside the VPC's subnets (a zone name of the
     /// owner, or `all`); otherwise the zone is the subnet's.
+    #[schema(value_type = Option<schema::TargetZone>)]
     pub availability_zone: Option<String>,
 }
 
@@ -188,6 +208,7 @@ pub struct TargetSpec {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TargetsRequest {
+    #[schema(min_items = 1)]
     pub targets: Vec<TargetSpec>,
 }
 
@@ -406,8 +427,9 @@ pub async fn create_load_balancer(
         tags::replace(tx, account, &arn, tags).await?;
         Ok(arn)
     })?;
-    let lb = get_load_balancer(ctx, created.inner()).await?;
-    Ok(created.with(lb))
+    created
+        .load(|id| async move { get_load_balancer(ctx, &id).await })
+        .await
 }
 
 pub async fn get_load_balancer(ctx: Ctx<'_>, arn: &str) -> ApiResult<Versioned<LoadBalancer>> {
@@ -637,8 +659,9 @@ pub async fn create_target_group(
         }
         Ok(arn)
     })?;
-    let tg = get_target_group(ctx, created.inner()).await?;
-    Ok(created.with(tg))
+    created
+        .load(|id| async move { get_target_group(ctx, &id).await })
+        .await
 }
 
 pub async fn get_target_group(ctx: Ctx<'_>, arn: &str) -> ApiResult<Versioned<TargetGroup>> {
@@ -700,15 +723,49 @@ pub async fn delete_target_group(ctx: Ctx<'_>, arn: &str) -> ApiResult<()> {
 /// Registers targets: IP addresses of the group's VPC (the zone is the
 /// subnet's; addresses outside its subnets need `availability_zone`) or
 /// network interfaces of it.
+fn not_a_target_id(id: &str) -> ApiError {
+    ApiError::invalid_value(format!(
+        "targets: '{id}' is neither an IPv4 address nor a network interface id"
+    ))
+}
+
+/// What registering and deregistering both refuse, whatever the group
+/// holds: no targets, an id that is neither an IPv4 address nor an
+/// interface id, port 0, a zone that is neither `all` nor one of the
+/// account's (both take the same `TargetsRequest`, so the same schema).
+fn check_target_specs(account: &str, targets: &[TargetSpec]) -> ApiResult<()> {
+    if targets.is_empty() {
+        return Err(ApiError::missing("targets: at least one target"));
+    }
+    for t in targets {
+        let interface = linkplane_core::ids::is_valid_id("eni", &t.id);
+        if !interface && parse_ipv4(&t.id).is_err() {
+            return Err(not_a_target_id(&t.id));
+        }
+        if t.port == Some(0) {
+            return Err(ApiError::invalid_value("port: must be 1 to 65535"));
+        }
+        if let Some(z) = &t.availability_zone
+            && z != "all"
+            && linkplane_core::catalog::catalog()
+                .zone_id_for_name(account, z)
+                .is_none()
+        {
+            return Err(ApiError::invalid_value(format!(
+                "availability_zone: '{z}' is not a zone of this account"
+            )));
+        }
+    }
+    Ok(())
+}
+
 pub async fn register_targets(
     ctx: Ctx<'_>,
     arn: &str,
     req: TargetsRequest,
 ) -> ApiResult<Versioned<TargetGroup>> {
     let account = ctx.account()?;
-    if req.targets.is_empty() {
-        return Err(ApiError::missing("targets: at least one target"));
-    }
+    check_target_specs(account, &req.targets)?;
     // One lock order for every transaction writing several target rows.
     let mut req = req;
     req.targets
@@ -726,9 +783,6 @@ pub async fn register_targets(
         let now = now_ms();
         for t in &req.targets {
             let port = i64::from(t.port.unwrap_or(tg.port as u16));
-            if port == 0 {
-                return Err(ApiError::invalid_value("port: must be 1 to 65535"));
-            }
             let (ip, zone_id) = if t.id.starts_with("eni-") {
                 let eni = net_db::get_interface(&mut *tx, account, &t.id)
                     .await?
@@ -747,12 +801,7 @@ pub async fn register_targets(
                 }
                 (eni.private_ip, eni.zone_id)
             } else {
-                let ip = parse_ipv4(&t.id).map_err(|_| {
-                    ApiError::invalid_value(format!(
-                        "targets: '{}' is neither an IPv4 address nor a network interface id",
-                        t.id
-                    ))
-                })?;
+                let ip = parse_ipv4(&t.id).map_err(|_| not_a_target_id(&t.id))?;
                 let subnet = net_db::subnet_containing(&mut tx, &tg.vpc_id, i64::from(ip)).await?;
                 match (subnet, &t.availability_zone) {
                     (Some(s), _) => (i64::from(ip), s.zone_id),
@@ -809,6 +858,8 @@ pub async fn deregister_targets(
     req: TargetsRequest,
 ) -> ApiResult<Versioned<TargetGroup>> {
     let account = ctx.account()?;
+    check_target_specs(account, &req.targets)?;
+    // One lock order for every transaction writing several target rows.
     let mut req = req;
     req.targets
         .sort_by(|a, b| (&a.id, a.port).cmp(&(&b.id, b.port)));
