@@ -197,11 +197,23 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<V> {
         visit_u64: u64,
         visit_u128: u128,
         visit_f32: f32,
-        visit_f64: f64,
         visit_bytes: &[u8],
         visit_borrowed_bytes: &'de [u8],
         visit_byte_buf: Vec<u8>,
     );
+
+    /// A number written with a zero fraction (`80.0`) is the integer JSON
+    /// Schema says it is: passed on as one, so an integer field takes it
+    /// (and a float field still gets its value).
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<V::Value, E> {
+        if v.fract() == 0.0 && v >= 0.0 && v <= u64::MAX as f64 {
+            self.inner.visit_u64(v as u64)
+        } else if v.fract() == 0.0 && v < 0.0 && v >= i64::MIN as f64 {
+            self.inner.visit_i64(v as i64)
+        } else {
+            self.inner.visit_f64(v)
+        }
+    }
 
     fn visit_char<E: de::Error>(self, v: char) -> Result<V::Value, E> {
         check_str(v.encode_utf8(&mut [0; 4]))?;
@@ -383,6 +395,34 @@ mod tests {
         assert!(e.starts_with("inner:"), "{e}");
         let e = parse(r#"{"name": "a", "list": [[1]]}"#).expect_err("in a list");
         assert!(e.starts_with("list[0]:"), "{e}");
+    }
+
+    #[test]
+    fn integers_may_be_written_with_a_zero_fraction() {
+        #[derive(Debug, Deserialize, PartialEq)]
+        struct Numbers {
+            port: u16,
+            delta: i32,
+            share: f64,
+        }
+        let parse = |s: &str| {
+            let de = &mut serde_json::Deserializer::from_str(s);
+            Numbers::deserialize(Strict(de)).map_err(|e| e.to_string())
+        };
+        assert_eq!(
+            parse(r#"{"port": 80.0, "delta": -3.0, "share": 2.0}"#),
+            Ok(Numbers {
+                port: 80,
+                delta: -3,
+                share: 2.0
+            })
+        );
+        assert_eq!(
+            parse(r#"{"port": 80, "delta": 1, "share": 0.5}"#).map(|n| n.share),
+            Ok(0.5)
+        );
+        assert!(parse(r#"{"port": 80.5, "delta": 1, "share": 1}"#).is_err());
+        assert!(parse(r#"{"port": 70000.0, "delta": 1, "share": 1}"#).is_err());
     }
 
     #[test]
