@@ -1,132 +1,137 @@
-//! Request metrics in Prometheus text format, kept in atomics: a request
-//! takes a read lock to find its counters and never blocks another.
+//! Request metrics in the Prometheus text format (0.0.4), kept by
+//! `prometheus-client`: its families hand a request the counter of its
+//! labels under a read lock, so one request never blocks another.
 
 use crate::store::Store;
-use std::collections::HashMap;
-use std::fmt::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::encoding::prometheus_text;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::{Family, MetricConstructor};
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
 use std::time::Duration;
+
+/// The content type of what [`Metrics::render`] writes.
+pub const CONTENT_TYPE: &str = prometheus_text::CONTENT_TYPE;
 
 /// Latency buckets in seconds.
 const BUCKETS: [f64; 12] = [
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
 ];
 
-#[derive(Default)]
-struct Histogram {
-    buckets: [AtomicU64; BUCKETS.len()],
-    count: AtomicU64,
-    sum_micros: AtomicU64,
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    method: String,
+    route: String,
+    status: u16,
 }
 
-#[derive(Default)]
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    method: String,
+    route: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PoolLabels {
+    backend: &'static str,
+    state: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct BackendLabels {
+    backend: &'static str,
+}
+
+#[derive(Clone)]
+struct LatencyBuckets;
+
+impl MetricConstructor<Histogram> for LatencyBuckets {
+    fn new_metric(&self) -> Histogram {
+        Histogram::new(BUCKETS)
+    }
+}
+
 pub struct Metrics {
-    requests: RwLock<HashMap<(String, String, u16), Arc<AtomicU64>>>,
-    latency: RwLock<HashMap<(String, String), Arc<Histogram>>>,
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latency: Family<RouteLabels, Histogram, LatencyBuckets>,
+    pool: Family<PoolLabels, Gauge>,
+    pool_max: Family<BackendLabels, Gauge>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let requests = Family::<RequestLabels, Counter>::default();
+        let latency = Family::new_with_constructor(LatencyBuckets);
+        let pool = Family::<PoolLabels, Gauge>::default();
+        let pool_max = Family::<BackendLabels, Gauge>::default();
+        let mut registry = Registry::default();
+        // Counters are named without `_total`: the encoder appends it.
+        registry.register(
+            "linkplane_http_requests",
+            "HTTP requests by method, route and status",
+            requests.clone(),
+        );
+        registry.register(
+            "linkplane_http_request_duration_seconds",
+            "HTTP request latency",
+            latency.clone(),
+        );
+        registry.register(
+            "linkplane_db_pool_connections",
+            "Database pool connections by state",
+            pool.clone(),
+        );
+        registry.register(
+            "linkplane_db_pool_max_connections",
+            "The pool's connection limit",
+            pool_max.clone(),
+        );
+        Metrics {
+            registry,
+            requests,
+            latency,
+            pool,
+            pool_max,
+        }
+    }
 }
 
 impl Metrics {
     pub fn record(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
-        let key = (method.to_string(), route.to_string(), status);
-        let counter = {
-            let map = self.requests.read().unwrap_or_else(|e| e.into_inner());
-            map.get(&key).cloned()
-        };
-        let counter = counter.unwrap_or_else(|| {
-            let mut map = self.requests.write().unwrap_or_else(|e| e.into_inner());
-            map.entry(key).or_default().clone()
-        });
-        counter.fetch_add(1, Ordering::Relaxed);
-
-        let hkey = (method.to_string(), route.to_string());
-        let hist = {
-            let map = self.latency.read().unwrap_or_else(|e| e.into_inner());
-            map.get(&hkey).cloned()
-        };
-        let hist = hist.unwrap_or_else(|| {
-            let mut map = self.latency.write().unwrap_or_else(|e| e.into_inner());
-            map.entry(hkey).or_default().clone()
-        });
-        let secs = elapsed.as_secs_f64();
-        for (i, le) in BUCKETS.iter().enumerate() {
-            if secs <= *le {
-                hist.buckets[i].fetch_add(1, Ordering::Relaxed);
-            }
-        }
-        hist.count.fetch_add(1, Ordering::Relaxed);
-        hist.sum_micros
-            .fetch_add(elapsed.as_micros() as u64, Ordering::Relaxed);
+        self.requests
+            .get_or_create(&RequestLabels {
+                method: method.to_string(),
+                route: route.to_string(),
+                status,
+            })
+            .inc();
+        self.latency
+            .get_or_create(&RouteLabels {
+                method: method.to_string(),
+                route: route.to_string(),
+            })
+            .observe(elapsed.as_secs_f64());
     }
 
+    /// Everything recorded so far, with the database pool as it is now.
     pub fn render(&self, store: &Store) -> String {
-        let mut out = String::new();
-        out.push_str(
-            "# HELP linkplane_http_requests_total HTTP requests by method, route and status.\n",
-        );
-        out.push_str("# TYPE linkplane_http_requests_total counter\n");
-        {
-            let map = self.requests.read().unwrap_or_else(|e| e.into_inner());
-            let mut rows: Vec<_> = map.iter().collect();
-            rows.sort_by(|a, b| a.0.cmp(b.0));
-            for ((method, route, status), n) in rows {
-                let _ = writeln!(
-                    out,
-                    "linkplane_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {}",
-                    n.load(Ordering::Relaxed)
-                );
-            }
-        }
-        out.push_str("# HELP linkplane_http_request_duration_seconds HTTP request latency.\n");
-        out.push_str("# TYPE linkplane_http_request_duration_seconds histogram\n");
-        {
-            let map = self.latency.read().unwrap_or_else(|e| e.into_inner());
-            let mut rows: Vec<_> = map.iter().collect();
-            rows.sort_by(|a, b| a.0.cmp(b.0));
-            for ((method, route), h) in rows {
-                let labels = format!("method=\"{method}\",route=\"{route}\"");
-                for (i, le) in BUCKETS.iter().enumerate() {
-                    let _ = writeln!(
-                        out,
-                        "linkplane_http_request_duration_seconds_bucket{{{labels},le=\"{le}\"}} {}",
-                        h.buckets[i].load(Ordering::Relaxed)
-                    );
-                }
-                let count = h.count.load(Ordering::Relaxed);
-                let _ = writeln!(
-                    out,
-                    "linkplane_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {count}"
-                );
-                let _ = writeln!(
-                    out,
-                    "linkplane_http_request_duration_seconds_sum{{{labels}}} {}",
-                    h.sum_micros.load(Ordering::Relaxed) as f64 / 1e6
-                );
-                let _ = writeln!(
-                    out,
-                    "linkplane_http_request_duration_seconds_count{{{labels}}} {count}"
-                );
-            }
-        }
         let (size, idle, max) = store.pool_stats();
         let backend = store.backend().name();
-        out.push_str("# HELP linkplane_db_pool_connections Database pool connections by state.\n");
-        out.push_str("# TYPE linkplane_db_pool_connections gauge\n");
         let in_use = (size as usize).saturating_sub(idle);
-        let _ = writeln!(
-            out,
-            "linkplane_db_pool_connections{{backend=\"{backend}\",state=\"in_use\"}} {in_use}"
-        );
-        let _ = writeln!(
-            out,
-            "linkplane_db_pool_connections{{backend=\"{backend}\",state=\"idle\"}} {idle}"
-        );
-        out.push_str("# HELP linkplane_db_pool_max_connections The pool's connection limit.\n");
-        out.push_str("# TYPE linkplane_db_pool_max_connections gauge\n");
-        let _ = writeln!(
-            out,
-            "linkplane_db_pool_max_connections{{backend=\"{backend}\"}} {max}"
-        );
+        for (state, n) in [("in_use", in_use), ("idle", idle)] {
+            self.pool
+                .get_or_create(&PoolLabels { backend, state })
+                .set(i64::try_from(n).unwrap_or(i64::MAX));
+        }
+        self.pool_max
+            .get_or_create(&BackendLabels { backend })
+            .set(i64::from(max));
+        let mut out = String::new();
+        // Writing into a String cannot fail.
+        let _ = prometheus_text::encode(&mut out, &self.registry);
         out
     }
 }
