@@ -1,55 +1,21 @@
-//! Router assembly, the middleware stack, shared state, and serving.
+//! Router assembly, the middleware stack, and serving. The shared state
+//! is [`crate::state::AppState`].
 
-use crate::config::Settings;
-use crate::error::{ApiError, REQUEST_ID};
+use crate::api::problem::{ApiError, REQUEST_ID};
+use crate::error::Error;
 use crate::extract::body::{BodyClock, TimedBody};
-use crate::metrics::Metrics;
-use crate::store::Store;
+use crate::state::AppState;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use std::ops::Deref;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tracing::Instrument;
 use utoipa_swagger_ui::SwaggerUi;
-
-/// What every handler can reach. Cheap to clone.
-#[derive(Clone)]
-pub struct AppState(Arc<AppInner>);
-
-pub struct AppInner {
-    pub store: Store,
-    pub settings: Settings,
-    /// SHA-256 of the admin secret.
-    pub admin_sha256: [u8; 32],
-    pub metrics: Metrics,
-    /// The route resolver's network snapshot, rebuilt when the network changes.
-    pub snapshots: crate::service::resolve::SnapshotCache,
-}
-
-impl AppState {
-    pub fn new(store: Store, settings: Settings, admin_sha256: [u8; 32]) -> Self {
-        AppState(Arc::new(AppInner {
-            store,
-            settings,
-            admin_sha256,
-            metrics: Metrics::default(),
-            snapshots: Default::default(),
-        }))
-    }
-}
-
-impl Deref for AppState {
-    type Target = AppInner;
-    fn deref(&self) -> &AppInner {
-        &self.0
-    }
-}
 
 /// The whole application: documented routes, `/openapi.json`, `/docs`,
 /// problem+json fallbacks, and the middleware stack.
@@ -59,7 +25,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_panic| {
-            ApiError::Internal("a handler panicked".to_string()).into_response()
+            ApiError::from(Error::internal("a handler panicked")).into_response()
         }))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -69,10 +35,11 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn not_found() -> ApiError {
-    ApiError::not_found(
+    Error::not_found(
         "NotFound",
         "no such path; see /openapi.json or /docs for the API",
     )
+    .into()
 }
 
 async fn method_not_allowed() -> ApiError {
@@ -123,13 +90,13 @@ async fn request_context(State(state): State<AppState>, req: Request, next: Next
                     _ = tokio::time::sleep_until(from + timeout) => {
                         let from = clock.done().unwrap_or(body_deadline);
                         if from + timeout <= tokio::time::Instant::now() {
-                            break ApiError::Unavailable {
-                                code: "RequestTimeout".into(),
-                                detail: format!(
+                            break ApiError::from(Error::unavailable(
+                                "RequestTimeout",
+                                format!(
                                     "the request did not complete within {} ms",
                                     timeout.as_millis()
                                 ),
-                            }
+                            ))
                             .into_response();
                         }
                     }

@@ -6,7 +6,6 @@
 
 pub mod api;
 pub mod app;
-pub mod auth;
 pub mod config;
 pub mod error;
 pub mod extract;
@@ -14,6 +13,7 @@ pub mod metrics;
 pub mod pagination;
 pub mod schema;
 pub mod service;
+pub mod state;
 pub mod store;
 pub mod transport;
 pub mod util;
@@ -53,7 +53,8 @@ pub async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
     )
     .await?;
     store.migrate().await?;
-    let (admin_sha256, generated) = auth::init_admin(&store, args.admin_token.as_deref()).await?;
+    let (admin_sha256, generated) =
+        service::caller::init_admin(&store, args.admin_token.as_deref()).await?;
     if let Some(secret) = generated {
         println!(
             "linkplane: generated the admin secret (shown once, stored only as a hash):\n\n    {secret}\n\n\
@@ -64,7 +65,7 @@ pub async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     tracing::info!(%addr, database = %store::redact(&args.database.database_url), backend = store.backend().name(), "linkplane listening");
     let tasks = workflow::spawn_all(&store, settings.provision_delay, webhooks);
-    let state = app::AppState::new(store.clone(), settings, admin_sha256);
+    let state = state::AppState::new(store.clone(), settings, admin_sha256);
     app::serve(
         listener,
         app::router(state),

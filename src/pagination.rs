@@ -1,7 +1,7 @@
 //! `max_results` / `next_token` on every list: the token is an opaque,
 //! URL-safe encoding of the keyset position, bound to the list it came from.
 
-use crate::error::ApiError;
+use crate::error::Error;
 use crate::store::page::{Page, PageSpec};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -14,12 +14,12 @@ pub fn page_spec(
     list: &str,
     max_results: Option<u32>,
     next_token: Option<&str>,
-) -> Result<PageSpec, ApiError> {
+) -> Result<PageSpec, Error> {
     let limit = match max_results {
         None => DEFAULT_MAX_RESULTS,
         Some(n) if (1..=MAX_MAX_RESULTS).contains(&n) => n,
         Some(n) => {
-            return Err(ApiError::invalid_value(format!(
+            return Err(Error::invalid_value(format!(
                 "max_results: {n} is out of range; it must be between 1 and {MAX_MAX_RESULTS}"
             )));
         }
@@ -40,9 +40,9 @@ fn encode(list: &str, t: i64, id: &str) -> String {
     URL_SAFE_NO_PAD.encode(json)
 }
 
-fn decode(list: &str, token: &str) -> Result<(i64, String), ApiError> {
+fn decode(list: &str, token: &str) -> Result<(i64, String), Error> {
     let bad = || {
-        ApiError::validation(
+        Error::validation(
             "InvalidNextToken",
             "next_token is not a token this list issued",
         )
@@ -58,7 +58,7 @@ fn decode(list: &str, token: &str) -> Result<(i64, String), ApiError> {
 }
 
 /// Parses repeated `tag=Key=Value` (or `tag=Key`) filters.
-pub fn tag_filters(raw: &[String]) -> Result<Vec<crate::store::tags::TagFilter>, ApiError> {
+pub fn tag_filters(raw: &[String]) -> Result<Vec<crate::store::tags::TagFilter>, Error> {
     raw.iter()
         .map(|t| {
             let (key, value) = match t.split_once('=') {
@@ -66,7 +66,7 @@ pub fn tag_filters(raw: &[String]) -> Result<Vec<crate::store::tags::TagFilter>,
                 None => (t.as_str(), None),
             };
             if key.is_empty() {
-                return Err(ApiError::invalid_value(format!(
+                return Err(Error::invalid_value(format!(
                     "tag: '{t}' must be Key=Value or Key"
                 )));
             }
@@ -99,7 +99,7 @@ mod tests {
         );
         let wrong = page_spec("principals", None, Some(&token));
         assert_eq!(
-            wrong.err().map(|e| e.code().to_string()).as_deref(),
+            wrong.err().map(|e| e.code.to_string()).as_deref(),
             Some("InvalidNextToken")
         );
         assert!(page_spec("accounts", None, Some("garbage!")).is_err());

@@ -11,7 +11,7 @@
 //! place the same status with an `application/problem+json` body and a
 //! request id, so that every error a client can get looks the same.
 
-use crate::error::ApiError;
+use crate::api::problem::ApiError;
 use axum::http::StatusCode;
 use std::io;
 use std::pin::Pin;
@@ -84,7 +84,7 @@ fn problem_response(status: StatusCode) -> Vec<u8> {
         _ => "the request was refused before it could be read",
     };
     let request_id = uuid::Uuid::new_v4().to_string();
-    let problem = crate::error::REQUEST_ID.sync_scope(request_id.clone(), || {
+    let problem = crate::api::problem::REQUEST_ID.sync_scope(request_id.clone(), || {
         ApiError::transport(status, detail).problem()
     });
     let body = serde_json::to_vec(&problem).unwrap_or_default();

@@ -6,8 +6,9 @@
 // Each bench uses a part of this module.
 #![allow(dead_code)]
 
-use linkplane::app::{AppState, router};
+use linkplane::app::router;
 use linkplane::config::Settings;
+use linkplane::state::AppState;
 use linkplane::store::Store;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -49,7 +50,7 @@ impl Client {
         let store = Store::connect(&url, 5).await.expect("connect");
         store.migrate().await.expect("migrate");
         let backend = store.backend().name();
-        let (admin, _) = linkplane::auth::init_admin(&store, Some(ADMIN))
+        let (admin, _) = linkplane::service::caller::init_admin(&store, Some(ADMIN))
             .await
             .expect("admin");
         let app = router(AppState::new(store.clone(), Settings::default(), admin));

@@ -1,14 +1,14 @@
 //! Catalog: regions, zones (as the caller's account names them), prefix lists.
 
 use super::list;
-use crate::app::AppState;
-use crate::auth::Caller;
-use crate::error::{ApiResult, Problem};
+use super::problem::{ApiResult, Problem};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::schema;
+use crate::service::caller::Caller;
 use crate::service::catalog::{
     self as svc, AvailabilityZone, ListServices, PrefixList, Region, ServiceDetail, ServiceType,
 };
+use crate::state::AppState;
 use axum::extract::State;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
@@ -125,10 +125,11 @@ async fn list_prefix_lists(
                     .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
         });
         if !ok {
-            return Err(crate::error::ApiError::validation(
+            return Err(crate::error::Error::validation(
                 "InvalidPrefixListId.Malformed",
                 format!("prefix_list_id: '{id}' is not of the form pl-xxxxxxxx"),
-            ));
+            )
+            .into());
         }
     }
     let items: Vec<PrefixList> = svc::prefix_lists(q.region.as_deref())?

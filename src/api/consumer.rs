@@ -1,18 +1,17 @@
 //! Consumer side: VPC endpoints; and the producer's view of them,
 //! connections, with batch accept and reject.
 
+use super::problem::{ApiResult, Problem};
 use super::{created_versioned, ctx, list, with_etag};
-use crate::app::AppState;
-use crate::auth::Caller;
-use crate::error::{ApiResult, Problem};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
 use crate::pagination::tag_filters;
-use crate::service::Idempotency;
+use crate::service::caller::Caller;
 use crate::service::consumer::{
     self as cs, BatchResult, ConnectionsRequest, CreateVpcEndpointRequest, ListConnections,
     ListVpcEndpoints, UpdateVpcEndpointRequest, VpcEndpoint, VpcEndpointConnection,
     VpcEndpointType,
 };
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -76,13 +75,11 @@ async fn create_vpc_endpoint(
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateVpcEndpointRequest>,
 ) -> ApiResult<Response> {
-    let key = key.or_else(|| req.client_token.clone());
-    let idem = Idempotency::new(caller.scope(), key, "CreateVpcEndpoint", &req);
     let out = cs::create_endpoint(
         ctx(&state, &caller),
         state.settings.provision_delay,
         req,
-        idem,
+        key,
     )
     .await?;
     Ok(created_versioned(out, |v| {
@@ -315,7 +312,7 @@ async fn update_vpc_endpoint(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(vpc_endpoint_id): ApiPath<String>,
-    if_match: IfMatch,
+    IfMatch(precondition): IfMatch,
     ApiJson(req): ApiJson<UpdateVpcEndpointRequest>,
 ) -> ApiResult<Response> {
     let v = cs::update_endpoint(
@@ -323,7 +320,7 @@ async fn update_vpc_endpoint(
         state.settings.provision_delay,
         &vpc_endpoint_id,
         req,
-        &if_match,
+        &precondition,
     )
     .await?;
     Ok(with_etag(v.etag(), &v.value))

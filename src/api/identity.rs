@@ -1,16 +1,16 @@
 //! Identity: accounts, principals, API keys, whoami.
 
+use super::problem::{ApiResult, Problem};
 use super::{created, encode_segment, list, with_etag};
-use crate::app::AppState;
-use crate::auth::Caller;
-use crate::error::{ApiResult, Problem};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
 use crate::pagination::tag_filters;
+use crate::service::Created;
+use crate::service::caller::Caller;
 use crate::service::identity::{
     self as svc, Account, ApiKey, ApiKeyWithSecret, CreateAccountRequest, CreateApiKeyRequest,
     CreatePrincipalRequest, ListAccounts, Principal, PrincipalKind, UpdateAccountRequest, WhoAmI,
 };
-use crate::service::{Created, Idempotency};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -115,8 +115,7 @@ async fn create_account(
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateAccountRequest>,
 ) -> ApiResult<Response> {
-    let idem = Idempotency::new(caller.scope(), key, "CreateAccount", &req);
-    let out = svc::create_account(&state.store, &caller, req, idem).await?;
+    let out = svc::create_account(&state.store, &caller, req, key).await?;
     let replayed = matches!(out, Created::Replayed(_));
     let acct = out.into_inner();
     Ok(created(
@@ -195,10 +194,10 @@ async fn update_account(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(account_id): ApiPath<String>,
-    if_match: IfMatch,
+    IfMatch(precondition): IfMatch,
     ApiJson(req): ApiJson<UpdateAccountRequest>,
 ) -> ApiResult<Response> {
-    let acct = svc::update_account(&state.store, &caller, &account_id, req, &if_match).await?;
+    let acct = svc::update_account(&state.store, &caller, &account_id, req, &precondition).await?;
     Ok(with_etag(acct.etag(), &acct.value))
 }
 
@@ -228,8 +227,7 @@ async fn create_principal(
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreatePrincipalRequest>,
 ) -> ApiResult<Response> {
-    let idem = Idempotency::new(caller.scope(), key, "CreatePrincipal", &(&account_id, &req));
-    let out = svc::create_principal(&state.store, &caller, &account_id, req, idem).await?;
+    let out = svc::create_principal(&state.store, &caller, &account_id, req, key).await?;
     let replayed = matches!(out, Created::Replayed(_));
     let p = out.into_inner();
     let location = format!(
@@ -290,8 +288,7 @@ async fn create_api_key(
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateApiKeyRequest>,
 ) -> ApiResult<Response> {
-    let idem = Idempotency::new(caller.scope(), key, "CreateApiKey", &req);
-    let out = svc::create_api_key(&state.store, &caller, req, idem).await?;
+    let out = svc::create_api_key(&state.store, &caller, req, key).await?;
     let replayed = matches!(out, Created::Replayed(_));
     let k = out.into_inner();
     Ok(created(

@@ -1,12 +1,12 @@
 //! Network: VPCs, subnets, network interfaces, route tables, security
 //! groups, internet and NAT gateways, VPC peering, transit gateways.
 
+use super::problem::{ApiResult, Problem};
 use super::{created, created_versioned, ctx, list, with_etag};
-use crate::app::AppState;
-use crate::auth::Caller;
-use crate::error::{ApiResult, Problem};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
 use crate::pagination::tag_filters;
+use crate::service::Created;
+use crate::service::caller::Caller;
 use crate::service::network::gateway::{
     self, CreateInternetGatewayRequest, GatewayAttachmentRequest, InternetGateway,
     ListInternetGateways,
@@ -33,7 +33,7 @@ use crate::service::network::vpc::{
     self, CreateSubnetRequest, CreateVpcRequest, ListSubnets, ListVpcs, Subnet, UpdateVpcRequest,
     Vpc,
 };
-use crate::service::{Created, Idempotency};
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -112,8 +112,7 @@ async fn create_vpc(
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateVpcRequest>,
 ) -> ApiResult<Response> {
-    let idem = Idempotency::new(caller.scope(), key, "CreateVpc", &req);
-    let out = vpc::create_vpc(ctx(&state, &caller), req, idem).await?;
+    let out = vpc::create_vpc(ctx(&state, &caller), req, key).await?;
     Ok(created_versioned(out, |v| format!("/v1/vpcs/{}", v.vpc_id)))
 }
 
@@ -242,8 +241,7 @@ async fn create_subnet(
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateSubnetRequest>,
 ) -> ApiResult<Response> {
-    let idem = Idempotency::new(caller.scope(), key, "CreateSubnet", &req);
-    let out = vpc::create_subnet(ctx(&state, &caller), req, idem).await?;
+    let out = vpc::create_subnet(ctx(&state, &caller), req, key).await?;
     Ok(created_versioned(out, |v| {
         format!("/v1/subnets/{}", v.subnet_id)
     }))
@@ -376,8 +374,7 @@ async fn create_network_interface(
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateNetworkInterfaceRequest>,
 ) -> ApiResult<Response> {
-    let idem = Idempotency::new(caller.scope(), key, "CreateNetworkInterface", &req);
-    let out = interface::create_network_interface(ctx(&state, &caller), req, idem).await?;
+    let out = interface::create_network_interface(ctx(&state, &caller), req, key).await?;
     Ok(created_versioned(out, |v| {
         format!("/v1/network-interfaces/{}", v.network_interface_id)
     }))
@@ -509,8 +506,7 @@ async fn create_route_table(
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateRouteTableRequest>,
 ) -> ApiResult<Response> {
-    let idem = Idempotency::new(caller.scope(), key, "CreateRouteTable", &req);
-    let out = routing::create_route_table(ctx(&state, &caller), req, idem).await?;
+    let out = routing::create_route_table(ctx(&state, &caller), req, key).await?;
     Ok(created_versioned(out, |v| {
         format!("/v1/route-tables/{}", v.route_table_id)
     }))
@@ -640,8 +636,7 @@ async fn create_security_group(
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateSecurityGroupRequest>,
 ) -> ApiResult<Response> {
-    let idem = Idempotency::new(caller.scope(), key, "CreateSecurityGroup", &req);
-    let out = security::create_security_group(ctx(&state, &caller), req, idem).await?;
+    let out = security::create_security_group(ctx(&state, &caller), req, key).await?;
     Ok(created_versioned(out, |v| {
         format!("/v1/security-groups/{}", v.group_id)
     }))
@@ -770,8 +765,7 @@ async fn create_internet_gateway(
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateInternetGatewayRequest>,
 ) -> ApiResult<Response> {
-    let idem = Idempotency::new(caller.scope(), key, "CreateInternetGateway", &req);
-    let out = gateway::create_internet_gateway(ctx(&state, &caller), req, idem).await?;
+    let out = gateway::create_internet_gateway(ctx(&state, &caller), req, key).await?;
     Ok(created_versioned(out, |v| {
         format!("/v1/internet-gateways/{}", v.internet_gateway_id)
     }))
@@ -900,8 +894,7 @@ async fn create_nat_gateway(
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateNatGatewayRequest>,
 ) -> ApiResult<Response> {
-    let idem = Idempotency::new(caller.scope(), key, "CreateNatGateway", &req);
-    let out = interface::create_nat_gateway(ctx(&state, &caller), req, idem).await?;
+    let out = interface::create_nat_gateway(ctx(&state, &caller), req, key).await?;
     Ok(created_versioned(out, |v| {
         format!("/v1/nat-gateways/{}", v.nat_gateway_id)
     }))
@@ -1028,8 +1021,7 @@ async fn create_vpc_peering_connection(
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateVpcPeeringConnectionRequest>,
 ) -> ApiResult<Response> {
-    let idem = Idempotency::new(caller.scope(), key, "CreateVpcPeeringConnection", &req);
-    let out = peering::create_peering(ctx(&state, &caller), req, idem).await?;
+    let out = peering::create_peering(ctx(&state, &caller), req, key).await?;
     Ok(created_versioned(out, |v| {
         format!(
             "/v1/vpc-peering-connections/{}",
@@ -1135,8 +1127,7 @@ async fn create_transit_gateway(
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateTransitGatewayRequest>,
 ) -> ApiResult<Response> {
-    let idem = Idempotency::new(caller.scope(), key, "CreateTransitGateway", &req);
-    let out = transit::create_transit_gateway(ctx(&state, &caller), req, idem).await?;
+    let out = transit::create_transit_gateway(ctx(&state, &caller), req, key).await?;
     Ok(created_versioned(out, |v| {
         format!("/v1/transit-gateways/{}", v.transit_gateway_id)
     }))
@@ -1277,10 +1268,10 @@ async fn update_vpc(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(vpc_id): ApiPath<String>,
-    if_match: IfMatch,
+    IfMatch(precondition): IfMatch,
     ApiJson(req): ApiJson<UpdateVpcRequest>,
 ) -> ApiResult<Response> {
-    let v = vpc::update_vpc(ctx(&state, &caller), &vpc_id, req, &if_match).await?;
+    let v = vpc::update_vpc(ctx(&state, &caller), &vpc_id, req, &precondition).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -1443,8 +1434,7 @@ async fn create_route(
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateRouteRequest>,
 ) -> ApiResult<Response> {
-    let idem = Idempotency::new(caller.scope(), key, "CreateRoute", &(&route_table_id, &req));
-    let out = routing::create_route(ctx(&state, &caller), &route_table_id, req, idem).await?;
+    let out = routing::create_route(ctx(&state, &caller), &route_table_id, req, key).await?;
     Ok(created_versioned(out, |t| {
         format!("/v1/route-tables/{}", t.route_table_id)
     }))
@@ -1500,13 +1490,7 @@ async fn associate_route_table(
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<AssociateRouteTableRequest>,
 ) -> ApiResult<Response> {
-    let idem = Idempotency::new(
-        caller.scope(),
-        key,
-        "AssociateRouteTable",
-        &(&route_table_id, &req),
-    );
-    let out = routing::associate(ctx(&state, &caller), &route_table_id, req, idem).await?;
+    let out = routing::associate(ctx(&state, &caller), &route_table_id, req, key).await?;
     let replayed = matches!(out, Created::Replayed(_));
     let a = out.into_inner();
     Ok(created(
@@ -1569,13 +1553,7 @@ async fn add_security_group_rule(
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<AddRuleRequest>,
 ) -> ApiResult<Response> {
-    let idem = Idempotency::new(
-        caller.scope(),
-        key,
-        "AddSecurityGroupRule",
-        &(&group_id, &req),
-    );
-    let out = security::add_rule(ctx(&state, &caller), &group_id, req, idem).await?;
+    let out = security::add_rule(ctx(&state, &caller), &group_id, req, key).await?;
     Ok(created_versioned(out, |g| {
         format!("/v1/security-groups/{}", g.group_id)
     }))
@@ -1632,14 +1610,8 @@ async fn create_transit_gateway_attachment(
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateAttachmentRequest>,
 ) -> ApiResult<Response> {
-    let idem = Idempotency::new(
-        caller.scope(),
-        key,
-        "CreateTransitGatewayAttachment",
-        &(&transit_gateway_id, &req),
-    );
     let out =
-        transit::create_attachment(ctx(&state, &caller), &transit_gateway_id, req, idem).await?;
+        transit::create_attachment(ctx(&state, &caller), &transit_gateway_id, req, key).await?;
     Ok(created_versioned(out, |t| {
         format!("/v1/transit-gateways/{}", t.transit_gateway_id)
     }))
@@ -1696,13 +1668,7 @@ async fn create_transit_gateway_route(
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateTgwRouteRequest>,
 ) -> ApiResult<Response> {
-    let idem = Idempotency::new(
-        caller.scope(),
-        key,
-        "CreateTransitGatewayRoute",
-        &(&transit_gateway_id, &req),
-    );
-    let out = transit::create_route(ctx(&state, &caller), &transit_gateway_id, req, idem).await?;
+    let out = transit::create_route(ctx(&state, &caller), &transit_gateway_id, req, key).await?;
     Ok(created_versioned(out, |t| {
         format!("/v1/transit-gateways/{}", t.transit_gateway_id)
     }))

@@ -2,13 +2,11 @@
 //! their allowed principals and private DNS verification, and the public
 //! DNS model.
 
+use super::problem::{ApiResult, Problem};
 use super::{created, created_versioned, ctx, list, with_etag};
-use crate::app::AppState;
-use crate::auth::Caller;
-use crate::error::{ApiResult, Problem};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
 use crate::pagination::tag_filters;
-use crate::service::Idempotency;
+use crate::service::caller::Caller;
 use crate::service::notification::{
     self as nf, ConnectionNotification, ConnectionNotificationWithSecret, CreateNotificationRequest,
 };
@@ -24,6 +22,7 @@ use crate::service::producer::loadbalancer::{
     ListTargetGroups, LoadBalancer, LoadBalancerType, TargetGroup, TargetHealthRequest,
     TargetsRequest, UpdateLoadBalancerRequest,
 };
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -85,12 +84,11 @@ async fn create_load_balancer(
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateLoadBalancerRequest>,
 ) -> ApiResult<Response> {
-    let idem = Idempotency::new(caller.scope(), key, "CreateLoadBalancer", &req);
     let out = lb::create_load_balancer(
         ctx(&state, &caller),
         state.settings.provision_delay,
         req,
-        idem,
+        key,
     )
     .await?;
     Ok(created_versioned(out, |v| {
@@ -221,8 +219,7 @@ async fn create_target_group(
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateTargetGroupRequest>,
 ) -> ApiResult<Response> {
-    let idem = Idempotency::new(caller.scope(), key, "CreateTargetGroup", &req);
-    let out = lb::create_target_group(ctx(&state, &caller), req, idem).await?;
+    let out = lb::create_target_group(ctx(&state, &caller), req, key).await?;
     Ok(created_versioned(out, |v| {
         format!(
             "/v1/target-groups/{}",
@@ -353,13 +350,11 @@ async fn create_endpoint_service(
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateEndpointServiceRequest>,
 ) -> ApiResult<Response> {
-    let key = key.or_else(|| req.client_token.clone());
-    let idem = Idempotency::new(caller.scope(), key, "CreateEndpointService", &req);
     let out = es::create_service(
         ctx(&state, &caller),
         state.settings.provision_delay,
         req,
-        idem,
+        key,
     )
     .await?;
     Ok(created_versioned(out, |v| {
@@ -501,11 +496,11 @@ async fn update_load_balancer(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(load_balancer_arn): ApiPath<String>,
-    if_match: IfMatch,
+    IfMatch(precondition): IfMatch,
     ApiJson(req): ApiJson<UpdateLoadBalancerRequest>,
 ) -> ApiResult<Response> {
-    let v =
-        lb::update_load_balancer(ctx(&state, &caller), &load_balancer_arn, req, &if_match).await?;
+    let v = lb::update_load_balancer(ctx(&state, &caller), &load_balancer_arn, req, &precondition)
+        .await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -607,10 +602,10 @@ async fn update_endpoint_service(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(service_id): ApiPath<String>,
-    if_match: IfMatch,
+    IfMatch(precondition): IfMatch,
     ApiJson(req): ApiJson<UpdateEndpointServiceRequest>,
 ) -> ApiResult<Response> {
-    let v = es::update_service(ctx(&state, &caller), &service_id, req, &if_match).await?;
+    let v = es::update_service(ctx(&state, &caller), &service_id, req, &precondition).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 

@@ -2,11 +2,11 @@
 //! goes, and why it is blocked when it is; and the VPC resolver's DNS.
 
 use super::ctx;
-use crate::app::AppState;
-use crate::auth::Caller;
-use crate::error::{ApiResult, Problem};
+use super::problem::{ApiResult, Problem};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::service::caller::Caller;
 use crate::service::resolve::{self as rs, DnsAnswer, ResolveRequest, ResolveResponse};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;

@@ -1,7 +1,7 @@
 //! Health, readiness and metrics.
 
-use crate::app::AppState;
-use crate::error::Problem;
+use super::problem::Problem;
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -39,7 +39,7 @@ async fn healthz() -> Response {
         (status = 200, description = "Ready", body = Health),
         (status = 503, description = "The database is unreachable or not migrated", body = Problem, content_type = "application/problem+json"),
     ))]
-async fn readyz(State(state): State<AppState>) -> Result<Response, crate::error::ApiError> {
+async fn readyz(State(state): State<AppState>) -> Result<Response, super::problem::ApiError> {
     state.store.ready().await?;
     Ok(axum::Json(Health {
         status: "ready".to_string(),

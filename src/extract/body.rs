@@ -8,7 +8,7 @@
 //! after the caller is authenticated), not before: an unauthenticated
 //! request is answered 401 without the server holding its body.
 
-use crate::error::ApiError;
+use crate::api::problem::ApiError;
 use axum::body::{Body, Bytes, HttpBody};
 use axum::http::StatusCode;
 use std::future::Future;

@@ -1,5 +1,7 @@
 //! Extractors whose rejections are [`ApiError`]s, so that every bad input is
 //! answered in the same problem+json envelope, naming the field at fault.
+//! What they find wrong with the input itself is a domain [`Error`] (400
+//! naming the field), what is wrong with the exchange an HTTP answer (413).
 //!
 //! Every string a request carries passes
 //! [`linkplane_core::text::forbidden_char`] here, before a handler sees it:
@@ -9,7 +11,9 @@
 pub mod body;
 pub mod strict;
 
-use crate::error::ApiError;
+use crate::api::problem::ApiError;
+use crate::error::Error;
+use crate::service::Precondition;
 use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::request::Parts;
 use linkplane_core::text::{describe_char, forbidden_char};
@@ -29,7 +33,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
         let body = body::read_limited(req.into_body(), MAX_BODY_BYTES).await?;
-        parse_json(&body).map(ApiJson)
+        Ok(parse_json(&body).map(ApiJson)?)
     }
 }
 
@@ -38,9 +42,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 /// document is read strictly (see [`strict`]): one JSON value and nothing
 /// after it but whitespace, objects (never arrays) for structs at every
 /// depth, no control characters in strings.
-pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::missing(
+        return Err(Error::missing(
             "the request body is empty; a JSON object is expected",
         ));
     }
@@ -50,12 +54,12 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         let inner = e.into_inner();
         let msg = strip_position(&inner.to_string());
         if inner.is_syntax() || inner.is_eof() {
-            return ApiError::invalid_value(format!("the request body is not valid JSON: {msg}"));
+            return Error::invalid_value(format!("the request body is not valid JSON: {msg}"));
         }
         field_error(&path, &msg)
     })?;
     de.end().map_err(|_| {
-        ApiError::invalid_value(
+        Error::invalid_value(
             "the request body is not valid JSON: characters follow the JSON object",
         )
     })?;
@@ -74,27 +78,27 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         let query = parts.uri.query().unwrap_or("");
         check_query(query)?;
         let de = serde_html_form::Deserializer::from_bytes(query.as_bytes());
-        serde_path_to_error::deserialize(de)
+        Ok(serde_path_to_error::deserialize(de)
             .map(ApiQuery)
             .map_err(|e| {
                 let path = e.path().to_string();
                 let msg = strip_position(&e.into_inner().to_string());
                 field_error(&path, &msg)
-            })
+            })?)
     }
 }
 
 /// Refuses a query whose parameters (names or values, once decoded) hold a
 /// control character, naming the parameter.
-fn check_query(query: &str) -> Result<(), ApiError> {
+fn check_query(query: &str) -> Result<(), Error> {
     if query.is_empty() {
         return Ok(());
     }
     let pairs: Vec<(String, String)> = serde_html_form::from_str(query)
-        .map_err(|e| ApiError::invalid_value(format!("the query string is malformed: {e}")))?;
+        .map_err(|e| Error::invalid_value(format!("the query string is malformed: {e}")))?;
     for (name, value) in &pairs {
         if let Some(c) = forbidden_char(name, false).or_else(|| forbidden_char(value, false)) {
-            return Err(ApiError::invalid_value(format!(
+            return Err(Error::invalid_value(format!(
                 "{}: contains the control character {}, which is not allowed",
                 name.escape_debug(),
                 describe_char(c)
@@ -117,23 +121,24 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
         let raw = RawPathParams::from_request_parts(parts, state)
             .await
             .map_err(|_| {
-                ApiError::invalid_value(
+                Error::invalid_value(
                     "the path is not valid: a parameter is not UTF-8 once percent-decoded",
                 )
             })?;
         for (name, value) in &raw {
             if let Some(c) = forbidden_char(value, false) {
-                return Err(ApiError::invalid_value(format!(
+                return Err(Error::invalid_value(format!(
                     "{name}: contains the control character {}, which is not allowed",
                     describe_char(c)
-                )));
+                ))
+                .into());
             }
         }
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|p| ApiPath(p.0))
             .map_err(|e| {
-                ApiError::invalid_value(format!("the path is not valid: {}", e.body_text()))
+                Error::invalid_value(format!("the path is not valid: {}", e.body_text())).into()
             })
     }
 }
@@ -156,7 +161,7 @@ where
 }
 
 /// Maps a serde message at `path` to MissingParameter or InvalidParameterValue.
-fn field_error(path: &str, msg: &str) -> ApiError {
+fn field_error(path: &str, msg: &str) -> Error {
     let prefix = |p: &str| {
         if p == "." || p.is_empty() {
             String::new()
@@ -165,7 +170,7 @@ fn field_error(path: &str, msg: &str) -> ApiError {
         }
     };
     if let Some(field) = between(msg, "missing field `", "`") {
-        return ApiError::missing(format!("missing required field '{}{field}'", prefix(path)));
+        return Error::missing(format!("missing required field '{}{field}'", prefix(path)));
     }
     if let Some(field) = between(msg, "unknown field `", "`") {
         let expected = msg
@@ -178,7 +183,7 @@ fn field_error(path: &str, msg: &str) -> ApiError {
         } else {
             format!("{}{field}", prefix(path))
         };
-        return ApiError::invalid_value(format!("unknown field '{full}'{expected}"));
+        return Error::invalid_value(format!("unknown field '{full}'{expected}"));
     }
     let msg = msg.replace('`', "'");
     // serde_path_to_error names a map key it failed on `?`: say "a key of".
@@ -188,9 +193,9 @@ fn field_error(path: &str, msg: &str) -> ApiError {
     };
     let path = path.as_str();
     if path == "." || path.is_empty() {
-        ApiError::invalid_value(msg)
+        Error::invalid_value(msg)
     } else {
-        ApiError::invalid_value(format!("{path}: {msg}"))
+        Error::invalid_value(format!("{path}: {msg}"))
     }
 }
 
@@ -223,39 +228,27 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
             .ok()
             .filter(|s| !s.is_empty() && s.len() <= 255 && s.bytes().all(|b| b.is_ascii_graphic()))
             .ok_or_else(|| {
-                ApiError::invalid_value("Idempotency-Key must be 1 to 255 visible ASCII characters")
+                Error::invalid_value("Idempotency-Key must be 1 to 255 visible ASCII characters")
             })?;
         Ok(IdempotencyKey(Some(v.to_string())))
     }
 }
 
-/// The `If-Match` header, when present.
+/// The `If-Match` header, when present, as an update's [`Precondition`]
+/// (which answers 412 when it does not hold).
 #[derive(Debug, Clone, Default)]
-pub struct IfMatch(pub Option<String>);
-
-impl IfMatch {
-    /// Fails with 412 unless the header is absent, `*`, or lists `etag`.
-    pub fn check(&self, etag: &str) -> Result<(), ApiError> {
-        match &self.0 {
-            None => Ok(()),
-            Some(v) if v.split(',').map(str::trim).any(|t| t == "*" || t == etag) => Ok(()),
-            Some(v) => Err(ApiError::PreconditionFailed(format!(
-                "If-Match {v} does not match the current ETag {etag}"
-            ))),
-        }
-    }
-}
+pub struct IfMatch(pub Precondition);
 
 impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         match parts.headers.get(axum::http::header::IF_MATCH) {
-            None => Ok(IfMatch(None)),
+            None => Ok(IfMatch(Precondition(None))),
             Some(v) => v
                 .to_str()
-                .map(|s| IfMatch(Some(s.trim().to_string())))
-                .map_err(|_| ApiError::invalid_value("If-Match is not visible ASCII")),
+                .map(|s| IfMatch(Precondition(Some(s.trim().to_string()))))
+                .map_err(|_| Error::invalid_value("If-Match is not visible ASCII").into()),
         }
     }
 }
@@ -278,7 +271,7 @@ mod tests {
     fn err(body: &str) -> (String, String) {
         match parse_json::<Req>(body.as_bytes()) {
             Ok(r) => panic!("accepted {body}: {r:?}"),
-            Err(e) => (e.code().to_string(), e.problem().detail),
+            Err(e) => (e.code.to_string(), e.message),
         }
     }
 
@@ -319,18 +312,5 @@ mod tests {
             assert_eq!(c, code, "{body}: {d}");
             assert!(d.contains(needle), "{body}: '{d}' lacks '{needle}'");
         }
-    }
-
-    #[test]
-    fn if_match() {
-        assert!(IfMatch(None).check("\"v1\"").is_ok());
-        assert!(IfMatch(Some("*".into())).check("\"v1\"").is_ok());
-        assert!(
-            IfMatch(Some("\"v0\", \"v1\"".into()))
-                .check("\"v1\"")
-                .is_ok()
-        );
-        let e = IfMatch(Some("\"v0\"".into())).check("\"v1\"").err();
-        assert_eq!(e.map(|e| e.status().as_u16()), Some(412));
     }
 }

@@ -1,8 +1,8 @@
 //! The compiled-in AWS catalog as a caller sees it: regions, zones in the
 //! caller's own zone names, AWS-managed prefix lists, AWS services.
 
-use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{Error, Result};
+use crate::service::caller::Caller;
 use linkplane_core::catalog::{self, Zone};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -54,9 +54,9 @@ pub struct PrefixList {
 /// The zones of `region` in the caller's names: per account a stable
 /// permutation of the region's zone ids. The admin, who has no account,
 /// sees the catalog's own order.
-pub fn zones(caller: &Caller, region: &str) -> ApiResult<Vec<Zone>> {
+pub fn zones(caller: &Caller, region: &str) -> Result<Vec<Zone>> {
     let not_found = || {
-        ApiError::not_found(
+        Error::not_found(
             "InvalidRegion.NotFound",
             format!("The region '{region}' does not exist or is not supported"),
         )
@@ -80,7 +80,7 @@ pub fn zones(caller: &Caller, region: &str) -> ApiResult<Vec<Zone>> {
     }
 }
 
-pub fn availability_zones(caller: &Caller, region: &str) -> ApiResult<Vec<AvailabilityZone>> {
+pub fn availability_zones(caller: &Caller, region: &str) -> Result<Vec<AvailabilityZone>> {
     Ok(zones(caller, region)?
         .into_iter()
         .map(|z| AvailabilityZone {
@@ -91,7 +91,7 @@ pub fn availability_zones(caller: &Caller, region: &str) -> ApiResult<Vec<Availa
         .collect())
 }
 
-pub fn regions(caller: &Caller, only: Option<&str>) -> ApiResult<Vec<Region>> {
+pub fn regions(caller: &Caller, only: Option<&str>) -> Result<Vec<Region>> {
     let cat = catalog::catalog();
     let mut out = Vec::new();
     for r in cat.regions() {
@@ -114,18 +114,18 @@ pub fn regions(caller: &Caller, only: Option<&str>) -> ApiResult<Vec<Region>> {
     if let Some(o) = only
         && out.is_empty()
     {
-        return Err(ApiError::invalid_value(format!(
+        return Err(Error::invalid_value(format!(
             "region: '{o}' is not a supported region"
         )));
     }
     Ok(out)
 }
 
-pub fn prefix_lists(region: Option<&str>) -> ApiResult<Vec<PrefixList>> {
+pub fn prefix_lists(region: Option<&str>) -> Result<Vec<PrefixList>> {
     if let Some(r) = region
         && catalog::catalog().region(r).is_none()
     {
-        return Err(ApiError::invalid_value(format!(
+        return Err(Error::invalid_value(format!(
             "region: '{r}' is not a supported region"
         )));
     }
@@ -221,7 +221,7 @@ pub fn service_key(s: &ServiceDetail) -> String {
 
 /// The region's AWS services, one entry per endpoint type, sorted by
 /// [`service_key`], with zones in the caller's names.
-pub fn aws_service_details(caller: &Caller, region: &str) -> ApiResult<Vec<ServiceDetail>> {
+pub fn aws_service_details(caller: &Caller, region: &str) -> Result<Vec<ServiceDetail>> {
     let cat = catalog::catalog();
     let mut zones: Vec<Zone> = zones(caller, region)?;
     zones.sort_by(|a, b| a.zone_name.cmp(&b.zone_name));

@@ -3,7 +3,7 @@
 //! rejected by the service's owner.
 
 use crate::create_once;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
 use crate::service::network::interface::{
@@ -13,7 +13,7 @@ use crate::service::network::vpc::{subnet_in_body, vpc_in_body};
 use crate::service::network::{Ctx, check_tags, tags_of, unknown, zone_name};
 use crate::service::producer::endpoint_service::service_not_found;
 use crate::service::producer::loadbalancer::initial_state;
-use crate::service::{Created, Idempotency, Versioned};
+use crate::service::{Created, Idempotency, Precondition, Versioned};
 use crate::store::consumer::{self as db, EndpointRow};
 use crate::store::network::{self as net_db, ListFilter, RouteRow};
 use crate::store::producer as prod_db;
@@ -214,15 +214,15 @@ pub struct BatchResult {
     pub unsuccessful: Vec<UnsuccessfulItem>,
 }
 
-fn endpoint_not_found(id: &str) -> ApiError {
-    ApiError::not_found(
+fn endpoint_not_found(id: &str) -> Error {
+    Error::not_found(
         "InvalidVpcEndpointId.NotFound",
         format!("The Vpc Endpoint Id '{id}' does not exist"),
     )
 }
 
-fn invalid_service(name: &str) -> ApiError {
-    ApiError::validation(
+fn invalid_service(name: &str) -> Error {
+    Error::validation(
         "InvalidServiceName",
         format!("The Vpc Endpoint Service '{name}' does not exist"),
     )
@@ -254,7 +254,7 @@ async fn resolve_service(
     kind: VpcEndpointType,
     vpc_region: &str,
     service_region: &str,
-) -> ApiResult<Target> {
+) -> Result<Target> {
     if let Some((region, id)) = pl::parse_service_name(name) {
         let svc = prod_db::get_service(&mut **tx, None, &id)
             .await?
@@ -271,7 +271,7 @@ async fn resolve_service(
         if svc.region != vpc_region {
             let regions = prod_db::service_regions(&mut **tx, &[id.as_str()]).await?;
             if !regions.iter().any(|(_, r, _)| r == vpc_region) {
-                return Err(ApiError::validation(
+                return Err(Error::validation(
                     "InvalidParameter",
                     format!(
                         "The VPC endpoint service {name} does not support cross-region access from {vpc_region}"
@@ -285,7 +285,7 @@ async fn resolve_service(
             VpcEndpointType::Gateway => "gateway",
         };
         if svc.service_type != wanted {
-            return Err(ApiError::validation(
+            return Err(Error::validation(
                 "InvalidVpcEndpointType",
                 format!(
                     "{name} is a {} service; it takes {} endpoints, not {wanted}",
@@ -327,7 +327,7 @@ async fn resolve_service(
         VpcEndpointType::GatewayLoadBalancer => EndpointType::GatewayLoadBalancer,
     };
     if !regional.service.supports(et) {
-        return Err(ApiError::validation(
+        return Err(Error::validation(
             "InvalidVpcEndpointType",
             format!("{name} does not offer {} endpoints", kind.as_str()),
         ));
@@ -350,14 +350,14 @@ async fn resolve_service(
     })
 }
 
-fn check_ip_type(t: Option<&str>) -> ApiResult<String> {
+fn check_ip_type(t: Option<&str>) -> Result<String> {
     match t.unwrap_or("ipv4") {
         "ipv4" => Ok("ipv4".to_string()),
-        "dualstack" | "ipv6" => Err(ApiError::validation(
+        "dualstack" | "ipv6" => Err(Error::validation(
             "InvalidParameter",
             "ip_address_type: IPv6 needs subnets with IPv6 blocks, which linkplane does not model yet; use ipv4",
         )),
-        other => Err(ApiError::invalid_value(format!(
+        other => Err(Error::invalid_value(format!(
             "ip_address_type: '{other}' must be ipv4, dualstack or ipv6"
         ))),
     }
@@ -370,12 +370,14 @@ pub async fn create_endpoint(
     ctx: Ctx<'_>,
     delay: Duration,
     req: CreateVpcEndpointRequest,
-    idem: Option<Idempotency>,
-) -> ApiResult<Created<Versioned<VpcEndpoint>>> {
+    idempotency_key: Option<String>,
+) -> Result<Created<Versioned<VpcEndpoint>>> {
+    let idempotency_key = idempotency_key.or_else(|| req.client_token.clone());
+    let idem = Idempotency::new(ctx.caller, idempotency_key, "CreateVpcEndpoint", &req);
     let account = ctx.account()?;
     let caller_arn = match ctx.caller {
-        crate::auth::Caller::Principal(p) => p.arn.clone(),
-        crate::auth::Caller::Admin => String::new(),
+        crate::service::caller::Caller::Principal(p) => p.arn.clone(),
+        crate::service::caller::Caller::Admin => String::new(),
     };
     let tags = check_tags(&req.tags)?;
     let kind = req.vpc_endpoint_type.unwrap_or(VpcEndpointType::Gateway);
@@ -386,7 +388,7 @@ pub async fn create_endpoint(
         .and_then(|d| d.dns_record_ip_type.clone())
         .unwrap_or_else(|| ip_type.clone());
     if !["ipv4", "service_defined"].contains(&dns_record_ip_type.as_str()) {
-        return Err(ApiError::validation(
+        return Err(Error::validation(
             "InvalidParameter",
             format!(
                 "dns_options.dns_record_ip_type: '{dns_record_ip_type}' does not fit ip_address_type {ip_type}"
@@ -395,7 +397,7 @@ pub async fn create_endpoint(
     }
     if let Some(p) = &req.policy_document {
         if kind == VpcEndpointType::GatewayLoadBalancer {
-            return Err(ApiError::validation(
+            return Err(Error::validation(
                 "InvalidParameter",
                 "gateway load balancer endpoints do not take a policy document",
             ));
@@ -421,13 +423,13 @@ pub async fn create_endpoint(
     match kind {
         VpcEndpointType::Gateway => {
             if !wanted.is_empty() || req.security_group_ids.is_some() {
-                return Err(ApiError::validation(
+                return Err(Error::validation(
                     "InvalidParameter",
                     "gateway endpoints take route_table_ids, not subnets or security groups",
                 ));
             }
             if req.private_dns_enabled == Some(true) {
-                return Err(ApiError::validation(
+                return Err(Error::validation(
                     "InvalidParameter",
                     "gateway endpoints have no private DNS",
                 ));
@@ -435,19 +437,19 @@ pub async fn create_endpoint(
         }
         VpcEndpointType::Interface | VpcEndpointType::GatewayLoadBalancer => {
             if !routes.is_empty() {
-                return Err(ApiError::validation(
+                return Err(Error::validation(
                     "InvalidParameter",
                     format!("{} endpoints take subnets, not route tables", kind.as_str()),
                 ));
             }
             if wanted.is_empty() {
-                return Err(ApiError::missing(format!(
+                return Err(Error::missing(format!(
                     "subnet_ids: {} endpoints need at least one subnet",
                     kind.as_str()
                 )));
             }
             if kind == VpcEndpointType::GatewayLoadBalancer && wanted.len() != 1 {
-                return Err(ApiError::validation(
+                return Err(Error::validation(
                     "InvalidParameter",
                     "a gateway load balancer endpoint takes exactly one subnet",
                 ));
@@ -477,7 +479,7 @@ pub async fn create_endpoint(
             if db::count_gateway_in_region(tx, account, &vpc.region).await?
                 >= ep::MAX_GATEWAY_ENDPOINTS_PER_REGION
             {
-                return Err(ApiError::validation(
+                return Err(Error::validation(
                     "VpcEndpointLimitExceeded",
                     format!(
                         "the quota of {} gateway endpoints in {} is reached",
@@ -487,7 +489,7 @@ pub async fn create_endpoint(
                 ));
             }
         } else if db::count_in_vpc(tx, &vpc.vpc_id).await? >= ep::MAX_INTERFACE_ENDPOINTS_PER_VPC {
-            return Err(ApiError::validation(
+            return Err(Error::validation(
                 "VpcEndpointLimitExceeded",
                 format!(
                     "the quota of {} interface and gateway load balancer endpoints in {} is reached",
@@ -500,7 +502,7 @@ pub async fn create_endpoint(
         let private_dns = req.private_dns_enabled.unwrap_or(false);
         if private_dns {
             if !(vpc.enable_dns_support && vpc.enable_dns_hostnames) {
-                return Err(ApiError::validation(
+                return Err(Error::validation(
                     "InvalidParameter",
                     format!(
                         "private DNS needs enable_dns_support and enable_dns_hostnames on {}",
@@ -511,7 +513,7 @@ pub async fn create_endpoint(
             target
                 .private_ok
                 .clone()
-                .map_err(|m| ApiError::validation("InvalidParameter", m))?;
+                .map_err(|m| Error::validation("InvalidParameter", m))?;
         }
         let now = now_ms();
         let (state, ready_at) = match kind {
@@ -553,7 +555,7 @@ pub async fn create_endpoint(
         if private_dns {
             for n in &target.private_names {
                 if let Some(holder) = db::claim_private_dns(tx, &vpc.vpc_id, n, &id).await? {
-                    return Err(ApiError::conflict(
+                    return Err(Error::conflict(
                         "InvalidParameter",
                         format!(
                             "private-dns-enabled cannot be set because there is already a conflicting DNS domain for {n} in the VPC {} ({holder})",
@@ -611,11 +613,11 @@ async fn add_route_tables(
     service_name: &str,
     service_code: &str,
     tables: &[String],
-) -> ApiResult<()> {
+) -> Result<()> {
     let pl_id = catalog::catalog()
         .prefix_list_for(&vpc.region, service_code)
         .map(|p| p.prefix_list_id.clone())
-        .ok_or_else(|| ApiError::Internal(format!("no prefix list for {service_name}")))?;
+        .ok_or_else(|| Error::internal(format!("no prefix list for {service_name}")))?;
     let now = now_ms();
     let mut seen = BTreeSet::new();
     for rt in tables {
@@ -626,13 +628,13 @@ async fn add_route_tables(
             .await?
             .ok_or_else(|| unknown("InvalidRouteTableID.NotFound", "route table", rt))?;
         if table.vpc_id != vpc.vpc_id {
-            return Err(ApiError::invalid_value(format!(
+            return Err(Error::invalid_value(format!(
                 "route table {rt} is in {}, not {}",
                 table.vpc_id, vpc.vpc_id
             )));
         }
         let clash = || {
-            ApiError::conflict(
+            Error::conflict(
                 "RouteAlreadyExists",
                 format!("route table {rt} already has a route to {pl_id} ({service_name})"),
             )
@@ -677,12 +679,12 @@ async fn add_subnets(
     groups: &[String],
     wanted: &[(String, Option<u32>)],
     existing: &[(String, String)],
-) -> ApiResult<()> {
+) -> Result<()> {
     let mut subnets = Vec::new();
     for (s, ip) in wanted {
         let subnet = subnet_in_body(tx, account, s).await?;
         if subnet.vpc_id != vpc_id {
-            return Err(ApiError::invalid_value(format!(
+            return Err(Error::invalid_value(format!(
                 "subnet {s} is in {}, not {vpc_id}",
                 subnet.vpc_id
             )));
@@ -690,7 +692,7 @@ async fn add_subnets(
         if let Some(zones) = service_zones
             && !zones.contains(&subnet.zone_id)
         {
-            return Err(ApiError::validation(
+            return Err(Error::validation(
                 "InvalidParameter",
                 format!(
                     "The VPC endpoint service {service_name} does not support the availability zone of the subnet: {s}."
@@ -746,7 +748,7 @@ struct Parts {
     tags: HashMap<String, Tags>,
 }
 
-async fn parts(ctx: Ctx<'_>, ids: &[&str]) -> ApiResult<Parts> {
+async fn parts(ctx: Ctx<'_>, ids: &[&str]) -> Result<Parts> {
     let pool = ctx.store.pool();
     let mut p = Parts {
         subnets: HashMap::new(),
@@ -828,7 +830,7 @@ fn entries_of(
 /// the service (consumer view): the service's current name while it is
 /// verified, as the VPC's resolver answers it (a replaced name pending
 /// verification, or a removed one, serves no endpoint).
-async fn customer_private_names(ctx: Ctx<'_>, r: &EndpointRow) -> ApiResult<Vec<String>> {
+async fn customer_private_names(ctx: Ctx<'_>, r: &EndpointRow) -> Result<Vec<String>> {
     match (&r.service_id, r.private_dns_enabled) {
         (Some(id), true) => Ok(prod_db::get_service(ctx.store.pool(), None, id)
             .await?
@@ -840,10 +842,7 @@ async fn customer_private_names(ctx: Ctx<'_>, r: &EndpointRow) -> ApiResult<Vec<
     }
 }
 
-async fn endpoints_of(
-    ctx: Ctx<'_>,
-    rows: Vec<EndpointRow>,
-) -> ApiResult<Vec<Versioned<VpcEndpoint>>> {
+async fn endpoints_of(ctx: Ctx<'_>, rows: Vec<EndpointRow>) -> Result<Vec<Versioned<VpcEndpoint>>> {
     let ids: Vec<&str> = rows.iter().map(|r| r.vpc_endpoint_id.as_str()).collect();
     let mut p = parts(ctx, &ids).await?;
     let mut names = ZoneNames::new();
@@ -891,7 +890,7 @@ async fn endpoints_of(
     Ok(out)
 }
 
-pub async fn get_endpoint(ctx: Ctx<'_>, id: &str) -> ApiResult<Versioned<VpcEndpoint>> {
+pub async fn get_endpoint(ctx: Ctx<'_>, id: &str) -> Result<Versioned<VpcEndpoint>> {
     let account = ctx.account()?;
     let row = db::get_endpoint(ctx.store.pool(), Some(account), id)
         .await?
@@ -917,7 +916,7 @@ pub struct ListVpcEndpoints {
 pub async fn list_endpoints(
     ctx: Ctx<'_>,
     q: ListVpcEndpoints,
-) -> ApiResult<(Vec<VpcEndpoint>, Option<String>)> {
+) -> Result<(Vec<VpcEndpoint>, Option<String>)> {
     let account = ctx.account()?;
     let spec = pagination::page_spec("vpc-endpoints", q.max_results, q.next_token.as_deref())?;
     let filter = ListFilter {
@@ -940,7 +939,7 @@ pub async fn list_endpoints(
 
 /// Frees what an endpoint holds: interfaces (and their addresses), routes,
 /// group links, private DNS names.
-async fn release(tx: &mut Tx, account: &str, r: &EndpointRow) -> ApiResult<()> {
+async fn release(tx: &mut Tx, account: &str, r: &EndpointRow) -> Result<()> {
     let subnets = db::subnets_of(&mut **tx, &[r.vpc_endpoint_id.as_str()]).await?;
     db::delete_subnets(tx, &r.vpc_endpoint_id).await?;
     for (_, _, _, eni) in subnets {
@@ -957,7 +956,7 @@ async fn release(tx: &mut Tx, account: &str, r: &EndpointRow) -> ApiResult<()> {
 /// Deletes an endpoint (the consumer only): `deleting`, then `deleted`,
 /// which both sides see until the retention period ends. Its interfaces,
 /// routes and private DNS names go at once.
-pub async fn delete_endpoint(ctx: Ctx<'_>, delay: Duration, id: &str) -> ApiResult<()> {
+pub async fn delete_endpoint(ctx: Ctx<'_>, delay: Duration, id: &str) -> Result<()> {
     let account = ctx.account()?;
     crate::service::retry_tx(|| async move {
         let mut tx = ctx.store.begin().await?;
@@ -970,7 +969,7 @@ pub async fn delete_endpoint(ctx: Ctx<'_>, delay: Duration, id: &str) -> ApiResu
         if row.vpc_endpoint_type == "gateway_load_balancer" {
             let tables = net_db::routes_to(&mut tx, id).await?;
             if !tables.is_empty() {
-                return Err(ApiError::conflict(
+                return Err(Error::conflict(
                     "DependencyViolation",
                     format!(
                         "gateway load balancer endpoint {id} is the target of routes in {}; delete them first",
@@ -982,7 +981,7 @@ pub async fn delete_endpoint(ctx: Ctx<'_>, delay: Duration, id: &str) -> ApiResu
         release(&mut tx, account, &row).await?;
         let (state, ready_at) = initial_state(delay, "deleting", "deleted");
         if !db::set_state(&mut tx, id, state, ready_at, row.version, now_ms()).await? {
-            return Err(ApiError::Contention(format!(
+            return Err(Error::contention(format!(
                 "endpoint {id} changed while it was being deleted"
             )));
         }
@@ -1000,7 +999,7 @@ async fn connections_of(
     ctx: Ctx<'_>,
     rows: Vec<EndpointRow>,
     owner: &str,
-) -> ApiResult<Vec<VpcEndpointConnection>> {
+) -> Result<Vec<VpcEndpointConnection>> {
     let ids: Vec<&str> = rows.iter().map(|r| r.vpc_endpoint_id.as_str()).collect();
     // Only the subnets matter here (for the DNS names): one query, not four.
     let mut subnets_by: HashMap<String, Vec<(String, String, String)>> = HashMap::new();
@@ -1054,7 +1053,7 @@ pub async fn list_connections(
     ctx: Ctx<'_>,
     service_id: &str,
     q: ListConnections,
-) -> ApiResult<(Vec<VpcEndpointConnection>, Option<String>)> {
+) -> Result<(Vec<VpcEndpointConnection>, Option<String>)> {
     let account = ctx.account()?;
     let spec = pagination::page_spec("connections", q.max_results, q.next_token.as_deref())?;
     let filter = ListFilter::default()
@@ -1089,10 +1088,10 @@ pub async fn decide(
     service_id: &str,
     req: ConnectionsRequest,
     accept: bool,
-) -> ApiResult<BatchResult> {
+) -> Result<BatchResult> {
     let account = ctx.account()?;
     if req.vpc_endpoint_ids.is_empty() {
-        return Err(ApiError::missing("vpc_endpoint_ids: at least one endpoint"));
+        return Err(Error::missing("vpc_endpoint_ids: at least one endpoint"));
     }
     let mut ids: Vec<String> = req.vpc_endpoint_ids.clone();
     ids.sort();
@@ -1140,7 +1139,7 @@ pub async fn decide(
             if !db::set_state(&mut tx, id, state, ready_at, row.version, now).await? {
                 // Moved on (the workflow, another replica) since it was
                 // read: the whole batch runs again over fresh rows.
-                return Err(ApiError::Contention(format!(
+                return Err(Error::contention(format!(
                     "endpoint {id} changed while this request ran"
                 )));
             }
@@ -1197,7 +1196,7 @@ struct ServiceFacts {
     private_ok: Result<(), String>,
 }
 
-async fn service_facts(tx: &mut Tx, r: &EndpointRow) -> ApiResult<ServiceFacts> {
+async fn service_facts(tx: &mut Tx, r: &EndpointRow) -> Result<ServiceFacts> {
     match &r.service_id {
         Some(id) => {
             let svc = prod_db::get_service(&mut **tx, None, id).await?;
@@ -1244,8 +1243,8 @@ async fn service_facts(tx: &mut Tx, r: &EndpointRow) -> ApiResult<ServiceFacts> 
     }
 }
 
-fn not_for(kind: &str, what: &str) -> ApiError {
-    ApiError::validation(
+fn not_for(kind: &str, what: &str) -> Error {
+    Error::validation(
         "InvalidParameter",
         format!("{what} does not apply to {kind} endpoints"),
     )
@@ -1256,14 +1255,14 @@ pub async fn update_endpoint(
     delay: Duration,
     id: &str,
     req: UpdateVpcEndpointRequest,
-    if_match: &crate::extract::IfMatch,
-) -> ApiResult<Versioned<VpcEndpoint>> {
+    precondition: &Precondition,
+) -> Result<Versioned<VpcEndpoint>> {
     let account = ctx.account()?;
     if let Some(t) = &req.tags {
         linkplane_core::tags::validate_tags(t)?;
     }
     if req.policy_document.is_some() && req.reset_policy == Some(true) {
-        return Err(ApiError::validation(
+        return Err(Error::validation(
             "InvalidParameterCombination",
             "policy_document and reset_policy cannot be given together",
         ));
@@ -1277,12 +1276,12 @@ pub async fn update_endpoint(
         let row = db::get_endpoint(&mut *tx, Some(account), id)
             .await?
             .ok_or_else(|| endpoint_not_found(id))?;
-        if_match.check(&format!("\"v{}\"", row.version))?;
+        precondition.check(&format!("\"v{}\"", row.version))?;
         if matches!(
             row.state.as_str(),
             "deleting" | "deleted" | "rejected" | "failed"
         ) {
-            return Err(ApiError::conflict(
+            return Err(Error::conflict(
                 "IncorrectState",
                 format!("endpoint {id} is {}; it cannot be changed", row.state),
             ));
@@ -1313,7 +1312,7 @@ pub async fn update_endpoint(
         }
         let vpc = net_db::get_vpc(&mut *tx, Some(account), &row.vpc_id)
             .await?
-            .ok_or_else(|| ApiError::Internal(format!("VPC {} vanished", row.vpc_id)))?;
+            .ok_or_else(|| Error::internal(format!("VPC {} vanished", row.vpc_id)))?;
         let facts = service_facts(&mut tx, &row).await?;
         // Route tables.
         let current_rts: Vec<String> = db::route_tables_of(&mut *tx, &[id])
@@ -1323,7 +1322,7 @@ pub async fn update_endpoint(
             .collect();
         for rt in req.remove_route_table_ids.iter().flatten() {
             if !current_rts.contains(rt) {
-                return Err(ApiError::validation(
+                return Err(Error::validation(
                     "InvalidParameter",
                     format!("route table {rt} is not a route table of {id}"),
                 ));
@@ -1374,7 +1373,7 @@ pub async fn update_endpoint(
                 continue;
             }
             if groups.len() == 1 {
-                return Err(ApiError::validation(
+                return Err(Error::validation(
                     "InvalidParameter",
                     format!("endpoint {id} must keep at least one security group"),
                 ));
@@ -1392,7 +1391,7 @@ pub async fn update_endpoint(
             .collect();
         for s in req.remove_subnet_ids.iter().flatten() {
             let Some((_, _, _, eni)) = subnets_now.iter().find(|(_, x, _, _)| x == s) else {
-                return Err(ApiError::validation(
+                return Err(Error::validation(
                     "InvalidParameter",
                     format!("subnet {s} is not a subnet of {id}"),
                 ));
@@ -1425,7 +1424,7 @@ pub async fn update_endpoint(
             existing.extend(wanted.into_iter().map(|(s, _)| (s, String::new())));
         }
         if kind == VpcEndpointType::Interface && existing.is_empty() {
-            return Err(ApiError::validation(
+            return Err(Error::validation(
                 "InvalidParameter",
                 format!("endpoint {id} must keep at least one subnet"),
             ));
@@ -1435,7 +1434,7 @@ pub async fn update_endpoint(
         match req.private_dns_enabled {
             Some(true) if !row.private_dns_enabled => {
                 if !(vpc.enable_dns_support && vpc.enable_dns_hostnames) {
-                    return Err(ApiError::validation(
+                    return Err(Error::validation(
                         "InvalidParameter",
                         format!(
                             "private DNS needs enable_dns_support and enable_dns_hostnames on {}",
@@ -1446,10 +1445,10 @@ pub async fn update_endpoint(
                 facts
                     .private_ok
                     .clone()
-                    .map_err(|m| ApiError::validation("InvalidParameter", m))?;
+                    .map_err(|m| Error::validation("InvalidParameter", m))?;
                 for n in &facts.private_names {
                     if let Some(holder) = db::claim_private_dns(&mut tx, &vpc.vpc_id, n, id).await? {
-                        return Err(ApiError::conflict(
+                        return Err(Error::conflict(
                             "InvalidParameter",
                             format!(
                                 "private-dns-enabled cannot be set because there is already a conflicting DNS domain for {n} in the VPC {} ({holder})",

@@ -1,9 +1,9 @@
 //! Consumer discovery (`DescribeVpcEndpointServices`): the region's AWS
 //! services, then the endpoint services the caller may use.
 
-use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{Error, Result};
 use crate::pagination;
+use crate::service::caller::Caller;
 use crate::service::catalog::{
     ListServices, ServiceDetail, ServiceType, aws_service_details, service_key,
 };
@@ -25,9 +25,9 @@ pub async fn discover(
     store: &Store,
     caller: &Caller,
     q: ListServices,
-) -> ApiResult<(Vec<ServiceDetail>, Option<String>)> {
+) -> Result<(Vec<ServiceDetail>, Option<String>)> {
     if catalog::catalog().region(&q.region).is_none() {
-        return Err(ApiError::invalid_value(format!(
+        return Err(Error::invalid_value(format!(
             "region: '{}' is not a supported region",
             q.region
         )));

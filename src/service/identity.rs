@@ -1,10 +1,11 @@
 //! Accounts, principals and API keys.
 
+use super::caller::{Caller, generate_key};
 use super::{
-    CreateError, Created, Idempotency, commit, record_key, replayed_id, with_idempotency_retry,
+    CreateError, Created, Idempotency, Precondition, commit, record_key, replayed_id,
+    with_idempotency_retry,
 };
-use crate::auth::{Caller, generate_key};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
 use crate::store::identity::{
@@ -195,8 +196,8 @@ pub struct WhoAmI {
 
 pub use super::Versioned;
 
-fn account_not_found(id: &str) -> ApiError {
-    ApiError::not_found(
+fn account_not_found(id: &str) -> Error {
+    Error::not_found(
         "InvalidAccountID.NotFound",
         format!("The account '{id}' does not exist"),
     )
@@ -250,10 +251,10 @@ fn api_key_of(row: ApiKeyRow) -> ApiKey {
     }
 }
 
-fn validate_name(name: &str) -> ApiResult<()> {
+fn validate_name(name: &str) -> Result<()> {
     let n = name.chars().count();
     if n == 0 || n > 128 || linkplane_core::text::forbidden_char(name, false).is_some() {
-        return Err(ApiError::invalid_value(
+        return Err(Error::invalid_value(
             "name: must be 1 to 128 characters without control characters",
         ));
     }
@@ -266,16 +267,17 @@ pub async fn create_account(
     store: &Store,
     caller: &Caller,
     req: CreateAccountRequest,
-    idem: Option<Idempotency>,
-) -> ApiResult<Created<Versioned<Account>>> {
+    idempotency_key: Option<String>,
+) -> Result<Created<Versioned<Account>>> {
+    let idem = Idempotency::new(caller, idempotency_key, "CreateAccount", &req);
     if !caller.is_admin() {
-        return Err(ApiError::forbidden("only the admin may create accounts"));
+        return Err(Error::forbidden("only the admin may create accounts"));
     }
     validate_name(&req.name)?;
     if let Some(id) = &req.account_id
         && !is_valid_account_id(id)
     {
-        return Err(ApiError::validation(
+        return Err(Error::validation(
             "InvalidAccountID.Malformed",
             format!("account_id: '{id}' is not a 12-digit account id"),
         ));
@@ -305,7 +307,7 @@ pub async fn create_account(
         };
         match db::insert_account(&mut tx, &row).await {
             Err(crate::store::StoreError::Conflict(_)) => {
-                return Err(CreateError::Api(ApiError::conflict(
+                return Err(CreateError::Api(Error::conflict(
                     "AccountAlreadyExists",
                     format!("an account with id '{account_id}' already exists"),
                 )));
@@ -335,7 +337,7 @@ pub async fn get_account(
     store: &Store,
     caller: &Caller,
     account_id: &str,
-) -> ApiResult<Versioned<Account>> {
+) -> Result<Versioned<Account>> {
     if !caller.is_member_of(account_id) {
         return Err(account_not_found(account_id));
     }
@@ -359,7 +361,7 @@ pub async fn list_accounts(
     store: &Store,
     caller: &Caller,
     q: ListAccounts,
-) -> ApiResult<(Vec<Account>, Option<String>)> {
+) -> Result<(Vec<Account>, Option<String>)> {
     let spec = pagination::page_spec("accounts", q.max_results, q.next_token.as_deref())?;
     let filter = AccountFilter {
         account_id: caller.account_id().map(str::to_string),
@@ -388,8 +390,8 @@ pub async fn update_account(
     caller: &Caller,
     account_id: &str,
     req: UpdateAccountRequest,
-    if_match: &crate::extract::IfMatch,
-) -> ApiResult<Versioned<Account>> {
+    precondition: &Precondition,
+) -> Result<Versioned<Account>> {
     caller.require_account_admin(account_id, account_not_found(account_id))?;
     if let Some(n) = &req.name {
         validate_name(n)?;
@@ -403,11 +405,11 @@ pub async fn update_account(
         let row = db::get_account(&mut *tx, account_id)
             .await?
             .ok_or_else(|| account_not_found(account_id))?;
-        if_match.check(&format!("\"v{}\"", row.version))?;
+        precondition.check(&format!("\"v{}\"", row.version))?;
         let now = now_ms();
         let name = req.name.clone().unwrap_or(row.name);
         if !db::update_account(&mut tx, account_id, &name, row.version, now).await? {
-            return Err(ApiError::Contention(
+            return Err(Error::contention(
                 "the account changed while this update ran".to_string(),
             ));
         }
@@ -428,11 +430,17 @@ pub async fn create_principal(
     caller: &Caller,
     account_id: &str,
     req: CreatePrincipalRequest,
-    idem: Option<Idempotency>,
-) -> ApiResult<Created<Principal>> {
+    idempotency_key: Option<String>,
+) -> Result<Created<Principal>> {
+    let idem = Idempotency::new(
+        caller,
+        idempotency_key,
+        "CreatePrincipal",
+        &(account_id, &req),
+    );
     caller.require_account_admin(account_id, account_not_found(account_id))?;
     if req.r#type == PrincipalKind::Root {
-        return Err(ApiError::invalid_value(
+        return Err(Error::invalid_value(
             "type: an account has exactly one root, created with the account; use user or role",
         ));
     }
@@ -465,7 +473,7 @@ pub async fn create_principal(
         };
         match db::insert_principal(&mut tx, &row).await {
             Err(crate::store::StoreError::Conflict(_)) => {
-                return Err(CreateError::Api(ApiError::conflict(
+                return Err(CreateError::Api(Error::conflict(
                     "EntityAlreadyExists",
                     format!(
                         "a {} named {} already exists in account {account_id} (IAM names are unique whatever the path)",
@@ -489,7 +497,7 @@ pub async fn list_principals(
     principal_type: Option<PrincipalKind>,
     max_results: Option<u32>,
     next_token: Option<&str>,
-) -> ApiResult<(Vec<Principal>, Option<String>)> {
+) -> Result<(Vec<Principal>, Option<String>)> {
     if !caller.is_member_of(account_id) {
         return Err(account_not_found(account_id));
     }
@@ -511,10 +519,11 @@ pub async fn create_api_key(
     store: &Store,
     caller: &Caller,
     req: CreateApiKeyRequest,
-    idem: Option<Idempotency>,
-) -> ApiResult<Created<ApiKeyWithSecret>> {
+    idempotency_key: Option<String>,
+) -> Result<Created<ApiKeyWithSecret>> {
+    let idem = Idempotency::new(caller, idempotency_key, "CreateApiKey", &req);
     let principal = PrincipalArn::parse(&req.principal_arn).map_err(|e| {
-        ApiError::validation(
+        Error::validation(
             "InvalidParameterValue",
             format!("principal_arn: {}", e.message),
         )
@@ -524,7 +533,7 @@ pub async fn create_api_key(
         Caller::Principal(p)
             if p.kind == PrincipalType::Root && p.account_id == principal.account_id => {}
         Caller::Principal(p) => {
-            return Err(ApiError::forbidden(format!(
+            return Err(Error::forbidden(format!(
                 "{} may not create keys for {}: only the admin, or the root of the principal's account, may",
                 p.arn, req.principal_arn
             )));
@@ -551,7 +560,7 @@ pub async fn create_api_key(
             .await?
             .is_none()
         {
-            return Err(CreateError::Api(ApiError::validation(
+            return Err(CreateError::Api(Error::validation(
                 "InvalidPrincipal.NotFound",
                 format!(
                     "principal_arn: the principal {} does not exist",
@@ -583,8 +592,8 @@ pub async fn create_api_key(
     .await
 }
 
-fn key_not_found(key_id: &str) -> ApiError {
-    ApiError::not_found(
+fn key_not_found(key_id: &str) -> Error {
+    Error::not_found(
         "InvalidApiKeyID.NotFound",
         format!("The API key '{key_id}' does not exist"),
     )
@@ -592,7 +601,7 @@ fn key_not_found(key_id: &str) -> ApiError {
 
 /// Revokes a key: the admin, the root of the key's account, or the key's
 /// own principal. It stops working on the next request, on every replica.
-pub async fn revoke_api_key(store: &Store, caller: &Caller, key_id: &str) -> ApiResult<()> {
+pub async fn revoke_api_key(store: &Store, caller: &Caller, key_id: &str) -> Result<()> {
     crate::service::retry_tx(|| async move {
         let mut tx = store.begin().await?;
         let row = db::get_api_key(&mut *tx, key_id)
@@ -607,7 +616,7 @@ pub async fn revoke_api_key(store: &Store, caller: &Caller, key_id: &str) -> Api
             Caller::Principal(p) if p.kind == PrincipalType::Root || p.arn == row.principal_arn => {
             }
             Caller::Principal(p) => {
-                return Err(ApiError::forbidden(format!(
+                return Err(Error::forbidden(format!(
                     "{} may not revoke keys of {}",
                     p.arn, row.principal_arn
                 )));
@@ -629,7 +638,7 @@ pub async fn list_api_keys(
     account_id: Option<String>,
     max_results: Option<u32>,
     next_token: Option<&str>,
-) -> ApiResult<(Vec<ApiKey>, Option<String>)> {
+) -> Result<(Vec<ApiKey>, Option<String>)> {
     let spec = pagination::page_spec("api-keys", max_results, next_token)?;
     let filter = match caller {
         Caller::Admin => ApiKeyFilter {

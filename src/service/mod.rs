@@ -1,12 +1,16 @@
 //! Domain services: what linkplane does, independent of the front that asks.
 //!
 //! Handlers (the REST API today, an EC2 Query front later) parse and render;
-//! each operation here takes the caller, the store and typed input, runs in
-//! one transaction, and answers typed output or an [`ApiError`] carrying the
-//! AWS error code.
+//! each operation here takes the caller, the store and typed input (and,
+//! for a create, the idempotency key; for an update, a [`Precondition`]),
+//! runs in one transaction, and answers typed output or an [`Error`]
+//! carrying the AWS error code. Nothing here names a front: see the test
+//! `the_domain_names_no_front`.
 
+pub mod caller;
 pub mod catalog;
 pub mod consumer;
+pub mod cost;
 pub mod discovery;
 pub mod identity;
 pub mod network;
@@ -14,7 +18,8 @@ pub mod notification;
 pub mod producer;
 pub mod resolve;
 
-use crate::error::ApiError;
+use crate::error::{Error, ErrorKind};
+use crate::service::caller::Caller;
 use crate::store::idempotency::{self, IdempotencyRecord};
 use crate::store::{StoreError, Tx, now_ms};
 use serde::Serialize;
@@ -55,15 +60,15 @@ impl Created<String> {
     /// answers `IdempotentInstanceTerminated` for a client token whose
     /// instance is gone), not the resource's 404: the create did succeed,
     /// and another one needs another key.
-    pub async fn load<T, F, Fut>(self, get: F) -> Result<Created<T>, ApiError>
+    pub async fn load<T, F, Fut>(self, get: F) -> Result<Created<T>, Error>
     where
         F: FnOnce(String) -> Fut,
-        Fut: std::future::Future<Output = Result<T, ApiError>>,
+        Fut: std::future::Future<Output = Result<T, Error>>,
     {
         match self {
             Created::New(id) => Ok(Created::New(get(id).await?)),
             Created::Replayed(id) => match get(id.clone()).await {
-                Err(ApiError::NotFound { .. }) => Err(resource_deleted(&id)),
+                Err(e) if e.kind == ErrorKind::NotFound => Err(resource_deleted(&id)),
                 other => Ok(Created::Replayed(other?)),
             },
         }
@@ -71,8 +76,8 @@ impl Created<String> {
 }
 
 /// 409 for a replay of a create whose resource has since been deleted.
-pub fn resource_deleted(id: &str) -> ApiError {
-    ApiError::conflict(
+pub fn resource_deleted(id: &str) -> Error {
+    Error::conflict(
         "IdempotentResourceDeleted",
         format!(
             "the idempotency key was used to create {id}, which has since been deleted; \
@@ -91,11 +96,17 @@ pub struct Idempotency {
 }
 
 impl Idempotency {
-    /// `key` from the `Idempotency-Key` header (or an AWS `client_token`),
-    /// scoped to the caller's account; `request` is the parsed input, whose
-    /// canonical JSON decides whether a retry is "the same request".
-    pub fn new(
-        scope: String,
+    /// `key` from the front (the REST `Idempotency-Key` header, or an AWS
+    /// `client_token`), scoped to the caller's account ([`Caller::scope`]);
+    /// `operation` names the create (`CreateVpc`); `request` is the parsed
+    /// input (with the resource in the path, if any), whose canonical JSON
+    /// decides whether a retry is "the same request". Stored fingerprints
+    /// depend on both: keep them as they are.
+    ///
+    /// Only the domain builds these: each create takes the key and names
+    /// its own operation.
+    pub(in crate::service) fn new(
+        caller: &Caller,
         key: Option<String>,
         operation: &'static str,
         request: &impl Serialize,
@@ -103,7 +114,7 @@ impl Idempotency {
         let key = key?;
         let json = serde_json::to_vec(request).unwrap_or_default();
         Some(Idempotency {
-            scope,
+            scope: caller.scope(),
             key,
             operation,
             request_sha256: crate::util::sha256_hex(&json),
@@ -113,13 +124,13 @@ impl Idempotency {
     /// Inside the create's transaction: the id of the resource an earlier
     /// identical request made, None to go ahead, or 409 when the key was used
     /// for a different request.
-    pub async fn check(&self, tx: &mut Tx) -> Result<Option<String>, ApiError> {
+    pub async fn check(&self, tx: &mut Tx) -> Result<Option<String>, Error> {
         match idempotency::find(tx, &self.scope, &self.key).await? {
             None => Ok(None),
             Some(r) if r.operation == self.operation && r.request_sha256 == self.request_sha256 => {
                 Ok(Some(r.resource_id))
             }
-            Some(_) => Err(ApiError::conflict(
+            Some(_) => Err(Error::conflict(
                 "IdempotentParameterMismatch",
                 format!(
                     "the idempotency key '{}' was already used for a different request",
@@ -155,21 +166,21 @@ pub async fn contention_backoff(attempt: u32) {
 
 /// Runs `op`, one whole transaction (begin ... commit), again when the
 /// database aborted it to break a deadlock or a serialization conflict
-/// with a concurrent transaction ([`ApiError::Contention`]): the loser of
+/// with a concurrent transaction ([`ErrorKind::Contention`]): the loser of
 /// such a conflict has changed nothing and can simply go again, so the
 /// client never sees a conflict the server can resolve. At most
 /// [`MAX_TX_ATTEMPTS`] runs; other errors are answered at once.
-pub async fn retry_tx<T, F, Fut>(mut op: F) -> Result<T, ApiError>
+pub async fn retry_tx<T, F, Fut>(mut op: F) -> Result<T, Error>
 where
     F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T, ApiError>>,
+    Fut: std::future::Future<Output = Result<T, Error>>,
 {
     let mut attempt = 1;
     loop {
         match op().await {
-            Err(ApiError::Contention(m)) if attempt < MAX_TX_ATTEMPTS => {
+            Err(e) if e.kind == ErrorKind::Contention && attempt < MAX_TX_ATTEMPTS => {
                 attempt += 1;
-                tracing::debug!(attempt, error = %m, "transaction conflict; running it again");
+                tracing::debug!(attempt, error = %e.message, "transaction conflict; running it again");
                 contention_backoff(attempt).await;
             }
             other => return other,
@@ -184,7 +195,7 @@ where
 pub async fn with_idempotency_retry<T, F, Fut>(
     idem: Option<&Idempotency>,
     mut op: F,
-) -> Result<Created<T>, ApiError>
+) -> Result<Created<T>, Error>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<Created<T>, CreateError>>,
@@ -195,9 +206,11 @@ where
         match op().await {
             Ok(c) => return Ok(c),
             Err(CreateError::KeyRace) if idem.is_some() && !raced => raced = true,
-            Err(CreateError::Api(ApiError::Contention(m))) if attempt < MAX_TX_ATTEMPTS => {
+            Err(CreateError::Api(e))
+                if e.kind == ErrorKind::Contention && attempt < MAX_TX_ATTEMPTS =>
+            {
                 attempt += 1;
-                tracing::debug!(attempt, error = %m, "transaction conflict; running it again");
+                tracing::debug!(attempt, error = %e.message, "transaction conflict; running it again");
                 contention_backoff(attempt).await;
             }
             Err(e) => return Err(e.into_api()),
@@ -209,13 +222,13 @@ where
 #[derive(Debug)]
 pub enum CreateError {
     KeyRace,
-    Api(ApiError),
+    Api(Error),
 }
 
 impl CreateError {
-    pub(crate) fn into_api(self) -> ApiError {
+    pub(crate) fn into_api(self) -> Error {
         match self {
-            CreateError::KeyRace => ApiError::conflict(
+            CreateError::KeyRace => Error::conflict(
                 "IdempotentParameterMismatch",
                 "a concurrent request with the same idempotency key is in progress",
             ),
@@ -224,8 +237,8 @@ impl CreateError {
     }
 }
 
-impl From<ApiError> for CreateError {
-    fn from(e: ApiError) -> Self {
+impl From<Error> for CreateError {
+    fn from(e: Error) -> Self {
         CreateError::Api(e)
     }
 }
@@ -238,10 +251,7 @@ impl From<StoreError> for CreateError {
 
 /// The resource an earlier request with this key made, if any (see
 /// [`Idempotency::check`]).
-pub async fn replayed_id(
-    idem: Option<&Idempotency>,
-    tx: &mut Tx,
-) -> Result<Option<String>, ApiError> {
+pub async fn replayed_id(idem: Option<&Idempotency>, tx: &mut Tx) -> Result<Option<String>, Error> {
     match idem {
         Some(i) => i.check(tx).await,
         None => Ok(None),
@@ -272,6 +282,26 @@ pub async fn commit(tx: Tx) -> Result<(), CreateError> {
     }
 }
 
+/// An update's precondition: the version (as an entity tag, `"v3"`) the
+/// caller last saw, or several, or `*`; none means "whatever is current".
+/// The REST front takes it from `If-Match`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Precondition(pub Option<String>);
+
+impl Precondition {
+    /// Fails with `PreconditionFailed` unless there is none, it is `*`, or
+    /// it lists `etag`.
+    pub fn check(&self, etag: &str) -> Result<(), Error> {
+        match &self.0 {
+            None => Ok(()),
+            Some(v) if v.split(',').map(str::trim).any(|t| t == "*" || t == etag) => Ok(()),
+            Some(v) => Err(Error::precondition_failed(format!(
+                "If-Match {v} does not match the current ETag {etag}"
+            ))),
+        }
+    }
+}
+
 /// A resource with the version its ETag is made from.
 #[derive(Debug, Clone)]
 pub struct Versioned<T> {
@@ -290,7 +320,7 @@ impl<T> Versioned<T> {
 /// concurrent request with the same key that commits first makes this one
 /// retry once and replay; a transaction the database aborted for a
 /// deadlock runs again (as [`retry_tx`] does). The body inserts the resource through `tx` (a
-/// `&mut Tx`) and evaluates to `Result<String, ApiError>`, the new id.
+/// `&mut Tx`) and evaluates to `Result<String, Error>`, the new id.
 ///
 /// A macro rather than a function taking an async closure: the futures of
 /// `AsyncFnMut` closures cannot be required to be `Send`, which axum needs.
@@ -308,7 +338,7 @@ macro_rules! create_once {
                     if let Some(id) = $crate::service::replayed_id(idem, &mut t).await? {
                         return Ok($crate::service::Created::Replayed(id));
                     }
-                    let id: Result<String, $crate::error::ApiError> = async {
+                    let id: Result<String, $crate::error::Error> = async {
                         let $tx: &mut $crate::store::Tx = &mut t;
                         $body
                     }
@@ -319,12 +349,13 @@ macro_rules! create_once {
                 }
                 .await;
             match made {
-                Ok(c) => break Ok::<_, $crate::error::ApiError>(c),
+                Ok(c) => break Ok::<_, $crate::error::Error>(c),
                 Err($crate::service::CreateError::KeyRace) if idem.is_some() && !raced => {
                     raced = true
                 }
-                Err($crate::service::CreateError::Api($crate::error::ApiError::Contention(_)))
-                    if attempt < $crate::service::MAX_TX_ATTEMPTS =>
+                Err($crate::service::CreateError::Api(e))
+                    if e.kind == $crate::error::ErrorKind::Contention
+                        && attempt < $crate::service::MAX_TX_ATTEMPTS =>
                 {
                     attempt += 1;
                     $crate::service::contention_backoff(attempt).await;
@@ -346,11 +377,60 @@ pub async fn finish_create(
 }
 
 #[cfg(test)]
+mod layering;
+
+#[cfg(test)]
 mod tests {
     /// Every write transaction of the domain runs under [`super::retry_tx`]
     /// (or a create helper that retries like it): a `begin()` straight in
     /// an operation's body would answer a deadlock with 503 again. Reads
     /// the sources, so a new write path cannot forget it.
+    use super::Precondition;
+    use crate::error::ErrorKind;
+
+    #[test]
+    fn preconditions() {
+        assert!(Precondition(None).check("\"v1\"").is_ok());
+        assert!(Precondition(Some("*".into())).check("\"v1\"").is_ok());
+        assert!(
+            Precondition(Some("\"v0\", \"v1\"".into()))
+                .check("\"v1\"")
+                .is_ok()
+        );
+        let e = Precondition(Some("\"v0\"".into())).check("\"v1\"").err();
+        assert_eq!(
+            e.as_ref().map(|e| (e.kind, &*e.code, &*e.message)),
+            Some((
+                ErrorKind::PreconditionFailed,
+                "PreconditionFailed",
+                "If-Match \"v0\" does not match the current ETag \"v1\""
+            ))
+        );
+    }
+
+    /// Stored fingerprints must not change: a create under a resource in
+    /// the path fingerprints `[id, body]` whether the id is held as `&str`
+    /// (the service's parameter) or `&String` (the handler's, before).
+    #[test]
+    fn fingerprints_stay_what_they_were() {
+        use super::{Idempotency, caller::Caller};
+        let id = String::from("rtb-1");
+        let req = serde_json::json!({"a": 1});
+        let key = || Some("k".to_string());
+        let a = Idempotency::new(&Caller::Admin, key(), "CreateRoute", &(id.as_str(), &req));
+        let b = Idempotency::new(&Caller::Admin, key(), "CreateRoute", &(&id, &req));
+        let (Some(a), Some(b)) = (a, b) else {
+            panic!("a key makes a record")
+        };
+        assert_eq!(a.request_sha256, b.request_sha256);
+        assert_eq!(
+            a.request_sha256,
+            crate::util::sha256_hex(br#"["rtb-1",{"a":1}]"#)
+        );
+        assert_eq!((a.scope.as_str(), a.operation), ("admin", "CreateRoute"));
+        assert!(Idempotency::new(&Caller::Admin, None, "CreateRoute", &req).is_none());
+    }
+
     #[test]
     fn every_transaction_runs_again_after_a_deadlock() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/service");

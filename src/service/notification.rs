@@ -3,7 +3,7 @@
 //! transaction as the change they report and delivered at least once, signed
 //! with `X-Linkplane-Signature: sha256=<hex HMAC-SHA256 of the body>`.
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{Error, Result};
 use crate::schema;
 use crate::service::network::Ctx;
 use crate::service::producer::endpoint_service::service_not_found;
@@ -75,12 +75,12 @@ pub struct CreateNotificationRequest {
     pub events: Vec<String>,
 }
 
-pub(crate) fn check_url(url: &str, allowed_hosts: &[String]) -> ApiResult<()> {
+pub(crate) fn check_url(url: &str, allowed_hosts: &[String]) -> Result<()> {
     let Some(rest) = url
         .strip_prefix("http://")
         .or_else(|| url.strip_prefix("https://"))
     else {
-        return Err(ApiError::invalid_value(format!(
+        return Err(Error::invalid_value(format!(
             "webhook_url: '{url}' is not an http:// or https:// URL"
         )));
     };
@@ -90,14 +90,14 @@ pub(crate) fn check_url(url: &str, allowed_hosts: &[String]) -> ApiResult<()> {
         || host.chars().any(char::is_whitespace)
         || url.len() > 2048
     {
-        return Err(ApiError::invalid_value(format!(
+        return Err(Error::invalid_value(format!(
             "webhook_url: '{url}' has no valid host"
         )));
     }
     let host = host.to_ascii_lowercase();
     let bare = host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h);
     if !allowed_hosts.is_empty() && !allowed_hosts.iter().any(|a| *a == host || *a == bare) {
-        return Err(ApiError::invalid_value(format!(
+        return Err(Error::invalid_value(format!(
             "webhook_url: host '{host}' is not among LINKPLANE_WEBHOOK_ALLOWED_HOSTS ({})",
             allowed_hosts.join(", ")
         )));
@@ -124,18 +124,18 @@ pub async fn create_notification(
     allowed_hosts: &[String],
     service_id: &str,
     req: CreateNotificationRequest,
-) -> ApiResult<ConnectionNotificationWithSecret> {
+) -> Result<ConnectionNotificationWithSecret> {
     let account = ctx.account()?;
     check_url(&req.webhook_url, allowed_hosts)?;
     if req.events.is_empty() {
-        return Err(ApiError::missing(
+        return Err(Error::missing(
             "events: at least one of connect, accept, reject, delete",
         ));
     }
     let mut events: Vec<String> = Vec::new();
     for e in &req.events {
         if !EVENTS.contains(&e.as_str()) {
-            return Err(ApiError::invalid_value(format!(
+            return Err(Error::invalid_value(format!(
                 "events: '{e}' is not one of connect, accept, reject, delete"
             )));
         }
@@ -176,7 +176,7 @@ pub async fn create_notification(
 pub async fn list_notifications(
     ctx: Ctx<'_>,
     service_id: &str,
-) -> ApiResult<Vec<ConnectionNotification>> {
+) -> Result<Vec<ConnectionNotification>> {
     let account = ctx.account()?;
     prod_db::get_service(ctx.store.pool(), Some(account), service_id)
         .await?
@@ -195,7 +195,7 @@ pub async fn list_notifications(
         .collect())
 }
 
-pub async fn delete_notification(ctx: Ctx<'_>, service_id: &str, id: &str) -> ApiResult<()> {
+pub async fn delete_notification(ctx: Ctx<'_>, service_id: &str, id: &str) -> Result<()> {
     let account = ctx.account()?;
     crate::service::retry_tx(|| async move {
         let mut tx = ctx.store.begin().await?;
@@ -203,7 +203,7 @@ pub async fn delete_notification(ctx: Ctx<'_>, service_id: &str, id: &str) -> Ap
             .await?
             .ok_or_else(|| service_not_found(service_id))?;
         if !db::delete_notification(&mut tx, service_id, id).await? {
-            return Err(ApiError::not_found(
+            return Err(Error::not_found(
                 "InvalidConnectionNotification",
                 format!("The connection notification '{id}' does not exist"),
             ));
@@ -217,7 +217,7 @@ pub async fn delete_notification(ctx: Ctx<'_>, service_id: &str, id: &str) -> Ap
 
 /// Queues `event` about an endpoint for every notification of its service
 /// that asked for it, in the transaction of the change.
-pub async fn emit(tx: &mut Tx, event: &str, e: &EndpointRow, state: &str) -> ApiResult<()> {
+pub async fn emit(tx: &mut Tx, event: &str, e: &EndpointRow, state: &str) -> Result<()> {
     let Some(service_id) = &e.service_id else {
         return Ok(());
     };

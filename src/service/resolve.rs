@@ -8,7 +8,7 @@
 //! other reader keeps using the current snapshot, swapped in atomically.
 
 use super::network::{Ctx, zone_name};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{Error, Result};
 use crate::schema;
 use crate::store::StoreError;
 use crate::store::snapshot as db;
@@ -50,7 +50,7 @@ impl Default for SnapshotCache {
 
 impl SnapshotCache {
     /// The snapshot of the current network version, rebuilt if needed.
-    pub async fn current(&self, store: &crate::store::Store) -> ApiResult<Arc<Cached>> {
+    pub async fn current(&self, store: &crate::store::Store) -> Result<Arc<Cached>> {
         let version = db::version(store).await?;
         let cached = self.current.load_full();
         if cached.version == version {
@@ -412,13 +412,13 @@ fn render(a: Answer<'_>, account: &str, version: i64) -> ResolveResponse {
     }
 }
 
-fn bad(msg: String) -> ApiError {
-    ApiError::invalid_value(msg)
+fn bad(msg: String) -> Error {
+    Error::invalid_value(msg)
 }
 
 /// A host name as DNS allows it: 1..253 characters, labels of 1..63 letters,
 /// digits, `-` or `_`.
-pub(crate) fn check_host(host: &str) -> ApiResult<()> {
+pub(crate) fn check_host(host: &str) -> Result<()> {
     let name = host.strip_suffix('.').unwrap_or(host);
     let ok = !name.is_empty()
         && name.len() <= 253
@@ -436,7 +436,7 @@ pub(crate) fn check_host(host: &str) -> ApiResult<()> {
     Ok(())
 }
 
-fn not_found_source(e: QueryError) -> ApiError {
+fn not_found_source(e: QueryError) -> Error {
     match e {
         QueryError::UnknownInterface(id) => super::network::not_found(
             "InvalidNetworkInterfaceID.NotFound",
@@ -458,7 +458,7 @@ pub async fn resolve(
     ctx: Ctx<'_>,
     cache: &SnapshotCache,
     req: ResolveRequest,
-) -> ApiResult<ResolveResponse> {
+) -> Result<ResolveResponse> {
     let account = ctx.account()?;
     let src = &req.source;
     let source_ip = match (&src.network_interface_id, &src.subnet_id, &src.ip) {
@@ -467,7 +467,7 @@ pub async fn resolve(
             parse_ipv4(ip).map_err(|_| bad(format!("source.ip: '{ip}' is not an IPv4 address")))?,
         ),
         _ => {
-            return Err(ApiError::validation(
+            return Err(Error::validation(
                 "InvalidParameterCombination",
                 "source takes either network_interface_id, or subnet_id and ip".to_string(),
             ));
@@ -504,7 +504,7 @@ pub async fn resolve(
             }
         },
         _ => {
-            return Err(ApiError::validation(
+            return Err(Error::validation(
                 "InvalidParameterCombination",
                 "destination takes exactly one of host and ip".to_string(),
             ));
@@ -567,7 +567,7 @@ pub async fn vpc_dns(
     cache: &SnapshotCache,
     vpc_id: &str,
     name: &str,
-) -> ApiResult<DnsAnswer> {
+) -> Result<DnsAnswer> {
     let account = ctx.account()?;
     check_host(name).map_err(|_| bad(format!("name: '{name}' is not a valid DNS name")))?;
     let cached = cache.current(ctx.store).await?;

@@ -3,8 +3,9 @@
 
 #![allow(dead_code)]
 
-use linkplane::app::{AppState, router};
+use linkplane::app::router;
 use linkplane::config::Settings;
+use linkplane::state::AppState;
 use linkplane::store::Store;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -150,7 +151,7 @@ impl TestServer {
     pub async fn on_url(db: Db, url: &str, settings: Settings) -> TestServer {
         let store = Store::connect(url, 5).await.expect("connect store");
         store.migrate().await.expect("migrate");
-        let (admin, _) = linkplane::auth::init_admin(&store, Some(ADMIN))
+        let (admin, _) = linkplane::service::caller::init_admin(&store, Some(ADMIN))
             .await
             .expect("admin");
         let webhooks = linkplane::workflow::webhook_client(settings.webhook_ca_file.as_deref())

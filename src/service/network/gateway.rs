@@ -4,7 +4,7 @@
 use super::vpc::vpc_in_body;
 use super::{Ctx, check_tags, dependency, not_found, tags_of};
 use crate::create_once;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
 use crate::service::{Created, Idempotency, Versioned};
@@ -49,7 +49,7 @@ pub struct GatewayAttachmentRequest {
     pub vpc_id: String,
 }
 
-fn igw_not_found(id: &str) -> ApiError {
+fn igw_not_found(id: &str) -> Error {
     not_found("InvalidInternetGatewayID.NotFound", "internet gateway", id)
 }
 
@@ -76,8 +76,9 @@ fn igw_of(r: InternetGatewayRow, tags: Tags) -> Versioned<InternetGateway> {
 pub async fn create_internet_gateway(
     ctx: Ctx<'_>,
     req: CreateInternetGatewayRequest,
-    idem: Option<Idempotency>,
-) -> ApiResult<Created<Versioned<InternetGateway>>> {
+    idempotency_key: Option<String>,
+) -> Result<Created<Versioned<InternetGateway>>> {
+    let idem = Idempotency::new(ctx.caller, idempotency_key, "CreateInternetGateway", &req);
     let account = ctx.account()?;
     let region = ctx.region(req.region.as_deref())?;
     let tags = check_tags(&req.tags)?;
@@ -102,7 +103,7 @@ pub async fn create_internet_gateway(
         .await
 }
 
-pub async fn get_internet_gateway(ctx: Ctx<'_>, id: &str) -> ApiResult<Versioned<InternetGateway>> {
+pub async fn get_internet_gateway(ctx: Ctx<'_>, id: &str) -> Result<Versioned<InternetGateway>> {
     let account = ctx.account()?;
     let row = db::get_internet_gateway(ctx.store.pool(), account, id)
         .await?
@@ -125,7 +126,7 @@ pub struct ListInternetGateways {
 pub async fn list_internet_gateways(
     ctx: Ctx<'_>,
     q: ListInternetGateways,
-) -> ApiResult<(Vec<InternetGateway>, Option<String>)> {
+) -> Result<(Vec<InternetGateway>, Option<String>)> {
     let account = ctx.account()?;
     let spec = pagination::page_spec("internet-gateways", q.max_results, q.next_token.as_deref())?;
     let filter = ListFilter {
@@ -159,7 +160,7 @@ pub async fn attach(
     ctx: Ctx<'_>,
     id: &str,
     req: GatewayAttachmentRequest,
-) -> ApiResult<Versioned<InternetGateway>> {
+) -> Result<Versioned<InternetGateway>> {
     let account = ctx.account()?;
     let req = &req;
     crate::service::retry_tx(|| async move {
@@ -169,19 +170,19 @@ pub async fn attach(
             .ok_or_else(|| igw_not_found(id))?;
         let vpc = vpc_in_body(&mut tx, account, &req.vpc_id).await?;
         if let Some(v) = &igw.vpc_id {
-            return Err(ApiError::conflict(
+            return Err(Error::conflict(
                 "Resource.AlreadyAssociated",
                 format!("resource {id} is already attached to network {v}"),
             ));
         }
         if vpc.region != igw.region {
-            return Err(ApiError::invalid_value(format!(
+            return Err(Error::invalid_value(format!(
                 "internet gateway {id} is in {} and {} is in {}; both must be in one region",
                 igw.region, vpc.vpc_id, vpc.region
             )));
         }
         if let Some(other) = db::internet_gateway_of_vpc(&mut tx, &vpc.vpc_id).await? {
-            return Err(ApiError::conflict(
+            return Err(Error::conflict(
                 "Resource.AlreadyAssociated",
                 format!(
                     "network {} already has an internet gateway attached ({other})",
@@ -191,7 +192,7 @@ pub async fn attach(
         }
         match db::set_internet_gateway_vpc(&mut tx, id, Some(&vpc.vpc_id), now_ms()).await {
             Err(StoreError::Conflict(_)) => {
-                return Err(ApiError::conflict(
+                return Err(Error::conflict(
                     "Resource.AlreadyAssociated",
                     format!(
                         "network {} already has an internet gateway attached",
@@ -214,7 +215,7 @@ pub async fn detach(
     ctx: Ctx<'_>,
     id: &str,
     req: GatewayAttachmentRequest,
-) -> ApiResult<Versioned<InternetGateway>> {
+) -> Result<Versioned<InternetGateway>> {
     let account = ctx.account()?;
     let req = &req;
     crate::service::retry_tx(|| async move {
@@ -223,14 +224,14 @@ pub async fn detach(
             .await?
             .ok_or_else(|| igw_not_found(id))?;
         if igw.vpc_id.as_deref() != Some(req.vpc_id.as_str()) {
-            return Err(ApiError::conflict(
+            return Err(Error::conflict(
                 "Gateway.NotAttached",
                 format!("gateway {id} is not attached to network {}", req.vpc_id),
             ));
         }
         let holders = db::public_nat_gateways_in(&mut tx, &req.vpc_id).await?;
         if !holders.is_empty() {
-            return Err(ApiError::conflict(
+            return Err(Error::conflict(
                 "DependencyViolation",
                 format!(
                     "network {} has public NAT gateways that use {id}: {}",
@@ -248,7 +249,7 @@ pub async fn detach(
 }
 
 /// Deletes a detached gateway.
-pub async fn delete_internet_gateway(ctx: Ctx<'_>, id: &str) -> ApiResult<()> {
+pub async fn delete_internet_gateway(ctx: Ctx<'_>, id: &str) -> Result<()> {
     let account = ctx.account()?;
     crate::service::retry_tx(|| async move {
         let mut tx = ctx.store.begin().await?;

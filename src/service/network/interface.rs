@@ -4,7 +4,7 @@
 use super::vpc::{allocate_ip, release_ip, subnet_in_body};
 use super::{Ctx, check_tags, not_found, tags_of, unknown, zone_name};
 use crate::create_once;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
 use crate::service::{Created, Idempotency, Versioned};
@@ -110,7 +110,7 @@ pub struct CreateNatGatewayRequest {
     pub tags: Option<Tags>,
 }
 
-fn interface_not_found(id: &str) -> ApiError {
+fn interface_not_found(id: &str) -> Error {
     not_found(
         "InvalidNetworkInterfaceID.NotFound",
         "network interface",
@@ -118,7 +118,7 @@ fn interface_not_found(id: &str) -> ApiError {
     )
 }
 
-fn nat_not_found(id: &str) -> ApiError {
+fn nat_not_found(id: &str) -> Error {
     not_found("InvalidNatGatewayID.NotFound", "NAT gateway", id)
 }
 
@@ -129,11 +129,11 @@ pub async fn checked_groups(
     account: &str,
     vpc_id: &str,
     given: Option<&[String]>,
-) -> ApiResult<Vec<String>> {
+) -> Result<Vec<String>> {
     let Some(given) = given.filter(|g| !g.is_empty()) else {
         let vpc = db::get_vpc(&mut **tx, Some(account), vpc_id)
             .await?
-            .ok_or_else(|| ApiError::Internal(format!("VPC {vpc_id} vanished")))?;
+            .ok_or_else(|| Error::internal(format!("VPC {vpc_id} vanished")))?;
         return Ok(vec![vpc.default_security_group_id]);
     };
     let mut out: Vec<String> = Vec::new();
@@ -145,7 +145,7 @@ pub async fn checked_groups(
             .await?
             .ok_or_else(|| unknown("InvalidGroup.NotFound", "security group", g))?;
         if row.vpc_id != vpc_id {
-            return Err(ApiError::validation(
+            return Err(Error::validation(
                 "InvalidParameter",
                 format!(
                     "Security group {g} and subnet belong to different networks ({} and {vpc_id})",
@@ -156,7 +156,7 @@ pub async fn checked_groups(
         out.push(g.clone());
     }
     if out.len() > MAX_GROUPS_PER_INTERFACE {
-        return Err(ApiError::validation(
+        return Err(Error::validation(
             "SecurityGroupsPerInterfaceLimitExceeded",
             format!(
                 "{} security groups given; an interface may have at most {MAX_GROUPS_PER_INTERFACE}",
@@ -184,7 +184,7 @@ pub async fn insert_interface(
     tx: &mut Tx,
     subnet: &SubnetRow,
     spec: InterfaceSpec<'_>,
-) -> ApiResult<InterfaceRow> {
+) -> Result<InterfaceRow> {
     let ip = allocate_ip(tx, subnet, spec.requested_ip).await?;
     let now = now_ms();
     let row = InterfaceRow {
@@ -208,7 +208,7 @@ pub async fn insert_interface(
 }
 
 /// Deletes an interface and returns its address to the subnet.
-pub async fn remove_interface(tx: &mut Tx, row: &InterfaceRow) -> ApiResult<()> {
+pub async fn remove_interface(tx: &mut Tx, row: &InterfaceRow) -> Result<()> {
     db::delete_interface(tx, &row.network_interface_id).await?;
     release_ip(tx, &row.subnet_id, row.private_ip as u32).await?;
     tags::replace(tx, &row.account_id, &row.network_interface_id, &Tags::new()).await?;
@@ -218,8 +218,9 @@ pub async fn remove_interface(tx: &mut Tx, row: &InterfaceRow) -> ApiResult<()> 
 pub async fn create_network_interface(
     ctx: Ctx<'_>,
     req: CreateNetworkInterfaceRequest,
-    idem: Option<Idempotency>,
-) -> ApiResult<Created<Versioned<NetworkInterface>>> {
+    idempotency_key: Option<String>,
+) -> Result<Created<Versioned<NetworkInterface>>> {
+    let idem = Idempotency::new(ctx.caller, idempotency_key, "CreateNetworkInterface", &req);
     let account = ctx.account()?;
     let tags = check_tags(&req.tags)?;
     let requested = match &req.private_ip {
@@ -228,9 +229,7 @@ pub async fn create_network_interface(
     };
     let description = req.description.clone().unwrap_or_default();
     if description.chars().count() > 255 {
-        return Err(ApiError::invalid_value(
-            "description: at most 255 characters",
-        ));
+        return Err(Error::invalid_value("description: at most 255 characters"));
     }
     let req = &req;
     let (tags, description) = (&tags, &description);
@@ -267,7 +266,7 @@ pub async fn create_network_interface(
 async fn interfaces_of(
     ctx: Ctx<'_>,
     rows: Vec<InterfaceRow>,
-) -> ApiResult<Vec<Versioned<NetworkInterface>>> {
+) -> Result<Vec<Versioned<NetworkInterface>>> {
     let ids: Vec<&str> = rows
         .iter()
         .map(|r| r.network_interface_id.as_str())
@@ -300,10 +299,7 @@ async fn interfaces_of(
         .collect())
 }
 
-pub async fn get_network_interface(
-    ctx: Ctx<'_>,
-    id: &str,
-) -> ApiResult<Versioned<NetworkInterface>> {
+pub async fn get_network_interface(ctx: Ctx<'_>, id: &str) -> Result<Versioned<NetworkInterface>> {
     let account = ctx.account()?;
     let row = db::get_interface(ctx.store.pool(), account, id)
         .await?
@@ -329,7 +325,7 @@ pub struct ListNetworkInterfaces {
 pub async fn list_network_interfaces(
     ctx: Ctx<'_>,
     q: ListNetworkInterfaces,
-) -> ApiResult<(Vec<NetworkInterface>, Option<String>)> {
+) -> Result<(Vec<NetworkInterface>, Option<String>)> {
     let account = ctx.account()?;
     let spec = pagination::page_spec("network-interfaces", q.max_results, q.next_token.as_deref())?;
     let filter = ListFilter {
@@ -352,7 +348,7 @@ pub async fn list_network_interfaces(
 
 /// Deletes a workload interface; routes to it become blackholes. Interfaces
 /// managed for a resource go with that resource.
-pub async fn delete_network_interface(ctx: Ctx<'_>, id: &str) -> ApiResult<()> {
+pub async fn delete_network_interface(ctx: Ctx<'_>, id: &str) -> Result<()> {
     let account = ctx.account()?;
     crate::service::retry_tx(|| async move {
         let mut tx = ctx.store.begin().await?;
@@ -360,7 +356,7 @@ pub async fn delete_network_interface(ctx: Ctx<'_>, id: &str) -> ApiResult<()> {
             .await?
             .ok_or_else(|| interface_not_found(id))?;
         if row.requester_managed {
-            return Err(ApiError::conflict(
+            return Err(Error::conflict(
                 "InvalidNetworkInterface.InUse",
                 format!(
                     "network interface {id} is managed for {}; delete that resource instead",
@@ -383,8 +379,9 @@ pub async fn delete_network_interface(ctx: Ctx<'_>, id: &str) -> ApiResult<()> {
 pub async fn create_nat_gateway(
     ctx: Ctx<'_>,
     req: CreateNatGatewayRequest,
-    idem: Option<Idempotency>,
-) -> ApiResult<Created<Versioned<NatGateway>>> {
+    idempotency_key: Option<String>,
+) -> Result<Created<Versioned<NatGateway>>> {
+    let idem = Idempotency::new(ctx.caller, idempotency_key, "CreateNatGateway", &req);
     let account = ctx.account()?;
     let tags = check_tags(&req.tags)?;
     let connectivity = req.connectivity_type.unwrap_or(ConnectivityType::Public);
@@ -397,7 +394,7 @@ pub async fn create_nat_gateway(
                 .await?
                 .is_none()
         {
-            return Err(ApiError::conflict(
+            return Err(Error::conflict(
                 "Gateway.NotAttached",
                 format!(
                     "a public NAT gateway needs an internet gateway attached to {}; attach one \
@@ -450,7 +447,7 @@ pub async fn create_nat_gateway(
         .await
 }
 
-async fn nats_of(ctx: Ctx<'_>, rows: Vec<NatGatewayRow>) -> ApiResult<Vec<Versioned<NatGateway>>> {
+async fn nats_of(ctx: Ctx<'_>, rows: Vec<NatGatewayRow>) -> Result<Vec<Versioned<NatGateway>>> {
     let ids: Vec<&str> = rows.iter().map(|r| r.nat_gateway_id.as_str()).collect();
     let enis: Vec<&str> = rows
         .iter()
@@ -482,7 +479,7 @@ async fn nats_of(ctx: Ctx<'_>, rows: Vec<NatGatewayRow>) -> ApiResult<Vec<Versio
         .collect())
 }
 
-pub async fn get_nat_gateway(ctx: Ctx<'_>, id: &str) -> ApiResult<Versioned<NatGateway>> {
+pub async fn get_nat_gateway(ctx: Ctx<'_>, id: &str) -> Result<Versioned<NatGateway>> {
     let account = ctx.account()?;
     let row = db::get_nat_gateway(ctx.store.pool(), account, id)
         .await?
@@ -507,7 +504,7 @@ pub struct ListNatGateways {
 pub async fn list_nat_gateways(
     ctx: Ctx<'_>,
     q: ListNatGateways,
-) -> ApiResult<(Vec<NatGateway>, Option<String>)> {
+) -> Result<(Vec<NatGateway>, Option<String>)> {
     let account = ctx.account()?;
     let spec = pagination::page_spec("nat-gateways", q.max_results, q.next_token.as_deref())?;
     let filter = ListFilter {
@@ -528,7 +525,7 @@ pub async fn list_nat_gateways(
 }
 
 /// Deletes a NAT gateway with its interface; routes to it become blackholes.
-pub async fn delete_nat_gateway(ctx: Ctx<'_>, id: &str) -> ApiResult<()> {
+pub async fn delete_nat_gateway(ctx: Ctx<'_>, id: &str) -> Result<()> {
     let account = ctx.account()?;
     crate::service::retry_tx(|| async move {
         let mut tx = ctx.store.begin().await?;

@@ -14,8 +14,8 @@ pub mod security;
 pub mod transit;
 pub mod vpc;
 
-use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{Error, Result};
+use crate::service::caller::Caller;
 use crate::store::Store;
 use crate::store::tags::{self, Tags};
 use linkplane_core::catalog;
@@ -32,9 +32,9 @@ pub struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     /// The caller's account; the admin has none and may not own networks.
-    pub fn account(&self) -> ApiResult<&'a str> {
+    pub fn account(&self) -> Result<&'a str> {
         self.caller.account_id().ok_or_else(|| {
-            ApiError::forbidden(
+            Error::forbidden(
                 "the admin manages accounts; network resources belong to an account: \
                  use an API key of one of its principals",
             )
@@ -42,7 +42,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The region a create names, or the default; it must be in the catalog.
-    pub fn region(&self, region: Option<&str>) -> ApiResult<String> {
+    pub fn region(&self, region: Option<&str>) -> Result<String> {
         let region = region.unwrap_or(self.default_region);
         check_region(region)?;
         Ok(region.to_string())
@@ -50,9 +50,9 @@ impl<'a> Ctx<'a> {
 }
 
 /// A region the catalog knows, else 400.
-pub fn check_region(region: &str) -> ApiResult<()> {
+pub fn check_region(region: &str) -> Result<()> {
     if catalog::catalog().region(region).is_none() {
-        return Err(ApiError::invalid_value(format!(
+        return Err(Error::invalid_value(format!(
             "region: '{region}' is not a supported region (GET /v1/regions lists them)"
         )));
     }
@@ -60,19 +60,19 @@ pub fn check_region(region: &str) -> ApiResult<()> {
 }
 
 /// 404 for the resource in the path: `The vpc ID 'vpc-1' does not exist`.
-pub fn not_found(code: &'static str, what: &str, id: &str) -> ApiError {
-    ApiError::not_found(code, format!("The {what} ID '{id}' does not exist"))
+pub fn not_found(code: &'static str, what: &str, id: &str) -> Error {
+    Error::not_found(code, format!("The {what} ID '{id}' does not exist"))
 }
 
 /// 400 for an id named in the body that does not exist (AWS answers the same
 /// `*.NotFound` code, as a client error).
-pub fn unknown(code: &'static str, what: &str, id: &str) -> ApiError {
-    ApiError::validation(code, format!("The {what} ID '{id}' does not exist"))
+pub fn unknown(code: &'static str, what: &str, id: &str) -> Error {
+    Error::validation(code, format!("The {what} ID '{id}' does not exist"))
 }
 
 /// 409 `DependencyViolation` naming what holds the resource.
-pub fn dependency(id: &str, holders: &[String]) -> ApiError {
-    ApiError::conflict(
+pub fn dependency(id: &str, holders: &[String]) -> Error {
+    Error::conflict(
         "DependencyViolation",
         format!(
             "The resource '{id}' has dependencies and cannot be deleted: {}",
@@ -82,12 +82,12 @@ pub fn dependency(id: &str, holders: &[String]) -> ApiError {
 }
 
 /// Tags of the given resources (those without tags map to empty).
-pub async fn tags_of(store: &Store, ids: &[&str]) -> ApiResult<HashMap<String, Tags>> {
+pub async fn tags_of(store: &Store, ids: &[&str]) -> Result<HashMap<String, Tags>> {
     Ok(tags::for_resources(store.pool(), ids).await?)
 }
 
 /// Validates create-time tags.
-pub fn check_tags(tags: &Option<Tags>) -> ApiResult<Tags> {
+pub fn check_tags(tags: &Option<Tags>) -> Result<Tags> {
     let tags = tags.clone().unwrap_or_default();
     linkplane_core::tags::validate_tags(&tags)?;
     Ok(tags)

@@ -4,7 +4,7 @@
 use super::vpc::{cidr_of, vpc_in_body};
 use super::{Ctx, check_region, check_tags, not_found, tags_of, unknown};
 use crate::create_once;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
 use crate::service::{Created, Idempotency, Versioned};
@@ -69,7 +69,7 @@ pub struct CreateVpcPeeringConnectionRequest {
     pub tags: Option<Tags>,
 }
 
-fn pcx_not_found(id: &str) -> ApiError {
+fn pcx_not_found(id: &str) -> Error {
     not_found(
         "InvalidVpcPeeringConnectionID.NotFound",
         "vpcPeeringConnection",
@@ -112,8 +112,14 @@ fn pcx_of(r: PeeringRow, tags: Tags) -> Versioned<VpcPeeringConnection> {
 pub async fn create_peering(
     ctx: Ctx<'_>,
     req: CreateVpcPeeringConnectionRequest,
-    idem: Option<Idempotency>,
-) -> ApiResult<Created<Versioned<VpcPeeringConnection>>> {
+    idempotency_key: Option<String>,
+) -> Result<Created<Versioned<VpcPeeringConnection>>> {
+    let idem = Idempotency::new(
+        ctx.caller,
+        idempotency_key,
+        "CreateVpcPeeringConnection",
+        &req,
+    );
     let account = ctx.account()?;
     let tags = check_tags(&req.tags)?;
     let peer_owner = req
@@ -121,7 +127,7 @@ pub async fn create_peering(
         .clone()
         .unwrap_or_else(|| account.to_string());
     if !is_valid_account_id(&peer_owner) {
-        return Err(ApiError::validation(
+        return Err(Error::validation(
             "InvalidAccountID.Malformed",
             format!("peer_owner_id: '{peer_owner}' is not a 12-digit account id"),
         ));
@@ -130,7 +136,7 @@ pub async fn create_peering(
         check_region(r)?;
     }
     if req.requester_vpc_id == req.accepter_vpc_id {
-        return Err(ApiError::invalid_value(
+        return Err(Error::invalid_value(
             "a VPC cannot be peered with itself: accepter_vpc_id equals requester_vpc_id",
         ));
     }
@@ -145,7 +151,7 @@ pub async fn create_peering(
             .await?
             .filter(|v| v.region == peer_region)
             .ok_or_else(|| {
-                ApiError::validation(
+                Error::validation(
                     "InvalidVpcID.NotFound",
                     format!(
                         "The vpc ID '{}' does not exist in account {peer_owner} in {peer_region}",
@@ -155,7 +161,7 @@ pub async fn create_peering(
             })?;
         let (a, b) = (cidr_of(&mine.cidr_block)?, cidr_of(&peer.cidr_block)?);
         if a.overlaps(&b) {
-            return Err(ApiError::invalid_value(format!(
+            return Err(Error::invalid_value(format!(
                 "the CIDR blocks of {} ({a}) and {} ({b}) overlap; overlapping VPCs cannot be peered",
                 mine.vpc_id, peer.vpc_id
             )));
@@ -163,7 +169,7 @@ pub async fn create_peering(
         if let Some(existing) =
             connect::live_peering_between(tx, &mine.vpc_id, &peer.vpc_id).await?
         {
-            return Err(ApiError::conflict(
+            return Err(Error::conflict(
                 "VpcPeeringConnectionAlreadyExists",
                 format!(
                     "{} and {} are already peered or waiting to be ({existing})",
@@ -197,7 +203,7 @@ pub async fn create_peering(
         .await
 }
 
-pub async fn get_peering(ctx: Ctx<'_>, id: &str) -> ApiResult<Versioned<VpcPeeringConnection>> {
+pub async fn get_peering(ctx: Ctx<'_>, id: &str) -> Result<Versioned<VpcPeeringConnection>> {
     let account = ctx.account()?;
     let row = connect::get_peering(ctx.store.pool(), account, id)
         .await?
@@ -220,7 +226,7 @@ pub struct ListPeerings {
 pub async fn list_peerings(
     ctx: Ctx<'_>,
     q: ListPeerings,
-) -> ApiResult<(Vec<VpcPeeringConnection>, Option<String>)> {
+) -> Result<(Vec<VpcPeeringConnection>, Option<String>)> {
     let account = ctx.account()?;
     let spec = pagination::page_spec(
         "vpc-peering-connections",
@@ -274,7 +280,7 @@ pub async fn transition(
     ctx: Ctx<'_>,
     id: &str,
     what: Transition,
-) -> ApiResult<Versioned<VpcPeeringConnection>> {
+) -> Result<Versioned<VpcPeeringConnection>> {
     let account = ctx.account()?;
     crate::service::retry_tx(|| async move {
         let mut tx = ctx.store.begin().await?;
@@ -284,7 +290,7 @@ pub async fn transition(
         let is_accepter = row.accepter_account_id == account;
         let is_requester = row.requester_account_id == account;
         let bad_state = |verb: &str| {
-            ApiError::conflict(
+            Error::conflict(
                 "InvalidStateTransition",
                 format!(
                     "peering connection {id} is {}; it cannot be {verb}",
@@ -295,7 +301,7 @@ pub async fn transition(
         let (status, message) = match what {
             Transition::Accept | Transition::Reject => {
                 if !is_accepter {
-                    return Err(ApiError::forbidden(format!(
+                    return Err(Error::forbidden(format!(
                         "only the accepter account {} may accept or reject {id}",
                         row.accepter_account_id
                     )));
@@ -325,7 +331,7 @@ pub async fn transition(
                     ("deleted", format!("Deleted by {account}"))
                 }
                 "pending_acceptance" => {
-                    return Err(ApiError::conflict(
+                    return Err(Error::conflict(
                         "InvalidStateTransition",
                         format!(
                             "peering connection {id} is pending your acceptance: reject it instead"
@@ -338,7 +344,7 @@ pub async fn transition(
         if !connect::set_peering_status(&mut tx, id, status, &message, row.version, now_ms())
             .await?
         {
-            return Err(ApiError::Contention(format!(
+            return Err(Error::contention(format!(
                 "peering connection {id} changed while this request ran"
             )));
         }

@@ -3,7 +3,7 @@
 use super::vpc::{cidr_of, subnet_in_body, vpc_in_body};
 use super::{Ctx, check_tags, dependency, not_found, tags_of, unknown};
 use crate::create_once;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
 use crate::service::{Created, Idempotency, Versioned};
@@ -127,7 +127,7 @@ pub struct AssociateRouteTableRequest {
     pub subnet_id: String,
 }
 
-fn table_not_found(id: &str) -> ApiError {
+fn table_not_found(id: &str) -> Error {
     not_found("InvalidRouteTableID.NotFound", "route table", id)
 }
 
@@ -177,10 +177,7 @@ fn route_of(r: RouteRow, active: bool) -> Route {
     out
 }
 
-async fn tables_of(
-    ctx: Ctx<'_>,
-    rows: Vec<RouteTableRow>,
-) -> ApiResult<Vec<Versioned<RouteTable>>> {
+async fn tables_of(ctx: Ctx<'_>, rows: Vec<RouteTableRow>) -> Result<Vec<Versioned<RouteTable>>> {
     let ids: Vec<&str> = rows.iter().map(|r| r.route_table_id.as_str()).collect();
     let mut tags = tags_of(ctx.store, &ids).await?;
     let routes = db::routes_of(ctx.store.pool(), &ids).await?;
@@ -235,8 +232,9 @@ async fn tables_of(
 pub async fn create_route_table(
     ctx: Ctx<'_>,
     req: CreateRouteTableRequest,
-    idem: Option<Idempotency>,
-) -> ApiResult<Created<Versioned<RouteTable>>> {
+    idempotency_key: Option<String>,
+) -> Result<Created<Versioned<RouteTable>>> {
+    let idem = Idempotency::new(ctx.caller, idempotency_key, "CreateRouteTable", &req);
     let account = ctx.account()?;
     let tags = check_tags(&req.tags)?;
     let (req, tags) = (&req, &tags);
@@ -276,7 +274,7 @@ pub async fn create_route_table(
         .await
 }
 
-pub async fn get_route_table(ctx: Ctx<'_>, id: &str) -> ApiResult<Versioned<RouteTable>> {
+pub async fn get_route_table(ctx: Ctx<'_>, id: &str) -> Result<Versioned<RouteTable>> {
     let account = ctx.account()?;
     let row = db::get_route_table(ctx.store.pool(), account, id)
         .await?
@@ -301,7 +299,7 @@ pub struct ListRouteTables {
 pub async fn list_route_tables(
     ctx: Ctx<'_>,
     q: ListRouteTables,
-) -> ApiResult<(Vec<RouteTable>, Option<String>)> {
+) -> Result<(Vec<RouteTable>, Option<String>)> {
     let account = ctx.account()?;
     let spec = pagination::page_spec("route-tables", q.max_results, q.next_token.as_deref())?;
     let filter = ListFilter {
@@ -325,7 +323,7 @@ pub async fn list_route_tables(
 fn exactly_one<'a>(
     what: &str,
     options: &[(&'static str, &'a Option<String>)],
-) -> ApiResult<(&'static str, &'a str)> {
+) -> Result<(&'static str, &'a str)> {
     let given: Vec<(&'static str, &'a str)> = options
         .iter()
         .filter_map(|(n, v)| v.as_deref().map(|v| (*n, v)))
@@ -339,11 +337,11 @@ fn exactly_one<'a>(
     };
     match given.as_slice() {
         [one] => Ok(*one),
-        [] => Err(ApiError::missing(format!(
+        [] => Err(Error::missing(format!(
             "a route needs a {what}: one of {}",
             names()
         ))),
-        _ => Err(ApiError::validation(
+        _ => Err(Error::validation(
             "InvalidParameterCombination",
             format!("a route has exactly one {what}: one of {}", names()),
         )),
@@ -358,10 +356,10 @@ async fn checked_target(
     table: &RouteTableRow,
     field: &str,
     id: &str,
-) -> ApiResult<(RouteTarget, &'static str)> {
+) -> Result<(RouteTarget, &'static str)> {
     let vpc = &table.vpc_id;
     let elsewhere = |what: &str, other: &str| {
-        ApiError::invalid_value(format!(
+        Error::invalid_value(format!(
             "route table {} and {what} {id} belong to different networks ({vpc} and {other})",
             table.route_table_id
         ))
@@ -378,7 +376,7 @@ async fn checked_target(
             match igw.vpc_id.as_deref() {
                 Some(v) if v == vpc => Ok((RouteTarget::InternetGateway, "gateway")),
                 Some(v) => Err(elsewhere("network gateway", v)),
-                None => Err(ApiError::invalid_value(format!(
+                None => Err(Error::invalid_value(format!(
                     "internet gateway {id} is not attached to {vpc}; attach it first"
                 ))),
             }
@@ -403,13 +401,13 @@ async fn checked_target(
                     )
                 })?;
             if &pcx.requester_vpc_id != vpc && &pcx.accepter_vpc_id != vpc {
-                return Err(ApiError::invalid_value(format!(
+                return Err(Error::invalid_value(format!(
                     "peering connection {id} joins {} and {}, not {vpc}",
                     pcx.requester_vpc_id, pcx.accepter_vpc_id
                 )));
             }
             if pcx.status != "active" {
-                return Err(ApiError::invalid_value(format!(
+                return Err(Error::invalid_value(format!(
                     "peering connection {id} is {}, not active; it must be accepted first",
                     pcx.status
                 )));
@@ -427,7 +425,7 @@ async fn checked_target(
                 .into_iter()
                 .any(|(a, _)| &a.vpc_id == vpc);
             if !attached {
-                return Err(ApiError::invalid_value(format!(
+                return Err(Error::invalid_value(format!(
                     "transit gateway {id} has no attachment in {vpc}; attach the VPC first"
                 )));
             }
@@ -439,7 +437,7 @@ async fn checked_target(
                 .filter(|e| !matches!(e.state.as_str(), "deleting" | "deleted"))
                 .ok_or_else(|| unknown("InvalidVpcEndpointId.NotFound", "Vpc Endpoint", id))?;
             if e.vpc_endpoint_type != "gateway_load_balancer" {
-                return Err(ApiError::invalid_value(format!(
+                return Err(Error::invalid_value(format!(
                     "routes may target only gateway load balancer endpoints; {id} is a {} endpoint",
                     e.vpc_endpoint_type
                 )));
@@ -472,8 +470,14 @@ pub async fn create_route(
     ctx: Ctx<'_>,
     table_id: &str,
     req: CreateRouteRequest,
-    idem: Option<Idempotency>,
-) -> ApiResult<Created<Versioned<RouteTable>>> {
+    idempotency_key: Option<String>,
+) -> Result<Created<Versioned<RouteTable>>> {
+    let idem = Idempotency::new(
+        ctx.caller,
+        idempotency_key,
+        "CreateRoute",
+        &(table_id, &req),
+    );
     let account = ctx.account()?;
     let (dest_field, dest_text) = exactly_one(
         "destination",
@@ -489,14 +493,14 @@ pub async fn create_route(
     if dest_field == "destination_cidr_block"
         && matches!(destination, RouteDestination::PrefixList(_))
     {
-        return Err(ApiError::invalid_value(format!(
+        return Err(Error::invalid_value(format!(
             "destination_cidr_block: '{dest_text}' is a prefix list id; use destination_prefix_list_id"
         )));
     }
     if dest_field == "destination_prefix_list_id"
         && matches!(destination, RouteDestination::Cidr(_))
     {
-        return Err(ApiError::validation(
+        return Err(Error::validation(
             "InvalidPrefixListId.Malformed",
             format!("destination_prefix_list_id: '{dest_text}' is not a prefix list id"),
         ));
@@ -528,7 +532,7 @@ pub async fn create_route(
         net::check_user_route(&cidr_of(&vpc.cidr_block)?, destination, target)?;
         let dest = destination.as_string();
         let exists = |d: &str| {
-            ApiError::conflict(
+            Error::conflict(
                 "RouteAlreadyExists",
                 format!("The route identified by {d} already exists in {table_id}"),
             )
@@ -563,7 +567,7 @@ pub async fn create_route(
 
 /// Removes a user route. The local route and routes a gateway endpoint
 /// manages cannot be removed here.
-pub async fn delete_route(ctx: Ctx<'_>, table_id: &str, destination: &str) -> ApiResult<()> {
+pub async fn delete_route(ctx: Ctx<'_>, table_id: &str, destination: &str) -> Result<()> {
     let account = ctx.account()?;
     let dest = net::parse_route_destination(destination)?.as_string();
     let dest = &dest;
@@ -575,19 +579,19 @@ pub async fn delete_route(ctx: Ctx<'_>, table_id: &str, destination: &str) -> Ap
         let route = db::get_route(&mut tx, table_id, dest)
             .await?
             .ok_or_else(|| {
-                ApiError::not_found(
+                Error::not_found(
                     "InvalidRoute.NotFound",
                     format!("no route with destination '{dest}' in route table {table_id}"),
                 )
             })?;
         match route.origin.as_str() {
             "create_route_table" => {
-                return Err(ApiError::invalid_value(format!(
+                return Err(Error::invalid_value(format!(
                     "cannot remove local route {dest} in route table {table_id}"
                 )));
             }
             "vpc_endpoint" => {
-                return Err(ApiError::invalid_value(format!(
+                return Err(Error::invalid_value(format!(
                     "the route to {dest} is managed by {}; remove the route table from the endpoint",
                     route.target_id
                 )));
@@ -609,8 +613,14 @@ pub async fn associate(
     ctx: Ctx<'_>,
     table_id: &str,
     req: AssociateRouteTableRequest,
-    idem: Option<Idempotency>,
-) -> ApiResult<Created<RouteTableAssociation>> {
+    idempotency_key: Option<String>,
+) -> Result<Created<RouteTableAssociation>> {
+    let idem = Idempotency::new(
+        ctx.caller,
+        idempotency_key,
+        "AssociateRouteTable",
+        &(table_id, &req),
+    );
     let account = ctx.account()?;
     let req = &req;
     let created = create_once!(ctx.store, idem.as_ref(), |tx| {
@@ -619,7 +629,7 @@ pub async fn associate(
             .ok_or_else(|| table_not_found(table_id))?;
         let subnet = subnet_in_body(tx, account, &req.subnet_id).await?;
         if subnet.vpc_id != table.vpc_id {
-            return Err(ApiError::invalid_value(format!(
+            return Err(Error::invalid_value(format!(
                 "route table {table_id} and subnet {} belong to different networks ({} and {})",
                 subnet.subnet_id, table.vpc_id, subnet.vpc_id
             )));
@@ -627,7 +637,7 @@ pub async fn associate(
         let now = now_ms();
         if let Some(old) = db::association_of_subnet(tx, &subnet.subnet_id).await? {
             if old.route_table_id == table_id {
-                return Err(ApiError::conflict(
+                return Err(Error::conflict(
                     "Resource.AlreadyAssociated",
                     format!(
                         "subnet {} is already associated with {table_id} ({})",
@@ -660,7 +670,7 @@ pub async fn associate(
         })
         .ok_or_else(|| match &created {
             Created::Replayed(_) => crate::service::resource_deleted(&id),
-            Created::New(_) => ApiError::conflict(
+            Created::New(_) => Error::conflict(
                 "InvalidAssociationID.NotFound",
                 format!("association {id} was replaced by a later request"),
             ),
@@ -669,7 +679,7 @@ pub async fn associate(
 }
 
 /// Removes a subnet's explicit association: it falls back to the main table.
-pub async fn disassociate(ctx: Ctx<'_>, table_id: &str, association_id: &str) -> ApiResult<()> {
+pub async fn disassociate(ctx: Ctx<'_>, table_id: &str, association_id: &str) -> Result<()> {
     let account = ctx.account()?;
     crate::service::retry_tx(|| async move {
         let mut tx = ctx.store.begin().await?;
@@ -677,7 +687,7 @@ pub async fn disassociate(ctx: Ctx<'_>, table_id: &str, association_id: &str) ->
             .await?
             .ok_or_else(|| table_not_found(table_id))?;
         if table.main_association_id.as_deref() == Some(association_id) {
-            return Err(ApiError::invalid_value(format!(
+            return Err(Error::invalid_value(format!(
                 "{association_id} is the main route table association of {}; it cannot be removed",
                 table.vpc_id
             )));
@@ -702,7 +712,7 @@ pub async fn disassociate(ctx: Ctx<'_>, table_id: &str, association_id: &str) ->
 }
 
 /// Deletes a route table: not the main one, not while subnets use it.
-pub async fn delete_route_table(ctx: Ctx<'_>, table_id: &str) -> ApiResult<()> {
+pub async fn delete_route_table(ctx: Ctx<'_>, table_id: &str) -> Result<()> {
     let account = ctx.account()?;
     crate::service::retry_tx(|| async move {
         let mut tx = ctx.store.begin().await?;
@@ -710,7 +720,7 @@ pub async fn delete_route_table(ctx: Ctx<'_>, table_id: &str) -> ApiResult<()> {
             .await?
             .ok_or_else(|| table_not_found(table_id))?;
         if table.is_main {
-            return Err(ApiError::conflict(
+            return Err(Error::conflict(
                 "DependencyViolation",
                 format!(
                     "{table_id} is the main route table of {} and goes with it",

@@ -3,7 +3,7 @@
 use super::vpc::vpc_in_body;
 use super::{Ctx, check_tags, dependency, not_found, tags_of, unknown};
 use crate::create_once;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
 use crate::service::{Created, Idempotency, Versioned};
@@ -258,7 +258,7 @@ fn rule_of(r: RuleRow) -> SecurityGroupRule {
     }
 }
 
-fn group_not_found(id: &str) -> ApiError {
+fn group_not_found(id: &str) -> Error {
     not_found("InvalidGroup.NotFound", "security group", id)
 }
 
@@ -273,7 +273,7 @@ async fn checked_rule(
     direction: Direction,
     spec: &RuleSpec,
     now: i64,
-) -> ApiResult<RuleRow> {
+) -> Result<RuleRow> {
     let protocol = Protocol::parse(&spec.protocol)?;
     let ports = net::rule_ports(protocol, spec.from_port, spec.to_port)?;
     let peer = match (&spec.cidr, &spec.prefix_list_id, &spec.group_id) {
@@ -291,7 +291,7 @@ async fn checked_rule(
                     .await?
                     .ok_or_else(|| unknown("InvalidGroup.NotFound", "security group", g))?;
                 if other.vpc_id != vpc_id {
-                    return Err(ApiError::invalid_value(format!(
+                    return Err(Error::invalid_value(format!(
                         "group_id: security group {g} is in {}, not in this group's VPC {vpc_id}",
                         other.vpc_id
                     )));
@@ -300,12 +300,12 @@ async fn checked_rule(
             Peer::Group(g.clone())
         }
         (None, None, None) => {
-            return Err(ApiError::missing(
+            return Err(Error::missing(
                 "a rule needs a peer: one of cidr, prefix_list_id or group_id",
             ));
         }
         _ => {
-            return Err(ApiError::validation(
+            return Err(Error::validation(
                 "InvalidParameterCombination",
                 "a rule has exactly one peer: cidr, prefix_list_id or group_id",
             ));
@@ -314,9 +314,7 @@ async fn checked_rule(
     if let Some(d) = &spec.description
         && d.chars().count() > 255
     {
-        return Err(ApiError::invalid_value(
-            "description: at most 255 characters",
-        ));
+        return Err(Error::invalid_value("description: at most 255 characters"));
     }
     Ok(rule_row(
         group,
@@ -330,9 +328,9 @@ async fn checked_rule(
     ))
 }
 
-async fn insert_rule(tx: &mut Tx, row: &RuleRow) -> ApiResult<()> {
+async fn insert_rule(tx: &mut Tx, row: &RuleRow) -> Result<()> {
     match db::insert_rule(tx, row).await {
-        Err(StoreError::Conflict(_)) => Err(ApiError::conflict(
+        Err(StoreError::Conflict(_)) => Err(Error::conflict(
             "InvalidPermission.Duplicate",
             format!(
                 "the specified rule ({} {} {}..{} {}) already exists in {}",
@@ -352,24 +350,24 @@ async fn insert_rule(tx: &mut Tx, row: &RuleRow) -> ApiResult<()> {
     }
 }
 
-fn check_group_name(name: &str, description: &str) -> ApiResult<()> {
+fn check_group_name(name: &str, description: &str) -> Result<()> {
     let n = name.chars().count();
     if n == 0 || n > 255 {
-        return Err(ApiError::invalid_value("group_name: 1 to 255 characters"));
+        return Err(Error::invalid_value("group_name: 1 to 255 characters"));
     }
     if name.eq_ignore_ascii_case("default") {
-        return Err(ApiError::invalid_value(
+        return Err(Error::invalid_value(
             "group_name: cannot use reserved security group name: default",
         ));
     }
     if name.starts_with("sg-") {
-        return Err(ApiError::invalid_value(
+        return Err(Error::invalid_value(
             "group_name: group names may not be in the format sg-*",
         ));
     }
     let d = description.chars().count();
     if d == 0 || d > 255 {
-        return Err(ApiError::invalid_value("description: 1 to 255 characters"));
+        return Err(Error::invalid_value("description: 1 to 255 characters"));
     }
     Ok(())
 }
@@ -377,8 +375,9 @@ fn check_group_name(name: &str, description: &str) -> ApiResult<()> {
 pub async fn create_security_group(
     ctx: Ctx<'_>,
     req: CreateSecurityGroupRequest,
-    idem: Option<Idempotency>,
-) -> ApiResult<Created<Versioned<SecurityGroup>>> {
+    idempotency_key: Option<String>,
+) -> Result<Created<Versioned<SecurityGroup>>> {
+    let idem = Idempotency::new(ctx.caller, idempotency_key, "CreateSecurityGroup", &req);
     let account = ctx.account()?;
     check_group_name(&req.group_name, &req.description)?;
     let tags = check_tags(&req.tags)?;
@@ -400,7 +399,7 @@ pub async fn create_security_group(
         };
         match db::insert_security_group(tx, &row).await {
             Err(StoreError::Conflict(_)) => {
-                return Err(ApiError::conflict(
+                return Err(Error::conflict(
                     "InvalidGroup.Duplicate",
                     format!(
                         "The security group '{}' already exists for VPC '{}'",
@@ -447,7 +446,7 @@ pub async fn create_security_group(
 async fn groups_of(
     ctx: Ctx<'_>,
     rows: Vec<SecurityGroupRow>,
-) -> ApiResult<Vec<Versioned<SecurityGroup>>> {
+) -> Result<Vec<Versioned<SecurityGroup>>> {
     let ids: Vec<&str> = rows.iter().map(|r| r.group_id.as_str()).collect();
     let mut tags = tags_of(ctx.store, &ids).await?;
     let rules = db::rules_of(ctx.store.pool(), &ids).await?;
@@ -482,10 +481,7 @@ async fn groups_of(
         .collect())
 }
 
-pub async fn get_security_group(
-    ctx: Ctx<'_>,
-    group_id: &str,
-) -> ApiResult<Versioned<SecurityGroup>> {
+pub async fn get_security_group(ctx: Ctx<'_>, group_id: &str) -> Result<Versioned<SecurityGroup>> {
     let account = ctx.account()?;
     let row = db::get_security_group(ctx.store.pool(), account, group_id)
         .await?
@@ -510,7 +506,7 @@ pub struct ListSecurityGroups {
 pub async fn list_security_groups(
     ctx: Ctx<'_>,
     q: ListSecurityGroups,
-) -> ApiResult<(Vec<SecurityGroup>, Option<String>)> {
+) -> Result<(Vec<SecurityGroup>, Option<String>)> {
     let account = ctx.account()?;
     let spec = pagination::page_spec("security-groups", q.max_results, q.next_token.as_deref())?;
     let filter = ListFilter {
@@ -535,8 +531,14 @@ pub async fn add_rule(
     ctx: Ctx<'_>,
     group_id: &str,
     req: AddRuleRequest,
-    idem: Option<Idempotency>,
-) -> ApiResult<Created<Versioned<SecurityGroup>>> {
+    idempotency_key: Option<String>,
+) -> Result<Created<Versioned<SecurityGroup>>> {
+    let idem = Idempotency::new(
+        ctx.caller,
+        idempotency_key,
+        "AddSecurityGroupRule",
+        &(group_id, &req),
+    );
     let account = ctx.account()?;
     let spec = RuleSpec {
         protocol: req.protocol,
@@ -572,7 +574,7 @@ pub async fn add_rule(
     Ok(created.with(group))
 }
 
-pub async fn delete_rule(ctx: Ctx<'_>, group_id: &str, rule_id: &str) -> ApiResult<()> {
+pub async fn delete_rule(ctx: Ctx<'_>, group_id: &str, rule_id: &str) -> Result<()> {
     let account = ctx.account()?;
     crate::service::retry_tx(|| async move {
         let mut tx = ctx.store.begin().await?;
@@ -596,7 +598,7 @@ pub async fn delete_rule(ctx: Ctx<'_>, group_id: &str, rule_id: &str) -> ApiResu
 
 /// Deletes a group: never the VPC's default one (`CannotDelete`), and not
 /// while interfaces use it or other groups' rules reference it.
-pub async fn delete_security_group(ctx: Ctx<'_>, group_id: &str) -> ApiResult<()> {
+pub async fn delete_security_group(ctx: Ctx<'_>, group_id: &str) -> Result<()> {
     let account = ctx.account()?;
     crate::service::retry_tx(|| async move {
         let mut tx = ctx.store.begin().await?;
@@ -604,7 +606,7 @@ pub async fn delete_security_group(ctx: Ctx<'_>, group_id: &str) -> ApiResult<()
             .await?
             .ok_or_else(|| group_not_found(group_id))?;
         if g.is_default {
-            return Err(ApiError::validation(
+            return Err(Error::validation(
                 "CannotDelete",
                 format!(
                     "the default security group {group_id} of {} cannot be deleted; it goes with its VPC",

@@ -4,7 +4,7 @@
 use super::vpc::{subnet_in_body, vpc_in_body};
 use super::{Ctx, check_tags, dependency, not_found, tags_of, unknown};
 use crate::create_once;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
 use crate::service::{Created, Idempotency, Versioned};
@@ -105,7 +105,7 @@ pub struct CreateTgwRouteRequest {
     pub blackhole: Option<bool>,
 }
 
-fn tgw_not_found(id: &str) -> ApiError {
+fn tgw_not_found(id: &str) -> Error {
     not_found("InvalidTransitGatewayID.NotFound", "transit gateway", id)
 }
 
@@ -159,7 +159,7 @@ async fn tgw_of(
     ctx: Ctx<'_>,
     r: TransitGatewayRow,
     tags: Tags,
-) -> ApiResult<Versioned<TransitGateway>> {
+) -> Result<Versioned<TransitGateway>> {
     let mut conn = ctx.store.pool().acquire().await.map_err(StoreError::from)?;
     let attachments = connect::attachments_of(&mut conn, &r.transit_gateway_id).await?;
     let statics = connect::tgw_routes(&mut *conn, &r.transit_gateway_id).await?;
@@ -200,16 +200,15 @@ async fn tgw_of(
 pub async fn create_transit_gateway(
     ctx: Ctx<'_>,
     req: CreateTransitGatewayRequest,
-    idem: Option<Idempotency>,
-) -> ApiResult<Created<Versioned<TransitGateway>>> {
+    idempotency_key: Option<String>,
+) -> Result<Created<Versioned<TransitGateway>>> {
+    let idem = Idempotency::new(ctx.caller, idempotency_key, "CreateTransitGateway", &req);
     let account = ctx.account()?;
     let region = ctx.region(req.region.as_deref())?;
     let tags = check_tags(&req.tags)?;
     let description = req.description.clone().unwrap_or_default();
     if description.chars().count() > 255 {
-        return Err(ApiError::invalid_value(
-            "description: at most 255 characters",
-        ));
+        return Err(Error::invalid_value("description: at most 255 characters"));
     }
     let (region, tags, description) = (&region, &tags, &description);
     let created = create_once!(ctx.store, idem.as_ref(), |tx| {
@@ -233,7 +232,7 @@ pub async fn create_transit_gateway(
         .await
 }
 
-pub async fn get_transit_gateway(ctx: Ctx<'_>, id: &str) -> ApiResult<Versioned<TransitGateway>> {
+pub async fn get_transit_gateway(ctx: Ctx<'_>, id: &str) -> Result<Versioned<TransitGateway>> {
     let account = ctx.account()?;
     let row = connect::get_transit_gateway(ctx.store.pool(), account, id)
         .await?
@@ -254,7 +253,7 @@ pub struct ListTransitGateways {
 pub async fn list_transit_gateways(
     ctx: Ctx<'_>,
     q: ListTransitGateways,
-) -> ApiResult<(Vec<TransitGateway>, Option<String>)> {
+) -> Result<(Vec<TransitGateway>, Option<String>)> {
     let account = ctx.account()?;
     let spec = pagination::page_spec("transit-gateways", q.max_results, q.next_token.as_deref())?;
     let filter = ListFilter {
@@ -279,7 +278,7 @@ pub async fn list_transit_gateways(
 }
 
 /// Deletes a gateway without attachments.
-pub async fn delete_transit_gateway(ctx: Ctx<'_>, id: &str) -> ApiResult<()> {
+pub async fn delete_transit_gateway(ctx: Ctx<'_>, id: &str) -> Result<()> {
     let account = ctx.account()?;
     crate::service::retry_tx(|| async move {
         let mut tx = ctx.store.begin().await?;
@@ -309,11 +308,17 @@ pub async fn create_attachment(
     ctx: Ctx<'_>,
     tgw_id: &str,
     req: CreateAttachmentRequest,
-    idem: Option<Idempotency>,
-) -> ApiResult<Created<Versioned<TransitGateway>>> {
+    idempotency_key: Option<String>,
+) -> Result<Created<Versioned<TransitGateway>>> {
+    let idem = Idempotency::new(
+        ctx.caller,
+        idempotency_key,
+        "CreateTransitGatewayAttachment",
+        &(tgw_id, &req),
+    );
     let account = ctx.account()?;
     if req.subnet_ids.is_empty() {
-        return Err(ApiError::missing(
+        return Err(Error::missing(
             "subnet_ids: an attachment needs at least one subnet (one per zone)",
         ));
     }
@@ -324,7 +329,7 @@ pub async fn create_attachment(
             .ok_or_else(|| tgw_not_found(tgw_id))?;
         let vpc = vpc_in_body(tx, account, &req.vpc_id).await?;
         if vpc.region != tgw.region {
-            return Err(ApiError::invalid_value(format!(
+            return Err(Error::invalid_value(format!(
                 "transit gateway {tgw_id} is in {} and {} is in {}; attachments stay in one region",
                 tgw.region, vpc.vpc_id, vpc.region
             )));
@@ -333,7 +338,7 @@ pub async fn create_attachment(
         for s in &req.subnet_ids {
             let subnet = subnet_in_body(tx, account, s).await?;
             if subnet.vpc_id != vpc.vpc_id {
-                return Err(ApiError::invalid_value(format!(
+                return Err(Error::invalid_value(format!(
                     "subnet {s} is in {}, not in {}",
                     subnet.vpc_id, vpc.vpc_id
                 )));
@@ -355,7 +360,7 @@ pub async fn create_attachment(
         };
         match connect::insert_attachment(tx, &row, &subnets).await {
             Err(StoreError::Conflict(_)) => {
-                return Err(ApiError::conflict(
+                return Err(Error::conflict(
                     "DuplicateTransitGatewayAttachment",
                     format!("{} is already attached to {tgw_id}", vpc.vpc_id),
                 ));
@@ -370,7 +375,7 @@ pub async fn create_attachment(
 }
 
 /// Removes an attachment; static routes to it become blackholes.
-pub async fn delete_attachment(ctx: Ctx<'_>, tgw_id: &str, attachment_id: &str) -> ApiResult<()> {
+pub async fn delete_attachment(ctx: Ctx<'_>, tgw_id: &str, attachment_id: &str) -> Result<()> {
     let account = ctx.account()?;
     crate::service::retry_tx(|| async move {
         let mut tx = ctx.store.begin().await?;
@@ -402,20 +407,26 @@ pub async fn create_route(
     ctx: Ctx<'_>,
     tgw_id: &str,
     req: CreateTgwRouteRequest,
-    idem: Option<Idempotency>,
-) -> ApiResult<Created<Versioned<TransitGateway>>> {
+    idempotency_key: Option<String>,
+) -> Result<Created<Versioned<TransitGateway>>> {
+    let idem = Idempotency::new(
+        ctx.caller,
+        idempotency_key,
+        "CreateTransitGatewayRoute",
+        &(tgw_id, &req),
+    );
     let account = ctx.account()?;
     let cidr = Ipv4Cidr::parse_param("destination_cidr_block", &req.destination_cidr_block)?;
     let blackhole = req.blackhole.unwrap_or(false);
     match (&req.transit_gateway_attachment_id, blackhole) {
         (Some(_), true) => {
-            return Err(ApiError::validation(
+            return Err(Error::validation(
                 "InvalidParameterCombination",
                 "a route goes to transit_gateway_attachment_id or is a blackhole, not both",
             ));
         }
         (None, false) => {
-            return Err(ApiError::missing(
+            return Err(Error::missing(
                 "a route needs transit_gateway_attachment_id or blackhole: true",
             ));
         }
@@ -449,7 +460,7 @@ pub async fn create_route(
         };
         match connect::insert_tgw_route(tx, &row).await {
             Err(StoreError::Conflict(_)) => {
-                return Err(ApiError::conflict(
+                return Err(Error::conflict(
                     "RouteAlreadyExists",
                     format!("The route identified by {cidr} already exists in {tgw_id}"),
                 ));
@@ -464,7 +475,7 @@ pub async fn create_route(
 }
 
 /// Removes a static route.
-pub async fn delete_route(ctx: Ctx<'_>, tgw_id: &str, destination: &str) -> ApiResult<()> {
+pub async fn delete_route(ctx: Ctx<'_>, tgw_id: &str, destination: &str) -> Result<()> {
     let account = ctx.account()?;
     let cidr = Ipv4Cidr::parse_param("destination", destination)?;
     crate::service::retry_tx(|| async move {
@@ -473,7 +484,7 @@ pub async fn delete_route(ctx: Ctx<'_>, tgw_id: &str, destination: &str) -> ApiR
             .await?
             .ok_or_else(|| tgw_not_found(tgw_id))?;
         if !connect::delete_tgw_route(&mut tx, tgw_id, &cidr.to_string()).await? {
-            return Err(ApiError::not_found(
+            return Err(Error::not_found(
                 "InvalidRoute.NotFound",
                 format!("no static route to {cidr} in transit gateway {tgw_id}"),
             ));

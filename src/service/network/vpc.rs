@@ -2,11 +2,10 @@
 
 use super::{Ctx, check_tags, dependency, not_found, tags_of, unknown, zone_name};
 use crate::create_once;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::IfMatch;
+use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
-use crate::service::{Created, Idempotency, Versioned};
+use crate::service::{Created, Idempotency, Precondition, Versioned};
 use crate::store::network::{
     self as db, ListFilter, RouteRow, RouteTableRow, SecurityGroupRow, SubnetRow, VpcRow,
 };
@@ -169,30 +168,30 @@ fn subnet_of(r: SubnetRow, tags: Tags) -> Versioned<Subnet> {
     }
 }
 
-pub fn vpc_not_found(id: &str) -> ApiError {
+pub fn vpc_not_found(id: &str) -> Error {
     not_found("InvalidVpcID.NotFound", "vpc", id)
 }
 
-pub fn subnet_not_found(id: &str) -> ApiError {
+pub fn subnet_not_found(id: &str) -> Error {
     not_found("InvalidSubnetID.NotFound", "subnet", id)
 }
 
 /// The caller's VPC named in a request body (400 when absent).
-pub async fn vpc_in_body(tx: &mut Tx, account: &str, vpc_id: &str) -> ApiResult<VpcRow> {
+pub async fn vpc_in_body(tx: &mut Tx, account: &str, vpc_id: &str) -> Result<VpcRow> {
     db::get_vpc(&mut **tx, Some(account), vpc_id)
         .await?
         .ok_or_else(|| unknown("InvalidVpcID.NotFound", "vpc", vpc_id))
 }
 
 /// The caller's subnet named in a request body (400 when absent).
-pub async fn subnet_in_body(tx: &mut Tx, account: &str, subnet_id: &str) -> ApiResult<SubnetRow> {
+pub async fn subnet_in_body(tx: &mut Tx, account: &str, subnet_id: &str) -> Result<SubnetRow> {
     db::get_subnet(&mut **tx, account, subnet_id)
         .await?
         .ok_or_else(|| unknown("InvalidSubnetID.NotFound", "subnet", subnet_id))
 }
 
-pub fn cidr_of(text: &str) -> ApiResult<Ipv4Cidr> {
-    Ipv4Cidr::parse(text).map_err(|e| ApiError::Internal(format!("stored CIDR {text}: {e}")))
+pub fn cidr_of(text: &str) -> Result<Ipv4Cidr> {
+    Ipv4Cidr::parse(text).map_err(|e| Error::internal(format!("stored CIDR {text}: {e}")))
 }
 
 // ---- VPCs ----
@@ -200,15 +199,16 @@ pub fn cidr_of(text: &str) -> ApiResult<Ipv4Cidr> {
 pub async fn create_vpc(
     ctx: Ctx<'_>,
     req: CreateVpcRequest,
-    idem: Option<Idempotency>,
-) -> ApiResult<Created<Versioned<Vpc>>> {
+    idempotency_key: Option<String>,
+) -> Result<Created<Versioned<Vpc>>> {
+    let idem = Idempotency::new(ctx.caller, idempotency_key, "CreateVpc", &req);
     let account = ctx.account()?;
     let cidr = net::validate_vpc_cidr(&req.cidr_block)?;
     let region = ctx.region(req.region.as_deref())?;
     let support = req.enable_dns_support.unwrap_or(true);
     let hostnames = req.enable_dns_hostnames.unwrap_or(false);
     if hostnames && !support {
-        return Err(ApiError::invalid_value(
+        return Err(Error::invalid_value(
             "enable_dns_hostnames: DNS hostnames can be enabled only with DNS support (enable_dns_support)",
         ));
     }
@@ -302,7 +302,7 @@ async fn create_default_group(tx: &mut Tx, vpc: &VpcRow, now: i64) -> Result<(),
     Ok(())
 }
 
-pub async fn get_vpc(ctx: Ctx<'_>, vpc_id: &str) -> ApiResult<Versioned<Vpc>> {
+pub async fn get_vpc(ctx: Ctx<'_>, vpc_id: &str) -> Result<Versioned<Vpc>> {
     let account = ctx.account()?;
     let row = db::get_vpc(ctx.store.pool(), Some(account), vpc_id)
         .await?
@@ -321,7 +321,7 @@ pub struct ListVpcs {
     pub next_token: Option<String>,
 }
 
-pub async fn list_vpcs(ctx: Ctx<'_>, q: ListVpcs) -> ApiResult<(Vec<Vpc>, Option<String>)> {
+pub async fn list_vpcs(ctx: Ctx<'_>, q: ListVpcs) -> Result<(Vec<Vpc>, Option<String>)> {
     let account = ctx.account()?;
     let spec = pagination::page_spec("vpcs", q.max_results, q.next_token.as_deref())?;
     let filter = ListFilter {
@@ -349,8 +349,8 @@ pub async fn update_vpc(
     ctx: Ctx<'_>,
     vpc_id: &str,
     req: UpdateVpcRequest,
-    if_match: &IfMatch,
-) -> ApiResult<Versioned<Vpc>> {
+    precondition: &Precondition,
+) -> Result<Versioned<Vpc>> {
     let account = ctx.account()?;
     if let Some(t) = &req.tags {
         linkplane_core::tags::validate_tags(t)?;
@@ -361,16 +361,16 @@ pub async fn update_vpc(
         let row = db::get_vpc(&mut *tx, Some(account), vpc_id)
             .await?
             .ok_or_else(|| vpc_not_found(vpc_id))?;
-        if_match.check(&format!("\"v{}\"", row.version))?;
+        precondition.check(&format!("\"v{}\"", row.version))?;
         let support = req.enable_dns_support.unwrap_or(row.enable_dns_support);
         let hostnames = req.enable_dns_hostnames.unwrap_or(row.enable_dns_hostnames);
         if req.enable_dns_hostnames == Some(true) && !support {
-            return Err(ApiError::invalid_value(
+            return Err(Error::invalid_value(
                 "enable_dns_hostnames: DNS hostnames can be enabled only with DNS support (enable_dns_support)",
             ));
         }
         if !db::update_vpc_dns(&mut tx, vpc_id, support, hostnames, row.version, now_ms()).await? {
-            return Err(ApiError::Contention(
+            return Err(Error::contention(
                 "the VPC changed while this update ran".to_string(),
             ));
         }
@@ -388,7 +388,7 @@ pub async fn update_vpc(
 /// Refused while it has subnets, other security groups or route tables, an
 /// attached internet gateway or transit gateway attachments. Its pending
 /// and active peering connections become `deleted`, as on AWS.
-pub async fn delete_vpc(ctx: Ctx<'_>, vpc_id: &str) -> ApiResult<()> {
+pub async fn delete_vpc(ctx: Ctx<'_>, vpc_id: &str) -> Result<()> {
     let account = ctx.account()?;
     crate::service::retry_tx(|| async move {
         let mut tx = ctx.store.begin().await?;
@@ -420,12 +420,12 @@ pub async fn delete_vpc(ctx: Ctx<'_>, vpc_id: &str) -> ApiResult<()> {
 // ---- subnets ----
 
 /// Resolves the zone of a new subnet to a zone id of `region`.
-fn subnet_zone(account: &str, region: &str, req: &CreateSubnetRequest) -> ApiResult<String> {
+fn subnet_zone(account: &str, region: &str, req: &CreateSubnetRequest) -> Result<String> {
     let cat = catalog::catalog();
     let zones = cat.zones_for_account(account, region).unwrap_or_default();
     let names: Vec<&str> = zones.iter().map(|z| z.zone_name.as_str()).collect();
     let bad_zone = |given: &str, param: &str| {
-        ApiError::invalid_value(format!(
+        Error::invalid_value(format!(
             "Value ({given}) for parameter {param} is invalid. Subnets can currently only be \
              created in the following availability zones: {}.",
             names.join(", ")
@@ -452,7 +452,7 @@ fn subnet_zone(account: &str, region: &str, req: &CreateSubnetRequest) -> ApiRes
         None => None,
     };
     match (by_name, by_id) {
-        (Some(a), Some(b)) if a != b => Err(ApiError::validation(
+        (Some(a), Some(b)) if a != b => Err(Error::validation(
             "InvalidParameterCombination",
             format!(
                 "availability_zone {} is zone {a} in this account, not {b}",
@@ -467,7 +467,7 @@ fn subnet_zone(account: &str, region: &str, req: &CreateSubnetRequest) -> ApiRes
                 .into_iter()
                 .next()
                 .map(|z| z.zone_id)
-                .ok_or_else(|| ApiError::Internal(format!("region {region} has no zones")))
+                .ok_or_else(|| Error::internal(format!("region {region} has no zones")))
         }
     }
 }
@@ -475,8 +475,9 @@ fn subnet_zone(account: &str, region: &str, req: &CreateSubnetRequest) -> ApiRes
 pub async fn create_subnet(
     ctx: Ctx<'_>,
     req: CreateSubnetRequest,
-    idem: Option<Idempotency>,
-) -> ApiResult<Created<Versioned<Subnet>>> {
+    idempotency_key: Option<String>,
+) -> Result<Created<Versioned<Subnet>>> {
+    let idem = Idempotency::new(ctx.caller, idempotency_key, "CreateSubnet", &req);
     let account = ctx.account()?;
     let tags = check_tags(&req.tags)?;
     // Malformed CIDR text is a 400 before anything is read.
@@ -496,7 +497,7 @@ pub async fn create_subnet(
         let existing: Vec<(String, Ipv4Cidr)> = existing
             .into_iter()
             .map(|(id, c)| Ok((id, cidr_of(&c)?)))
-            .collect::<ApiResult<_>>()?;
+            .collect::<Result<_>>()?;
         let refs: Vec<(&str, Ipv4Cidr)> = existing.iter().map(|(i, c)| (i.as_str(), *c)).collect();
         let cidr = net::validate_subnet_cidr(&vpc_cidr, &req.cidr_block, &refs)?;
         let now = now_ms();
@@ -528,7 +529,7 @@ pub async fn create_subnet(
         .await
 }
 
-pub async fn get_subnet(ctx: Ctx<'_>, subnet_id: &str) -> ApiResult<Versioned<Subnet>> {
+pub async fn get_subnet(ctx: Ctx<'_>, subnet_id: &str) -> Result<Versioned<Subnet>> {
     let account = ctx.account()?;
     let row = db::get_subnet(ctx.store.pool(), account, subnet_id)
         .await?
@@ -549,10 +550,7 @@ pub struct ListSubnets {
     pub next_token: Option<String>,
 }
 
-pub async fn list_subnets(
-    ctx: Ctx<'_>,
-    q: ListSubnets,
-) -> ApiResult<(Vec<Subnet>, Option<String>)> {
+pub async fn list_subnets(ctx: Ctx<'_>, q: ListSubnets) -> Result<(Vec<Subnet>, Option<String>)> {
     let account = ctx.account()?;
     let spec = pagination::page_spec("subnets", q.max_results, q.next_token.as_deref())?;
     let filter = ListFilter {
@@ -581,7 +579,7 @@ pub async fn list_subnets(
 /// Deletes a subnet (and its route table association). Refused while
 /// network interfaces (workloads, NAT gateways, endpoints) or transit
 /// gateway attachments use it.
-pub async fn delete_subnet(ctx: Ctx<'_>, subnet_id: &str) -> ApiResult<()> {
+pub async fn delete_subnet(ctx: Ctx<'_>, subnet_id: &str) -> Result<()> {
     let account = ctx.account()?;
     crate::service::retry_tx(|| async move {
         let mut tx = ctx.store.begin().await?;
@@ -605,11 +603,7 @@ pub async fn delete_subnet(ctx: Ctx<'_>, subnet_id: &str) -> ApiResult<()> {
 
 /// Takes an address of the subnet: the requested one, or the lowest free.
 /// One index seek and at most three row writes, whatever the subnet's fill.
-pub async fn allocate_ip(
-    tx: &mut Tx,
-    subnet: &SubnetRow,
-    requested: Option<u32>,
-) -> ApiResult<u32> {
+pub async fn allocate_ip(tx: &mut Tx, subnet: &SubnetRow, requested: Option<u32>) -> Result<u32> {
     let cidr = cidr_of(&subnet.cidr_block)?;
     db::lock_subnet(tx, &subnet.subnet_id).await?;
     let (ip, edits) = match requested {
@@ -621,7 +615,7 @@ pub async fn allocate_ip(
         None => {
             let lowest = db::lowest_free_range(tx, &subnet.subnet_id).await?;
             net::take_lowest(lowest).map_err(|e| {
-                ApiError::conflict(
+                Error::conflict(
                     e.code,
                     format!("{} (subnet {})", e.message, subnet.subnet_id),
                 )
@@ -633,7 +627,7 @@ pub async fn allocate_ip(
 }
 
 /// Returns an address to its subnet.
-pub async fn release_ip(tx: &mut Tx, subnet_id: &str, ip: u32) -> ApiResult<()> {
+pub async fn release_ip(tx: &mut Tx, subnet_id: &str, ip: u32) -> Result<()> {
     db::lock_subnet(tx, subnet_id).await?;
     let before = db::free_range_before(tx, subnet_id, ip, true).await?;
     let after = db::free_range_after(tx, subnet_id, ip).await?;

@@ -4,7 +4,7 @@
 //! chain of NS delegations (see `linkplane_core::public_dns`). Endpoint
 //! services verify their private DNS names against the answering zone only.
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{Error, Result};
 use crate::pagination;
 use crate::service::network::Ctx;
 use crate::service::retry_tx;
@@ -94,8 +94,8 @@ fn record_of(r: RecordRow) -> PublicRecord {
     }
 }
 
-fn no_zone_holding(name: &str) -> ApiError {
-    ApiError::validation(
+fn no_zone_holding(name: &str) -> Error {
+    Error::validation(
         "NoSuchHostedZone",
         format!(
             "no public zone of this account holds '{name}'; create it with POST /v1/public-dns/zones"
@@ -103,8 +103,8 @@ fn no_zone_holding(name: &str) -> ApiError {
     )
 }
 
-fn no_such_zone(zone_name: &str) -> ApiError {
-    ApiError::not_found(
+fn no_such_zone(zone_name: &str) -> Error {
+    Error::not_found(
         "NoSuchHostedZone",
         format!("no public zone '{zone_name}' in this account"),
     )
@@ -157,7 +157,7 @@ fn decide(name: &str, zones: &[ZoneRow], ns: &[RecordRow]) -> Authority {
 
 /// The caller's zones as answered: name servers and whether each answers,
 /// decided for the whole page with two queries.
-async fn zones_of(ctx: Ctx<'_>, rows: Vec<ZoneRow>) -> ApiResult<Vec<PublicZone>> {
+async fn zones_of(ctx: Ctx<'_>, rows: Vec<ZoneRow>) -> Result<Vec<PublicZone>> {
     let mut names: Vec<&str> = rows
         .iter()
         .flat_map(|z| pdns::enclosing_names(&z.zone_name))
@@ -189,7 +189,7 @@ async fn zones_of(ctx: Ctx<'_>, rows: Vec<ZoneRow>) -> ApiResult<Vec<PublicZone>
 /// Creates a zone of the caller's. Another account's zone of the same name
 /// does not stop it unless that one holds the name at the top (no zone
 /// encloses it): then 409, as a registered domain has one holder.
-pub async fn create_zone(ctx: Ctx<'_>, req: CreateZoneRequest) -> ApiResult<PublicZone> {
+pub async fn create_zone(ctx: Ctx<'_>, req: CreateZoneRequest) -> Result<PublicZone> {
     let account = ctx.account()?;
     let name = pdns::normalise_zone_name(&req.name)?;
     let name = &name;
@@ -203,7 +203,7 @@ pub async fn create_zone(ctx: Ctx<'_>, req: CreateZoneRequest) -> ApiResult<Publ
         let ns = db::delegations_at(&mut *tx, &names).await?;
         let (keys, delegations) = walk_inputs(&enclosing, &ns);
         if pdns::name_is_held_by_another(account, name, &keys, &delegations) {
-            return Err(ApiError::conflict(
+            return Err(Error::conflict(
                 "HostedZoneAlreadyExists",
                 format!("the public zone '{name}' is held by another account"),
             ));
@@ -215,7 +215,7 @@ pub async fn create_zone(ctx: Ctx<'_>, req: CreateZoneRequest) -> ApiResult<Publ
         };
         match db::insert_zone(&mut tx, &row).await {
             Err(StoreError::Conflict(_)) => {
-                return Err(ApiError::conflict(
+                return Err(Error::conflict(
                     "HostedZoneAlreadyExists",
                     format!("this account already has the public zone '{name}'"),
                 ));
@@ -228,10 +228,10 @@ pub async fn create_zone(ctx: Ctx<'_>, req: CreateZoneRequest) -> ApiResult<Publ
     .await?;
     let mut out = zones_of(ctx, vec![row]).await?;
     out.pop()
-        .ok_or_else(|| ApiError::Internal("a created zone vanished".into()))
+        .ok_or_else(|| Error::internal("a created zone vanished"))
 }
 
-pub async fn get_zone(ctx: Ctx<'_>, zone_name: &str) -> ApiResult<PublicZone> {
+pub async fn get_zone(ctx: Ctx<'_>, zone_name: &str) -> Result<PublicZone> {
     let account = ctx.account()?;
     let zone_name = &pdns::normalise_zone_name(zone_name)?;
     let row = db::get_zone(ctx.store.pool(), account, zone_name)
@@ -245,7 +245,7 @@ pub async fn list_zones(
     ctx: Ctx<'_>,
     max_results: Option<u32>,
     next_token: Option<&str>,
-) -> ApiResult<(Vec<PublicZone>, Option<String>)> {
+) -> Result<(Vec<PublicZone>, Option<String>)> {
     let account = ctx.account()?;
     let spec = pagination::page_spec("public-dns-zones", max_results, next_token)?;
     let page = db::list_zones(ctx.store.pool(), account, &spec).await?;
@@ -254,7 +254,7 @@ pub async fn list_zones(
 }
 
 /// Deletes one of the caller's zones with its records.
-pub async fn delete_zone(ctx: Ctx<'_>, zone_name: &str) -> ApiResult<()> {
+pub async fn delete_zone(ctx: Ctx<'_>, zone_name: &str) -> Result<()> {
     let account = ctx.account()?;
     let zone_name = &pdns::normalise_zone_name(zone_name)?;
     retry_tx(|| async move {
@@ -273,7 +273,7 @@ pub async fn list_records(
     zone_name: &str,
     max_results: Option<u32>,
     next_token: Option<&str>,
-) -> ApiResult<(Vec<PublicRecord>, Option<String>)> {
+) -> Result<(Vec<PublicRecord>, Option<String>)> {
     let account = ctx.account()?;
     let zone_name = &pdns::normalise_zone_name(zone_name)?;
     let spec = pagination::page_spec("public-dns-records", max_results, next_token)?;
@@ -296,14 +296,14 @@ async fn own_zone_for(
     name: &str,
     record_type: &str,
     zone_name: Option<&str>,
-) -> ApiResult<ZoneRow> {
+) -> Result<ZoneRow> {
     if let Some(z) = zone_name {
         let z = pdns::normalise_zone_name(z)?;
         let row = db::get_zone(&mut *conn, account, &z)
             .await?
             .ok_or_else(|| no_such_zone(&z))?;
         if !pdns::encloses(&row.zone_name, name) {
-            return Err(ApiError::invalid_value(format!(
+            return Err(Error::invalid_value(format!(
                 "name: '{name}' is not in the zone {z}"
             )));
         }
@@ -322,7 +322,7 @@ async fn own_zone_for(
         .max_by_key(|z| z.zone_name.len())
     {
         Some(z) => Ok(z),
-        None if apex => Err(ApiError::invalid_value(format!(
+        None if apex => Err(Error::invalid_value(format!(
             "name: an NS record delegates a name below a zone; '{name}' is the apex of your zone {name}"
         ))),
         None => Err(no_zone_holding(name)),
@@ -331,7 +331,7 @@ async fn own_zone_for(
 
 /// Creates or replaces the record (name, type) in one of the caller's
 /// zones. It never touches another account's zone or record.
-pub async fn put_record(ctx: Ctx<'_>, req: PutRecordRequest) -> ApiResult<PublicRecord> {
+pub async fn put_record(ctx: Ctx<'_>, req: PutRecordRequest) -> Result<PublicRecord> {
     let account = ctx.account()?;
     let name = pdns::normalise_name(&req.name)?;
     let req = &req;
@@ -368,7 +368,7 @@ pub async fn delete_record(
     name: &str,
     record_type: &str,
     zone_name: Option<&str>,
-) -> ApiResult<()> {
+) -> Result<()> {
     let account = ctx.account()?;
     let name = pdns::normalise_name(name)?;
     let name = &name;
@@ -376,7 +376,7 @@ pub async fn delete_record(
         let mut tx = ctx.store.begin().await?;
         let zone = own_zone_for(&mut tx, account, name, record_type, zone_name).await?;
         if !db::delete_record(&mut tx, account, &zone.zone_name, name, record_type).await? {
-            return Err(ApiError::not_found(
+            return Err(Error::not_found(
                 "NoSuchRecord",
                 format!(
                     "no {record_type} record '{name}' in the zone {}",

@@ -3,12 +3,11 @@
 
 use super::loadbalancer::{initial_state, lbs_for_service};
 use crate::create_once;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::IfMatch;
+use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
 use crate::service::network::{Ctx, check_region, check_tags, tags_of, zone_name};
-use crate::service::{Created, Idempotency, Versioned};
+use crate::service::{Created, Idempotency, Precondition, Versioned};
 use crate::store::network::ListFilter;
 use crate::store::producer::{self as db, LoadBalancerRow, PermissionRow, ServiceRow};
 use crate::store::tags::{self, TagFilter, Tags};
@@ -184,8 +183,8 @@ pub struct AddedPrincipals {
 }
 
 /// 409 while endpoints are connected (`available`, `pending_acceptance`, `pending`).
-fn existing_connections(service_id: &str, live: &[String]) -> ApiError {
-    ApiError::conflict(
+fn existing_connections(service_id: &str, live: &[String]) -> Error {
+    Error::conflict(
         "ExistingVpcEndpointConnections",
         format!(
             "endpoint service {service_id} has endpoints connected ({}); reject them first",
@@ -194,8 +193,8 @@ fn existing_connections(service_id: &str, live: &[String]) -> ApiError {
     )
 }
 
-pub fn service_not_found(id: &str) -> ApiError {
-    ApiError::not_found(
+pub fn service_not_found(id: &str) -> Error {
+    Error::not_found(
         "InvalidVpcEndpointServiceId.NotFound",
         format!("The VpcEndpointService Id '{id}' does not exist"),
     )
@@ -219,7 +218,7 @@ fn kind_of(service_type: &str) -> LoadBalancerKind {
 async fn services_of(
     ctx: Ctx<'_>,
     rows: Vec<ServiceRow>,
-) -> ApiResult<Vec<Versioned<EndpointService>>> {
+) -> Result<Vec<Versioned<EndpointService>>> {
     let ids: Vec<&str> = rows.iter().map(|r| r.service_id.as_str()).collect();
     let mut tags = tags_of(ctx.store, &ids).await?;
     let lb_zones = db::service_lb_zones(ctx.store.pool(), &ids).await?;
@@ -290,7 +289,7 @@ async fn services_of(
 }
 
 /// A fresh verification record for a private DNS name.
-fn pending_verification(row: &mut ServiceRow, name: &str) -> ApiResult<()> {
+fn pending_verification(row: &mut ServiceRow, name: &str) -> Result<()> {
     pl::validate_private_dns_name(name)?;
     let (label, value) = pl::verification_record(rand::random(), rand::random());
     row.private_dns_name = Some(name.to_string());
@@ -302,10 +301,10 @@ fn pending_verification(row: &mut ServiceRow, name: &str) -> ApiResult<()> {
 
 /// Load balancers joining a service: in its region, not used by another
 /// service, and dualstack when the service supports IPv6.
-fn check_lbs(region: &str, lbs: &[LoadBalancerRow], ip_types: &[String]) -> ApiResult<()> {
+fn check_lbs(region: &str, lbs: &[LoadBalancerRow], ip_types: &[String]) -> Result<()> {
     for lb in lbs {
         if lb.region != region {
-            return Err(ApiError::validation(
+            return Err(Error::validation(
                 "InvalidParameter",
                 format!(
                     "load balancer {} is in {}, the service in {region}",
@@ -314,7 +313,7 @@ fn check_lbs(region: &str, lbs: &[LoadBalancerRow], ip_types: &[String]) -> ApiR
             ));
         }
         if ip_types.iter().any(|t| t == "ipv6") && lb.ip_address_type != "dualstack" {
-            return Err(ApiError::invalid_value(format!(
+            return Err(Error::invalid_value(format!(
                 "supported_ip_address_types: ipv6 needs dualstack load balancers; {} is {}",
                 lb.load_balancer_arn, lb.ip_address_type
             )));
@@ -328,13 +327,13 @@ async fn attach_lbs(
     service_id: &str,
     lbs: &[LoadBalancerRow],
     start: i64,
-) -> ApiResult<()> {
+) -> Result<()> {
     for (i, lb) in lbs.iter().enumerate() {
         if let Some(other) = db::service_of_load_balancer(tx, &lb.load_balancer_arn).await? {
             if other == service_id {
                 continue;
             }
-            return Err(ApiError::conflict(
+            return Err(Error::conflict(
                 "ResourceInUse",
                 format!(
                     "load balancer {} is already used by endpoint service {other}",
@@ -346,7 +345,7 @@ async fn attach_lbs(
             .await
         {
             Err(StoreError::Conflict(_)) => {
-                return Err(ApiError::conflict(
+                return Err(Error::conflict(
                     "ResourceInUse",
                     format!(
                         "load balancer {} is already used by another endpoint service",
@@ -364,8 +363,10 @@ pub async fn create_service(
     ctx: Ctx<'_>,
     delay: Duration,
     req: CreateEndpointServiceRequest,
-    idem: Option<Idempotency>,
-) -> ApiResult<Created<Versioned<EndpointService>>> {
+    idempotency_key: Option<String>,
+) -> Result<Created<Versioned<EndpointService>>> {
+    let idempotency_key = idempotency_key.or_else(|| req.client_token.clone());
+    let idem = Idempotency::new(ctx.caller, idempotency_key, "CreateEndpointService", &req);
     let account = ctx.account()?;
     let tags = check_tags(&req.tags)?;
     let nlbs = req.network_load_balancer_arns.clone().unwrap_or_default();
@@ -374,7 +375,7 @@ pub async fn create_service(
         (false, true) => (LoadBalancerKind::Network, nlbs),
         (true, false) => (LoadBalancerKind::Gateway, gwlbs),
         _ => {
-            return Err(ApiError::validation(
+            return Err(Error::validation(
                 "InvalidParameter",
                 "exactly one of network_load_balancer_arns or gateway_load_balancer_arns is required",
             ));
@@ -386,7 +387,7 @@ pub async fn create_service(
             .unwrap_or_else(|| vec!["ipv4".to_string()]),
     )?;
     if kind == LoadBalancerKind::Gateway && req.private_dns_name.is_some() {
-        return Err(ApiError::validation(
+        return Err(Error::validation(
             "InvalidParameter",
             "private_dns_name is not supported for Gateway Load Balancer endpoint services",
         ));
@@ -443,7 +444,7 @@ pub async fn create_service(
         .await
 }
 
-pub async fn get_service(ctx: Ctx<'_>, service_id: &str) -> ApiResult<Versioned<EndpointService>> {
+pub async fn get_service(ctx: Ctx<'_>, service_id: &str) -> Result<Versioned<EndpointService>> {
     let account = ctx.account()?;
     let row = db::get_service(ctx.store.pool(), Some(account), service_id)
         .await?
@@ -468,7 +469,7 @@ pub struct ListEndpointServices {
 pub async fn list_services(
     ctx: Ctx<'_>,
     q: ListEndpointServices,
-) -> ApiResult<(Vec<EndpointService>, Option<String>)> {
+) -> Result<(Vec<EndpointService>, Option<String>)> {
     let account = ctx.account()?;
     let spec = pagination::page_spec("endpoint-services", q.max_results, q.next_token.as_deref())?;
     let filter = ListFilter {
@@ -489,12 +490,12 @@ pub async fn list_services(
 }
 
 /// Reads the caller's service for a change, refusing one being deleted.
-async fn service_for_change(tx: &mut Tx, account: &str, service_id: &str) -> ApiResult<ServiceRow> {
+async fn service_for_change(tx: &mut Tx, account: &str, service_id: &str) -> Result<ServiceRow> {
     let row = db::get_service(&mut **tx, Some(account), service_id)
         .await?
         .ok_or_else(|| service_not_found(service_id))?;
     if row.service_state == "deleting" {
-        return Err(ApiError::conflict(
+        return Err(Error::conflict(
             "IncorrectState",
             format!("endpoint service {service_id} is being deleted"),
         ));
@@ -506,8 +507,8 @@ pub async fn update_service(
     ctx: Ctx<'_>,
     service_id: &str,
     req: UpdateEndpointServiceRequest,
-    if_match: &IfMatch,
-) -> ApiResult<Versioned<EndpointService>> {
+    precondition: &Precondition,
+) -> Result<Versioned<EndpointService>> {
     let account = ctx.account()?;
     if let Some(t) = &req.tags {
         linkplane_core::tags::validate_tags(t)?;
@@ -516,7 +517,7 @@ pub async fn update_service(
     crate::service::retry_tx(|| async move {
         let mut tx = ctx.store.begin().await?;
         let mut row = service_for_change(&mut tx, account, service_id).await?;
-        if_match.check(&format!("\"v{}\"", row.version))?;
+        precondition.check(&format!("\"v{}\"", row.version))?;
         let kind = kind_of(&row.service_type);
         if let Some(a) = req.acceptance_required {
             row.acceptance_required = a;
@@ -539,7 +540,7 @@ pub async fn update_service(
         if other_add.as_ref().is_some_and(|v| !v.is_empty())
             || other_remove.as_ref().is_some_and(|v| !v.is_empty())
         {
-            return Err(ApiError::validation(
+            return Err(Error::validation(
                 "InvalidParameter",
                 format!(
                     "endpoint service {service_id} is a {} service; it takes only {} load balancers",
@@ -579,7 +580,7 @@ pub async fn update_service(
             for a in remove {
                 let arn = pl::LoadBalancerArn::parse(a, kind)?.arn();
                 if !current.contains(&arn) {
-                    return Err(ApiError::validation(
+                    return Err(Error::validation(
                         "InvalidParameter",
                         format!("load balancer {a} is not a load balancer of {service_id}"),
                     ));
@@ -588,7 +589,7 @@ pub async fn update_service(
                 db::remove_service_load_balancer(&mut tx, service_id, &arn).await?;
             }
             if current.is_empty() {
-                return Err(ApiError::validation(
+                return Err(Error::validation(
                     "InvalidParameter",
                     format!("endpoint service {service_id} must keep at least one load balancer"),
                 ));
@@ -605,7 +606,7 @@ pub async fn update_service(
         // Private DNS.
         if req.remove_private_dns_name == Some(true) {
             if req.private_dns_name.is_some() {
-                return Err(ApiError::validation(
+                return Err(Error::validation(
                     "InvalidParameterCombination",
                     "private_dns_name and remove_private_dns_name cannot be given together",
                 ));
@@ -617,7 +618,7 @@ pub async fn update_service(
         }
         if let Some(n) = &req.private_dns_name {
             if kind == LoadBalancerKind::Gateway {
-                return Err(ApiError::validation(
+                return Err(Error::validation(
                     "InvalidParameter",
                     "private_dns_name is not supported for Gateway Load Balancer endpoint services",
                 ));
@@ -631,7 +632,7 @@ pub async fn update_service(
         }
         for r in req.remove_supported_regions.iter().flatten() {
             if *r == row.region {
-                return Err(ApiError::invalid_value(format!(
+                return Err(Error::invalid_value(format!(
                     "remove_supported_regions: {r} is the service's own region and cannot be removed"
                 )));
             }
@@ -640,7 +641,7 @@ pub async fn update_service(
         // Payer responsibility: only towards the owner, never back.
         if let Some(p) = &req.payer_responsibility {
             if p != "service_owner" {
-                return Err(ApiError::invalid_value(format!(
+                return Err(Error::invalid_value(format!(
                     "payer_responsibility: '{p}' is not supported; the only value is service_owner \
                      (consumers pay until it is set, and it cannot be unset)"
                 )));
@@ -648,8 +649,8 @@ pub async fn update_service(
             row.payer_responsibility = Some(p.clone());
         }
         if !db::update_service(&mut tx, &row, now_ms()).await? {
-            return Err(ApiError::Contention(
-                "the endpoint service changed while this update ran".into(),
+            return Err(Error::contention(
+                "the endpoint service changed while this update ran",
             ));
         }
         if let Some(t) = &req.tags {
@@ -664,7 +665,7 @@ pub async fn update_service(
 
 /// Deletes a service: `deleting`, then gone (at once without a delay). Its
 /// load balancers stay.
-pub async fn delete_service(ctx: Ctx<'_>, delay: Duration, service_id: &str) -> ApiResult<()> {
+pub async fn delete_service(ctx: Ctx<'_>, delay: Duration, service_id: &str) -> Result<()> {
     let account = ctx.account()?;
     crate::service::retry_tx(|| async move {
         let mut tx = ctx.store.begin().await?;
@@ -685,7 +686,7 @@ pub async fn delete_service(ctx: Ctx<'_>, delay: Duration, service_id: &str) -> 
             row.service_state = "deleting".to_string();
             row.ready_at = now_ms() + delay.as_millis() as i64;
             if !db::update_service(&mut tx, &row, now_ms()).await? {
-                return Err(ApiError::Contention(format!(
+                return Err(Error::contention(format!(
                     "endpoint service {service_id} changed while it was being deleted"
                 )));
             }
@@ -710,9 +711,9 @@ fn principal_of(r: PermissionRow) -> AllowedPrincipal {
 
 /// The principals of a request, canonical, without duplicates, in the
 /// request's order.
-fn parse_principals(list: &[String]) -> ApiResult<Vec<(String, AllowedPrincipalType)>> {
+fn parse_principals(list: &[String]) -> Result<Vec<(String, AllowedPrincipalType)>> {
     if list.is_empty() {
-        return Err(ApiError::missing("principals: at least one principal"));
+        return Err(Error::missing("principals: at least one principal"));
     }
     let mut out: Vec<(String, AllowedPrincipalType)> = Vec::new();
     for p in list {
@@ -741,7 +742,7 @@ pub async fn add_principals(
     ctx: Ctx<'_>,
     service_id: &str,
     req: PrincipalsRequest,
-) -> ApiResult<AddedPrincipals> {
+) -> Result<AddedPrincipals> {
     let account = ctx.account()?;
     let principals = parse_principals(&req.principals)?;
     let principals = &principals;
@@ -780,7 +781,7 @@ pub async fn remove_principals(
     ctx: Ctx<'_>,
     service_id: &str,
     req: PrincipalsRequest,
-) -> ApiResult<()> {
+) -> Result<()> {
     let account = ctx.account()?;
     let principals = parse_principals(&req.principals)?;
     let principals = &principals;
@@ -810,12 +811,12 @@ pub async fn list_principals(
     ctx: Ctx<'_>,
     service_id: &str,
     q: ListPrincipals,
-) -> ApiResult<(Vec<AllowedPrincipal>, Option<String>)> {
+) -> Result<(Vec<AllowedPrincipal>, Option<String>)> {
     let account = ctx.account()?;
     if let Some(t) = &q.principal_type
         && AllowedPrincipalType::parse(t).is_none()
     {
-        return Err(ApiError::invalid_value(format!(
+        return Err(Error::invalid_value(format!(
             "principal_type: '{t}' must be all, account, user or role"
         )));
     }
@@ -853,13 +854,13 @@ pub async fn list_principals(
 pub async fn verify_private_dns(
     ctx: Ctx<'_>,
     service_id: &str,
-) -> ApiResult<Versioned<EndpointService>> {
+) -> Result<Versioned<EndpointService>> {
     let account = ctx.account()?;
     crate::service::retry_tx(|| async move {
         let mut tx = ctx.store.begin().await?;
         let mut row = service_for_change(&mut tx, account, service_id).await?;
         if row.service_type == "gateway_load_balancer" {
-            return Err(ApiError::validation(
+            return Err(Error::validation(
                 "InvalidParameter",
                 "private DNS names are not supported for Gateway Load Balancer endpoint services",
             ));
@@ -869,7 +870,7 @@ pub async fn verify_private_dns(
             row.pdns_name.clone(),
             row.pdns_value.clone(),
         ) else {
-            return Err(ApiError::invalid_value(format!(
+            return Err(Error::invalid_value(format!(
                 "endpoint service {service_id} has no private DNS name to verify"
             )));
         };
@@ -884,8 +885,8 @@ pub async fn verify_private_dns(
         }
         row.pdns_state = Some(if verified { "verified" } else { "failed" }.to_string());
         if !db::update_service(&mut tx, &row, now_ms()).await? {
-            return Err(ApiError::Contention(
-                "the endpoint service changed while it was being verified".into(),
+            return Err(Error::contention(
+                "the endpoint service changed while it was being verified",
             ));
         }
         tx.commit().await.map_err(StoreError::from)?;

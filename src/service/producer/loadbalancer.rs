@@ -1,14 +1,13 @@
 //! Network and gateway load balancers, target groups and targets.
 
 use crate::create_once;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::IfMatch;
+use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
 use crate::service::network::interface::{InterfaceSpec, insert_interface, remove_interface};
 use crate::service::network::vpc::subnet_in_body;
 use crate::service::network::{Ctx, check_tags, tags_of, zone_name};
-use crate::service::{Created, Idempotency, Versioned};
+use crate::service::{Created, Idempotency, Precondition, Versioned};
 use crate::store::network::{self as net_db, ListFilter};
 use crate::store::producer::{self as db, LbSubnetRow, LoadBalancerRow, TargetGroupRow, TargetRow};
 use crate::store::tags::{self, TagFilter, Tags};
@@ -219,15 +218,15 @@ pub struct TargetHealthRequest {
     pub healthy: bool,
 }
 
-pub fn lb_not_found(arn: &str) -> ApiError {
-    ApiError::not_found(
+pub fn lb_not_found(arn: &str) -> Error {
+    Error::not_found(
         "LoadBalancerNotFound",
         format!("Load balancer '{arn}' not found"),
     )
 }
 
-fn tg_not_found(arn: &str) -> ApiError {
-    ApiError::not_found(
+fn tg_not_found(arn: &str) -> Error {
+    Error::not_found(
         "TargetGroupNotFound",
         format!("Target groups '{arn}' not found"),
     )
@@ -255,10 +254,7 @@ pub fn initial_state(
     }
 }
 
-async fn lbs_of(
-    ctx: Ctx<'_>,
-    rows: Vec<LoadBalancerRow>,
-) -> ApiResult<Vec<Versioned<LoadBalancer>>> {
+async fn lbs_of(ctx: Ctx<'_>, rows: Vec<LoadBalancerRow>) -> Result<Vec<Versioned<LoadBalancer>>> {
     let arns: Vec<&str> = rows.iter().map(|r| r.load_balancer_arn.as_str()).collect();
     let mut tags = tags_of(ctx.store, &arns).await?;
     let subnets = db::lb_subnets(ctx.store.pool(), &arns).await?;
@@ -317,8 +313,9 @@ pub async fn create_load_balancer(
     ctx: Ctx<'_>,
     delay: Duration,
     req: CreateLoadBalancerRequest,
-    idem: Option<Idempotency>,
-) -> ApiResult<Created<Versioned<LoadBalancer>>> {
+    idempotency_key: Option<String>,
+) -> Result<Created<Versioned<LoadBalancer>>> {
+    let idem = Idempotency::new(ctx.caller, idempotency_key, "CreateLoadBalancer", &req);
     let account = ctx.account()?;
     pl::validate_load_balancer_name(&req.name)?;
     let tags = check_tags(&req.tags)?;
@@ -326,18 +323,18 @@ pub async fn create_load_balancer(
     if let Some(s) = &req.scheme
         && s != "internal"
     {
-        return Err(ApiError::invalid_value(format!(
+        return Err(Error::invalid_value(format!(
             "scheme: '{s}' is not supported; load balancers behind endpoint services are internal"
         )));
     }
     let ip_type = req.ip_address_type.clone().unwrap_or_else(|| "ipv4".into());
     if ip_type != "ipv4" && ip_type != "dualstack" {
-        return Err(ApiError::invalid_value(format!(
+        return Err(Error::invalid_value(format!(
             "ip_address_type: '{ip_type}' must be ipv4 or dualstack"
         )));
     }
     if req.subnet_ids.is_empty() {
-        return Err(ApiError::missing("subnet_ids: at least one subnet"));
+        return Err(Error::missing("subnet_ids: at least one subnet"));
     }
     let (req, tags, ip_type) = (&req, &tags, &ip_type);
     let created = create_once!(ctx.store, idem.as_ref(), |tx| {
@@ -347,7 +344,7 @@ pub async fn create_load_balancer(
         }
         let vpc_id = subnets[0].vpc_id.clone();
         if let Some(other) = subnets.iter().find(|s| s.vpc_id != vpc_id) {
-            return Err(ApiError::invalid_value(format!(
+            return Err(Error::invalid_value(format!(
                 "subnet_ids: all subnets must be in one VPC ({} is in {}, {} in {vpc_id})",
                 other.subnet_id, other.vpc_id, subnets[0].subnet_id
             )));
@@ -414,7 +411,7 @@ pub async fn create_load_balancer(
         };
         match db::insert_load_balancer(tx, &row, &nodes).await {
             Err(StoreError::Conflict(_)) => {
-                return Err(ApiError::conflict(
+                return Err(Error::conflict(
                     "DuplicateLoadBalancerName",
                     format!(
                         "A load balancer with the name '{}' already exists in {}",
@@ -432,7 +429,7 @@ pub async fn create_load_balancer(
         .await
 }
 
-pub async fn get_load_balancer(ctx: Ctx<'_>, arn: &str) -> ApiResult<Versioned<LoadBalancer>> {
+pub async fn get_load_balancer(ctx: Ctx<'_>, arn: &str) -> Result<Versioned<LoadBalancer>> {
     let account = ctx.account()?;
     let row = db::get_load_balancer(ctx.store.pool(), account, arn)
         .await?
@@ -457,7 +454,7 @@ pub struct ListLoadBalancers {
 pub async fn list_load_balancers(
     ctx: Ctx<'_>,
     q: ListLoadBalancers,
-) -> ApiResult<(Vec<LoadBalancer>, Option<String>)> {
+) -> Result<(Vec<LoadBalancer>, Option<String>)> {
     let account = ctx.account()?;
     let spec = pagination::page_spec("load-balancers", q.max_results, q.next_token.as_deref())?;
     let filter = ListFilter {
@@ -484,8 +481,8 @@ pub async fn update_load_balancer(
     ctx: Ctx<'_>,
     arn: &str,
     req: UpdateLoadBalancerRequest,
-    if_match: &IfMatch,
-) -> ApiResult<Versioned<LoadBalancer>> {
+    precondition: &Precondition,
+) -> Result<Versioned<LoadBalancer>> {
     let account = ctx.account()?;
     if let Some(t) = &req.tags {
         linkplane_core::tags::validate_tags(t)?;
@@ -496,11 +493,11 @@ pub async fn update_load_balancer(
         let row = db::get_load_balancer(&mut *tx, account, arn)
             .await?
             .ok_or_else(|| lb_not_found(arn))?;
-        if_match.check(&format!("\"v{}\"", row.version))?;
+        precondition.check(&format!("\"v{}\"", row.version))?;
         let cross = req.cross_zone_enabled.unwrap_or(row.cross_zone_enabled);
         if !db::update_load_balancer(&mut tx, arn, cross, row.version, now_ms()).await? {
-            return Err(ApiError::Contention(
-                "the load balancer changed while this update ran".into(),
+            return Err(Error::contention(
+                "the load balancer changed while this update ran",
             ));
         }
         if let Some(t) = &req.tags {
@@ -516,7 +513,7 @@ pub async fn update_load_balancer(
 /// Deletes a load balancer and its node interfaces; refused while an
 /// endpoint service uses it (`ResourceInUse`). Its target groups stay,
 /// detached.
-pub async fn delete_load_balancer(ctx: Ctx<'_>, arn: &str) -> ApiResult<()> {
+pub async fn delete_load_balancer(ctx: Ctx<'_>, arn: &str) -> Result<()> {
     let account = ctx.account()?;
     crate::service::retry_tx(|| async move {
         let mut tx = ctx.store.begin().await?;
@@ -524,7 +521,7 @@ pub async fn delete_load_balancer(ctx: Ctx<'_>, arn: &str) -> ApiResult<()> {
             .await?
             .ok_or_else(|| lb_not_found(arn))?;
         if let Some(svc) = db::service_of_load_balancer(&mut tx, arn).await? {
-            return Err(ApiError::conflict(
+            return Err(Error::conflict(
                 "ResourceInUse",
                 format!(
                     "Load balancer '{arn}' cannot be deleted because it is in use by endpoint service {svc}"
@@ -549,7 +546,7 @@ pub async fn delete_load_balancer(ctx: Ctx<'_>, arn: &str) -> ApiResult<()> {
 
 // ---- target groups ----
 
-async fn tgs_of(ctx: Ctx<'_>, rows: Vec<TargetGroupRow>) -> ApiResult<Vec<Versioned<TargetGroup>>> {
+async fn tgs_of(ctx: Ctx<'_>, rows: Vec<TargetGroupRow>) -> Result<Vec<Versioned<TargetGroup>>> {
     let arns: Vec<&str> = rows.iter().map(|r| r.target_group_arn.as_str()).collect();
     let targets = db::targets_of(ctx.store.pool(), &arns).await?;
     let mut by_tg: HashMap<String, Vec<TargetRow>> = HashMap::new();
@@ -595,8 +592,9 @@ async fn tgs_of(ctx: Ctx<'_>, rows: Vec<TargetGroupRow>) -> ApiResult<Vec<Versio
 pub async fn create_target_group(
     ctx: Ctx<'_>,
     req: CreateTargetGroupRequest,
-    idem: Option<Idempotency>,
-) -> ApiResult<Created<Versioned<TargetGroup>>> {
+    idempotency_key: Option<String>,
+) -> Result<Created<Versioned<TargetGroup>>> {
+    let idem = Idempotency::new(ctx.caller, idempotency_key, "CreateTargetGroup", &req);
     let account = ctx.account()?;
     pl::validate_target_group_name(&req.name)?;
     let protocol = TargetProtocol::parse(&req.protocol)?;
@@ -612,13 +610,13 @@ pub async fn create_target_group(
             let lb = db::get_load_balancer(&mut **tx, account, arn)
                 .await?
                 .ok_or_else(|| {
-                    ApiError::validation(
+                    Error::validation(
                         "LoadBalancerNotFound",
                         format!("Load balancer '{arn}' not found"),
                     )
                 })?;
             if lb.vpc_id != vpc.vpc_id {
-                return Err(ApiError::invalid_value(format!(
+                return Err(Error::invalid_value(format!(
                     "load balancer {arn} is in {}, the target group in {}",
                     lb.vpc_id, vpc.vpc_id
                 )));
@@ -650,7 +648,7 @@ pub async fn create_target_group(
         };
         match db::insert_target_group(tx, &row).await {
             Err(StoreError::Conflict(_)) => {
-                return Err(ApiError::conflict(
+                return Err(Error::conflict(
                     "DuplicateTargetGroupName",
                     format!("A target group with the name '{}' already exists", req.name),
                 ));
@@ -664,7 +662,7 @@ pub async fn create_target_group(
         .await
 }
 
-pub async fn get_target_group(ctx: Ctx<'_>, arn: &str) -> ApiResult<Versioned<TargetGroup>> {
+pub async fn get_target_group(ctx: Ctx<'_>, arn: &str) -> Result<Versioned<TargetGroup>> {
     let account = ctx.account()?;
     let row = db::get_target_group(ctx.store.pool(), account, arn)
         .await?
@@ -688,7 +686,7 @@ pub struct ListTargetGroups {
 pub async fn list_target_groups(
     ctx: Ctx<'_>,
     q: ListTargetGroups,
-) -> ApiResult<(Vec<TargetGroup>, Option<String>)> {
+) -> Result<(Vec<TargetGroup>, Option<String>)> {
     let account = ctx.account()?;
     let spec = pagination::page_spec("target-groups", q.max_results, q.next_token.as_deref())?;
     let filter = ListFilter::default()
@@ -705,7 +703,7 @@ pub async fn list_target_groups(
     Ok((items, next))
 }
 
-pub async fn delete_target_group(ctx: Ctx<'_>, arn: &str) -> ApiResult<()> {
+pub async fn delete_target_group(ctx: Ctx<'_>, arn: &str) -> Result<()> {
     let account = ctx.account()?;
     crate::service::retry_tx(|| async move {
         let mut tx = ctx.store.begin().await?;
@@ -723,8 +721,8 @@ pub async fn delete_target_group(ctx: Ctx<'_>, arn: &str) -> ApiResult<()> {
 /// Registers targets: IP addresses of the group's VPC (the zone is the
 /// subnet's; addresses outside its subnets need `availability_zone`) or
 /// network interfaces of it.
-fn not_a_target_id(id: &str) -> ApiError {
-    ApiError::invalid_value(format!(
+fn not_a_target_id(id: &str) -> Error {
+    Error::invalid_value(format!(
         "targets: '{id}' is neither an IPv4 address nor a network interface id"
     ))
 }
@@ -733,9 +731,9 @@ fn not_a_target_id(id: &str) -> ApiError {
 /// holds: no targets, an id that is neither an IPv4 address nor an
 /// interface id, port 0, a zone that is neither `all` nor one of the
 /// account's (both take the same `TargetsRequest`, so the same schema).
-fn check_target_specs(account: &str, targets: &[TargetSpec]) -> ApiResult<()> {
+fn check_target_specs(account: &str, targets: &[TargetSpec]) -> Result<()> {
     if targets.is_empty() {
-        return Err(ApiError::missing("targets: at least one target"));
+        return Err(Error::missing("targets: at least one target"));
     }
     for t in targets {
         let interface = linkplane_core::ids::is_valid_id("eni", &t.id);
@@ -743,7 +741,7 @@ fn check_target_specs(account: &str, targets: &[TargetSpec]) -> ApiResult<()> {
             return Err(not_a_target_id(&t.id));
         }
         if t.port == Some(0) {
-            return Err(ApiError::invalid_value("port: must be 1 to 65535"));
+            return Err(Error::invalid_value("port: must be 1 to 65535"));
         }
         if let Some(z) = &t.availability_zone
             && z != "all"
@@ -751,7 +749,7 @@ fn check_target_specs(account: &str, targets: &[TargetSpec]) -> ApiResult<()> {
                 .zone_id_for_name(account, z)
                 .is_none()
         {
-            return Err(ApiError::invalid_value(format!(
+            return Err(Error::invalid_value(format!(
                 "availability_zone: '{z}' is not a zone of this account"
             )));
         }
@@ -763,7 +761,7 @@ pub async fn register_targets(
     ctx: Ctx<'_>,
     arn: &str,
     req: TargetsRequest,
-) -> ApiResult<Versioned<TargetGroup>> {
+) -> Result<Versioned<TargetGroup>> {
     let account = ctx.account()?;
     check_target_specs(account, &req.targets)?;
     // One lock order for every transaction writing several target rows.
@@ -778,7 +776,7 @@ pub async fn register_targets(
             .ok_or_else(|| tg_not_found(arn))?;
         let vpc = net_db::get_vpc(&mut *tx, Some(account), &tg.vpc_id)
             .await?
-            .ok_or_else(|| ApiError::Internal(format!("VPC {} vanished", tg.vpc_id)))?;
+            .ok_or_else(|| Error::internal(format!("VPC {} vanished", tg.vpc_id)))?;
         let vpc_cidr = crate::service::network::vpc::cidr_of(&vpc.cidr_block)?;
         let now = now_ms();
         for t in &req.targets {
@@ -794,7 +792,7 @@ pub async fn register_targets(
                         )
                     })?;
                 if eni.vpc_id != tg.vpc_id {
-                    return Err(ApiError::invalid_value(format!(
+                    return Err(Error::invalid_value(format!(
                         "target {} is in {}, the target group in {}",
                         t.id, eni.vpc_id, tg.vpc_id
                     )));
@@ -810,20 +808,20 @@ pub async fn register_targets(
                         let id = linkplane_core::catalog::catalog()
                             .zone_id_for_name(account, z)
                             .ok_or_else(|| {
-                                ApiError::invalid_value(format!(
+                                Error::invalid_value(format!(
                                     "availability_zone: '{z}' is not a zone of this account"
                                 ))
                             })?;
                         (i64::from(ip), id)
                     }
                     (None, None) if vpc_cidr.contains_addr(ip) => {
-                        return Err(ApiError::invalid_value(format!(
+                        return Err(Error::invalid_value(format!(
                             "target {} is in {} but in none of its subnets",
                             t.id, tg.vpc_id
                         )));
                     }
                     (None, None) => {
-                        return Err(ApiError::invalid_value(format!(
+                        return Err(Error::invalid_value(format!(
                             "target {} is outside {}: give availability_zone (a zone name or all)",
                             t.id, tg.vpc_id
                         )));
@@ -856,7 +854,7 @@ pub async fn deregister_targets(
     ctx: Ctx<'_>,
     arn: &str,
     req: TargetsRequest,
-) -> ApiResult<Versioned<TargetGroup>> {
+) -> Result<Versioned<TargetGroup>> {
     let account = ctx.account()?;
     check_target_specs(account, &req.targets)?;
     // One lock order for every transaction writing several target rows.
@@ -886,7 +884,7 @@ pub async fn set_target_health(
     arn: &str,
     target_id: &str,
     req: TargetHealthRequest,
-) -> ApiResult<Versioned<TargetGroup>> {
+) -> Result<Versioned<TargetGroup>> {
     let account = ctx.account()?;
     crate::service::retry_tx(|| async move {
         let mut tx = ctx.store.begin().await?;
@@ -894,7 +892,7 @@ pub async fn set_target_health(
             .await?
             .ok_or_else(|| tg_not_found(arn))?;
         if db::set_target_health(&mut tx, arn, target_id, req.healthy).await? == 0 {
-            return Err(ApiError::not_found(
+            return Err(Error::not_found(
                 "InvalidTarget",
                 format!("target '{target_id}' is not registered with {arn}"),
             ));
@@ -914,7 +912,7 @@ pub async fn lbs_for_service(
     account: &str,
     arns: &[String],
     kind: LoadBalancerKind,
-) -> ApiResult<Vec<LoadBalancerRow>> {
+) -> Result<Vec<LoadBalancerRow>> {
     let mut out: Vec<LoadBalancerRow> = Vec::new();
     for a in arns {
         let parsed = LoadBalancerArn::parse(a, kind)?;
@@ -929,7 +927,7 @@ pub async fn lbs_for_service(
                     LoadBalancerKind::Network => "InvalidNetworkLoadBalancerArn.NotFound",
                     LoadBalancerKind::Gateway => "InvalidGatewayLoadBalancerArn.NotFound",
                 };
-                ApiError::validation(code, format!("The load balancer '{a}' does not exist"))
+                Error::validation(code, format!("The load balancer '{a}' does not exist"))
             })?;
         out.push(row);
     }

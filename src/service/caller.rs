@@ -1,18 +1,17 @@
-//! Bearer API keys to principals.
+//! Who is calling: API keys to principals, and the admin.
 //!
 //! A key's secret is `lp_<key_id>_<40 hex>`; the key id names the row, the
 //! SHA-256 of the whole secret is stored and compared in constant time. The
 //! secrets are 160 random bits, so a fast hash is enough (no password
 //! stretching). Authentication reads one row by primary key and writes
 //! nothing; a revoked key fails on its next request on every replica,
-//! because every request reads the row.
+//! because every request reads the row. A front reads the secret from its
+//! request (REST: `Authorization: Bearer`, in `api::auth`) and calls
+//! [`authenticate`].
 
-use crate::app::AppState;
-use crate::error::ApiError;
+use crate::error::Error;
 use crate::store::{Store, StoreError, identity as db};
 use crate::util::{random_hex, sha256, sha256_hex};
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use linkplane_core::identity::{PrincipalArn, PrincipalType};
 use subtle::ConstantTimeEq;
 
@@ -57,16 +56,12 @@ impl Caller {
     /// May administer the account (principals, keys): admin or its root.
     /// Another principal of the account gets 403; anyone else 404, so that
     /// an account's existence does not leak.
-    pub fn require_account_admin(
-        &self,
-        account_id: &str,
-        not_found: ApiError,
-    ) -> Result<(), ApiError> {
+    pub fn require_account_admin(&self, account_id: &str, not_found: Error) -> Result<(), Error> {
         match self {
             Caller::Admin => Ok(()),
             Caller::Principal(p) if p.account_id != account_id => Err(not_found),
             Caller::Principal(p) if p.kind == PrincipalType::Root => Ok(()),
-            Caller::Principal(p) => Err(ApiError::forbidden(format!(
+            Caller::Principal(p) => Err(Error::forbidden(format!(
                 "{} is not the root of account {account_id}; only the account's root or the admin may do this",
                 p.arn
             ))),
@@ -128,8 +123,8 @@ pub async fn authenticate(
     store: &Store,
     admin_sha256: &[u8; 32],
     secret: &str,
-) -> Result<Caller, ApiError> {
-    let invalid = || ApiError::Unauthenticated("the bearer token is not valid".to_string());
+) -> Result<Caller, Error> {
+    let invalid = || Error::unauthenticated("the bearer token is not valid");
     let presented = sha256(secret.as_bytes());
     if bool::from(presented.ct_eq(admin_sha256)) {
         return Ok(Caller::Admin);
@@ -144,9 +139,7 @@ pub async fn authenticate(
         return Err(invalid());
     }
     if row.revoked_at.is_some() {
-        return Err(ApiError::Unauthenticated(
-            "the API key has been revoked".to_string(),
-        ));
+        return Err(Error::unauthenticated("the API key has been revoked"));
     }
     let principal = PrincipalArn::parse(&row.principal_arn).map_err(|_| invalid())?;
     Ok(Caller::Principal(PrincipalCaller {
@@ -155,39 +148,6 @@ pub async fn authenticate(
         kind: principal.kind,
         key_id: row.key_id,
     }))
-}
-
-impl FromRequestParts<AppState> for Caller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .ok_or_else(|| {
-                ApiError::Unauthenticated(
-                    "an Authorization: Bearer <secret> header is required".to_string(),
-                )
-            })?;
-        let secret = header
-            .to_str()
-            .ok()
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| {
-                ApiError::Unauthenticated(
-                    "the Authorization header must be 'Bearer <secret>'".to_string(),
-                )
-            })?;
-        authenticate(&state.store, &state.admin_sha256, secret).await
-    }
 }
 
 #[cfg(test)]
