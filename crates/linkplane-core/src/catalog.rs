@@ -18,6 +18,8 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::CoreError;
+
 /// The embedded catalog data file.
 const CATALOG_JSON: &str = include_str!("../data/catalog.json");
 
@@ -50,6 +52,28 @@ impl EndpointType {
             Self::Gateway => "gateway",
             Self::GatewayLoadBalancer => "gateway_load_balancer",
         }
+    }
+
+    /// The type spelt `s` (as `as_str` spells it); any other text is an
+    /// error, never a default.
+    pub fn parse(s: &str) -> Result<Self, CoreError> {
+        match s {
+            "interface" => Ok(Self::Interface),
+            "gateway" => Ok(Self::Gateway),
+            "gateway_load_balancer" => Ok(Self::GatewayLoadBalancer),
+            other => Err(CoreError::invalid_value(format!(
+                "'{other}' is not a VPC endpoint type; it is one of interface, gateway, \
+                 gateway_load_balancer"
+            ))),
+        }
+    }
+}
+
+impl std::str::FromStr for EndpointType {
+    type Err = CoreError;
+
+    fn from_str(s: &str) -> Result<Self, CoreError> {
+        Self::parse(s)
     }
 }
 
@@ -1387,6 +1411,18 @@ mod tests {
                 serde_json::from_value::<EndpointType>(json!(wire)).unwrap(),
                 t
             );
+            assert_eq!(EndpointType::parse(wire), Ok(t));
+            assert_eq!(wire.parse::<EndpointType>(), Ok(t));
+        }
+        for bad in [
+            "",
+            "Interface",
+            "gateway-load-balancer",
+            "gwlb",
+            "interface ",
+        ] {
+            let e = EndpointType::parse(bad).unwrap_err();
+            assert_eq!(e.code, "InvalidParameterValue", "{bad:?}");
         }
     }
 
