@@ -69,6 +69,12 @@ impl EndpointType {
     }
 }
 
+impl std::fmt::Display for EndpointType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl std::str::FromStr for EndpointType {
     type Err = CoreError;
 
@@ -1412,6 +1418,7 @@ mod tests {
                 t
             );
             assert_eq!(EndpointType::parse(wire), Ok(t));
+            assert_eq!(t.to_string(), wire);
             assert_eq!(wire.parse::<EndpointType>(), Ok(t));
         }
         for bad in [

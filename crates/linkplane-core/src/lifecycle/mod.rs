@@ -318,9 +318,10 @@ impl PrivateDnsState {
     /// A name just set (at create or modify) waits for verification.
     pub const ON_NAME_SET: PrivateDnsState = PrivateDnsState::PendingVerification;
 
-    /// `StartVpcEndpointServicePrivateDnsVerification`, from any state:
-    /// `verified` when the TXT record was found, `failed` otherwise.
-    pub fn verify(self, record_found: bool) -> PrivateDnsState {
+    /// `StartVpcEndpointServicePrivateDnsVerification`, from any state (a
+    /// verified name is checked again): `verified` when the TXT record was
+    /// found, `failed` otherwise.
+    pub fn verify(record_found: bool) -> PrivateDnsState {
         if record_found {
             PrivateDnsState::Verified
         } else {
@@ -427,6 +428,25 @@ impl PeeringState {
             "peering connection {peering_id} is {self}; it cannot be {verb}"
         ))
     }
+}
+
+// ---- VPCs and subnets ----
+
+lifecycle! {
+    /// A VPC's state: created available (AWS's `pending` is instant here),
+    /// deleted outright. Not stored.
+    VpcState, "VPC state" {
+        Available = "available",
+    }
+    settles {}
+}
+
+lifecycle! {
+    /// A subnet's state: created available, deleted outright. Not stored.
+    SubnetState, "subnet state" {
+        Available = "available",
+    }
+    settles {}
 }
 
 // ---- NAT and transit gateways ----
