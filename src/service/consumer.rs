@@ -22,6 +22,7 @@ use crate::store::{StoreError, Tx, now_ms};
 use crate::util::{new_id, timestamp};
 use linkplane_core::catalog::{self, EndpointType};
 use linkplane_core::endpoint::{self as ep, EndpointNames};
+use linkplane_core::lifecycle::{PrivateDnsState, VpcEndpointState};
 use linkplane_core::net::{self, parse_ipv4};
 use linkplane_core::privatelink as pl;
 use serde::{Deserialize, Serialize};
@@ -46,12 +47,26 @@ impl VpcEndpointType {
             VpcEndpointType::GatewayLoadBalancer => "gateway_load_balancer",
         }
     }
+}
 
-    fn parse(s: &str) -> VpcEndpointType {
-        match s {
-            "gateway" => VpcEndpointType::Gateway,
-            "gateway_load_balancer" => VpcEndpointType::GatewayLoadBalancer,
-            _ => VpcEndpointType::Interface,
+/// The store reads the type as the core's [`EndpointType`], refusing text
+/// it does not know; this is its wire form.
+impl From<EndpointType> for VpcEndpointType {
+    fn from(t: EndpointType) -> VpcEndpointType {
+        match t {
+            EndpointType::Interface => VpcEndpointType::Interface,
+            EndpointType::Gateway => VpcEndpointType::Gateway,
+            EndpointType::GatewayLoadBalancer => VpcEndpointType::GatewayLoadBalancer,
+        }
+    }
+}
+
+impl From<VpcEndpointType> for EndpointType {
+    fn from(t: VpcEndpointType) -> EndpointType {
+        match t {
+            VpcEndpointType::Interface => EndpointType::Interface,
+            VpcEndpointType::Gateway => EndpointType::Gateway,
+            VpcEndpointType::GatewayLoadBalancer => EndpointType::GatewayLoadBalancer,
         }
     }
 }
@@ -258,7 +273,7 @@ async fn resolve_service(
     if let Some((region, id)) = pl::parse_service_name(name) {
         let svc = prod_db::get_service(&mut **tx, None, &id)
             .await?
-            .filter(|s| s.region == region && s.service_state == "available")
+            .filter(|s| s.region == region && s.service_state.accepts_endpoints())
             .ok_or_else(|| invalid_service(name))?;
         let [all, root, own] = pl::permission_keys(account, caller_arn);
         let allowed = prod_db::principal_allowed(tx, &id, [&all, &root, &own]).await?;
@@ -298,8 +313,8 @@ async fn resolve_service(
             .into_iter()
             .map(|(_, _, z)| z)
             .collect();
-        let private_ok = match (&svc.private_dns_name, svc.pdns_state.as_deref()) {
-            (Some(_), Some("verified")) => Ok(()),
+        let private_ok = match (&svc.private_dns_name, svc.pdns_state) {
+            (Some(_), Some(PrivateDnsState::Verified)) => Ok(()),
             (Some(n), _) => Err(format!(
                 "the private DNS name {n} of {name} is not verified"
             )),
@@ -516,11 +531,10 @@ pub async fn create_endpoint(
                 .map_err(|m| Error::validation("InvalidParameter", m))?;
         }
         let now = now_ms();
-        let (state, ready_at) = match kind {
-            VpcEndpointType::Gateway => ("available", now),
-            _ if target.acceptance_required => ("pending_acceptance", now),
-            _ => initial_state(delay, "pending", "available"),
-        };
+        let (state, ready_at) = initial_state(
+            delay,
+            VpcEndpointState::on_create(kind.into(), target.acceptance_required),
+        );
         let policy = match kind {
             VpcEndpointType::GatewayLoadBalancer => None,
             _ => Some(
@@ -534,12 +548,12 @@ pub async fn create_endpoint(
             account_id: account.to_string(),
             region: vpc.region.clone(),
             vpc_id: vpc.vpc_id.clone(),
-            vpc_endpoint_type: kind.as_str().to_string(),
+            vpc_endpoint_type: kind.into(),
             service_name: target.name.clone(),
             service_id: target.service_id.clone(),
             service_owner: target.owner.clone(),
             service_region: target.region.clone(),
-            state: state.to_string(),
+            state,
             ready_at,
             policy_document: policy,
             private_dns_enabled: private_dns,
@@ -551,7 +565,7 @@ pub async fn create_endpoint(
             version: 1,
         };
         db::insert_endpoint(tx, &row).await?;
-        crate::service::notification::emit(tx, "connect", &row, state).await?;
+        crate::service::notification::emit(tx, "connect", &row, state.as_str()).await?;
         if private_dns {
             for n in &target.private_names {
                 if let Some(holder) = db::claim_private_dns(tx, &vpc.vpc_id, n, &id).await? {
@@ -778,7 +792,7 @@ fn entries_of(
     viewer: &str,
     names: &mut ZoneNames,
 ) -> Vec<DnsEntry> {
-    if r.vpc_endpoint_type != "interface" || matches!(r.state.as_str(), "deleting" | "deleted") {
+    if r.vpc_endpoint_type != EndpointType::Interface || r.state.is_deleting_or_deleted() {
         return Vec::new();
     }
     let (part, private): (String, Vec<String>) = match &r.service_id {
@@ -834,7 +848,7 @@ async fn customer_private_names(ctx: Ctx<'_>, r: &EndpointRow) -> Result<Vec<Str
     match (&r.service_id, r.private_dns_enabled) {
         (Some(id), true) => Ok(prod_db::get_service(ctx.store.pool(), None, id)
             .await?
-            .filter(|s| s.pdns_state.as_deref() == Some("verified"))
+            .filter(|s| s.pdns_state.is_some_and(PrivateDnsState::is_verified))
             .and_then(|s| s.private_dns_name)
             .into_iter()
             .collect()),
@@ -858,7 +872,7 @@ async fn endpoints_of(ctx: Ctx<'_>, rows: Vec<EndpointRow>) -> Result<Vec<Versio
                 });
             }
         }
-        let is_interface = r.vpc_endpoint_type == "interface";
+        let is_interface = r.vpc_endpoint_type == EndpointType::Interface;
         out.push(Versioned {
             version: r.version,
             value: VpcEndpoint {
@@ -871,12 +885,12 @@ async fn endpoints_of(ctx: Ctx<'_>, rows: Vec<EndpointRow>) -> Result<Vec<Versio
                 dns_options: is_interface.then(|| DnsOptions {
                     dns_record_ip_type: Some(r.dns_record_ip_type.clone()),
                 }),
-                vpc_endpoint_type: VpcEndpointType::parse(&r.vpc_endpoint_type),
+                vpc_endpoint_type: r.vpc_endpoint_type.into(),
                 vpc_endpoint_id: r.vpc_endpoint_id,
                 vpc_id: r.vpc_id,
                 service_name: r.service_name,
                 service_region: r.service_region,
-                state: r.state,
+                state: r.state.to_string(),
                 policy_document: r.policy_document,
                 private_dns_enabled: r.private_dns_enabled,
                 ip_address_type: r.ip_address_type,
@@ -963,10 +977,10 @@ pub async fn delete_endpoint(ctx: Ctx<'_>, delay: Duration, id: &str) -> Result<
         let row = db::get_endpoint(&mut *tx, Some(account), id)
             .await?
             .ok_or_else(|| endpoint_not_found(id))?;
-        if matches!(row.state.as_str(), "deleting" | "deleted") {
+        let Some(deleting) = row.state.delete() else {
             return Ok(());
-        }
-        if row.vpc_endpoint_type == "gateway_load_balancer" {
+        };
+        if row.vpc_endpoint_type == EndpointType::GatewayLoadBalancer {
             let tables = net_db::routes_to(&mut tx, id).await?;
             if !tables.is_empty() {
                 return Err(Error::conflict(
@@ -979,13 +993,13 @@ pub async fn delete_endpoint(ctx: Ctx<'_>, delay: Duration, id: &str) -> Result<
             }
         }
         release(&mut tx, account, &row).await?;
-        let (state, ready_at) = initial_state(delay, "deleting", "deleted");
+        let (state, ready_at) = initial_state(delay, deleting);
         if !db::set_state(&mut tx, id, state, ready_at, row.version, now_ms()).await? {
             return Err(Error::contention(format!(
                 "endpoint {id} changed while it was being deleted"
             )));
         }
-        crate::service::notification::emit(&mut tx, "delete", &row, state).await?;
+        crate::service::notification::emit(&mut tx, "delete", &row, state.as_str()).await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(())
     })
@@ -1023,12 +1037,12 @@ async fn connections_of(
                 .filter(|(s, _)| *s == sid)
                 .map(|(_, a)| a.clone())
                 .collect();
-            let gwlb = r.vpc_endpoint_type == "gateway_load_balancer";
+            let gwlb = r.vpc_endpoint_type == EndpointType::GatewayLoadBalancer;
             VpcEndpointConnection {
                 dns_entries: entries_of(&r, &subnets, owner, &mut names),
                 service_id: sid,
                 vpc_endpoint_owner: r.account_id,
-                vpc_endpoint_state: r.state,
+                vpc_endpoint_state: r.state.to_string(),
                 vpc_endpoint_region: r.region,
                 creation_timestamp: timestamp(r.created_at),
                 network_load_balancer_arns: if gwlb { Vec::new() } else { arns.clone() },
@@ -1120,21 +1134,17 @@ pub async fn decide(
                 ));
                 continue;
             };
-            let next = match (accept, row.state.as_str()) {
-                (true, "pending_acceptance") => Some(initial_state(delay, "pending", "available")),
-                (false, "pending_acceptance" | "pending" | "available") => Some(("rejected", now)),
-                _ => None,
+            let next = if accept {
+                row.state.accept(id)
+            } else {
+                row.state.reject(id)
             };
-            let Some((state, ready_at)) = next else {
-                unsuccessful.push(fail(
-                    "IncorrectState",
-                    format!(
-                        "endpoint {id} is {}; it cannot be {}",
-                        row.state,
-                        if accept { "accepted" } else { "rejected" }
-                    ),
-                ));
-                continue;
+            let (state, ready_at) = match next {
+                Ok(s) => initial_state(delay, s),
+                Err(e) => {
+                    unsuccessful.push(fail(e.code, e.message));
+                    continue;
+                }
             };
             if !db::set_state(&mut tx, id, state, ready_at, row.version, now).await? {
                 // Moved on (the workflow, another replica) since it was
@@ -1144,7 +1154,7 @@ pub async fn decide(
                 )));
             }
             let event = if accept { "accept" } else { "reject" };
-            crate::service::notification::emit(&mut tx, event, &row, state).await?;
+            crate::service::notification::emit(&mut tx, event, &row, state.as_str()).await?;
         }
         tx.commit().await.map_err(StoreError::from)?;
         Ok(unsuccessful)
@@ -1207,8 +1217,8 @@ async fn service_facts(tx: &mut Tx, r: &EndpointRow) -> Result<ServiceFacts> {
                 .collect();
             let (names, ok) = match svc {
                 Some(s) => {
-                    let ok = match (&s.private_dns_name, s.pdns_state.as_deref()) {
-                        (Some(_), Some("verified")) => Ok(()),
+                    let ok = match (&s.private_dns_name, s.pdns_state) {
+                        (Some(_), Some(PrivateDnsState::Verified)) => Ok(()),
                         (Some(n), _) => Err(format!("the private DNS name {n} is not verified")),
                         (None, _) => Err(format!("{} has no private DNS name", r.service_name)),
                     };
@@ -1277,16 +1287,8 @@ pub async fn update_endpoint(
             .await?
             .ok_or_else(|| endpoint_not_found(id))?;
         precondition.check(&format!("\"v{}\"", row.version))?;
-        if matches!(
-            row.state.as_str(),
-            "deleting" | "deleted" | "rejected" | "failed"
-        ) {
-            return Err(Error::conflict(
-                "IncorrectState",
-                format!("endpoint {id} is {}; it cannot be changed", row.state),
-            ));
-        }
-        let kind = VpcEndpointType::parse(&row.vpc_endpoint_type);
+        let modified = row.state.modify(id)?;
+        let kind = VpcEndpointType::from(row.vpc_endpoint_type);
         let kname = kind.as_str();
         let nonempty = |v: &Option<Vec<String>>| v.as_ref().is_some_and(|x| !x.is_empty());
         if kind != VpcEndpointType::Gateway
@@ -1476,7 +1478,7 @@ pub async fn update_endpoint(
         db::set_policy(&mut tx, id, policy.as_deref(), private_dns, now_ms()).await?;
         // A modified endpoint goes back to `pending` until the change is done
         // (at once without a provisioning delay).
-        if row.state == "available" && !delay.is_zero() {
+        if modified != row.state && !delay.is_zero() {
             db::set_pending(&mut tx, id, now_ms() + delay.as_millis() as i64).await?;
         }
         if let Some(t) = &req.tags {

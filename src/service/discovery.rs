@@ -116,7 +116,7 @@ pub async fn discover(
                         .filter(|x| !x.is_empty())
                         .map(str::to_string)
                         .collect(),
-                    private_dns_name_verification_state: r.pdns_state.clone(),
+                    private_dns_name_verification_state: r.pdns_state.map(|s| s.to_string()),
                     payer_responsibility: r.payer_responsibility.clone(),
                     service_id: Some(r.service_id),
                 });

@@ -5,7 +5,8 @@ use super::network::ListFilter;
 use super::page::{self, Keyed, Page, PageSpec};
 use super::sql::SqlBuilder;
 use super::tags;
-use super::{StoreError, Tx};
+use super::{StoreError, Stored, Tx};
+use linkplane_core::lifecycle::{PeeringState, TransitGatewayAttachmentState, TransitGatewayState};
 use sqlx::{Any, AnyPool, Executor};
 
 // ---- peering ----
@@ -21,7 +22,8 @@ pub struct PeeringRow {
     pub accepter_vpc_id: String,
     pub accepter_region: String,
     pub accepter_cidr_block: String,
-    pub status: String,
+    #[sqlx(try_from = "Stored<PeeringState>")]
+    pub status: PeeringState,
     pub status_message: String,
     pub created_at: i64,
     pub updated_at: i64,
@@ -55,7 +57,7 @@ pub async fn insert_peering(tx: &mut Tx, r: &PeeringRow) -> Result<(), StoreErro
     .bind(&r.accepter_vpc_id)
     .bind(&r.accepter_region)
     .bind(&r.accepter_cidr_block)
-    .bind(&r.status)
+    .bind(r.status.as_str())
     .bind(&r.status_message)
     .bind(r.created_at)
     .bind(r.updated_at)
@@ -122,12 +124,14 @@ pub async fn live_peering_between(
 ) -> Result<Option<String>, StoreError> {
     Ok(sqlx::query_scalar(
         "SELECT vpc_peering_connection_id FROM vpc_peering_connections \
-         WHERE status IN ('pending_acceptance', 'active') \
+         WHERE status IN ($3, $4) \
          AND ((requester_vpc_id = $1 AND accepter_vpc_id = $2) \
            OR (requester_vpc_id = $2 AND accepter_vpc_id = $1))",
     )
     .bind(a)
     .bind(b)
+    .bind(PeeringState::LIVE[0].as_str())
+    .bind(PeeringState::LIVE[1].as_str())
     .fetch_optional(&mut **tx)
     .await?)
 }
@@ -136,7 +140,7 @@ pub async fn live_peering_between(
 pub async fn set_peering_status(
     tx: &mut Tx,
     id: &str,
-    status: &str,
+    status: PeeringState,
     message: &str,
     version: i64,
     now: i64,
@@ -145,7 +149,7 @@ pub async fn set_peering_status(
         "UPDATE vpc_peering_connections SET status = $1, status_message = $2, updated_at = $3, \
          version = version + 1 WHERE vpc_peering_connection_id = $4 AND version = $5",
     )
-    .bind(status)
+    .bind(status.as_str())
     .bind(message)
     .bind(now)
     .bind(id)
@@ -159,13 +163,16 @@ pub async fn set_peering_status(
 /// Marks every live peering of a VPC deleted (the VPC is going away).
 pub async fn delete_peerings_of_vpc(tx: &mut Tx, vpc_id: &str, now: i64) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE vpc_peering_connections SET status = 'deleted', \
+        "UPDATE vpc_peering_connections SET status = $3, \
          status_message = 'Deleted with its VPC', updated_at = $1, version = version + 1 \
-         WHERE status IN ('pending_acceptance', 'active') \
+         WHERE status IN ($4, $5) \
          AND (requester_vpc_id = $2 OR accepter_vpc_id = $2)",
     )
     .bind(now)
     .bind(vpc_id)
+    .bind(PeeringState::Deleted.as_str())
+    .bind(PeeringState::LIVE[0].as_str())
+    .bind(PeeringState::LIVE[1].as_str())
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -179,7 +186,8 @@ pub struct TransitGatewayRow {
     pub account_id: String,
     pub region: String,
     pub description: String,
-    pub state: String,
+    #[sqlx(try_from = "Stored<TransitGatewayState>")]
+    pub state: TransitGatewayState,
     pub created_at: i64,
     pub updated_at: i64,
     pub version: i64,
@@ -200,7 +208,7 @@ pub async fn insert_transit_gateway(tx: &mut Tx, r: &TransitGatewayRow) -> Resul
     .bind(&r.account_id)
     .bind(&r.region)
     .bind(&r.description)
-    .bind(&r.state)
+    .bind(r.state.as_str())
     .bind(r.created_at)
     .bind(r.updated_at)
     .bind(r.version)
@@ -258,7 +266,8 @@ pub struct AttachmentRow {
     pub transit_gateway_id: String,
     pub account_id: String,
     pub vpc_id: String,
-    pub state: String,
+    #[sqlx(try_from = "Stored<TransitGatewayAttachmentState>")]
+    pub state: TransitGatewayAttachmentState,
     pub created_at: i64,
 }
 
@@ -275,7 +284,7 @@ pub async fn insert_attachment(
     .bind(&r.transit_gateway_id)
     .bind(&r.account_id)
     .bind(&r.vpc_id)
-    .bind(&r.state)
+    .bind(r.state.as_str())
     .bind(r.created_at)
     .execute(&mut **tx)
     .await?;

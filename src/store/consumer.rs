@@ -4,7 +4,9 @@
 use super::network::ListFilter;
 use super::page::{self, Keyed, Page, PageSpec};
 use super::sql::SqlBuilder;
-use super::{Flag, StoreError, Tx, tags};
+use super::{Flag, StoreError, Stored, Tx, stored_json, tags};
+use linkplane_core::catalog::EndpointType;
+use linkplane_core::lifecycle::{Lifecycle, VpcEndpointState};
 use sqlx::{Any, AnyPool, Executor};
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
@@ -13,12 +15,16 @@ pub struct EndpointRow {
     pub account_id: String,
     pub region: String,
     pub vpc_id: String,
-    pub vpc_endpoint_type: String,
+    #[sqlx(try_from = "Stored<EndpointType>")]
+    #[serde(deserialize_with = "stored_json")]
+    pub vpc_endpoint_type: EndpointType,
     pub service_name: String,
     pub service_id: Option<String>,
     pub service_owner: String,
     pub service_region: String,
-    pub state: String,
+    #[sqlx(try_from = "Stored<VpcEndpointState>")]
+    #[serde(deserialize_with = "stored_json")]
+    pub state: VpcEndpointState,
     pub ready_at: i64,
     pub policy_document: Option<String>,
     #[sqlx(try_from = "Flag")]
@@ -55,12 +61,12 @@ pub async fn insert_endpoint(tx: &mut Tx, r: &EndpointRow) -> Result<(), StoreEr
     .bind(&r.account_id)
     .bind(&r.region)
     .bind(&r.vpc_id)
-    .bind(&r.vpc_endpoint_type)
+    .bind(r.vpc_endpoint_type.as_str())
     .bind(&r.service_name)
     .bind(&r.service_id)
     .bind(&r.service_owner)
     .bind(&r.service_region)
-    .bind(&r.state)
+    .bind(r.state.as_str())
     .bind(r.ready_at)
     .bind(&r.policy_document)
     .bind(r.private_dns_enabled)
@@ -178,7 +184,7 @@ pub async fn list_connections(
 pub async fn set_state(
     tx: &mut Tx,
     id: &str,
-    state: &str,
+    state: VpcEndpointState,
     ready_at: i64,
     version: i64,
     now: i64,
@@ -187,7 +193,7 @@ pub async fn set_state(
         "UPDATE vpc_endpoints SET state = $1, ready_at = $2, updated_at = $3, version = version + 1 \
          WHERE vpc_endpoint_id = $4 AND version = $5",
     )
-    .bind(state)
+    .bind(state.as_str())
     .bind(ready_at)
     .bind(now)
     .bind(id)
@@ -201,11 +207,13 @@ pub async fn set_state(
 /// Sends an available endpoint back to `pending` until `ready_at`.
 pub async fn set_pending(tx: &mut Tx, id: &str, ready_at: i64) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE vpc_endpoints SET state = 'pending', ready_at = $1 \
-         WHERE vpc_endpoint_id = $2 AND state = 'available'",
+        "UPDATE vpc_endpoints SET state = $3, ready_at = $1 \
+         WHERE vpc_endpoint_id = $2 AND state = $4",
     )
     .bind(ready_at)
     .bind(id)
+    .bind(VpcEndpointState::Pending.as_str())
+    .bind(VpcEndpointState::Available.as_str())
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -237,9 +245,12 @@ pub async fn set_policy(
 pub async fn live_connections(tx: &mut Tx, service_id: &str) -> Result<Vec<String>, StoreError> {
     let rows: Vec<(String,)> = sqlx::query_as(
         "SELECT vpc_endpoint_id FROM vpc_endpoints WHERE service_id = $1 \
-         AND state IN ('available', 'pending_acceptance', 'pending') ORDER BY vpc_endpoint_id LIMIT 5",
+         AND state IN ($2, $3, $4) ORDER BY vpc_endpoint_id LIMIT 5",
     )
     .bind(service_id)
+    .bind(VpcEndpointState::LIVE[0].as_str())
+    .bind(VpcEndpointState::LIVE[1].as_str())
+    .bind(VpcEndpointState::LIVE[2].as_str())
     .fetch_all(&mut **tx)
     .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
@@ -249,9 +260,10 @@ pub async fn live_connections(tx: &mut Tx, service_id: &str) -> Result<Vec<Strin
 pub async fn count_in_vpc(tx: &mut Tx, vpc_id: &str) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar(
         "SELECT COUNT(*) FROM vpc_endpoints WHERE vpc_id = $1 AND vpc_endpoint_type <> 'gateway' \
-         AND state <> 'deleted'",
+         AND state <> $2",
     )
     .bind(vpc_id)
+    .bind(VpcEndpointState::Deleted.as_str())
     .fetch_one(&mut **tx)
     .await?)
 }
@@ -264,10 +276,11 @@ pub async fn count_gateway_in_region(
 ) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar(
         "SELECT COUNT(*) FROM vpc_endpoints WHERE account_id = $1 AND region = $2 \
-         AND vpc_endpoint_type = 'gateway' AND state <> 'deleted'",
+         AND vpc_endpoint_type = 'gateway' AND state <> $3",
     )
     .bind(account_id)
     .bind(region)
+    .bind(VpcEndpointState::Deleted.as_str())
     .fetch_one(&mut **tx)
     .await?)
 }
@@ -508,34 +521,36 @@ pub async fn release_private_dns(tx: &mut Tx, id: &str) -> Result<(), StoreError
     Ok(())
 }
 
-/// Moves endpoints whose time has come: `pending` -> `available`,
-/// `deleting` -> `deleted`. Idempotent statements, safe on replicas.
+/// Moves endpoints whose time has come into the state their transitional
+/// state settles into (`pending` -> `available`, `deleting` -> `deleted`;
+/// see `VpcEndpointState`). Idempotent statements, safe on replicas.
 pub async fn advance(pool: &AnyPool, now: i64) -> Result<u64, StoreError> {
-    let a = sqlx::query(
-        "UPDATE vpc_endpoints SET state = 'available', version = version + 1, updated_at = $1 \
-         WHERE state = 'pending' AND ready_at <= $1",
-    )
-    .bind(now)
-    .execute(pool)
-    .await?
-    .rows_affected();
-    let b = sqlx::query(
-        "UPDATE vpc_endpoints SET state = 'deleted', version = version + 1, updated_at = $1 \
-         WHERE state = 'deleting' AND ready_at <= $1",
-    )
-    .bind(now)
-    .execute(pool)
-    .await?
-    .rows_affected();
-    Ok(a + b)
+    let mut n = 0;
+    for &from in VpcEndpointState::ALL {
+        let Some(to) = from.settles_to() else {
+            continue;
+        };
+        n += sqlx::query(
+            "UPDATE vpc_endpoints SET state = $2, version = version + 1, updated_at = $1 \
+             WHERE state = $3 AND ready_at <= $1",
+        )
+        .bind(now)
+        .bind(to.as_str())
+        .bind(from.as_str())
+        .execute(pool)
+        .await?
+        .rows_affected();
+    }
+    Ok(n)
 }
 
 /// Forgets endpoints deleted before `cutoff` (they drop out of both sides'
 /// lists after a retention period).
 pub async fn purge_deleted(pool: &AnyPool, cutoff: i64) -> Result<u64, StoreError> {
     Ok(
-        sqlx::query("DELETE FROM vpc_endpoints WHERE state = 'deleted' AND updated_at < $1")
+        sqlx::query("DELETE FROM vpc_endpoints WHERE state = $2 AND updated_at < $1")
             .bind(cutoff)
+            .bind(VpcEndpointState::Deleted.as_str())
             .execute(pool)
             .await?
             .rows_affected(),

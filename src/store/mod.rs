@@ -17,6 +17,7 @@ pub mod snapshot;
 pub mod sql;
 pub mod tags;
 
+use linkplane_core::lifecycle as lc;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
@@ -297,4 +298,110 @@ impl From<Flag> for bool {
     fn from(f: Flag) -> bool {
         f.0
     }
+}
+
+/// A column holding a lifecycle state (or another closed set of core words,
+/// like an endpoint's type), read as the core enum. Row fields read it with
+/// `#[sqlx(try_from = "Stored<VpcEndpointState>")]` (`StoredOption` for a
+/// nullable column; JSON rows with `#[serde(deserialize_with =
+/// "stored_json")]`), and writes bind `state.as_str()`. Text the core does
+/// not know is an error that names the table and column (an internal
+/// error), never a default.
+#[derive(Debug, Clone, Copy)]
+pub struct Stored<S>(pub S);
+
+/// A nullable [`Stored`] column.
+#[derive(Debug, Clone, Copy)]
+pub struct StoredOption<S>(pub Option<S>);
+
+/// Where a core enum is stored, for the error a bad value makes.
+pub trait StoredText: FromStr<Err = linkplane_core::CoreError> {
+    /// `table.column`.
+    const COLUMN: &'static str;
+
+    /// The value `text` stands for, or an error naming the column.
+    fn from_stored(text: &str) -> Result<Self, String> {
+        text.parse()
+            .map_err(|e: linkplane_core::CoreError| format!("{}: {}", Self::COLUMN, e.message))
+    }
+}
+
+macro_rules! stored_in {
+    ($($ty:ty => $column:literal,)+) => {$(
+        impl StoredText for $ty {
+            const COLUMN: &'static str = $column;
+        }
+
+        impl From<Stored<$ty>> for $ty {
+            fn from(s: Stored<$ty>) -> $ty {
+                s.0
+            }
+        }
+
+        impl From<StoredOption<$ty>> for Option<$ty> {
+            fn from(s: StoredOption<$ty>) -> Option<$ty> {
+                s.0
+            }
+        }
+    )+};
+}
+
+stored_in! {
+    lc::VpcEndpointState => "vpc_endpoints.state",
+    linkplane_core::catalog::EndpointType => "vpc_endpoints.vpc_endpoint_type",
+    lc::EndpointServiceState => "endpoint_services.service_state",
+    lc::ServiceRegionState => "endpoint_service_regions.state",
+    lc::PrivateDnsState => "endpoint_services.pdns_state",
+    lc::LoadBalancerState => "load_balancers.state",
+    lc::PeeringState => "vpc_peering_connections.status",
+    lc::NatGatewayState => "nat_gateways.state",
+    lc::TransitGatewayState => "transit_gateways.state",
+    lc::TransitGatewayAttachmentState => "transit_gateway_attachments.state",
+}
+
+impl<S> sqlx::Type<sqlx::Any> for Stored<S> {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <String as sqlx::Type<sqlx::Any>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+        <String as sqlx::Type<sqlx::Any>>::compatible(ty)
+    }
+}
+
+impl<'r, S: StoredText> sqlx::Decode<'r, sqlx::Any> for Stored<S> {
+    fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        let text = <String as sqlx::Decode<sqlx::Any>>::decode(value)?;
+        Ok(Stored(S::from_stored(&text)?))
+    }
+}
+
+impl<S> sqlx::Type<sqlx::Any> for StoredOption<S> {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <String as sqlx::Type<sqlx::Any>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+        <String as sqlx::Type<sqlx::Any>>::compatible(ty)
+    }
+}
+
+impl<'r, S: StoredText> sqlx::Decode<'r, sqlx::Any> for StoredOption<S> {
+    fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        if sqlx::ValueRef::is_null(&value) {
+            return Ok(StoredOption(None));
+        }
+        let Stored(s) = <Stored<S> as sqlx::Decode<sqlx::Any>>::decode(value)?;
+        Ok(StoredOption(Some(s)))
+    }
+}
+
+/// Reads a [`StoredText`] field of a row that arrives as JSON.
+pub fn stored_json<'de, D, S>(d: D) -> Result<S, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    S: StoredText,
+{
+    let text = <String as serde::Deserialize>::deserialize(d)?;
+    S::from_stored(&text).map_err(serde::de::Error::custom)
 }

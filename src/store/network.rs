@@ -9,7 +9,8 @@
 use super::page::{self, Keyed, Page, PageSpec};
 use super::sql::{SqlBuilder, Value};
 use super::tags::{self, TagFilter};
-use super::{StoreError, Tx};
+use super::{StoreError, Stored, Tx};
+use linkplane_core::lifecycle::{NatGatewayState, PeeringState, VpcEndpointState};
 use linkplane_core::net::{FreeRange, RangeEdit};
 use sqlx::{Any, AnyPool, Executor};
 
@@ -190,10 +191,11 @@ pub async fn vpc_dependents(tx: &mut Tx, vpc_id: &str) -> Result<Vec<String>, St
          UNION ALL SELECT route_table_id FROM route_tables WHERE vpc_id = $1 AND is_main = $2 \
          UNION ALL SELECT internet_gateway_id FROM internet_gateways WHERE vpc_id = $1 \
          UNION ALL SELECT transit_gateway_attachment_id FROM transit_gateway_attachments WHERE vpc_id = $1 \
-         UNION ALL SELECT vpc_endpoint_id FROM vpc_endpoints WHERE vpc_id = $1 AND state <> 'deleted'",
+         UNION ALL SELECT vpc_endpoint_id FROM vpc_endpoints WHERE vpc_id = $1 AND state <> $3",
     )
     .bind(vpc_id)
     .bind(false)
+    .bind(VpcEndpointState::Deleted.as_str())
     .fetch_all(&mut **tx)
     .await?;
     Ok(rows.into_iter().map(|(id,)| id).take(5).collect())
@@ -937,10 +939,10 @@ pub async fn live_targets(pool: &AnyPool, routes: &[RouteRow]) -> Result<LiveTar
     }
     let nats = ids("nat_gateway");
     if !nats.is_empty() {
-        let mut b = SqlBuilder::new(
-            "SELECT nat_gateway_id FROM nat_gateways WHERE state = 'available' AND nat_gateway_id IN (",
-        );
-        b.push_list(&nats);
+        let mut b = SqlBuilder::new("SELECT nat_gateway_id FROM nat_gateways WHERE state = ");
+        b.push_bind(NatGatewayState::Available.as_str())
+            .push(" AND nat_gateway_id IN (")
+            .push_list(&nats);
         b.push(")");
         let rows: Vec<(String,)> = b.build_query_as().fetch_all(pool).await?;
         live.nat = rows.into_iter().map(|(id,)| id).collect();
@@ -948,10 +950,11 @@ pub async fn live_targets(pool: &AnyPool, routes: &[RouteRow]) -> Result<LiveTar
     let pcxs = ids("vpc_peering_connection");
     if !pcxs.is_empty() {
         let mut b = SqlBuilder::new(
-            "SELECT vpc_peering_connection_id FROM vpc_peering_connections \
-             WHERE status = 'active' AND vpc_peering_connection_id IN (",
+            "SELECT vpc_peering_connection_id FROM vpc_peering_connections WHERE status = ",
         );
-        b.push_list(&pcxs);
+        b.push_bind(PeeringState::Active.as_str())
+            .push(" AND vpc_peering_connection_id IN (")
+            .push_list(&pcxs);
         b.push(")");
         let rows: Vec<(String,)> = b.build_query_as().fetch_all(pool).await?;
         live.pcx_active = rows.into_iter().map(|(id,)| id).collect();
@@ -979,10 +982,10 @@ pub async fn live_targets(pool: &AnyPool, routes: &[RouteRow]) -> Result<LiveTar
     }
     let vpces = ids("vpc_endpoint");
     if !vpces.is_empty() {
-        let mut b = SqlBuilder::new(
-            "SELECT vpc_endpoint_id FROM vpc_endpoints WHERE state = 'available' AND vpc_endpoint_id IN (",
-        );
-        b.push_list(&vpces);
+        let mut b = SqlBuilder::new("SELECT vpc_endpoint_id FROM vpc_endpoints WHERE state = ");
+        b.push_bind(VpcEndpointState::Available.as_str())
+            .push(" AND vpc_endpoint_id IN (")
+            .push_list(&vpces);
         b.push(")");
         let rows: Vec<(String,)> = b.build_query_as().fetch_all(pool).await?;
         live.vpce = rows.into_iter().map(|(id,)| id).collect();
@@ -1307,7 +1310,8 @@ pub struct NatGatewayRow {
     pub subnet_id: String,
     pub network_interface_id: String,
     pub connectivity_type: String,
-    pub state: String,
+    #[sqlx(try_from = "Stored<NatGatewayState>")]
+    pub state: NatGatewayState,
     pub created_at: i64,
     pub updated_at: i64,
     pub version: i64,
@@ -1327,7 +1331,7 @@ pub async fn insert_nat_gateway(tx: &mut Tx, r: &NatGatewayRow) -> Result<(), St
     .bind(&r.subnet_id)
     .bind(&r.network_interface_id)
     .bind(&r.connectivity_type)
-    .bind(&r.state)
+    .bind(r.state.as_str())
     .bind(r.created_at)
     .bind(r.updated_at)
     .bind(r.version)

@@ -5,7 +5,10 @@
 use super::network::{ListFilter, list_page};
 use super::page::{self, Keyed, Page, PageSpec};
 use super::sql::SqlBuilder;
-use super::{Flag, StoreError, Tx};
+use super::{Flag, StoreError, Stored, StoredOption, Tx};
+use linkplane_core::lifecycle::{
+    EndpointServiceState, Lifecycle, LoadBalancerState, PrivateDnsState, ServiceRegionState,
+};
 use sqlx::{Any, AnyPool, Executor};
 
 use super::page::keyed;
@@ -23,7 +26,8 @@ pub struct LoadBalancerRow {
     #[sqlx(try_from = "Flag")]
     pub cross_zone_enabled: bool,
     pub ip_address_type: String,
-    pub state: String,
+    #[sqlx(try_from = "Stored<LoadBalancerState>")]
+    pub state: LoadBalancerState,
     pub ready_at: i64,
     pub created_at: i64,
     pub updated_at: i64,
@@ -61,7 +65,7 @@ pub async fn insert_load_balancer(
     .bind(&r.vpc_id)
     .bind(r.cross_zone_enabled)
     .bind(&r.ip_address_type)
-    .bind(&r.state)
+    .bind(r.state.as_str())
     .bind(r.ready_at)
     .bind(r.created_at)
     .bind(r.updated_at)
@@ -366,12 +370,14 @@ pub struct ServiceRow {
     #[sqlx(try_from = "Flag")]
     pub acceptance_required: bool,
     pub private_dns_name: Option<String>,
-    pub pdns_state: Option<String>,
+    #[sqlx(try_from = "StoredOption<PrivateDnsState>")]
+    pub pdns_state: Option<PrivateDnsState>,
     pub pdns_name: Option<String>,
     pub pdns_value: Option<String>,
     pub ip_address_types: String,
     pub payer_responsibility: Option<String>,
-    pub service_state: String,
+    #[sqlx(try_from = "Stored<EndpointServiceState>")]
+    pub service_state: EndpointServiceState,
     pub ready_at: i64,
     pub created_at: i64,
     pub updated_at: i64,
@@ -396,12 +402,12 @@ pub async fn insert_service(tx: &mut Tx, r: &ServiceRow) -> Result<(), StoreErro
     .bind(&r.service_type)
     .bind(r.acceptance_required)
     .bind(&r.private_dns_name)
-    .bind(&r.pdns_state)
+    .bind(r.pdns_state.map(PrivateDnsState::as_str))
     .bind(&r.pdns_name)
     .bind(&r.pdns_value)
     .bind(&r.ip_address_types)
     .bind(&r.payer_responsibility)
-    .bind(&r.service_state)
+    .bind(r.service_state.as_str())
     .bind(r.ready_at)
     .bind(r.created_at)
     .bind(r.updated_at)
@@ -422,12 +428,12 @@ pub async fn update_service(tx: &mut Tx, r: &ServiceRow, now: i64) -> Result<boo
     .bind(&r.service_type)
     .bind(r.acceptance_required)
     .bind(&r.private_dns_name)
-    .bind(&r.pdns_state)
+    .bind(r.pdns_state.map(PrivateDnsState::as_str))
     .bind(&r.pdns_name)
     .bind(&r.pdns_value)
     .bind(&r.ip_address_types)
     .bind(&r.payer_responsibility)
-    .bind(&r.service_state)
+    .bind(r.service_state.as_str())
     .bind(r.ready_at)
     .bind(now)
     .bind(&r.service_id)
@@ -553,7 +559,7 @@ pub async fn remove_service_load_balancer(
 pub async fn service_regions<'e, E: Executor<'e, Database = Any>>(
     exec: E,
     service_ids: &[&str],
-) -> Result<Vec<(String, String, String)>, StoreError> {
+) -> Result<Vec<(String, String, ServiceRegionState)>, StoreError> {
     if service_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -562,14 +568,16 @@ pub async fn service_regions<'e, E: Executor<'e, Database = Any>>(
     );
     b.push_list(service_ids);
     b.push(") ORDER BY service_id, region");
-    Ok(b.build_query_as().fetch_all(exec).await?)
+    let rows: Vec<(String, String, Stored<ServiceRegionState>)> =
+        b.build_query_as().fetch_all(exec).await?;
+    Ok(rows.into_iter().map(|(s, r, st)| (s, r, st.0)).collect())
 }
 
 pub async fn set_service_region(
     tx: &mut Tx,
     service_id: &str,
     region: &str,
-    state: Option<&str>,
+    state: Option<ServiceRegionState>,
 ) -> Result<(), StoreError> {
     match state {
         Some(s) => {
@@ -579,7 +587,7 @@ pub async fn set_service_region(
             )
             .bind(service_id)
             .bind(region)
-            .bind(s)
+            .bind(s.as_str())
             .execute(&mut **tx)
             .await?;
         }
@@ -734,10 +742,13 @@ pub async fn visible_services(
          s.payer_responsibility, s.service_state, s.ready_at, s.created_at, s.updated_at, s.version \
          FROM endpoint_services s WHERE s.region = ",
     );
-    b.push_bind(region).push(
-        " AND s.service_state = 'available' AND s.service_id IN \
+    b.push_bind(region)
+        .push(" AND s.service_state = ")
+        .push_bind(EndpointServiceState::Available.as_str())
+        .push(
+            " AND s.service_id IN \
                (SELECT p.service_id FROM endpoint_service_permissions p WHERE p.principal IN (",
-    );
+        );
     b.push_list(&principals);
     b.push("))");
     if let Some(id) = service_id {
@@ -760,37 +771,53 @@ pub async fn visible_services(
 /// `deleting` whose time is up. Each statement is idempotent, so replicas
 /// running it concurrently apply each transition once.
 pub async fn advance(pool: &AnyPool, now: i64) -> Result<u64, StoreError> {
-    let mut n = sqlx::query(
-        "UPDATE load_balancers SET state = 'active', version = version + 1, updated_at = $1 \
-         WHERE state = 'provisioning' AND ready_at <= $1",
-    )
-    .bind(now)
-    .execute(pool)
-    .await?
-    .rows_affected();
-    n += sqlx::query(
-        "UPDATE endpoint_services SET service_state = 'available', version = version + 1, \
-         updated_at = $1 WHERE service_state = 'pending' AND ready_at <= $1",
-    )
-    .bind(now)
-    .execute(pool)
-    .await?
-    .rows_affected();
+    let mut n = 0;
+    for &from in LoadBalancerState::ALL {
+        let Some(to) = from.settles_to() else {
+            continue;
+        };
+        n += sqlx::query(
+            "UPDATE load_balancers SET state = $2, version = version + 1, updated_at = $1 \
+             WHERE state = $3 AND ready_at <= $1",
+        )
+        .bind(now)
+        .bind(to.as_str())
+        .bind(from.as_str())
+        .execute(pool)
+        .await?
+        .rows_affected();
+    }
+    for &from in EndpointServiceState::ALL {
+        let Some(to) = from.settles_to() else {
+            continue;
+        };
+        n += sqlx::query(
+            "UPDATE endpoint_services SET service_state = $2, version = version + 1, \
+             updated_at = $1 WHERE service_state = $3 AND ready_at <= $1",
+        )
+        .bind(now)
+        .bind(to.as_str())
+        .bind(from.as_str())
+        .execute(pool)
+        .await?
+        .rows_affected();
+    }
+    let deleting = EndpointServiceState::Deleting.as_str();
     n += sqlx::query(
         "DELETE FROM tags WHERE resource_id IN (SELECT service_id FROM endpoint_services \
-         WHERE service_state = 'deleting' AND ready_at <= $1)",
+         WHERE service_state = $2 AND ready_at <= $1)",
     )
     .bind(now)
+    .bind(deleting)
     .execute(pool)
     .await?
     .rows_affected();
-    n += sqlx::query(
-        "DELETE FROM endpoint_services WHERE service_state = 'deleting' AND ready_at <= $1",
-    )
-    .bind(now)
-    .execute(pool)
-    .await?
-    .rows_affected();
+    n += sqlx::query("DELETE FROM endpoint_services WHERE service_state = $2 AND ready_at <= $1")
+        .bind(now)
+        .bind(deleting)
+        .execute(pool)
+        .await?
+        .rows_affected();
     Ok(n)
 }
 

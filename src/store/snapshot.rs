@@ -2,9 +2,13 @@
 //! read transaction, together with the network version it is the network
 //! of (migration 0006 bumps the version in every writing transaction).
 
-use super::{Backend, Flag, Store, StoreError};
-use linkplane_core::catalog;
+use super::{Backend, Flag, Store, StoreError, Stored, StoredOption};
+use linkplane_core::catalog::{self, EndpointType};
 use linkplane_core::endpoint::{self as ep, EndpointNames};
+use linkplane_core::lifecycle::{
+    EndpointServiceState, LoadBalancerState, NatGatewayState, PeeringState, PrivateDnsState,
+    ServiceRegionState, TransitGatewayAttachmentState, TransitGatewayState, VpcEndpointState,
+};
 use linkplane_core::net::{Ipv4Cidr, Protocol};
 use linkplane_core::privatelink::{LoadBalancerKind, TargetProtocol};
 use linkplane_core::resolve::catalog_prefix_lists;
@@ -231,7 +235,8 @@ pub async fn load(store: &Store) -> Result<(i64, Network), StoreError> {
         .map(|(id, vpc_id)| InternetGateway { id, vpc_id })
         .collect();
 
-    let nats: Rows<(String, String, String, String, Option<i64>)> = sqlx::query_as(
+    type NatRow = (String, String, String, Stored<NatGatewayState>, Option<i64>);
+    let nats: Rows<NatRow> = sqlx::query_as(
         "SELECT n.nat_gateway_id, n.subnet_id, n.connectivity_type, n.state, i.private_ip \
          FROM nat_gateways n LEFT JOIN network_interfaces i \
          ON i.network_interface_id = n.network_interface_id",
@@ -244,11 +249,11 @@ pub async fn load(store: &Store) -> Result<(i64, Network), StoreError> {
             subnet_id,
             private_ip: private_ip.map_or(0, ip),
             public: kind == "public",
-            available: state == "available" && private_ip.is_some(),
+            available: state.0 == NatGatewayState::Available && private_ip.is_some(),
         });
     }
 
-    let pcxs: Rows<(String, String, String, String)> = sqlx::query_as(
+    let pcxs: Rows<(String, String, String, Stored<PeeringState>)> = sqlx::query_as(
         "SELECT vpc_peering_connection_id, requester_vpc_id, accepter_vpc_id, status \
          FROM vpc_peering_connections",
     )
@@ -260,11 +265,11 @@ pub async fn load(store: &Store) -> Result<(i64, Network), StoreError> {
             id,
             requester_vpc_id,
             accepter_vpc_id,
-            status,
+            status: status.0.as_str().to_string(),
         })
         .collect();
 
-    let tgws: Rows<(String, String)> =
+    let tgws: Rows<(String, Stored<TransitGatewayState>)> =
         sqlx::query_as("SELECT transit_gateway_id, state FROM transit_gateways")
             .fetch_all(&mut *tx)
             .await?;
@@ -273,7 +278,7 @@ pub async fn load(store: &Store) -> Result<(i64, Network), StoreError> {
         tgw_pos.insert(id.clone(), net.transit_gateways.len());
         net.transit_gateways.push(TransitGateway {
             id,
-            available: state == "available",
+            available: state.0 == TransitGatewayState::Available,
             attachments: Vec::new(),
             routes: Vec::new(),
         });
@@ -288,7 +293,12 @@ pub async fn load(store: &Store) -> Result<(i64, Network), StoreError> {
     for (a, s) in att_subnets {
         subnets_of.entry(a).or_default().push(s);
     }
-    let atts: Rows<(String, String, String, String)> = sqlx::query_as(
+    let atts: Rows<(
+        String,
+        String,
+        String,
+        Stored<TransitGatewayAttachmentState>,
+    )> = sqlx::query_as(
         "SELECT transit_gateway_attachment_id, transit_gateway_id, vpc_id, state \
          FROM transit_gateway_attachments ORDER BY created_at, transit_gateway_attachment_id",
     )
@@ -302,7 +312,7 @@ pub async fn load(store: &Store) -> Result<(i64, Network), StoreError> {
             subnet_ids: subnets_of.remove(&id).unwrap_or_default(),
             id,
             vpc_id,
-            available: state == "available",
+            available: state.0 == TransitGatewayAttachmentState::Available,
         });
     }
     let tgw_routes: Rows<(String, String, Option<String>, Flag)> = sqlx::query_as(
@@ -322,7 +332,7 @@ pub async fn load(store: &Store) -> Result<(i64, Network), StoreError> {
         });
     }
 
-    let lbs: Rows<(String, String, String, Flag, String)> = sqlx::query_as(
+    let lbs: Rows<(String, String, String, Flag, Stored<LoadBalancerState>)> = sqlx::query_as(
         "SELECT load_balancer_arn, lb_type, vpc_id, cross_zone_enabled, state FROM load_balancers",
     )
     .fetch_all(&mut *tx)
@@ -339,7 +349,7 @@ pub async fn load(store: &Store) -> Result<(i64, Network), StoreError> {
             },
             vpc_id,
             cross_zone: cross_zone.0,
-            available: state == "active",
+            available: state.0 == LoadBalancerState::Active,
             nodes: Vec::new(),
         });
     }
@@ -396,9 +406,9 @@ pub async fn load(store: &Store) -> Result<(i64, Network), StoreError> {
         String,
         String,
         String,
-        String,
+        Stored<EndpointServiceState>,
         Option<String>,
-        Option<String>,
+        StoredOption<PrivateDnsState>,
     );
     let services: Rows<ServiceRow> = sqlx::query_as(
         "SELECT service_id, account_id, region, service_state, private_dns_name, pdns_state \
@@ -413,7 +423,7 @@ pub async fn load(store: &Store) -> Result<(i64, Network), StoreError> {
     let mut verified_name: HashMap<String, String> = HashMap::new();
     for (id, account_id, region, state, pdns_name, pdns_state) in services {
         if let Some(name) = pdns_name
-            && pdns_state.as_deref() == Some("verified")
+            && pdns_state.0.is_some_and(PrivateDnsState::is_verified)
         {
             verified_name.insert(id.clone(), name);
         }
@@ -422,7 +432,7 @@ pub async fn load(store: &Store) -> Result<(i64, Network), StoreError> {
             id,
             account_id,
             region,
-            available: state == "available",
+            available: state.0.accepts_endpoints(),
             load_balancer_arns: Vec::new(),
             supported_regions: Vec::new(),
         });
@@ -439,9 +449,10 @@ pub async fn load(store: &Store) -> Result<(i64, Network), StoreError> {
         }
     }
     let svc_regions: Rows<(String, String)> = sqlx::query_as(
-        "SELECT service_id, region FROM endpoint_service_regions WHERE state = 'available' \
+        "SELECT service_id, region FROM endpoint_service_regions WHERE state = $1 \
          ORDER BY service_id, region",
     )
+    .bind(ServiceRegionState::Available.as_str())
     .fetch_all(&mut *tx)
     .await?;
     for (svc, region) in svc_regions {
@@ -474,11 +485,11 @@ pub async fn load(store: &Store) -> Result<(i64, Network), StoreError> {
         String,
         String,
         String,
-        String,
+        Stored<EndpointType>,
         String,
         Option<String>,
         String,
-        String,
+        Stored<VpcEndpointState>,
         Option<String>,
         Flag,
         String,
@@ -486,8 +497,9 @@ pub async fn load(store: &Store) -> Result<(i64, Network), StoreError> {
     let endpoints: Rows<EndpointRow> = sqlx::query_as(
         "SELECT vpc_endpoint_id, account_id, region, vpc_id, vpc_endpoint_type, service_name, \
          service_id, service_region, state, policy_document, private_dns_enabled, dns_token \
-         FROM vpc_endpoints WHERE state <> 'deleted'",
+         FROM vpc_endpoints WHERE state <> $1",
     )
+    .bind(VpcEndpointState::Deleted.as_str())
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -507,10 +519,10 @@ pub async fn load(store: &Store) -> Result<(i64, Network), StoreError> {
         token,
     ) in endpoints
     {
-        let kind = match kind.as_str() {
-            "interface" => EndpointKind::Interface,
-            "gateway" => EndpointKind::Gateway,
-            _ => EndpointKind::GatewayLoadBalancer,
+        let kind = match kind.0 {
+            EndpointType::Interface => EndpointKind::Interface,
+            EndpointType::Gateway => EndpointKind::Gateway,
+            EndpointType::GatewayLoadBalancer => EndpointKind::GatewayLoadBalancer,
         };
         let ifaces = ep_ifaces.remove(&id).unwrap_or_default();
         let aws = catalog::catalog().aws_service_by_name(&service_name);
@@ -565,7 +577,7 @@ pub async fn load(store: &Store) -> Result<(i64, Network), StoreError> {
             service_name,
             service_id,
             service_region,
-            state,
+            state: state.0.as_str().to_string(),
             policy,
             policy_enforced,
             private_dns_enabled: pdns.0,

@@ -18,6 +18,7 @@ on_both_databases!(
     notifications_reach_a_failing_webhook,
     cross_region_endpoints_and_quotas,
     endpoints_pass_through_pending_with_a_delay,
+    unknown_stored_states_are_errors,
 );
 
 fn s(v: &Value) -> String {
@@ -1142,5 +1143,105 @@ async fn endpoints_pass_through_pending_with_a_delay(db: Db) {
     );
     assert_eq!(s_.get(&path, &a.token).await.body["state"], "deleting");
     wait_for("deleted").await;
+    s_.stop().await;
+}
+
+/// A state the core does not know, found in the database, is an internal
+/// error naming the table and column, on every read path (rows, rows as
+/// JSON, the resolver's snapshot), never read as some default state.
+async fn unknown_stored_states_are_errors(db: Db) {
+    use linkplane::store::StoreError;
+    let s_ = TestServer::start(db).await;
+    let a = s_.account("a").await;
+    let svc = s_.endpoint_service(&a, json!({})).await;
+    let sid = s(&svc["service_id"]);
+    let (vpc, _) = network(&s_, &a, 1, 0).await;
+    let r = endpoint(
+        &s_,
+        &a,
+        json!({"vpc_id": vpc["vpc_id"], "service_name": "com.amazonaws.us-east-1.s3"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = s(&r.body["vpc_endpoint_id"]);
+    let pool = s_.store.pool();
+    // Make it a connection of the service too, so the JSON page reads it.
+    sqlx::query("UPDATE vpc_endpoints SET state = $1, service_id = $2 WHERE vpc_endpoint_id = $3")
+        .bind("expired")
+        .bind(&sid)
+        .bind(&id)
+        .execute(pool)
+        .await
+        .unwrap();
+    let named = |e: StoreError| {
+        let m = e.to_string();
+        assert!(
+            m.contains("vpc_endpoints.state") && m.contains("'expired'"),
+            "{m}"
+        );
+    };
+    named(
+        linkplane::store::consumer::get_endpoint(pool, None, &id)
+            .await
+            .unwrap_err(),
+    );
+    let spec = linkplane::store::page::PageSpec {
+        limit: 10,
+        after: None,
+    };
+    named(
+        linkplane::store::consumer::list_connections(
+            pool,
+            s_.store.backend(),
+            &a.account_id,
+            &sid,
+            &Default::default(),
+            &spec,
+        )
+        .await
+        .unwrap_err(),
+    );
+    named(
+        linkplane::store::snapshot::load(&s_.store)
+            .await
+            .unwrap_err(),
+    );
+    s_.get(&format!("/v1/vpc-endpoints/{id}"), &a.token)
+        .await
+        .assert_problem(500, "InternalError");
+    s_.get("/v1/vpc-endpoints", &a.token)
+        .await
+        .assert_problem(500, "InternalError");
+    s_.get(
+        &format!("/v1/endpoint-services/{sid}/connections"),
+        &a.token,
+    )
+    .await
+    .assert_problem(500, "InternalError");
+    // The known spelling reads again.
+    sqlx::query("UPDATE vpc_endpoints SET state = $1 WHERE vpc_endpoint_id = $2")
+        .bind("available")
+        .bind(&id)
+        .execute(pool)
+        .await
+        .unwrap();
+    let e = s_.get(&format!("/v1/vpc-endpoints/{id}"), &a.token).await;
+    assert_eq!(e.status, StatusCode::OK, "{}", e.body);
+    assert_eq!(e.body["state"], "available");
+    // Other lifecycles name their own column.
+    sqlx::query("UPDATE endpoint_services SET service_state = $1 WHERE service_id = $2")
+        .bind("Available")
+        .bind(&sid)
+        .execute(pool)
+        .await
+        .unwrap();
+    let m = linkplane::store::producer::get_service(pool, None, &sid)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(m.contains("endpoint_services.service_state"), "{m}");
+    s_.get(&format!("/v1/endpoint-services/{sid}"), &a.token)
+        .await
+        .assert_problem(500, "InternalError");
     s_.stop().await;
 }

@@ -11,6 +11,7 @@ pub mod endpoint;
 pub mod error;
 pub mod identity;
 pub mod ids;
+pub mod lifecycle;
 pub mod net;
 pub mod policy;
 pub mod privatelink;

@@ -12,6 +12,7 @@ use crate::store::network::{self as db, InterfaceRow, ListFilter, NatGatewayRow,
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, Tx, now_ms};
 use crate::util::{new_id, timestamp};
+use linkplane_core::lifecycle::NatGatewayState;
 use linkplane_core::net::{format_ipv4, parse_ipv4};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -432,7 +433,7 @@ pub async fn create_nat_gateway(
                     ConnectivityType::Private => "private",
                 }
                 .to_string(),
-                state: "available".to_string(),
+                state: NatGatewayState::Available,
                 created_at: now,
                 updated_at: now,
                 version: 1,
@@ -471,7 +472,7 @@ async fn nats_of(ctx: Ctx<'_>, rows: Vec<NatGatewayRow>) -> Result<Vec<Versioned
                 owner_id: r.account_id,
                 region: r.region,
                 connectivity_type: r.connectivity_type,
-                state: r.state,
+                state: r.state.to_string(),
                 network_interface_id: r.network_interface_id,
                 creation_timestamp: timestamp(r.created_at),
             },

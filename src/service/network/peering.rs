@@ -14,6 +14,7 @@ use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, now_ms};
 use crate::util::{new_id, timestamp};
 use linkplane_core::identity::is_valid_account_id;
+use linkplane_core::lifecycle::PeeringState;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -95,7 +96,7 @@ fn pcx_of(r: PeeringRow, tags: Tags) -> Versioned<VpcPeeringConnection> {
                 cidr_block: r.accepter_cidr_block,
             },
             status: PeeringStatus {
-                code: r.status,
+                code: r.status.to_string(),
                 message: r.status_message,
             },
             creation_timestamp: timestamp(r.created_at),
@@ -188,7 +189,7 @@ pub async fn create_peering(
             accepter_vpc_id: peer.vpc_id.clone(),
             accepter_region: peer.region.clone(),
             accepter_cidr_block: peer.cidr_block.clone(),
-            status: "pending_acceptance".to_string(),
+            status: PeeringState::ON_CREATE,
             status_message: format!("Pending Acceptance by {}", peer.account_id),
             created_at: now,
             updated_at: now,
@@ -289,15 +290,6 @@ pub async fn transition(
             .ok_or_else(|| pcx_not_found(id))?;
         let is_accepter = row.accepter_account_id == account;
         let is_requester = row.requester_account_id == account;
-        let bad_state = |verb: &str| {
-            Error::conflict(
-                "InvalidStateTransition",
-                format!(
-                    "peering connection {id} is {}; it cannot be {verb}",
-                    row.status
-                ),
-            )
-        };
         let (status, message) = match what {
             Transition::Accept | Transition::Reject => {
                 if !is_accepter {
@@ -306,40 +298,23 @@ pub async fn transition(
                         row.accepter_account_id
                     )));
                 }
-                if row.status != "pending_acceptance" {
-                    return Err(bad_state(if what == Transition::Accept {
-                        "accepted"
-                    } else {
-                        "rejected"
-                    }));
-                }
                 if what == Transition::Accept {
+                    let status = row.status.accept(id)?;
                     // The accepter VPC must still be there.
                     db::get_vpc(&mut *tx, Some(account), &row.accepter_vpc_id)
                         .await?
                         .ok_or_else(|| {
                             unknown("InvalidVpcID.NotFound", "vpc", &row.accepter_vpc_id)
                         })?;
-                    ("active", "Active".to_string())
+                    (status, "Active".to_string())
                 } else {
-                    ("rejected", format!("Rejected by {account}"))
+                    (row.status.reject(id)?, format!("Rejected by {account}"))
                 }
             }
-            Transition::Delete => match row.status.as_str() {
-                "active" => ("deleted", format!("Deleted by {account}")),
-                "pending_acceptance" if is_requester => {
-                    ("deleted", format!("Deleted by {account}"))
-                }
-                "pending_acceptance" => {
-                    return Err(Error::conflict(
-                        "InvalidStateTransition",
-                        format!(
-                            "peering connection {id} is pending your acceptance: reject it instead"
-                        ),
-                    ));
-                }
-                _ => return Err(bad_state("deleted")),
-            },
+            Transition::Delete => (
+                row.status.delete(id, is_requester)?,
+                format!("Deleted by {account}"),
+            ),
         };
         if !connect::set_peering_status(&mut tx, id, status, &message, row.version, now_ms())
             .await?

@@ -13,7 +13,8 @@ use crate::store::network::{
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, Tx, connect, now_ms};
 use crate::util::{new_id, timestamp};
-use linkplane_core::catalog;
+use linkplane_core::catalog::{self, EndpointType};
+use linkplane_core::lifecycle::RouteState;
 use linkplane_core::net::{self, RouteDestination, RouteTarget};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -156,7 +157,7 @@ fn route_of(r: RouteRow, active: bool) -> Route {
         transit_gateway_id: None,
         network_interface_id: None,
         vpc_endpoint_id: None,
-        state: if active { "active" } else { "blackhole" }.to_string(),
+        state: RouteState::of(active).to_string(),
         origin: r.origin,
     };
     if r.destination_kind == "prefix_list" {
@@ -406,7 +407,7 @@ async fn checked_target(
                     pcx.requester_vpc_id, pcx.accepter_vpc_id
                 )));
             }
-            if pcx.status != "active" {
+            if !pcx.status.is_active() {
                 return Err(Error::invalid_value(format!(
                     "peering connection {id} is {}, not active; it must be accepted first",
                     pcx.status
@@ -434,9 +435,9 @@ async fn checked_target(
         "vpc_endpoint_id" => {
             let e = crate::store::consumer::get_endpoint(&mut **tx, Some(account), id)
                 .await?
-                .filter(|e| !matches!(e.state.as_str(), "deleting" | "deleted"))
+                .filter(|e| !e.state.is_deleting_or_deleted())
                 .ok_or_else(|| unknown("InvalidVpcEndpointId.NotFound", "Vpc Endpoint", id))?;
-            if e.vpc_endpoint_type != "gateway_load_balancer" {
+            if e.vpc_endpoint_type != EndpointType::GatewayLoadBalancer {
                 return Err(Error::invalid_value(format!(
                     "routes may target only gateway load balancer endpoints; {id} is a {} endpoint",
                     e.vpc_endpoint_type

@@ -13,6 +13,7 @@ use crate::store::network::{self as db, ListFilter};
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, now_ms};
 use crate::util::{new_id, timestamp};
+use linkplane_core::lifecycle::{RouteState, TransitGatewayAttachmentState, TransitGatewayState};
 use linkplane_core::net::{self, Ipv4Cidr};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -129,12 +130,7 @@ fn effective_routes(
                 destination_cidr_block: r.destination_cidr_block.clone(),
                 transit_gateway_attachment_id: r.transit_gateway_attachment_id.clone(),
                 r#type: "static".to_string(),
-                state: if !r.blackhole && live {
-                    "active"
-                } else {
-                    "blackhole"
-                }
-                .to_string(),
+                state: RouteState::of(!r.blackhole && live).to_string(),
             }
         })
         .collect();
@@ -149,7 +145,7 @@ fn effective_routes(
             destination_cidr_block: cidr.clone(),
             transit_gateway_attachment_id: Some(a.transit_gateway_attachment_id.clone()),
             r#type: "propagated".to_string(),
-            state: "active".to_string(),
+            state: RouteState::Active.to_string(),
         });
     }
     out
@@ -181,7 +177,7 @@ async fn tgw_of(
                     vpc_id: a.vpc_id,
                     vpc_owner_id: a.account_id,
                     subnet_ids,
-                    state: a.state,
+                    state: a.state.to_string(),
                     creation_timestamp: timestamp(a.created_at),
                 })
                 .collect(),
@@ -190,7 +186,7 @@ async fn tgw_of(
             owner_id: r.account_id,
             region: r.region,
             description: r.description,
-            state: r.state,
+            state: r.state.to_string(),
             creation_timestamp: timestamp(r.created_at),
             tags,
         },
@@ -218,7 +214,7 @@ pub async fn create_transit_gateway(
             account_id: account.to_string(),
             region: region.clone(),
             description: description.clone(),
-            state: "available".to_string(),
+            state: TransitGatewayState::Available,
             created_at: now,
             updated_at: now,
             version: 1,
@@ -355,7 +351,7 @@ pub async fn create_attachment(
             transit_gateway_id: tgw_id.to_string(),
             account_id: account.to_string(),
             vpc_id: vpc.vpc_id.clone(),
-            state: "available".to_string(),
+            state: TransitGatewayAttachmentState::Available,
             created_at: now_ms(),
         };
         match connect::insert_attachment(tx, &row, &subnets).await {

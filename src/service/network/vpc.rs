@@ -13,6 +13,7 @@ use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, Tx, connect, now_ms};
 use crate::util::{new_id, timestamp};
 use linkplane_core::catalog;
+use linkplane_core::lifecycle::{SubnetState, VpcState};
 use linkplane_core::net::{self, Ipv4Cidr};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -137,7 +138,7 @@ fn vpc_of(r: VpcRow, tags: Tags) -> Versioned<Vpc> {
             owner_id: r.account_id,
             region: r.region,
             cidr_block: r.cidr_block,
-            state: "available".to_string(),
+            state: VpcState::Available.to_string(),
             enable_dns_support: r.enable_dns_support,
             enable_dns_hostnames: r.enable_dns_hostnames,
             main_route_table_id: r.main_route_table_id,
@@ -161,7 +162,7 @@ fn subnet_of(r: SubnetRow, tags: Tags) -> Versioned<Subnet> {
             cidr_block: r.cidr_block,
             availability_zone_id: r.zone_id,
             available_ip_address_count: r.available_ip_address_count,
-            state: "available".to_string(),
+            state: SubnetState::Available.to_string(),
             creation_timestamp: timestamp(r.created_at),
             tags,
         },

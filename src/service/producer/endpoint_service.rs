@@ -13,6 +13,7 @@ use crate::store::producer::{self as db, LoadBalancerRow, PermissionRow, Service
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, Tx, now_ms};
 use crate::util::{new_id, timestamp};
+use linkplane_core::lifecycle::{EndpointServiceState, PrivateDnsState, ServiceRegionState};
 use linkplane_core::privatelink::{self as pl, AllowedPrincipalType, LoadBalancerKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -242,7 +243,7 @@ async fn services_of(
             let is_gwlb = r.service_type == "gateway_load_balancer";
             let pdns = match (&r.pdns_state, &r.pdns_name, &r.pdns_value) {
                 (Some(state), Some(name), Some(value)) => Some(PrivateDnsNameConfiguration {
-                    state: state.clone(),
+                    state: state.to_string(),
                     r#type: "TXT".to_string(),
                     name: name.clone(),
                     value: value.clone(),
@@ -268,12 +269,12 @@ async fn services_of(
                         .filter(|(s, _, _)| *s == r.service_id)
                         .map(|(_, region, state)| SupportedRegion {
                             region: region.clone(),
-                            service_state: state.clone(),
+                            service_state: state.to_string(),
                         })
                         .collect(),
                     service_id: r.service_id,
                     service_type: r.service_type,
-                    service_state: r.service_state,
+                    service_state: r.service_state.to_string(),
                     owner_id: r.account_id,
                     region: r.region,
                     acceptance_required: r.acceptance_required,
@@ -293,7 +294,7 @@ fn pending_verification(row: &mut ServiceRow, name: &str) -> Result<()> {
     pl::validate_private_dns_name(name)?;
     let (label, value) = pl::verification_record(rand::random(), rand::random());
     row.private_dns_name = Some(name.to_string());
-    row.pdns_state = Some("pending_verification".to_string());
+    row.pdns_state = Some(PrivateDnsState::ON_NAME_SET);
     row.pdns_name = Some(label);
     row.pdns_value = Some(value);
     Ok(())
@@ -403,7 +404,7 @@ pub async fn create_service(
         let lbs = lbs_for_service(tx, account, arns, kind).await?;
         let region = lbs[0].region.clone();
         check_lbs(&region, &lbs, ip_types)?;
-        let (state, ready_at) = initial_state(delay, "pending", "available");
+        let (state, ready_at) = initial_state(delay, EndpointServiceState::ON_CREATE);
         let now = now_ms();
         let mut row = ServiceRow {
             service_id: new_id("vpce-svc"),
@@ -421,7 +422,7 @@ pub async fn create_service(
             pdns_value: None,
             ip_address_types: ip_types.join(","),
             payer_responsibility: None,
-            service_state: state.to_string(),
+            service_state: state,
             ready_at,
             created_at: now,
             updated_at: now,
@@ -432,9 +433,16 @@ pub async fn create_service(
         }
         db::insert_service(tx, &row).await?;
         attach_lbs(tx, &row.service_id, &lbs, 0).await?;
-        db::set_service_region(tx, &row.service_id, &region, Some("available")).await?;
+        db::set_service_region(
+            tx,
+            &row.service_id,
+            &region,
+            Some(ServiceRegionState::Available),
+        )
+        .await?;
         for r in req.supported_regions.iter().flatten() {
-            db::set_service_region(tx, &row.service_id, r, Some("available")).await?;
+            db::set_service_region(tx, &row.service_id, r, Some(ServiceRegionState::Available))
+                .await?;
         }
         tags::replace(tx, account, &row.service_id, tags).await?;
         Ok(row.service_id)
@@ -494,12 +502,7 @@ async fn service_for_change(tx: &mut Tx, account: &str, service_id: &str) -> Res
     let row = db::get_service(&mut **tx, Some(account), service_id)
         .await?
         .ok_or_else(|| service_not_found(service_id))?;
-    if row.service_state == "deleting" {
-        return Err(Error::conflict(
-            "IncorrectState",
-            format!("endpoint service {service_id} is being deleted"),
-        ));
-    }
+    row.service_state.modify(service_id)?;
     Ok(row)
 }
 
@@ -628,7 +631,8 @@ pub async fn update_service(
         // Regions.
         for r in req.add_supported_regions.iter().flatten() {
             check_region(r)?;
-            db::set_service_region(&mut tx, service_id, r, Some("available")).await?;
+            db::set_service_region(&mut tx, service_id, r, Some(ServiceRegionState::Available))
+                .await?;
         }
         for r in req.remove_supported_regions.iter().flatten() {
             if *r == row.region {
@@ -672,9 +676,9 @@ pub async fn delete_service(ctx: Ctx<'_>, delay: Duration, service_id: &str) -> 
         let mut row = db::get_service(&mut *tx, Some(account), service_id)
             .await?
             .ok_or_else(|| service_not_found(service_id))?;
-        if row.service_state == "deleting" {
+        let Some(deleting) = row.service_state.delete() else {
             return Ok(());
-        }
+        };
         let live = crate::store::consumer::live_connections(&mut tx, service_id).await?;
         if !live.is_empty() {
             return Err(existing_connections(service_id, &live));
@@ -683,7 +687,7 @@ pub async fn delete_service(ctx: Ctx<'_>, delay: Duration, service_id: &str) -> 
             db::delete_service(&mut tx, service_id).await?;
             tags::replace(&mut tx, account, service_id, &Tags::new()).await?;
         } else {
-            row.service_state = "deleting".to_string();
+            row.service_state = deleting;
             row.ready_at = now_ms() + delay.as_millis() as i64;
             if !db::update_service(&mut tx, &row, now_ms()).await? {
                 return Err(Error::contention(format!(
@@ -883,7 +887,7 @@ pub async fn verify_private_dns(
                 break;
             }
         }
-        row.pdns_state = Some(if verified { "verified" } else { "failed" }.to_string());
+        row.pdns_state = Some(PrivateDnsState::verify(verified));
         if !db::update_service(&mut tx, &row, now_ms()).await? {
             return Err(Error::contention(
                 "the endpoint service changed while it was being verified",

@@ -13,6 +13,7 @@ use crate::store::producer::{self as db, LbSubnetRow, LoadBalancerRow, TargetGro
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, now_ms};
 use crate::util::timestamp;
+use linkplane_core::lifecycle::{Lifecycle, LoadBalancerState};
 use linkplane_core::net::{self, format_ipv4, parse_ipv4};
 use linkplane_core::privatelink::{self as pl, LoadBalancerArn, LoadBalancerKind, TargetProtocol};
 use serde::{Deserialize, Serialize};
@@ -240,17 +241,16 @@ fn lb_type_of(s: &str) -> LoadBalancerType {
     }
 }
 
-/// The state a new resource starts in: immediately final with no delay.
-pub fn initial_state(
-    delay: Duration,
-    pending: &'static str,
-    done: &'static str,
-) -> (&'static str, i64) {
+/// The state a resource enters, with the time it is ready at: a
+/// transitional state (`pending`, `provisioning`, `deleting`) lasts `delay`
+/// and then settles (see `Lifecycle::settles_to`), at once with no delay;
+/// any other state is ready now.
+pub fn initial_state<S: Lifecycle>(delay: Duration, state: S) -> (S, i64) {
     let now = now_ms();
-    if delay.is_zero() {
-        (done, now)
-    } else {
-        (pending, now + delay.as_millis() as i64)
+    match state.settles_to() {
+        Some(done) if delay.is_zero() => (done, now),
+        Some(_) => (state, now + delay.as_millis() as i64),
+        None => (state, now),
     }
 }
 
@@ -298,7 +298,7 @@ async fn lbs_of(ctx: Ctx<'_>, rows: Vec<LoadBalancerRow>) -> Result<Vec<Versione
                     vpc_id: r.vpc_id,
                     owner_id: r.account_id,
                     region: r.region,
-                    state: r.state,
+                    state: r.state.to_string(),
                     cross_zone_enabled: r.cross_zone_enabled,
                     ip_address_type: r.ip_address_type,
                     availability_zones: zones,
@@ -392,7 +392,7 @@ pub async fn create_load_balancer(
                 network_interface_id: eni.network_interface_id,
             });
         }
-        let (state, ready_at) = initial_state(delay, "provisioning", "active");
+        let (state, ready_at) = initial_state(delay, LoadBalancerState::ON_CREATE);
         let now = now_ms();
         let row = LoadBalancerRow {
             load_balancer_arn: arn.clone(),
@@ -403,7 +403,7 @@ pub async fn create_load_balancer(
             vpc_id,
             cross_zone_enabled: req.cross_zone_enabled.unwrap_or(false),
             ip_address_type: ip_type.clone(),
-            state: state.to_string(),
+            state,
             ready_at,
             created_at: now,
             updated_at: now,
