@@ -384,7 +384,7 @@ pub async fn list_accounts(
 }
 
 /// Renames or retags an account: the admin or the account's root. With
-/// `if_match`, only if the account is still at that version.
+/// `precondition`, only if the account is still at that version.
 pub async fn update_account(
     store: &Store,
     caller: &Caller,
