@@ -17,6 +17,8 @@
 //!
 //! Environment: `BENCH_SERVICES` (default 100), `BENCH_PER_SERVICE` (100),
 //! `BENCH_CONNECTIONS` (10000), `BENCH_READS` (2000). Stops by itself.
+// A benchmark stops at the first thing that goes wrong, with what it was doing.
+#![allow(clippy::expect_used)]
 
 mod common;
 

@@ -17,6 +17,8 @@
 //!
 //! Environment: `BENCH_INTERFACES` (default 10000), `BENCH_SUBNETS`
 //! (default 100000). The run stops by itself.
+// A benchmark stops at the first thing that goes wrong, with what it was doing.
+#![allow(clippy::expect_used)]
 
 mod common;
 

@@ -16,6 +16,8 @@
 //!
 //! Environment: `BENCH_SERVICES` (default 10000), `BENCH_WITH_PRINCIPALS`
 //! (default 1000), `BENCH_READS` (default 5000 of each). Stops by itself.
+// A benchmark stops at the first thing that goes wrong, with what it was doing.
+#![allow(clippy::expect_used)]
 
 mod common;
 

@@ -1,6 +1,6 @@
 //! Integration tests: the real server over HTTP, on SQLite and Postgres.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 

@@ -13,6 +13,8 @@
 //!   load balancer leg (`endpoint_name`, `s3`, `sqs`, `policy_deny`);
 //! - `resolve/mix/1000`: the whole query mix;
 //! - `snapshot_build/N`: `Snapshot::build` on a generated network.
+// A benchmark stops at the first thing that goes wrong, with what it was doing.
+#![allow(clippy::expect_used)]
 
 use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,

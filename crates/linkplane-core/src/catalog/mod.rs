@@ -247,6 +247,10 @@ pub struct Catalog {
 }
 
 /// The catalog compiled into the binary, parsed on first use.
+#[expect(
+    clippy::expect_used,
+    reason = "the catalog is compiled in and checked by its unit tests"
+)]
 pub fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| {

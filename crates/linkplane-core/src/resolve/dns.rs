@@ -87,6 +87,7 @@ pub(crate) fn fnv(bytes: &[u8]) -> u64 {
     h
 }
 
+#[expect(clippy::expect_used, reason = "a constant block, checked by the tests")]
 fn stand_in() -> Ipv4Cidr {
     Ipv4Cidr::parse(STAND_IN_BLOCK).expect("the stand-in block is a valid CIDR")
 }
