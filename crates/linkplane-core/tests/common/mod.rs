@@ -17,6 +17,17 @@ pub fn ip(s: &str) -> u32 {
     parse_ipv4(s).unwrap()
 }
 
+/// A security group rule `id`: protocol `p`, ports `from..=to`, and its peer.
+pub fn rule(id: &str, p: Protocol, from: i32, to: i32, peer: SgPeer) -> SgRule {
+    SgRule {
+        id: id.into(),
+        protocol: p,
+        from_port: from,
+        to_port: to,
+        peer,
+    }
+}
+
 pub fn s3_pl(region: &str) -> String {
     linkplane_core::catalog::catalog()
         .prefix_list_for(region, "s3")
@@ -77,19 +88,23 @@ impl B {
         self.group(&sg, id);
         self.ingress(
             &sg,
-            "sgr-self-in",
-            Protocol::All,
-            -1,
-            -1,
-            SgPeer::Group(sg.clone()),
+            rule(
+                "sgr-self-in",
+                Protocol::All,
+                -1,
+                -1,
+                SgPeer::Group(sg.clone()),
+            ),
         );
         self.egress(
             &sg,
-            "sgr-all-out",
-            Protocol::All,
-            -1,
-            -1,
-            SgPeer::Cidr(c("0.0.0.0/0")),
+            rule(
+                "sgr-all-out",
+                Protocol::All,
+                -1,
+                -1,
+                SgPeer::Cidr(c("0.0.0.0/0")),
+            ),
         );
         self
     }
@@ -110,7 +125,7 @@ impl B {
     }
 
     pub fn table(&mut self, id: &str, vpc: &str) -> &mut Self {
-        let cidr = self.net.vpcs.iter().find(|v| v.id == vpc).unwrap().cidr;
+        let cidr = self.vpc_by_id(vpc).cidr;
         self.net.route_tables.push(RouteTable {
             id: id.into(),
             vpc_id: vpc.into(),
@@ -161,6 +176,14 @@ impl B {
         self
     }
 
+    fn subnet_by_id(&self, id: &str) -> &Subnet {
+        self.net.subnets.iter().find(|s| s.id == id).unwrap()
+    }
+
+    fn vpc_by_id(&self, id: &str) -> &Vpc {
+        self.net.vpcs.iter().find(|v| v.id == id).unwrap()
+    }
+
     fn group_mut(&mut self, id: &str) -> &mut SecurityGroup {
         self.net
             .security_groups
@@ -169,41 +192,15 @@ impl B {
             .unwrap()
     }
 
-    pub fn ingress(
-        &mut self,
-        g: &str,
-        rule: &str,
-        p: Protocol,
-        from: i32,
-        to: i32,
-        peer: SgPeer,
-    ) -> &mut Self {
-        self.group_mut(g).ingress.push(SgRule {
-            id: rule.into(),
-            protocol: p,
-            from_port: from,
-            to_port: to,
-            peer,
-        });
+    /// Adds `rule` to the ingress rules of group `g`.
+    pub fn ingress(&mut self, g: &str, rule: SgRule) -> &mut Self {
+        self.group_mut(g).ingress.push(rule);
         self
     }
 
-    pub fn egress(
-        &mut self,
-        g: &str,
-        rule: &str,
-        p: Protocol,
-        from: i32,
-        to: i32,
-        peer: SgPeer,
-    ) -> &mut Self {
-        self.group_mut(g).egress.push(SgRule {
-            id: rule.into(),
-            protocol: p,
-            from_port: from,
-            to_port: to,
-            peer,
-        });
+    /// Adds `rule` to the egress rules of group `g`.
+    pub fn egress(&mut self, g: &str, rule: SgRule) -> &mut Self {
+        self.group_mut(g).egress.push(rule);
         self
     }
 
@@ -224,22 +221,8 @@ impl B {
         groups: &[&str],
         owner: InterfaceOwner,
     ) -> &mut Self {
-        let vpc = self
-            .net
-            .subnets
-            .iter()
-            .find(|s| s.id == subnet)
-            .unwrap()
-            .vpc_id
-            .clone();
-        let account = self
-            .net
-            .vpcs
-            .iter()
-            .find(|v| v.id == vpc)
-            .unwrap()
-            .account_id
-            .clone();
+        let vpc = &self.subnet_by_id(subnet).vpc_id;
+        let account = self.vpc_by_id(vpc).account_id.clone();
         self.net.interfaces.push(Interface {
             id: id.into(),
             account_id: account,
@@ -297,7 +280,7 @@ impl B {
         tables: &[&str],
         policy: Option<&str>,
     ) -> &mut Self {
-        let v = self.net.vpcs.iter().find(|v| v.id == vpc).unwrap().clone();
+        let v = self.vpc_by_id(vpc).clone();
         let pl = linkplane_core::catalog::catalog()
             .prefix_list_for(&v.region, service)
             .unwrap()
@@ -340,7 +323,7 @@ impl B {
         groups: &[&str],
         private_names: &[&str],
     ) -> &mut Self {
-        let v = self.net.vpcs.iter().find(|v| v.id == vpc).unwrap().clone();
+        let v = self.vpc_by_id(vpc).clone();
         let part = service_id
             .map(str::to_string)
             .unwrap_or_else(|| service_name.rsplit('.').next().unwrap().to_string());
@@ -402,7 +385,7 @@ impl B {
         cross_zone: bool,
         supported_regions: &[&str],
     ) -> &mut Self {
-        let v = self.net.vpcs.iter().find(|v| v.id == vpc).unwrap().clone();
+        let v = self.vpc_by_id(vpc).clone();
         let mut node_list = vec![];
         for (i, (subnet, zone, addr)) in nodes.iter().enumerate() {
             let eni = format!("eni-{lb}-{i}");
