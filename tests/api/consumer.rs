@@ -4,8 +4,8 @@
 //! accept/reject.
 
 use crate::on_both_databases;
-use crate::support::{Actor, Db, Resp, TestServer};
-use reqwest::{Method, StatusCode};
+use crate::support::{Actor, Db, Resp, TestServer, s};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 on_both_databases!(
@@ -20,32 +20,11 @@ on_both_databases!(
     endpoints_pass_through_pending_with_a_delay,
 );
 
-fn s(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_string()
-}
-
 /// A VPC (DNS hostnames on) with a subnet in each of the first `n` zones.
 async fn network(s_: &TestServer, who: &Actor, cidr16: u8, n: usize) -> (Value, Vec<String>) {
-    let zones = s_.zones(&who.token, "us-east-1").await;
-    let vpc = s_
-        .create(
-            "/v1/vpcs",
-            &who.token,
-            json!({"cidr_block": format!("10.{cidr16}.0.0/16"), "enable_dns_hostnames": true}),
-        )
-        .await;
-    let mut subnets = Vec::new();
-    for (i, (_, zone_id)) in zones.iter().take(n).enumerate() {
-        let sub = s_
-            .create(
-                "/v1/subnets",
-                &who.token,
-                json!({"vpc_id": vpc["vpc_id"], "cidr_block": format!("10.{cidr16}.{i}.0/24"), "availability_zone_id": zone_id}),
-            )
-            .await;
-        subnets.push(s(&sub["subnet_id"]));
-    }
-    (vpc, subnets)
+    let zone_ids = s_.zone_ids(who, n).await;
+    let dns = json!({"enable_dns_hostnames": true});
+    s_.vpc_with_subnets(who, cidr16, dns, &zone_ids).await
 }
 
 async fn endpoint(s_: &TestServer, who: &Actor, body: Value) -> Resp {
@@ -436,8 +415,8 @@ async fn connections_between_producer_and_consumer(db: Db) {
     c_try.assert_problem(400, "InvalidServiceName");
     let missing = endpoint(&s_, &c, json!({"vpc_endpoint_type": "interface", "vpc_id": cvpc["vpc_id"], "service_name": "com.amazonaws.vpce.us-east-1.vpce-svc-00000000000000000", "subnet_ids": c_subnets})).await;
     assert_eq!(
-        c_try.body["detail"].as_str().unwrap().replace(&name, "X"),
-        missing.body["detail"].as_str().unwrap().replace(
+        c_try.detail().replace(&name, "X"),
+        missing.detail().replace(
             "com.amazonaws.vpce.us-east-1.vpce-svc-00000000000000000",
             "X"
         )
@@ -513,11 +492,10 @@ async fn connections_between_producer_and_consumer(db: Db) {
         .await;
     assert_eq!(again.body["unsuccessful"][0]["code"], "IncorrectState");
     // Removing the consumer from the principals keeps the connection.
-    s_.call(
-        Method::DELETE,
+    s_.delete_with(
         &format!("/v1/endpoint-services/{sid}/allowed-principals"),
-        Some(&a.token),
-        Some(json!({"principals": [format!("arn:aws:iam::{}:root", b.account_id)]})),
+        &a.token,
+        json!({"principals": [format!("arn:aws:iam::{}:root", b.account_id)]}),
     )
     .await;
     assert_eq!(
@@ -579,20 +557,7 @@ async fn concurrent_accepts_and_rejects_stay_consistent(db: Db) {
     let a = s1.account("producer").await;
     let b = s1.account("consumer").await;
     let (_, a_subnets) = network(&s1, &a, 0, 1).await;
-    let lb = s1
-        .create(
-            "/v1/load-balancers",
-            &a.token,
-            json!({"name": "api", "subnet_ids": a_subnets}),
-        )
-        .await;
-    let svc = s1
-        .create(
-            "/v1/endpoint-services",
-            &a.token,
-            json!({"network_load_balancer_arns": [lb["load_balancer_arn"]]}),
-        )
-        .await;
+    let svc = s1.service_in(&a, &a_subnets, json!({})).await;
     let sid = s(&svc["service_id"]);
     s1.allow_everyone(&a.token, &sid).await;
     let zone = s(&svc["availability_zone_ids"][0]);
@@ -913,20 +878,7 @@ async fn notifications_reach_a_failing_webhook(db: Db) {
     let a = s_.account("producer").await;
     let b = s_.account("consumer").await;
     let (_, a_subnets) = network(&s_, &a, 0, 1).await;
-    let lb = s_
-        .create(
-            "/v1/load-balancers",
-            &a.token,
-            json!({"name": "api", "subnet_ids": a_subnets}),
-        )
-        .await;
-    let svc = s_
-        .create(
-            "/v1/endpoint-services",
-            &a.token,
-            json!({"network_load_balancer_arns": [lb["load_balancer_arn"]]}),
-        )
-        .await;
+    let svc = s_.service_in(&a, &a_subnets, json!({})).await;
     let sid = s(&svc["service_id"]);
     s_.allow_everyone(&a.token, &sid).await;
     let nfs = format!("/v1/endpoint-services/{sid}/notifications");
@@ -1017,15 +969,8 @@ async fn cross_region_endpoints_and_quotas(db: Db) {
     let a = s_.account("producer").await;
     let b = s_.account("consumer").await;
     let (_, a_subnets) = network(&s_, &a, 0, 1).await;
-    let lb = s_
-        .create(
-            "/v1/load-balancers",
-            &a.token,
-            json!({"name": "api", "subnet_ids": a_subnets}),
-        )
-        .await;
     let svc = s_
-        .create("/v1/endpoint-services", &a.token, json!({"network_load_balancer_arns": [lb["load_balancer_arn"]], "acceptance_required": false}))
+        .service_in(&a, &a_subnets, json!({"acceptance_required": false}))
         .await;
     let sid = s(&svc["service_id"]);
     s_.allow_everyone(&a.token, &sid).await;

@@ -352,11 +352,7 @@ async fn records_of_a_zone_page(db: Db) {
 /// A database written before zones were (owner, name) keeps its zones and
 /// records, each under the account that owned the zone, after migrating.
 async fn upgrade_keeps_zones_and_records(db: Db) {
-    let fresh = crate::support::FreshDb::new(db).await;
-    let store = linkplane::store::Store::connect(&fresh.url, 2)
-        .await
-        .expect("connect");
-    store.migrate_to(6).await.expect("migrate to 6");
+    let (fresh, store) = crate::support::FreshDb::at_version(db, 6).await;
     sqlx::query(
         "INSERT INTO public_dns_zones (zone_name, account_id, created_at) VALUES ($1, $2, $3)",
     )

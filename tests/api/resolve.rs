@@ -3,7 +3,7 @@
 //! errors, tenancy, and snapshot freshness across replicas.
 
 use crate::on_both_databases;
-use crate::support::{Actor, Db, TestServer};
+use crate::support::{Actor, Db, TestServer, s};
 use linkplane::api::encode_segment as enc;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -16,10 +16,6 @@ on_both_databases!(
     cost_of_endpoints_beside_nat,
     a_replaced_private_dns_name_stops_answering,
 );
-
-fn s(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_string()
-}
 
 fn codes(r: &Value) -> Vec<String> {
     r["explanations"]
@@ -52,24 +48,8 @@ async fn vpc_in_zones(
     second_octet: u8,
     zone_ids: &[String],
 ) -> (String, Vec<String>) {
-    let vpc = s_
-        .create(
-            "/v1/vpcs",
-            &who.token,
-            json!({"cidr_block": format!("10.{second_octet}.0.0/16"), "enable_dns_hostnames": true}),
-        )
-        .await;
-    let mut subnets = Vec::new();
-    for (i, z) in zone_ids.iter().enumerate() {
-        let sub = s_
-            .create(
-                "/v1/subnets",
-                &who.token,
-                json!({"vpc_id": vpc["vpc_id"], "cidr_block": format!("10.{second_octet}.{i}.0/24"), "availability_zone_id": z}),
-            )
-            .await;
-        subnets.push(s(&sub["subnet_id"]));
-    }
+    let dns = json!({"enable_dns_hostnames": true});
+    let (vpc, subnets) = s_.vpc_with_subnets(who, second_octet, dns, zone_ids).await;
     (s(&vpc["vpc_id"]), subnets)
 }
 
