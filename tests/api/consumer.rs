@@ -351,9 +351,7 @@ async fn interface_endpoints_to_aws_services(db: Db) {
 /// use it, a third account that is not: the whole story.
 async fn connections_between_producer_and_consumer(db: Db) {
     let s_ = TestServer::start(db).await;
-    let a = s_.account("producer").await;
-    let b = s_.account("consumer").await;
-    let c = s_.account("stranger").await;
+    let [a, b, c] = s_.accounts(["producer", "consumer", "stranger"]).await;
     let (_, a_subnets) = network(&s_, &a, 0, 2).await;
     let lb = s_
         .create(
@@ -554,8 +552,7 @@ async fn connections_between_producer_and_consumer(db: Db) {
 async fn concurrent_accepts_and_rejects_stay_consistent(db: Db) {
     let s1 = TestServer::start(db).await;
     let s2 = s1.replica().await;
-    let a = s1.account("producer").await;
-    let b = s1.account("consumer").await;
+    let [a, b] = s1.accounts(["producer", "consumer"]).await;
     let (_, a_subnets) = network(&s1, &a, 0, 1).await;
     let svc = s1.service_in(&a, &a_subnets, json!({})).await;
     let sid = s(&svc["service_id"]);
@@ -757,8 +754,7 @@ async fn endpoints_change_with_patch(db: Db) {
 /// (`vpc_endpoint_id`), and not deleted while routes point at it.
 async fn gateway_load_balancer_endpoints_are_route_targets(db: Db) {
     let s_ = TestServer::start(db).await;
-    let a = s_.account("appliances").await;
-    let b = s_.account("consumer").await;
+    let [a, b] = s_.accounts(["appliances", "consumer"]).await;
     let (_, a_subnets) = network(&s_, &a, 0, 1).await;
     let gw = s_
         .create(
@@ -842,32 +838,8 @@ async fn gateway_load_balancer_endpoints_are_route_targets(db: Db) {
 /// A webhook on 127.0.0.1 that fails its first two deliveries still gets
 /// every event (connect, accept, delete), each signed with the secret.
 async fn notifications_reach_a_failing_webhook(db: Db) {
-    use std::sync::{Arc, Mutex};
-    type Seen = Arc<Mutex<(usize, Vec<(String, String)>)>>;
-    let seen: Seen = Arc::new(Mutex::new((0, Vec::new())));
-    let sink = {
-        let seen = seen.clone();
-        axum::Router::new().route(
-            "/hook",
-            axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
-                let seen = seen.clone();
-                async move {
-                    let mut g = seen.lock().unwrap();
-                    g.0 += 1;
-                    if g.0 <= 2 {
-                        return axum::http::StatusCode::INTERNAL_SERVER_ERROR;
-                    }
-                    let sig = headers
-                        .get("x-linkplane-signature")
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or_default()
-                        .to_string();
-                    g.1.push((sig, body));
-                    axum::http::StatusCode::OK
-                }
-            }),
-        )
-    };
+    // The first two deliveries fail.
+    let (sink, seen) = crate::support::hook_sink(2);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let hook = format!("http://{}/hook", listener.local_addr().unwrap());
     let server = tokio::spawn(async move {
@@ -875,8 +847,7 @@ async fn notifications_reach_a_failing_webhook(db: Db) {
     });
 
     let s_ = TestServer::start(db).await;
-    let a = s_.account("producer").await;
-    let b = s_.account("consumer").await;
+    let [a, b] = s_.accounts(["producer", "consumer"]).await;
     let (_, a_subnets) = network(&s_, &a, 0, 1).await;
     let svc = s_.service_in(&a, &a_subnets, json!({})).await;
     let sid = s(&svc["service_id"]);
@@ -929,7 +900,7 @@ async fn notifications_reach_a_failing_webhook(db: Db) {
         .await;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
-        let got = seen.lock().unwrap().1.len();
+        let got = seen.lock().unwrap().len();
         if got >= 3 {
             break;
         }
@@ -939,7 +910,7 @@ async fn notifications_reach_a_failing_webhook(db: Db) {
         );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    let delivered = seen.lock().unwrap().1.clone();
+    let delivered = seen.lock().unwrap().clone();
     let mut events: Vec<String> = Vec::new();
     for (sig, body) in &delivered {
         assert_eq!(
@@ -966,8 +937,7 @@ async fn notifications_reach_a_failing_webhook(db: Db) {
 /// endpoints per VPC, 20 gateway endpoints per region.
 async fn cross_region_endpoints_and_quotas(db: Db) {
     let s_ = TestServer::start(db).await;
-    let a = s_.account("producer").await;
-    let b = s_.account("consumer").await;
+    let [a, b] = s_.accounts(["producer", "consumer"]).await;
     let (_, a_subnets) = network(&s_, &a, 0, 1).await;
     let svc = s_
         .service_in(&a, &a_subnets, json!({"acceptance_required": false}))

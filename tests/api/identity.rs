@@ -141,8 +141,7 @@ async fn walkthrough_admin_account_root_user_whoami(db: Db) {
 /// resource that does not exist.
 async fn tenancy_other_account_gets_404(db: Db) {
     let s = TestServer::start(db).await;
-    let a = s.account("a").await;
-    let b = s.account("b").await;
+    let [a, b] = s.accounts(["a", "b"]).await;
     let a_path = format!("/v1/accounts/{}", a.account_id);
     s.get(&a_path, &b.token)
         .await
@@ -183,8 +182,7 @@ async fn tenancy_other_account_gets_404(db: Db) {
 /// 401 without a valid key, 403 when the principal may not act.
 async fn principals_may_not_exceed_their_rights(db: Db) {
     let s = TestServer::start(db).await;
-    let a = s.account("a").await;
-    let b = s.account("b").await;
+    let [a, b] = s.accounts(["a", "b"]).await;
     let alice = s.principal(&a, "user", "alice").await;
 
     s.call(Method::GET, "/v1/whoami", None, None)

@@ -831,9 +831,7 @@ async fn security_groups_rules_and_dependencies(db: Db) {
 /// the peering turn blackhole when it is deleted.
 async fn peering_across_accounts_and_regions(db: Db) {
     let s_ = TestServer::start(db).await;
-    let a = s_.account("a").await;
-    let b = s_.account("b").await;
-    let c = s_.account("c").await;
+    let [a, b, c] = s_.accounts(["a", "b", "c"]).await;
     let va = vpc(&s_, &a, "10.0.0.0/16", "eu-west-1").await;
     let vb = vpc(&s_, &b, "10.1.0.0/16", "eu-west-2").await;
     let vb_overlap = vpc(&s_, &b, "10.0.128.0/17", "eu-west-1").await;
@@ -1197,8 +1195,7 @@ async fn deletes_refuse_while_something_depends(db: Db) {
 /// in or route to what is not its own.
 async fn another_account_sees_nothing(db: Db) {
     let s_ = TestServer::start(db).await;
-    let a = s_.account("a").await;
-    let b = s_.account("b").await;
+    let [a, b] = s_.accounts(["a", "b"]).await;
     let zones = s_.zones(&a.token, "us-east-1").await;
     let v = vpc(&s_, &a, "10.0.0.0/16", "us-east-1").await;
     let vpc_id = s(&v["vpc_id"]);

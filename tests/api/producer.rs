@@ -275,20 +275,18 @@ async fn load_balancers_and_target_groups(db: Db) {
     assert_eq!(outside.status, StatusCode::OK, "{}", outside.body);
     // Health is modelled.
     let h = s_
-        .call(
-            Method::PUT,
+        .put(
             &format!("{targets}/10.0.0.20/health"),
-            Some(&a.token),
-            Some(json!({"healthy": false})),
+            &a.token,
+            json!({"healthy": false}),
         )
         .await;
     assert_eq!(h.status, StatusCode::OK, "{}", h.body);
     assert_eq!(h.body["targets"][0]["health_state"], "unhealthy");
-    s_.call(
-        Method::PUT,
+    s_.put(
         &format!("{targets}/10.0.0.99/health"),
-        Some(&a.token),
-        Some(json!({"healthy": false})),
+        &a.token,
+        json!({"healthy": false}),
     )
     .await
     .assert_problem(404, "InvalidTarget");
@@ -702,8 +700,7 @@ async fn allowed_principals_collapse_and_filter(db: Db) {
 /// verified parent domain covers subdomains.
 async fn private_dns_names_are_verified_in_public_dns(db: Db) {
     let s_ = TestServer::start(db).await;
-    let a = s_.account("a").await;
-    let b = s_.account("b").await;
+    let [a, b] = s_.accounts(["a", "b"]).await;
     let (_, subnets, _) = network(&s_, &a, 2).await;
     let lb1 = s(&nlb(&s_, &a, "one", &subnets[..1]).await["load_balancer_arn"]);
     let lb2 = s(&nlb(&s_, &a, "two", &subnets[1..]).await["load_balancer_arn"]);
@@ -730,11 +727,10 @@ async fn private_dns_names_are_verified_in_public_dns(db: Db) {
     )
     .await
     .assert_problem(400, "InvalidParameterValue");
-    s_.call(
-        Method::PUT,
+    s_.put(
         "/v1/public-dns/records",
-        Some(&b.token),
-        Some(json!({"name": "x.example.com", "type": "TXT", "value": "v"})),
+        &b.token,
+        json!({"name": "x.example.com", "type": "TXT", "value": "v"}),
     )
     .await
     .assert_problem(400, "NoSuchHostedZone");
@@ -764,11 +760,10 @@ async fn private_dns_names_are_verified_in_public_dns(db: Db) {
         let s_ = &s_;
         async move {
             let r = s_
-                .call(
-                    Method::PUT,
+                .put(
                     "/v1/public-dns/records",
-                    Some(&token),
-                    Some(json!({"name": name, "type": "TXT", "value": value})),
+                    &token,
+                    json!({"name": name, "type": "TXT", "value": value}),
                 )
                 .await;
             assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -843,19 +838,17 @@ async fn private_dns_names_are_verified_in_public_dns(db: Db) {
         .await
         .assert_problem(400, "InvalidParameterValue");
     // Records: bad ones, deletion.
-    s_.call(
-        Method::PUT,
+    s_.put(
         "/v1/public-dns/records",
-        Some(&a.token),
-        Some(json!({"name": "www.example.com", "type": "A", "value": "1.2.3"})),
+        &a.token,
+        json!({"name": "www.example.com", "type": "A", "value": "1.2.3"}),
     )
     .await
     .assert_problem(400, "InvalidParameterValue");
-    s_.call(
-        Method::PUT,
+    s_.put(
         "/v1/public-dns/records",
-        Some(&a.token),
-        Some(json!({"name": "www.example.com", "type": "MX", "value": "x"})),
+        &a.token,
+        json!({"name": "www.example.com", "type": "MX", "value": "x"}),
     )
     .await
     .assert_problem(400, "InvalidParameterValue");
@@ -991,8 +984,7 @@ async fn replicas_racing_on_principals_lose_nothing(db: Db) {
 /// their principals, and cannot use another account's load balancer.
 async fn another_account_sees_no_producer_resource(db: Db) {
     let s_ = TestServer::start(db).await;
-    let a = s_.account("a").await;
-    let b = s_.account("b").await;
+    let [a, b] = s_.accounts(["a", "b"]).await;
     let (vpc_id, subnets, _) = network(&s_, &a, 1).await;
     let lb = s(&nlb(&s_, &a, "one", &subnets).await["load_balancer_arn"]);
     let tg = s(&s_
@@ -1061,9 +1053,7 @@ async fn another_account_sees_no_producer_resource(db: Db) {
 /// consumer's names; to nobody else, not even its owner.
 async fn discovery_shows_services_to_allowed_principals(db: Db) {
     let s_ = TestServer::start(db).await;
-    let a = s_.account("producer").await;
-    let b = s_.account("consumer").await;
-    let c = s_.account("other").await;
+    let [a, b, c] = s_.accounts(["producer", "consumer", "other"]).await;
     let b_user = s_.principal(&b, "user", "alice").await;
     let c_role = s_.principal(&c, "role", "app").await;
     let (_, subnets, zones) = network(&s_, &a, 2).await;

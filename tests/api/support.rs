@@ -53,6 +53,39 @@ pub fn with_fields(mut body: Value, extra: Value) -> Value {
     body
 }
 
+/// What a test webhook sink accepted: a (signature, body) a delivery.
+pub type Deliveries = std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>;
+
+/// A webhook sink: `POST /hook` answers its first `fail_first` deliveries
+/// 500 and records each later one, its `x-linkplane-signature` and body.
+pub fn hook_sink(fail_first: usize) -> (axum::Router, Deliveries) {
+    let seen = Deliveries::default();
+    let attempts = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let app = {
+        let seen = seen.clone();
+        axum::Router::new().route(
+            "/hook",
+            axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
+                let (seen, attempts) = (seen.clone(), attempts.clone());
+                async move {
+                    let attempt = attempts.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    if attempt < fail_first {
+                        return axum::http::StatusCode::INTERNAL_SERVER_ERROR;
+                    }
+                    let sig = headers
+                        .get("x-linkplane-signature")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default()
+                        .to_string();
+                    seen.lock().expect("deliveries").push((sig, body));
+                    axum::http::StatusCode::OK
+                }
+            }),
+        )
+    };
+    (app, seen)
+}
+
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Db {
@@ -267,6 +300,10 @@ impl TestServer {
         self.call(Method::DELETE, path, Some(token), None).await
     }
 
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> Resp {
+        self.call(Method::PUT, path, Some(token), Some(body)).await
+    }
+
     /// A DELETE with a JSON body.
     pub async fn delete_with(&self, path: &str, token: &str, body: Value) -> Resp {
         self.call(Method::DELETE, path, Some(token), Some(body))
@@ -451,6 +488,12 @@ impl TestServer {
     ) -> Value {
         let body = json!({"name": name, "type": kind, "subnet_ids": subnets});
         self.create("/v1/load-balancers", &who.token, body).await
+    }
+
+    /// Creates the public DNS zone `name` of `who` (201 asserted); answers it.
+    pub async fn create_zone(&self, who: &Actor, name: &str) -> Value {
+        self.create("/v1/public-dns/zones", &who.token, json!({"name": name}))
+            .await
     }
 
     /// New accounts with these names (see `account`).

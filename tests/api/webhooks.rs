@@ -3,11 +3,13 @@
 //! (`Settings::webhook_ca_file`) or not trusted at all.
 
 use crate::on_both_databases;
-use crate::support::{Actor, Db, FreshDb, TestServer, WEBHOOK_TLS_CERT, WEBHOOK_TLS_KEY, s};
+use crate::support::{
+    Actor, Db, Deliveries, FreshDb, TestServer, WEBHOOK_TLS_CERT, WEBHOOK_TLS_KEY, hook_sink, s,
+};
 use linkplane::config::Settings;
 use serde_json::{Value, json};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 on_both_databases!(
@@ -21,7 +23,7 @@ on_both_databases!(
 /// the client broke off (it did not trust the certificate) are counted.
 struct HttpsSink {
     url: String,
-    seen: Arc<Mutex<Vec<(String, String)>>>,
+    seen: Deliveries,
     refused: Arc<AtomicUsize>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -71,26 +73,8 @@ impl HttpsSink {
         .with_no_client_auth()
         .with_single_cert(certs, key)
         .unwrap();
-        let seen: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+        let (app, seen) = hook_sink(0);
         let refused: Arc<AtomicUsize> = Arc::default();
-        let app = {
-            let seen = seen.clone();
-            axum::Router::new().route(
-                "/hook",
-                axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
-                    let seen = seen.clone();
-                    async move {
-                        let sig = headers
-                            .get("x-linkplane-signature")
-                            .and_then(|v| v.to_str().ok())
-                            .unwrap_or_default()
-                            .to_string();
-                        seen.lock().unwrap().push((sig, body));
-                        axum::http::StatusCode::OK
-                    }
-                }),
-            )
-        };
         let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("https://{}/hook", tcp.local_addr().unwrap());
         let listener = TlsListener {
@@ -154,8 +138,7 @@ struct Scene {
 
 impl Scene {
     async fn new(s_: &TestServer) -> Scene {
-        let producer = s_.account("producer").await;
-        let consumer = s_.account("consumer").await;
+        let [producer, consumer] = s_.accounts(["producer", "consumer"]).await;
         let zone = s_.zones(&producer.token, "us-east-1").await[0].1.clone();
         let zones = [zone];
         let (_, p_subnets) = s_.vpc_with_subnets(&producer, 0, json!({}), &zones).await;

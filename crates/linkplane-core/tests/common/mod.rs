@@ -332,15 +332,9 @@ impl B {
             format!("{id}-tok.{part}.{service_region}.vpce.amazonaws.com"),
             None,
         )];
-        for (i, (subnet, zone, addr)) in subnets.iter().enumerate() {
-            let eni = format!("eni-{id}-{i}");
-            self.eni_owned(
-                &eni,
-                subnet,
-                addr,
-                groups,
-                InterfaceOwner::Endpoint(id.into()),
-            );
+        let owner = InterfaceOwner::Endpoint(id.into());
+        let enis = self.owned_enis(id, subnets, groups, owner);
+        for ((subnet, zone, _), eni) in subnets.iter().zip(enis) {
             interfaces.push((subnet.to_string(), eni));
             dns_names.push((
                 format!("{id}-tok-{zone}.{part}.{service_region}.vpce.amazonaws.com"),
@@ -367,6 +361,24 @@ impl B {
         self
     }
 
+    /// An interface `eni-<prefix>-<i>` of `owner` at the i-th `(subnet,
+    /// zone, address)`; answers their ids.
+    fn owned_enis(
+        &mut self,
+        prefix: &str,
+        at: &[(&str, &str, &str)],
+        groups: &[&str],
+        owner: InterfaceOwner,
+    ) -> Vec<String> {
+        let mut ids = vec![];
+        for (i, (subnet, _, addr)) in at.iter().enumerate() {
+            let eni = format!("eni-{prefix}-{i}");
+            self.eni_owned(&eni, subnet, addr, groups, owner.clone());
+            ids.push(eni);
+        }
+        ids
+    }
+
     pub fn endpoint_mut(&mut self, id: &str) -> &mut Endpoint {
         self.net.endpoints.iter_mut().find(|e| e.id == id).unwrap()
     }
@@ -386,18 +398,13 @@ impl B {
         supported_regions: &[&str],
     ) -> &mut Self {
         let v = self.vpc_by_id(vpc).clone();
-        let mut node_list = vec![];
-        for (i, (subnet, zone, addr)) in nodes.iter().enumerate() {
-            let eni = format!("eni-{lb}-{i}");
-            self.eni_owned(
-                &eni,
-                subnet,
-                addr,
-                &[],
-                InterfaceOwner::LoadBalancer(lb.into()),
-            );
-            node_list.push((zone.to_string(), eni));
-        }
+        let owner = InterfaceOwner::LoadBalancer(lb.into());
+        let enis = self.owned_enis(lb, nodes, &[], owner);
+        let node_list = nodes
+            .iter()
+            .zip(enis)
+            .map(|((_, zone, _), eni)| (zone.to_string(), eni))
+            .collect();
         self.net.load_balancers.push(LoadBalancer {
             arn: lb.into(),
             kind: LoadBalancerKind::Network,
