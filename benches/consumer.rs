@@ -207,24 +207,7 @@ async fn main() {
         ms(p99),
         ms(max)
     );
-    let mut pages: Vec<Duration> = Vec::new();
-    let mut token: Option<String> = None;
-    let mut seen = 0usize;
-    loop {
-        let mut p = path.clone();
-        if let Some(t) = &token {
-            p.push_str("&next_token=");
-            p.push_str(t);
-        }
-        let t = Instant::now();
-        let page = producer.get(&p).await;
-        pages.push(t.elapsed());
-        seen += page["items"].as_array().map_or(0, Vec::len);
-        match page["next_token"].as_str() {
-            Some(t) => token = Some(t.to_string()),
-            None => break,
-        }
-    }
+    let (mut pages, seen) = producer.walk_pages(&path).await;
     let last = pages.last().copied().unwrap_or_default();
     println!(
         "walked {seen} connections in {} pages: first {:.2} ms, last {:.2} ms, p99 {:.2} ms (with JSON decoding)",

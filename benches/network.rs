@@ -112,24 +112,7 @@ async fn main() {
         seed.elapsed().as_secs_f64(),
         made as f64 / seed.elapsed().as_secs_f64()
     );
-    let mut times: Vec<Duration> = Vec::new();
-    let mut token: Option<String> = None;
-    let mut seen = 0usize;
-    loop {
-        let mut path = "/v1/subnets?max_results=100".to_string();
-        if let Some(t) = &token {
-            path.push_str("&next_token=");
-            path.push_str(t);
-        }
-        let t0 = Instant::now();
-        let page = c.get(&path).await;
-        times.push(t0.elapsed());
-        seen += page["items"].as_array().map_or(0, Vec::len);
-        match page["next_token"].as_str() {
-            Some(t) => token = Some(t.to_string()),
-            None => break,
-        }
-    }
+    let (times, seen) = c.walk_pages("/v1/subnets?max_results=100").await;
     let mean = |d: &[Duration]| ms(d.iter().sum::<Duration>()) / d.len().max(1) as f64;
     let n = times.len();
     let k = 10.min(n);

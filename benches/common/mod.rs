@@ -11,7 +11,7 @@ use linkplane::config::Settings;
 use linkplane::state::AppState;
 use linkplane::store::Store;
 use serde_json::{Value, json};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const ADMIN: &str = "bench-admin-secret";
 
@@ -71,21 +71,15 @@ impl Client {
         // a process-wide crypto provider (the server's webhook client
         // chooses ring itself).
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let mut c = Client {
+        let c = Client {
             http: reqwest::Client::new(),
             base,
             token: ADMIN.to_string(),
             store,
             _dir: dir,
-        };
-        let acct = c.post("/v1/accounts", json!({"name": "bench"})).await;
-        let key = c
-            .post(
-                "/v1/api-keys",
-                json!({"principal_arn": acct["root_principal_arn"]}),
-            )
-            .await;
-        c.token = key["secret"].as_str().expect("secret").to_string();
+        }
+        .into_new_account("bench")
+        .await;
         println!(
             "linkplane {title} benchmark: {backend}, {} cores",
             std::thread::available_parallelism().map_or(0, |n| n.get())
@@ -93,11 +87,16 @@ impl Client {
         c
     }
 
+    /// A request to `path` with this client's key.
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+    }
+
     pub async fn post(&self, path: &str, body: Value) -> Value {
         let r = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
+            .request(reqwest::Method::POST, path)
             .json(&body)
             .send()
             .await
@@ -108,49 +107,75 @@ impl Client {
         v
     }
 
-    pub async fn get(&self, path: &str) -> Value {
+    /// A GET that must succeed; the response, its body unread.
+    async fn get_ok(&self, path: &str) -> reqwest::Response {
         let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
+            .request(reqwest::Method::GET, path)
             .send()
             .await
             .expect("request");
         assert!(r.status().is_success(), "GET {path}: {}", r.status());
-        r.json().await.expect("json")
+        r
+    }
+
+    pub async fn get(&self, path: &str) -> Value {
+        self.get_ok(path).await.json().await.expect("json")
     }
 
     /// GET without decoding the body (for timing reads); answers its length.
     pub async fn get_raw(&self, path: &str) -> usize {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .expect("request");
-        assert!(r.status().is_success(), "GET {path}: {}", r.status());
-        r.bytes().await.expect("body").len()
+        self.get_ok(path).await.bytes().await.expect("body").len()
+    }
+
+    /// Walks every page of the list at `path` (which has a query already)
+    /// through `next_token`: the time of each page, and the items seen.
+    pub async fn walk_pages(&self, path: &str) -> (Vec<Duration>, usize) {
+        let mut times: Vec<Duration> = Vec::new();
+        let mut token: Option<String> = None;
+        let mut seen = 0usize;
+        loop {
+            let mut p = path.to_string();
+            if let Some(t) = &token {
+                p.push_str("&next_token=");
+                p.push_str(t);
+            }
+            let t0 = Instant::now();
+            let page = self.get(&p).await;
+            times.push(t0.elapsed());
+            seen += page["items"].as_array().map_or(0, Vec::len);
+            match page["next_token"].as_str() {
+                Some(t) => token = Some(t.to_string()),
+                None => break,
+            }
+        }
+        (times, seen)
     }
 
     /// A client for another, new account on the same server.
     pub async fn another_account(&self, name: &str) -> Client {
-        let mut admin = Client {
+        Client {
             http: self.http.clone(),
             base: self.base.clone(),
             token: ADMIN.to_string(),
             store: self.store.clone(),
             _dir: tempfile::tempdir().expect("tempdir"),
-        };
-        let acct = admin.post("/v1/accounts", json!({"name": name})).await;
-        let key = admin
+        }
+        .into_new_account(name)
+        .await
+    }
+
+    /// This (admin) client makes a new account `name`, and becomes the
+    /// client of its root.
+    async fn into_new_account(mut self, name: &str) -> Client {
+        let acct = self.post("/v1/accounts", json!({"name": name})).await;
+        let key = self
             .post(
                 "/v1/api-keys",
                 json!({"principal_arn": acct["root_principal_arn"]}),
             )
             .await;
-        admin.token = key["secret"].as_str().expect("secret").to_string();
-        admin
+        self.token = key["secret"].as_str().expect("secret").to_string();
+        self
     }
 
     pub async fn close(self) {

@@ -2,7 +2,7 @@
 
 use crate::support::{ADMIN, Db, TestServer};
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashSet};
 
 const REQUIRED: [&str; 8] = [
@@ -16,13 +16,21 @@ const REQUIRED: [&str; 8] = [
     "ap-northeast-1",
 ];
 
+/// The zone ids of a region of `/v1/regions`.
+fn zone_ids(region: &Value) -> HashSet<&str> {
+    region["zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|z| z["zone_id"].as_str().unwrap())
+        .collect()
+}
+
 #[tokio::test]
 async fn regions_carry_their_real_zone_ids() {
     let s = TestServer::start(Db::Sqlite).await;
     let a = s.account("a").await;
-    let r = s.get("/v1/regions", &a.token).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    let items = r.body["items"].as_array().unwrap();
+    let items = s.items("/v1/regions", &a.token).await;
     let names: HashSet<&str> = items
         .iter()
         .map(|r| r["region"].as_str().unwrap())
@@ -31,12 +39,7 @@ async fn regions_carry_their_real_zone_ids() {
         assert!(names.contains(region), "missing {region}");
     }
     let use1 = items.iter().find(|r| r["region"] == "us-east-1").unwrap();
-    let ids: HashSet<&str> = use1["zones"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|z| z["zone_id"].as_str().unwrap())
-        .collect();
+    let ids = zone_ids(use1);
     let expected: HashSet<&str> = (1..=6)
         .map(|i| {
             [
@@ -49,12 +52,7 @@ async fn regions_carry_their_real_zone_ids() {
         .iter()
         .find(|r| r["region"] == "ap-northeast-1")
         .unwrap();
-    let ids: HashSet<&str> = apne1["zones"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|z| z["zone_id"].as_str().unwrap())
-        .collect();
+    let ids = zone_ids(apne1);
     assert_eq!(ids, HashSet::from(["apne1-az1", "apne1-az2", "apne1-az4"]));
     let one = s.get("/v1/regions?region=eu-west-2", &a.token).await;
     assert_eq!(one.body["items"].as_array().unwrap().len(), 1);
@@ -159,9 +157,7 @@ async fn aws_managed_prefix_lists() {
 async fn aws_services_are_discoverable() {
     let s = TestServer::start(Db::Sqlite).await;
     let a = s.account("a").await;
-    let r = s.get("/v1/services?region=eu-west-1", &a.token).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    let items = r.body["items"].as_array().unwrap();
+    let items = s.items("/v1/services?region=eu-west-1", &a.token).await;
     let s3: Vec<&serde_json::Value> = items
         .iter()
         .filter(|x| x["service_name"] == "com.amazonaws.eu-west-1.s3")
@@ -207,13 +203,8 @@ async fn aws_services_are_discoverable() {
         ec2["availability_zones"],
         json!(["eu-west-1a", "eu-west-1b", "eu-west-1c"])
     );
-    let gw = s
-        .get(
-            "/v1/services?region=eu-west-1&service_type=gateway",
-            &a.token,
-        )
-        .await;
-    assert_eq!(gw.body["items"].as_array().unwrap().len(), 2);
+    let gateways = "/v1/services?region=eu-west-1&service_type=gateway";
+    assert_eq!(s.items(gateways, &a.token).await.len(), 2);
     // Paging visits every service once.
     let mut seen = Vec::new();
     let mut token: Option<String> = None;

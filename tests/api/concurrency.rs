@@ -4,7 +4,7 @@
 //! succeeds and the outcome is the same as one after the other.
 
 use crate::on_both_databases;
-use crate::support::{Db, TestServer};
+use crate::support::{Db, TestServer, string};
 use reqwest::Method;
 use serde_json::json;
 
@@ -18,10 +18,7 @@ async fn concurrent_allowed_principal_edits_never_fail(db: Db) {
     let s = TestServer::start(db).await;
     let replica = s.replica().await;
     let a = s.account("a").await;
-    let service_id = s.endpoint_service(&a, json!({})).await["service_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let service_id = string(&s.endpoint_service(&a, json!({})).await["service_id"]);
     let path = format!("/v1/endpoint-services/{service_id}/allowed-principals");
     let principals: Vec<String> = (0..6)
         .map(|i| format!("arn:aws:iam::{:012}:root", 200_000_000_000u64 + i))

@@ -4,8 +4,8 @@
 //! accept/reject.
 
 use crate::on_both_databases;
-use crate::support::{Actor, Db, Resp, TestServer};
-use reqwest::{Method, StatusCode};
+use crate::support::{Actor, Db, Resp, TestServer, s};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 on_both_databases!(
@@ -21,32 +21,11 @@ on_both_databases!(
     unknown_stored_states_are_errors,
 );
 
-fn s(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_string()
-}
-
 /// A VPC (DNS hostnames on) with a subnet in each of the first `n` zones.
 async fn network(s_: &TestServer, who: &Actor, cidr16: u8, n: usize) -> (Value, Vec<String>) {
-    let zones = s_.zones(&who.token, "us-east-1").await;
-    let vpc = s_
-        .create(
-            "/v1/vpcs",
-            &who.token,
-            json!({"cidr_block": format!("10.{cidr16}.0.0/16"), "enable_dns_hostnames": true}),
-        )
-        .await;
-    let mut subnets = Vec::new();
-    for (i, (_, zone_id)) in zones.iter().take(n).enumerate() {
-        let sub = s_
-            .create(
-                "/v1/subnets",
-                &who.token,
-                json!({"vpc_id": vpc["vpc_id"], "cidr_block": format!("10.{cidr16}.{i}.0/24"), "availability_zone_id": zone_id}),
-            )
-            .await;
-        subnets.push(s(&sub["subnet_id"]));
-    }
-    (vpc, subnets)
+    let zone_ids = s_.zone_ids(who, n).await;
+    let dns = json!({"enable_dns_hostnames": true});
+    s_.vpc_with_subnets(who, cidr16, dns, &zone_ids).await
 }
 
 async fn endpoint(s_: &TestServer, who: &Actor, body: Value) -> Resp {
@@ -373,9 +352,7 @@ async fn interface_endpoints_to_aws_services(db: Db) {
 /// use it, a third account that is not: the whole story.
 async fn connections_between_producer_and_consumer(db: Db) {
     let s_ = TestServer::start(db).await;
-    let a = s_.account("producer").await;
-    let b = s_.account("consumer").await;
-    let c = s_.account("stranger").await;
+    let [a, b, c] = s_.accounts(["producer", "consumer", "stranger"]).await;
     let (_, a_subnets) = network(&s_, &a, 0, 2).await;
     let lb = s_
         .create(
@@ -437,8 +414,8 @@ async fn connections_between_producer_and_consumer(db: Db) {
     c_try.assert_problem(400, "InvalidServiceName");
     let missing = endpoint(&s_, &c, json!({"vpc_endpoint_type": "interface", "vpc_id": cvpc["vpc_id"], "service_name": "com.amazonaws.vpce.us-east-1.vpce-svc-00000000000000000", "subnet_ids": c_subnets})).await;
     assert_eq!(
-        c_try.body["detail"].as_str().unwrap().replace(&name, "X"),
-        missing.body["detail"].as_str().unwrap().replace(
+        c_try.detail().replace(&name, "X"),
+        missing.detail().replace(
             "com.amazonaws.vpce.us-east-1.vpce-svc-00000000000000000",
             "X"
         )
@@ -514,11 +491,10 @@ async fn connections_between_producer_and_consumer(db: Db) {
         .await;
     assert_eq!(again.body["unsuccessful"][0]["code"], "IncorrectState");
     // Removing the consumer from the principals keeps the connection.
-    s_.call(
-        Method::DELETE,
+    s_.delete_with(
         &format!("/v1/endpoint-services/{sid}/allowed-principals"),
-        Some(&a.token),
-        Some(json!({"principals": [format!("arn:aws:iam::{}:root", b.account_id)]})),
+        &a.token,
+        json!({"principals": [format!("arn:aws:iam::{}:root", b.account_id)]}),
     )
     .await;
     assert_eq!(
@@ -577,23 +553,9 @@ async fn connections_between_producer_and_consumer(db: Db) {
 async fn concurrent_accepts_and_rejects_stay_consistent(db: Db) {
     let s1 = TestServer::start(db).await;
     let s2 = s1.replica().await;
-    let a = s1.account("producer").await;
-    let b = s1.account("consumer").await;
+    let [a, b] = s1.accounts(["producer", "consumer"]).await;
     let (_, a_subnets) = network(&s1, &a, 0, 1).await;
-    let lb = s1
-        .create(
-            "/v1/load-balancers",
-            &a.token,
-            json!({"name": "api", "subnet_ids": a_subnets}),
-        )
-        .await;
-    let svc = s1
-        .create(
-            "/v1/endpoint-services",
-            &a.token,
-            json!({"network_load_balancer_arns": [lb["load_balancer_arn"]]}),
-        )
-        .await;
+    let svc = s1.service_in(&a, &a_subnets, json!({})).await;
     let sid = s(&svc["service_id"]);
     s1.allow_everyone(&a.token, &sid).await;
     let zone = s(&svc["availability_zone_ids"][0]);
@@ -793,8 +755,7 @@ async fn endpoints_change_with_patch(db: Db) {
 /// (`vpc_endpoint_id`), and not deleted while routes point at it.
 async fn gateway_load_balancer_endpoints_are_route_targets(db: Db) {
     let s_ = TestServer::start(db).await;
-    let a = s_.account("appliances").await;
-    let b = s_.account("consumer").await;
+    let [a, b] = s_.accounts(["appliances", "consumer"]).await;
     let (_, a_subnets) = network(&s_, &a, 0, 1).await;
     let gw = s_
         .create(
@@ -878,32 +839,8 @@ async fn gateway_load_balancer_endpoints_are_route_targets(db: Db) {
 /// A webhook on 127.0.0.1 that fails its first two deliveries still gets
 /// every event (connect, accept, delete), each signed with the secret.
 async fn notifications_reach_a_failing_webhook(db: Db) {
-    use std::sync::{Arc, Mutex};
-    type Seen = Arc<Mutex<(usize, Vec<(String, String)>)>>;
-    let seen: Seen = Arc::new(Mutex::new((0, Vec::new())));
-    let sink = {
-        let seen = seen.clone();
-        axum::Router::new().route(
-            "/hook",
-            axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
-                let seen = seen.clone();
-                async move {
-                    let mut g = seen.lock().unwrap();
-                    g.0 += 1;
-                    if g.0 <= 2 {
-                        return axum::http::StatusCode::INTERNAL_SERVER_ERROR;
-                    }
-                    let sig = headers
-                        .get("x-linkplane-signature")
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or_default()
-                        .to_string();
-                    g.1.push((sig, body));
-                    axum::http::StatusCode::OK
-                }
-            }),
-        )
-    };
+    // The first two deliveries fail.
+    let (sink, seen) = crate::support::hook_sink(2);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let hook = format!("http://{}/hook", listener.local_addr().unwrap());
     let server = tokio::spawn(async move {
@@ -911,23 +848,9 @@ async fn notifications_reach_a_failing_webhook(db: Db) {
     });
 
     let s_ = TestServer::start(db).await;
-    let a = s_.account("producer").await;
-    let b = s_.account("consumer").await;
+    let [a, b] = s_.accounts(["producer", "consumer"]).await;
     let (_, a_subnets) = network(&s_, &a, 0, 1).await;
-    let lb = s_
-        .create(
-            "/v1/load-balancers",
-            &a.token,
-            json!({"name": "api", "subnet_ids": a_subnets}),
-        )
-        .await;
-    let svc = s_
-        .create(
-            "/v1/endpoint-services",
-            &a.token,
-            json!({"network_load_balancer_arns": [lb["load_balancer_arn"]]}),
-        )
-        .await;
+    let svc = s_.service_in(&a, &a_subnets, json!({})).await;
     let sid = s(&svc["service_id"]);
     s_.allow_everyone(&a.token, &sid).await;
     let nfs = format!("/v1/endpoint-services/{sid}/notifications");
@@ -978,7 +901,7 @@ async fn notifications_reach_a_failing_webhook(db: Db) {
         .await;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
-        let got = seen.lock().unwrap().1.len();
+        let got = seen.lock().unwrap().len();
         if got >= 3 {
             break;
         }
@@ -988,7 +911,7 @@ async fn notifications_reach_a_failing_webhook(db: Db) {
         );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    let delivered = seen.lock().unwrap().1.clone();
+    let delivered = seen.lock().unwrap().clone();
     let mut events: Vec<String> = Vec::new();
     for (sig, body) in &delivered {
         assert_eq!(
@@ -1015,18 +938,10 @@ async fn notifications_reach_a_failing_webhook(db: Db) {
 /// endpoints per VPC, 20 gateway endpoints per region.
 async fn cross_region_endpoints_and_quotas(db: Db) {
     let s_ = TestServer::start(db).await;
-    let a = s_.account("producer").await;
-    let b = s_.account("consumer").await;
+    let [a, b] = s_.accounts(["producer", "consumer"]).await;
     let (_, a_subnets) = network(&s_, &a, 0, 1).await;
-    let lb = s_
-        .create(
-            "/v1/load-balancers",
-            &a.token,
-            json!({"name": "api", "subnet_ids": a_subnets}),
-        )
-        .await;
     let svc = s_
-        .create("/v1/endpoint-services", &a.token, json!({"network_load_balancer_arns": [lb["load_balancer_arn"]], "acceptance_required": false}))
+        .service_in(&a, &a_subnets, json!({"acceptance_required": false}))
         .await;
     let sid = s(&svc["service_id"]);
     s_.allow_everyone(&a.token, &sid).await;

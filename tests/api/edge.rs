@@ -107,11 +107,7 @@ async fn a_body_is_exactly_one_json_object(db: Db) {
         )
         .await;
     r.assert_problem(400, "InvalidParameterValue");
-    assert!(
-        r.body["detail"].as_str().unwrap().starts_with("source:"),
-        "{}",
-        r.body
-    );
+    assert!(r.detail().starts_with("source:"), "{}", r.body);
     assert_eq!(
         s.get(&format!("/v1/vpcs/{id}"), &a.token).await.body,
         before
@@ -161,7 +157,7 @@ async fn control_characters_are_refused_everywhere(db: Db) {
     for (path, body, field) in bodies {
         let r = s.post(path, &a.token, body.clone()).await;
         r.assert_problem(400, "InvalidParameterValue");
-        let detail = r.body["detail"].as_str().unwrap();
+        let detail = r.detail();
         assert!(
             detail.starts_with(field) && detail.contains("control character U+00"),
             "{body}: {detail}"
@@ -176,7 +172,7 @@ async fn control_characters_are_refused_everywhere(db: Db) {
     ] {
         let r = s.get(&path, &a.token).await;
         r.assert_problem(400, "InvalidParameterValue");
-        let detail = r.body["detail"].as_str().unwrap();
+        let detail = r.detail();
         assert!(detail.starts_with(field), "{path}: {detail}");
     }
     // A forged next_token whose keyset id holds U+0000.

@@ -55,7 +55,7 @@ async fn bad_json_bodies_are_400_naming_the_field(db: Db) {
     for (body, code, needle) in cases {
         let r = s.post_raw("/v1/accounts", ADMIN, body.to_string()).await;
         r.assert_problem(400, code);
-        let detail = r.body["detail"].as_str().unwrap();
+        let detail = r.detail();
         assert!(
             detail.contains(needle),
             "{body}: detail '{detail}' should mention '{needle}'"
@@ -155,19 +155,27 @@ async fn bad_query_parameters_are_400(db: Db) {
         .assert_problem(400, "InvalidParameterValue");
     let priced = s.get(&format!("{cost}?gb_per_month=10"), &a.token).await;
     assert_eq!(priced.status, reqwest::StatusCode::OK, "{}", priced.text);
-    s.get("/v1/prefix-lists?prefix_list_id=pl-XYZ", ADMIN)
-        .await
-        .assert_problem(400, "InvalidPrefixListId.Malformed");
-    s.get("/v1/prefix-lists?region=mars-1", ADMIN)
-        .await
-        .assert_problem(400, "InvalidParameterValue");
-    s.get("/v1/regions/mars-1/availability-zones", ADMIN)
-        .await
-        .assert_problem(404, "InvalidRegion.NotFound");
-    // Unknown paths and methods are problems too.
-    s.get("/v1/nothing-here", ADMIN)
-        .await
-        .assert_problem(404, "NotFound");
+    for (path, status, code) in [
+        (
+            "/v1/prefix-lists?prefix_list_id=pl-XYZ",
+            400,
+            "InvalidPrefixListId.Malformed",
+        ),
+        (
+            "/v1/prefix-lists?region=mars-1",
+            400,
+            "InvalidParameterValue",
+        ),
+        (
+            "/v1/regions/mars-1/availability-zones",
+            404,
+            "InvalidRegion.NotFound",
+        ),
+        // Unknown paths and methods are problems too.
+        ("/v1/nothing-here", 404, "NotFound"),
+    ] {
+        s.get(path, ADMIN).await.assert_problem(status, code);
+    }
     s.call(Method::PUT, "/v1/whoami", Some(ADMIN), None)
         .await
         .assert_problem(405, "UnsupportedOperation");

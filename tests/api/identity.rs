@@ -1,5 +1,5 @@
 use crate::on_both_databases;
-use crate::support::{ADMIN, Db, TestServer};
+use crate::support::{ADMIN, Db, TestServer, string};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -101,11 +101,7 @@ async fn walkthrough_admin_account_root_user_whoami(db: Db) {
             )
             .await;
         r.assert_problem(400, "InvalidParameterValue");
-        assert!(
-            r.body["detail"].as_str().unwrap().starts_with("path:"),
-            "{bad}: {}",
-            r.text
-        );
+        assert!(r.detail().starts_with("path:"), "{bad}: {}", r.text);
     }
     // Names are unique whatever the path.
     s.post(
@@ -145,8 +141,7 @@ async fn walkthrough_admin_account_root_user_whoami(db: Db) {
 /// resource that does not exist.
 async fn tenancy_other_account_gets_404(db: Db) {
     let s = TestServer::start(db).await;
-    let a = s.account("a").await;
-    let b = s.account("b").await;
+    let [a, b] = s.accounts(["a", "b"]).await;
     let a_path = format!("/v1/accounts/{}", a.account_id);
     s.get(&a_path, &b.token)
         .await
@@ -164,14 +159,7 @@ async fn tenancy_other_account_gets_404(db: Db) {
     )
     .await
     .assert_problem(404, "InvalidAccountID.NotFound");
-    let patch = s
-        .call(
-            Method::PATCH,
-            &a_path,
-            Some(&b.token),
-            Some(json!({"name": "stolen"})),
-        )
-        .await;
+    let patch = s.patch(&a_path, &b.token, json!({"name": "stolen"})).await;
     patch.assert_problem(404, "InvalidAccountID.NotFound");
     // B's list of accounts holds only B.
     let list = s.get("/v1/accounts", &b.token).await;
@@ -184,18 +172,8 @@ async fn tenancy_other_account_gets_404(db: Db) {
     assert_eq!(ids, vec![b.account_id.as_str()]);
     // A's key ids are invisible to B, and cannot be revoked by B.
     let keys = s.get("/v1/api-keys", &a.token).await;
-    let a_key = keys.body["items"][0]["key_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let r = s
-        .call(
-            Method::DELETE,
-            &format!("/v1/api-keys/{a_key}"),
-            Some(&b.token),
-            None,
-        )
-        .await;
+    let a_key = string(&keys.body["items"][0]["key_id"]);
+    let r = s.delete(&format!("/v1/api-keys/{a_key}"), &b.token).await;
     r.assert_problem(404, "InvalidApiKeyID.NotFound");
     assert_eq!(s.get("/v1/whoami", &a.token).await.status, StatusCode::OK);
     s.stop().await;
@@ -204,16 +182,13 @@ async fn tenancy_other_account_gets_404(db: Db) {
 /// 401 without a valid key, 403 when the principal may not act.
 async fn principals_may_not_exceed_their_rights(db: Db) {
     let s = TestServer::start(db).await;
-    let a = s.account("a").await;
-    let b = s.account("b").await;
+    let [a, b] = s.accounts(["a", "b"]).await;
     let alice = s.principal(&a, "user", "alice").await;
 
     s.call(Method::GET, "/v1/whoami", None, None)
         .await
         .assert_problem(401, "AuthFailure");
-    let r = s
-        .call(Method::GET, "/v1/whoami", Some("not-a-key"), None)
-        .await;
+    let r = s.get("/v1/whoami", "not-a-key").await;
     r.assert_problem(401, "AuthFailure");
     assert_eq!(r.header("www-authenticate"), Some("Bearer"));
     // A well-formed key id with a wrong secret.
@@ -252,22 +227,10 @@ async fn principals_may_not_exceed_their_rights(db: Db) {
         .assert_problem(403, "UnauthorizedOperation");
     // A user may not rename its account; the root may.
     let path = format!("/v1/accounts/{}", a.account_id);
-    s.call(
-        Method::PATCH,
-        &path,
-        Some(&alice.token),
-        Some(json!({"name": "x"})),
-    )
-    .await
-    .assert_problem(403, "UnauthorizedOperation");
-    let ok = s
-        .call(
-            Method::PATCH,
-            &path,
-            Some(&a.token),
-            Some(json!({"name": "renamed"})),
-        )
-        .await;
+    s.patch(&path, &alice.token, json!({"name": "x"}))
+        .await
+        .assert_problem(403, "UnauthorizedOperation");
+    let ok = s.patch(&path, &a.token, json!({"name": "renamed"})).await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
     assert_eq!(ok.body["name"], "renamed");
     // A user sees its account, and only its own keys.
@@ -298,48 +261,25 @@ async fn revoked_key_stops_at_once_on_every_replica(db: Db) {
         other.get("/v1/whoami", &bob.token).await.status,
         StatusCode::OK
     );
-    let key_id = s.get("/v1/whoami", &bob.token).await.body["key_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let key_id = string(&s.get("/v1/whoami", &bob.token).await.body["key_id"]);
 
-    let r = s
-        .call(
-            Method::DELETE,
-            &format!("/v1/api-keys/{key_id}"),
-            Some(&a.token),
-            None,
-        )
-        .await;
+    let r = s.delete(&format!("/v1/api-keys/{key_id}"), &a.token).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
     let r = other.get("/v1/whoami", &bob.token).await;
     r.assert_problem(401, "AuthFailure");
-    assert!(r.body["detail"].as_str().unwrap().contains("revoked"));
+    assert!(r.detail().contains("revoked"));
     s.get("/v1/whoami", &bob.token)
         .await
         .assert_problem(401, "AuthFailure");
     // Revoking again: gone.
-    s.call(
-        Method::DELETE,
-        &format!("/v1/api-keys/{key_id}"),
-        Some(&a.token),
-        None,
-    )
-    .await
-    .assert_problem(404, "InvalidApiKeyID.NotFound");
+    s.delete(&format!("/v1/api-keys/{key_id}"), &a.token)
+        .await
+        .assert_problem(404, "InvalidApiKeyID.NotFound");
     // A user may revoke its own key.
     let carol = s.principal(&a, "user", "carol").await;
-    let carol_key = s.get("/v1/whoami", &carol.token).await.body["key_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let carol_key = string(&s.get("/v1/whoami", &carol.token).await.body["key_id"]);
     let r = other
-        .call(
-            Method::DELETE,
-            &format!("/v1/api-keys/{carol_key}"),
-            Some(&carol.token),
-            None,
-        )
+        .delete(&format!("/v1/api-keys/{carol_key}"), &carol.token)
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     s.get("/v1/whoami", &carol.token)
@@ -395,11 +335,7 @@ async fn principals_are_listed_and_validated(db: Db) {
 /// `app` cannot be made beside it (an allowed principal `role/app` would
 /// otherwise match two roles).
 async fn upgrade_gives_principals_made_with_a_path_in_the_name_their_name(db: Db) {
-    let fresh = crate::support::FreshDb::new(db).await;
-    let store = linkplane::store::Store::connect(&fresh.url, 2)
-        .await
-        .expect("connect");
-    store.migrate_to(7).await.expect("migrate to 7");
+    let (fresh, store) = crate::support::FreshDb::at_version(db, 7).await;
     for (sql, args) in [
         (
             "INSERT INTO accounts (account_id, name, created_at, updated_at, version) VALUES ($1, $2, 1, 1, 1)",

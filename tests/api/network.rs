@@ -3,7 +3,7 @@
 //! dependency checks and tenancy.
 
 use crate::on_both_databases;
-use crate::support::{ADMIN, Actor, Db, TestServer};
+use crate::support::{ADMIN, Actor, Db, TestServer, s};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -21,24 +21,11 @@ on_both_databases!(
     lists_filter_and_page,
 );
 
-fn s(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_string()
-}
-
 async fn vpc(s_: &TestServer, who: &Actor, cidr: &str, region: &str) -> Value {
     s_.create(
         "/v1/vpcs",
         &who.token,
         json!({"cidr_block": cidr, "region": region}),
-    )
-    .await
-}
-
-async fn subnet(s_: &TestServer, who: &Actor, vpc_id: &str, cidr: &str, zone_id: &str) -> Value {
-    s_.create(
-        "/v1/subnets",
-        &who.token,
-        json!({"vpc_id": vpc_id, "cidr_block": cidr, "availability_zone_id": zone_id}),
     )
     .await
 }
@@ -146,21 +133,17 @@ async fn vpc_comes_with_main_route_table_and_default_group(db: Db) {
     assert_eq!(p.status, StatusCode::OK, "{}", p.body);
     assert_eq!(p.body["enable_dns_hostnames"], true);
     let stale = s_
-        .call(
-            reqwest::Method::PATCH,
+        .patch(
             &format!("/v1/vpcs/{vpc_id}"),
-            Some(&a.token),
-            Some(json!({"enable_dns_support": true})),
+            &a.token,
+            json!({"enable_dns_support": true}),
         )
         .await;
     assert_eq!(stale.status, StatusCode::OK);
-    let mut req = crate::support::http_client()
-        .patch(s_.url(&format!("/v1/vpcs/{vpc_id}")))
-        .bearer_auth(&a.token)
-        .header("if-match", etag);
-    req = req.json(&json!({"enable_dns_support": false}));
-    let r = crate::support::Resp::from(req.send().await.unwrap()).await;
-    r.assert_problem(412, "PreconditionFailed");
+    let stale_body = json!({"enable_dns_support": false});
+    s_.patch_if_match(&format!("/v1/vpcs/{vpc_id}"), &a.token, &etag, stale_body)
+        .await
+        .assert_problem(412, "PreconditionFailed");
     // Hostnames need DNS support.
     let v2 = s_
         .post(
@@ -195,12 +178,7 @@ async fn bad_cidrs_and_zones_are_400(db: Db) {
             .post("/v1/vpcs", &a.token, json!({"cidr_block": cidr}))
             .await;
         r.assert_problem(400, code);
-        assert!(
-            r.body["detail"]
-                .as_str()
-                .unwrap()
-                .contains(cidr.split('/').next().unwrap())
-        );
+        assert!(r.detail().contains(cidr.split('/').next().unwrap()));
     }
     s_.post(
         "/v1/vpcs",
@@ -278,7 +256,7 @@ async fn bad_cidrs_and_zones_are_400(db: Db) {
     .await
     .assert_problem(409, "InvalidSubnet.Conflict");
     // A block that would contain a later subnet conflicts too.
-    subnet(&s_, &a, &vpc_id, "10.0.20.0/24", &zones[0].1).await;
+    s_.subnet(&a, &vpc_id, "10.0.20.0/24", &zones[0].1).await;
     let r = s_
         .post(
             "/v1/subnets",
@@ -288,7 +266,7 @@ async fn bad_cidrs_and_zones_are_400(db: Db) {
         .await;
     r.assert_problem(409, "InvalidSubnet.Conflict");
     assert!(s(&r.body["detail"]).contains("10.0.16.0/20"));
-    subnet(&s_, &a, &vpc_id, "10.0.16.0/22", &zones[0].1).await;
+    s_.subnet(&a, &vpc_id, "10.0.16.0/22", &zones[0].1).await;
     s_.stop().await;
 }
 
@@ -299,7 +277,9 @@ async fn subnet_addresses_are_allocated_lowest_first(db: Db) {
     let a = s_.account("a").await;
     let zones = s_.zones(&a.token, "us-east-1").await;
     let v = vpc(&s_, &a, "10.0.0.0/16", "us-east-1").await;
-    let sub = subnet(&s_, &a, &s(&v["vpc_id"]), "10.0.1.0/24", &zones[0].1).await;
+    let sub = s_
+        .subnet(&a, &s(&v["vpc_id"]), "10.0.1.0/24", &zones[0].1)
+        .await;
     let sid = s(&sub["subnet_id"]);
     assert_eq!(sub["available_ip_address_count"], 251);
     let first = eni(&s_, &a, &sid, None).await;
@@ -346,7 +326,9 @@ async fn subnet_addresses_are_allocated_lowest_first(db: Db) {
         "10.0.1.4"
     );
     // A /28 holds 11 usable addresses; the twelfth does not fit.
-    let small = subnet(&s_, &a, &s(&v["vpc_id"]), "10.0.2.0/28", &zones[0].1).await;
+    let small = s_
+        .subnet(&a, &s(&v["vpc_id"]), "10.0.2.0/28", &zones[0].1)
+        .await;
     let small_id = s(&small["subnet_id"]);
     assert_eq!(small["available_ip_address_count"], 11);
     for i in 0..11 {
@@ -449,7 +431,7 @@ async fn routes_validate_targets_and_turn_blackhole(db: Db) {
         .await
         .assert_problem(404, "InvalidRoute.NotFound");
     // NAT gateway in a public subnet; a prefix-list route to it.
-    let public = subnet(&s_, &a, &vpc_id, "10.0.0.0/24", &zones[0].1).await;
+    let public = s_.subnet(&a, &vpc_id, "10.0.0.0/24", &zones[0].1).await;
     let nat = s_
         .create(
             "/v1/nat-gateways",
@@ -567,7 +549,7 @@ async fn route_table_associations_move_and_protect(db: Db) {
     let zones = s_.zones(&a.token, "us-east-1").await;
     let v = vpc(&s_, &a, "10.0.0.0/16", "us-east-1").await;
     let vpc_id = s(&v["vpc_id"]);
-    let sub = s(&subnet(&s_, &a, &vpc_id, "10.0.1.0/24", &zones[0].1).await["subnet_id"]);
+    let sub = s(&s_.subnet(&a, &vpc_id, "10.0.1.0/24", &zones[0].1).await["subnet_id"]);
     let t1 = s_
         .create("/v1/route-tables", &a.token, json!({"vpc_id": vpc_id}))
         .await;
@@ -790,8 +772,8 @@ async fn security_groups_rules_and_dependencies(db: Db) {
         .delete(&format!("/v1/security-groups/{web_id}"), &a.token)
         .await;
     del.assert_problem(409, "DependencyViolation");
-    assert!(del.body["detail"].as_str().unwrap().contains(&app_id));
-    let sub = s(&subnet(&s_, &a, &vpc_id, "10.0.1.0/24", &zones[0].1).await["subnet_id"]);
+    assert!(del.detail().contains(&app_id));
+    let sub = s(&s_.subnet(&a, &vpc_id, "10.0.1.0/24", &zones[0].1).await["subnet_id"]);
     let e = s_
         .create(
             "/v1/network-interfaces",
@@ -804,12 +786,7 @@ async fn security_groups_rules_and_dependencies(db: Db) {
         .delete(&format!("/v1/security-groups/{app_id}"), &a.token)
         .await;
     del.assert_problem(409, "DependencyViolation");
-    assert!(
-        del.body["detail"]
-            .as_str()
-            .unwrap()
-            .contains(&s(&e["network_interface_id"]))
-    );
+    assert!(del.detail().contains(&s(&e["network_interface_id"])));
     // Remove the referencing rule: web can go.
     let app_now = s_
         .get(&format!("/v1/security-groups/{app_id}"), &a.token)
@@ -854,9 +831,7 @@ async fn security_groups_rules_and_dependencies(db: Db) {
 /// the peering turn blackhole when it is deleted.
 async fn peering_across_accounts_and_regions(db: Db) {
     let s_ = TestServer::start(db).await;
-    let a = s_.account("a").await;
-    let b = s_.account("b").await;
-    let c = s_.account("c").await;
+    let [a, b, c] = s_.accounts(["a", "b", "c"]).await;
     let va = vpc(&s_, &a, "10.0.0.0/16", "eu-west-1").await;
     let vb = vpc(&s_, &b, "10.1.0.0/16", "eu-west-2").await;
     let vb_overlap = vpc(&s_, &b, "10.0.128.0/17", "eu-west-1").await;
@@ -906,10 +881,9 @@ async fn peering_across_accounts_and_regions(db: Db) {
     .await
     .assert_problem(400, "InvalidParameterValue");
     let acc = s_
-        .post(&format!("{path}/accept"), &b.token, json!({}))
+        .post_ok(&format!("{path}/accept"), &b.token, json!({}))
         .await;
-    assert_eq!(acc.status, StatusCode::OK, "{}", acc.body);
-    assert_eq!(acc.body["status"]["code"], "active");
+    assert_eq!(acc["status"]["code"], "active");
     s_.post(&format!("{path}/accept"), &b.token, json!({}))
         .await
         .assert_problem(409, "InvalidStateTransition");
@@ -968,9 +942,15 @@ async fn transit_gateway_attachments_and_routes(db: Db) {
     let zones = s_.zones(&a.token, "us-east-1").await;
     let v1 = vpc(&s_, &a, "10.0.0.0/16", "us-east-1").await;
     let v2 = vpc(&s_, &a, "10.1.0.0/16", "us-east-1").await;
-    let s1a = s(&subnet(&s_, &a, &s(&v1["vpc_id"]), "10.0.1.0/24", &zones[0].1).await["subnet_id"]);
-    let s1b = s(&subnet(&s_, &a, &s(&v1["vpc_id"]), "10.0.2.0/24", &zones[0].1).await["subnet_id"]);
-    let s2 = s(&subnet(&s_, &a, &s(&v2["vpc_id"]), "10.1.1.0/24", &zones[1].1).await["subnet_id"]);
+    let s1a = s(&s_
+        .subnet(&a, &s(&v1["vpc_id"]), "10.0.1.0/24", &zones[0].1)
+        .await["subnet_id"]);
+    let s1b = s(&s_
+        .subnet(&a, &s(&v1["vpc_id"]), "10.0.2.0/24", &zones[0].1)
+        .await["subnet_id"]);
+    let s2 = s(&s_
+        .subnet(&a, &s(&v2["vpc_id"]), "10.1.1.0/24", &zones[1].1)
+        .await["subnet_id"]);
     let tgw = s(&s_
         .create(
             "/v1/transit-gateways",
@@ -1143,7 +1123,7 @@ async fn deletes_refuse_while_something_depends(db: Db) {
     let zones = s_.zones(&a.token, "us-east-1").await;
     let v = vpc(&s_, &a, "10.0.0.0/16", "us-east-1").await;
     let vpc_id = s(&v["vpc_id"]);
-    let sub = s(&subnet(&s_, &a, &vpc_id, "10.0.1.0/24", &zones[0].1).await["subnet_id"]);
+    let sub = s(&s_.subnet(&a, &vpc_id, "10.0.1.0/24", &zones[0].1).await["subnet_id"]);
     let e = s(&eni(&s_, &a, &sub, None).await.body["network_interface_id"]);
     let igw = s(&s_
         .create("/v1/internet-gateways", &a.token, json!({}))
@@ -1215,12 +1195,11 @@ async fn deletes_refuse_while_something_depends(db: Db) {
 /// in or route to what is not its own.
 async fn another_account_sees_nothing(db: Db) {
     let s_ = TestServer::start(db).await;
-    let a = s_.account("a").await;
-    let b = s_.account("b").await;
+    let [a, b] = s_.accounts(["a", "b"]).await;
     let zones = s_.zones(&a.token, "us-east-1").await;
     let v = vpc(&s_, &a, "10.0.0.0/16", "us-east-1").await;
     let vpc_id = s(&v["vpc_id"]);
-    let sub = s(&subnet(&s_, &a, &vpc_id, "10.0.1.0/24", &zones[0].1).await["subnet_id"]);
+    let sub = s(&s_.subnet(&a, &vpc_id, "10.0.1.0/24", &zones[0].1).await["subnet_id"]);
     let e = s(&eni(&s_, &a, &sub, None).await.body["network_interface_id"]);
     let igw = s(&s_
         .create("/v1/internet-gateways", &a.token, json!({}))

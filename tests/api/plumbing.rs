@@ -1,8 +1,8 @@
 //! Shared API plumbing: keyset pagination, idempotency, ETag/If-Match, tags.
 
 use crate::on_both_databases;
-use crate::support::{ADMIN, Db, TestServer};
-use reqwest::{Method, StatusCode};
+use crate::support::{ADMIN, Db, TestServer, string};
+use reqwest::StatusCode;
 use serde_json::json;
 use std::collections::HashSet;
 
@@ -154,10 +154,7 @@ async fn a_replay_after_delete_is_a_conflict_in_every_family(db: Db) {
     let subnet_id = subnet.body["subnet_id"].as_str().unwrap().to_string();
     let igw = with_key("/v1/internet-gateways", "igw", json!({})).await;
     assert_eq!(igw.status, StatusCode::CREATED, "{}", igw.text);
-    let igw_id = igw.body["internet_gateway_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let igw_id = string(&igw.body["internet_gateway_id"]);
     let again = with_key("/v1/internet-gateways", "igw", json!({})).await;
     assert_eq!(again.status, StatusCode::OK, "{}", again.text);
     assert_eq!(again.body["internet_gateway_id"], igw_id.as_str());
@@ -252,16 +249,8 @@ async fn etag_and_if_match(db: Db) {
         let s = &s;
         let path = path.clone();
         async move {
-            let r = s
-                .http
-                .patch(s.url(&path))
-                .bearer_auth(ADMIN)
-                .header("if-match", etag)
-                .json(&json!({"name": tag}))
-                .send()
+            s.patch_if_match(&path, ADMIN, &etag, json!({"name": tag}))
                 .await
-                .unwrap();
-            crate::support::Resp::from(r).await
         }
     };
     let ok = patch("first", etag.clone()).await;
@@ -275,14 +264,7 @@ async fn etag_and_if_match(db: Db) {
     assert_eq!(s.get(&path, &a.token).await.body["name"], "first");
     assert_eq!(patch("third", "*".to_string()).await.status, StatusCode::OK);
     // Without If-Match the update is unconditional.
-    let r = s
-        .call(
-            Method::PATCH,
-            &path,
-            Some(ADMIN),
-            Some(json!({"name": "fourth"})),
-        )
-        .await;
+    let r = s.patch(&path, ADMIN, json!({"name": "fourth"})).await;
     assert_eq!(r.status, StatusCode::OK);
     s.stop().await;
 }
@@ -321,16 +303,12 @@ async fn tags_are_stored_and_filter_lists(db: Db) {
     let any_env = s.get("/v1/accounts?tag=env", ADMIN).await;
     assert_eq!(names(&any_env).len(), 3);
     // PATCH replaces tags.
-    let id = prod.body["items"][0]["account_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = string(&prod.body["items"][0]["account_id"]);
     let r = s
-        .call(
-            Method::PATCH,
+        .patch(
             &format!("/v1/accounts/{id}"),
-            Some(ADMIN),
-            Some(json!({"tags": {"env": "dev"}})),
+            ADMIN,
+            json!({"tags": {"env": "dev"}}),
         )
         .await;
     assert_eq!(r.body["tags"], json!({"env": "dev"}));

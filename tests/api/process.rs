@@ -16,6 +16,27 @@ pub(crate) struct Proc {
     pub(crate) warnings: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
+impl Proc {
+    /// A request to `path` on this server with the bearer `token`.
+    fn request(&self, method: reqwest::Method, path: &str, token: &str) -> reqwest::RequestBuilder {
+        crate::support::http_client()
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(token)
+    }
+
+    /// GETs `path` with `token`; answers the JSON body.
+    async fn get_json(&self, path: &str, token: &str) -> Value {
+        let r = self.request(reqwest::Method::GET, path, token).send();
+        r.await.unwrap().json().await.unwrap()
+    }
+
+    /// SIGTERM; asserts the process then exits 0 within 20 s.
+    fn terminate(&mut self) {
+        sigterm(&self.child);
+        assert!(wait_exit(&mut self.child, Duration::from_secs(20)).success());
+    }
+}
+
 /// A test that fails leaves no server behind.
 impl Drop for Proc {
     fn drop(&mut self) {
@@ -124,19 +145,16 @@ on_both_databases!(survives_kill_9_without_losing_data);
 /// the keys still work.
 async fn survives_kill_9_without_losing_data(db: Db) {
     let fresh = FreshDb::new(db).await;
-    let http = crate::support::http_client();
     let mut p = spawn(&fresh.url, Some("admin-secret"));
-    let r = http
-        .post(format!("{}/v1/accounts", p.base))
-        .bearer_auth("admin-secret")
+    let r = p
+        .request(reqwest::Method::POST, "/v1/accounts", "admin-secret")
         .json(&json!({"name": "durable", "account_id": "123456789012"}))
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 201);
-    let key: Value = http
-        .post(format!("{}/v1/api-keys", p.base))
-        .bearer_auth("admin-secret")
+    let key: Value = p
+        .request(reqwest::Method::POST, "/v1/api-keys", "admin-secret")
         .json(&json!({"principal_arn": "arn:aws:iam::123456789012:root"}))
         .send()
         .await
@@ -149,18 +167,9 @@ async fn survives_kill_9_without_losing_data(db: Db) {
     p.child.wait().expect("reap");
 
     let mut p = spawn(&fresh.url, Some("admin-secret"));
-    let acct: Value = http
-        .get(format!("{}/v1/accounts/123456789012", p.base))
-        .bearer_auth(&secret)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let acct = p.get_json("/v1/accounts/123456789012", &secret).await;
     assert_eq!(acct["name"], "durable");
-    sigterm(&p.child);
-    assert!(wait_exit(&mut p.child, Duration::from_secs(20)).success());
+    p.terminate();
 }
 
 /// Without LINKPLANE_ADMIN_TOKEN, the first start prints a generated secret
@@ -168,7 +177,6 @@ async fn survives_kill_9_without_losing_data(db: Db) {
 #[tokio::test]
 async fn generated_admin_secret_is_printed_once_and_persists() {
     let fresh = FreshDb::new(Db::Sqlite).await;
-    let http = crate::support::http_client();
     let mut p = spawn(&fresh.url, None);
     let secret = p
         .stdout
@@ -176,18 +184,9 @@ async fn generated_admin_secret_is_printed_once_and_persists() {
         .find(|w| w.starts_with("lpadmin_"))
         .unwrap_or_else(|| panic!("no admin secret printed: {:?}", p.stdout))
         .to_string();
-    let me: Value = http
-        .get(format!("{}/v1/whoami", p.base))
-        .bearer_auth(&secret)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me = p.get_json("/v1/whoami", &secret).await;
     assert_eq!(me["principal_type"], "admin");
-    sigterm(&p.child);
-    assert!(wait_exit(&mut p.child, Duration::from_secs(20)).success());
+    p.terminate();
 
     let mut p = spawn(&fresh.url, None);
     assert!(
@@ -195,15 +194,13 @@ async fn generated_admin_secret_is_printed_once_and_persists() {
         "printed twice: {}",
         p.stdout
     );
-    let r = http
-        .get(format!("{}/v1/whoami", p.base))
-        .bearer_auth(&secret)
+    let r = p
+        .request(reqwest::Method::GET, "/v1/whoami", &secret)
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    sigterm(&p.child);
-    assert!(wait_exit(&mut p.child, Duration::from_secs(20)).success());
+    p.terminate();
 }
 
 /// SIGTERM while a request waits on the database: the request completes,
@@ -554,6 +551,5 @@ async fn every_write_needs_only_one_connection(db: Db) {
         call(M::DELETE, format!("/v1/subnets/{sub}"), t(), None).await;
     }
     call(M::DELETE, format!("/v1/vpcs/{vpc_id}"), t(), None).await;
-    sigterm(&p.child);
-    assert!(wait_exit(&mut p.child, Duration::from_secs(20)).success());
+    p.terminate();
 }

@@ -3,7 +3,7 @@
 //! model, provisioning states, tenancy, and replicas racing.
 
 use crate::on_both_databases;
-use crate::support::{Actor, Db, Resp, TestServer};
+use crate::support::{Actor, Db, Resp, TestServer, s};
 use linkplane::config::Settings;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -22,10 +22,6 @@ on_both_databases!(
     discovery_shows_services_to_allowed_principals,
 );
 
-fn s(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_string()
-}
-
 /// `/v1/<collection>/<url-encoded arn>`.
 fn arn_path(collection: &str, arn: &str) -> String {
     format!("/v1/{collection}/{}", linkplane::api::encode_segment(arn))
@@ -38,31 +34,13 @@ async fn network(
     n: usize,
 ) -> (String, Vec<String>, Vec<(String, String)>) {
     let zones = s_.zones(&who.token, "us-east-1").await;
-    let vpc = s_
-        .create("/v1/vpcs", &who.token, json!({"cidr_block": "10.0.0.0/16"}))
-        .await;
-    let vpc_id = s(&vpc["vpc_id"]);
-    let mut subnets = Vec::new();
-    for (i, (_, zone_id)) in zones.iter().take(n).enumerate() {
-        let sub = s_
-            .create(
-                "/v1/subnets",
-                &who.token,
-                json!({"vpc_id": vpc_id, "cidr_block": format!("10.0.{i}.0/24"), "availability_zone_id": zone_id}),
-            )
-            .await;
-        subnets.push(s(&sub["subnet_id"]));
-    }
-    (vpc_id, subnets, zones)
+    let zone_ids: Vec<String> = zones.iter().take(n).map(|(_, id)| id.clone()).collect();
+    let (vpc, subnets) = s_.vpc_with_subnets(who, 0, json!({}), &zone_ids).await;
+    (s(&vpc["vpc_id"]), subnets, zones)
 }
 
 async fn nlb(s_: &TestServer, who: &Actor, name: &str, subnets: &[String]) -> Value {
-    s_.create(
-        "/v1/load-balancers",
-        &who.token,
-        json!({"name": name, "type": "network", "subnet_ids": subnets}),
-    )
-    .await
+    s_.load_balancer(who, name, "network", subnets).await
 }
 
 async fn service(s_: &TestServer, who: &Actor, body: Value) -> Resp {
@@ -122,11 +100,10 @@ async fn deregistering_targets_refuses_what_registering_refuses(db: Db) {
         }
     }
     let d = s_
-        .call(
-            Method::DELETE,
+        .delete_with(
             &targets,
-            Some(&a.token),
-            Some(json!({"targets": [{"id": "10.0.0.99", "port": 8443}]})),
+            &a.token,
+            json!({"targets": [{"id": "10.0.0.99", "port": 8443}]}),
         )
         .await;
     assert_eq!(d.status, StatusCode::OK, "{}", d.body);
@@ -298,29 +275,26 @@ async fn load_balancers_and_target_groups(db: Db) {
     assert_eq!(outside.status, StatusCode::OK, "{}", outside.body);
     // Health is modelled.
     let h = s_
-        .call(
-            Method::PUT,
+        .put(
             &format!("{targets}/10.0.0.20/health"),
-            Some(&a.token),
-            Some(json!({"healthy": false})),
+            &a.token,
+            json!({"healthy": false}),
         )
         .await;
     assert_eq!(h.status, StatusCode::OK, "{}", h.body);
     assert_eq!(h.body["targets"][0]["health_state"], "unhealthy");
-    s_.call(
-        Method::PUT,
+    s_.put(
         &format!("{targets}/10.0.0.99/health"),
-        Some(&a.token),
-        Some(json!({"healthy": false})),
+        &a.token,
+        json!({"healthy": false}),
     )
     .await
     .assert_problem(404, "InvalidTarget");
     let d = s_
-        .call(
-            Method::DELETE,
+        .delete_with(
             &targets,
-            Some(&a.token),
-            Some(json!({"targets": [{"id": "10.0.0.20"}]})),
+            &a.token,
+            json!({"targets": [{"id": "10.0.0.20"}]}),
         )
         .await;
     assert_eq!(d.body["targets"].as_array().unwrap().len(), 2);
@@ -499,17 +473,14 @@ async fn endpoint_service_lifecycle(db: Db) {
         .to_string();
     s_.patch(&path, &a.token, json!({"acceptance_required": true}))
         .await;
-    let stale = crate::support::Resp::from(
-        crate::support::http_client()
-            .patch(s_.url(&path))
-            .bearer_auth(&a.token)
-            .header("if-match", etag)
-            .json(&json!({"acceptance_required": false}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let stale = s_
+        .patch_if_match(
+            &path,
+            &a.token,
+            &etag,
+            json!({"acceptance_required": false}),
+        )
+        .await;
     stale.assert_problem(412, "PreconditionFailed");
     // List, filter, delete; the load balancers stay.
     let l = s_
@@ -707,11 +678,10 @@ async fn allowed_principals_collapse_and_filter(db: Db) {
         .assert_problem(400, "MissingParameter");
     // Remove (unknown ones are ignored).
     let r = s_
-        .call(
-            Method::DELETE,
+        .delete_with(
             &path,
-            Some(&a.token),
-            Some(json!({"principals": ["*", "arn:aws:iam::999999999999:root"]})),
+            &a.token,
+            json!({"principals": ["*", "arn:aws:iam::999999999999:root"]}),
         )
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
@@ -730,8 +700,7 @@ async fn allowed_principals_collapse_and_filter(db: Db) {
 /// verified parent domain covers subdomains.
 async fn private_dns_names_are_verified_in_public_dns(db: Db) {
     let s_ = TestServer::start(db).await;
-    let a = s_.account("a").await;
-    let b = s_.account("b").await;
+    let [a, b] = s_.accounts(["a", "b"]).await;
     let (_, subnets, _) = network(&s_, &a, 2).await;
     let lb1 = s(&nlb(&s_, &a, "one", &subnets[..1]).await["load_balancer_arn"]);
     let lb2 = s(&nlb(&s_, &a, "two", &subnets[1..]).await["load_balancer_arn"]);
@@ -758,11 +727,10 @@ async fn private_dns_names_are_verified_in_public_dns(db: Db) {
     )
     .await
     .assert_problem(400, "InvalidParameterValue");
-    s_.call(
-        Method::PUT,
+    s_.put(
         "/v1/public-dns/records",
-        Some(&b.token),
-        Some(json!({"name": "x.example.com", "type": "TXT", "value": "v"})),
+        &b.token,
+        json!({"name": "x.example.com", "type": "TXT", "value": "v"}),
     )
     .await
     .assert_problem(400, "NoSuchHostedZone");
@@ -792,11 +760,10 @@ async fn private_dns_names_are_verified_in_public_dns(db: Db) {
         let s_ = &s_;
         async move {
             let r = s_
-                .call(
-                    Method::PUT,
+                .put(
                     "/v1/public-dns/records",
-                    Some(&token),
-                    Some(json!({"name": name, "type": "TXT", "value": value})),
+                    &token,
+                    json!({"name": name, "type": "TXT", "value": value}),
                 )
                 .await;
             assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -871,19 +838,17 @@ async fn private_dns_names_are_verified_in_public_dns(db: Db) {
         .await
         .assert_problem(400, "InvalidParameterValue");
     // Records: bad ones, deletion.
-    s_.call(
-        Method::PUT,
+    s_.put(
         "/v1/public-dns/records",
-        Some(&a.token),
-        Some(json!({"name": "www.example.com", "type": "A", "value": "1.2.3"})),
+        &a.token,
+        json!({"name": "www.example.com", "type": "A", "value": "1.2.3"}),
     )
     .await
     .assert_problem(400, "InvalidParameterValue");
-    s_.call(
-        Method::PUT,
+    s_.put(
         "/v1/public-dns/records",
-        Some(&a.token),
-        Some(json!({"name": "www.example.com", "type": "MX", "value": "x"})),
+        &a.token,
+        json!({"name": "www.example.com", "type": "MX", "value": "x"}),
     )
     .await
     .assert_problem(400, "InvalidParameterValue");
@@ -1019,8 +984,7 @@ async fn replicas_racing_on_principals_lose_nothing(db: Db) {
 /// their principals, and cannot use another account's load balancer.
 async fn another_account_sees_no_producer_resource(db: Db) {
     let s_ = TestServer::start(db).await;
-    let a = s_.account("a").await;
-    let b = s_.account("b").await;
+    let [a, b] = s_.accounts(["a", "b"]).await;
     let (vpc_id, subnets, _) = network(&s_, &a, 1).await;
     let lb = s(&nlb(&s_, &a, "one", &subnets).await["load_balancer_arn"]);
     let tg = s(&s_
@@ -1089,9 +1053,7 @@ async fn another_account_sees_no_producer_resource(db: Db) {
 /// consumer's names; to nobody else, not even its owner.
 async fn discovery_shows_services_to_allowed_principals(db: Db) {
     let s_ = TestServer::start(db).await;
-    let a = s_.account("producer").await;
-    let b = s_.account("consumer").await;
-    let c = s_.account("other").await;
+    let [a, b, c] = s_.accounts(["producer", "consumer", "other"]).await;
     let b_user = s_.principal(&b, "user", "alice").await;
     let c_role = s_.principal(&c, "role", "app").await;
     let (_, subnets, zones) = network(&s_, &a, 2).await;
@@ -1198,9 +1160,7 @@ async fn discovery_shows_services_to_allowed_principals(db: Db) {
         .await;
     r.assert_problem(400, "InvalidPrincipal");
     assert!(
-        r.body["detail"]
-            .as_str()
-            .unwrap()
+        r.detail()
             .contains(&format!("arn:aws:iam::{}:role/deployer", c.account_id)),
         "{}",
         r.text

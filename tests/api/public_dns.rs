@@ -5,7 +5,7 @@
 
 use crate::on_both_databases;
 use crate::support::{Actor, Db, TestServer};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 on_both_databases!(
@@ -18,13 +18,7 @@ on_both_databases!(
 );
 
 async fn put(s: &TestServer, who: &Actor, body: Value) -> crate::support::Resp {
-    s.call(
-        Method::PUT,
-        "/v1/public-dns/records",
-        Some(&who.token),
-        Some(body),
-    )
-    .await
+    s.put("/v1/public-dns/records", &who.token, body).await
 }
 
 async fn records(s: &TestServer, who: &Actor, zone: &str) -> Value {
@@ -92,15 +86,8 @@ async fn verify_published_by(
 /// of A's domain for its own service. None of that works any more.
 async fn another_account_cannot_take_over_a_name(db: Db) {
     let s = TestServer::start(db).await;
-    let a = s.account("a").await;
-    let b = s.account("b").await;
-    let z = s
-        .create(
-            "/v1/public-dns/zones",
-            &a.token,
-            json!({"name": "example.com"}),
-        )
-        .await;
+    let [a, b] = s.accounts(["a", "b"]).await;
+    let z = s.create_zone(&a, "example.com").await;
     assert_eq!(z["authoritative"], true);
     assert_eq!(z["owner_id"], a.account_id.as_str());
     assert_eq!(z["name_servers"].as_array().unwrap().len(), 4);
@@ -116,13 +103,7 @@ async fn another_account_cannot_take_over_a_name(db: Db) {
     let a_zone = zone(&s, &a, "example.com").await;
 
     // B may hold a zone inside A's; it does not answer.
-    let bz = s
-        .create(
-            "/v1/public-dns/zones",
-            &b.token,
-            json!({"name": "txt.example.com"}),
-        )
-        .await;
+    let bz = s.create_zone(&b, "txt.example.com").await;
     assert_eq!(bz["authoritative"], false, "{bz}");
     // B's write lands in B's zone; A's record stays where it was.
     let r = put(
@@ -180,12 +161,7 @@ async fn another_account_cannot_take_over_a_name(db: Db) {
     .assert_problem(409, "HostedZoneAlreadyExists");
     // B's own endpoint service cannot get a name of A's domain verified
     // from B's zone, nor from one named exactly like the private DNS name.
-    s.create(
-        "/v1/public-dns/zones",
-        &b.token,
-        json!({"name": "www.example.com"}),
-    )
-    .await;
+    s.create_zone(&b, "www.example.com").await;
     let svc = s
         .endpoint_service(&b, json!({"private_dns_name": "www.example.com"}))
         .await;
@@ -204,21 +180,9 @@ async fn another_account_cannot_take_over_a_name(db: Db) {
 /// servers it names, for any account's zone including the same account's.
 async fn delegation_decides_which_zone_answers(db: Db) {
     let s = TestServer::start(db).await;
-    let a = s.account("a").await;
-    let b = s.account("b").await;
-    s.create(
-        "/v1/public-dns/zones",
-        &a.token,
-        json!({"name": "example.com"}),
-    )
-    .await;
-    let bz = s
-        .create(
-            "/v1/public-dns/zones",
-            &b.token,
-            json!({"name": "team.example.com"}),
-        )
-        .await;
+    let [a, b] = s.accounts(["a", "b"]).await;
+    s.create_zone(&a, "example.com").await;
+    let bz = s.create_zone(&b, "team.example.com").await;
     assert_eq!(bz["authoritative"], false);
     let svc = s
         .endpoint_service(&b, json!({"private_dns_name": "api.team.example.com"}))
@@ -274,13 +238,7 @@ async fn delegation_decides_which_zone_answers(db: Db) {
     assert_eq!(verify(&s, &b, &svc).await, "failed");
     assert_eq!(verify_published_by(&s, &a, &b, &svc).await, "verified");
     // A zone inside the same account's zone also needs the NS record.
-    let sub = s
-        .create(
-            "/v1/public-dns/zones",
-            &a.token,
-            json!({"name": "sub.example.com"}),
-        )
-        .await;
+    let sub = s.create_zone(&a, "sub.example.com").await;
     assert_eq!(sub["authoritative"], false);
     let r = put(
         &s,
@@ -298,12 +256,7 @@ async fn delegation_decides_which_zone_answers(db: Db) {
 async fn records_of_a_zone_page(db: Db) {
     let s = TestServer::start(db).await;
     let a = s.account("a").await;
-    s.create(
-        "/v1/public-dns/zones",
-        &a.token,
-        json!({"name": "example.com"}),
-    )
-    .await;
+    s.create_zone(&a, "example.com").await;
     for i in 0..5 {
         let r = put(
             &s,
@@ -352,11 +305,7 @@ async fn records_of_a_zone_page(db: Db) {
 /// A database written before zones were (owner, name) keeps its zones and
 /// records, each under the account that owned the zone, after migrating.
 async fn upgrade_keeps_zones_and_records(db: Db) {
-    let fresh = crate::support::FreshDb::new(db).await;
-    let store = linkplane::store::Store::connect(&fresh.url, 2)
-        .await
-        .expect("connect");
-    store.migrate_to(6).await.expect("migrate to 6");
+    let (fresh, store) = crate::support::FreshDb::at_version(db, 6).await;
     sqlx::query(
         "INSERT INTO public_dns_zones (zone_name, account_id, created_at) VALUES ($1, $2, $3)",
     )
@@ -409,23 +358,10 @@ async fn upgrade_keeps_zones_and_records(db: Db) {
 /// the names around it, never for B's, and A cannot verify B's name.
 async fn a_parent_zone_made_later_takes_nothing(db: Db) {
     let s = TestServer::start(db).await;
-    let a = s.account("a").await;
-    let b = s.account("b").await;
-    let bz = s
-        .create(
-            "/v1/public-dns/zones",
-            &b.token,
-            json!({"name": "api.example.com"}),
-        )
-        .await;
+    let [a, b] = s.accounts(["a", "b"]).await;
+    let bz = s.create_zone(&b, "api.example.com").await;
     assert_eq!(bz["authoritative"], true);
-    let az = s
-        .create(
-            "/v1/public-dns/zones",
-            &a.token,
-            json!({"name": "example.com"}),
-        )
-        .await;
+    let az = s.create_zone(&a, "example.com").await;
     assert_eq!(az["authoritative"], true);
     assert_eq!(zone(&s, &b, "api.example.com").await["authoritative"], true);
     // A's service asks for a name of B's: A's records verify nothing.
@@ -452,8 +388,7 @@ async fn a_parent_zone_made_later_takes_nothing(db: Db) {
 async fn two_accounts_racing_for_one_name_get_one_zone(db: Db) {
     let s = TestServer::start(db).await;
     let replica = s.replica().await;
-    let a = s.account("a").await;
-    let b = s.account("b").await;
+    let [a, b] = s.accounts(["a", "b"]).await;
     for i in 0..12 {
         let body = json!({"name": format!("race{i}.example.org")});
         let (ra, rb) = tokio::join!(

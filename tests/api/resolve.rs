@@ -3,7 +3,7 @@
 //! errors, tenancy, and snapshot freshness across replicas.
 
 use crate::on_both_databases;
-use crate::support::{Actor, Db, TestServer};
+use crate::support::{Actor, Db, TestServer, s};
 use linkplane::api::encode_segment as enc;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -16,10 +16,6 @@ on_both_databases!(
     cost_of_endpoints_beside_nat,
     a_replaced_private_dns_name_stops_answering,
 );
-
-fn s(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_string()
-}
 
 fn codes(r: &Value) -> Vec<String> {
     r["explanations"]
@@ -52,24 +48,8 @@ async fn vpc_in_zones(
     second_octet: u8,
     zone_ids: &[String],
 ) -> (String, Vec<String>) {
-    let vpc = s_
-        .create(
-            "/v1/vpcs",
-            &who.token,
-            json!({"cidr_block": format!("10.{second_octet}.0.0/16"), "enable_dns_hostnames": true}),
-        )
-        .await;
-    let mut subnets = Vec::new();
-    for (i, z) in zone_ids.iter().enumerate() {
-        let sub = s_
-            .create(
-                "/v1/subnets",
-                &who.token,
-                json!({"vpc_id": vpc["vpc_id"], "cidr_block": format!("10.{second_octet}.{i}.0/24"), "availability_zone_id": z}),
-            )
-            .await;
-        subnets.push(s(&sub["subnet_id"]));
-    }
+    let dns = json!({"enable_dns_hostnames": true});
+    let (vpc, subnets) = s_.vpc_with_subnets(who, second_octet, dns, zone_ids).await;
     (s(&vpc["vpc_id"]), subnets)
 }
 
@@ -90,8 +70,7 @@ async fn interface(s_: &TestServer, who: &Actor, subnet: &str) -> (String, Strin
 /// cross-zone load balancing on and off.
 async fn privatelink_story_resolves_end_to_end(db: Db) {
     let s_ = TestServer::start(db).await;
-    let p = s_.account("producer").await;
-    let c = s_.account("consumer").await;
+    let [p, c] = s_.accounts(["producer", "consumer"]).await;
     let zone_ids: Vec<String> = s_
         .zones(&p.token, "us-east-1")
         .await
@@ -129,11 +108,10 @@ async fn privatelink_story_resolves_end_to_end(db: Db) {
     assert!(r.status.is_success(), "{}", r.body);
     for t in [&t1, &t2] {
         let r = s_
-            .call(
-                reqwest::Method::PUT,
+            .put(
                 &format!("{tg_path}/targets/{t}/health"),
-                Some(&p.token),
-                Some(json!({"healthy": true})),
+                &p.token,
+                json!({"healthy": true}),
             )
             .await;
         assert!(r.status.is_success(), "{}", r.body);
@@ -235,11 +213,10 @@ async fn privatelink_story_resolves_end_to_end(db: Db) {
     assert_eq!(target["zone_name"], want.as_str());
 
     // The zone-1 target goes unhealthy: nothing else in that zone.
-    s_.call(
-        reqwest::Method::PUT,
+    s_.put(
         &format!("{tg_path}/targets/{t1}/health"),
-        Some(&p.token),
-        Some(json!({"healthy": false})),
+        &p.token,
+        json!({"healthy": false}),
     )
     .await;
     let r = resolve(&s_, &c, ask.clone()).await;
@@ -398,8 +375,7 @@ async fn ep_ip(s_: &TestServer, who: &Actor, ep: &Value) -> String {
 /// the admin; an IPv6 destination is an answer, not an error.
 async fn resolve_rejects_bad_input_and_other_accounts(db: Db) {
     let s_ = TestServer::start(db).await;
-    let a = s_.account("a").await;
-    let b = s_.account("b").await;
+    let [a, b] = s_.accounts(["a", "b"]).await;
     let zones: Vec<String> = s_
         .zones(&a.token, "us-east-1")
         .await
@@ -600,8 +576,7 @@ async fn cost_of_endpoints_beside_nat(db: Db) {
 /// answers once verified. The resolver and DescribeVpcEndpoints agree.
 async fn a_replaced_private_dns_name_stops_answering(db: Db) {
     let s_ = TestServer::start(db).await;
-    let p = s_.account("producer").await;
-    let c = s_.account("consumer").await;
+    let [p, c] = s_.accounts(["producer", "consumer"]).await;
     let zone = s_.zones(&p.token, "us-east-1").await[0].1.clone();
     let zones = [zone];
     let (_, psubnets) = vpc_in_zones(&s_, &p, 0, &zones).await;
@@ -612,12 +587,7 @@ async fn a_replaced_private_dns_name_stops_answering(db: Db) {
             json!({"name": "api", "subnet_ids": psubnets}),
         )
         .await;
-    s_.create(
-        "/v1/public-dns/zones",
-        &p.token,
-        json!({"name": "example.com"}),
-    )
-    .await;
+    s_.create_zone(&p, "example.com").await;
     // Publishes the TXT record a service's private DNS name asks for and
     // verifies it.
     let prove = |svc: Value| {
@@ -627,11 +597,10 @@ async fn a_replaced_private_dns_name_stops_answering(db: Db) {
             let id = s(&svc["service_id"]);
             let name = format!("{}.{}", s(&cfg["name"]), s(&svc["private_dns_name"]));
             let r = s_
-                .call(
-                    reqwest::Method::PUT,
+                .put(
                     "/v1/public-dns/records",
-                    Some(&token),
-                    Some(json!({"name": name, "type": "TXT", "value": cfg["value"]})),
+                    &token,
+                    json!({"name": name, "type": "TXT", "value": cfg["value"]}),
                 )
                 .await;
             assert_eq!(r.status, StatusCode::OK, "{}", r.body);

@@ -33,6 +33,59 @@ pub const WEBHOOK_TLS_KEY: &str = concat!(
     "/tests/api/fixtures/webhook-tls-key.pem"
 );
 
+/// A JSON string as an owned `String` (empty for anything else).
+pub fn s(v: &Value) -> String {
+    v.as_str().unwrap_or_default().to_string()
+}
+
+/// A JSON string as an owned `String`; panics on anything else.
+#[track_caller]
+pub fn string(v: &Value) -> String {
+    v.as_str().expect("a JSON string").to_string()
+}
+
+/// The object `body` with the fields of the object `extra` added (or
+/// replaced).
+pub fn with_fields(mut body: Value, extra: Value) -> Value {
+    if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+        b.extend(e.clone());
+    }
+    body
+}
+
+/// What a test webhook sink accepted: a (signature, body) a delivery.
+pub type Deliveries = std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>;
+
+/// A webhook sink: `POST /hook` answers its first `fail_first` deliveries
+/// 500 and records each later one, its `x-linkplane-signature` and body.
+pub fn hook_sink(fail_first: usize) -> (axum::Router, Deliveries) {
+    let seen = Deliveries::default();
+    let attempts = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let app = {
+        let seen = seen.clone();
+        axum::Router::new().route(
+            "/hook",
+            axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
+                let (seen, attempts) = (seen.clone(), attempts.clone());
+                async move {
+                    let attempt = attempts.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    if attempt < fail_first {
+                        return axum::http::StatusCode::INTERNAL_SERVER_ERROR;
+                    }
+                    let sig = headers
+                        .get("x-linkplane-signature")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default()
+                        .to_string();
+                    seen.lock().expect("deliveries").push((sig, body));
+                    axum::http::StatusCode::OK
+                }
+            }),
+        )
+    };
+    (app, seen)
+}
+
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Db {
@@ -83,6 +136,20 @@ impl FreshDb {
                 }
             }
         }
+    }
+}
+
+impl FreshDb {
+    /// A fresh database migrated only up to `version` (to write rows as an
+    /// older release did), and a store on it.
+    pub async fn at_version(db: Db, version: i64) -> (FreshDb, Store) {
+        let fresh = FreshDb::new(db).await;
+        let store = Store::connect(&fresh.url, 2).await.expect("connect");
+        store
+            .migrate_to(version)
+            .await
+            .unwrap_or_else(|e| panic!("migrate to {version}: {e}"));
+        (fresh, store)
     }
 }
 
@@ -233,6 +300,16 @@ impl TestServer {
         self.call(Method::DELETE, path, Some(token), None).await
     }
 
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> Resp {
+        self.call(Method::PUT, path, Some(token), Some(body)).await
+    }
+
+    /// A DELETE with a JSON body.
+    pub async fn delete_with(&self, path: &str, token: &str, body: Value) -> Resp {
+        self.call(Method::DELETE, path, Some(token), Some(body))
+            .await
+    }
+
     pub async fn patch(&self, path: &str, token: &str, body: Value) -> Resp {
         self.call(Method::PATCH, path, Some(token), Some(body))
             .await
@@ -263,6 +340,17 @@ impl TestServer {
             .collect();
         z.sort();
         z
+    }
+
+    /// PATCHes JSON with `If-Match: etag`.
+    pub async fn patch_if_match(&self, path: &str, token: &str, etag: &str, body: Value) -> Resp {
+        let req = self
+            .http
+            .patch(self.url(path))
+            .bearer_auth(token)
+            .header("if-match", etag)
+            .json(&body);
+        self.send(req).await
     }
 
     /// POSTs JSON with one extra header.
@@ -341,34 +429,99 @@ impl TestServer {
     /// VPC (10.0.0.0/16); `extra` adds fields to the create. Answers the
     /// service.
     pub async fn endpoint_service(&self, who: &Actor, extra: Value) -> Value {
-        let zones = self.zones(&who.token, "us-east-1").await;
-        let vpc = self
-            .create("/v1/vpcs", &who.token, json!({"cidr_block": "10.0.0.0/16"}))
-            .await;
-        let mut subnets = Vec::new();
-        for (i, (_, zone_id)) in zones.iter().take(2).enumerate() {
-            let sub = self
-                .create(
-                    "/v1/subnets",
-                    &who.token,
-                    json!({"vpc_id": vpc["vpc_id"], "cidr_block": format!("10.0.{i}.0/24"),
-                           "availability_zone_id": zone_id}),
-                )
-                .await;
-            subnets.push(sub["subnet_id"].clone());
-        }
-        let lb = self
-            .create(
-                "/v1/load-balancers",
-                &who.token,
-                json!({"name": "api", "type": "network", "subnet_ids": subnets}),
-            )
-            .await;
-        let mut body = json!({"network_load_balancer_arns": [lb["load_balancer_arn"]]});
-        if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
-            b.extend(e.clone());
-        }
+        let zone_ids = self.zone_ids(who, 2).await;
+        let (_, subnets) = self.vpc_with_subnets(who, 0, json!({}), &zone_ids).await;
+        self.service_in(who, &subnets, extra).await
+    }
+
+    /// An endpoint service of `who` behind a new NLB (`api`) in these
+    /// subnets; `extra` adds fields to the create. Answers the service.
+    pub async fn service_in(&self, who: &Actor, subnets: &[String], extra: Value) -> Value {
+        let lb = self.load_balancer(who, "api", "network", subnets).await;
+        let arns = json!({"network_load_balancer_arns": [lb["load_balancer_arn"]]});
+        let body = with_fields(arns, extra);
         self.create("/v1/endpoint-services", &who.token, body).await
+    }
+
+    /// The ids of the first `n` zones of us-east-1, as `who` sees them.
+    pub async fn zone_ids(&self, who: &Actor, n: usize) -> Vec<String> {
+        let zones = self.zones(&who.token, "us-east-1").await;
+        zones.into_iter().take(n).map(|(_, id)| id).collect()
+    }
+
+    /// Creates a subnet of `who` (201 asserted); answers it.
+    pub async fn subnet(&self, who: &Actor, vpc_id: &str, cidr: &str, zone_id: &str) -> Value {
+        let body = json!({"vpc_id": vpc_id, "cidr_block": cidr, "availability_zone_id": zone_id});
+        self.create("/v1/subnets", &who.token, body).await
+    }
+
+    /// A VPC of `who`, `10.{octet}.0.0/16` with the fields of `extra`, and a
+    /// subnet `10.{octet}.{i}.0/24` in the i-th of `zone_ids`: the VPC and
+    /// the ids of its subnets.
+    pub async fn vpc_with_subnets(
+        &self,
+        who: &Actor,
+        octet: u8,
+        extra: Value,
+        zone_ids: &[String],
+    ) -> (Value, Vec<String>) {
+        let body = with_fields(json!({"cidr_block": format!("10.{octet}.0.0/16")}), extra);
+        let vpc = self.create("/v1/vpcs", &who.token, body).await;
+        let vpc_id = s(&vpc["vpc_id"]);
+        let mut subnets = Vec::new();
+        for (i, zone_id) in zone_ids.iter().enumerate() {
+            let cidr = format!("10.{octet}.{i}.0/24");
+            let sub = self.subnet(who, &vpc_id, &cidr, zone_id).await;
+            subnets.push(s(&sub["subnet_id"]));
+        }
+        (vpc, subnets)
+    }
+
+    /// Creates a load balancer of `who` of this type (`network`,
+    /// `gateway`) in these subnets (201 asserted); answers it.
+    pub async fn load_balancer(
+        &self,
+        who: &Actor,
+        name: &str,
+        kind: &str,
+        subnets: &[String],
+    ) -> Value {
+        let body = json!({"name": name, "type": kind, "subnet_ids": subnets});
+        self.create("/v1/load-balancers", &who.token, body).await
+    }
+
+    /// Creates the public DNS zone `name` of `who` (201 asserted); answers it.
+    pub async fn create_zone(&self, who: &Actor, name: &str) -> Value {
+        self.create("/v1/public-dns/zones", &who.token, json!({"name": name}))
+            .await
+    }
+
+    /// New accounts with these names (see `account`).
+    pub async fn accounts<const N: usize>(&self, names: [&str; N]) -> [Actor; N] {
+        let mut made = Vec::with_capacity(N);
+        for name in names {
+            made.push(self.account(name).await);
+        }
+        made.try_into().expect("one actor a name")
+    }
+
+    /// GETs a list, asserts 200, and answers its `items`.
+    pub async fn items(&self, path: &str, token: &str) -> Vec<Value> {
+        let r = self.get(path, token).await;
+        assert_eq!(r.status, StatusCode::OK, "GET {path}: {}", r.text);
+        r.body["items"].as_array().expect("items").clone()
+    }
+
+    /// POSTs and asserts 200; answers the body.
+    pub async fn post_ok(&self, path: &str, token: &str, body: Value) -> Value {
+        let r = self.post(path, token, body).await;
+        assert_eq!(r.status, StatusCode::OK, "POST {path}: {}", r.text);
+        r.body
+    }
+
+    /// Sends a request built on this server's client.
+    pub async fn send(&self, req: reqwest::RequestBuilder) -> Resp {
+        Resp::from(req.send().await.expect("request")).await
     }
 
     pub async fn key_for(&self, creator: &str, arn: &str) -> String {
@@ -422,6 +575,12 @@ impl Resp {
             body,
             text,
         }
+    }
+
+    /// The `detail` of a problem; panics when there is none.
+    #[track_caller]
+    pub fn detail(&self) -> &str {
+        self.body["detail"].as_str().expect("a problem detail")
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {

@@ -48,25 +48,24 @@ async fn health_readiness_and_metrics(db: Db) {
     s.stop().await;
 }
 
+/// GETs `path` with this request id; asserts the response echoes it.
+async fn echoed(s: &TestServer, path: &str, id: &str) -> reqwest::Response {
+    let r = s
+        .http
+        .get(s.url(path))
+        .header("x-request-id", id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["x-request-id"], id);
+    r
+}
+
 #[tokio::test]
 async fn request_ids_are_echoed_or_generated() {
     let s = TestServer::start(Db::Sqlite).await;
-    let r = s
-        .http
-        .get(s.url("/healthz"))
-        .header("x-request-id", "my-trace-42")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.headers()["x-request-id"], "my-trace-42");
-    let r = s
-        .http
-        .get(s.url("/v1/whoami"))
-        .header("x-request-id", "abc")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.headers()["x-request-id"], "abc");
+    echoed(&s, "/healthz", "my-trace-42").await;
+    let r = echoed(&s, "/v1/whoami", "abc").await;
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["request_id"], "abc");
     let a = s.http.get(s.url("/healthz")).send().await.unwrap();

@@ -3,11 +3,13 @@
 //! (`Settings::webhook_ca_file`) or not trusted at all.
 
 use crate::on_both_databases;
-use crate::support::{Actor, Db, FreshDb, TestServer, WEBHOOK_TLS_CERT, WEBHOOK_TLS_KEY};
+use crate::support::{
+    Actor, Db, Deliveries, FreshDb, TestServer, WEBHOOK_TLS_CERT, WEBHOOK_TLS_KEY, hook_sink, s,
+};
 use linkplane::config::Settings;
 use serde_json::{Value, json};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 on_both_databases!(
@@ -16,16 +18,12 @@ on_both_databases!(
     webhook_redirects_are_not_followed,
 );
 
-fn s(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_string()
-}
-
 /// An https server on 127.0.0.1 with the fixture certificate: `POST /hook`
 /// answers 200 and keeps each body with its signature header; handshakes
 /// the client broke off (it did not trust the certificate) are counted.
 struct HttpsSink {
     url: String,
-    seen: Arc<Mutex<Vec<(String, String)>>>,
+    seen: Deliveries,
     refused: Arc<AtomicUsize>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -75,26 +73,8 @@ impl HttpsSink {
         .with_no_client_auth()
         .with_single_cert(certs, key)
         .unwrap();
-        let seen: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+        let (app, seen) = hook_sink(0);
         let refused: Arc<AtomicUsize> = Arc::default();
-        let app = {
-            let seen = seen.clone();
-            axum::Router::new().route(
-                "/hook",
-                axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
-                    let seen = seen.clone();
-                    async move {
-                        let sig = headers
-                            .get("x-linkplane-signature")
-                            .and_then(|v| v.to_str().ok())
-                            .unwrap_or_default()
-                            .to_string();
-                        seen.lock().unwrap().push((sig, body));
-                        axum::http::StatusCode::OK
-                    }
-                }),
-            )
-        };
         let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("https://{}/hook", tcp.local_addr().unwrap());
         let listener = TlsListener {
@@ -158,46 +138,19 @@ struct Scene {
 
 impl Scene {
     async fn new(s_: &TestServer) -> Scene {
-        let producer = s_.account("producer").await;
-        let consumer = s_.account("consumer").await;
+        let [producer, consumer] = s_.accounts(["producer", "consumer"]).await;
         let zone = s_.zones(&producer.token, "us-east-1").await[0].1.clone();
-        let p_vpc = s_
-            .create(
-                "/v1/vpcs",
-                &producer.token,
-                json!({"cidr_block": "10.0.0.0/16"}),
-            )
-            .await;
-        let p_sub = s_.create("/v1/subnets", &producer.token, json!({"vpc_id": p_vpc["vpc_id"], "cidr_block": "10.0.0.0/24", "availability_zone_id": zone})).await;
-        let lb = s_
-            .create(
-                "/v1/load-balancers",
-                &producer.token,
-                json!({"name": "api", "subnet_ids": [p_sub["subnet_id"]]}),
-            )
-            .await;
-        let service = s_
-            .create(
-                "/v1/endpoint-services",
-                &producer.token,
-                json!({"network_load_balancer_arns": [lb["load_balancer_arn"]]}),
-            )
-            .await;
+        let zones = [zone];
+        let (_, p_subnets) = s_.vpc_with_subnets(&producer, 0, json!({}), &zones).await;
+        let service = s_.service_in(&producer, &p_subnets, json!({})).await;
         s_.allow_everyone(&producer.token, &s(&service["service_id"]))
             .await;
-        let vpc = s_
-            .create(
-                "/v1/vpcs",
-                &consumer.token,
-                json!({"cidr_block": "10.7.0.0/16"}),
-            )
-            .await;
-        let sub = s_.create("/v1/subnets", &consumer.token, json!({"vpc_id": vpc["vpc_id"], "cidr_block": "10.7.0.0/24", "availability_zone_id": zone})).await;
+        let (vpc, subnets) = s_.vpc_with_subnets(&consumer, 7, json!({}), &zones).await;
         Scene {
             producer,
             consumer,
             service,
-            subnet_id: s(&sub["subnet_id"]),
+            subnet_id: subnets[0].clone(),
             vpc_id: s(&vpc["vpc_id"]),
         }
     }

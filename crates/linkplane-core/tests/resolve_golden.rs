@@ -42,11 +42,13 @@ fn two_tier() -> B {
         .group("sg-db", "vpc-a")
         .ingress(
             "sg-db",
-            "sgr-db-in",
-            Protocol::Tcp,
-            5432,
-            5432,
-            SgPeer::Group("sg-vpc-a".into()),
+            rule(
+                "sgr-db-in",
+                Protocol::Tcp,
+                5432,
+                5432,
+                SgPeer::Group("sg-vpc-a".into()),
+            ),
         )
         .eni("eni-app", "sn-app", "10.0.1.10", &["sg-vpc-a"])
         .eni("eni-db", "sn-app2", "10.0.2.20", &["sg-db"]);
@@ -268,11 +270,13 @@ fn inter_region() -> B {
         .group("sg-ddb", "vpc-b")
         .ingress(
             "sg-ddb",
-            "sgr-ddb-443",
-            Protocol::Tcp,
-            443,
-            443,
-            SgPeer::Cidr(c("10.1.0.0/16")),
+            rule(
+                "sgr-ddb-443",
+                Protocol::Tcp,
+                443,
+                443,
+                SgPeer::Cidr(c("10.1.0.0/16")),
+            ),
         )
         .peering("pcx-ab", "vpc-a", "vpc-b", "active")
         .route(
@@ -422,11 +426,13 @@ fn gateway_endpoint_through_a_transit_gateway_is_not_transitive() {
     b.eni("eni-h", "sn-h", "10.9.1.20", &["sg-vpc-hub"]);
     b.ingress(
         "sg-vpc-hub",
-        "sgr-any",
-        Protocol::All,
-        -1,
-        -1,
-        SgPeer::Cidr(c("10.0.0.0/8")),
+        rule(
+            "sgr-any",
+            Protocol::All,
+            -1,
+            -1,
+            SgPeer::Cidr(c("10.0.0.0/8")),
+        ),
     );
     let a = to_ip(&b.snapshot(), "eni-s", "10.9.1.20", 443);
     assert!(a.reachable, "{a:#?}");
@@ -587,11 +593,13 @@ fn a_target_s_security_group_sees_the_target_port_from_the_load_balancer() {
     b.group("sg-t", "vpc-p")
         .ingress(
             "sg-t",
-            "sgr-t-8443",
-            Protocol::Tcp,
-            8443,
-            8443,
-            SgPeer::Cidr(c("10.50.0.0/16")),
+            rule(
+                "sgr-t-8443",
+                Protocol::Tcp,
+                8443,
+                8443,
+                SgPeer::Cidr(c("10.50.0.0/16")),
+            ),
         )
         .eni("eni-t1", "sn-p1", "10.50.1.20", &["sg-t"]);
     let a = to_ip(&b.snapshot(), "eni-c", "10.0.1.50", 443);

@@ -17,6 +17,17 @@ pub fn ip(s: &str) -> u32 {
     parse_ipv4(s).unwrap()
 }
 
+/// A security group rule `id`: protocol `p`, ports `from..=to`, and its peer.
+pub fn rule(id: &str, p: Protocol, from: i32, to: i32, peer: SgPeer) -> SgRule {
+    SgRule {
+        id: id.into(),
+        protocol: p,
+        from_port: from,
+        to_port: to,
+        peer,
+    }
+}
+
 pub fn s3_pl(region: &str) -> String {
     linkplane_core::catalog::catalog()
         .prefix_list_for(region, "s3")
@@ -77,19 +88,23 @@ impl B {
         self.group(&sg, id);
         self.ingress(
             &sg,
-            "sgr-self-in",
-            Protocol::All,
-            -1,
-            -1,
-            SgPeer::Group(sg.clone()),
+            rule(
+                "sgr-self-in",
+                Protocol::All,
+                -1,
+                -1,
+                SgPeer::Group(sg.clone()),
+            ),
         );
         self.egress(
             &sg,
-            "sgr-all-out",
-            Protocol::All,
-            -1,
-            -1,
-            SgPeer::Cidr(c("0.0.0.0/0")),
+            rule(
+                "sgr-all-out",
+                Protocol::All,
+                -1,
+                -1,
+                SgPeer::Cidr(c("0.0.0.0/0")),
+            ),
         );
         self
     }
@@ -110,7 +125,7 @@ impl B {
     }
 
     pub fn table(&mut self, id: &str, vpc: &str) -> &mut Self {
-        let cidr = self.net.vpcs.iter().find(|v| v.id == vpc).unwrap().cidr;
+        let cidr = self.vpc_by_id(vpc).cidr;
         self.net.route_tables.push(RouteTable {
             id: id.into(),
             vpc_id: vpc.into(),
@@ -161,6 +176,14 @@ impl B {
         self
     }
 
+    fn subnet_by_id(&self, id: &str) -> &Subnet {
+        self.net.subnets.iter().find(|s| s.id == id).unwrap()
+    }
+
+    fn vpc_by_id(&self, id: &str) -> &Vpc {
+        self.net.vpcs.iter().find(|v| v.id == id).unwrap()
+    }
+
     fn group_mut(&mut self, id: &str) -> &mut SecurityGroup {
         self.net
             .security_groups
@@ -169,41 +192,15 @@ impl B {
             .unwrap()
     }
 
-    pub fn ingress(
-        &mut self,
-        g: &str,
-        rule: &str,
-        p: Protocol,
-        from: i32,
-        to: i32,
-        peer: SgPeer,
-    ) -> &mut Self {
-        self.group_mut(g).ingress.push(SgRule {
-            id: rule.into(),
-            protocol: p,
-            from_port: from,
-            to_port: to,
-            peer,
-        });
+    /// Adds `rule` to the ingress rules of group `g`.
+    pub fn ingress(&mut self, g: &str, rule: SgRule) -> &mut Self {
+        self.group_mut(g).ingress.push(rule);
         self
     }
 
-    pub fn egress(
-        &mut self,
-        g: &str,
-        rule: &str,
-        p: Protocol,
-        from: i32,
-        to: i32,
-        peer: SgPeer,
-    ) -> &mut Self {
-        self.group_mut(g).egress.push(SgRule {
-            id: rule.into(),
-            protocol: p,
-            from_port: from,
-            to_port: to,
-            peer,
-        });
+    /// Adds `rule` to the egress rules of group `g`.
+    pub fn egress(&mut self, g: &str, rule: SgRule) -> &mut Self {
+        self.group_mut(g).egress.push(rule);
         self
     }
 
@@ -224,22 +221,8 @@ impl B {
         groups: &[&str],
         owner: InterfaceOwner,
     ) -> &mut Self {
-        let vpc = self
-            .net
-            .subnets
-            .iter()
-            .find(|s| s.id == subnet)
-            .unwrap()
-            .vpc_id
-            .clone();
-        let account = self
-            .net
-            .vpcs
-            .iter()
-            .find(|v| v.id == vpc)
-            .unwrap()
-            .account_id
-            .clone();
+        let vpc = &self.subnet_by_id(subnet).vpc_id;
+        let account = self.vpc_by_id(vpc).account_id.clone();
         self.net.interfaces.push(Interface {
             id: id.into(),
             account_id: account,
@@ -297,7 +280,7 @@ impl B {
         tables: &[&str],
         policy: Option<&str>,
     ) -> &mut Self {
-        let v = self.net.vpcs.iter().find(|v| v.id == vpc).unwrap().clone();
+        let v = self.vpc_by_id(vpc).clone();
         let pl = linkplane_core::catalog::catalog()
             .prefix_list_for(&v.region, service)
             .unwrap()
@@ -340,7 +323,7 @@ impl B {
         groups: &[&str],
         private_names: &[&str],
     ) -> &mut Self {
-        let v = self.net.vpcs.iter().find(|v| v.id == vpc).unwrap().clone();
+        let v = self.vpc_by_id(vpc).clone();
         let part = service_id
             .map(str::to_string)
             .unwrap_or_else(|| service_name.rsplit('.').next().unwrap().to_string());
@@ -349,15 +332,9 @@ impl B {
             format!("{id}-tok.{part}.{service_region}.vpce.amazonaws.com"),
             None,
         )];
-        for (i, (subnet, zone, addr)) in subnets.iter().enumerate() {
-            let eni = format!("eni-{id}-{i}");
-            self.eni_owned(
-                &eni,
-                subnet,
-                addr,
-                groups,
-                InterfaceOwner::Endpoint(id.into()),
-            );
+        let owner = InterfaceOwner::Endpoint(id.into());
+        let enis = self.owned_enis(id, subnets, groups, owner);
+        for ((subnet, zone, _), eni) in subnets.iter().zip(enis) {
             interfaces.push((subnet.to_string(), eni));
             dns_names.push((
                 format!("{id}-tok-{zone}.{part}.{service_region}.vpce.amazonaws.com"),
@@ -384,6 +361,24 @@ impl B {
         self
     }
 
+    /// An interface `eni-<prefix>-<i>` of `owner` at the i-th `(subnet,
+    /// zone, address)`; answers their ids.
+    fn owned_enis(
+        &mut self,
+        prefix: &str,
+        at: &[(&str, &str, &str)],
+        groups: &[&str],
+        owner: InterfaceOwner,
+    ) -> Vec<String> {
+        let mut ids = vec![];
+        for (i, (subnet, _, addr)) in at.iter().enumerate() {
+            let eni = format!("eni-{prefix}-{i}");
+            self.eni_owned(&eni, subnet, addr, groups, owner.clone());
+            ids.push(eni);
+        }
+        ids
+    }
+
     pub fn endpoint_mut(&mut self, id: &str) -> &mut Endpoint {
         self.net.endpoints.iter_mut().find(|e| e.id == id).unwrap()
     }
@@ -402,19 +397,14 @@ impl B {
         cross_zone: bool,
         supported_regions: &[&str],
     ) -> &mut Self {
-        let v = self.net.vpcs.iter().find(|v| v.id == vpc).unwrap().clone();
-        let mut node_list = vec![];
-        for (i, (subnet, zone, addr)) in nodes.iter().enumerate() {
-            let eni = format!("eni-{lb}-{i}");
-            self.eni_owned(
-                &eni,
-                subnet,
-                addr,
-                &[],
-                InterfaceOwner::LoadBalancer(lb.into()),
-            );
-            node_list.push((zone.to_string(), eni));
-        }
+        let v = self.vpc_by_id(vpc).clone();
+        let owner = InterfaceOwner::LoadBalancer(lb.into());
+        let enis = self.owned_enis(lb, nodes, &[], owner);
+        let node_list = nodes
+            .iter()
+            .zip(enis)
+            .map(|((_, zone, _), eni)| (zone.to_string(), eni))
+            .collect();
         self.net.load_balancers.push(LoadBalancer {
             arn: lb.into(),
             kind: LoadBalancerKind::Network,
