@@ -5,7 +5,6 @@
 //! pragmas, how a write transaction begins, the migration folder) stays in
 //! this module.
 
-pub mod connect;
 pub mod consumer;
 pub mod idempotency;
 pub mod identity;

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
 use crate::service::{Created, Idempotency, Versioned};
-use crate::store::connect::{self, PeeringRow};
+use crate::store::network::PeeringRow;
 use crate::store::network::{self as db, ListFilter};
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, now_ms};
@@ -167,9 +167,7 @@ pub async fn create_peering(
                 mine.vpc_id, peer.vpc_id
             )));
         }
-        if let Some(existing) =
-            connect::live_peering_between(tx, &mine.vpc_id, &peer.vpc_id).await?
-        {
+        if let Some(existing) = db::live_peering_between(tx, &mine.vpc_id, &peer.vpc_id).await? {
             return Err(Error::conflict(
                 "VpcPeeringConnectionAlreadyExists",
                 format!(
@@ -195,7 +193,7 @@ pub async fn create_peering(
             updated_at: now,
             version: 1,
         };
-        connect::insert_peering(tx, &row).await?;
+        db::insert_peering(tx, &row).await?;
         tags::replace(tx, account, &row.vpc_peering_connection_id, tags).await?;
         Ok(row.vpc_peering_connection_id)
     })?;
@@ -206,7 +204,7 @@ pub async fn create_peering(
 
 pub async fn get_peering(ctx: Ctx<'_>, id: &str) -> Result<Versioned<VpcPeeringConnection>> {
     let account = ctx.account()?;
-    let row = connect::get_peering(ctx.store.pool(), account, id)
+    let row = db::get_peering(ctx.store.pool(), account, id)
         .await?
         .ok_or_else(|| pcx_not_found(id))?;
     let mut tags = tags_of(ctx.store, &[id]).await?;
@@ -239,7 +237,7 @@ pub async fn list_peerings(
         ..Default::default()
     }
     .eq("status", q.status);
-    let page = connect::list_peerings(
+    let page = db::list_peerings(
         ctx.store.pool(),
         account,
         q.vpc_id.as_deref(),
@@ -285,7 +283,7 @@ pub async fn transition(
     let account = ctx.account()?;
     crate::service::retry_tx(|| async move {
         let mut tx = ctx.store.begin().await?;
-        let row = connect::get_peering(&mut *tx, account, id)
+        let row = db::get_peering(&mut *tx, account, id)
             .await?
             .ok_or_else(|| pcx_not_found(id))?;
         let is_accepter = row.accepter_account_id == account;
@@ -316,9 +314,7 @@ pub async fn transition(
                 format!("Deleted by {account}"),
             ),
         };
-        if !connect::set_peering_status(&mut tx, id, status, &message, row.version, now_ms())
-            .await?
-        {
+        if !db::set_peering_status(&mut tx, id, status, &message, row.version, now_ms()).await? {
             return Err(Error::contention(format!(
                 "peering connection {id} changed while this request ran"
             )));

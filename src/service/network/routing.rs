@@ -11,7 +11,7 @@ use crate::store::network::{
     self as db, AssociationRow, ListFilter, LiveTargets, RouteRow, RouteTableRow,
 };
 use crate::store::tags::{self, TagFilter, Tags};
-use crate::store::{StoreError, Tx, connect, now_ms};
+use crate::store::{StoreError, Tx, now_ms};
 use crate::util::{new_id, timestamp};
 use linkplane_core::catalog::{self, EndpointType};
 use linkplane_core::lifecycle::RouteState;
@@ -392,7 +392,7 @@ async fn checked_target(
             Ok((RouteTarget::NatGateway, "nat_gateway"))
         }
         "vpc_peering_connection_id" => {
-            let pcx = connect::get_peering(&mut **tx, account, id)
+            let pcx = db::get_peering(&mut **tx, account, id)
                 .await?
                 .ok_or_else(|| {
                     unknown(
@@ -416,12 +416,12 @@ async fn checked_target(
             Ok((RouteTarget::PeeringConnection, "vpc_peering_connection"))
         }
         "transit_gateway_id" => {
-            connect::get_transit_gateway(&mut **tx, account, id)
+            db::get_transit_gateway(&mut **tx, account, id)
                 .await?
                 .ok_or_else(|| {
                     unknown("InvalidTransitGatewayID.NotFound", "transit gateway", id)
                 })?;
-            let attached = connect::attachments_of(tx, id)
+            let attached = db::attachments_of(tx, id)
                 .await?
                 .into_iter()
                 .any(|(a, _)| &a.vpc_id == vpc);

@@ -8,8 +8,8 @@ use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
 use crate::service::{Created, Idempotency, Versioned};
-use crate::store::connect::{self, AttachmentRow, TgwRouteRow, TransitGatewayRow};
 use crate::store::network::{self as db, ListFilter};
+use crate::store::network::{AttachmentRow, TgwRouteRow, TransitGatewayRow};
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, now_ms};
 use crate::util::{new_id, timestamp};
@@ -157,8 +157,8 @@ async fn tgw_of(
     tags: Tags,
 ) -> Result<Versioned<TransitGateway>> {
     let mut conn = ctx.store.pool().acquire().await.map_err(StoreError::from)?;
-    let attachments = connect::attachments_of(&mut conn, &r.transit_gateway_id).await?;
-    let statics = connect::tgw_routes(&mut *conn, &r.transit_gateway_id).await?;
+    let attachments = db::attachments_of(&mut conn, &r.transit_gateway_id).await?;
+    let statics = db::tgw_routes(&mut *conn, &r.transit_gateway_id).await?;
     let mut vpc_cidrs = HashMap::new();
     for (a, _) in &attachments {
         if let Some(v) = db::get_vpc(&mut *conn, None, &a.vpc_id).await? {
@@ -219,7 +219,7 @@ pub async fn create_transit_gateway(
             updated_at: now,
             version: 1,
         };
-        connect::insert_transit_gateway(tx, &row).await?;
+        db::insert_transit_gateway(tx, &row).await?;
         tags::replace(tx, account, &row.transit_gateway_id, tags).await?;
         Ok(row.transit_gateway_id)
     })?;
@@ -230,7 +230,7 @@ pub async fn create_transit_gateway(
 
 pub async fn get_transit_gateway(ctx: Ctx<'_>, id: &str) -> Result<Versioned<TransitGateway>> {
     let account = ctx.account()?;
-    let row = connect::get_transit_gateway(ctx.store.pool(), account, id)
+    let row = db::get_transit_gateway(ctx.store.pool(), account, id)
         .await?
         .ok_or_else(|| tgw_not_found(id))?;
     let mut tags = tags_of(ctx.store, &[id]).await?;
@@ -257,7 +257,7 @@ pub async fn list_transit_gateways(
         ..Default::default()
     }
     .eq("region", q.region);
-    let page = connect::list_transit_gateways(ctx.store.pool(), account, &filter, &spec).await?;
+    let page = db::list_transit_gateways(ctx.store.pool(), account, &filter, &spec).await?;
     let next = pagination::next_token("transit-gateways", &page);
     let ids: Vec<&str> = page
         .items
@@ -278,10 +278,10 @@ pub async fn delete_transit_gateway(ctx: Ctx<'_>, id: &str) -> Result<()> {
     let account = ctx.account()?;
     crate::service::retry_tx(|| async move {
         let mut tx = ctx.store.begin().await?;
-        connect::get_transit_gateway(&mut *tx, account, id)
+        db::get_transit_gateway(&mut *tx, account, id)
             .await?
             .ok_or_else(|| tgw_not_found(id))?;
-        let holders: Vec<String> = connect::attachments_of(&mut tx, id)
+        let holders: Vec<String> = db::attachments_of(&mut tx, id)
             .await?
             .into_iter()
             .map(|(a, _)| a.transit_gateway_attachment_id)
@@ -289,7 +289,7 @@ pub async fn delete_transit_gateway(ctx: Ctx<'_>, id: &str) -> Result<()> {
         if !holders.is_empty() {
             return Err(dependency(id, &holders));
         }
-        connect::delete_transit_gateway(&mut tx, id).await?;
+        db::delete_transit_gateway(&mut tx, id).await?;
         tags::replace(&mut tx, account, id, &Tags::new()).await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(())
@@ -320,7 +320,7 @@ pub async fn create_attachment(
     }
     let req = &req;
     let created = create_once!(ctx.store, idem.as_ref(), |tx| {
-        let tgw = connect::get_transit_gateway(&mut **tx, account, tgw_id)
+        let tgw = db::get_transit_gateway(&mut **tx, account, tgw_id)
             .await?
             .ok_or_else(|| tgw_not_found(tgw_id))?;
         let vpc = vpc_in_body(tx, account, &req.vpc_id).await?;
@@ -354,7 +354,7 @@ pub async fn create_attachment(
             state: TransitGatewayAttachmentState::Available,
             created_at: now_ms(),
         };
-        match connect::insert_attachment(tx, &row, &subnets).await {
+        match db::insert_attachment(tx, &row, &subnets).await {
             Err(StoreError::Conflict(_)) => {
                 return Err(Error::conflict(
                     "DuplicateTransitGatewayAttachment",
@@ -363,7 +363,7 @@ pub async fn create_attachment(
             }
             other => other?,
         }
-        connect::touch_transit_gateway(tx, tgw_id, row.created_at).await?;
+        db::touch_transit_gateway(tx, tgw_id, row.created_at).await?;
         Ok(tgw_id.to_string())
     })?;
     let tgw = get_transit_gateway(ctx, tgw_id).await?;
@@ -375,10 +375,10 @@ pub async fn delete_attachment(ctx: Ctx<'_>, tgw_id: &str, attachment_id: &str) 
     let account = ctx.account()?;
     crate::service::retry_tx(|| async move {
         let mut tx = ctx.store.begin().await?;
-        connect::get_transit_gateway(&mut *tx, account, tgw_id)
+        db::get_transit_gateway(&mut *tx, account, tgw_id)
             .await?
             .ok_or_else(|| tgw_not_found(tgw_id))?;
-        let exists = connect::attachments_of(&mut tx, tgw_id)
+        let exists = db::attachments_of(&mut tx, tgw_id)
             .await?
             .iter()
             .any(|(a, _)| a.transit_gateway_attachment_id == attachment_id);
@@ -389,8 +389,8 @@ pub async fn delete_attachment(ctx: Ctx<'_>, tgw_id: &str, attachment_id: &str) 
                 attachment_id,
             ));
         }
-        connect::delete_attachment(&mut tx, attachment_id).await?;
-        connect::touch_transit_gateway(&mut tx, tgw_id, now_ms()).await?;
+        db::delete_attachment(&mut tx, attachment_id).await?;
+        db::touch_transit_gateway(&mut tx, tgw_id, now_ms()).await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(())
     })
@@ -430,11 +430,11 @@ pub async fn create_route(
     }
     let req = &req;
     let created = create_once!(ctx.store, idem.as_ref(), |tx| {
-        connect::get_transit_gateway(&mut **tx, account, tgw_id)
+        db::get_transit_gateway(&mut **tx, account, tgw_id)
             .await?
             .ok_or_else(|| tgw_not_found(tgw_id))?;
         if let Some(att) = &req.transit_gateway_attachment_id {
-            let known = connect::attachments_of(tx, tgw_id)
+            let known = db::attachments_of(tx, tgw_id)
                 .await?
                 .iter()
                 .any(|(a, _)| &a.transit_gateway_attachment_id == att);
@@ -454,7 +454,7 @@ pub async fn create_route(
             blackhole,
             created_at: now,
         };
-        match connect::insert_tgw_route(tx, &row).await {
+        match db::insert_tgw_route(tx, &row).await {
             Err(StoreError::Conflict(_)) => {
                 return Err(Error::conflict(
                     "RouteAlreadyExists",
@@ -463,7 +463,7 @@ pub async fn create_route(
             }
             other => other?,
         }
-        connect::touch_transit_gateway(tx, tgw_id, now).await?;
+        db::touch_transit_gateway(tx, tgw_id, now).await?;
         Ok(tgw_id.to_string())
     })?;
     let tgw = get_transit_gateway(ctx, tgw_id).await?;
@@ -476,16 +476,16 @@ pub async fn delete_route(ctx: Ctx<'_>, tgw_id: &str, destination: &str) -> Resu
     let cidr = Ipv4Cidr::parse_param("destination", destination)?;
     crate::service::retry_tx(|| async move {
         let mut tx = ctx.store.begin().await?;
-        connect::get_transit_gateway(&mut *tx, account, tgw_id)
+        db::get_transit_gateway(&mut *tx, account, tgw_id)
             .await?
             .ok_or_else(|| tgw_not_found(tgw_id))?;
-        if !connect::delete_tgw_route(&mut tx, tgw_id, &cidr.to_string()).await? {
+        if !db::delete_tgw_route(&mut tx, tgw_id, &cidr.to_string()).await? {
             return Err(Error::not_found(
                 "InvalidRoute.NotFound",
                 format!("no static route to {cidr} in transit gateway {tgw_id}"),
             ));
         }
-        connect::touch_transit_gateway(&mut tx, tgw_id, now_ms()).await?;
+        db::touch_transit_gateway(&mut tx, tgw_id, now_ms()).await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(())
     })

@@ -10,7 +10,7 @@ use crate::store::network::{
     self as db, ListFilter, RouteRow, RouteTableRow, SecurityGroupRow, SubnetRow, VpcRow,
 };
 use crate::store::tags::{self, TagFilter, Tags};
-use crate::store::{StoreError, Tx, connect, now_ms};
+use crate::store::{StoreError, Tx, now_ms};
 use crate::util::{new_id, timestamp};
 use linkplane_core::catalog;
 use linkplane_core::lifecycle::{SubnetState, VpcState};
@@ -400,7 +400,7 @@ pub async fn delete_vpc(ctx: Ctx<'_>, vpc_id: &str) -> Result<()> {
         if !holders.is_empty() {
             return Err(dependency(vpc_id, &holders));
         }
-        connect::delete_peerings_of_vpc(&mut tx, vpc_id, now_ms()).await?;
+        db::delete_peerings_of_vpc(&mut tx, vpc_id, now_ms()).await?;
         db::delete_security_group(&mut tx, &row.default_security_group_id).await?;
         db::delete_route_table(&mut tx, &row.main_route_table_id).await?;
         db::delete_vpc(&mut tx, vpc_id).await?;

@@ -1,0 +1,275 @@
+//! Network interfaces (with their security groups) and NAT gateways.
+
+use super::{ListFilter, list_page};
+use crate::store::page::{Page, PageSpec, keyed};
+use crate::store::sql::SqlBuilder;
+use crate::store::{StoreError, Stored, Tx};
+use linkplane_core::lifecycle::NatGatewayState;
+use sqlx::{Any, AnyPool, Executor};
+
+// ---- network interfaces ----
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InterfaceRow {
+    pub network_interface_id: String,
+    pub account_id: String,
+    pub region: String,
+    pub vpc_id: String,
+    pub subnet_id: String,
+    pub zone_id: String,
+    pub private_ip: i64,
+    pub interface_type: String,
+    #[sqlx(try_from = "crate::store::Flag")]
+    pub requester_managed: bool,
+    pub attached_resource_id: Option<String>,
+    pub description: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub version: i64,
+}
+keyed!(InterfaceRow, network_interface_id);
+
+const ENI_COLS: &str = "network_interface_id, account_id, region, vpc_id, subnet_id, zone_id, \
+    private_ip, interface_type, requester_managed, attached_resource_id, description, created_at, \
+    updated_at, version";
+
+pub async fn insert_interface(
+    tx: &mut Tx,
+    r: &InterfaceRow,
+    group_ids: &[String],
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO network_interfaces (network_interface_id, account_id, region, vpc_id, \
+         subnet_id, zone_id, private_ip, interface_type, requester_managed, attached_resource_id, \
+         description, created_at, updated_at, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+    )
+    .bind(&r.network_interface_id)
+    .bind(&r.account_id)
+    .bind(&r.region)
+    .bind(&r.vpc_id)
+    .bind(&r.subnet_id)
+    .bind(&r.zone_id)
+    .bind(r.private_ip)
+    .bind(&r.interface_type)
+    .bind(r.requester_managed)
+    .bind(&r.attached_resource_id)
+    .bind(&r.description)
+    .bind(r.created_at)
+    .bind(r.updated_at)
+    .bind(r.version)
+    .execute(&mut **tx)
+    .await?;
+    for (i, g) in group_ids.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO network_interface_groups (network_interface_id, group_id, position) \
+             VALUES ($1, $2, $3)",
+        )
+        .bind(&r.network_interface_id)
+        .bind(g)
+        .bind(i as i64)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn get_interface<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    account_id: &str,
+    id: &str,
+) -> Result<Option<InterfaceRow>, StoreError> {
+    let mut b = SqlBuilder::new("SELECT ");
+    b.push(ENI_COLS)
+        .push(" FROM network_interfaces WHERE network_interface_id = ")
+        .push_bind(id)
+        .push(" AND account_id = ")
+        .push_bind(account_id);
+    Ok(b.build_query_as().fetch_optional(exec).await?)
+}
+
+pub async fn list_interfaces(
+    pool: &AnyPool,
+    account_id: &str,
+    filter: &ListFilter,
+    spec: &PageSpec,
+) -> Result<Page<InterfaceRow>, StoreError> {
+    list_page(
+        pool,
+        "SELECT network_interface_id, account_id, region, vpc_id, subnet_id, zone_id, private_ip, \
+         interface_type, requester_managed, attached_resource_id, description, created_at, \
+         updated_at, version FROM network_interfaces WHERE account_id = ",
+        account_id,
+        "network_interface_id",
+        filter,
+        spec,
+    )
+    .await
+}
+
+/// Security groups of the given interfaces, in their order.
+pub async fn groups_of_interfaces(
+    pool: &AnyPool,
+    ids: &[&str],
+) -> Result<std::collections::HashMap<String, Vec<String>>, StoreError> {
+    let mut out: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for chunk in ids.chunks(500) {
+        let mut b = SqlBuilder::new(
+            "SELECT network_interface_id, group_id FROM network_interface_groups \
+             WHERE network_interface_id IN (",
+        );
+        for (i, id) in chunk.iter().enumerate() {
+            if i > 0 {
+                b.push(", ");
+            }
+            b.push_bind(*id);
+        }
+        b.push(") ORDER BY network_interface_id, position");
+        let rows: Vec<(String, String)> = b.build_query_as().fetch_all(pool).await?;
+        for (eni, g) in rows {
+            out.entry(eni).or_default().push(g);
+        }
+    }
+    Ok(out)
+}
+
+/// Puts a security group on an interface (at the end) or takes it off.
+pub async fn set_interface_group(
+    tx: &mut Tx,
+    eni: &str,
+    group_id: &str,
+    on: Option<i64>,
+) -> Result<(), StoreError> {
+    match on {
+        Some(position) => {
+            sqlx::query(
+                "INSERT INTO network_interface_groups (network_interface_id, group_id, position) \
+                 VALUES ($1, $2, $3) ON CONFLICT (network_interface_id, group_id) DO NOTHING",
+            )
+            .bind(eni)
+            .bind(group_id)
+            .bind(position)
+            .execute(&mut **tx)
+            .await?;
+        }
+        None => {
+            sqlx::query(
+                "DELETE FROM network_interface_groups WHERE network_interface_id = $1 AND group_id = $2",
+            )
+            .bind(eni)
+            .bind(group_id)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn delete_interface(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM network_interfaces WHERE network_interface_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+// ---- NAT gateways ----
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NatGatewayRow {
+    pub nat_gateway_id: String,
+    pub account_id: String,
+    pub region: String,
+    pub vpc_id: String,
+    pub subnet_id: String,
+    pub network_interface_id: String,
+    pub connectivity_type: String,
+    #[sqlx(try_from = "Stored<NatGatewayState>")]
+    pub state: NatGatewayState,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub version: i64,
+}
+keyed!(NatGatewayRow, nat_gateway_id);
+
+pub async fn insert_nat_gateway(tx: &mut Tx, r: &NatGatewayRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO nat_gateways (nat_gateway_id, account_id, region, vpc_id, subnet_id, \
+         network_interface_id, connectivity_type, state, created_at, updated_at, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(&r.nat_gateway_id)
+    .bind(&r.account_id)
+    .bind(&r.region)
+    .bind(&r.vpc_id)
+    .bind(&r.subnet_id)
+    .bind(&r.network_interface_id)
+    .bind(&r.connectivity_type)
+    .bind(r.state.as_str())
+    .bind(r.created_at)
+    .bind(r.updated_at)
+    .bind(r.version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn get_nat_gateway<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    account_id: &str,
+    id: &str,
+) -> Result<Option<NatGatewayRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT nat_gateway_id, account_id, region, vpc_id, subnet_id, network_interface_id, \
+         connectivity_type, state, created_at, updated_at, version \
+         FROM nat_gateways WHERE nat_gateway_id = $1 AND account_id = $2",
+    )
+    .bind(id)
+    .bind(account_id)
+    .fetch_optional(exec)
+    .await?)
+}
+
+pub async fn list_nat_gateways(
+    pool: &AnyPool,
+    account_id: &str,
+    filter: &ListFilter,
+    spec: &PageSpec,
+) -> Result<Page<NatGatewayRow>, StoreError> {
+    list_page(
+        pool,
+        "SELECT nat_gateway_id, account_id, region, vpc_id, subnet_id, network_interface_id, \
+         connectivity_type, state, created_at, updated_at, version FROM nat_gateways WHERE account_id = ",
+        account_id,
+        "nat_gateway_id",
+        filter,
+        spec,
+    )
+    .await
+}
+
+pub async fn delete_nat_gateway(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM nat_gateways WHERE nat_gateway_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Private IPs of the given interfaces.
+pub async fn interface_ips(
+    pool: &AnyPool,
+    ids: &[&str],
+) -> Result<std::collections::HashMap<String, i64>, StoreError> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let mut b = SqlBuilder::new(
+            "SELECT network_interface_id, private_ip FROM network_interfaces WHERE network_interface_id IN (",
+        );
+        b.push_list(chunk);
+        b.push(")");
+        let rows: Vec<(String, i64)> = b.build_query_as().fetch_all(pool).await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}

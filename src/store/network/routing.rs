@@ -1,0 +1,383 @@
+//! Route tables, their routes and subnet associations, and the live
+//! targets that decide a route's state.
+
+use super::{ListFilter, list_page};
+use crate::store::page::{Page, PageSpec, keyed};
+use crate::store::sql::SqlBuilder;
+use crate::store::{StoreError, Tx};
+use linkplane_core::lifecycle::{NatGatewayState, PeeringState, VpcEndpointState};
+use sqlx::{Any, AnyPool, Executor};
+
+// ---- route tables ----
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RouteTableRow {
+    pub route_table_id: String,
+    pub account_id: String,
+    pub vpc_id: String,
+    pub region: String,
+    #[sqlx(try_from = "crate::store::Flag")]
+    pub is_main: bool,
+    pub main_association_id: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub version: i64,
+}
+keyed!(RouteTableRow, route_table_id);
+
+const RTB_COLS: &str = "route_table_id, account_id, vpc_id, region, is_main, main_association_id, \
+    created_at, updated_at, version";
+
+pub async fn insert_route_table(tx: &mut Tx, r: &RouteTableRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO route_tables (route_table_id, account_id, vpc_id, region, is_main, \
+         main_association_id, created_at, updated_at, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&r.route_table_id)
+    .bind(&r.account_id)
+    .bind(&r.vpc_id)
+    .bind(&r.region)
+    .bind(r.is_main)
+    .bind(&r.main_association_id)
+    .bind(r.created_at)
+    .bind(r.updated_at)
+    .bind(r.version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn get_route_table<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    account_id: &str,
+    id: &str,
+) -> Result<Option<RouteTableRow>, StoreError> {
+    let mut b = SqlBuilder::new("SELECT ");
+    b.push(RTB_COLS)
+        .push(" FROM route_tables WHERE route_table_id = ")
+        .push_bind(id)
+        .push(" AND account_id = ")
+        .push_bind(account_id);
+    Ok(b.build_query_as().fetch_optional(exec).await?)
+}
+
+pub async fn list_route_tables(
+    pool: &AnyPool,
+    account_id: &str,
+    filter: &ListFilter,
+    spec: &PageSpec,
+) -> Result<Page<RouteTableRow>, StoreError> {
+    list_page(
+        pool,
+        "SELECT route_table_id, account_id, vpc_id, region, is_main, main_association_id, \
+         created_at, updated_at, version FROM route_tables WHERE account_id = ",
+        account_id,
+        "route_table_id",
+        filter,
+        spec,
+    )
+    .await
+}
+
+/// Bumps a route table's version (its routes or associations changed).
+pub async fn touch_route_table(tx: &mut Tx, id: &str, now: i64) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE route_tables SET version = version + 1, updated_at = $1 WHERE route_table_id = $2",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Gateway endpoints with a route in the table.
+pub async fn endpoints_routing_in(tx: &mut Tx, table_id: &str) -> Result<Vec<String>, StoreError> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT vpc_endpoint_id FROM vpc_endpoint_route_tables WHERE route_table_id = $1 \
+         ORDER BY vpc_endpoint_id LIMIT 5",
+    )
+    .bind(table_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// Subnets explicitly associated with the table, read inside the caller's
+/// transaction (a read through the pool while holding SQLite's write lock
+/// waits for a second connection, which writers queued on that lock hold).
+pub async fn subnets_associated_with(
+    tx: &mut Tx,
+    table_id: &str,
+) -> Result<Vec<String>, StoreError> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT subnet_id FROM route_table_associations WHERE route_table_id = $1 \
+         ORDER BY subnet_id LIMIT 5",
+    )
+    .bind(table_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+pub async fn delete_route_table(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM route_tables WHERE route_table_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RouteRow {
+    pub route_table_id: String,
+    pub destination: String,
+    pub destination_kind: String,
+    pub target_kind: String,
+    pub target_id: String,
+    pub origin: String,
+    pub created_at: i64,
+}
+
+pub async fn insert_route(tx: &mut Tx, r: &RouteRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO routes (route_table_id, destination, destination_kind, target_kind, \
+         target_id, origin, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&r.route_table_id)
+    .bind(&r.destination)
+    .bind(&r.destination_kind)
+    .bind(&r.target_kind)
+    .bind(&r.target_id)
+    .bind(&r.origin)
+    .bind(r.created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn get_route(
+    tx: &mut Tx,
+    route_table_id: &str,
+    destination: &str,
+) -> Result<Option<RouteRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT route_table_id, destination, destination_kind, target_kind, target_id, origin, \
+         created_at FROM routes WHERE route_table_id = $1 AND destination = $2",
+    )
+    .bind(route_table_id)
+    .bind(destination)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+pub async fn delete_route(
+    tx: &mut Tx,
+    route_table_id: &str,
+    destination: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM routes WHERE route_table_id = $1 AND destination = $2")
+        .bind(route_table_id)
+        .bind(destination)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Routes of the given tables, in creation order per table.
+pub async fn routes_of(pool: &AnyPool, table_ids: &[&str]) -> Result<Vec<RouteRow>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in table_ids.chunks(500) {
+        let mut b = SqlBuilder::new(
+            "SELECT route_table_id, destination, destination_kind, target_kind, target_id, \
+             origin, created_at FROM routes WHERE route_table_id IN (",
+        );
+        b.push_list(chunk);
+        b.push(") ORDER BY route_table_id, created_at, destination");
+        out.extend(b.build_query_as::<RouteRow>().fetch_all(pool).await?);
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AssociationRow {
+    pub association_id: String,
+    pub route_table_id: String,
+    pub subnet_id: String,
+    pub account_id: String,
+    pub created_at: i64,
+}
+
+pub async fn associations_of(
+    pool: &AnyPool,
+    table_ids: &[&str],
+) -> Result<Vec<AssociationRow>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in table_ids.chunks(500) {
+        let mut b = SqlBuilder::new(
+            "SELECT association_id, route_table_id, subnet_id, account_id, created_at \
+             FROM route_table_associations WHERE route_table_id IN (",
+        );
+        b.push_list(chunk);
+        b.push(") ORDER BY route_table_id, created_at, association_id");
+        out.extend(b.build_query_as::<AssociationRow>().fetch_all(pool).await?);
+    }
+    Ok(out)
+}
+
+pub async fn association_of_subnet(
+    tx: &mut Tx,
+    subnet_id: &str,
+) -> Result<Option<AssociationRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT association_id, route_table_id, subnet_id, account_id, created_at \
+         FROM route_table_associations WHERE subnet_id = $1",
+    )
+    .bind(subnet_id)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+pub async fn get_association<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    association_id: &str,
+) -> Result<Option<AssociationRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT association_id, route_table_id, subnet_id, account_id, created_at \
+         FROM route_table_associations WHERE association_id = $1",
+    )
+    .bind(association_id)
+    .fetch_optional(exec)
+    .await?)
+}
+
+pub async fn insert_association(tx: &mut Tx, r: &AssociationRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO route_table_associations (association_id, route_table_id, subnet_id, \
+         account_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&r.association_id)
+    .bind(&r.route_table_id)
+    .bind(&r.subnet_id)
+    .bind(&r.account_id)
+    .bind(r.created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_association(tx: &mut Tx, association_id: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM route_table_associations WHERE association_id = $1")
+        .bind(association_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Targets that currently make a route usable, for computing route states:
+/// internet gateways with the VPC they are attached to, available NAT
+/// gateways, active peering connections, transit gateway attachments
+/// (gateway, VPC), existing network interfaces.
+#[derive(Debug, Default)]
+pub struct LiveTargets {
+    pub igw_vpc: std::collections::HashMap<String, String>,
+    pub nat: std::collections::HashSet<String>,
+    pub pcx_active: std::collections::HashSet<String>,
+    pub tgw_vpc: std::collections::HashSet<(String, String)>,
+    pub eni: std::collections::HashSet<String>,
+    /// Gateway load balancer endpoints that are `available`.
+    pub vpce: std::collections::HashSet<String>,
+}
+
+/// Looks the targets of `routes` up in one query per kind.
+pub async fn live_targets(pool: &AnyPool, routes: &[RouteRow]) -> Result<LiveTargets, StoreError> {
+    let mut live = LiveTargets::default();
+    let ids = |kind: &str| -> Vec<&str> {
+        let mut v: Vec<&str> = routes
+            .iter()
+            .filter(|r| r.target_kind == kind)
+            .map(|r| r.target_id.as_str())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let igws = ids("gateway");
+    if !igws.is_empty() {
+        let mut b = SqlBuilder::new(
+            "SELECT internet_gateway_id, vpc_id FROM internet_gateways \
+             WHERE vpc_id IS NOT NULL AND internet_gateway_id IN (",
+        );
+        b.push_list(&igws);
+        b.push(")");
+        let rows: Vec<(String, String)> = b.build_query_as().fetch_all(pool).await?;
+        live.igw_vpc = rows.into_iter().collect();
+    }
+    let nats = ids("nat_gateway");
+    if !nats.is_empty() {
+        let mut b = SqlBuilder::new("SELECT nat_gateway_id FROM nat_gateways WHERE state = ");
+        b.push_bind(NatGatewayState::Available.as_str())
+            .push(" AND nat_gateway_id IN (")
+            .push_list(&nats);
+        b.push(")");
+        let rows: Vec<(String,)> = b.build_query_as().fetch_all(pool).await?;
+        live.nat = rows.into_iter().map(|(id,)| id).collect();
+    }
+    let pcxs = ids("vpc_peering_connection");
+    if !pcxs.is_empty() {
+        let mut b = SqlBuilder::new(
+            "SELECT vpc_peering_connection_id FROM vpc_peering_connections WHERE status = ",
+        );
+        b.push_bind(PeeringState::Active.as_str())
+            .push(" AND vpc_peering_connection_id IN (")
+            .push_list(&pcxs);
+        b.push(")");
+        let rows: Vec<(String,)> = b.build_query_as().fetch_all(pool).await?;
+        live.pcx_active = rows.into_iter().map(|(id,)| id).collect();
+    }
+    let tgws = ids("transit_gateway");
+    if !tgws.is_empty() {
+        let mut b = SqlBuilder::new(
+            "SELECT transit_gateway_id, vpc_id FROM transit_gateway_attachments \
+             WHERE transit_gateway_id IN (",
+        );
+        b.push_list(&tgws);
+        b.push(")");
+        let rows: Vec<(String, String)> = b.build_query_as().fetch_all(pool).await?;
+        live.tgw_vpc = rows.into_iter().collect();
+    }
+    let enis = ids("network_interface");
+    if !enis.is_empty() {
+        let mut b = SqlBuilder::new(
+            "SELECT network_interface_id FROM network_interfaces WHERE network_interface_id IN (",
+        );
+        b.push_list(&enis);
+        b.push(")");
+        let rows: Vec<(String,)> = b.build_query_as().fetch_all(pool).await?;
+        live.eni = rows.into_iter().map(|(id,)| id).collect();
+    }
+    let vpces = ids("vpc_endpoint");
+    if !vpces.is_empty() {
+        let mut b = SqlBuilder::new("SELECT vpc_endpoint_id FROM vpc_endpoints WHERE state = ");
+        b.push_bind(VpcEndpointState::Available.as_str())
+            .push(" AND vpc_endpoint_id IN (")
+            .push_list(&vpces);
+        b.push(")");
+        let rows: Vec<(String,)> = b.build_query_as().fetch_all(pool).await?;
+        live.vpce = rows.into_iter().map(|(id,)| id).collect();
+    }
+    Ok(live)
+}
+
+/// Routes (table ids) that target `target_id`, made by users.
+pub async fn routes_to(tx: &mut Tx, target_id: &str) -> Result<Vec<String>, StoreError> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT route_table_id FROM routes WHERE target_id = $1 AND origin = 'create_route' \
+         ORDER BY route_table_id LIMIT 5",
+    )
+    .bind(target_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}

@@ -1,0 +1,183 @@
+//! Security groups and their rules.
+
+use super::{ListFilter, list_page};
+use crate::store::page::{Page, PageSpec, keyed};
+use crate::store::sql::SqlBuilder;
+use crate::store::{StoreError, Tx};
+use sqlx::{Any, AnyPool, Executor};
+
+// ---- security groups ----
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SecurityGroupRow {
+    pub group_id: String,
+    pub account_id: String,
+    pub vpc_id: String,
+    pub region: String,
+    pub group_name: String,
+    pub description: String,
+    #[sqlx(try_from = "crate::store::Flag")]
+    pub is_default: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub version: i64,
+}
+keyed!(SecurityGroupRow, group_id);
+
+const SG_COLS: &str = "group_id, account_id, vpc_id, region, group_name, description, is_default, \
+    created_at, updated_at, version";
+
+pub async fn insert_security_group(tx: &mut Tx, r: &SecurityGroupRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO security_groups (group_id, account_id, vpc_id, region, group_name, \
+         description, is_default, created_at, updated_at, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(&r.group_id)
+    .bind(&r.account_id)
+    .bind(&r.vpc_id)
+    .bind(&r.region)
+    .bind(&r.group_name)
+    .bind(&r.description)
+    .bind(r.is_default)
+    .bind(r.created_at)
+    .bind(r.updated_at)
+    .bind(r.version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn get_security_group<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    account_id: &str,
+    id: &str,
+) -> Result<Option<SecurityGroupRow>, StoreError> {
+    let mut b = SqlBuilder::new("SELECT ");
+    b.push(SG_COLS)
+        .push(" FROM security_groups WHERE group_id = ")
+        .push_bind(id)
+        .push(" AND account_id = ")
+        .push_bind(account_id);
+    Ok(b.build_query_as().fetch_optional(exec).await?)
+}
+
+pub async fn list_security_groups(
+    pool: &AnyPool,
+    account_id: &str,
+    filter: &ListFilter,
+    spec: &PageSpec,
+) -> Result<Page<SecurityGroupRow>, StoreError> {
+    list_page(
+        pool,
+        "SELECT group_id, account_id, vpc_id, region, group_name, description, is_default, \
+         created_at, updated_at, version FROM security_groups WHERE account_id = ",
+        account_id,
+        "group_id",
+        filter,
+        spec,
+    )
+    .await
+}
+
+pub async fn delete_security_group(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM security_groups WHERE group_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn touch_security_group(tx: &mut Tx, id: &str, now: i64) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE security_groups SET version = version + 1, updated_at = $1 WHERE group_id = $2",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// What keeps a security group from being deleted: interfaces using it and
+/// rules of other groups referencing it.
+pub async fn security_group_dependents(
+    tx: &mut Tx,
+    group_id: &str,
+) -> Result<Vec<String>, StoreError> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT network_interface_id FROM network_interface_groups WHERE group_id = $1 \
+         UNION ALL SELECT group_id FROM security_group_rules WHERE ref_group_id = $1 AND group_id <> $1",
+    )
+    .bind(group_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).take(5).collect())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RuleRow {
+    pub rule_id: String,
+    pub group_id: String,
+    pub account_id: String,
+    pub direction: String,
+    pub protocol: String,
+    pub from_port: i64,
+    pub to_port: i64,
+    pub cidr: Option<String>,
+    pub prefix_list_id: Option<String>,
+    pub ref_group_id: Option<String>,
+    pub description: Option<String>,
+    pub rule_key: String,
+    pub created_at: i64,
+}
+
+pub async fn insert_rule(tx: &mut Tx, r: &RuleRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO security_group_rules (rule_id, group_id, account_id, direction, protocol, \
+         from_port, to_port, cidr, prefix_list_id, ref_group_id, description, rule_key, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(&r.rule_id)
+    .bind(&r.group_id)
+    .bind(&r.account_id)
+    .bind(&r.direction)
+    .bind(&r.protocol)
+    .bind(r.from_port)
+    .bind(r.to_port)
+    .bind(&r.cidr)
+    .bind(&r.prefix_list_id)
+    .bind(&r.ref_group_id)
+    .bind(&r.description)
+    .bind(&r.rule_key)
+    .bind(r.created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn rules_of(pool: &AnyPool, group_ids: &[&str]) -> Result<Vec<RuleRow>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in group_ids.chunks(500) {
+        let mut b = SqlBuilder::new(
+            "SELECT rule_id, group_id, account_id, direction, protocol, from_port, to_port, cidr, \
+             prefix_list_id, ref_group_id, description, rule_key, created_at \
+             FROM security_group_rules WHERE group_id IN (",
+        );
+        b.push_list(chunk);
+        b.push(") ORDER BY group_id, created_at, rule_id");
+        out.extend(b.build_query_as::<RuleRow>().fetch_all(pool).await?);
+    }
+    Ok(out)
+}
+
+/// Deletes a rule of the group; false when it has no such rule.
+pub async fn delete_rule(tx: &mut Tx, group_id: &str, rule_id: &str) -> Result<bool, StoreError> {
+    let n = sqlx::query("DELETE FROM security_group_rules WHERE group_id = $1 AND rule_id = $2")
+        .bind(group_id)
+        .bind(rule_id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    Ok(n == 1)
+}

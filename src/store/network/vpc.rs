@@ -1,0 +1,416 @@
+//! VPCs, their subnets and the subnets' free address ranges.
+
+use super::{ListFilter, list_page};
+use crate::store::page::{Page, PageSpec, keyed};
+use crate::store::sql::SqlBuilder;
+use crate::store::{StoreError, Tx};
+use linkplane_core::lifecycle::VpcEndpointState;
+use linkplane_core::net::{FreeRange, RangeEdit};
+use sqlx::{Any, AnyPool, Executor};
+
+// ---- VPCs ----
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct VpcRow {
+    pub vpc_id: String,
+    pub account_id: String,
+    pub region: String,
+    pub cidr_block: String,
+    #[sqlx(try_from = "crate::store::Flag")]
+    pub enable_dns_support: bool,
+    #[sqlx(try_from = "crate::store::Flag")]
+    pub enable_dns_hostnames: bool,
+    pub main_route_table_id: String,
+    pub default_security_group_id: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub version: i64,
+}
+keyed!(VpcRow, vpc_id);
+
+const VPC_COLS: &str = "vpc_id, account_id, region, cidr_block, enable_dns_support, \
+    enable_dns_hostnames, main_route_table_id, default_security_group_id, created_at, updated_at, version";
+
+pub async fn insert_vpc(tx: &mut Tx, r: &VpcRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO vpcs (vpc_id, account_id, region, cidr_block, enable_dns_support, \
+         enable_dns_hostnames, main_route_table_id, default_security_group_id, created_at, \
+         updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(&r.vpc_id)
+    .bind(&r.account_id)
+    .bind(&r.region)
+    .bind(&r.cidr_block)
+    .bind(r.enable_dns_support)
+    .bind(r.enable_dns_hostnames)
+    .bind(&r.main_route_table_id)
+    .bind(&r.default_security_group_id)
+    .bind(r.created_at)
+    .bind(r.updated_at)
+    .bind(r.version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A VPC by id. `account_id` None reads any account's (for peering, whose
+/// accepter may be elsewhere).
+pub async fn get_vpc<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    account_id: Option<&str>,
+    vpc_id: &str,
+) -> Result<Option<VpcRow>, StoreError> {
+    let mut b = SqlBuilder::new("SELECT ");
+    b.push(VPC_COLS)
+        .push(" FROM vpcs WHERE vpc_id = ")
+        .push_bind(vpc_id);
+    if let Some(a) = account_id {
+        b.push(" AND account_id = ").push_bind(a);
+    }
+    Ok(b.build_query_as().fetch_optional(exec).await?)
+}
+
+pub async fn list_vpcs(
+    pool: &AnyPool,
+    account_id: &str,
+    filter: &ListFilter,
+    spec: &PageSpec,
+) -> Result<Page<VpcRow>, StoreError> {
+    list_page(
+        pool,
+        "SELECT vpc_id, account_id, region, cidr_block, enable_dns_support, enable_dns_hostnames, \
+         main_route_table_id, default_security_group_id, created_at, updated_at, version \
+         FROM vpcs WHERE account_id = ",
+        account_id,
+        "vpc_id",
+        filter,
+        spec,
+    )
+    .await
+}
+
+/// Writes the DNS attributes if the row is still at `version`.
+pub async fn update_vpc_dns(
+    tx: &mut Tx,
+    vpc_id: &str,
+    support: bool,
+    hostnames: bool,
+    version: i64,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let n = sqlx::query(
+        "UPDATE vpcs SET enable_dns_support = $1, enable_dns_hostnames = $2, updated_at = $3, \
+         version = version + 1 WHERE vpc_id = $4 AND version = $5",
+    )
+    .bind(support)
+    .bind(hostnames)
+    .bind(now)
+    .bind(vpc_id)
+    .bind(version)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+/// Takes the VPC's row lock (Postgres) so that checks over its subnets
+/// and the write that follows cannot interleave with another writer's.
+pub async fn lock_vpc(tx: &mut Tx, vpc_id: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE vpcs SET version = version WHERE vpc_id = $1")
+        .bind(vpc_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_vpc(tx: &mut Tx, vpc_id: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM vpcs WHERE vpc_id = $1")
+        .bind(vpc_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Up to `limit` ids of what keeps a VPC from being deleted: subnets,
+/// security groups other than the default, route tables other than the
+/// main one, an attached internet gateway, transit gateway attachments.
+pub async fn vpc_dependents(tx: &mut Tx, vpc_id: &str) -> Result<Vec<String>, StoreError> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT subnet_id FROM subnets WHERE vpc_id = $1 \
+         UNION ALL SELECT group_id FROM security_groups WHERE vpc_id = $1 AND is_default = $2 \
+         UNION ALL SELECT route_table_id FROM route_tables WHERE vpc_id = $1 AND is_main = $2 \
+         UNION ALL SELECT internet_gateway_id FROM internet_gateways WHERE vpc_id = $1 \
+         UNION ALL SELECT transit_gateway_attachment_id FROM transit_gateway_attachments WHERE vpc_id = $1 \
+         UNION ALL SELECT vpc_endpoint_id FROM vpc_endpoints WHERE vpc_id = $1 AND state <> $3",
+    )
+    .bind(vpc_id)
+    .bind(false)
+    .bind(VpcEndpointState::Deleted.as_str())
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).take(5).collect())
+}
+
+// ---- subnets and their free address ranges ----
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SubnetRow {
+    pub subnet_id: String,
+    pub account_id: String,
+    pub vpc_id: String,
+    pub region: String,
+    pub zone_id: String,
+    pub cidr_block: String,
+    pub cidr_start: i64,
+    pub cidr_end: i64,
+    pub available_ip_address_count: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub version: i64,
+}
+keyed!(SubnetRow, subnet_id);
+
+const SUBNET_COLS: &str = "subnet_id, account_id, vpc_id, region, zone_id, cidr_block, cidr_start, \
+    cidr_end, available_ip_address_count, created_at, updated_at, version";
+
+pub async fn insert_subnet(tx: &mut Tx, r: &SubnetRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO subnets (subnet_id, account_id, vpc_id, region, zone_id, cidr_block, \
+         cidr_start, cidr_end, available_ip_address_count, created_at, updated_at, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(&r.subnet_id)
+    .bind(&r.account_id)
+    .bind(&r.vpc_id)
+    .bind(&r.region)
+    .bind(&r.zone_id)
+    .bind(&r.cidr_block)
+    .bind(r.cidr_start)
+    .bind(r.cidr_end)
+    .bind(r.available_ip_address_count)
+    .bind(r.created_at)
+    .bind(r.updated_at)
+    .bind(r.version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn get_subnet<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    account_id: &str,
+    subnet_id: &str,
+) -> Result<Option<SubnetRow>, StoreError> {
+    let mut b = SqlBuilder::new("SELECT ");
+    b.push(SUBNET_COLS)
+        .push(" FROM subnets WHERE subnet_id = ")
+        .push_bind(subnet_id)
+        .push(" AND account_id = ")
+        .push_bind(account_id);
+    Ok(b.build_query_as().fetch_optional(exec).await?)
+}
+
+/// The subnets of a VPC that could overlap `[start, end]`: the one starting
+/// last at or before `start` and the first starting after it. A VPC's
+/// subnets are disjoint, so these two are the only candidates: two index
+/// seeks, however many subnets the VPC has.
+pub async fn subnet_neighbours(
+    tx: &mut Tx,
+    vpc_id: &str,
+    start: i64,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let mut out: Vec<(String, String)> = sqlx::query_as(
+        "SELECT subnet_id, cidr_block FROM subnets WHERE vpc_id = $1 AND cidr_start <= $2 \
+         ORDER BY cidr_start DESC LIMIT 1",
+    )
+    .bind(vpc_id)
+    .bind(start)
+    .fetch_all(&mut **tx)
+    .await?;
+    out.extend(
+        sqlx::query_as::<_, (String, String)>(
+            "SELECT subnet_id, cidr_block FROM subnets WHERE vpc_id = $1 AND cidr_start > $2 \
+             ORDER BY cidr_start LIMIT 1",
+        )
+        .bind(vpc_id)
+        .bind(start)
+        .fetch_all(&mut **tx)
+        .await?,
+    );
+    Ok(out)
+}
+
+/// The subnet of a VPC whose block holds `ip`, if any.
+pub async fn subnet_containing(
+    tx: &mut Tx,
+    vpc_id: &str,
+    ip: i64,
+) -> Result<Option<SubnetRow>, StoreError> {
+    let mut b = SqlBuilder::new("SELECT ");
+    b.push(SUBNET_COLS)
+        .push(" FROM subnets WHERE vpc_id = ")
+        .push_bind(vpc_id)
+        .push(" AND cidr_start <= ")
+        .push_bind(ip)
+        .push(" ORDER BY cidr_start DESC LIMIT 1");
+    let row: Option<SubnetRow> = b.build_query_as().fetch_optional(&mut **tx).await?;
+    Ok(row.filter(|s| s.cidr_end >= ip))
+}
+
+pub async fn list_subnets(
+    pool: &AnyPool,
+    account_id: &str,
+    filter: &ListFilter,
+    spec: &PageSpec,
+) -> Result<Page<SubnetRow>, StoreError> {
+    list_page(
+        pool,
+        "SELECT subnet_id, account_id, vpc_id, region, zone_id, cidr_block, cidr_start, cidr_end, \
+         available_ip_address_count, created_at, updated_at, version FROM subnets WHERE account_id = ",
+        account_id,
+        "subnet_id",
+        filter,
+        spec,
+    )
+    .await
+}
+
+pub async fn delete_subnet(tx: &mut Tx, subnet_id: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM route_table_associations WHERE subnet_id = $1")
+        .bind(subnet_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM subnets WHERE subnet_id = $1")
+        .bind(subnet_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// What keeps a subnet from being deleted: network interfaces (workloads,
+/// NAT gateways, endpoints) and transit gateway attachments.
+pub async fn subnet_dependents(tx: &mut Tx, subnet_id: &str) -> Result<Vec<String>, StoreError> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT network_interface_id FROM network_interfaces WHERE subnet_id = $1 \
+         UNION ALL SELECT transit_gateway_attachment_id FROM transit_gateway_attachment_subnets \
+         WHERE subnet_id = $1",
+    )
+    .bind(subnet_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).take(5).collect())
+}
+
+fn free_range((start, end): (i64, i64)) -> FreeRange {
+    FreeRange {
+        start: start as u32,
+        end: end as u32,
+    }
+}
+
+/// The free range with the lowest start.
+pub async fn lowest_free_range(
+    tx: &mut Tx,
+    subnet_id: &str,
+) -> Result<Option<FreeRange>, StoreError> {
+    let r: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT range_start, range_end FROM ip_free_ranges WHERE subnet_id = $1 \
+         ORDER BY range_start LIMIT 1",
+    )
+    .bind(subnet_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(r.map(free_range))
+}
+
+/// The free range with the greatest start `<= ip` (`inclusive`) or `< ip`.
+pub async fn free_range_before(
+    tx: &mut Tx,
+    subnet_id: &str,
+    ip: u32,
+    inclusive: bool,
+) -> Result<Option<FreeRange>, StoreError> {
+    let sql = if inclusive {
+        "SELECT range_start, range_end FROM ip_free_ranges WHERE subnet_id = $1 \
+         AND range_start <= $2 ORDER BY range_start DESC LIMIT 1"
+    } else {
+        "SELECT range_start, range_end FROM ip_free_ranges WHERE subnet_id = $1 \
+         AND range_start < $2 ORDER BY range_start DESC LIMIT 1"
+    };
+    let r: Option<(i64, i64)> = sqlx::query_as(sql)
+        .bind(subnet_id)
+        .bind(i64::from(ip))
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(r.map(free_range))
+}
+
+/// The free range with the smallest start `> ip`.
+pub async fn free_range_after(
+    tx: &mut Tx,
+    subnet_id: &str,
+    ip: u32,
+) -> Result<Option<FreeRange>, StoreError> {
+    let r: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT range_start, range_end FROM ip_free_ranges WHERE subnet_id = $1 \
+         AND range_start > $2 ORDER BY range_start LIMIT 1",
+    )
+    .bind(subnet_id)
+    .bind(i64::from(ip))
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(r.map(free_range))
+}
+
+/// Applies the core's edits to the stored ranges and moves the subnet's
+/// available count by `delta`.
+pub async fn apply_range_edits(
+    tx: &mut Tx,
+    subnet_id: &str,
+    edits: &[RangeEdit],
+    delta: i64,
+) -> Result<(), StoreError> {
+    for e in edits {
+        match e {
+            RangeEdit::Remove { start } => {
+                sqlx::query("DELETE FROM ip_free_ranges WHERE subnet_id = $1 AND range_start = $2")
+                    .bind(subnet_id)
+                    .bind(i64::from(*start))
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            RangeEdit::Insert(r) => {
+                sqlx::query(
+                    "INSERT INTO ip_free_ranges (subnet_id, range_start, range_end) VALUES ($1, $2, $3)",
+                )
+                .bind(subnet_id)
+                .bind(i64::from(r.start))
+                .bind(i64::from(r.end))
+                .execute(&mut **tx)
+                .await?;
+            }
+        }
+    }
+    if delta != 0 {
+        sqlx::query(
+            "UPDATE subnets SET available_ip_address_count = available_ip_address_count + $1 \
+             WHERE subnet_id = $2",
+        )
+        .bind(delta)
+        .bind(subnet_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Takes the subnet's row lock before reading its free ranges, so that two
+/// concurrent allocations in one subnet (Postgres, several replicas) queue
+/// instead of taking the same address. SQLite already has one writer.
+pub async fn lock_subnet(tx: &mut Tx, subnet_id: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE subnets SET version = version WHERE subnet_id = $1")
+        .bind(subnet_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,216 @@
+//! The public DNS model: zones and their records.
+
+use crate::store::network::{ListFilter, list_page};
+use crate::store::page::{Keyed, Page, PageSpec, keyed};
+use crate::store::sql::SqlBuilder;
+use crate::store::{StoreError, Tx};
+use sqlx::{Any, AnyPool, Executor};
+
+// ---- public DNS ----
+
+/// A public zone: one account's, of one name (several accounts may hold
+/// zones of a name; `linkplane_core::public_dns` decides which answers).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ZoneRow {
+    pub account_id: String,
+    pub zone_name: String,
+    pub created_at: i64,
+}
+keyed!(ZoneRow, zone_name);
+
+/// A record of one zone.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RecordRow {
+    pub account_id: String,
+    pub zone_name: String,
+    pub record_name: String,
+    pub record_type: String,
+    pub value: String,
+    pub created_at: i64,
+}
+
+/// Records page on `(created_at, record_name|record_type)`.
+const RECORD_KEY: &str = "record_name || '|' || record_type";
+
+impl Keyed for RecordRow {
+    fn key(&self) -> (i64, String) {
+        (
+            self.created_at,
+            format!("{}|{}", self.record_name, self.record_type),
+        )
+    }
+}
+
+/// Inserts a zone; `Conflict` when the account already has one of the name.
+pub async fn insert_zone(tx: &mut Tx, r: &ZoneRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO public_dns_zones (account_id, zone_name, created_at) VALUES ($1, $2, $3)",
+    )
+    .bind(&r.account_id)
+    .bind(&r.zone_name)
+    .bind(r.created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Zones of any account whose name is among `names`.
+pub async fn zones_named<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    names: &[&str],
+) -> Result<Vec<ZoneRow>, StoreError> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = SqlBuilder::new(
+        "SELECT account_id, zone_name, created_at FROM public_dns_zones WHERE zone_name IN (",
+    );
+    b.push_list(names);
+    b.push(") ORDER BY zone_name, created_at, account_id");
+    Ok(b.build_query_as().fetch_all(exec).await?)
+}
+
+/// NS records, in any zone, named among `names`.
+pub async fn delegations_at<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    names: &[&str],
+) -> Result<Vec<RecordRow>, StoreError> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = SqlBuilder::new(
+        "SELECT account_id, zone_name, record_name, record_type, value, created_at \
+         FROM public_dns_records WHERE record_type = 'NS' AND record_name IN (",
+    );
+    b.push_list(names);
+    b.push(")");
+    Ok(b.build_query_as().fetch_all(exec).await?)
+}
+
+/// The account's zone of this name.
+pub async fn get_zone<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    account_id: &str,
+    zone_name: &str,
+) -> Result<Option<ZoneRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT account_id, zone_name, created_at FROM public_dns_zones \
+         WHERE account_id = $1 AND zone_name = $2",
+    )
+    .bind(account_id)
+    .bind(zone_name)
+    .fetch_optional(exec)
+    .await?)
+}
+
+pub async fn list_zones(
+    pool: &AnyPool,
+    account_id: &str,
+    spec: &PageSpec,
+) -> Result<Page<ZoneRow>, StoreError> {
+    list_page(
+        pool,
+        "SELECT account_id, zone_name, created_at FROM public_dns_zones WHERE account_id = ",
+        account_id,
+        "zone_name",
+        &ListFilter::default(),
+        spec,
+    )
+    .await
+}
+
+/// Deletes the account's zone and its records; false when there was none.
+pub async fn delete_zone(
+    tx: &mut Tx,
+    account_id: &str,
+    zone_name: &str,
+) -> Result<bool, StoreError> {
+    let n = sqlx::query("DELETE FROM public_dns_zones WHERE account_id = $1 AND zone_name = $2")
+        .bind(account_id)
+        .bind(zone_name)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    Ok(n == 1)
+}
+
+/// Creates or replaces the record set (name, type) of one zone.
+pub async fn put_record(tx: &mut Tx, r: &RecordRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO public_dns_records (account_id, zone_name, record_name, record_type, value, \
+         created_at) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (account_id, zone_name, record_name, record_type) \
+         DO UPDATE SET value = excluded.value",
+    )
+    .bind(&r.account_id)
+    .bind(&r.zone_name)
+    .bind(&r.record_name)
+    .bind(&r.record_type)
+    .bind(&r.value)
+    .bind(r.created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The record (name, type) of one zone.
+pub async fn get_record<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    account_id: &str,
+    zone_name: &str,
+    name: &str,
+    record_type: &str,
+) -> Result<Option<RecordRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT account_id, zone_name, record_name, record_type, value, created_at \
+         FROM public_dns_records \
+         WHERE account_id = $1 AND zone_name = $2 AND record_name = $3 AND record_type = $4",
+    )
+    .bind(account_id)
+    .bind(zone_name)
+    .bind(name)
+    .bind(record_type)
+    .fetch_optional(exec)
+    .await?)
+}
+
+/// A page of one zone's records.
+pub async fn list_records(
+    pool: &AnyPool,
+    account_id: &str,
+    zone_name: &str,
+    spec: &PageSpec,
+) -> Result<Page<RecordRow>, StoreError> {
+    list_page(
+        pool,
+        "SELECT account_id, zone_name, record_name, record_type, value, created_at \
+         FROM public_dns_records WHERE account_id = ",
+        account_id,
+        RECORD_KEY,
+        &ListFilter::default().eq("zone_name", Some(zone_name)),
+        spec,
+    )
+    .await
+}
+
+/// Deletes the record (name, type) of one zone; false when there was none.
+pub async fn delete_record(
+    tx: &mut Tx,
+    account_id: &str,
+    zone_name: &str,
+    name: &str,
+    record_type: &str,
+) -> Result<bool, StoreError> {
+    let n = sqlx::query(
+        "DELETE FROM public_dns_records \
+         WHERE account_id = $1 AND zone_name = $2 AND record_name = $3 AND record_type = $4",
+    )
+    .bind(account_id)
+    .bind(zone_name)
+    .bind(name)
+    .bind(record_type)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}

@@ -1,0 +1,414 @@
+//! Endpoint services with their load balancers, regions and allowed
+//! principals.
+
+use crate::store::network::{ListFilter, list_page};
+use crate::store::page::{self, Page, PageSpec, keyed};
+use crate::store::sql::SqlBuilder;
+use crate::store::{Flag, StoreError, Stored, StoredOption, Tx};
+use linkplane_core::lifecycle::{EndpointServiceState, PrivateDnsState, ServiceRegionState};
+use sqlx::{Any, AnyPool, Executor};
+
+// ---- endpoint services ----
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ServiceRow {
+    pub service_id: String,
+    pub account_id: String,
+    pub region: String,
+    pub service_type: String,
+    #[sqlx(try_from = "Flag")]
+    pub acceptance_required: bool,
+    pub private_dns_name: Option<String>,
+    #[sqlx(try_from = "StoredOption<PrivateDnsState>")]
+    pub pdns_state: Option<PrivateDnsState>,
+    pub pdns_name: Option<String>,
+    pub pdns_value: Option<String>,
+    pub ip_address_types: String,
+    pub payer_responsibility: Option<String>,
+    #[sqlx(try_from = "Stored<EndpointServiceState>")]
+    pub service_state: EndpointServiceState,
+    pub ready_at: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub version: i64,
+}
+keyed!(ServiceRow, service_id);
+
+const SERVICE_COLS: &str = "service_id, account_id, region, service_type, acceptance_required, \
+    private_dns_name, pdns_state, pdns_name, pdns_value, ip_address_types, payer_responsibility, \
+    service_state, ready_at, created_at, updated_at, version";
+
+pub async fn insert_service(tx: &mut Tx, r: &ServiceRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO endpoint_services (service_id, account_id, region, service_type, \
+         acceptance_required, private_dns_name, pdns_state, pdns_name, pdns_value, \
+         ip_address_types, payer_responsibility, service_state, ready_at, created_at, updated_at, \
+         version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+    )
+    .bind(&r.service_id)
+    .bind(&r.account_id)
+    .bind(&r.region)
+    .bind(&r.service_type)
+    .bind(r.acceptance_required)
+    .bind(&r.private_dns_name)
+    .bind(r.pdns_state.map(PrivateDnsState::as_str))
+    .bind(&r.pdns_name)
+    .bind(&r.pdns_value)
+    .bind(&r.ip_address_types)
+    .bind(&r.payer_responsibility)
+    .bind(r.service_state.as_str())
+    .bind(r.ready_at)
+    .bind(r.created_at)
+    .bind(r.updated_at)
+    .bind(r.version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Writes every mutable field if the row is still at `r.version`; bumps it.
+pub async fn update_service(tx: &mut Tx, r: &ServiceRow, now: i64) -> Result<bool, StoreError> {
+    let n = sqlx::query(
+        "UPDATE endpoint_services SET service_type = $1, acceptance_required = $2, \
+         private_dns_name = $3, pdns_state = $4, pdns_name = $5, pdns_value = $6, \
+         ip_address_types = $7, payer_responsibility = $8, service_state = $9, ready_at = $10, \
+         updated_at = $11, version = version + 1 WHERE service_id = $12 AND version = $13",
+    )
+    .bind(&r.service_type)
+    .bind(r.acceptance_required)
+    .bind(&r.private_dns_name)
+    .bind(r.pdns_state.map(PrivateDnsState::as_str))
+    .bind(&r.pdns_name)
+    .bind(&r.pdns_value)
+    .bind(&r.ip_address_types)
+    .bind(&r.payer_responsibility)
+    .bind(r.service_state.as_str())
+    .bind(r.ready_at)
+    .bind(now)
+    .bind(&r.service_id)
+    .bind(r.version)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+pub async fn get_service<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    account_id: Option<&str>,
+    service_id: &str,
+) -> Result<Option<ServiceRow>, StoreError> {
+    let mut b = SqlBuilder::new("SELECT ");
+    b.push(SERVICE_COLS)
+        .push(" FROM endpoint_services WHERE service_id = ")
+        .push_bind(service_id);
+    if let Some(a) = account_id {
+        b.push(" AND account_id = ").push_bind(a);
+    }
+    Ok(b.build_query_as().fetch_optional(exec).await?)
+}
+
+pub async fn list_services(
+    pool: &AnyPool,
+    account_id: &str,
+    filter: &ListFilter,
+    spec: &PageSpec,
+) -> Result<Page<ServiceRow>, StoreError> {
+    list_page(
+        pool,
+        "SELECT service_id, account_id, region, service_type, acceptance_required, \
+         private_dns_name, pdns_state, pdns_name, pdns_value, ip_address_types, \
+         payer_responsibility, service_state, ready_at, created_at, updated_at, version \
+         FROM endpoint_services WHERE account_id = ",
+        account_id,
+        "service_id",
+        filter,
+        spec,
+    )
+    .await
+}
+
+pub async fn delete_service(tx: &mut Tx, service_id: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM endpoint_services WHERE service_id = $1")
+        .bind(service_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Load balancers of the given services, in the order they were added.
+pub async fn service_load_balancers<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    service_ids: &[&str],
+) -> Result<Vec<(String, String)>, StoreError> {
+    if service_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = SqlBuilder::new(
+        "SELECT service_id, load_balancer_arn FROM endpoint_service_load_balancers WHERE service_id IN (",
+    );
+    b.push_list(service_ids);
+    b.push(") ORDER BY service_id, position, load_balancer_arn");
+    Ok(b.build_query_as().fetch_all(exec).await?)
+}
+
+/// Load balancers of the given services with each one's zone ids, in one
+/// query: (service id, load balancer ARN, zone id).
+pub async fn service_lb_zones<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    service_ids: &[&str],
+) -> Result<Vec<(String, String, String)>, StoreError> {
+    if service_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = SqlBuilder::new(
+        "SELECT l.service_id, l.load_balancer_arn, z.zone_id FROM endpoint_service_load_balancers l \
+         JOIN load_balancer_subnets z ON z.load_balancer_arn = l.load_balancer_arn \
+         WHERE l.service_id IN (",
+    );
+    b.push_list(service_ids);
+    b.push(") ORDER BY l.service_id, l.position, l.load_balancer_arn, z.zone_id");
+    Ok(b.build_query_as().fetch_all(exec).await?)
+}
+
+pub async fn add_service_load_balancer(
+    tx: &mut Tx,
+    service_id: &str,
+    arn: &str,
+    position: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO endpoint_service_load_balancers (service_id, load_balancer_arn, position) \
+         VALUES ($1, $2, $3)",
+    )
+    .bind(service_id)
+    .bind(arn)
+    .bind(position)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn remove_service_load_balancer(
+    tx: &mut Tx,
+    service_id: &str,
+    arn: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "DELETE FROM endpoint_service_load_balancers WHERE service_id = $1 AND load_balancer_arn = $2",
+    )
+    .bind(service_id)
+    .bind(arn)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Supported regions of the given services: (service id, region, state).
+pub async fn service_regions<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    service_ids: &[&str],
+) -> Result<Vec<(String, String, ServiceRegionState)>, StoreError> {
+    if service_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = SqlBuilder::new(
+        "SELECT service_id, region, state FROM endpoint_service_regions WHERE service_id IN (",
+    );
+    b.push_list(service_ids);
+    b.push(") ORDER BY service_id, region");
+    let rows: Vec<(String, String, Stored<ServiceRegionState>)> =
+        b.build_query_as().fetch_all(exec).await?;
+    Ok(rows.into_iter().map(|(s, r, st)| (s, r, st.0)).collect())
+}
+
+pub async fn set_service_region(
+    tx: &mut Tx,
+    service_id: &str,
+    region: &str,
+    state: Option<ServiceRegionState>,
+) -> Result<(), StoreError> {
+    match state {
+        Some(s) => {
+            sqlx::query(
+                "INSERT INTO endpoint_service_regions (service_id, region, state) VALUES ($1, $2, $3) \
+                 ON CONFLICT (service_id, region) DO NOTHING",
+            )
+            .bind(service_id)
+            .bind(region)
+            .bind(s.as_str())
+            .execute(&mut **tx)
+            .await?;
+        }
+        None => {
+            sqlx::query(
+                "DELETE FROM endpoint_service_regions WHERE service_id = $1 AND region = $2",
+            )
+            .bind(service_id)
+            .bind(region)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+// ---- allowed principals ----
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PermissionRow {
+    pub service_permission_id: String,
+    pub service_id: String,
+    pub principal: String,
+    pub principal_type: String,
+    pub created_at: i64,
+}
+keyed!(PermissionRow, service_permission_id);
+
+/// Adds a principal unless present; answers the stored entry either way.
+/// One statement (an upsert that touches nothing but returns the row), so a
+/// concurrent remove between "insert" and "read back" cannot make it miss.
+pub async fn add_permission(tx: &mut Tx, r: &PermissionRow) -> Result<PermissionRow, StoreError> {
+    Ok(sqlx::query_as(
+        "INSERT INTO endpoint_service_permissions (service_permission_id, service_id, principal, \
+         principal_type, created_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (service_id, principal) DO UPDATE SET principal = excluded.principal \
+         RETURNING service_permission_id, service_id, principal, principal_type, created_at",
+    )
+    .bind(&r.service_permission_id)
+    .bind(&r.service_id)
+    .bind(&r.principal)
+    .bind(&r.principal_type)
+    .bind(r.created_at)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+pub async fn remove_permission(
+    tx: &mut Tx,
+    service_id: &str,
+    principal: &str,
+) -> Result<bool, StoreError> {
+    let n = sqlx::query(
+        "DELETE FROM endpoint_service_permissions WHERE service_id = $1 AND principal = $2",
+    )
+    .bind(service_id)
+    .bind(principal)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+/// A page of a service's principals, scoped to the owner's account in the
+/// same query (an empty page may mean the service is not the owner's; the
+/// caller checks then).
+pub async fn list_permissions(
+    pool: &AnyPool,
+    backend: crate::store::Backend,
+    account_id: &str,
+    service_id: &str,
+    filter: &ListFilter,
+    spec: &PageSpec,
+) -> Result<Page<PermissionRow>, StoreError> {
+    // The page comes back as one row holding a JSON array: on SQLite every
+    // row of a result crosses from the driver's worker thread on its own,
+    // which costs more than the row itself; one aggregated row does not.
+    let mut b = SqlBuilder::new(match backend {
+        crate::store::Backend::Sqlite => {
+            "SELECT COALESCE(json_group_array(json_array(service_permission_id, service_id, \
+             principal, principal_type, created_at)), '[]') FROM ("
+        }
+        crate::store::Backend::Postgres => {
+            "SELECT COALESCE(json_agg(json_build_array(service_permission_id, service_id, \
+             principal, principal_type, created_at)), '[]')::text FROM ("
+        }
+    });
+    b.push(
+        "SELECT p.service_permission_id, p.service_id, p.principal, p.principal_type, p.created_at \
+         FROM endpoint_service_permissions p JOIN endpoint_services s ON s.service_id = p.service_id \
+         WHERE p.service_id = ",
+    );
+    b.push_bind(service_id)
+        .push(" AND s.account_id = ")
+        .push_bind(account_id);
+    for (col, v) in &filter.eq {
+        b.push(" AND p.").push(col).push(" = ").push_bind(v.clone());
+    }
+    page::push_keyset(&mut b, "p.created_at", "p.service_permission_id", spec);
+    b.push(") t");
+    let (json,): (String,) = b.build_query_as().fetch_one(pool).await?;
+    let raw: Vec<(String, String, String, String, i64)> = serde_json::from_str(&json)
+        .map_err(|e| StoreError::Other(format!("permission page: {e}")))?;
+    let mut rows: Vec<PermissionRow> = raw
+        .into_iter()
+        .map(|(id, sid, principal, kind, created_at)| PermissionRow {
+            service_permission_id: id,
+            service_id: sid,
+            principal,
+            principal_type: kind,
+            created_at,
+        })
+        .collect();
+    // Aggregates need not keep the subquery's order.
+    rows.sort_by(|a, b| {
+        (a.created_at, &a.service_permission_id).cmp(&(b.created_at, &b.service_permission_id))
+    });
+    Ok(page::finish(rows, spec))
+}
+
+/// Whether a service allows any of `principals`.
+pub async fn principal_allowed(
+    tx: &mut Tx,
+    service_id: &str,
+    principals: [&str; 3],
+) -> Result<bool, StoreError> {
+    let mut b =
+        SqlBuilder::new("SELECT COUNT(*) FROM endpoint_service_permissions WHERE service_id = ");
+    b.push_bind(service_id).push(" AND principal IN (");
+    b.push_list(&principals);
+    b.push(")");
+    let (n,): (i64,) = b.build_query_as().fetch_one(&mut **tx).await?;
+    Ok(n > 0)
+}
+
+/// Available services of `region` that allow any of `principals` (`*`,
+/// the caller's account root, the caller's ARN), by service id, after
+/// `after_id`, at most `limit`. Driven from the principal index, so the cost
+/// follows the services the caller may use, not all services.
+pub async fn visible_services(
+    pool: &AnyPool,
+    region: &str,
+    principals: [&str; 3],
+    service_id: Option<&str>,
+    service_type: Option<&str>,
+    after_id: Option<&str>,
+    limit: i64,
+) -> Result<Vec<ServiceRow>, StoreError> {
+    let mut b = SqlBuilder::new(
+        "SELECT s.service_id, s.account_id, s.region, s.service_type, s.acceptance_required, \
+         s.private_dns_name, s.pdns_state, s.pdns_name, s.pdns_value, s.ip_address_types, \
+         s.payer_responsibility, s.service_state, s.ready_at, s.created_at, s.updated_at, s.version \
+         FROM endpoint_services s WHERE s.region = ",
+    );
+    b.push_bind(region)
+        .push(" AND s.service_state = ")
+        .push_bind(EndpointServiceState::Available.as_str())
+        .push(
+            " AND s.service_id IN \
+               (SELECT p.service_id FROM endpoint_service_permissions p WHERE p.principal IN (",
+        );
+    b.push_list(&principals);
+    b.push("))");
+    if let Some(id) = service_id {
+        b.push(" AND s.service_id = ").push_bind(id);
+    }
+    if let Some(t) = service_type {
+        b.push(" AND s.service_type = ").push_bind(t);
+    }
+    if let Some(a) = after_id {
+        b.push(" AND s.service_id > ").push_bind(a);
+    }
+    b.push(" ORDER BY s.service_id LIMIT ").push_bind(limit);
+    Ok(b.build_query_as().fetch_all(pool).await?)
+}

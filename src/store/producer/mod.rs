@@ -1,0 +1,75 @@
+//! The producer side's tables: load balancers and their zones, target
+//! groups and targets, endpoint services with their load balancers,
+//! regions and allowed principals, and the public DNS model.
+//!
+//! One file per family, as in `service::producer`; every row type and query
+//! is re-exported here, so `store::producer::get_service` names them all.
+
+pub mod dns;
+pub mod endpoint_service;
+pub mod loadbalancer;
+
+pub use dns::*;
+pub use endpoint_service::*;
+pub use loadbalancer::*;
+
+use super::StoreError;
+use linkplane_core::lifecycle::{EndpointServiceState, Lifecycle, LoadBalancerState};
+use sqlx::AnyPool;
+
+// ---- the background workflow ----
+
+/// Moves rows whose time has come: load balancers `provisioning` ->
+/// `active`, services `pending` -> `available`, and removes services
+/// `deleting` whose time is up. Each statement is idempotent, so replicas
+/// running it concurrently apply each transition once.
+pub async fn advance(pool: &AnyPool, now: i64) -> Result<u64, StoreError> {
+    let mut n = 0;
+    for &from in LoadBalancerState::ALL {
+        let Some(to) = from.settles_to() else {
+            continue;
+        };
+        n += sqlx::query(
+            "UPDATE load_balancers SET state = $2, version = version + 1, updated_at = $1 \
+             WHERE state = $3 AND ready_at <= $1",
+        )
+        .bind(now)
+        .bind(to.as_str())
+        .bind(from.as_str())
+        .execute(pool)
+        .await?
+        .rows_affected();
+    }
+    for &from in EndpointServiceState::ALL {
+        let Some(to) = from.settles_to() else {
+            continue;
+        };
+        n += sqlx::query(
+            "UPDATE endpoint_services SET service_state = $2, version = version + 1, \
+             updated_at = $1 WHERE service_state = $3 AND ready_at <= $1",
+        )
+        .bind(now)
+        .bind(to.as_str())
+        .bind(from.as_str())
+        .execute(pool)
+        .await?
+        .rows_affected();
+    }
+    let deleting = EndpointServiceState::Deleting.as_str();
+    n += sqlx::query(
+        "DELETE FROM tags WHERE resource_id IN (SELECT service_id FROM endpoint_services \
+         WHERE service_state = $2 AND ready_at <= $1)",
+    )
+    .bind(now)
+    .bind(deleting)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    n += sqlx::query("DELETE FROM endpoint_services WHERE service_state = $2 AND ready_at <= $1")
+        .bind(now)
+        .bind(deleting)
+        .execute(pool)
+        .await?
+        .rows_affected();
+    Ok(n)
+}
