@@ -15,8 +15,7 @@ on_both_databases!(concurrent_allowed_principal_edits_never_fail);
 /// server sorted its writes and retried aborted transactions, Postgres
 /// answered about one in ten of these with 503 (`deadlock detected`).
 async fn concurrent_allowed_principal_edits_never_fail(db: Db) {
-    let s = TestServer::start(db).await;
-    let replica = s.replica().await;
+    let (s, replica) = TestServer::start_pair(db).await;
     let a = s.account("a").await;
     let service_id = string(&s.endpoint_service(&a, json!({})).await["service_id"]);
     let path = format!("/v1/endpoint-services/{service_id}/allowed-principals");

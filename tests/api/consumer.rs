@@ -5,7 +5,7 @@
 
 use crate::on_both_databases;
 use crate::support::{Actor, Db, Resp, TestServer, s};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 on_both_databases!(
@@ -339,12 +339,12 @@ async fn interface_endpoints_to_aws_services(db: Db) {
     assert_eq!(again.status, StatusCode::CREATED, "{}", again.body);
     // Another account sees none of it.
     let b = s_.account("b").await;
-    s_.get(&format!("/v1/vpc-endpoints/{id}"), &b.token)
-        .await
-        .assert_problem(404, "InvalidVpcEndpointId.NotFound");
-    s_.delete(&format!("/v1/vpc-endpoints/{id}"), &b.token)
-        .await
-        .assert_problem(404, "InvalidVpcEndpointId.NotFound");
+    let path = format!("/v1/vpc-endpoints/{id}");
+    for method in [Method::GET, Method::DELETE] {
+        s_.call(method, &path, Some(&b.token), None)
+            .await
+            .assert_problem(404, "InvalidVpcEndpointId.NotFound");
+    }
     s_.stop().await;
 }
 
@@ -551,8 +551,7 @@ async fn connections_between_producer_and_consumer(db: Db) {
 /// two replicas: no 5xx, and every connection ends `available` or
 /// `rejected`, the same for both sides.
 async fn concurrent_accepts_and_rejects_stay_consistent(db: Db) {
-    let s1 = TestServer::start(db).await;
-    let s2 = s1.replica().await;
+    let (s1, s2) = TestServer::start_pair(db).await;
     let [a, b] = s1.accounts(["producer", "consumer"]).await;
     let (_, a_subnets) = network(&s1, &a, 0, 1).await;
     let svc = s1.service_in(&a, &a_subnets, json!({})).await;

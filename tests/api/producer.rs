@@ -918,8 +918,7 @@ async fn provisioning_states_follow_the_delay(db: Db) {
 /// once: every principal ends up listed at most once, and what was added
 /// last (after the race) is there exactly once.
 async fn replicas_racing_on_principals_lose_nothing(db: Db) {
-    let s1 = TestServer::start(db).await;
-    let s2 = s1.replica().await;
+    let (s1, s2) = TestServer::start_pair(db).await;
     let a = s1.account("a").await;
     let (_, subnets, _) = network(&s1, &a, 1).await;
     let lb = s(&nlb(&s1, &a, "one", &subnets).await["load_balancer_arn"]);

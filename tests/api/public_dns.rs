@@ -5,7 +5,7 @@
 
 use crate::on_both_databases;
 use crate::support::{Actor, Db, TestServer};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 on_both_databases!(
@@ -122,35 +122,26 @@ async fn another_account_cannot_take_over_a_name(db: Db) {
     )
     .await
     .assert_problem(404, "NoSuchHostedZone");
-    s.get("/v1/public-dns/records?zone_name=example.com", &b.token)
-        .await
-        .assert_problem(404, "NoSuchHostedZone");
-    s.get("/v1/public-dns/zones/example.com", &b.token)
-        .await
-        .assert_problem(404, "NoSuchHostedZone");
-    s.delete("/v1/public-dns/zones/example.com", &b.token)
-        .await
-        .assert_problem(404, "NoSuchHostedZone");
-    s.delete(
-        "/v1/public-dns/records?name=txt.example.com&type=TXT&zone_name=example.com",
-        &b.token,
-    )
-    .await
-    .assert_problem(404, "NoSuchHostedZone");
+    for (method, path) in [
+        (Method::GET, "/v1/public-dns/records?zone_name=example.com"),
+        (Method::GET, "/v1/public-dns/zones/example.com"),
+        (Method::DELETE, "/v1/public-dns/zones/example.com"),
+        (
+            Method::DELETE,
+            "/v1/public-dns/records?name=txt.example.com&type=TXT&zone_name=example.com",
+        ),
+    ] {
+        s.call(method, path, Some(&b.token), None)
+            .await
+            .assert_problem(404, "NoSuchHostedZone");
+    }
     // B deleting "its" record deletes only its own; a second time, nothing.
-    let r = s
-        .delete(
-            "/v1/public-dns/records?name=txt.example.com&type=TXT",
-            &b.token,
-        )
-        .await;
+    let record = "/v1/public-dns/records?name=txt.example.com&type=TXT";
+    let r = s.delete(record, &b.token).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
-    s.delete(
-        "/v1/public-dns/records?name=txt.example.com&type=TXT",
-        &b.token,
-    )
-    .await
-    .assert_problem(404, "NoSuchRecord");
+    s.delete(record, &b.token)
+        .await
+        .assert_problem(404, "NoSuchRecord");
     // B cannot hold A's name at the top.
     s.post(
         "/v1/public-dns/zones",
@@ -386,8 +377,7 @@ async fn a_parent_zone_made_later_takes_nothing(db: Db) {
 /// Two accounts asking for the same new name at once: exactly one holds it
 /// (on Postgres the check runs serializable and the loser runs again).
 async fn two_accounts_racing_for_one_name_get_one_zone(db: Db) {
-    let s = TestServer::start(db).await;
-    let replica = s.replica().await;
+    let (s, replica) = TestServer::start_pair(db).await;
     let [a, b] = s.accounts(["a", "b"]).await;
     for i in 0..12 {
         let body = json!({"name": format!("race{i}.example.org")});

@@ -452,8 +452,7 @@ async fn resolve_rejects_bad_input_and_other_accounts(db: Db) {
 /// resolve through the other at once (the snapshot follows the network
 /// version), and `network_version` moves only with writes.
 async fn replicas_resolve_over_each_others_writes(db: Db) {
-    let s1 = TestServer::start(db).await;
-    let s2 = s1.replica().await;
+    let (s1, s2) = TestServer::start_pair(db).await;
     let a = s1.account("a").await;
     let zones: Vec<String> = s1
         .zones(&a.token, "us-east-1")

@@ -205,6 +205,13 @@ impl TestServer {
         s
     }
 
+    /// A server over a fresh database, and a second replica on it.
+    pub async fn start_pair(db: Db) -> (TestServer, TestServer) {
+        let first = TestServer::start(db).await;
+        let second = first.replica().await;
+        (first, second)
+    }
+
     /// Another server (a second replica) on the same database.
     pub async fn replica(&self) -> TestServer {
         let url = self
