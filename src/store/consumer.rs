@@ -3,7 +3,7 @@
 
 use super::network::ListFilter;
 use super::page::{self, Keyed, Page, PageSpec};
-use super::sql::SqlBuilder;
+use super::sql::{Reader, SqlBuilder, rows_in};
 use super::{Flag, StoreError, Stored, Tx, stored_json, tags};
 use linkplane_core::catalog::EndpointType;
 use linkplane_core::lifecycle::{Lifecycle, VpcEndpointState};
@@ -306,20 +306,19 @@ pub async fn insert_subnet(
 }
 
 /// (endpoint, subnet, zone id, interface) of the given endpoints.
-pub async fn subnets_of<'e, E: Executor<'e, Database = Any>>(
-    exec: E,
+pub async fn subnets_of<'a>(
+    exec: impl Into<Reader<'a>>,
     ids: &[&str],
 ) -> Result<Vec<(String, String, String, String)>, StoreError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut b = SqlBuilder::new(
+    rows_in(
+        exec,
         "SELECT vpc_endpoint_id, subnet_id, zone_id, network_interface_id FROM vpc_endpoint_subnets \
-         WHERE vpc_endpoint_id IN (",
-    );
-    b.push_list(ids);
-    b.push(") ORDER BY vpc_endpoint_id, zone_id");
-    Ok(b.build_query_as().fetch_all(exec).await?)
+         WHERE ",
+        "vpc_endpoint_id",
+        ids,
+        " ORDER BY vpc_endpoint_id, zone_id",
+    )
+    .await
 }
 
 /// [`subnets_of`] as one aggregated row (for pages of many endpoints).
@@ -328,23 +327,24 @@ pub async fn subnets_of_many(
     backend: super::Backend,
     ids: &[&str],
 ) -> Result<Vec<(String, String, String, String)>, StoreError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut b = SqlBuilder::new(match backend {
+    let head = match backend {
         super::Backend::Sqlite => {
             "SELECT COALESCE(json_group_array(json_array(vpc_endpoint_id, subnet_id, zone_id, \
-             network_interface_id)), '[]') FROM vpc_endpoint_subnets WHERE vpc_endpoint_id IN ("
+             network_interface_id)), '[]') FROM vpc_endpoint_subnets WHERE "
         }
         super::Backend::Postgres => {
             "SELECT COALESCE(json_agg(json_build_array(vpc_endpoint_id, subnet_id, zone_id, \
-             network_interface_id)), '[]')::text FROM vpc_endpoint_subnets WHERE vpc_endpoint_id IN ("
+             network_interface_id)), '[]')::text FROM vpc_endpoint_subnets WHERE "
         }
-    });
-    b.push_list(ids).push(")");
-    let (json,): (String,) = b.build_query_as().fetch_one(pool).await?;
-    let mut rows: Vec<(String, String, String, String)> = serde_json::from_str(&json)
-        .map_err(|e| StoreError::Other(format!("endpoint subnets: {e}")))?;
+    };
+    // One aggregated row per chunk of ids.
+    let arrays: Vec<(String,)> = rows_in(pool, head, "vpc_endpoint_id", ids, "").await?;
+    let mut rows: Vec<(String, String, String, String)> = Vec::new();
+    for (json,) in arrays {
+        let chunk: Vec<(String, String, String, String)> = serde_json::from_str(&json)
+            .map_err(|e| StoreError::Other(format!("endpoint subnets: {e}")))?;
+        rows.extend(chunk);
+    }
     rows.sort_by(|a, b| (&a.0, &a.2).cmp(&(&b.0, &b.2)));
     Ok(rows)
 }
@@ -417,19 +417,18 @@ pub async fn insert_route_table(
 }
 
 /// (endpoint, route table) of the given endpoints.
-pub async fn route_tables_of<'e, E: Executor<'e, Database = Any>>(
-    exec: E,
+pub async fn route_tables_of<'a>(
+    exec: impl Into<Reader<'a>>,
     ids: &[&str],
 ) -> Result<Vec<(String, String)>, StoreError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut b = SqlBuilder::new(
-        "SELECT vpc_endpoint_id, route_table_id FROM vpc_endpoint_route_tables WHERE vpc_endpoint_id IN (",
-    );
-    b.push_list(ids);
-    b.push(") ORDER BY vpc_endpoint_id, route_table_id");
-    Ok(b.build_query_as().fetch_all(exec).await?)
+    rows_in(
+        exec,
+        "SELECT vpc_endpoint_id, route_table_id FROM vpc_endpoint_route_tables WHERE ",
+        "vpc_endpoint_id",
+        ids,
+        " ORDER BY vpc_endpoint_id, route_table_id",
+    )
+    .await
 }
 
 pub async fn delete_route_tables(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
@@ -462,19 +461,18 @@ pub async fn insert_group(
 }
 
 /// (endpoint, group) of the given endpoints, in order.
-pub async fn groups_of<'e, E: Executor<'e, Database = Any>>(
-    exec: E,
+pub async fn groups_of<'a>(
+    exec: impl Into<Reader<'a>>,
     ids: &[&str],
 ) -> Result<Vec<(String, String)>, StoreError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut b = SqlBuilder::new(
-        "SELECT vpc_endpoint_id, group_id FROM vpc_endpoint_groups WHERE vpc_endpoint_id IN (",
-    );
-    b.push_list(ids);
-    b.push(") ORDER BY vpc_endpoint_id, position");
-    Ok(b.build_query_as().fetch_all(exec).await?)
+    rows_in(
+        exec,
+        "SELECT vpc_endpoint_id, group_id FROM vpc_endpoint_groups WHERE ",
+        "vpc_endpoint_id",
+        ids,
+        " ORDER BY vpc_endpoint_id, position",
+    )
+    .await
 }
 
 pub async fn delete_groups(tx: &mut Tx, id: &str) -> Result<(), StoreError> {

@@ -3,8 +3,14 @@
 //! fragments and numbered `$N` placeholders, which both SQLite and Postgres
 //! accept, so the text stays injection-free by construction.
 
+use super::StoreError;
 use sqlx::any::{AnyArguments, AnyRow};
-use sqlx::{Any, AssertSqlSafe, FromRow};
+use sqlx::{Any, AnyConnection, AnyPool, AssertSqlSafe, FromRow};
+
+/// The most ids one `IN (...)` list binds ([`rows_in`] runs one query per
+/// this many): well under the bind limits of SQLite (32766) and Postgres
+/// (65535), and short statements for the planner.
+pub const IN_CHUNK: usize = 500;
 
 /// A value bound to a placeholder.
 #[derive(Debug, Clone)]
@@ -40,7 +46,7 @@ impl From<bool> for Value {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct SqlBuilder {
     sql: String,
     args: Vec<Value>,
@@ -66,15 +72,18 @@ impl SqlBuilder {
         self
     }
 
-    /// Binds a comma-separated list (for `IN (...)`).
-    pub fn push_list(&mut self, values: &[&str]) -> &mut Self {
+    /// Appends `column IN ($n, ...)`, one placeholder per value. `values`
+    /// must not be empty (`IN ()` is a syntax error on Postgres): callers
+    /// with a list that may be empty go through [`rows_in`].
+    pub fn push_in(&mut self, column: &'static str, values: &[&str]) -> &mut Self {
+        self.push(column).push(" IN (");
         for (i, v) in values.iter().enumerate() {
             if i > 0 {
                 self.push(", ");
             }
             self.push_bind(*v);
         }
-        self
+        self.push(")")
     }
 
     pub fn sql(&self) -> &str {
@@ -98,6 +107,76 @@ impl SqlBuilder {
     }
 }
 
+impl SqlBuilder {
+    /// `head` (ending in `column = `) with `value` bound and ` AND ` after
+    /// it: the head of a [`rows_in`] query with one condition of its own.
+    pub fn where_eq(head: &'static str, value: impl Into<Value>) -> Self {
+        let mut b = SqlBuilder::new(head);
+        b.push_bind(value).push(" AND ");
+        b
+    }
+}
+
+impl From<&'static str> for SqlBuilder {
+    fn from(fragment: &'static str) -> Self {
+        SqlBuilder::new(fragment)
+    }
+}
+
+/// Where [`rows_in`] runs its queries: the pool, or one connection (a
+/// transaction's). A plain enum rather than a generic `sqlx::Acquire`, whose
+/// futures are not `Send` for every lifetime (sqlx#1015), as axum needs.
+pub enum Reader<'a> {
+    Pool(&'a AnyPool),
+    Conn(&'a mut AnyConnection),
+}
+
+impl<'a> From<&'a AnyPool> for Reader<'a> {
+    fn from(pool: &'a AnyPool) -> Self {
+        Reader::Pool(pool)
+    }
+}
+
+impl<'a> From<&'a mut AnyConnection> for Reader<'a> {
+    fn from(conn: &'a mut AnyConnection) -> Self {
+        Reader::Conn(conn)
+    }
+}
+
+/// Rows whose `column` is among `ids`: `head` is the query up to where that
+/// condition goes (`SELECT a, b FROM t WHERE `, or with conditions of its
+/// own, `... WHERE state = $1 AND `), `tail` what follows it (`ORDER BY
+/// ...`, or empty). Runs one query per [`IN_CHUNK`] ids on `exec` and
+/// concatenates the rows, so `tail`'s order holds within each chunk: rows of
+/// one id come in that order. No ids, no query.
+pub async fn rows_in<'a, T>(
+    exec: impl Into<Reader<'a>>,
+    head: impl Into<SqlBuilder>,
+    column: &'static str,
+    ids: &[&str],
+    tail: &'static str,
+) -> Result<Vec<T>, StoreError>
+where
+    T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+{
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let head = head.into();
+    let mut exec = exec.into();
+    let mut out = Vec::new();
+    for chunk in ids.chunks(IN_CHUNK) {
+        let mut b = head.clone();
+        b.push_in(column, chunk).push(tail);
+        let q = b.build_query_as::<T>();
+        out.extend(match &mut exec {
+            Reader::Pool(pool) => q.fetch_all(*pool).await?,
+            Reader::Conn(conn) => q.fetch_all(&mut **conn).await?,
+        });
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +192,17 @@ mod tests {
         assert_eq!(
             b.sql(),
             "SELECT 1 FROM t WHERE a = $1 AND b = $2 AND c = $3"
+        );
+    }
+
+    #[test]
+    fn in_lists_number_on_from_the_head() {
+        let mut b = SqlBuilder::new("SELECT a FROM t WHERE s = ");
+        b.push_bind("x").push(" AND ");
+        b.push_in("id", &["p", "q"]).push(" ORDER BY a");
+        assert_eq!(
+            b.sql(),
+            "SELECT a FROM t WHERE s = $1 AND id IN ($2, $3) ORDER BY a"
         );
     }
 }

@@ -1,6 +1,6 @@
 //! Tags of any resource: `{"Key": "Value"}` maps, stored one row per key.
 
-use super::sql::SqlBuilder;
+use super::sql::{SqlBuilder, rows_in};
 use super::{StoreError, Tx};
 use sqlx::AnyPool;
 use std::collections::{BTreeMap, HashMap};
@@ -44,22 +44,17 @@ pub async fn for_resources(
     pool: &AnyPool,
     resource_ids: &[&str],
 ) -> Result<HashMap<String, Tags>, StoreError> {
+    let rows: Vec<(String, String, String)> = rows_in(
+        pool,
+        "SELECT resource_id, tag_key, tag_value FROM tags WHERE ",
+        "resource_id",
+        resource_ids,
+        "",
+    )
+    .await?;
     let mut out: HashMap<String, Tags> = HashMap::new();
-    for chunk in resource_ids.chunks(500) {
-        let mut b = SqlBuilder::new(
-            "SELECT resource_id, tag_key, tag_value FROM tags WHERE resource_id IN (",
-        );
-        for (i, id) in chunk.iter().enumerate() {
-            if i > 0 {
-                b.push(", ");
-            }
-            b.push_bind(*id);
-        }
-        b.push(")");
-        let rows: Vec<(String, String, String)> = b.build_query_as().fetch_all(pool).await?;
-        for (id, k, v) in rows {
-            out.entry(id).or_default().insert(k, v);
-        }
+    for (id, k, v) in rows {
+        out.entry(id).or_default().insert(k, v);
     }
     Ok(out)
 }

@@ -2,7 +2,7 @@
 
 use super::{ListFilter, list_page};
 use crate::store::page::{Page, PageSpec, keyed};
-use crate::store::sql::SqlBuilder;
+use crate::store::sql::{SqlBuilder, rows_in};
 use crate::store::{StoreError, Stored, Tx};
 use linkplane_core::lifecycle::NatGatewayState;
 use sqlx::{Any, AnyPool, Executor};
@@ -112,23 +112,17 @@ pub async fn groups_of_interfaces(
     pool: &AnyPool,
     ids: &[&str],
 ) -> Result<std::collections::HashMap<String, Vec<String>>, StoreError> {
+    let rows: Vec<(String, String)> = rows_in(
+        pool,
+        "SELECT network_interface_id, group_id FROM network_interface_groups WHERE ",
+        "network_interface_id",
+        ids,
+        " ORDER BY network_interface_id, position",
+    )
+    .await?;
     let mut out: std::collections::HashMap<String, Vec<String>> = Default::default();
-    for chunk in ids.chunks(500) {
-        let mut b = SqlBuilder::new(
-            "SELECT network_interface_id, group_id FROM network_interface_groups \
-             WHERE network_interface_id IN (",
-        );
-        for (i, id) in chunk.iter().enumerate() {
-            if i > 0 {
-                b.push(", ");
-            }
-            b.push_bind(*id);
-        }
-        b.push(") ORDER BY network_interface_id, position");
-        let rows: Vec<(String, String)> = b.build_query_as().fetch_all(pool).await?;
-        for (eni, g) in rows {
-            out.entry(eni).or_default().push(g);
-        }
+    for (eni, g) in rows {
+        out.entry(eni).or_default().push(g);
     }
     Ok(out)
 }
@@ -261,15 +255,13 @@ pub async fn interface_ips(
     pool: &AnyPool,
     ids: &[&str],
 ) -> Result<std::collections::HashMap<String, i64>, StoreError> {
-    let mut out = std::collections::HashMap::new();
-    for chunk in ids.chunks(500) {
-        let mut b = SqlBuilder::new(
-            "SELECT network_interface_id, private_ip FROM network_interfaces WHERE network_interface_id IN (",
-        );
-        b.push_list(chunk);
-        b.push(")");
-        let rows: Vec<(String, i64)> = b.build_query_as().fetch_all(pool).await?;
-        out.extend(rows);
-    }
-    Ok(out)
+    let rows: Vec<(String, i64)> = rows_in(
+        pool,
+        "SELECT network_interface_id, private_ip FROM network_interfaces WHERE ",
+        "network_interface_id",
+        ids,
+        "",
+    )
+    .await?;
+    Ok(rows.into_iter().collect())
 }

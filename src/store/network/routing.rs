@@ -3,7 +3,7 @@
 
 use super::{ListFilter, list_page};
 use crate::store::page::{Page, PageSpec, keyed};
-use crate::store::sql::SqlBuilder;
+use crate::store::sql::{SqlBuilder, rows_in};
 use crate::store::{StoreError, Tx};
 use linkplane_core::lifecycle::{NatGatewayState, PeeringState, VpcEndpointState};
 use sqlx::{Any, AnyPool, Executor};
@@ -187,17 +187,15 @@ pub async fn delete_route(
 
 /// Routes of the given tables, in creation order per table.
 pub async fn routes_of(pool: &AnyPool, table_ids: &[&str]) -> Result<Vec<RouteRow>, StoreError> {
-    let mut out = Vec::new();
-    for chunk in table_ids.chunks(500) {
-        let mut b = SqlBuilder::new(
-            "SELECT route_table_id, destination, destination_kind, target_kind, target_id, \
-             origin, created_at FROM routes WHERE route_table_id IN (",
-        );
-        b.push_list(chunk);
-        b.push(") ORDER BY route_table_id, created_at, destination");
-        out.extend(b.build_query_as::<RouteRow>().fetch_all(pool).await?);
-    }
-    Ok(out)
+    rows_in(
+        pool,
+        "SELECT route_table_id, destination, destination_kind, target_kind, target_id, \
+         origin, created_at FROM routes WHERE ",
+        "route_table_id",
+        table_ids,
+        " ORDER BY route_table_id, created_at, destination",
+    )
+    .await
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -213,17 +211,15 @@ pub async fn associations_of(
     pool: &AnyPool,
     table_ids: &[&str],
 ) -> Result<Vec<AssociationRow>, StoreError> {
-    let mut out = Vec::new();
-    for chunk in table_ids.chunks(500) {
-        let mut b = SqlBuilder::new(
-            "SELECT association_id, route_table_id, subnet_id, account_id, created_at \
-             FROM route_table_associations WHERE route_table_id IN (",
-        );
-        b.push_list(chunk);
-        b.push(") ORDER BY route_table_id, created_at, association_id");
-        out.extend(b.build_query_as::<AssociationRow>().fetch_all(pool).await?);
-    }
-    Ok(out)
+    rows_in(
+        pool,
+        "SELECT association_id, route_table_id, subnet_id, account_id, created_at \
+         FROM route_table_associations WHERE ",
+        "route_table_id",
+        table_ids,
+        " ORDER BY route_table_id, created_at, association_id",
+    )
+    .await
 }
 
 pub async fn association_of_subnet(
@@ -292,7 +288,6 @@ pub struct LiveTargets {
 
 /// Looks the targets of `routes` up in one query per kind.
 pub async fn live_targets(pool: &AnyPool, routes: &[RouteRow]) -> Result<LiveTargets, StoreError> {
-    let mut live = LiveTargets::default();
     let ids = |kind: &str| -> Vec<&str> {
         let mut v: Vec<&str> = routes
             .iter()
@@ -303,71 +298,72 @@ pub async fn live_targets(pool: &AnyPool, routes: &[RouteRow]) -> Result<LiveTar
         v.dedup();
         v
     };
-    let igws = ids("gateway");
-    if !igws.is_empty() {
-        let mut b = SqlBuilder::new(
-            "SELECT internet_gateway_id, vpc_id FROM internet_gateways \
-             WHERE vpc_id IS NOT NULL AND internet_gateway_id IN (",
-        );
-        b.push_list(&igws);
-        b.push(")");
-        let rows: Vec<(String, String)> = b.build_query_as().fetch_all(pool).await?;
-        live.igw_vpc = rows.into_iter().collect();
-    }
-    let nats = ids("nat_gateway");
-    if !nats.is_empty() {
-        let mut b = SqlBuilder::new("SELECT nat_gateway_id FROM nat_gateways WHERE state = ");
-        b.push_bind(NatGatewayState::Available.as_str())
-            .push(" AND nat_gateway_id IN (")
-            .push_list(&nats);
-        b.push(")");
-        let rows: Vec<(String,)> = b.build_query_as().fetch_all(pool).await?;
-        live.nat = rows.into_iter().map(|(id,)| id).collect();
-    }
-    let pcxs = ids("vpc_peering_connection");
-    if !pcxs.is_empty() {
-        let mut b = SqlBuilder::new(
+    let firsts = |rows: Vec<(String,)>| rows.into_iter().map(|(id,)| id).collect();
+    let igw_vpc: Vec<(String, String)> = rows_in(
+        pool,
+        "SELECT internet_gateway_id, vpc_id FROM internet_gateways WHERE vpc_id IS NOT NULL AND ",
+        "internet_gateway_id",
+        &ids("gateway"),
+        "",
+    )
+    .await?;
+    let nat = rows_in(
+        pool,
+        SqlBuilder::where_eq(
+            "SELECT nat_gateway_id FROM nat_gateways WHERE state = ",
+            NatGatewayState::Available.as_str(),
+        ),
+        "nat_gateway_id",
+        &ids("nat_gateway"),
+        "",
+    )
+    .await?;
+    let pcx_active = rows_in(
+        pool,
+        SqlBuilder::where_eq(
             "SELECT vpc_peering_connection_id FROM vpc_peering_connections WHERE status = ",
-        );
-        b.push_bind(PeeringState::Active.as_str())
-            .push(" AND vpc_peering_connection_id IN (")
-            .push_list(&pcxs);
-        b.push(")");
-        let rows: Vec<(String,)> = b.build_query_as().fetch_all(pool).await?;
-        live.pcx_active = rows.into_iter().map(|(id,)| id).collect();
-    }
-    let tgws = ids("transit_gateway");
-    if !tgws.is_empty() {
-        let mut b = SqlBuilder::new(
-            "SELECT transit_gateway_id, vpc_id FROM transit_gateway_attachments \
-             WHERE transit_gateway_id IN (",
-        );
-        b.push_list(&tgws);
-        b.push(")");
-        let rows: Vec<(String, String)> = b.build_query_as().fetch_all(pool).await?;
-        live.tgw_vpc = rows.into_iter().collect();
-    }
-    let enis = ids("network_interface");
-    if !enis.is_empty() {
-        let mut b = SqlBuilder::new(
-            "SELECT network_interface_id FROM network_interfaces WHERE network_interface_id IN (",
-        );
-        b.push_list(&enis);
-        b.push(")");
-        let rows: Vec<(String,)> = b.build_query_as().fetch_all(pool).await?;
-        live.eni = rows.into_iter().map(|(id,)| id).collect();
-    }
-    let vpces = ids("vpc_endpoint");
-    if !vpces.is_empty() {
-        let mut b = SqlBuilder::new("SELECT vpc_endpoint_id FROM vpc_endpoints WHERE state = ");
-        b.push_bind(VpcEndpointState::Available.as_str())
-            .push(" AND vpc_endpoint_id IN (")
-            .push_list(&vpces);
-        b.push(")");
-        let rows: Vec<(String,)> = b.build_query_as().fetch_all(pool).await?;
-        live.vpce = rows.into_iter().map(|(id,)| id).collect();
-    }
-    Ok(live)
+            PeeringState::Active.as_str(),
+        ),
+        "vpc_peering_connection_id",
+        &ids("vpc_peering_connection"),
+        "",
+    )
+    .await?;
+    let tgw_vpc: Vec<(String, String)> = rows_in(
+        pool,
+        "SELECT transit_gateway_id, vpc_id FROM transit_gateway_attachments WHERE ",
+        "transit_gateway_id",
+        &ids("transit_gateway"),
+        "",
+    )
+    .await?;
+    let eni = rows_in(
+        pool,
+        "SELECT network_interface_id FROM network_interfaces WHERE ",
+        "network_interface_id",
+        &ids("network_interface"),
+        "",
+    )
+    .await?;
+    let vpce = rows_in(
+        pool,
+        SqlBuilder::where_eq(
+            "SELECT vpc_endpoint_id FROM vpc_endpoints WHERE state = ",
+            VpcEndpointState::Available.as_str(),
+        ),
+        "vpc_endpoint_id",
+        &ids("vpc_endpoint"),
+        "",
+    )
+    .await?;
+    Ok(LiveTargets {
+        igw_vpc: igw_vpc.into_iter().collect(),
+        nat: firsts(nat),
+        pcx_active: firsts(pcx_active),
+        tgw_vpc: tgw_vpc.into_iter().collect(),
+        eni: firsts(eni),
+        vpce: firsts(vpce),
+    })
 }
 
 /// Routes (table ids) that target `target_id`, made by users.

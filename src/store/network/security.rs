@@ -2,7 +2,7 @@
 
 use super::{ListFilter, list_page};
 use crate::store::page::{Page, PageSpec, keyed};
-use crate::store::sql::SqlBuilder;
+use crate::store::sql::{SqlBuilder, rows_in};
 use crate::store::{StoreError, Tx};
 use sqlx::{Any, AnyPool, Executor};
 
@@ -157,18 +157,16 @@ pub async fn insert_rule(tx: &mut Tx, r: &RuleRow) -> Result<(), StoreError> {
 }
 
 pub async fn rules_of(pool: &AnyPool, group_ids: &[&str]) -> Result<Vec<RuleRow>, StoreError> {
-    let mut out = Vec::new();
-    for chunk in group_ids.chunks(500) {
-        let mut b = SqlBuilder::new(
-            "SELECT rule_id, group_id, account_id, direction, protocol, from_port, to_port, cidr, \
-             prefix_list_id, ref_group_id, description, rule_key, created_at \
-             FROM security_group_rules WHERE group_id IN (",
-        );
-        b.push_list(chunk);
-        b.push(") ORDER BY group_id, created_at, rule_id");
-        out.extend(b.build_query_as::<RuleRow>().fetch_all(pool).await?);
-    }
-    Ok(out)
+    rows_in(
+        pool,
+        "SELECT rule_id, group_id, account_id, direction, protocol, from_port, to_port, cidr, \
+         prefix_list_id, ref_group_id, description, rule_key, created_at \
+         FROM security_group_rules WHERE ",
+        "group_id",
+        group_ids,
+        " ORDER BY group_id, created_at, rule_id",
+    )
+    .await
 }
 
 /// Deletes a rule of the group; false when it has no such rule.

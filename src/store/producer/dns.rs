@@ -2,7 +2,7 @@
 
 use crate::store::network::{ListFilter, list_page};
 use crate::store::page::{Keyed, Page, PageSpec, keyed};
-use crate::store::sql::SqlBuilder;
+use crate::store::sql::{Reader, rows_in};
 use crate::store::{StoreError, Tx};
 use sqlx::{Any, AnyPool, Executor};
 
@@ -55,36 +55,34 @@ pub async fn insert_zone(tx: &mut Tx, r: &ZoneRow) -> Result<(), StoreError> {
 }
 
 /// Zones of any account whose name is among `names`.
-pub async fn zones_named<'e, E: Executor<'e, Database = Any>>(
-    exec: E,
+pub async fn zones_named<'a>(
+    exec: impl Into<Reader<'a>>,
     names: &[&str],
 ) -> Result<Vec<ZoneRow>, StoreError> {
-    if names.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut b = SqlBuilder::new(
-        "SELECT account_id, zone_name, created_at FROM public_dns_zones WHERE zone_name IN (",
-    );
-    b.push_list(names);
-    b.push(") ORDER BY zone_name, created_at, account_id");
-    Ok(b.build_query_as().fetch_all(exec).await?)
+    rows_in(
+        exec,
+        "SELECT account_id, zone_name, created_at FROM public_dns_zones WHERE ",
+        "zone_name",
+        names,
+        " ORDER BY zone_name, created_at, account_id",
+    )
+    .await
 }
 
 /// NS records, in any zone, named among `names`.
-pub async fn delegations_at<'e, E: Executor<'e, Database = Any>>(
-    exec: E,
+pub async fn delegations_at<'a>(
+    exec: impl Into<Reader<'a>>,
     names: &[&str],
 ) -> Result<Vec<RecordRow>, StoreError> {
-    if names.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut b = SqlBuilder::new(
+    rows_in(
+        exec,
         "SELECT account_id, zone_name, record_name, record_type, value, created_at \
-         FROM public_dns_records WHERE record_type = 'NS' AND record_name IN (",
-    );
-    b.push_list(names);
-    b.push(")");
-    Ok(b.build_query_as().fetch_all(exec).await?)
+         FROM public_dns_records WHERE record_type = 'NS' AND ",
+        "record_name",
+        names,
+        "",
+    )
+    .await
 }
 
 /// The account's zone of this name.

@@ -3,7 +3,7 @@
 
 use crate::store::network::{ListFilter, list_page};
 use crate::store::page::{self, Page, PageSpec, keyed};
-use crate::store::sql::SqlBuilder;
+use crate::store::sql::{Reader, SqlBuilder, rows_in};
 use crate::store::{Flag, StoreError, Stored, StoredOption, Tx};
 use linkplane_core::lifecycle::{EndpointServiceState, PrivateDnsState, ServiceRegionState};
 use sqlx::{Any, AnyPool, Executor};
@@ -137,38 +137,35 @@ pub async fn delete_service(tx: &mut Tx, service_id: &str) -> Result<(), StoreEr
 }
 
 /// Load balancers of the given services, in the order they were added.
-pub async fn service_load_balancers<'e, E: Executor<'e, Database = Any>>(
-    exec: E,
+pub async fn service_load_balancers<'a>(
+    exec: impl Into<Reader<'a>>,
     service_ids: &[&str],
 ) -> Result<Vec<(String, String)>, StoreError> {
-    if service_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut b = SqlBuilder::new(
-        "SELECT service_id, load_balancer_arn FROM endpoint_service_load_balancers WHERE service_id IN (",
-    );
-    b.push_list(service_ids);
-    b.push(") ORDER BY service_id, position, load_balancer_arn");
-    Ok(b.build_query_as().fetch_all(exec).await?)
+    rows_in(
+        exec,
+        "SELECT service_id, load_balancer_arn FROM endpoint_service_load_balancers WHERE ",
+        "service_id",
+        service_ids,
+        " ORDER BY service_id, position, load_balancer_arn",
+    )
+    .await
 }
 
 /// Load balancers of the given services with each one's zone ids, in one
 /// query: (service id, load balancer ARN, zone id).
-pub async fn service_lb_zones<'e, E: Executor<'e, Database = Any>>(
-    exec: E,
+pub async fn service_lb_zones<'a>(
+    exec: impl Into<Reader<'a>>,
     service_ids: &[&str],
 ) -> Result<Vec<(String, String, String)>, StoreError> {
-    if service_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut b = SqlBuilder::new(
+    rows_in(
+        exec,
         "SELECT l.service_id, l.load_balancer_arn, z.zone_id FROM endpoint_service_load_balancers l \
-         JOIN load_balancer_subnets z ON z.load_balancer_arn = l.load_balancer_arn \
-         WHERE l.service_id IN (",
-    );
-    b.push_list(service_ids);
-    b.push(") ORDER BY l.service_id, l.position, l.load_balancer_arn, z.zone_id");
-    Ok(b.build_query_as().fetch_all(exec).await?)
+         JOIN load_balancer_subnets z ON z.load_balancer_arn = l.load_balancer_arn WHERE ",
+        "l.service_id",
+        service_ids,
+        " ORDER BY l.service_id, l.position, l.load_balancer_arn, z.zone_id",
+    )
+    .await
 }
 
 pub async fn add_service_load_balancer(
@@ -205,20 +202,18 @@ pub async fn remove_service_load_balancer(
 }
 
 /// Supported regions of the given services: (service id, region, state).
-pub async fn service_regions<'e, E: Executor<'e, Database = Any>>(
-    exec: E,
+pub async fn service_regions<'a>(
+    exec: impl Into<Reader<'a>>,
     service_ids: &[&str],
 ) -> Result<Vec<(String, String, ServiceRegionState)>, StoreError> {
-    if service_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut b = SqlBuilder::new(
-        "SELECT service_id, region, state FROM endpoint_service_regions WHERE service_id IN (",
-    );
-    b.push_list(service_ids);
-    b.push(") ORDER BY service_id, region");
-    let rows: Vec<(String, String, Stored<ServiceRegionState>)> =
-        b.build_query_as().fetch_all(exec).await?;
+    let rows: Vec<(String, String, Stored<ServiceRegionState>)> = rows_in(
+        exec,
+        "SELECT service_id, region, state FROM endpoint_service_regions WHERE ",
+        "service_id",
+        service_ids,
+        " ORDER BY service_id, region",
+    )
+    .await?;
     Ok(rows.into_iter().map(|(s, r, st)| (s, r, st.0)).collect())
 }
 
@@ -365,9 +360,8 @@ pub async fn principal_allowed(
 ) -> Result<bool, StoreError> {
     let mut b =
         SqlBuilder::new("SELECT COUNT(*) FROM endpoint_service_permissions WHERE service_id = ");
-    b.push_bind(service_id).push(" AND principal IN (");
-    b.push_list(&principals);
-    b.push(")");
+    b.push_bind(service_id).push(" AND ");
+    b.push_in("principal", &principals);
     let (n,): (i64,) = b.build_query_as().fetch_one(&mut **tx).await?;
     Ok(n > 0)
 }
@@ -396,10 +390,10 @@ pub async fn visible_services(
         .push_bind(EndpointServiceState::Available.as_str())
         .push(
             " AND s.service_id IN \
-               (SELECT p.service_id FROM endpoint_service_permissions p WHERE p.principal IN (",
+               (SELECT p.service_id FROM endpoint_service_permissions p WHERE ",
         );
-    b.push_list(&principals);
-    b.push("))");
+    b.push_in("p.principal", &principals);
+    b.push(")");
     if let Some(id) = service_id {
         b.push(" AND s.service_id = ").push_bind(id);
     }

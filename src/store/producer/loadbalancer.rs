@@ -2,7 +2,7 @@
 
 use crate::store::network::{ListFilter, list_page};
 use crate::store::page::{Page, PageSpec, keyed};
-use crate::store::sql::SqlBuilder;
+use crate::store::sql::{Reader, SqlBuilder, rows_in};
 use crate::store::{Flag, StoreError, Stored, Tx};
 use linkplane_core::lifecycle::LoadBalancerState;
 use sqlx::{Any, AnyPool, Executor};
@@ -114,20 +114,19 @@ pub async fn list_load_balancers(
 }
 
 /// The zones (subnet, zone id, node interface) of the given load balancers.
-pub async fn lb_subnets<'e, E: Executor<'e, Database = Any>>(
-    exec: E,
+pub async fn lb_subnets<'a>(
+    exec: impl Into<Reader<'a>>,
     arns: &[&str],
 ) -> Result<Vec<LbSubnetRow>, StoreError> {
-    if arns.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut b = SqlBuilder::new(
+    rows_in(
+        exec,
         "SELECT load_balancer_arn, subnet_id, zone_id, network_interface_id \
-         FROM load_balancer_subnets WHERE load_balancer_arn IN (",
-    );
-    b.push_list(arns);
-    b.push(") ORDER BY load_balancer_arn, zone_id");
-    Ok(b.build_query_as().fetch_all(exec).await?)
+         FROM load_balancer_subnets WHERE ",
+        "load_balancer_arn",
+        arns,
+        " ORDER BY load_balancer_arn, zone_id",
+    )
+    .await
 }
 
 pub async fn update_load_balancer(
@@ -337,18 +336,17 @@ pub async fn set_target_health(
     .rows_affected())
 }
 
-pub async fn targets_of<'e, E: Executor<'e, Database = Any>>(
-    exec: E,
+pub async fn targets_of<'a>(
+    exec: impl Into<Reader<'a>>,
     tgs: &[&str],
 ) -> Result<Vec<TargetRow>, StoreError> {
-    if tgs.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut b = SqlBuilder::new(
+    rows_in(
+        exec,
         "SELECT target_group_arn, target_id, port, ip, zone_id, healthy, created_at FROM targets \
-         WHERE target_group_arn IN (",
-    );
-    b.push_list(tgs);
-    b.push(") ORDER BY target_group_arn, created_at, target_id, port");
-    Ok(b.build_query_as().fetch_all(exec).await?)
+         WHERE ",
+        "target_group_arn",
+        tgs,
+        " ORDER BY target_group_arn, created_at, target_id, port",
+    )
+    .await
 }
