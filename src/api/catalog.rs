@@ -2,7 +2,7 @@
 
 use super::list;
 use super::problem::{ApiResult, Problem};
-use crate::extract::{ApiPath, ApiQuery};
+use crate::api::extract::{ApiPath, ApiQuery};
 use crate::schema;
 use crate::service::caller::Caller;
 use crate::service::catalog::{
@@ -166,7 +166,7 @@ pub struct ServicesQuery {
     /// Only this endpoint type.
     pub service_type: Option<ServiceType>,
     #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::extract::query_value")]
+    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }

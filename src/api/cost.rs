@@ -3,7 +3,7 @@
 
 use super::ctx;
 use super::problem::{ApiResult, Problem};
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::service::caller::Caller;
 use crate::service::cost::{self as svc, CostEstimate, CostEstimateRequest};
 use crate::state::AppState;
@@ -39,7 +39,7 @@ async fn estimate(
 pub struct EndpointCostQuery {
     /// GB the endpoint processes a month (default 0).
     #[param(example = 500.0, minimum = 0.0, maximum = 1.0e12)]
-    #[serde(default, deserialize_with = "crate::extract::query_value")]
+    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
     pub gb_per_month: Option<f64>,
 }
 

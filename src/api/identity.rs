@@ -2,7 +2,7 @@
 
 use super::problem::{ApiResult, Problem};
 use super::{created, encode_segment, list, with_etag};
-use crate::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
 use crate::pagination::tag_filters;
 use crate::service::Created;
 use crate::service::caller::Caller;
@@ -64,7 +64,7 @@ pub struct ListAccountsQuery {
     pub tag: Vec<String>,
     /// 1..1000, default 100.
     #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::extract::query_value")]
+    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -75,7 +75,7 @@ pub struct ListAccountsQuery {
 pub struct ListPrincipalsQuery {
     pub principal_type: Option<PrincipalKind>,
     #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::extract::query_value")]
+    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -87,7 +87,7 @@ pub struct ListApiKeysQuery {
     /// Admin only: the keys of one account.
     pub account_id: Option<String>,
     #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::extract::query_value")]
+    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }

@@ -3,7 +3,7 @@
 
 use super::ctx;
 use super::problem::{ApiResult, Problem};
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::service::caller::Caller;
 use crate::service::resolve::{self as rs, DnsAnswer, ResolveRequest, ResolveResponse};
 use crate::state::AppState;
