@@ -4,6 +4,7 @@
 use super::problem::{ApiResult, Problem};
 use super::{created_versioned, ctx, list, with_etag};
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
+use crate::api::responses::{BadListQuery, ForAccounts, NotAdmin, PreconditionFailed};
 use crate::pagination::tag_filters;
 use crate::service::caller::Caller;
 use crate::service::consumer::{
@@ -60,10 +61,8 @@ pub struct ListVpcEndpointsQuery {
             headers(("Location" = String, description = "/v1/vpc-endpoints/{vpc_endpoint_id} (URL-encoded)"), ("ETag" = String))),
         (status = 200, description = "An idempotent replay", body = VpcEndpoint),
         (status = 400, description = "Invalid input: `InvalidServiceName` (unknown, or not allowed: the same answer), `InvalidVpcEndpointType`, `InvalidParameter` (a subnet in a zone the service lacks, private DNS without VPC DNS attributes or a verified name, wrong fields for the type), `DuplicateSubnetsInSameZone`, `InvalidVpcID.NotFound`, `InvalidSubnetID.NotFound`, `InvalidRouteTableID.NotFound`, `InvalidGroup.NotFound`, `InvalidPolicyDocument`, `VpcEndpointLimitExceeded`, `MissingParameter`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 409, description = "`RouteAlreadyExists` (the route table already routes the service), `InvalidParameter` (another endpoint has the private DNS name in the VPC), `InvalidIPAddress.InUse`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the endpoint was deleted)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -91,9 +90,8 @@ async fn create_vpc_endpoint(
     params(ListVpcEndpointsQuery),
     responses(
         (status = 200, description = "A page of VPC endpoints", body = VpcEndpointList),
-        (status = 400, description = "Invalid filter, `max_results` or `next_token` (`InvalidNextToken`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        BadListQuery,
+        ForAccounts,
     ),
     security(("bearer" = []))
 )]
@@ -121,8 +119,7 @@ async fn list_vpc_endpoints(
     params(("vpc_endpoint_id" = crate::schema::VpcEndpointId, Path)),
     responses(
         (status = 200, description = "The VPC endpoint", body = VpcEndpoint, headers(("ETag" = String))),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidVpcEndpointId.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -142,8 +139,7 @@ async fn get_vpc_endpoint(
     params(("vpc_endpoint_id" = crate::schema::VpcEndpointId, Path)),
     responses(
         (status = 204, description = "Deleted (or deletion started)"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidVpcEndpointId.NotFound`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -183,11 +179,10 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses(
         (status = 200, description = "The endpoint", body = VpcEndpoint, headers(("ETag" = String))),
         (status = 400, description = "`InvalidParameter` (a change that does not apply to the type, removing the last subnet or group, a subnet or route table that is not the endpoint's, a zone the service lacks, private DNS without VPC DNS attributes or a verified name), `InvalidParameterCombination`, `InvalidPolicyDocument`, `DuplicateSubnetsInSameZone`, `InvalidSubnetID.NotFound`, `InvalidRouteTableID.NotFound`, `InvalidGroup.NotFound`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
         (status = 404, description = "`InvalidVpcEndpointId.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`IncorrectState` (deleting, deleted, rejected), `RouteAlreadyExists`, `InvalidParameter` (a conflicting private DNS name in the VPC)", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`PreconditionFailed`", body = Problem, content_type = "application/problem+json"),
+        PreconditionFailed,
     ),
     security(("bearer" = []))
 )]

@@ -12,6 +12,7 @@ pub mod network;
 pub mod problem;
 pub mod producer;
 pub mod resolve;
+pub mod responses;
 pub mod system;
 
 use crate::state::AppState;

@@ -1,6 +1,7 @@
 //! Internet gateways and their attachments (`service::network::gateway`).
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
 use crate::api::problem::{ApiResult, Problem};
+use crate::api::responses::{BadListQuery, ForAccounts, IdempotencyConflict};
 use crate::api::{created_versioned, ctx, list, with_etag};
 use crate::pagination::tag_filters;
 use crate::service::caller::Caller;
@@ -52,10 +53,8 @@ pub struct ListInternetGatewaysQuery {
             headers(("Location" = String, description = "/v1/internet-gateways/{internet_gateway_id}"), ("ETag" = String))),
         (status = 200, description = "An idempotent replay", body = InternetGateway),
         (status = 400, description = "Invalid input: `InvalidParameterValue` (unknown region)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
+        IdempotencyConflict,
     ),
     security(("bearer" = []))
 )]
@@ -77,9 +76,8 @@ pub(super) async fn create_internet_gateway(
     params(ListInternetGatewaysQuery),
     responses(
         (status = 200, description = "A page of internet gateways", body = InternetGatewayList),
-        (status = 400, description = "Invalid filter, `max_results` or `next_token` (`InvalidNextToken`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        BadListQuery,
+        ForAccounts,
     ),
     security(("bearer" = []))
 )]
@@ -105,8 +103,7 @@ pub(super) async fn list_internet_gateways(
     params(("internet_gateway_id" = crate::schema::InternetGatewayId, Path)),
     responses(
         (status = 200, description = "The internet gateway", body = InternetGateway, headers(("ETag" = String))),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidInternetGatewayID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -126,8 +123,7 @@ pub(super) async fn get_internet_gateway(
     params(("internet_gateway_id" = crate::schema::InternetGatewayId, Path)),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidInternetGatewayID.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`DependencyViolation`: the gateway is attached", body = Problem, content_type = "application/problem+json"),
     ),
@@ -150,8 +146,7 @@ pub(super) async fn delete_internet_gateway(
     responses(
         (status = 200, description = "The gateway, attached", body = InternetGateway, headers(("ETag" = String))),
         (status = 400, description = "`InvalidVpcID.NotFound`, `InvalidParameterValue` (another region)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidInternetGatewayID.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`Resource.AlreadyAssociated`: the gateway is attached, or the VPC has one", body = Problem, content_type = "application/problem+json"),
     ),
@@ -175,8 +170,7 @@ pub(super) async fn attach_internet_gateway(
     responses(
         (status = 200, description = "The gateway, detached", body = InternetGateway, headers(("ETag" = String))),
         (status = 400, description = "A malformed body, `MissingParameter`, `InvalidVpcID.NotFound`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidInternetGatewayID.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`Gateway.NotAttached` (not attached to that VPC), `DependencyViolation` (public NAT gateways use it)", body = Problem, content_type = "application/problem+json"),
     ),

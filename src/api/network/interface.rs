@@ -1,6 +1,7 @@
 //! Network interfaces and NAT gateways (`service::network::interface`).
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
 use crate::api::problem::{ApiResult, Problem};
+use crate::api::responses::{BadListQuery, ForAccounts};
 use crate::api::{created_versioned, ctx, list, with_etag};
 use crate::pagination::tag_filters;
 use crate::service::caller::Caller;
@@ -56,10 +57,8 @@ pub struct ListNetworkInterfacesQuery {
             headers(("Location" = String, description = "/v1/network-interfaces/{network_interface_id}"), ("ETag" = String))),
         (status = 200, description = "An idempotent replay", body = NetworkInterface),
         (status = 400, description = "Invalid input: `InvalidParameterValue` (bad, reserved or outside address), `InvalidSubnetID.NotFound`, `InvalidGroup.NotFound`, `InvalidParameter` (group of another VPC), `SecurityGroupsPerInterfaceLimitExceeded`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 409, description = "`InvalidIPAddress.InUse`, `InsufficientFreeAddressesInSubnet`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -81,9 +80,8 @@ pub(super) async fn create_network_interface(
     params(ListNetworkInterfacesQuery),
     responses(
         (status = 200, description = "A page of network interfaces", body = NetworkInterfaceList),
-        (status = 400, description = "Invalid filter, `max_results` or `next_token` (`InvalidNextToken`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        BadListQuery,
+        ForAccounts,
     ),
     security(("bearer" = []))
 )]
@@ -111,8 +109,7 @@ pub(super) async fn list_network_interfaces(
     params(("network_interface_id" = crate::schema::NetworkInterfaceId, Path)),
     responses(
         (status = 200, description = "The network interface", body = NetworkInterface, headers(("ETag" = String))),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidNetworkInterfaceID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -132,8 +129,7 @@ pub(super) async fn get_network_interface(
     params(("network_interface_id" = crate::schema::NetworkInterfaceId, Path)),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidNetworkInterfaceID.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`InvalidNetworkInterface.InUse`: the interface is managed for a NAT gateway or an endpoint", body = Problem, content_type = "application/problem+json"),
     ),
@@ -187,10 +183,8 @@ pub struct ListNatGatewaysQuery {
             headers(("Location" = String, description = "/v1/nat-gateways/{nat_gateway_id}"), ("ETag" = String))),
         (status = 200, description = "An idempotent replay", body = NatGateway),
         (status = 400, description = "Invalid input: `InvalidSubnetID.NotFound`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 409, description = "`Gateway.NotAttached` (a public NAT gateway in a VPC without internet gateway), `InsufficientFreeAddressesInSubnet`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -212,9 +206,8 @@ pub(super) async fn create_nat_gateway(
     params(ListNatGatewaysQuery),
     responses(
         (status = 200, description = "A page of NAT gateways", body = NatGatewayList),
-        (status = 400, description = "Invalid filter, `max_results` or `next_token` (`InvalidNextToken`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        BadListQuery,
+        ForAccounts,
     ),
     security(("bearer" = []))
 )]
@@ -241,8 +234,7 @@ pub(super) async fn list_nat_gateways(
     params(("nat_gateway_id" = crate::schema::NatGatewayId, Path)),
     responses(
         (status = 200, description = "The NAT gateway", body = NatGateway, headers(("ETag" = String))),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidNatGatewayID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -262,8 +254,7 @@ pub(super) async fn get_nat_gateway(
     params(("nat_gateway_id" = crate::schema::NatGatewayId, Path)),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidNatGatewayID.NotFound`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

@@ -1,6 +1,7 @@
 //! VPC peering connections (`service::network::peering`).
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
 use crate::api::problem::{ApiResult, Problem};
+use crate::api::responses::{BadListQuery, ForAccounts, Unauthenticated};
 use crate::api::{created_versioned, ctx, list, with_etag};
 use crate::pagination::tag_filters;
 use crate::service::caller::Caller;
@@ -51,10 +52,8 @@ pub struct ListVpcPeeringConnectionsQuery {
             headers(("Location" = String, description = "/v1/vpc-peering-connections/{vpc_peering_connection_id}"), ("ETag" = String))),
         (status = 200, description = "An idempotent replay", body = VpcPeeringConnection),
         (status = 400, description = "Invalid input: `InvalidVpcID.NotFound` (either VPC), `InvalidParameterValue` (overlapping CIDRs, a VPC peered with itself), `InvalidAccountID.Malformed`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 409, description = "`VpcPeeringConnectionAlreadyExists`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -79,9 +78,8 @@ pub(super) async fn create_vpc_peering_connection(
     params(ListVpcPeeringConnectionsQuery),
     responses(
         (status = 200, description = "A page of VPC peering connections", body = VpcPeeringConnectionList),
-        (status = 400, description = "Invalid filter, `max_results` or `next_token` (`InvalidNextToken`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        BadListQuery,
+        ForAccounts,
     ),
     security(("bearer" = []))
 )]
@@ -107,8 +105,7 @@ pub(super) async fn list_vpc_peering_connections(
     params(("vpc_peering_connection_id" = crate::schema::VpcPeeringConnectionId, Path)),
     responses(
         (status = 200, description = "The VPC peering connection", body = VpcPeeringConnection, headers(("ETag" = String))),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidVpcPeeringConnectionID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -128,8 +125,7 @@ pub(super) async fn get_vpc_peering_connection(
     params(("vpc_peering_connection_id" = crate::schema::VpcPeeringConnectionId, Path)),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidVpcPeeringConnectionID.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`InvalidStateTransition`: not pending or active, or pending the caller's own acceptance (reject it instead)", body = Problem, content_type = "application/problem+json"),
     ),
@@ -156,7 +152,7 @@ pub(super) async fn delete_vpc_peering_connection(
     responses(
         (status = 200, description = "The connection, now active", body = VpcPeeringConnection, headers(("ETag" = String))),
         (status = 400, description = "`InvalidVpcID.NotFound`: the accepter VPC is gone", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 403, description = "The requester (only the accepter may accept), or the admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`InvalidVpcPeeringConnectionID.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`InvalidStateTransition`: not pending acceptance", body = Problem, content_type = "application/problem+json"),
@@ -183,7 +179,7 @@ pub(super) async fn accept_vpc_peering_connection(
     params(("vpc_peering_connection_id" = crate::schema::VpcPeeringConnectionId, Path)),
     responses(
         (status = 200, description = "The connection, now rejected", body = VpcPeeringConnection, headers(("ETag" = String))),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 403, description = "The requester (only the accepter may reject), or the admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`InvalidVpcPeeringConnectionID.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`InvalidStateTransition`: not pending acceptance", body = Problem, content_type = "application/problem+json"),

@@ -1,6 +1,7 @@
 //! Route tables, their routes and associations (`service::network::routing`).
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
 use crate::api::problem::{ApiResult, Problem};
+use crate::api::responses::{BadListQuery, ForAccounts, IdempotencyConflict};
 use crate::api::{created, created_versioned, ctx, list, with_etag};
 use crate::pagination::tag_filters;
 use crate::service::Created;
@@ -66,10 +67,8 @@ pub struct ListRouteTablesQuery {
             headers(("Location" = String, description = "/v1/route-tables/{route_table_id}"), ("ETag" = String))),
         (status = 200, description = "An idempotent replay", body = RouteTable),
         (status = 400, description = "Invalid input: `InvalidVpcID.NotFound`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
+        IdempotencyConflict,
     ),
     security(("bearer" = []))
 )]
@@ -91,9 +90,8 @@ pub(super) async fn create_route_table(
     params(ListRouteTablesQuery),
     responses(
         (status = 200, description = "A page of route tables", body = RouteTableList),
-        (status = 400, description = "Invalid filter, `max_results` or `next_token` (`InvalidNextToken`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        BadListQuery,
+        ForAccounts,
     ),
     security(("bearer" = []))
 )]
@@ -120,8 +118,7 @@ pub(super) async fn list_route_tables(
     params(("route_table_id" = crate::schema::RouteTableId, Path)),
     responses(
         (status = 200, description = "The route table", body = RouteTable, headers(("ETag" = String))),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidRouteTableID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -141,8 +138,7 @@ pub(super) async fn get_route_table(
     params(("route_table_id" = crate::schema::RouteTableId, Path)),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidRouteTableID.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`DependencyViolation`: it is the main table, or subnets are associated with it", body = Problem, content_type = "application/problem+json"),
     ),
@@ -170,8 +166,7 @@ pub(super) async fn delete_route_table(
             headers(("Location" = String, description = "/v1/route-tables/{route_table_id}"), ("ETag" = String))),
         (status = 200, description = "An idempotent replay", body = RouteTable),
         (status = 400, description = "`MissingParameter`, `InvalidParameterCombination`, `InvalidParameterValue` (bad CIDR; a target in another VPC, a detached gateway, a peering that is not active; a destination inside the VPC's CIDR to anything but an interface, NAT gateway or GWLB endpoint), `InvalidPrefixListId.Malformed`, `InvalidPrefixListID.NotFound`, `InvalidGatewayID.NotFound`, `InvalidNatGatewayID.NotFound`, `InvalidVpcPeeringConnectionID.NotFound`, `InvalidTransitGatewayID.NotFound`, `InvalidNetworkInterfaceID.NotFound`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidRouteTableID.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`RouteAlreadyExists` (including the local route's destination), `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
     ),
@@ -197,8 +192,7 @@ pub(super) async fn create_route(
     responses(
         (status = 204, description = "Removed"),
         (status = 400, description = "`InvalidParameterValue`: the local route or an endpoint's route; a bad destination", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidRouteTableID.NotFound`, `InvalidRoute.NotFound`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -226,8 +220,7 @@ pub(super) async fn delete_route(
             headers(("Location" = String, description = "/v1/route-tables/{route_table_id}"))),
         (status = 200, description = "An idempotent replay", body = RouteTableAssociation),
         (status = 400, description = "`InvalidSubnetID.NotFound`, `InvalidParameterValue` (a subnet of another VPC)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidRouteTableID.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`Resource.AlreadyAssociated` (already with this table), `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
     ),
@@ -261,8 +254,7 @@ pub(super) async fn associate_route_table(
     responses(
         (status = 204, description = "Removed"),
         (status = 400, description = "`InvalidParameterValue`: the main association", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidRouteTableID.NotFound`, `InvalidAssociationID.NotFound`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

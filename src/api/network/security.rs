@@ -1,6 +1,7 @@
 //! Security groups and their rules (`service::network::security`).
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
 use crate::api::problem::{ApiResult, Problem};
+use crate::api::responses::{BadListQuery, ForAccounts};
 use crate::api::{created_versioned, ctx, list, with_etag};
 use crate::pagination::tag_filters;
 use crate::service::caller::Caller;
@@ -53,10 +54,8 @@ pub struct ListSecurityGroupsQuery {
             headers(("Location" = String, description = "/v1/security-groups/{group_id}"), ("ETag" = String))),
         (status = 200, description = "An idempotent replay", body = SecurityGroup),
         (status = 400, description = "Invalid input: `InvalidParameterValue` (reserved or bad name, bad rule), `MissingParameter`, `InvalidParameterCombination`, `InvalidVpcID.NotFound`, `InvalidGroup.NotFound`, `InvalidPrefixListID.NotFound`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 409, description = "`InvalidGroup.Duplicate`, `InvalidPermission.Duplicate`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -78,9 +77,8 @@ pub(super) async fn create_security_group(
     params(ListSecurityGroupsQuery),
     responses(
         (status = 200, description = "A page of security groups", body = SecurityGroupList),
-        (status = 400, description = "Invalid filter, `max_results` or `next_token` (`InvalidNextToken`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        BadListQuery,
+        ForAccounts,
     ),
     security(("bearer" = []))
 )]
@@ -107,8 +105,7 @@ pub(super) async fn list_security_groups(
     params(("group_id" = crate::schema::SecurityGroupId, Path)),
     responses(
         (status = 200, description = "The security group", body = SecurityGroup, headers(("ETag" = String))),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidGroup.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -129,8 +126,7 @@ pub(super) async fn get_security_group(
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, description = "`CannotDelete`: the VPC's default group", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidGroup.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`DependencyViolation`: interfaces use it or other groups' rules reference it", body = Problem, content_type = "application/problem+json"),
     ),
@@ -158,8 +154,7 @@ pub(super) async fn delete_security_group(
             headers(("Location" = String, description = "/v1/security-groups/{group_id}"), ("ETag" = String))),
         (status = 200, description = "An idempotent replay", body = SecurityGroup),
         (status = 400, description = "`InvalidParameterValue` (protocol, ports, CIDR, a group of another VPC), `MissingParameter`, `InvalidParameterCombination`, `InvalidGroup.NotFound`, `InvalidPrefixListID.NotFound`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidGroup.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`InvalidPermission.Duplicate`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
     ),
@@ -187,8 +182,7 @@ pub(super) async fn add_security_group_rule(
     ),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidGroup.NotFound`, `InvalidSecurityGroupRuleId.NotFound`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

@@ -1,6 +1,7 @@
 //! Transit gateways, attachments and routes (`service::network::transit`).
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
 use crate::api::problem::{ApiResult, Problem};
+use crate::api::responses::{BadListQuery, ForAccounts, IdempotencyConflict};
 use crate::api::{created_versioned, ctx, list, with_etag};
 use crate::pagination::tag_filters;
 use crate::service::caller::Caller;
@@ -60,10 +61,8 @@ pub struct ListTransitGatewaysQuery {
             headers(("Location" = String, description = "/v1/transit-gateways/{transit_gateway_id}"), ("ETag" = String))),
         (status = 200, description = "An idempotent replay", body = TransitGateway),
         (status = 400, description = "Invalid input: `InvalidParameterValue`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
+        IdempotencyConflict,
     ),
     security(("bearer" = []))
 )]
@@ -85,9 +84,8 @@ pub(super) async fn create_transit_gateway(
     params(ListTransitGatewaysQuery),
     responses(
         (status = 200, description = "A page of transit gateways", body = TransitGatewayList),
-        (status = 400, description = "Invalid filter, `max_results` or `next_token` (`InvalidNextToken`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        BadListQuery,
+        ForAccounts,
     ),
     security(("bearer" = []))
 )]
@@ -112,8 +110,7 @@ pub(super) async fn list_transit_gateways(
     params(("transit_gateway_id" = crate::schema::TransitGatewayId, Path)),
     responses(
         (status = 200, description = "The transit gateway", body = TransitGateway, headers(("ETag" = String))),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidTransitGatewayID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -133,8 +130,7 @@ pub(super) async fn get_transit_gateway(
     params(("transit_gateway_id" = crate::schema::TransitGatewayId, Path)),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidTransitGatewayID.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`DependencyViolation`: attachments remain", body = Problem, content_type = "application/problem+json"),
     ),
@@ -162,8 +158,7 @@ pub(super) async fn delete_transit_gateway(
             headers(("Location" = String, description = "/v1/transit-gateways/{transit_gateway_id}"), ("ETag" = String))),
         (status = 200, description = "An idempotent replay", body = TransitGateway),
         (status = 400, description = "`MissingParameter`, `InvalidVpcID.NotFound`, `InvalidSubnetID.NotFound`, `DuplicateSubnetsInSameZone`, `InvalidParameterValue` (another region, a subnet of another VPC)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidTransitGatewayID.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`DuplicateTransitGatewayAttachment`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
     ),
@@ -192,8 +187,7 @@ pub(super) async fn create_transit_gateway_attachment(
     ),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidTransitGatewayID.NotFound`, `InvalidTransitGatewayAttachmentID.NotFound`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -220,8 +214,7 @@ pub(super) async fn delete_transit_gateway_attachment(
             headers(("Location" = String, description = "/v1/transit-gateways/{transit_gateway_id}"), ("ETag" = String))),
         (status = 200, description = "An idempotent replay", body = TransitGateway),
         (status = 400, description = "`InvalidParameterValue` (bad CIDR), `MissingParameter`, `InvalidParameterCombination`, `InvalidTransitGatewayAttachmentID.NotFound`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidTransitGatewayID.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`RouteAlreadyExists`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
     ),
@@ -247,8 +240,7 @@ pub(super) async fn create_transit_gateway_route(
     responses(
         (status = 204, description = "Removed"),
         (status = 400, description = "`InvalidParameterValue`: a bad destination", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidTransitGatewayID.NotFound`, `InvalidRoute.NotFound`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

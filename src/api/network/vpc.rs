@@ -2,6 +2,7 @@
 
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
 use crate::api::problem::{ApiResult, Problem};
+use crate::api::responses::{BadListQuery, ForAccounts, IdempotencyConflict, PreconditionFailed};
 use crate::api::{created_versioned, ctx, list, with_etag};
 use crate::pagination::tag_filters;
 use crate::service::caller::Caller;
@@ -53,10 +54,8 @@ pub struct ListVpcsQuery {
             headers(("Location" = String, description = "/v1/vpcs/{vpc_id}"), ("ETag" = String))),
         (status = 200, description = "An idempotent replay", body = Vpc),
         (status = 400, description = "Invalid input: `InvalidParameterValue`, `InvalidVpc.Range` (not /16 to /28), `MissingParameter`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
+        IdempotencyConflict,
     ),
     security(("bearer" = []))
 )]
@@ -76,9 +75,8 @@ pub(super) async fn create_vpc(
     params(ListVpcsQuery),
     responses(
         (status = 200, description = "A page of VPCs", body = VpcList),
-        (status = 400, description = "Invalid filter, `max_results` or `next_token` (`InvalidNextToken`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        BadListQuery,
+        ForAccounts,
     ),
     security(("bearer" = []))
 )]
@@ -104,8 +102,7 @@ pub(super) async fn list_vpcs(
     params(("vpc_id" = crate::schema::VpcId, Path)),
     responses(
         (status = 200, description = "The VPC", body = Vpc, headers(("ETag" = String))),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidVpcID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -125,8 +122,7 @@ pub(super) async fn get_vpc(
     params(("vpc_id" = crate::schema::VpcId, Path)),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidVpcID.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`DependencyViolation`: subnets, security groups, route tables, an internet gateway or transit gateway attachments remain", body = Problem, content_type = "application/problem+json"),
     ),
@@ -182,10 +178,8 @@ pub struct ListSubnetsQuery {
             headers(("Location" = String, description = "/v1/subnets/{subnet_id}"), ("ETag" = String))),
         (status = 200, description = "An idempotent replay", body = Subnet),
         (status = 400, description = "Invalid input: `InvalidSubnet.Range` (outside the VPC, not /16 to /28), `InvalidParameterValue` (bad CIDR, unknown zone or one of another region), `InvalidParameterCombination`, `InvalidVpcID.NotFound`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 409, description = "`InvalidSubnet.Conflict` (overlaps another subnet), `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -207,9 +201,8 @@ pub(super) async fn create_subnet(
     params(ListSubnetsQuery),
     responses(
         (status = 200, description = "A page of subnets", body = SubnetList),
-        (status = 400, description = "Invalid filter, `max_results` or `next_token` (`InvalidNextToken`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        BadListQuery,
+        ForAccounts,
     ),
     security(("bearer" = []))
 )]
@@ -237,8 +230,7 @@ pub(super) async fn list_subnets(
     params(("subnet_id" = crate::schema::SubnetId, Path)),
     responses(
         (status = 200, description = "The subnet", body = Subnet, headers(("ETag" = String))),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidSubnetID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -258,8 +250,7 @@ pub(super) async fn get_subnet(
     params(("subnet_id" = crate::schema::SubnetId, Path)),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidSubnetID.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`DependencyViolation`: network interfaces (workloads, NAT gateways, endpoints) or transit gateway attachments use it", body = Problem, content_type = "application/problem+json"),
     ),
@@ -285,10 +276,9 @@ pub(super) async fn delete_subnet(
     responses(
         (status = 200, description = "The updated VPC", body = Vpc, headers(("ETag" = String))),
         (status = 400, description = "`InvalidParameterValue`: DNS hostnames without DNS support", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidVpcID.NotFound`", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`PreconditionFailed`: If-Match did not match", body = Problem, content_type = "application/problem+json"),
+        PreconditionFailed,
     ),
     security(("bearer" = []))
 )]

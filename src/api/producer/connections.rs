@@ -3,6 +3,7 @@
 
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::api::problem::{ApiResult, Problem};
+use crate::api::responses::{NotAdmin, ServiceNotFound};
 use crate::api::{ctx, list};
 use crate::service::caller::Caller;
 use crate::service::producer::connections::{
@@ -43,9 +44,8 @@ pub struct VpcEndpointConnectionList {
     responses(
         (status = 200, description = "A page of connections", body = VpcEndpointConnectionList),
         (status = 400, description = "Invalid filter or token", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
+        ServiceNotFound,
     ),
     security(("bearer" = []))
 )]
@@ -74,9 +74,8 @@ pub(super) async fn list_connections(
     responses(
         (status = 200, description = "What could not be accepted", body = BatchResult),
         (status = 400, description = "`MissingParameter`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
+        ServiceNotFound,
     ),
     security(("bearer" = []))
 )]
@@ -105,9 +104,8 @@ pub(super) async fn accept_connections(
     responses(
         (status = 200, description = "What could not be rejected", body = BatchResult),
         (status = 400, description = "`MissingParameter`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
+        ServiceNotFound,
     ),
     security(("bearer" = []))
 )]

@@ -1,6 +1,7 @@
 //! The public DNS model: zones and records (`service::producer::dns`).
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::api::problem::{ApiResult, Problem};
+use crate::api::responses::NotAdmin;
 use crate::api::{created, ctx, list};
 use crate::service::caller::Caller;
 use crate::service::producer::dns::{
@@ -21,8 +22,7 @@ use utoipa::{IntoParams, ToSchema};
     responses(
         (status = 201, description = "The zone, with its name servers and whether it answers now", body = PublicZone, headers(("Location" = String))),
         (status = 400, description = "`InvalidParameterValue`: not a lowercase domain, a wildcard, or under amazonaws.com", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
         (status = 409, description = "`HostedZoneAlreadyExists`: this account has a zone of that name, or another account holds the name at the top (no zone encloses it)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -66,8 +66,7 @@ pub struct PublicZoneList {
     responses(
         (status = 200, description = "A page of zones", body = PublicZoneList),
         (status = 400, description = "Invalid `max_results` or `next_token`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
     ),
     security(("bearer" = []))
 )]
@@ -88,8 +87,7 @@ pub(super) async fn list_public_zones(
     responses(
         (status = 200, description = "The zone", body = PublicZone),
         (status = 400, description = "Invalid path", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
         (status = 404, description = "`NoSuchHostedZone`: no zone of that name in this account (another account's zone of the name answers the same)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -110,8 +108,7 @@ pub(super) async fn get_public_zone(
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, description = "Invalid path", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
         (status = 404, description = "`NoSuchHostedZone`: no zone of that name in this account", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -132,8 +129,7 @@ pub(super) async fn delete_public_zone(
     responses(
         (status = 200, description = "The record, with the zone it belongs to", body = PublicRecord),
         (status = 400, description = "`NoSuchHostedZone` (no zone of the caller holds the name), `InvalidParameterValue`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
         (status = 404, description = "`NoSuchHostedZone`: the `zone_name` given is not a zone of this account", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -189,8 +185,7 @@ pub struct PublicRecordList {
     responses(
         (status = 200, description = "A page of the zone's records", body = PublicRecordList),
         (status = 400, description = "Invalid query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
         (status = 404, description = "`NoSuchHostedZone`: no zone of that name in this account", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -217,8 +212,7 @@ pub(super) async fn list_public_records(
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, description = "`NoSuchHostedZone` (no zone of the caller holds the name), `InvalidParameterValue`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
         (status = 404, description = "`NoSuchRecord` (the caller's zone has no such record; another account's record of the name is not the caller's), `NoSuchHostedZone` (the `zone_name` given)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

@@ -3,6 +3,7 @@
 
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
 use crate::api::problem::{ApiResult, Problem};
+use crate::api::responses::{BadListQuery, ForAccounts, PreconditionFailed, ServiceNotFound};
 use crate::api::{created_versioned, ctx, list, with_etag};
 use crate::pagination::tag_filters;
 use crate::service::caller::Caller;
@@ -56,10 +57,8 @@ pub struct ListEndpointServicesQuery {
             headers(("Location" = String, description = "/v1/endpoint-services/{service_id} (URL-encoded)"), ("ETag" = String))),
         (status = 200, description = "An idempotent replay", body = EndpointService),
         (status = 400, description = "Invalid input: `InvalidParameter` (no or both load balancer kinds; private DNS on a GWLB service), `InvalidNetworkLoadBalancerArn.Malformed`, `InvalidGatewayLoadBalancerArn.Malformed`, `InvalidNetworkLoadBalancerArn.NotFound`, `InvalidParameterValue` (private DNS name, IP address types, regions)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 409, description = "`ResourceInUse` (a load balancer already serves a service), `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -87,9 +86,8 @@ pub(super) async fn create_endpoint_service(
     params(ListEndpointServicesQuery),
     responses(
         (status = 200, description = "A page of endpoint services", body = EndpointServiceList),
-        (status = 400, description = "Invalid filter, `max_results` or `next_token` (`InvalidNextToken`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        BadListQuery,
+        ForAccounts,
     ),
     security(("bearer" = []))
 )]
@@ -116,8 +114,7 @@ pub(super) async fn list_endpoint_services(
     params(("service_id" = crate::schema::ServiceId, Path)),
     responses(
         (status = 200, description = "The endpoint service", body = EndpointService, headers(("ETag" = String))),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -137,9 +134,8 @@ pub(super) async fn get_endpoint_service(
     params(("service_id" = crate::schema::ServiceId, Path)),
     responses(
         (status = 204, description = "Deleted (or deletion started)"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
+        ServiceNotFound,
         (status = 409, description = "`ExistingVpcEndpointConnections` (endpoints are connected or waiting for acceptance: reject them first), `IncorrectState`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -169,11 +165,10 @@ pub(super) async fn delete_endpoint_service(
     responses(
         (status = 200, description = "The service", body = EndpointService, headers(("ETag" = String))),
         (status = 400, description = "`InvalidParameter` (the other load balancer kind, removing the last one or one not in the service, private DNS on GWLB), `InvalidParameterCombination`, `InvalidParameterValue` (DNS name, IP types, removing the service's own region, payer other than `service_owner`), `InvalidNetworkLoadBalancerArn.Malformed`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
+        ServiceNotFound,
         (status = 409, description = "`ResourceInUse` (a load balancer serves another service), `IncorrectState` (being deleted)", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`PreconditionFailed`", body = Problem, content_type = "application/problem+json"),
+        PreconditionFailed,
     ),
     security(("bearer" = []))
 )]
@@ -195,9 +190,8 @@ pub(super) async fn update_endpoint_service(
     responses(
         (status = 200, description = "The service with its verification state", body = EndpointService, headers(("ETag" = String))),
         (status = 400, description = "`InvalidParameter` (a GWLB service), `InvalidParameterValue` (no private DNS name)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
+        ServiceNotFound,
     ),
     security(("bearer" = []))
 )]

@@ -1,6 +1,7 @@
 //! Network and gateway load balancers (`service::producer::loadbalancer`).
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
 use crate::api::problem::{ApiResult, Problem};
+use crate::api::responses::{BadListQuery, ForAccounts, PreconditionFailed};
 use crate::api::{created_versioned, ctx, list, with_etag};
 use crate::pagination::tag_filters;
 use crate::service::caller::Caller;
@@ -54,10 +55,8 @@ pub struct ListLoadBalancersQuery {
             headers(("Location" = String, description = "/v1/load-balancers/{load_balancer_arn} (URL-encoded)"), ("ETag" = String))),
         (status = 200, description = "An idempotent replay", body = LoadBalancer),
         (status = 400, description = "Invalid input: `ValidationError` (bad name), `InvalidParameterValue`, `MissingParameter`, `InvalidSubnetID.NotFound`, `DuplicateSubnetsInSameZone`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 409, description = "`DuplicateLoadBalancerName`, `InsufficientFreeAddressesInSubnet`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -88,9 +87,8 @@ pub(super) async fn create_load_balancer(
     params(ListLoadBalancersQuery),
     responses(
         (status = 200, description = "A page of load balancers", body = LoadBalancerList),
-        (status = 400, description = "Invalid filter, `max_results` or `next_token` (`InvalidNextToken`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        BadListQuery,
+        ForAccounts,
     ),
     security(("bearer" = []))
 )]
@@ -117,8 +115,7 @@ pub(super) async fn list_load_balancers(
     params(("load_balancer_arn" = crate::schema::LoadBalancerArn, Path)),
     responses(
         (status = 200, description = "The load balancer", body = LoadBalancer, headers(("ETag" = String))),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`LoadBalancerNotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -138,8 +135,7 @@ pub(super) async fn get_load_balancer(
     params(("load_balancer_arn" = crate::schema::LoadBalancerArn, Path)),
     responses(
         (status = 204, description = "Deleted (or deletion started)"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`LoadBalancerNotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`ResourceInUse`: an endpoint service uses it", body = Problem, content_type = "application/problem+json"),
     ),
@@ -165,10 +161,9 @@ pub(super) async fn delete_load_balancer(
     responses(
         (status = 200, description = "The load balancer", body = LoadBalancer, headers(("ETag" = String))),
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`LoadBalancerNotFound`", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`PreconditionFailed`", body = Problem, content_type = "application/problem+json"),
+        PreconditionFailed,
     ),
     security(("bearer" = []))
 )]

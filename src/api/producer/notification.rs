@@ -1,6 +1,7 @@
 //! Connection notifications of endpoint services (`service::notification`).
 use crate::api::extract::{ApiJson, ApiPath};
 use crate::api::problem::{ApiResult, Problem};
+use crate::api::responses::{NotAdmin, ServiceNotFound};
 use crate::api::{created, ctx, list};
 use crate::service::caller::Caller;
 use crate::service::notification::{
@@ -21,9 +22,8 @@ use utoipa::ToSchema;
     responses(
         (status = 201, description = "The notification with its signing secret (shown once)", body = ConnectionNotificationWithSecret),
         (status = 400, description = "`InvalidParameterValue` (not an http:// URL, an unknown event), `MissingParameter`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
+        ServiceNotFound,
     ),
     security(("bearer" = []))
 )]
@@ -60,9 +60,8 @@ pub struct ConnectionNotificationList {
     params(("service_id" = crate::schema::ServiceId, Path)),
     responses(
         (status = 200, description = "Every notification of the service (one page)", body = ConnectionNotificationList),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
+        ServiceNotFound,
     ),
     security(("bearer" = []))
 )]
@@ -84,8 +83,7 @@ pub(super) async fn list_notifications(
     ),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
         (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`, `InvalidConnectionNotification`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

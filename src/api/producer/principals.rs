@@ -2,6 +2,7 @@
 
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::api::problem::{ApiResult, Problem};
+use crate::api::responses::{ForAccounts, ServiceNotFound};
 use crate::api::{ctx, list};
 use crate::service::caller::Caller;
 use crate::service::producer::principals::{
@@ -44,9 +45,8 @@ pub struct AllowedPrincipalList {
     responses(
         (status = 200, description = "A page of principals", body = AllowedPrincipalList),
         (status = 400, description = "Invalid filter or token", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
+        ServiceNotFound,
     ),
     security(("bearer" = []))
 )]
@@ -75,9 +75,8 @@ pub(super) async fn list_allowed_principals(
     responses(
         (status = 200, description = "The entries for the given principals", body = AddedPrincipals),
         (status = 400, description = "`InvalidPrincipal` (not `*` or an IAM root/user/role ARN, or an ARN with a path), `MissingParameter`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
+        ServiceNotFound,
     ),
     security(("bearer" = []))
 )]
@@ -99,9 +98,8 @@ pub(super) async fn add_allowed_principals(
     responses(
         (status = 204, description = "Removed"),
         (status = 400, description = "`InvalidPrincipal`, `MissingParameter`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
+        ServiceNotFound,
     ),
     security(("bearer" = []))
 )]

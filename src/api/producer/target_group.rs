@@ -1,6 +1,7 @@
 //! Target groups and their targets (`service::producer::target_group`).
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
 use crate::api::problem::{ApiResult, Problem};
+use crate::api::responses::{BadListQuery, ForAccounts};
 use crate::api::{created_versioned, ctx, list, with_etag};
 use crate::service::caller::Caller;
 use crate::service::producer::target_group::{
@@ -49,10 +50,8 @@ pub struct ListTargetGroupsQuery {
             headers(("Location" = String, description = "/v1/target-groups/{target_group_arn} (URL-encoded)"), ("ETag" = String))),
         (status = 200, description = "An idempotent replay", body = TargetGroup),
         (status = 400, description = "Invalid input: `ValidationError` (name, protocol or port for the load balancer kind), `InvalidVpcID.NotFound`, `LoadBalancerNotFound`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 409, description = "`DuplicateTargetGroupName`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -77,9 +76,8 @@ pub(super) async fn create_target_group(
     params(ListTargetGroupsQuery),
     responses(
         (status = 200, description = "A page of target groups", body = TargetGroupList),
-        (status = 400, description = "Invalid filter, `max_results` or `next_token` (`InvalidNextToken`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        BadListQuery,
+        ForAccounts,
     ),
     security(("bearer" = []))
 )]
@@ -105,8 +103,7 @@ pub(super) async fn list_target_groups(
     params(("target_group_arn" = crate::schema::TargetGroupArn, Path)),
     responses(
         (status = 200, description = "The target group", body = TargetGroup, headers(("ETag" = String))),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`TargetGroupNotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -126,8 +123,7 @@ pub(super) async fn get_target_group(
     params(("target_group_arn" = crate::schema::TargetGroupArn, Path)),
     responses(
         (status = 204, description = "Deleted (or deletion started)"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`TargetGroupNotFound`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -149,8 +145,7 @@ pub(super) async fn delete_target_group(
     responses(
         (status = 200, description = "The group with its targets", body = TargetGroup, headers(("ETag" = String))),
         (status = 400, description = "`MissingParameter`, `InvalidParameterValue` (not an address, outside the VPC without a zone, another VPC), `InvalidNetworkInterfaceID.NotFound`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`TargetGroupNotFound`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -173,8 +168,7 @@ pub(super) async fn register_targets(
     responses(
         (status = 200, description = "The group with its remaining targets", body = TargetGroup, headers(("ETag" = String))),
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`TargetGroupNotFound`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -200,8 +194,7 @@ pub(super) async fn deregister_targets(
     responses(
         (status = 200, description = "The group", body = TargetGroup, headers(("ETag" = String))),
         (status = 400, description = "A malformed body (`MissingParameter`, `InvalidParameterValue`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`TargetGroupNotFound`, `InvalidTarget` (not registered)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
