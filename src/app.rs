@@ -1,9 +1,9 @@
 //! Router assembly, the middleware stack, and serving. The shared state
 //! is [`crate::state::AppState`].
 
+use crate::api::extract::body::{BodyClock, TimedBody};
 use crate::api::problem::{ApiError, REQUEST_ID};
 use crate::error::Error;
-use crate::extract::body::{BodyClock, TimedBody};
 use crate::state::AppState;
 use axum::Router;
 use axum::body::Body;
@@ -59,7 +59,7 @@ fn request_id_of(req: &Request) -> String {
 
 /// Per request: the request id (task-local for error bodies, and echoed in
 /// `x-request-id`), a tracing span, the body's deadline (408 when it has not
-/// arrived in time, see [`crate::extract::body`]), the request timeout (503)
+/// arrived in time, see [`crate::api::extract::body`]), the request timeout (503)
 /// counted from when the body has arrived, metrics, and a problem+json body
 /// for any error answer that lacks one.
 async fn request_context(State(state): State<AppState>, req: Request, next: Next) -> Response {

@@ -8,7 +8,6 @@ pub mod api;
 pub mod app;
 pub mod config;
 pub mod error;
-pub mod extract;
 pub mod metrics;
 pub mod pagination;
 pub mod schema;

@@ -2,7 +2,8 @@
 
 use super::list;
 use super::problem::{ApiResult, Problem};
-use crate::extract::{ApiPath, ApiQuery};
+use crate::api::extract::{ApiPath, ApiQuery};
+use crate::api::responses::Unauthenticated;
 use crate::schema;
 use crate::service::caller::Caller;
 use crate::service::catalog::{
@@ -74,7 +75,7 @@ pub struct PrefixListQuery {
     responses(
         (status = 200, description = "Regions and zones", body = RegionList),
         (status = 400, description = "Unknown region", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
     ),
     security(("bearer" = []))
 )]
@@ -90,7 +91,7 @@ async fn list_regions(caller: Caller, ApiQuery(q): ApiQuery<RegionQuery>) -> Api
     params(("region" = schema::RegionCode, Path, description = "A region name")),
     responses(
         (status = 200, description = "The zones", body = AvailabilityZoneList),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 404, description = "`InvalidRegion.NotFound`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -110,7 +111,7 @@ async fn list_availability_zones(
     responses(
         (status = 200, description = "Prefix lists", body = PrefixListList),
         (status = 400, description = "Unknown region or malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
     ),
     security(("bearer" = []))
 )]
@@ -166,7 +167,7 @@ pub struct ServicesQuery {
     /// Only this endpoint type.
     pub service_type: Option<ServiceType>,
     #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::extract::query_value")]
+    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -182,7 +183,7 @@ pub struct ServicesQuery {
     responses(
         (status = 200, description = "Services", body = ServiceDetailList),
         (status = 400, description = "Unknown region, bad filter or token", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
     ),
     security(("bearer" = []))
 )]

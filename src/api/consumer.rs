@@ -3,19 +3,18 @@
 
 use super::problem::{ApiResult, Problem};
 use super::{created_versioned, ctx, list, with_etag};
-use crate::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
+use crate::api::responses::{BadListQuery, ForAccounts, NotAdmin, PreconditionFailed};
 use crate::pagination::tag_filters;
 use crate::service::caller::Caller;
 use crate::service::consumer::{
-    self as cs, BatchResult, ConnectionsRequest, CreateVpcEndpointRequest, ListConnections,
-    ListVpcEndpoints, UpdateVpcEndpointRequest, VpcEndpoint, VpcEndpointConnection,
+    self as cs, CreateVpcEndpointRequest, ListVpcEndpoints, UpdateVpcEndpointRequest, VpcEndpoint,
     VpcEndpointType,
 };
 use crate::state::AppState;
-use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -47,7 +46,7 @@ pub struct ListVpcEndpointsQuery {
     pub tag: Vec<String>,
     /// 1..1000, default 100.
     #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::extract::query_value")]
+    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -62,10 +61,8 @@ pub struct ListVpcEndpointsQuery {
             headers(("Location" = String, description = "/v1/vpc-endpoints/{vpc_endpoint_id} (URL-encoded)"), ("ETag" = String))),
         (status = 200, description = "An idempotent replay", body = VpcEndpoint),
         (status = 400, description = "Invalid input: `InvalidServiceName` (unknown, or not allowed: the same answer), `InvalidVpcEndpointType`, `InvalidParameter` (a subnet in a zone the service lacks, private DNS without VPC DNS attributes or a verified name, wrong fields for the type), `DuplicateSubnetsInSameZone`, `InvalidVpcID.NotFound`, `InvalidSubnetID.NotFound`, `InvalidRouteTableID.NotFound`, `InvalidGroup.NotFound`, `InvalidPolicyDocument`, `VpcEndpointLimitExceeded`, `MissingParameter`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 409, description = "`RouteAlreadyExists` (the route table already routes the service), `InvalidParameter` (another endpoint has the private DNS name in the VPC), `InvalidIPAddress.InUse`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the endpoint was deleted)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -93,9 +90,8 @@ async fn create_vpc_endpoint(
     params(ListVpcEndpointsQuery),
     responses(
         (status = 200, description = "A page of VPC endpoints", body = VpcEndpointList),
-        (status = 400, description = "Invalid filter, `max_results` or `next_token` (`InvalidNextToken`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        BadListQuery,
+        ForAccounts,
     ),
     security(("bearer" = []))
 )]
@@ -123,8 +119,7 @@ async fn list_vpc_endpoints(
     params(("vpc_endpoint_id" = crate::schema::VpcEndpointId, Path)),
     responses(
         (status = 200, description = "The VPC endpoint", body = VpcEndpoint, headers(("ETag" = String))),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidVpcEndpointId.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -144,8 +139,7 @@ async fn get_vpc_endpoint(
     params(("vpc_endpoint_id" = crate::schema::VpcEndpointId, Path)),
     responses(
         (status = 204, description = "Deleted (or deletion started)"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidVpcEndpointId.NotFound`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -172,121 +166,6 @@ pub fn router() -> OpenApiRouter<AppState> {
             update_vpc_endpoint,
             delete_vpc_endpoint
         ))
-        .routes(routes!(list_connections))
-        .routes(routes!(accept_connections))
-        .routes(routes!(reject_connections))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListConnectionsQuery {
-    /// `pending_acceptance`, `pending`, `available`, `rejected`, `deleting`, `deleted`.
-    pub vpc_endpoint_state: Option<String>,
-    /// Only endpoints of this account.
-    pub vpc_endpoint_owner: Option<String>,
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
-}
-
-/// A page of connections.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct VpcEndpointConnectionList {
-    pub items: Vec<VpcEndpointConnection>,
-    pub next_token: Option<String>,
-}
-
-/// The connection requests of one of the caller's endpoint services (`DescribeVpcEndpointConnections`): its endpoints, in any account, with their state.
-#[utoipa::path(
-    get, path = "/v1/endpoint-services/{service_id}/connections", tag = "producer",
-    params(("service_id" = crate::schema::ServiceId, Path), ListConnectionsQuery),
-    responses(
-        (status = 200, description = "A page of connections", body = VpcEndpointConnectionList),
-        (status = 400, description = "Invalid filter or token", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
-)]
-async fn list_connections(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiPath(service_id): ApiPath<String>,
-    ApiQuery(q): ApiQuery<ListConnectionsQuery>,
-) -> ApiResult<Response> {
-    let query = ListConnections {
-        vpc_endpoint_state: q.vpc_endpoint_state,
-        vpc_endpoint_owner: q.vpc_endpoint_owner,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = cs::list_connections(ctx(&state, &caller), &service_id, query).await?;
-    Ok(list(items, next))
-}
-
-/// Accept connection requests (`AcceptVpcEndpointConnections`): `pending_acceptance` -> `pending` -> `available`. Ids that cannot be accepted (not a connection of this service, already decided) come back in `unsuccessful`.
-#[utoipa::path(
-    post, path = "/v1/endpoint-services/{service_id}/connections/accept", tag = "producer",
-    request_body = ConnectionsRequest,
-    params(("service_id" = crate::schema::ServiceId, Path)),
-    responses(
-        (status = 200, description = "What could not be accepted", body = BatchResult),
-        (status = 400, description = "`MissingParameter`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
-)]
-async fn accept_connections(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiPath(service_id): ApiPath<String>,
-    ApiJson(req): ApiJson<ConnectionsRequest>,
-) -> ApiResult<Response> {
-    let r = cs::decide(
-        ctx(&state, &caller),
-        state.settings.provision_delay,
-        &service_id,
-        req,
-        true,
-    )
-    .await?;
-    Ok(Json(r).into_response())
-}
-
-/// Reject connections (`RejectVpcEndpointConnections`): `pending_acceptance`, `pending` or `available` -> `rejected`, for good. Ids that cannot be rejected come back in `unsuccessful`.
-#[utoipa::path(
-    post, path = "/v1/endpoint-services/{service_id}/connections/reject", tag = "producer",
-    request_body = ConnectionsRequest,
-    params(("service_id" = crate::schema::ServiceId, Path)),
-    responses(
-        (status = 200, description = "What could not be rejected", body = BatchResult),
-        (status = 400, description = "`MissingParameter`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
-)]
-async fn reject_connections(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiPath(service_id): ApiPath<String>,
-    ApiJson(req): ApiJson<ConnectionsRequest>,
-) -> ApiResult<Response> {
-    let r = cs::decide(
-        ctx(&state, &caller),
-        state.settings.provision_delay,
-        &service_id,
-        req,
-        false,
-    )
-    .await?;
-    Ok(Json(r).into_response())
 }
 
 /// Change an endpoint (`ModifyVpcEndpoint`): subnets (an interface per subnet), route tables (their routes move), security groups, policy, private DNS. `If-Match` makes it conditional.
@@ -300,11 +179,10 @@ async fn reject_connections(
     responses(
         (status = 200, description = "The endpoint", body = VpcEndpoint, headers(("ETag" = String))),
         (status = 400, description = "`InvalidParameter` (a change that does not apply to the type, removing the last subnet or group, a subnet or route table that is not the endpoint's, a zone the service lacks, private DNS without VPC DNS attributes or a verified name), `InvalidParameterCombination`, `InvalidPolicyDocument`, `DuplicateSubnetsInSameZone`, `InvalidSubnetID.NotFound`, `InvalidRouteTableID.NotFound`, `InvalidGroup.NotFound`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
         (status = 404, description = "`InvalidVpcEndpointId.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`IncorrectState` (deleting, deleted, rejected), `RouteAlreadyExists`, `InvalidParameter` (a conflicting private DNS name in the VPC)", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`PreconditionFailed`", body = Problem, content_type = "application/problem+json"),
+        PreconditionFailed,
     ),
     security(("bearer" = []))
 )]

@@ -3,7 +3,8 @@
 
 use super::ctx;
 use super::problem::{ApiResult, Problem};
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::api::responses::{ForAccounts, Unauthenticated};
 use crate::service::caller::Caller;
 use crate::service::cost::{self as svc, CostEstimate, CostEstimateRequest};
 use crate::state::AppState;
@@ -21,7 +22,7 @@ use utoipa_axum::routes;
     responses(
         (status = 200, description = "The estimate", body = CostEstimate),
         (status = 400, description = "`InvalidParameterValue` naming the field: an unknown Region, no items or more than 100, a count outside 1..1000, zones outside 1..the Region's zones, a negative or absurd GB figure", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
     ),
     security(("bearer" = []))
 )]
@@ -39,7 +40,7 @@ async fn estimate(
 pub struct EndpointCostQuery {
     /// GB the endpoint processes a month (default 0).
     #[param(example = 500.0, minimum = 0.0, maximum = 1.0e12)]
-    #[serde(default, deserialize_with = "crate::extract::query_value")]
+    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
     pub gb_per_month: Option<f64>,
 }
 
@@ -50,8 +51,7 @@ pub struct EndpointCostQuery {
     responses(
         (status = 200, description = "The estimate", body = CostEstimate),
         (status = 400, description = "`InvalidParameterValue` (a negative or absurd `gb_per_month`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidVpcEndpointId.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

@@ -2,7 +2,8 @@
 
 use super::problem::{ApiResult, Problem};
 use super::{created, encode_segment, list, with_etag};
-use crate::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
+use crate::api::responses::{PreconditionFailed, Unauthenticated};
 use crate::pagination::tag_filters;
 use crate::service::Created;
 use crate::service::caller::Caller;
@@ -64,7 +65,7 @@ pub struct ListAccountsQuery {
     pub tag: Vec<String>,
     /// 1..1000, default 100.
     #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::extract::query_value")]
+    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -75,7 +76,7 @@ pub struct ListAccountsQuery {
 pub struct ListPrincipalsQuery {
     pub principal_type: Option<PrincipalKind>,
     #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::extract::query_value")]
+    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -87,7 +88,7 @@ pub struct ListApiKeysQuery {
     /// Admin only: the keys of one account.
     pub account_id: Option<String>,
     #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::extract::query_value")]
+    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -102,10 +103,9 @@ pub struct ListApiKeysQuery {
             headers(("Location" = String, description = "/v1/accounts/{account_id}"), ("ETag" = String))),
         (status = 200, description = "An idempotent replay: the account an earlier request with this key made", body = Account),
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 403, description = "The caller is not the admin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`AccountAlreadyExists` or `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -133,7 +133,7 @@ async fn create_account(
     responses(
         (status = 200, description = "A page of accounts", body = AccountList),
         (status = 400, description = "Invalid filter or token", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
     ),
     security(("bearer" = []))
 )]
@@ -158,7 +158,7 @@ async fn list_accounts(
     params(("account_id" = crate::schema::AccountId, Path, description = "12-digit account id")),
     responses(
         (status = 200, description = "The account", body = Account, headers(("ETag" = String))),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 404, description = "`InvalidAccountID.NotFound` (also for another account's id)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -183,10 +183,10 @@ async fn get_account(
     responses(
         (status = 200, description = "The updated account", body = Account, headers(("ETag" = String))),
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 403, description = "A user or role of the account", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`InvalidAccountID.NotFound`", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`PreconditionFailed`: If-Match did not match", body = Problem, content_type = "application/problem+json"),
+        PreconditionFailed,
     ),
     security(("bearer" = []))
 )]
@@ -213,7 +213,7 @@ async fn update_account(
         (status = 201, description = "The new principal", body = Principal, headers(("Location" = String))),
         (status = 200, description = "An idempotent replay", body = Principal),
         (status = 400, description = "`InvalidParameterValue`: an invalid type, name (no `/`: an IAM name) or path (`/` or `/.../`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 403, description = "A user or role of the account", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`InvalidAccountID.NotFound`; `InvalidPrincipal.NotFound` for a replay whose principal no longer exists", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`EntityAlreadyExists` or `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
@@ -244,7 +244,7 @@ async fn create_principal(
     responses(
         (status = 200, description = "A page of principals", body = PrincipalList),
         (status = 400, description = "Invalid filter or token", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 404, description = "`InvalidAccountID.NotFound`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -276,7 +276,7 @@ async fn list_principals(
         (status = 201, description = "The new key with its secret", body = ApiKeyWithSecret, headers(("Location" = String))),
         (status = 200, description = "An idempotent replay (no secret)", body = ApiKeyWithSecret),
         (status = 400, description = "Malformed ARN, or `InvalidPrincipal.NotFound`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 403, description = "Not the admin nor the root of the principal's account", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
     ),
@@ -306,7 +306,7 @@ async fn create_api_key(
     responses(
         (status = 200, description = "A page of keys", body = ApiKeyList),
         (status = 400, description = "Invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
     ),
     security(("bearer" = []))
 )]
@@ -332,7 +332,7 @@ async fn list_api_keys(
     params(("key_id" = String, Path, description = "The key id (`LPAK...`)")),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 403, description = "A user or role revoking another principal's key", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`InvalidApiKeyID.NotFound` (also when already revoked, or of another account)", body = Problem, content_type = "application/problem+json"),
     ),
@@ -352,7 +352,7 @@ async fn revoke_api_key(
     get, path = "/v1/whoami", tag = "identity",
     responses(
         (status = 200, description = "The caller", body = WhoAmI),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
     ),
     security(("bearer" = []))
 )]

@@ -6,11 +6,13 @@ pub mod auth;
 pub mod catalog;
 pub mod consumer;
 pub mod cost;
+pub mod extract;
 pub mod identity;
 pub mod network;
 pub mod problem;
 pub mod producer;
 pub mod resolve;
+pub mod responses;
 pub mod system;
 
 use crate::state::AppState;
@@ -360,7 +362,7 @@ fn document_bad_path(doc: &mut utoipa::openapi::OpenApi) {
 }
 
 /// Every operation that takes a body may answer 413 (the body is over
-/// [`crate::extract::MAX_BODY_BYTES`]); adds that response where a handler's
+/// [`crate::api::extract::MAX_BODY_BYTES`]); adds that response where a handler's
 /// annotation leaves it out.
 fn document_too_large(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};

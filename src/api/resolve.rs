@@ -3,7 +3,8 @@
 
 use super::ctx;
 use super::problem::{ApiResult, Problem};
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::api::responses::ForAccounts;
 use crate::service::caller::Caller;
 use crate::service::resolve::{self as rs, DnsAnswer, ResolveRequest, ResolveResponse};
 use crate::state::AppState;
@@ -21,8 +22,7 @@ use utoipa_axum::routes;
     responses(
         (status = 200, description = "The path and verdict (unreachable is still 200, with explanations)", body = ResolveResponse),
         (status = 400, description = "Invalid input: `InvalidParameterValue` (a malformed address or name, an address outside the subnet, an unknown protocol), `InvalidParameterCombination` (source needs network_interface_id, or subnet_id and ip; destination needs exactly one of host and ip), `MissingParameter`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidNetworkInterfaceID.NotFound` or `InvalidSubnetID.NotFound`: the source does not exist or is another account's", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -53,8 +53,7 @@ pub struct VpcDnsQuery {
     responses(
         (status = 200, description = "The resolver's answer", body = DnsAnswer),
         (status = 400, description = "`MissingParameter` (no `name`), `InvalidParameterValue` (not a DNS name)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The admin (network resources belong to an account)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
         (status = 404, description = "`InvalidVpcID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

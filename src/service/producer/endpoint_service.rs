@@ -9,12 +9,12 @@ use crate::schema;
 use crate::service::network::{Ctx, check_region, check_tags, tags_of, zone_name};
 use crate::service::{Created, Idempotency, Precondition, Versioned};
 use crate::store::network::ListFilter;
-use crate::store::producer::{self as db, LoadBalancerRow, PermissionRow, ServiceRow};
+use crate::store::producer::{self as db, LoadBalancerRow, ServiceRow};
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, Tx, now_ms};
 use crate::util::{new_id, timestamp};
 use linkplane_core::lifecycle::{EndpointServiceState, PrivateDnsState, ServiceRegionState};
-use linkplane_core::privatelink::{self as pl, AllowedPrincipalType, LoadBalancerKind};
+use linkplane_core::privatelink::{self as pl, LoadBalancerKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -151,36 +151,6 @@ pub struct UpdateEndpointServiceRequest {
     pub payer_responsibility: Option<String>,
     /// Replaces every tag.
     pub tags: Option<Tags>,
-}
-
-/// `POST` and `DELETE .../allowed-principals`.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PrincipalsRequest {
-    /// `*`, `arn:aws:iam::<account>:root`, `...:user/<name>` or `...:role/<name>`
-    /// (ARNs with a path are not supported, as on AWS).
-    #[schema(value_type = Vec<schema::AllowedPrincipalArn>, min_items = 1, example = json!(["arn:aws:iam::444455556666:root"]))]
-    pub principals: Vec<String>,
-}
-
-/// A principal allowed to discover and connect to a service.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct AllowedPrincipal {
-    #[schema(example = "arn:aws:iam::444455556666:root")]
-    pub principal: String,
-    /// `all`, `account`, `user` or `role`.
-    #[schema(example = "account")]
-    pub principal_type: String,
-    #[schema(example = "vpce-svc-perm-0bbbb2222cccc3333")]
-    pub service_permission_id: String,
-    pub service_id: String,
-}
-
-/// The answer of `POST .../allowed-principals`: the entries now in force
-/// for the principals given (existing ones are not duplicated).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct AddedPrincipals {
-    pub added: Vec<AllowedPrincipal>,
 }
 
 /// 409 while endpoints are connected (`available`, `pending_acceptance`, `pending`).
@@ -498,7 +468,11 @@ pub async fn list_services(
 }
 
 /// Reads the caller's service for a change, refusing one being deleted.
-async fn service_for_change(tx: &mut Tx, account: &str, service_id: &str) -> Result<ServiceRow> {
+pub(super) async fn service_for_change(
+    tx: &mut Tx,
+    account: &str,
+    service_id: &str,
+) -> Result<ServiceRow> {
     let row = db::get_service(&mut **tx, Some(account), service_id)
         .await?
         .ok_or_else(|| service_not_found(service_id))?;
@@ -700,151 +674,6 @@ pub async fn delete_service(ctx: Ctx<'_>, delay: Duration, service_id: &str) -> 
     })
     .await?;
     Ok(())
-}
-
-// ---- allowed principals ----
-
-fn principal_of(r: PermissionRow) -> AllowedPrincipal {
-    AllowedPrincipal {
-        principal: r.principal,
-        principal_type: r.principal_type,
-        service_permission_id: r.service_permission_id,
-        service_id: r.service_id,
-    }
-}
-
-/// The principals of a request, canonical, without duplicates, in the
-/// request's order.
-fn parse_principals(list: &[String]) -> Result<Vec<(String, AllowedPrincipalType)>> {
-    if list.is_empty() {
-        return Err(Error::missing("principals: at least one principal"));
-    }
-    let mut out: Vec<(String, AllowedPrincipalType)> = Vec::new();
-    for p in list {
-        let parsed = pl::parse_allowed_principal(p)?;
-        if !out.iter().any(|(x, _)| *x == parsed.0) {
-            out.push(parsed);
-        }
-    }
-    Ok(out)
-}
-
-/// The same principals in ARN order, the order every transaction writes a
-/// service's permission rows in: two concurrent edits (`[P1, P2]` and
-/// `[P2, P1]`) then queue on the first row instead of deadlocking.
-fn in_lock_order(
-    principals: &[(String, AllowedPrincipalType)],
-) -> Vec<&(String, AllowedPrincipalType)> {
-    let mut sorted: Vec<_> = principals.iter().collect();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
-    sorted
-}
-
-/// Adds principals; ones already allowed keep their entry (no duplicates,
-/// also when two replicas add the same principal at once).
-pub async fn add_principals(
-    ctx: Ctx<'_>,
-    service_id: &str,
-    req: PrincipalsRequest,
-) -> Result<AddedPrincipals> {
-    let account = ctx.account()?;
-    let principals = parse_principals(&req.principals)?;
-    let principals = &principals;
-    let added = crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        service_for_change(&mut tx, account, service_id).await?;
-        let now = now_ms();
-        let mut added = Vec::new();
-        for (principal, kind) in in_lock_order(principals) {
-            let row = db::add_permission(
-                &mut tx,
-                &PermissionRow {
-                    service_permission_id: new_id("vpce-svc-perm"),
-                    service_id: service_id.to_string(),
-                    principal: principal.clone(),
-                    principal_type: kind.as_str().to_string(),
-                    created_at: now,
-                },
-            )
-            .await?;
-            added.push(principal_of(row));
-        }
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(added)
-    })
-    .await?;
-    // Answered in the request's order.
-    let mut added: Vec<AllowedPrincipal> = added;
-    added.sort_by_key(|a| principals.iter().position(|(p, _)| *p == a.principal));
-    Ok(AddedPrincipals { added })
-}
-
-/// Removes principals (those not allowed are ignored). Existing
-/// connections are not affected; new ones from them are refused.
-pub async fn remove_principals(
-    ctx: Ctx<'_>,
-    service_id: &str,
-    req: PrincipalsRequest,
-) -> Result<()> {
-    let account = ctx.account()?;
-    let principals = parse_principals(&req.principals)?;
-    let principals = &principals;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        service_for_change(&mut tx, account, service_id).await?;
-        for (p, _) in in_lock_order(principals) {
-            db::remove_permission(&mut tx, service_id, p).await?;
-        }
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(())
-    })
-    .await?;
-    Ok(())
-}
-
-/// Filters of `GET .../allowed-principals`.
-#[derive(Debug, Clone, Default)]
-pub struct ListPrincipals {
-    pub principal_type: Option<String>,
-    pub principal: Option<String>,
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
-}
-
-pub async fn list_principals(
-    ctx: Ctx<'_>,
-    service_id: &str,
-    q: ListPrincipals,
-) -> Result<(Vec<AllowedPrincipal>, Option<String>)> {
-    let account = ctx.account()?;
-    if let Some(t) = &q.principal_type
-        && AllowedPrincipalType::parse(t).is_none()
-    {
-        return Err(Error::invalid_value(format!(
-            "principal_type: '{t}' must be all, account, user or role"
-        )));
-    }
-    let spec = pagination::page_spec("allowed-principals", q.max_results, q.next_token.as_deref())?;
-    let filter = ListFilter::default()
-        .eq("principal_type", q.principal_type)
-        .eq("principal", q.principal);
-    let page = db::list_permissions(
-        ctx.store.pool(),
-        ctx.store.backend(),
-        account,
-        service_id,
-        &filter,
-        &spec,
-    )
-    .await?;
-    if page.items.is_empty() {
-        // Empty: no principals yet, or not the caller's service.
-        db::get_service(ctx.store.pool(), Some(account), service_id)
-            .await?
-            .ok_or_else(|| service_not_found(service_id))?;
-    }
-    let next = pagination::next_token("allowed-principals", &page);
-    Ok((page.items.into_iter().map(principal_of).collect(), next))
 }
 
 // ---- private DNS verification ----

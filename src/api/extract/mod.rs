@@ -144,7 +144,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
 }
 
 /// For an optional number or boolean query parameter, with
-/// `#[serde(default, deserialize_with = "crate::extract::query_value")]`: an
+/// `#[serde(default, deserialize_with = "crate::api::extract::query_value")]`: an
 /// empty value (`?max_results=`) is refused like any other that does not
 /// parse, where serde_html_form would read it as absent.
 pub fn query_value<'de, D, T>(d: D) -> Result<Option<T>, D::Error>

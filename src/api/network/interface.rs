@@ -1,0 +1,269 @@
+//! Network interfaces and NAT gateways (`service::network::interface`).
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
+use crate::api::problem::{ApiResult, Problem};
+use crate::api::responses::{BadListQuery, ForAccounts};
+use crate::api::{created_versioned, ctx, list, with_etag};
+use crate::pagination::tag_filters;
+use crate::service::caller::Caller;
+use crate::service::network::interface::{
+    self, CreateNatGatewayRequest, CreateNetworkInterfaceRequest, ListNatGateways,
+    ListNetworkInterfaces, NatGateway, NetworkInterface,
+};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// A page of network interfaces.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NetworkInterfaceList {
+    pub items: Vec<NetworkInterface>,
+    /// Pass as `next_token` for the next page; absent on the last page.
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListNetworkInterfacesQuery {
+    /// Only this VPC.
+    pub vpc_id: Option<String>,
+    /// Only this subnet.
+    pub subnet_id: Option<String>,
+    /// Only this region.
+    pub region: Option<String>,
+    /// `interface`, `nat_gateway`, `vpc_endpoint`, ...
+    pub interface_type: Option<String>,
+    /// `Key=Value` (or `Key` for any value); repeat for several.
+    #[serde(default)]
+    #[param(value_type = Vec<crate::schema::TagFilter>)]
+    pub tag: Vec<String>,
+    /// 1..1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
+    pub max_results: Option<u32>,
+    pub next_token: Option<String>,
+}
+
+/// Create a network interface (it stands for a workload) with a private address from its subnet.
+#[utoipa::path(
+    post, path = "/v1/network-interfaces", tag = "network",
+    request_body = CreateNetworkInterfaceRequest,
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    responses(
+        (status = 201, description = "The new network interface", body = NetworkInterface,
+            headers(("Location" = String, description = "/v1/network-interfaces/{network_interface_id}"), ("ETag" = String))),
+        (status = 200, description = "An idempotent replay", body = NetworkInterface),
+        (status = 400, description = "Invalid input: `InvalidParameterValue` (bad, reserved or outside address), `InvalidSubnetID.NotFound`, `InvalidGroup.NotFound`, `InvalidParameter` (group of another VPC), `SecurityGroupsPerInterfaceLimitExceeded`", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
+        (status = 409, description = "`InvalidIPAddress.InUse`, `InsufficientFreeAddressesInSubnet`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn create_network_interface(
+    State(state): State<AppState>,
+    caller: Caller,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(req): ApiJson<CreateNetworkInterfaceRequest>,
+) -> ApiResult<Response> {
+    let out = interface::create_network_interface(ctx(&state, &caller), req, key).await?;
+    Ok(created_versioned(out, |v| {
+        format!("/v1/network-interfaces/{}", v.network_interface_id)
+    }))
+}
+
+/// List the caller's network interfaces.
+#[utoipa::path(
+    get, path = "/v1/network-interfaces", tag = "network",
+    params(ListNetworkInterfacesQuery),
+    responses(
+        (status = 200, description = "A page of network interfaces", body = NetworkInterfaceList),
+        BadListQuery,
+        ForAccounts,
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn list_network_interfaces(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ListNetworkInterfacesQuery>,
+) -> ApiResult<Response> {
+    let query = ListNetworkInterfaces {
+        vpc_id: q.vpc_id,
+        subnet_id: q.subnet_id,
+        region: q.region,
+        interface_type: q.interface_type,
+        tags: tag_filters(&q.tag)?,
+        max_results: q.max_results,
+        next_token: q.next_token,
+    };
+    let (items, next) = interface::list_network_interfaces(ctx(&state, &caller), query).await?;
+    Ok(list(items, next))
+}
+
+/// Get a network interface.
+#[utoipa::path(
+    get, path = "/v1/network-interfaces/{network_interface_id}", tag = "network",
+    params(("network_interface_id" = crate::schema::NetworkInterfaceId, Path)),
+    responses(
+        (status = 200, description = "The network interface", body = NetworkInterface, headers(("ETag" = String))),
+        ForAccounts,
+        (status = 404, description = "`InvalidNetworkInterfaceID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn get_network_interface(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(network_interface_id): ApiPath<String>,
+) -> ApiResult<Response> {
+    let v = interface::get_network_interface(ctx(&state, &caller), &network_interface_id).await?;
+    Ok(with_etag(v.etag(), &v.value))
+}
+
+/// Delete a workload's network interface; its address returns to the subnet and routes to it become blackholes.
+#[utoipa::path(
+    delete, path = "/v1/network-interfaces/{network_interface_id}", tag = "network",
+    params(("network_interface_id" = crate::schema::NetworkInterfaceId, Path)),
+    responses(
+        (status = 204, description = "Deleted"),
+        ForAccounts,
+        (status = 404, description = "`InvalidNetworkInterfaceID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`InvalidNetworkInterface.InUse`: the interface is managed for a NAT gateway or an endpoint", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn delete_network_interface(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(network_interface_id): ApiPath<String>,
+) -> ApiResult<StatusCode> {
+    interface::delete_network_interface(ctx(&state, &caller), &network_interface_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A page of NAT gateways.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NatGatewayList {
+    pub items: Vec<NatGateway>,
+    /// Pass as `next_token` for the next page; absent on the last page.
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListNatGatewaysQuery {
+    /// Only this VPC.
+    pub vpc_id: Option<String>,
+    /// Only this subnet.
+    pub subnet_id: Option<String>,
+    /// Only this region.
+    pub region: Option<String>,
+    /// `Key=Value` (or `Key` for any value); repeat for several.
+    #[serde(default)]
+    #[param(value_type = Vec<crate::schema::TagFilter>)]
+    pub tag: Vec<String>,
+    /// 1..1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
+    pub max_results: Option<u32>,
+    pub next_token: Option<String>,
+}
+
+/// Create a NAT gateway in a subnet; it takes an address of the subnet on a requester-managed interface.
+#[utoipa::path(
+    post, path = "/v1/nat-gateways", tag = "network",
+    request_body = CreateNatGatewayRequest,
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    responses(
+        (status = 201, description = "The new NAT gateway", body = NatGateway,
+            headers(("Location" = String, description = "/v1/nat-gateways/{nat_gateway_id}"), ("ETag" = String))),
+        (status = 200, description = "An idempotent replay", body = NatGateway),
+        (status = 400, description = "Invalid input: `InvalidSubnetID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
+        (status = 409, description = "`Gateway.NotAttached` (a public NAT gateway in a VPC without internet gateway), `InsufficientFreeAddressesInSubnet`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn create_nat_gateway(
+    State(state): State<AppState>,
+    caller: Caller,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(req): ApiJson<CreateNatGatewayRequest>,
+) -> ApiResult<Response> {
+    let out = interface::create_nat_gateway(ctx(&state, &caller), req, key).await?;
+    Ok(created_versioned(out, |v| {
+        format!("/v1/nat-gateways/{}", v.nat_gateway_id)
+    }))
+}
+
+/// List the caller's NAT gateways.
+#[utoipa::path(
+    get, path = "/v1/nat-gateways", tag = "network",
+    params(ListNatGatewaysQuery),
+    responses(
+        (status = 200, description = "A page of NAT gateways", body = NatGatewayList),
+        BadListQuery,
+        ForAccounts,
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn list_nat_gateways(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ListNatGatewaysQuery>,
+) -> ApiResult<Response> {
+    let query = ListNatGateways {
+        vpc_id: q.vpc_id,
+        subnet_id: q.subnet_id,
+        region: q.region,
+        tags: tag_filters(&q.tag)?,
+        max_results: q.max_results,
+        next_token: q.next_token,
+    };
+    let (items, next) = interface::list_nat_gateways(ctx(&state, &caller), query).await?;
+    Ok(list(items, next))
+}
+
+/// Get a NAT gateway.
+#[utoipa::path(
+    get, path = "/v1/nat-gateways/{nat_gateway_id}", tag = "network",
+    params(("nat_gateway_id" = crate::schema::NatGatewayId, Path)),
+    responses(
+        (status = 200, description = "The NAT gateway", body = NatGateway, headers(("ETag" = String))),
+        ForAccounts,
+        (status = 404, description = "`InvalidNatGatewayID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn get_nat_gateway(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(nat_gateway_id): ApiPath<String>,
+) -> ApiResult<Response> {
+    let v = interface::get_nat_gateway(ctx(&state, &caller), &nat_gateway_id).await?;
+    Ok(with_etag(v.etag(), &v.value))
+}
+
+/// Delete a NAT gateway with its interface; routes to it become blackholes.
+#[utoipa::path(
+    delete, path = "/v1/nat-gateways/{nat_gateway_id}", tag = "network",
+    params(("nat_gateway_id" = crate::schema::NatGatewayId, Path)),
+    responses(
+        (status = 204, description = "Deleted"),
+        ForAccounts,
+        (status = 404, description = "`InvalidNatGatewayID.NotFound`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn delete_nat_gateway(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(nat_gateway_id): ApiPath<String>,
+) -> ApiResult<StatusCode> {
+    interface::delete_nat_gateway(ctx(&state, &caller), &nat_gateway_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,294 @@
+//! VPCs and subnets (`service::network::vpc`).
+
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
+use crate::api::problem::{ApiResult, Problem};
+use crate::api::responses::{BadListQuery, ForAccounts, IdempotencyConflict, PreconditionFailed};
+use crate::api::{created_versioned, ctx, list, with_etag};
+use crate::pagination::tag_filters;
+use crate::service::caller::Caller;
+use crate::service::network::vpc::{
+    self, CreateSubnetRequest, CreateVpcRequest, ListSubnets, ListVpcs, Subnet, UpdateVpcRequest,
+    Vpc,
+};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// A page of VPCs.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VpcList {
+    pub items: Vec<Vpc>,
+    /// Pass as `next_token` for the next page; absent on the last page.
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListVpcsQuery {
+    /// Only this region.
+    pub region: Option<String>,
+    /// Only VPCs with this CIDR block.
+    pub cidr_block: Option<String>,
+    /// `Key=Value` (or `Key` for any value); repeat for several.
+    #[serde(default)]
+    #[param(value_type = Vec<crate::schema::TagFilter>)]
+    pub tag: Vec<String>,
+    /// 1..1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
+    pub max_results: Option<u32>,
+    pub next_token: Option<String>,
+}
+
+/// Create a VPC with its main route table (holding the `local` route) and its `default` security group.
+#[utoipa::path(
+    post, path = "/v1/vpcs", tag = "network",
+    request_body = CreateVpcRequest,
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    responses(
+        (status = 201, description = "The new VPC", body = Vpc,
+            headers(("Location" = String, description = "/v1/vpcs/{vpc_id}"), ("ETag" = String))),
+        (status = 200, description = "An idempotent replay", body = Vpc),
+        (status = 400, description = "Invalid input: `InvalidParameterValue`, `InvalidVpc.Range` (not /16 to /28), `MissingParameter`", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
+        IdempotencyConflict,
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn create_vpc(
+    State(state): State<AppState>,
+    caller: Caller,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(req): ApiJson<CreateVpcRequest>,
+) -> ApiResult<Response> {
+    let out = vpc::create_vpc(ctx(&state, &caller), req, key).await?;
+    Ok(created_versioned(out, |v| format!("/v1/vpcs/{}", v.vpc_id)))
+}
+
+/// List the caller's VPCs.
+#[utoipa::path(
+    get, path = "/v1/vpcs", tag = "network",
+    params(ListVpcsQuery),
+    responses(
+        (status = 200, description = "A page of VPCs", body = VpcList),
+        BadListQuery,
+        ForAccounts,
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn list_vpcs(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ListVpcsQuery>,
+) -> ApiResult<Response> {
+    let query = ListVpcs {
+        region: q.region,
+        cidr_block: q.cidr_block,
+        tags: tag_filters(&q.tag)?,
+        max_results: q.max_results,
+        next_token: q.next_token,
+    };
+    let (items, next) = vpc::list_vpcs(ctx(&state, &caller), query).await?;
+    Ok(list(items, next))
+}
+
+/// Get a VPC.
+#[utoipa::path(
+    get, path = "/v1/vpcs/{vpc_id}", tag = "network",
+    params(("vpc_id" = crate::schema::VpcId, Path)),
+    responses(
+        (status = 200, description = "The VPC", body = Vpc, headers(("ETag" = String))),
+        ForAccounts,
+        (status = 404, description = "`InvalidVpcID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn get_vpc(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(vpc_id): ApiPath<String>,
+) -> ApiResult<Response> {
+    let v = vpc::get_vpc(ctx(&state, &caller), &vpc_id).await?;
+    Ok(with_etag(v.etag(), &v.value))
+}
+
+/// Delete a VPC with its main route table and default security group; its peering connections become `deleted`.
+#[utoipa::path(
+    delete, path = "/v1/vpcs/{vpc_id}", tag = "network",
+    params(("vpc_id" = crate::schema::VpcId, Path)),
+    responses(
+        (status = 204, description = "Deleted"),
+        ForAccounts,
+        (status = 404, description = "`InvalidVpcID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`DependencyViolation`: subnets, security groups, route tables, an internet gateway or transit gateway attachments remain", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn delete_vpc(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(vpc_id): ApiPath<String>,
+) -> ApiResult<StatusCode> {
+    vpc::delete_vpc(ctx(&state, &caller), &vpc_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A page of subnets.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubnetList {
+    pub items: Vec<Subnet>,
+    /// Pass as `next_token` for the next page; absent on the last page.
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListSubnetsQuery {
+    /// Only subnets of this VPC.
+    pub vpc_id: Option<String>,
+    /// Only this region.
+    pub region: Option<String>,
+    /// Only this zone (by id).
+    pub availability_zone_id: Option<String>,
+    /// Only this CIDR block.
+    pub cidr_block: Option<String>,
+    /// `Key=Value` (or `Key` for any value); repeat for several.
+    #[serde(default)]
+    #[param(value_type = Vec<crate::schema::TagFilter>)]
+    pub tag: Vec<String>,
+    /// 1..1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
+    pub max_results: Option<u32>,
+    pub next_token: Option<String>,
+}
+
+/// Create a subnet in a VPC and a zone of its region.
+#[utoipa::path(
+    post, path = "/v1/subnets", tag = "network",
+    request_body = CreateSubnetRequest,
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    responses(
+        (status = 201, description = "The new subnet", body = Subnet,
+            headers(("Location" = String, description = "/v1/subnets/{subnet_id}"), ("ETag" = String))),
+        (status = 200, description = "An idempotent replay", body = Subnet),
+        (status = 400, description = "Invalid input: `InvalidSubnet.Range` (outside the VPC, not /16 to /28), `InvalidParameterValue` (bad CIDR, unknown zone or one of another region), `InvalidParameterCombination`, `InvalidVpcID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
+        (status = 409, description = "`InvalidSubnet.Conflict` (overlaps another subnet), `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn create_subnet(
+    State(state): State<AppState>,
+    caller: Caller,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(req): ApiJson<CreateSubnetRequest>,
+) -> ApiResult<Response> {
+    let out = vpc::create_subnet(ctx(&state, &caller), req, key).await?;
+    Ok(created_versioned(out, |v| {
+        format!("/v1/subnets/{}", v.subnet_id)
+    }))
+}
+
+/// List the caller's subnets.
+#[utoipa::path(
+    get, path = "/v1/subnets", tag = "network",
+    params(ListSubnetsQuery),
+    responses(
+        (status = 200, description = "A page of subnets", body = SubnetList),
+        BadListQuery,
+        ForAccounts,
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn list_subnets(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ListSubnetsQuery>,
+) -> ApiResult<Response> {
+    let query = ListSubnets {
+        vpc_id: q.vpc_id,
+        region: q.region,
+        availability_zone_id: q.availability_zone_id,
+        cidr_block: q.cidr_block,
+        tags: tag_filters(&q.tag)?,
+        max_results: q.max_results,
+        next_token: q.next_token,
+    };
+    let (items, next) = vpc::list_subnets(ctx(&state, &caller), query).await?;
+    Ok(list(items, next))
+}
+
+/// Get a subnet with its count of free addresses.
+#[utoipa::path(
+    get, path = "/v1/subnets/{subnet_id}", tag = "network",
+    params(("subnet_id" = crate::schema::SubnetId, Path)),
+    responses(
+        (status = 200, description = "The subnet", body = Subnet, headers(("ETag" = String))),
+        ForAccounts,
+        (status = 404, description = "`InvalidSubnetID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn get_subnet(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(subnet_id): ApiPath<String>,
+) -> ApiResult<Response> {
+    let v = vpc::get_subnet(ctx(&state, &caller), &subnet_id).await?;
+    Ok(with_etag(v.etag(), &v.value))
+}
+
+/// Delete a subnet (and its route table association).
+#[utoipa::path(
+    delete, path = "/v1/subnets/{subnet_id}", tag = "network",
+    params(("subnet_id" = crate::schema::SubnetId, Path)),
+    responses(
+        (status = 204, description = "Deleted"),
+        ForAccounts,
+        (status = 404, description = "`InvalidSubnetID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`DependencyViolation`: network interfaces (workloads, NAT gateways, endpoints) or transit gateway attachments use it", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn delete_subnet(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(subnet_id): ApiPath<String>,
+) -> ApiResult<StatusCode> {
+    vpc::delete_subnet(ctx(&state, &caller), &subnet_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Change a VPC's DNS attributes (`ModifyVpcAttribute`) or tags; `If-Match` makes it conditional.
+#[utoipa::path(
+    patch, path = "/v1/vpcs/{vpc_id}", tag = "network",
+    request_body = UpdateVpcRequest,
+    params(
+        ("vpc_id" = crate::schema::VpcId, Path),
+        ("If-Match" = Option<String>, Header, pattern = "^[\\t -~]*$", description = "An ETag from an earlier read; 412 if the VPC changed since"),
+    ),
+    responses(
+        (status = 200, description = "The updated VPC", body = Vpc, headers(("ETag" = String))),
+        (status = 400, description = "`InvalidParameterValue`: DNS hostnames without DNS support", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
+        (status = 404, description = "`InvalidVpcID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        PreconditionFailed,
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn update_vpc(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(vpc_id): ApiPath<String>,
+    IfMatch(precondition): IfMatch,
+    ApiJson(req): ApiJson<UpdateVpcRequest>,
+) -> ApiResult<Response> {
+    let v = vpc::update_vpc(ctx(&state, &caller), &vpc_id, req, &precondition).await?;
+    Ok(with_etag(v.etag(), &v.value))
+}

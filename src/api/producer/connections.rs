@@ -1,0 +1,127 @@
+//! The connection requests of an endpoint service, accepted or rejected by
+//! its owner (`service::producer::connections`).
+
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::api::problem::{ApiResult, Problem};
+use crate::api::responses::{NotAdmin, ServiceNotFound};
+use crate::api::{ctx, list};
+use crate::service::caller::Caller;
+use crate::service::producer::connections::{
+    self, BatchResult, ConnectionsRequest, ListConnections, VpcEndpointConnection,
+};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListConnectionsQuery {
+    /// `pending_acceptance`, `pending`, `available`, `rejected`, `deleting`, `deleted`.
+    pub vpc_endpoint_state: Option<String>,
+    /// Only endpoints of this account.
+    pub vpc_endpoint_owner: Option<String>,
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
+    pub max_results: Option<u32>,
+    pub next_token: Option<String>,
+}
+
+/// A page of connections.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VpcEndpointConnectionList {
+    pub items: Vec<VpcEndpointConnection>,
+    pub next_token: Option<String>,
+}
+
+/// The connection requests of one of the caller's endpoint services (`DescribeVpcEndpointConnections`): its endpoints, in any account, with their state.
+#[utoipa::path(
+    get, path = "/v1/endpoint-services/{service_id}/connections", tag = "producer",
+    params(("service_id" = crate::schema::ServiceId, Path), ListConnectionsQuery),
+    responses(
+        (status = 200, description = "A page of connections", body = VpcEndpointConnectionList),
+        (status = 400, description = "Invalid filter or token", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
+        ServiceNotFound,
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn list_connections(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(service_id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ListConnectionsQuery>,
+) -> ApiResult<Response> {
+    let query = ListConnections {
+        vpc_endpoint_state: q.vpc_endpoint_state,
+        vpc_endpoint_owner: q.vpc_endpoint_owner,
+        max_results: q.max_results,
+        next_token: q.next_token,
+    };
+    let (items, next) =
+        connections::list_connections(ctx(&state, &caller), &service_id, query).await?;
+    Ok(list(items, next))
+}
+
+/// Accept connection requests (`AcceptVpcEndpointConnections`): `pending_acceptance` -> `pending` -> `available`. Ids that cannot be accepted (not a connection of this service, already decided) come back in `unsuccessful`.
+#[utoipa::path(
+    post, path = "/v1/endpoint-services/{service_id}/connections/accept", tag = "producer",
+    request_body = ConnectionsRequest,
+    params(("service_id" = crate::schema::ServiceId, Path)),
+    responses(
+        (status = 200, description = "What could not be accepted", body = BatchResult),
+        (status = 400, description = "`MissingParameter`", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
+        ServiceNotFound,
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn accept_connections(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(service_id): ApiPath<String>,
+    ApiJson(req): ApiJson<ConnectionsRequest>,
+) -> ApiResult<Response> {
+    let r = connections::decide(
+        ctx(&state, &caller),
+        state.settings.provision_delay,
+        &service_id,
+        req,
+        true,
+    )
+    .await?;
+    Ok(Json(r).into_response())
+}
+
+/// Reject connections (`RejectVpcEndpointConnections`): `pending_acceptance`, `pending` or `available` -> `rejected`, for good. Ids that cannot be rejected come back in `unsuccessful`.
+#[utoipa::path(
+    post, path = "/v1/endpoint-services/{service_id}/connections/reject", tag = "producer",
+    request_body = ConnectionsRequest,
+    params(("service_id" = crate::schema::ServiceId, Path)),
+    responses(
+        (status = 200, description = "What could not be rejected", body = BatchResult),
+        (status = 400, description = "`MissingParameter`", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
+        ServiceNotFound,
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn reject_connections(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(service_id): ApiPath<String>,
+    ApiJson(req): ApiJson<ConnectionsRequest>,
+) -> ApiResult<Response> {
+    let r = connections::decide(
+        ctx(&state, &caller),
+        state.settings.provision_delay,
+        &service_id,
+        req,
+        false,
+    )
+    .await?;
+    Ok(Json(r).into_response())
+}

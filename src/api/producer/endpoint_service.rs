@@ -1,0 +1,205 @@
+//! Endpoint services, their allowed principals and private DNS verification
+//! (`service::producer::endpoint_service`).
+
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
+use crate::api::problem::{ApiResult, Problem};
+use crate::api::responses::{BadListQuery, ForAccounts, PreconditionFailed, ServiceNotFound};
+use crate::api::{created_versioned, ctx, list, with_etag};
+use crate::pagination::tag_filters;
+use crate::service::caller::Caller;
+use crate::service::producer::endpoint_service::{
+    self as es, CreateEndpointServiceRequest, EndpointService, ListEndpointServices,
+    UpdateEndpointServiceRequest,
+};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// A page of endpoint services.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EndpointServiceList {
+    pub items: Vec<EndpointService>,
+    /// Pass as `next_token` for the next page; absent on the last page.
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListEndpointServicesQuery {
+    /// `pending`, `available` or `deleting`.
+    pub service_state: Option<String>,
+    /// `interface` or `gateway_load_balancer`.
+    pub service_type: Option<String>,
+    /// Only this region.
+    pub region: Option<String>,
+    /// `Key=Value` (or `Key` for any value); repeat for several.
+    #[serde(default)]
+    #[param(value_type = Vec<crate::schema::TagFilter>)]
+    pub tag: Vec<String>,
+    /// 1..1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
+    pub max_results: Option<u32>,
+    pub next_token: Option<String>,
+}
+
+/// Create an endpoint service (`CreateVpcEndpointServiceConfiguration`) from network or gateway load balancers; its zones are theirs.
+#[utoipa::path(
+    post, path = "/v1/endpoint-services", tag = "producer",
+    request_body = CreateEndpointServiceRequest,
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    responses(
+        (status = 201, description = "The new endpoint service", body = EndpointService,
+            headers(("Location" = String, description = "/v1/endpoint-services/{service_id} (URL-encoded)"), ("ETag" = String))),
+        (status = 200, description = "An idempotent replay", body = EndpointService),
+        (status = 400, description = "Invalid input: `InvalidParameter` (no or both load balancer kinds; private DNS on a GWLB service), `InvalidNetworkLoadBalancerArn.Malformed`, `InvalidGatewayLoadBalancerArn.Malformed`, `InvalidNetworkLoadBalancerArn.NotFound`, `InvalidParameterValue` (private DNS name, IP address types, regions)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
+        (status = 409, description = "`ResourceInUse` (a load balancer already serves a service), `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn create_endpoint_service(
+    State(state): State<AppState>,
+    caller: Caller,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(req): ApiJson<CreateEndpointServiceRequest>,
+) -> ApiResult<Response> {
+    let out = es::create_service(
+        ctx(&state, &caller),
+        state.settings.provision_delay,
+        req,
+        key,
+    )
+    .await?;
+    Ok(created_versioned(out, |v| {
+        format!("/v1/endpoint-services/{}", v.service_id)
+    }))
+}
+
+/// List the caller's own endpoint services (`DescribeVpcEndpointServiceConfigurations`).
+#[utoipa::path(
+    get, path = "/v1/endpoint-services", tag = "producer",
+    params(ListEndpointServicesQuery),
+    responses(
+        (status = 200, description = "A page of endpoint services", body = EndpointServiceList),
+        BadListQuery,
+        ForAccounts,
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn list_endpoint_services(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ListEndpointServicesQuery>,
+) -> ApiResult<Response> {
+    let query = ListEndpointServices {
+        service_state: q.service_state,
+        service_type: q.service_type,
+        region: q.region,
+        tags: tag_filters(&q.tag)?,
+        max_results: q.max_results,
+        next_token: q.next_token,
+    };
+    let (items, next) = es::list_services(ctx(&state, &caller), query).await?;
+    Ok(list(items, next))
+}
+
+/// Get one of the caller's endpoint services.
+#[utoipa::path(
+    get, path = "/v1/endpoint-services/{service_id}", tag = "producer",
+    params(("service_id" = crate::schema::ServiceId, Path)),
+    responses(
+        (status = 200, description = "The endpoint service", body = EndpointService, headers(("ETag" = String))),
+        ForAccounts,
+        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn get_endpoint_service(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(service_id): ApiPath<String>,
+) -> ApiResult<Response> {
+    let v = es::get_service(ctx(&state, &caller), &service_id).await?;
+    Ok(with_etag(v.etag(), &v.value))
+}
+
+/// Delete an endpoint service: `deleting`, then gone. Its load balancers stay.
+#[utoipa::path(
+    delete, path = "/v1/endpoint-services/{service_id}", tag = "producer",
+    params(("service_id" = crate::schema::ServiceId, Path)),
+    responses(
+        (status = 204, description = "Deleted (or deletion started)"),
+        ForAccounts,
+        ServiceNotFound,
+        (status = 409, description = "`ExistingVpcEndpointConnections` (endpoints are connected or waiting for acceptance: reject them first), `IncorrectState`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn delete_endpoint_service(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(service_id): ApiPath<String>,
+) -> ApiResult<StatusCode> {
+    es::delete_service(
+        ctx(&state, &caller),
+        state.settings.provision_delay,
+        &service_id,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Change an endpoint service (`ModifyVpcEndpointServiceConfiguration`, `ModifyVpcEndpointServicePayerResponsibility`): load balancers, acceptance, private DNS name, IP address types, regions, payer.
+#[utoipa::path(
+    patch, path = "/v1/endpoint-services/{service_id}", tag = "producer",
+    request_body = UpdateEndpointServiceRequest,
+    params(
+        ("service_id" = crate::schema::ServiceId, Path),
+        ("If-Match" = Option<String>, Header, pattern = "^[\\t -~]*$", description = "An ETag from an earlier read; 412 if it changed since"),
+    ),
+    responses(
+        (status = 200, description = "The service", body = EndpointService, headers(("ETag" = String))),
+        (status = 400, description = "`InvalidParameter` (the other load balancer kind, removing the last one or one not in the service, private DNS on GWLB), `InvalidParameterCombination`, `InvalidParameterValue` (DNS name, IP types, removing the service's own region, payer other than `service_owner`), `InvalidNetworkLoadBalancerArn.Malformed`", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
+        ServiceNotFound,
+        (status = 409, description = "`ResourceInUse` (a load balancer serves another service), `IncorrectState` (being deleted)", body = Problem, content_type = "application/problem+json"),
+        PreconditionFailed,
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn update_endpoint_service(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(service_id): ApiPath<String>,
+    IfMatch(precondition): IfMatch,
+    ApiJson(req): ApiJson<UpdateEndpointServiceRequest>,
+) -> ApiResult<Response> {
+    let v = es::update_service(ctx(&state, &caller), &service_id, req, &precondition).await?;
+    Ok(with_etag(v.etag(), &v.value))
+}
+
+/// Check the private DNS name's TXT record in the public DNS model (`StartVpcEndpointServicePrivateDnsVerification`): a TXT record at `<name>.<domain>` (or at a parent domain) whose value matches exactly, case included, makes it `verified`, anything else `failed`. Only the zone that answers for that record's name counts (see the public-dns tag: the first zone over the name, then down NS delegations), whoever owns it; a record in a zone that does not answer, such as another account's zone inside the domain that nobody delegated to, verifies nothing.
+#[utoipa::path(
+    post, path = "/v1/endpoint-services/{service_id}/private-dns/verify", tag = "producer",
+    params(("service_id" = crate::schema::ServiceId, Path)),
+    responses(
+        (status = 200, description = "The service with its verification state", body = EndpointService, headers(("ETag" = String))),
+        (status = 400, description = "`InvalidParameter` (a GWLB service), `InvalidParameterValue` (no private DNS name)", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
+        ServiceNotFound,
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn verify_private_dns(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(service_id): ApiPath<String>,
+) -> ApiResult<Response> {
+    let v = es::verify_private_dns(ctx(&state, &caller), &service_id).await?;
+    Ok(with_etag(v.etag(), &v.value))
+}

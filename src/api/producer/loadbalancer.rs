@@ -1,0 +1,180 @@
+//! Network and gateway load balancers (`service::producer::loadbalancer`).
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
+use crate::api::problem::{ApiResult, Problem};
+use crate::api::responses::{BadListQuery, ForAccounts, PreconditionFailed};
+use crate::api::{created_versioned, ctx, list, with_etag};
+use crate::pagination::tag_filters;
+use crate::service::caller::Caller;
+use crate::service::producer::loadbalancer::{
+    self as lb, CreateLoadBalancerRequest, ListLoadBalancers, LoadBalancer, LoadBalancerType,
+    UpdateLoadBalancerRequest,
+};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// A page of load balancers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoadBalancerList {
+    pub items: Vec<LoadBalancer>,
+    /// Pass as `next_token` for the next page; absent on the last page.
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListLoadBalancersQuery {
+    /// Only this VPC.
+    pub vpc_id: Option<String>,
+    /// Only this region.
+    pub region: Option<String>,
+    /// `network` or `gateway`.
+    pub r#type: Option<LoadBalancerType>,
+    /// `Key=Value` (or `Key` for any value); repeat for several.
+    #[serde(default)]
+    #[param(value_type = Vec<crate::schema::TagFilter>)]
+    pub tag: Vec<String>,
+    /// 1..1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
+    pub max_results: Option<u32>,
+    pub next_token: Option<String>,
+}
+
+/// Create an internal network or gateway load balancer in subnets of one VPC (one per zone); each zone gets a node with an address of its subnet.
+#[utoipa::path(
+    post, path = "/v1/load-balancers", tag = "producer",
+    request_body = CreateLoadBalancerRequest,
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    responses(
+        (status = 201, description = "The new load balancer", body = LoadBalancer,
+            headers(("Location" = String, description = "/v1/load-balancers/{load_balancer_arn} (URL-encoded)"), ("ETag" = String))),
+        (status = 200, description = "An idempotent replay", body = LoadBalancer),
+        (status = 400, description = "Invalid input: `ValidationError` (bad name), `InvalidParameterValue`, `MissingParameter`, `InvalidSubnetID.NotFound`, `DuplicateSubnetsInSameZone`", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
+        (status = 409, description = "`DuplicateLoadBalancerName`, `InsufficientFreeAddressesInSubnet`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn create_load_balancer(
+    State(state): State<AppState>,
+    caller: Caller,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(req): ApiJson<CreateLoadBalancerRequest>,
+) -> ApiResult<Response> {
+    let out = lb::create_load_balancer(
+        ctx(&state, &caller),
+        state.settings.provision_delay,
+        req,
+        key,
+    )
+    .await?;
+    Ok(created_versioned(out, |v| {
+        format!(
+            "/v1/load-balancers/{}",
+            crate::api::encode_segment(&v.load_balancer_arn)
+        )
+    }))
+}
+
+/// List the caller's load balancers.
+#[utoipa::path(
+    get, path = "/v1/load-balancers", tag = "producer",
+    params(ListLoadBalancersQuery),
+    responses(
+        (status = 200, description = "A page of load balancers", body = LoadBalancerList),
+        BadListQuery,
+        ForAccounts,
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn list_load_balancers(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ListLoadBalancersQuery>,
+) -> ApiResult<Response> {
+    let query = ListLoadBalancers {
+        vpc_id: q.vpc_id,
+        region: q.region,
+        r#type: q.r#type,
+        tags: tag_filters(&q.tag)?,
+        max_results: q.max_results,
+        next_token: q.next_token,
+    };
+    let (items, next) = lb::list_load_balancers(ctx(&state, &caller), query).await?;
+    Ok(list(items, next))
+}
+
+/// Get a load balancer by its ARN (URL-encoded in the path).
+#[utoipa::path(
+    get, path = "/v1/load-balancers/{load_balancer_arn}", tag = "producer",
+    params(("load_balancer_arn" = crate::schema::LoadBalancerArn, Path)),
+    responses(
+        (status = 200, description = "The load balancer", body = LoadBalancer, headers(("ETag" = String))),
+        ForAccounts,
+        (status = 404, description = "`LoadBalancerNotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn get_load_balancer(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(load_balancer_arn): ApiPath<String>,
+) -> ApiResult<Response> {
+    let v = lb::get_load_balancer(ctx(&state, &caller), &load_balancer_arn).await?;
+    Ok(with_etag(v.etag(), &v.value))
+}
+
+/// Delete a load balancer and its nodes; its target groups stay, detached.
+#[utoipa::path(
+    delete, path = "/v1/load-balancers/{load_balancer_arn}", tag = "producer",
+    params(("load_balancer_arn" = crate::schema::LoadBalancerArn, Path)),
+    responses(
+        (status = 204, description = "Deleted (or deletion started)"),
+        ForAccounts,
+        (status = 404, description = "`LoadBalancerNotFound`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`ResourceInUse`: an endpoint service uses it", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn delete_load_balancer(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(load_balancer_arn): ApiPath<String>,
+) -> ApiResult<StatusCode> {
+    lb::delete_load_balancer(ctx(&state, &caller), &load_balancer_arn).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Turn cross-zone load balancing on or off, or retag; `If-Match` makes it conditional.
+#[utoipa::path(
+    patch, path = "/v1/load-balancers/{load_balancer_arn}", tag = "producer",
+    request_body = UpdateLoadBalancerRequest,
+    params(
+        ("load_balancer_arn" = crate::schema::LoadBalancerArn, Path, description = "The ARN, URL-encoded"),
+        ("If-Match" = Option<String>, Header, pattern = "^[\\t -~]*$", description = "An ETag from an earlier read; 412 if it changed since"),
+    ),
+    responses(
+        (status = 200, description = "The load balancer", body = LoadBalancer, headers(("ETag" = String))),
+        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
+        (status = 404, description = "`LoadBalancerNotFound`", body = Problem, content_type = "application/problem+json"),
+        PreconditionFailed,
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn update_load_balancer(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(load_balancer_arn): ApiPath<String>,
+    IfMatch(precondition): IfMatch,
+    ApiJson(req): ApiJson<UpdateLoadBalancerRequest>,
+) -> ApiResult<Response> {
+    let v = lb::update_load_balancer(ctx(&state, &caller), &load_balancer_arn, req, &precondition)
+        .await?;
+    Ok(with_etag(v.etag(), &v.value))
+}

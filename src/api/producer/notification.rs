@@ -1,0 +1,103 @@
+//! Connection notifications of endpoint services (`service::notification`).
+use crate::api::extract::{ApiJson, ApiPath};
+use crate::api::problem::{ApiResult, Problem};
+use crate::api::responses::{NotAdmin, ServiceNotFound};
+use crate::api::{created, ctx, list};
+use crate::service::caller::Caller;
+use crate::service::notification::{
+    self as nf, ConnectionNotification, ConnectionNotificationWithSecret, CreateNotificationRequest,
+};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Subscribe a webhook to a service's connection events (`connect`, `accept`, `reject`, `delete`). Deliveries are POSTs of a JSON body signed with `X-Linkplane-Signature: sha256=<hex HMAC-SHA256>` under the `signing_secret` answered here once; they are retried with backoff until the webhook answers 2xx.
+#[utoipa::path(
+    post, path = "/v1/endpoint-services/{service_id}/notifications", tag = "producer",
+    request_body = CreateNotificationRequest,
+    params(("service_id" = crate::schema::ServiceId, Path)),
+    responses(
+        (status = 201, description = "The notification with its signing secret (shown once)", body = ConnectionNotificationWithSecret),
+        (status = 400, description = "`InvalidParameterValue` (not an http:// URL, an unknown event), `MissingParameter`", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
+        ServiceNotFound,
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn create_notification(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(service_id): ApiPath<String>,
+    ApiJson(req): ApiJson<CreateNotificationRequest>,
+) -> ApiResult<Response> {
+    let n = nf::create_notification(
+        ctx(&state, &caller),
+        &state.settings.webhook_allowed_hosts,
+        &service_id,
+        req,
+    )
+    .await?;
+    let loc = format!(
+        "/v1/endpoint-services/{service_id}/notifications/{}",
+        n.notification.connection_notification_id
+    );
+    Ok(created(false, loc, None, &n))
+}
+
+/// A service's notifications.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConnectionNotificationList {
+    pub items: Vec<ConnectionNotification>,
+    pub next_token: Option<String>,
+}
+
+/// List a service's connection notifications with their delivery status.
+#[utoipa::path(
+    get, path = "/v1/endpoint-services/{service_id}/notifications", tag = "producer",
+    params(("service_id" = crate::schema::ServiceId, Path)),
+    responses(
+        (status = 200, description = "Every notification of the service (one page)", body = ConnectionNotificationList),
+        NotAdmin,
+        ServiceNotFound,
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn list_notifications(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(service_id): ApiPath<String>,
+) -> ApiResult<Response> {
+    let items = nf::list_notifications(ctx(&state, &caller), &service_id).await?;
+    Ok(list(items, None))
+}
+
+/// Remove a connection notification (its undelivered events go with it).
+#[utoipa::path(
+    delete, path = "/v1/endpoint-services/{service_id}/notifications/{connection_notification_id}", tag = "producer",
+    params(
+        ("service_id" = crate::schema::ServiceId, Path),
+        ("connection_notification_id" = crate::schema::ConnectionNotificationId, Path),
+    ),
+    responses(
+        (status = 204, description = "Removed"),
+        NotAdmin,
+        (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`, `InvalidConnectionNotification`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn delete_notification(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((service_id, connection_notification_id)): ApiPath<(String, String)>,
+) -> ApiResult<StatusCode> {
+    nf::delete_notification(
+        ctx(&state, &caller),
+        &service_id,
+        &connection_notification_id,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

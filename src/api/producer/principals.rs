@@ -1,0 +1,114 @@
+//! Who may connect to an endpoint service (`service::producer::principals`).
+
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::api::problem::{ApiResult, Problem};
+use crate::api::responses::{ForAccounts, ServiceNotFound};
+use crate::api::{ctx, list};
+use crate::service::caller::Caller;
+use crate::service::producer::principals::{
+    self, AddedPrincipals, AllowedPrincipal, ListPrincipals, PrincipalsRequest,
+};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListPrincipalsQuery {
+    /// `all`, `account`, `user` or `role`.
+    #[param(pattern = "^(all|account|user|role)$")]
+    pub principal_type: Option<String>,
+    /// Only this principal.
+    pub principal: Option<String>,
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
+    pub max_results: Option<u32>,
+    pub next_token: Option<String>,
+}
+
+/// A page of allowed principals.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AllowedPrincipalList {
+    pub items: Vec<AllowedPrincipal>,
+    pub next_token: Option<String>,
+}
+
+/// List who may discover and connect to a service (`DescribeVpcEndpointServicePermissions`).
+#[utoipa::path(
+    get, path = "/v1/endpoint-services/{service_id}/allowed-principals", tag = "producer",
+    params(("service_id" = crate::schema::ServiceId, Path), ListPrincipalsQuery),
+    responses(
+        (status = 200, description = "A page of principals", body = AllowedPrincipalList),
+        (status = 400, description = "Invalid filter or token", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
+        ServiceNotFound,
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn list_allowed_principals(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(service_id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ListPrincipalsQuery>,
+) -> ApiResult<Response> {
+    let query = ListPrincipals {
+        principal_type: q.principal_type,
+        principal: q.principal,
+        max_results: q.max_results,
+        next_token: q.next_token,
+    };
+    let (items, next) =
+        principals::list_principals(ctx(&state, &caller), &service_id, query).await?;
+    Ok(list(items, next))
+}
+
+/// Allow principals (`ModifyVpcEndpointServicePermissions` `AddAllowedPrincipals`): `*`, an account's root, a user or a role. Answers the entries in force; one already allowed is not duplicated.
+#[utoipa::path(
+    post, path = "/v1/endpoint-services/{service_id}/allowed-principals", tag = "producer",
+    request_body = PrincipalsRequest,
+    params(("service_id" = crate::schema::ServiceId, Path)),
+    responses(
+        (status = 200, description = "The entries for the given principals", body = AddedPrincipals),
+        (status = 400, description = "`InvalidPrincipal` (not `*` or an IAM root/user/role ARN, or an ARN with a path), `MissingParameter`", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
+        ServiceNotFound,
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn add_allowed_principals(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(service_id): ApiPath<String>,
+    ApiJson(req): ApiJson<PrincipalsRequest>,
+) -> ApiResult<Response> {
+    let v = principals::add_principals(ctx(&state, &caller), &service_id, req).await?;
+    Ok(Json(v).into_response())
+}
+
+/// Remove principals (`RemoveAllowedPrincipals`); ones not allowed are ignored. Existing connections stay; new ones from them are refused.
+#[utoipa::path(
+    delete, path = "/v1/endpoint-services/{service_id}/allowed-principals", tag = "producer",
+    request_body = PrincipalsRequest,
+    params(("service_id" = crate::schema::ServiceId, Path)),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 400, description = "`InvalidPrincipal`, `MissingParameter`", body = Problem, content_type = "application/problem+json"),
+        ForAccounts,
+        ServiceNotFound,
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn remove_allowed_principals(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(service_id): ApiPath<String>,
+    ApiJson(req): ApiJson<PrincipalsRequest>,
+) -> ApiResult<StatusCode> {
+    principals::remove_principals(ctx(&state, &caller), &service_id, req).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
