@@ -3,10 +3,10 @@
 
 use super::network::ListFilter;
 use super::page::{self, Keyed, Page, PageSpec};
-use super::sql::{Reader, SqlBuilder, rows_in};
+use super::sql::{Reader, SqlBuilder, rows_in, run_by_id};
 use super::{Flag, StoreError, Stored, Tx, stored_json, tags};
 use linkplane_core::catalog::EndpointType;
-use linkplane_core::lifecycle::{Lifecycle, VpcEndpointState};
+use linkplane_core::lifecycle::VpcEndpointState;
 use sqlx::{Any, AnyPool, Executor};
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
@@ -391,10 +391,12 @@ pub async fn delete_group(tx: &mut Tx, id: &str, group_id: &str) -> Result<(), S
 }
 
 pub async fn delete_subnets(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM vpc_endpoint_subnets WHERE vpc_endpoint_id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+    run_by_id(
+        tx,
+        "DELETE FROM vpc_endpoint_subnets WHERE vpc_endpoint_id = $1",
+        id,
+    )
+    .await?;
     Ok(())
 }
 
@@ -432,14 +434,18 @@ pub async fn route_tables_of<'a>(
 }
 
 pub async fn delete_route_tables(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM routes WHERE target_id = $1 AND origin = 'vpc_endpoint'")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("DELETE FROM vpc_endpoint_route_tables WHERE vpc_endpoint_id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+    run_by_id(
+        tx,
+        "DELETE FROM routes WHERE target_id = $1 AND origin = 'vpc_endpoint'",
+        id,
+    )
+    .await?;
+    run_by_id(
+        tx,
+        "DELETE FROM vpc_endpoint_route_tables WHERE vpc_endpoint_id = $1",
+        id,
+    )
+    .await?;
     Ok(())
 }
 
@@ -476,10 +482,12 @@ pub async fn groups_of<'a>(
 }
 
 pub async fn delete_groups(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM vpc_endpoint_groups WHERE vpc_endpoint_id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+    run_by_id(
+        tx,
+        "DELETE FROM vpc_endpoint_groups WHERE vpc_endpoint_id = $1",
+        id,
+    )
+    .await?;
     Ok(())
 }
 
@@ -512,10 +520,12 @@ pub async fn claim_private_dns(
 }
 
 pub async fn release_private_dns(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM vpc_private_dns_names WHERE vpc_endpoint_id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+    run_by_id(
+        tx,
+        "DELETE FROM vpc_private_dns_names WHERE vpc_endpoint_id = $1",
+        id,
+    )
+    .await?;
     Ok(())
 }
 
@@ -523,23 +533,14 @@ pub async fn release_private_dns(tx: &mut Tx, id: &str) -> Result<(), StoreError
 /// state settles into (`pending` -> `available`, `deleting` -> `deleted`;
 /// see `VpcEndpointState`). Idempotent statements, safe on replicas.
 pub async fn advance(pool: &AnyPool, now: i64) -> Result<u64, StoreError> {
-    let mut n = 0;
-    for &from in VpcEndpointState::ALL {
-        let Some(to) = from.settles_to() else {
-            continue;
-        };
-        n += sqlx::query(
-            "UPDATE vpc_endpoints SET state = $2, version = version + 1, updated_at = $1 \
-             WHERE state = $3 AND ready_at <= $1",
-        )
-        .bind(now)
-        .bind(to.as_str())
-        .bind(from.as_str())
-        .execute(pool)
-        .await?
-        .rows_affected();
-    }
-    Ok(n)
+    super::settle(
+        pool,
+        now,
+        "UPDATE vpc_endpoints SET state = $2, version = version + 1, updated_at = $1 \
+         WHERE state = $3 AND ready_at <= $1",
+        VpcEndpointState::ALL,
+    )
+    .await
 }
 
 /// Forgets endpoints deleted before `cutoff` (they drop out of both sides'

@@ -246,6 +246,33 @@ pub fn migration_versions() -> (Vec<i64>, Vec<i64>) {
     )
 }
 
+/// Moves every row whose time has come from each transitional state of
+/// `states` into the one it settles into: `update` binds `$1` now, `$2`
+/// the new state and `$3` the old (`UPDATE t SET state = $2 ... WHERE state
+/// = $3 AND ready_at <= $1`). Idempotent, so replicas running it together
+/// apply each transition once; answers the rows moved.
+pub(crate) async fn settle<S: lc::Lifecycle + 'static>(
+    pool: &AnyPool,
+    now: i64,
+    update: &'static str,
+    states: &'static [S],
+) -> Result<u64, StoreError> {
+    let mut n = 0;
+    for &from in states {
+        let Some(to) = from.settles_to() else {
+            continue;
+        };
+        n += sqlx::query(update)
+            .bind(now)
+            .bind(to.as_str())
+            .bind(from.as_str())
+            .execute(pool)
+            .await?
+            .rows_affected();
+    }
+    Ok(n)
+}
+
 /// A URL with its password removed, for messages.
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {

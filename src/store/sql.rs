@@ -3,9 +3,9 @@
 //! fragments and numbered `$N` placeholders, which both SQLite and Postgres
 //! accept, so the text stays injection-free by construction.
 
-use super::StoreError;
+use super::{StoreError, Tx};
 use sqlx::any::{AnyArguments, AnyRow};
-use sqlx::{Any, AnyConnection, AnyPool, AssertSqlSafe, FromRow};
+use sqlx::{Any, AnyConnection, AnyPool, AssertSqlSafe, Executor, FromRow};
 
 /// The most ids one `IN (...)` list binds ([`rows_in`] runs one query per
 /// this many): well under the bind limits of SQLite (32766) and Postgres
@@ -121,6 +121,39 @@ impl From<&'static str> for SqlBuilder {
     fn from(fragment: &'static str) -> Self {
         SqlBuilder::new(fragment)
     }
+}
+
+/// Runs `sql`, whose one placeholder `$1` is `id` (a delete, a row lock),
+/// in the caller's transaction; answers how many rows it touched.
+pub async fn run_by_id(tx: &mut Tx, sql: &'static str, id: &str) -> Result<u64, StoreError> {
+    Ok(sqlx::query(sql)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected())
+}
+
+/// The row `id` of one account: `SELECT <cols><from_where>id AND
+/// account_id = account_id`, with `from_where` like ` FROM vpcs WHERE
+/// vpc_id = ` (a row of another account reads as absent).
+pub async fn fetch_owned<'e, T, E>(
+    exec: E,
+    cols: &'static str,
+    from_where: &'static str,
+    id: &str,
+    account_id: &str,
+) -> Result<Option<T>, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+    T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+{
+    let mut b = SqlBuilder::new("SELECT ");
+    b.push(cols)
+        .push(from_where)
+        .push_bind(id)
+        .push(" AND account_id = ")
+        .push_bind(account_id);
+    Ok(b.build_query_as().fetch_optional(exec).await?)
 }
 
 /// Where [`rows_in`] runs its queries: the pool, or one connection (a

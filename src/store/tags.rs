@@ -1,6 +1,6 @@
 //! Tags of any resource: `{"Key": "Value"}` maps, stored one row per key.
 
-use super::sql::{SqlBuilder, rows_in};
+use super::sql::{SqlBuilder, rows_in, run_by_id};
 use super::{StoreError, Tx};
 use sqlx::AnyPool;
 use std::collections::{BTreeMap, HashMap};
@@ -21,10 +21,7 @@ pub async fn replace(
     resource_id: &str,
     tags: &Tags,
 ) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM tags WHERE resource_id = $1")
-        .bind(resource_id)
-        .execute(&mut **tx)
-        .await?;
+    run_by_id(tx, "DELETE FROM tags WHERE resource_id = $1", resource_id).await?;
     for (k, v) in tags {
         sqlx::query(
             "INSERT INTO tags (resource_id, account_id, tag_key, tag_value) VALUES ($1, $2, $3, $4)",

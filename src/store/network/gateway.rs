@@ -2,6 +2,7 @@
 
 use super::{ListFilter, list_page};
 use crate::store::page::{Page, PageSpec, keyed};
+use crate::store::sql::run_by_id;
 use crate::store::{StoreError, Tx};
 use sqlx::{Any, AnyPool, Executor};
 
@@ -116,9 +117,11 @@ pub async fn set_internet_gateway_vpc(
 }
 
 pub async fn delete_internet_gateway(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM internet_gateways WHERE internet_gateway_id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+    run_by_id(
+        tx,
+        "DELETE FROM internet_gateways WHERE internet_gateway_id = $1",
+        id,
+    )
+    .await?;
     Ok(())
 }

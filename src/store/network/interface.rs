@@ -2,7 +2,7 @@
 
 use super::{ListFilter, list_page};
 use crate::store::page::{Page, PageSpec, keyed};
-use crate::store::sql::{SqlBuilder, rows_in};
+use crate::store::sql::{fetch_owned, rows_in, run_by_id};
 use crate::store::{StoreError, Stored, Tx};
 use linkplane_core::lifecycle::NatGatewayState;
 use sqlx::{Any, AnyPool, Executor};
@@ -79,13 +79,14 @@ pub async fn get_interface<'e, E: Executor<'e, Database = Any>>(
     account_id: &str,
     id: &str,
 ) -> Result<Option<InterfaceRow>, StoreError> {
-    let mut b = SqlBuilder::new("SELECT ");
-    b.push(ENI_COLS)
-        .push(" FROM network_interfaces WHERE network_interface_id = ")
-        .push_bind(id)
-        .push(" AND account_id = ")
-        .push_bind(account_id);
-    Ok(b.build_query_as().fetch_optional(exec).await?)
+    fetch_owned(
+        exec,
+        ENI_COLS,
+        " FROM network_interfaces WHERE network_interface_id = ",
+        id,
+        account_id,
+    )
+    .await
 }
 
 pub async fn list_interfaces(
@@ -160,10 +161,12 @@ pub async fn set_interface_group(
 }
 
 pub async fn delete_interface(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM network_interfaces WHERE network_interface_id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+    run_by_id(
+        tx,
+        "DELETE FROM network_interfaces WHERE network_interface_id = $1",
+        id,
+    )
+    .await?;
     Ok(())
 }
 
@@ -243,10 +246,7 @@ pub async fn list_nat_gateways(
 }
 
 pub async fn delete_nat_gateway(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM nat_gateways WHERE nat_gateway_id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+    run_by_id(tx, "DELETE FROM nat_gateways WHERE nat_gateway_id = $1", id).await?;
     Ok(())
 }
 

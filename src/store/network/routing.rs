@@ -3,7 +3,7 @@
 
 use super::{ListFilter, list_page};
 use crate::store::page::{Page, PageSpec, keyed};
-use crate::store::sql::{SqlBuilder, rows_in};
+use crate::store::sql::{SqlBuilder, fetch_owned, rows_in, run_by_id};
 use crate::store::{StoreError, Tx};
 use linkplane_core::lifecycle::{NatGatewayState, PeeringState, VpcEndpointState};
 use sqlx::{Any, AnyPool, Executor};
@@ -53,13 +53,14 @@ pub async fn get_route_table<'e, E: Executor<'e, Database = Any>>(
     account_id: &str,
     id: &str,
 ) -> Result<Option<RouteTableRow>, StoreError> {
-    let mut b = SqlBuilder::new("SELECT ");
-    b.push(RTB_COLS)
-        .push(" FROM route_tables WHERE route_table_id = ")
-        .push_bind(id)
-        .push(" AND account_id = ")
-        .push_bind(account_id);
-    Ok(b.build_query_as().fetch_optional(exec).await?)
+    fetch_owned(
+        exec,
+        RTB_COLS,
+        " FROM route_tables WHERE route_table_id = ",
+        id,
+        account_id,
+    )
+    .await
 }
 
 pub async fn list_route_tables(
@@ -122,10 +123,7 @@ pub async fn subnets_associated_with(
 }
 
 pub async fn delete_route_table(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM route_tables WHERE route_table_id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+    run_by_id(tx, "DELETE FROM route_tables WHERE route_table_id = $1", id).await?;
     Ok(())
 }
 
@@ -264,10 +262,12 @@ pub async fn insert_association(tx: &mut Tx, r: &AssociationRow) -> Result<(), S
 }
 
 pub async fn delete_association(tx: &mut Tx, association_id: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM route_table_associations WHERE association_id = $1")
-        .bind(association_id)
-        .execute(&mut **tx)
-        .await?;
+    run_by_id(
+        tx,
+        "DELETE FROM route_table_associations WHERE association_id = $1",
+        association_id,
+    )
+    .await?;
     Ok(())
 }
 

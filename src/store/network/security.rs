@@ -2,7 +2,7 @@
 
 use super::{ListFilter, list_page};
 use crate::store::page::{Page, PageSpec, keyed};
-use crate::store::sql::{SqlBuilder, rows_in};
+use crate::store::sql::{fetch_owned, rows_in, run_by_id};
 use crate::store::{StoreError, Tx};
 use sqlx::{Any, AnyPool, Executor};
 
@@ -53,13 +53,14 @@ pub async fn get_security_group<'e, E: Executor<'e, Database = Any>>(
     account_id: &str,
     id: &str,
 ) -> Result<Option<SecurityGroupRow>, StoreError> {
-    let mut b = SqlBuilder::new("SELECT ");
-    b.push(SG_COLS)
-        .push(" FROM security_groups WHERE group_id = ")
-        .push_bind(id)
-        .push(" AND account_id = ")
-        .push_bind(account_id);
-    Ok(b.build_query_as().fetch_optional(exec).await?)
+    fetch_owned(
+        exec,
+        SG_COLS,
+        " FROM security_groups WHERE group_id = ",
+        id,
+        account_id,
+    )
+    .await
 }
 
 pub async fn list_security_groups(
@@ -81,10 +82,7 @@ pub async fn list_security_groups(
 }
 
 pub async fn delete_security_group(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM security_groups WHERE group_id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+    run_by_id(tx, "DELETE FROM security_groups WHERE group_id = $1", id).await?;
     Ok(())
 }
 

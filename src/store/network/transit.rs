@@ -2,7 +2,7 @@
 
 use super::ListFilter;
 use crate::store::page::{self, Keyed, Page, PageSpec};
-use crate::store::sql::SqlBuilder;
+use crate::store::sql::{SqlBuilder, run_by_id};
 use crate::store::tags::{self};
 use crate::store::{StoreError, Stored, Tx};
 use linkplane_core::lifecycle::{TransitGatewayAttachmentState, TransitGatewayState};
@@ -83,10 +83,12 @@ pub async fn list_transit_gateways(
 }
 
 pub async fn delete_transit_gateway(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM transit_gateways WHERE transit_gateway_id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+    run_by_id(
+        tx,
+        "DELETE FROM transit_gateways WHERE transit_gateway_id = $1",
+        id,
+    )
+    .await?;
     Ok(())
 }
 
@@ -167,10 +169,12 @@ pub async fn attachments_of(
 }
 
 pub async fn delete_attachment(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM transit_gateway_attachments WHERE transit_gateway_attachment_id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+    run_by_id(
+        tx,
+        "DELETE FROM transit_gateway_attachments WHERE transit_gateway_attachment_id = $1",
+        id,
+    )
+    .await?;
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 
 use super::{ListFilter, list_page};
 use crate::store::page::{Page, PageSpec, keyed};
-use crate::store::sql::SqlBuilder;
+use crate::store::sql::{SqlBuilder, fetch_owned, run_by_id};
 use crate::store::{StoreError, Tx};
 use linkplane_core::lifecycle::VpcEndpointState;
 use linkplane_core::net::{FreeRange, RangeEdit};
@@ -116,18 +116,17 @@ pub async fn update_vpc_dns(
 /// Takes the VPC's row lock (Postgres) so that checks over its subnets
 /// and the write that follows cannot interleave with another writer's.
 pub async fn lock_vpc(tx: &mut Tx, vpc_id: &str) -> Result<(), StoreError> {
-    sqlx::query("UPDATE vpcs SET version = version WHERE vpc_id = $1")
-        .bind(vpc_id)
-        .execute(&mut **tx)
-        .await?;
+    run_by_id(
+        tx,
+        "UPDATE vpcs SET version = version WHERE vpc_id = $1",
+        vpc_id,
+    )
+    .await?;
     Ok(())
 }
 
 pub async fn delete_vpc(tx: &mut Tx, vpc_id: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM vpcs WHERE vpc_id = $1")
-        .bind(vpc_id)
-        .execute(&mut **tx)
-        .await?;
+    run_by_id(tx, "DELETE FROM vpcs WHERE vpc_id = $1", vpc_id).await?;
     Ok(())
 }
 
@@ -201,13 +200,14 @@ pub async fn get_subnet<'e, E: Executor<'e, Database = Any>>(
     account_id: &str,
     subnet_id: &str,
 ) -> Result<Option<SubnetRow>, StoreError> {
-    let mut b = SqlBuilder::new("SELECT ");
-    b.push(SUBNET_COLS)
-        .push(" FROM subnets WHERE subnet_id = ")
-        .push_bind(subnet_id)
-        .push(" AND account_id = ")
-        .push_bind(account_id);
-    Ok(b.build_query_as().fetch_optional(exec).await?)
+    fetch_owned(
+        exec,
+        SUBNET_COLS,
+        " FROM subnets WHERE subnet_id = ",
+        subnet_id,
+        account_id,
+    )
+    .await
 }
 
 /// The subnets of a VPC that could overlap `[start, end]`: the one starting
@@ -276,14 +276,13 @@ pub async fn list_subnets(
 }
 
 pub async fn delete_subnet(tx: &mut Tx, subnet_id: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM route_table_associations WHERE subnet_id = $1")
-        .bind(subnet_id)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("DELETE FROM subnets WHERE subnet_id = $1")
-        .bind(subnet_id)
-        .execute(&mut **tx)
-        .await?;
+    run_by_id(
+        tx,
+        "DELETE FROM route_table_associations WHERE subnet_id = $1",
+        subnet_id,
+    )
+    .await?;
+    run_by_id(tx, "DELETE FROM subnets WHERE subnet_id = $1", subnet_id).await?;
     Ok(())
 }
 
@@ -408,9 +407,11 @@ pub async fn apply_range_edits(
 /// concurrent allocations in one subnet (Postgres, several replicas) queue
 /// instead of taking the same address. SQLite already has one writer.
 pub async fn lock_subnet(tx: &mut Tx, subnet_id: &str) -> Result<(), StoreError> {
-    sqlx::query("UPDATE subnets SET version = version WHERE subnet_id = $1")
-        .bind(subnet_id)
-        .execute(&mut **tx)
-        .await?;
+    run_by_id(
+        tx,
+        "UPDATE subnets SET version = version WHERE subnet_id = $1",
+        subnet_id,
+    )
+    .await?;
     Ok(())
 }

@@ -3,7 +3,7 @@
 
 use crate::store::network::{ListFilter, list_page};
 use crate::store::page::{self, Page, PageSpec, keyed};
-use crate::store::sql::{Reader, SqlBuilder, rows_in};
+use crate::store::sql::{Reader, SqlBuilder, rows_in, run_by_id};
 use crate::store::{Flag, StoreError, Stored, StoredOption, Tx};
 use linkplane_core::lifecycle::{EndpointServiceState, PrivateDnsState, ServiceRegionState};
 use sqlx::{Any, AnyPool, Executor};
@@ -129,10 +129,12 @@ pub async fn list_services(
 }
 
 pub async fn delete_service(tx: &mut Tx, service_id: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM endpoint_services WHERE service_id = $1")
-        .bind(service_id)
-        .execute(&mut **tx)
-        .await?;
+    run_by_id(
+        tx,
+        "DELETE FROM endpoint_services WHERE service_id = $1",
+        service_id,
+    )
+    .await?;
     Ok(())
 }
 

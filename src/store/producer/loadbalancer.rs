@@ -2,7 +2,7 @@
 
 use crate::store::network::{ListFilter, list_page};
 use crate::store::page::{Page, PageSpec, keyed};
-use crate::store::sql::{Reader, SqlBuilder, rows_in};
+use crate::store::sql::{Reader, SqlBuilder, rows_in, run_by_id};
 use crate::store::{Flag, StoreError, Stored, Tx};
 use linkplane_core::lifecycle::LoadBalancerState;
 use sqlx::{Any, AnyPool, Executor};
@@ -151,14 +151,18 @@ pub async fn update_load_balancer(
 }
 
 pub async fn delete_load_balancer(tx: &mut Tx, arn: &str) -> Result<(), StoreError> {
-    sqlx::query("UPDATE target_groups SET load_balancer_arn = NULL WHERE load_balancer_arn = $1")
-        .bind(arn)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("DELETE FROM load_balancers WHERE load_balancer_arn = $1")
-        .bind(arn)
-        .execute(&mut **tx)
-        .await?;
+    run_by_id(
+        tx,
+        "UPDATE target_groups SET load_balancer_arn = NULL WHERE load_balancer_arn = $1",
+        arn,
+    )
+    .await?;
+    run_by_id(
+        tx,
+        "DELETE FROM load_balancers WHERE load_balancer_arn = $1",
+        arn,
+    )
+    .await?;
     Ok(())
 }
 
@@ -261,10 +265,12 @@ pub async fn touch_target_group(tx: &mut Tx, arn: &str, now: i64) -> Result<(), 
 }
 
 pub async fn delete_target_group(tx: &mut Tx, arn: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM target_groups WHERE target_group_arn = $1")
-        .bind(arn)
-        .execute(&mut **tx)
-        .await?;
+    run_by_id(
+        tx,
+        "DELETE FROM target_groups WHERE target_group_arn = $1",
+        arn,
+    )
+    .await?;
     Ok(())
 }
 

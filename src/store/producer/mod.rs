@@ -13,8 +13,8 @@ pub use dns::*;
 pub use endpoint_service::*;
 pub use loadbalancer::*;
 
-use super::StoreError;
-use linkplane_core::lifecycle::{EndpointServiceState, Lifecycle, LoadBalancerState};
+use super::{StoreError, settle};
+use linkplane_core::lifecycle::{EndpointServiceState, LoadBalancerState};
 use sqlx::AnyPool;
 
 // ---- the background workflow ----
@@ -25,36 +25,22 @@ use sqlx::AnyPool;
 /// running it concurrently apply each transition once.
 pub async fn advance(pool: &AnyPool, now: i64) -> Result<u64, StoreError> {
     let mut n = 0;
-    for &from in LoadBalancerState::ALL {
-        let Some(to) = from.settles_to() else {
-            continue;
-        };
-        n += sqlx::query(
-            "UPDATE load_balancers SET state = $2, version = version + 1, updated_at = $1 \
-             WHERE state = $3 AND ready_at <= $1",
-        )
-        .bind(now)
-        .bind(to.as_str())
-        .bind(from.as_str())
-        .execute(pool)
-        .await?
-        .rows_affected();
-    }
-    for &from in EndpointServiceState::ALL {
-        let Some(to) = from.settles_to() else {
-            continue;
-        };
-        n += sqlx::query(
-            "UPDATE endpoint_services SET service_state = $2, version = version + 1, \
-             updated_at = $1 WHERE service_state = $3 AND ready_at <= $1",
-        )
-        .bind(now)
-        .bind(to.as_str())
-        .bind(from.as_str())
-        .execute(pool)
-        .await?
-        .rows_affected();
-    }
+    n += settle(
+        pool,
+        now,
+        "UPDATE load_balancers SET state = $2, version = version + 1, updated_at = $1 \
+         WHERE state = $3 AND ready_at <= $1",
+        LoadBalancerState::ALL,
+    )
+    .await?;
+    n += settle(
+        pool,
+        now,
+        "UPDATE endpoint_services SET service_state = $2, version = version + 1, \
+         updated_at = $1 WHERE service_state = $3 AND ready_at <= $1",
+        EndpointServiceState::ALL,
+    )
+    .await?;
     let deleting = EndpointServiceState::Deleting.as_str();
     n += sqlx::query(
         "DELETE FROM tags WHERE resource_id IN (SELECT service_id FROM endpoint_services \
