@@ -200,20 +200,51 @@ where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<Created<T>, CreateError>>,
 {
-    let mut raced = false;
-    let mut attempt = 1;
+    let mut retry = CreateRetry::new(idem);
     loop {
         match op().await {
             Ok(c) => return Ok(c),
-            Err(CreateError::KeyRace) if idem.is_some() && !raced => raced = true,
-            Err(CreateError::Api(e))
-                if e.kind == ErrorKind::Contention && attempt < MAX_TX_ATTEMPTS =>
-            {
-                attempt += 1;
-                tracing::debug!(attempt, error = %e.message, "transaction conflict; running it again");
-                contention_backoff(attempt).await;
+            Err(e) => retry.after(e).await?,
+        }
+    }
+}
+
+/// When a create runs again, for [`with_idempotency_retry`] and
+/// [`create_once!`]: once after losing a race on its idempotency key, and
+/// after a deadlock or serialization conflict (with backoff) up to
+/// [`MAX_TX_ATTEMPTS`] attempts in all.
+pub struct CreateRetry {
+    keyed: bool,
+    raced: bool,
+    attempt: u32,
+}
+
+impl CreateRetry {
+    pub fn new(idem: Option<&Idempotency>) -> Self {
+        CreateRetry {
+            keyed: idem.is_some(),
+            raced: false,
+            attempt: 1,
+        }
+    }
+
+    /// After a failed attempt: `Ok` to run it again (the backoff waited
+    /// out), or the error to answer.
+    pub async fn after(&mut self, e: CreateError) -> Result<(), Error> {
+        match e {
+            CreateError::KeyRace if self.keyed && !self.raced => {
+                self.raced = true;
+                Ok(())
             }
-            Err(e) => return Err(e.into_api()),
+            CreateError::Api(e)
+                if e.kind == ErrorKind::Contention && self.attempt < MAX_TX_ATTEMPTS =>
+            {
+                self.attempt += 1;
+                tracing::debug!(attempt = self.attempt, error = %e.message, "transaction conflict; running it again");
+                contention_backoff(self.attempt).await;
+                Ok(())
+            }
+            e => Err(e.into_api()),
         }
     }
 }
@@ -319,7 +350,8 @@ impl<T> Versioned<T> {
 /// earlier identical request's resource id is answered as a replay; a
 /// concurrent request with the same key that commits first makes this one
 /// retry once and replay; a transaction the database aborted for a
-/// deadlock runs again (as [`retry_tx`] does). The body inserts the resource through `tx` (a
+/// deadlock runs again (as [`retry_tx`] does); when to run it again is
+/// [`CreateRetry`]'s, as for [`with_idempotency_retry`]. The body inserts the resource through `tx` (a
 /// `&mut Tx`) and evaluates to `Result<String, Error>`, the new id.
 ///
 /// A macro rather than a function taking an async closure: the futures of
@@ -329,8 +361,7 @@ macro_rules! create_once {
     ($store:expr, $idem:expr, |$tx:ident| $body:block) => {{
         let store: &$crate::store::Store = $store;
         let idem: Option<&$crate::service::Idempotency> = $idem;
-        let mut raced = false;
-        let mut attempt = 1u32;
+        let mut retry = $crate::service::CreateRetry::new(idem);
         loop {
             let made: Result<$crate::service::Created<String>, $crate::service::CreateError> =
                 async {
@@ -350,17 +381,11 @@ macro_rules! create_once {
                 .await;
             match made {
                 Ok(c) => break Ok::<_, $crate::error::Error>(c),
-                Err($crate::service::CreateError::KeyRace) if idem.is_some() && !raced => {
-                    raced = true
+                Err(e) => {
+                    if let Err(e) = retry.after(e).await {
+                        break Err(e);
+                    }
                 }
-                Err($crate::service::CreateError::Api(e))
-                    if e.kind == $crate::error::ErrorKind::Contention
-                        && attempt < $crate::service::MAX_TX_ATTEMPTS =>
-                {
-                    attempt += 1;
-                    $crate::service::contention_backoff(attempt).await;
-                }
-                Err(e) => break Err(e.into_api()),
             }
         }
     }};
