@@ -2,6 +2,7 @@
 
 use super::list;
 use super::problem::{ApiResult, Problem};
+use crate::api::Page;
 use crate::api::extract::{ApiPath, ApiQuery};
 use crate::api::responses::Unauthenticated;
 use crate::schema;
@@ -12,8 +13,8 @@ use crate::service::catalog::{
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::Response;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -23,26 +24,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_availability_zones))
         .routes(routes!(list_prefix_lists))
         .routes(routes!(list_services))
-}
-
-/// The regions linkplane models (one page: the catalog is small).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RegionList {
-    pub items: Vec<Region>,
-    /// Always absent: the whole catalog fits one page.
-    pub next_token: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AvailabilityZoneList {
-    pub items: Vec<AvailabilityZone>,
-    pub next_token: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PrefixListList {
-    pub items: Vec<PrefixList>,
-    pub next_token: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -73,7 +54,7 @@ pub struct PrefixListQuery {
     get, path = "/v1/regions", tag = "catalog",
     params(RegionQuery),
     responses(
-        (status = 200, description = "Regions and zones", body = RegionList),
+        (status = 200, description = "Regions and zones", body = Page<Region>),
         (status = 400, description = "Unknown region", body = Problem, content_type = "application/problem+json"),
         Unauthenticated,
     ),
@@ -90,7 +71,7 @@ async fn list_regions(caller: Caller, ApiQuery(q): ApiQuery<RegionQuery>) -> Api
     get, path = "/v1/regions/{region}/availability-zones", tag = "catalog",
     params(("region" = schema::RegionCode, Path, description = "A region name")),
     responses(
-        (status = 200, description = "The zones", body = AvailabilityZoneList),
+        (status = 200, description = "The zones", body = Page<AvailabilityZone>),
         Unauthenticated,
         (status = 404, description = "`InvalidRegion.NotFound`", body = Problem, content_type = "application/problem+json"),
     ),
@@ -109,7 +90,7 @@ async fn list_availability_zones(
     get, path = "/v1/prefix-lists", tag = "catalog",
     params(PrefixListQuery),
     responses(
-        (status = 200, description = "Prefix lists", body = PrefixListList),
+        (status = 200, description = "Prefix lists", body = Page<PrefixList>),
         (status = 400, description = "Unknown region or malformed id", body = Problem, content_type = "application/problem+json"),
         Unauthenticated,
     ),
@@ -149,12 +130,6 @@ async fn list_prefix_lists(
     Ok(list(items, None))
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ServiceDetailList {
-    pub items: Vec<ServiceDetail>,
-    pub next_token: Option<String>,
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -181,7 +156,7 @@ pub struct ServicesQuery {
     get, path = "/v1/services", tag = "catalog",
     params(ServicesQuery),
     responses(
-        (status = 200, description = "Services", body = ServiceDetailList),
+        (status = 200, description = "Services", body = Page<ServiceDetail>),
         (status = 400, description = "Unknown region, bad filter or token", body = Problem, content_type = "application/problem+json"),
         Unauthenticated,
     ),

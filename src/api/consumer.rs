@@ -3,6 +3,7 @@
 
 use super::problem::{ApiResult, Problem};
 use super::{created_versioned, ctx, list, with_etag};
+use crate::api::Page;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
 use crate::api::responses::{BadListQuery, ForAccounts, NotAdmin, PreconditionFailed};
 use crate::pagination::tag_filters;
@@ -15,18 +16,10 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-/// A page of VPC endpoints.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct VpcEndpointList {
-    pub items: Vec<VpcEndpoint>,
-    /// Pass as `next_token` for the next page; absent on the last page.
-    pub next_token: Option<String>,
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -89,7 +82,7 @@ async fn create_vpc_endpoint(
     get, path = "/v1/vpc-endpoints", tag = "consumer",
     params(ListVpcEndpointsQuery),
     responses(
-        (status = 200, description = "A page of VPC endpoints", body = VpcEndpointList),
+        (status = 200, description = "A page of VPC endpoints", body = Page<VpcEndpoint>),
         BadListQuery,
         ForAccounts,
     ),

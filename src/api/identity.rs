@@ -2,6 +2,7 @@
 
 use super::problem::{ApiResult, Problem};
 use super::{created, encode_segment, list, with_etag};
+use crate::api::Page;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
 use crate::api::responses::{PreconditionFailed, Unauthenticated};
 use crate::pagination::tag_filters;
@@ -16,8 +17,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -29,28 +30,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_api_key, list_api_keys))
         .routes(routes!(revoke_api_key))
         .routes(routes!(whoami))
-}
-
-/// A page of accounts.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AccountList {
-    pub items: Vec<Account>,
-    /// Pass as `next_token` for the next page; absent on the last page.
-    pub next_token: Option<String>,
-}
-
-/// A page of principals.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PrincipalList {
-    pub items: Vec<Principal>,
-    pub next_token: Option<String>,
-}
-
-/// A page of API keys (never their secrets).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ApiKeyList {
-    pub items: Vec<ApiKey>,
-    pub next_token: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -131,7 +110,7 @@ async fn create_account(
     get, path = "/v1/accounts", tag = "identity",
     params(ListAccountsQuery),
     responses(
-        (status = 200, description = "A page of accounts", body = AccountList),
+        (status = 200, description = "A page of accounts", body = Page<Account>),
         (status = 400, description = "Invalid filter or token", body = Problem, content_type = "application/problem+json"),
         Unauthenticated,
     ),
@@ -242,7 +221,7 @@ async fn create_principal(
     get, path = "/v1/accounts/{account_id}/principals", tag = "identity",
     params(("account_id" = crate::schema::AccountId, Path, description = "12-digit account id"), ListPrincipalsQuery),
     responses(
-        (status = 200, description = "A page of principals", body = PrincipalList),
+        (status = 200, description = "A page of principals", body = Page<Principal>),
         (status = 400, description = "Invalid filter or token", body = Problem, content_type = "application/problem+json"),
         Unauthenticated,
         (status = 404, description = "`InvalidAccountID.NotFound`", body = Problem, content_type = "application/problem+json"),
@@ -304,7 +283,7 @@ async fn create_api_key(
     get, path = "/v1/api-keys", tag = "identity",
     params(ListApiKeysQuery),
     responses(
-        (status = 200, description = "A page of keys", body = ApiKeyList),
+        (status = 200, description = "A page of keys", body = Page<ApiKey>),
         (status = 400, description = "Invalid token", body = Problem, content_type = "application/problem+json"),
         Unauthenticated,
     ),

@@ -398,16 +398,64 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     routes().into_openapi()
 }
 
-/// A list response: `{items, next_token}`.
+/// A page of a list, as every list answers it and as the document
+/// describes it (`body = Page<Vpc>`): `{items, next_token}`.
+///
+/// Its schema is written here rather than derived: utoipa's derive inlines
+/// a type parameter's whole schema (juhaku/utoipa#1586), where the
+/// document should refer to the item's component. A page of `Vpc` is
+/// the component `Page_Vpc`.
 #[derive(Debug, Serialize)]
-pub struct ListBody<T: Serialize> {
+pub struct Page<T> {
     pub items: Vec<T>,
     pub next_token: Option<String>,
 }
 
+impl<T: utoipa::ToSchema> utoipa::__dev::ComposeSchema for Page<T> {
+    fn compose(
+        _: Vec<utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>>,
+    ) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::Ref;
+        use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, SchemaType, Type};
+        ObjectBuilder::new()
+            .description(Some(format!("A page of `{}` items.", T::name())))
+            .property(
+                "items",
+                ArrayBuilder::new().items(Ref::from_schema_name(T::name())),
+            )
+            .required("items")
+            .property(
+                "next_token",
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+                    .description(Some(
+                        "Pass as `next_token` for the next page; absent on the last page.",
+                    )),
+            )
+            .into()
+    }
+}
+
+impl<T: utoipa::ToSchema> utoipa::ToSchema for Page<T> {
+    fn name() -> std::borrow::Cow<'static, str> {
+        // utoipa names `Page<Vpc>` `Page_Vpc` (the names joined by `_`).
+        std::borrow::Cow::Borrowed("Page")
+    }
+
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        schemas.push((T::name().into_owned(), T::schema()));
+        T::schemas(schemas);
+    }
+}
+
 /// Renders a list.
 pub fn list<T: Serialize>(items: Vec<T>, next_token: Option<String>) -> Response {
-    Json(ListBody { items, next_token }).into_response()
+    Json(Page { items, next_token }).into_response()
 }
 
 /// Renders a create: 201 with `Location` (and `ETag` when versioned), or

@@ -1,4 +1,5 @@
 //! Internet gateways and their attachments (`service::network::gateway`).
+use crate::api::Page;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts, IdempotencyConflict};
@@ -13,16 +14,8 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-
-/// A page of internet gateways.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct InternetGatewayList {
-    pub items: Vec<InternetGateway>,
-    /// Pass as `next_token` for the next page; absent on the last page.
-    pub next_token: Option<String>,
-}
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -75,7 +68,7 @@ pub(super) async fn create_internet_gateway(
     get, path = "/v1/internet-gateways", tag = "network",
     params(ListInternetGatewaysQuery),
     responses(
-        (status = 200, description = "A page of internet gateways", body = InternetGatewayList),
+        (status = 200, description = "A page of internet gateways", body = Page<InternetGateway>),
         BadListQuery,
         ForAccounts,
     ),

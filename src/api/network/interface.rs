@@ -1,4 +1,5 @@
 //! Network interfaces and NAT gateways (`service::network::interface`).
+use crate::api::Page;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts};
@@ -13,16 +14,8 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-
-/// A page of network interfaces.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct NetworkInterfaceList {
-    pub items: Vec<NetworkInterface>,
-    /// Pass as `next_token` for the next page; absent on the last page.
-    pub next_token: Option<String>,
-}
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -79,7 +72,7 @@ pub(super) async fn create_network_interface(
     get, path = "/v1/network-interfaces", tag = "network",
     params(ListNetworkInterfacesQuery),
     responses(
-        (status = 200, description = "A page of network interfaces", body = NetworkInterfaceList),
+        (status = 200, description = "A page of network interfaces", body = Page<NetworkInterface>),
         BadListQuery,
         ForAccounts,
     ),
@@ -144,14 +137,6 @@ pub(super) async fn delete_network_interface(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// A page of NAT gateways.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct NatGatewayList {
-    pub items: Vec<NatGateway>,
-    /// Pass as `next_token` for the next page; absent on the last page.
-    pub next_token: Option<String>,
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -205,7 +190,7 @@ pub(super) async fn create_nat_gateway(
     get, path = "/v1/nat-gateways", tag = "network",
     params(ListNatGatewaysQuery),
     responses(
-        (status = 200, description = "A page of NAT gateways", body = NatGatewayList),
+        (status = 200, description = "A page of NAT gateways", body = Page<NatGateway>),
         BadListQuery,
         ForAccounts,
     ),

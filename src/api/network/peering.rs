@@ -1,4 +1,5 @@
 //! VPC peering connections (`service::network::peering`).
+use crate::api::Page;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts, Unauthenticated};
@@ -12,16 +13,8 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-
-/// A page of VPC peering connections.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct VpcPeeringConnectionList {
-    pub items: Vec<VpcPeeringConnection>,
-    /// Pass as `next_token` for the next page; absent on the last page.
-    pub next_token: Option<String>,
-}
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -77,7 +70,7 @@ pub(super) async fn create_vpc_peering_connection(
     get, path = "/v1/vpc-peering-connections", tag = "network",
     params(ListVpcPeeringConnectionsQuery),
     responses(
-        (status = 200, description = "A page of VPC peering connections", body = VpcPeeringConnectionList),
+        (status = 200, description = "A page of VPC peering connections", body = Page<VpcPeeringConnection>),
         BadListQuery,
         ForAccounts,
     ),

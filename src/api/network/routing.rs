@@ -1,4 +1,5 @@
 //! Route tables, their routes and associations (`service::network::routing`).
+use crate::api::Page;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts, IdempotencyConflict};
@@ -14,8 +15,8 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 /// Query parameter `destination` of route deletes.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -25,14 +26,6 @@ pub struct DestinationQuery {
     /// The route's destination: a CIDR block or a prefix list id.
     #[param(value_type = crate::schema::RouteDestination)]
     pub destination: String,
-}
-
-/// A page of route tables.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RouteTableList {
-    pub items: Vec<RouteTable>,
-    /// Pass as `next_token` for the next page; absent on the last page.
-    pub next_token: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -89,7 +82,7 @@ pub(super) async fn create_route_table(
     get, path = "/v1/route-tables", tag = "network",
     params(ListRouteTablesQuery),
     responses(
-        (status = 200, description = "A page of route tables", body = RouteTableList),
+        (status = 200, description = "A page of route tables", body = Page<RouteTable>),
         BadListQuery,
         ForAccounts,
     ),

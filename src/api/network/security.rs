@@ -1,4 +1,5 @@
 //! Security groups and their rules (`service::network::security`).
+use crate::api::Page;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts};
@@ -12,16 +13,8 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-
-/// A page of security groups.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SecurityGroupList {
-    pub items: Vec<SecurityGroup>,
-    /// Pass as `next_token` for the next page; absent on the last page.
-    pub next_token: Option<String>,
-}
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -76,7 +69,7 @@ pub(super) async fn create_security_group(
     get, path = "/v1/security-groups", tag = "network",
     params(ListSecurityGroupsQuery),
     responses(
-        (status = 200, description = "A page of security groups", body = SecurityGroupList),
+        (status = 200, description = "A page of security groups", body = Page<SecurityGroup>),
         BadListQuery,
         ForAccounts,
     ),

@@ -1,4 +1,5 @@
 //! Transit gateways, attachments and routes (`service::network::transit`).
+use crate::api::Page;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts, IdempotencyConflict};
@@ -13,8 +14,8 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 /// Query parameter `destination` of transit gateway route deletes.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -24,14 +25,6 @@ pub struct TgwDestinationQuery {
     /// The route's destination CIDR block.
     #[param(value_type = crate::schema::Ipv4Cidr)]
     pub destination: String,
-}
-
-/// A page of transit gateways.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TransitGatewayList {
-    pub items: Vec<TransitGateway>,
-    /// Pass as `next_token` for the next page; absent on the last page.
-    pub next_token: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -83,7 +76,7 @@ pub(super) async fn create_transit_gateway(
     get, path = "/v1/transit-gateways", tag = "network",
     params(ListTransitGatewaysQuery),
     responses(
-        (status = 200, description = "A page of transit gateways", body = TransitGatewayList),
+        (status = 200, description = "A page of transit gateways", body = Page<TransitGateway>),
         BadListQuery,
         ForAccounts,
     ),

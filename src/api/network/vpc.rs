@@ -1,5 +1,6 @@
 //! VPCs and subnets (`service::network::vpc`).
 
+use crate::api::Page;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts, IdempotencyConflict, PreconditionFailed};
@@ -14,16 +15,8 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-
-/// A page of VPCs.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct VpcList {
-    pub items: Vec<Vpc>,
-    /// Pass as `next_token` for the next page; absent on the last page.
-    pub next_token: Option<String>,
-}
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -74,7 +67,7 @@ pub(super) async fn create_vpc(
     get, path = "/v1/vpcs", tag = "network",
     params(ListVpcsQuery),
     responses(
-        (status = 200, description = "A page of VPCs", body = VpcList),
+        (status = 200, description = "A page of VPCs", body = Page<Vpc>),
         BadListQuery,
         ForAccounts,
     ),
@@ -137,14 +130,6 @@ pub(super) async fn delete_vpc(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// A page of subnets.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SubnetList {
-    pub items: Vec<Subnet>,
-    /// Pass as `next_token` for the next page; absent on the last page.
-    pub next_token: Option<String>,
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -200,7 +185,7 @@ pub(super) async fn create_subnet(
     get, path = "/v1/subnets", tag = "network",
     params(ListSubnetsQuery),
     responses(
-        (status = 200, description = "A page of subnets", body = SubnetList),
+        (status = 200, description = "A page of subnets", body = Page<Subnet>),
         BadListQuery,
         ForAccounts,
     ),

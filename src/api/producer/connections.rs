@@ -1,6 +1,7 @@
 //! The connection requests of an endpoint service, accepted or rejected by
 //! its owner (`service::producer::connections`).
 
+use crate::api::Page;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{NotAdmin, ServiceNotFound};
@@ -13,8 +14,8 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -30,19 +31,12 @@ pub struct ListConnectionsQuery {
     pub next_token: Option<String>,
 }
 
-/// A page of connections.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct VpcEndpointConnectionList {
-    pub items: Vec<VpcEndpointConnection>,
-    pub next_token: Option<String>,
-}
-
 /// The connection requests of one of the caller's endpoint services (`DescribeVpcEndpointConnections`): its endpoints, in any account, with their state.
 #[utoipa::path(
     get, path = "/v1/endpoint-services/{service_id}/connections", tag = "producer",
     params(("service_id" = crate::schema::ServiceId, Path), ListConnectionsQuery),
     responses(
-        (status = 200, description = "A page of connections", body = VpcEndpointConnectionList),
+        (status = 200, description = "A page of connections", body = Page<VpcEndpointConnection>),
         (status = 400, description = "Invalid filter or token", body = Problem, content_type = "application/problem+json"),
         NotAdmin,
         ServiceNotFound,

@@ -1,4 +1,5 @@
 //! The public DNS model: zones and records (`service::producer::dns`).
+use crate::api::Page;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::NotAdmin;
@@ -12,8 +13,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 /// Create a public DNS zone of the caller's. The model works as DNS and Route 53 do: several accounts may hold zones of one name, a record belongs to the zone it was written in (no other account can move, overwrite or delete it), and one zone answers for a name. At the top, the first zone of a name that no zone encloses answers (another account's zone of exactly that name is then refused with 409, as a registered domain has one holder). Below it, a zone answers only where the answering zone above delegates to it with an NS record of its name whose value is one of its `name_servers`; until then it is created with `authoritative: false` and its records answer nothing. Private DNS names of endpoint services verify only against the answering zone.
 #[utoipa::path(
@@ -52,19 +53,12 @@ pub struct PageQuery {
     pub next_token: Option<String>,
 }
 
-/// A page of public zones.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PublicZoneList {
-    pub items: Vec<PublicZone>,
-    pub next_token: Option<String>,
-}
-
 /// List the caller's public zones (never another account's, even of the same name).
 #[utoipa::path(
     get, path = "/v1/public-dns/zones", tag = "public-dns",
     params(PageQuery),
     responses(
-        (status = 200, description = "A page of zones", body = PublicZoneList),
+        (status = 200, description = "A page of zones", body = Page<PublicZone>),
         (status = 400, description = "Invalid `max_results` or `next_token`", body = Problem, content_type = "application/problem+json"),
         NotAdmin,
     ),
@@ -171,19 +165,12 @@ pub struct RecordKeyQuery {
     pub zone_name: Option<String>,
 }
 
-/// A page of one zone's records.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PublicRecordList {
-    pub items: Vec<PublicRecord>,
-    pub next_token: Option<String>,
-}
-
 /// List the records of one of the caller's zones.
 #[utoipa::path(
     get, path = "/v1/public-dns/records", tag = "public-dns",
     params(RecordsQuery),
     responses(
-        (status = 200, description = "A page of the zone's records", body = PublicRecordList),
+        (status = 200, description = "A page of the zone's records", body = Page<PublicRecord>),
         (status = 400, description = "Invalid query", body = Problem, content_type = "application/problem+json"),
         NotAdmin,
         (status = 404, description = "`NoSuchHostedZone`: no zone of that name in this account", body = Problem, content_type = "application/problem+json"),

@@ -1,6 +1,7 @@
 //! Endpoint services, their allowed principals and private DNS verification
 //! (`service::producer::endpoint_service`).
 
+use crate::api::Page;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts, PreconditionFailed, ServiceNotFound};
@@ -15,16 +16,8 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-
-/// A page of endpoint services.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct EndpointServiceList {
-    pub items: Vec<EndpointService>,
-    /// Pass as `next_token` for the next page; absent on the last page.
-    pub next_token: Option<String>,
-}
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -85,7 +78,7 @@ pub(super) async fn create_endpoint_service(
     get, path = "/v1/endpoint-services", tag = "producer",
     params(ListEndpointServicesQuery),
     responses(
-        (status = 200, description = "A page of endpoint services", body = EndpointServiceList),
+        (status = 200, description = "A page of endpoint services", body = Page<EndpointService>),
         BadListQuery,
         ForAccounts,
     ),

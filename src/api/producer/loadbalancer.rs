@@ -1,4 +1,5 @@
 //! Network and gateway load balancers (`service::producer::loadbalancer`).
+use crate::api::Page;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts, PreconditionFailed};
@@ -13,16 +14,8 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-
-/// A page of load balancers.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct LoadBalancerList {
-    pub items: Vec<LoadBalancer>,
-    /// Pass as `next_token` for the next page; absent on the last page.
-    pub next_token: Option<String>,
-}
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -86,7 +79,7 @@ pub(super) async fn create_load_balancer(
     get, path = "/v1/load-balancers", tag = "producer",
     params(ListLoadBalancersQuery),
     responses(
-        (status = 200, description = "A page of load balancers", body = LoadBalancerList),
+        (status = 200, description = "A page of load balancers", body = Page<LoadBalancer>),
         BadListQuery,
         ForAccounts,
     ),

@@ -1,4 +1,5 @@
 //! Connection notifications of endpoint services (`service::notification`).
+use crate::api::Page;
 use crate::api::extract::{ApiJson, ApiPath};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{NotAdmin, ServiceNotFound};
@@ -11,8 +12,6 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 /// Subscribe a webhook to a service's connection events (`connect`, `accept`, `reject`, `delete`). Deliveries are POSTs of a JSON body signed with `X-Linkplane-Signature: sha256=<hex HMAC-SHA256>` under the `signing_secret` answered here once; they are retried with backoff until the webhook answers 2xx.
 #[utoipa::path(
@@ -47,19 +46,12 @@ pub(super) async fn create_notification(
     Ok(created(false, loc, None, &n))
 }
 
-/// A service's notifications.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ConnectionNotificationList {
-    pub items: Vec<ConnectionNotification>,
-    pub next_token: Option<String>,
-}
-
 /// List a service's connection notifications with their delivery status.
 #[utoipa::path(
     get, path = "/v1/endpoint-services/{service_id}/notifications", tag = "producer",
     params(("service_id" = crate::schema::ServiceId, Path)),
     responses(
-        (status = 200, description = "Every notification of the service (one page)", body = ConnectionNotificationList),
+        (status = 200, description = "Every notification of the service (one page)", body = Page<ConnectionNotification>),
         NotAdmin,
         ServiceNotFound,
     ),

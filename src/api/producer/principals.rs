@@ -1,5 +1,6 @@
 //! Who may connect to an endpoint service (`service::producer::principals`).
 
+use crate::api::Page;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{ForAccounts, ServiceNotFound};
@@ -13,8 +14,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -31,19 +32,12 @@ pub struct ListPrincipalsQuery {
     pub next_token: Option<String>,
 }
 
-/// A page of allowed principals.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AllowedPrincipalList {
-    pub items: Vec<AllowedPrincipal>,
-    pub next_token: Option<String>,
-}
-
 /// List who may discover and connect to a service (`DescribeVpcEndpointServicePermissions`).
 #[utoipa::path(
     get, path = "/v1/endpoint-services/{service_id}/allowed-principals", tag = "producer",
     params(("service_id" = crate::schema::ServiceId, Path), ListPrincipalsQuery),
     responses(
-        (status = 200, description = "A page of principals", body = AllowedPrincipalList),
+        (status = 200, description = "A page of principals", body = Page<AllowedPrincipal>),
         (status = 400, description = "Invalid filter or token", body = Problem, content_type = "application/problem+json"),
         ForAccounts,
         ServiceNotFound,

@@ -1,4 +1,5 @@
 //! Target groups and their targets (`service::producer::target_group`).
+use crate::api::Page;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts};
@@ -12,16 +13,8 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-
-/// A page of target groups.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TargetGroupList {
-    pub items: Vec<TargetGroup>,
-    /// Pass as `next_token` for the next page; absent on the last page.
-    pub next_token: Option<String>,
-}
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -75,7 +68,7 @@ pub(super) async fn create_target_group(
     get, path = "/v1/target-groups", tag = "producer",
     params(ListTargetGroupsQuery),
     responses(
-        (status = 200, description = "A page of target groups", body = TargetGroupList),
+        (status = 200, description = "A page of target groups", body = Page<TargetGroup>),
         BadListQuery,
         ForAccounts,
     ),

@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::pagination;
 use crate::service::consumer::{DnsEntry, ZoneNames, entries_of};
 use crate::service::network::Ctx;
-use crate::service::producer::endpoint_service::service_not_found;
+use crate::service::producer::endpoint_service::{check_empty_page_service, service_not_found};
 use crate::service::producer::loadbalancer::initial_state;
 use crate::store::consumer::{self as db, EndpointRow};
 use crate::store::network::ListFilter;
@@ -138,12 +138,7 @@ pub async fn list_connections(
         &spec,
     )
     .await?;
-    if page.items.is_empty() {
-        // Empty: no connections yet, or not the caller's service.
-        prod_db::get_service(ctx.store.pool(), Some(account), service_id)
-            .await?
-            .ok_or_else(|| service_not_found(service_id))?;
-    }
+    check_empty_page_service(ctx, account, service_id, &page).await?;
     let next = pagination::next_token("connections", &page);
     Ok((connections_of(ctx, page.items, account).await?, next))
 }

@@ -171,6 +171,22 @@ pub fn service_not_found(id: &str) -> Error {
     )
 }
 
+/// A list under one of the caller's services that came back empty: no
+/// items yet, or not the caller's service (404). One read, only then.
+pub(super) async fn check_empty_page_service<T>(
+    ctx: Ctx<'_>,
+    account: &str,
+    service_id: &str,
+    page: &crate::store::page::Page<T>,
+) -> Result<()> {
+    if page.items.is_empty() {
+        db::get_service(ctx.store.pool(), Some(account), service_id)
+            .await?
+            .ok_or_else(|| service_not_found(service_id))?;
+    }
+    Ok(())
+}
+
 fn split_types(s: &str) -> Vec<String> {
     s.split(',')
         .filter(|x| !x.is_empty())

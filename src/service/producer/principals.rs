@@ -1,7 +1,7 @@
 //! Who may connect to an endpoint service: its allowed principals
 //! (`ModifyVpcEndpointServicePermissions`).
 
-use super::endpoint_service::{service_for_change, service_not_found};
+use super::endpoint_service::{check_empty_page_service, service_for_change};
 use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
@@ -179,12 +179,7 @@ pub async fn list_principals(
         &spec,
     )
     .await?;
-    if page.items.is_empty() {
-        // Empty: no principals yet, or not the caller's service.
-        db::get_service(ctx.store.pool(), Some(account), service_id)
-            .await?
-            .ok_or_else(|| service_not_found(service_id))?;
-    }
+    check_empty_page_service(ctx, account, service_id, &page).await?;
     let next = pagination::next_token("allowed-principals", &page);
     Ok((page.items.into_iter().map(principal_of).collect(), next))
 }
