@@ -18,6 +18,10 @@ pub mod transport;
 pub mod util;
 pub mod workflow;
 
+/// Tests that the domain (service, store, workflow) names no front.
+#[cfg(test)]
+mod layering;
+
 use config::{LogFormat, ServeArgs, Settings};
 use std::time::Duration;
 use store::Store;

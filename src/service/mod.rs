@@ -355,7 +355,7 @@ impl<T> Versioned<T> {
 /// `&mut Tx`) and evaluates to `Result<String, Error>`, the new id.
 ///
 /// A macro rather than a function taking an async closure: the futures of
-/// `AsyncFnMut` closures cannot be required to be `Send`, which axum needs.
+/// `AsyncFnMut` closures cannot be required to be `Send`, which the server's handlers need.
 #[macro_export]
 macro_rules! create_once {
     ($store:expr, $idem:expr, |$tx:ident| $body:block) => {{
@@ -400,9 +400,6 @@ pub async fn finish_create(
     record_key(idem, &mut tx, id).await?;
     commit(tx).await
 }
-
-#[cfg(test)]
-mod layering;
 
 #[cfg(test)]
 mod tests {

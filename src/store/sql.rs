@@ -158,7 +158,7 @@ where
 
 /// Where [`rows_in`] runs its queries: the pool, or one connection (a
 /// transaction's). A plain enum rather than a generic `sqlx::Acquire`, whose
-/// futures are not `Send` for every lifetime (sqlx#1015), as axum needs.
+/// futures are not `Send` for every lifetime (sqlx#1015), as the server's handlers need.
 pub enum Reader<'a> {
     Pool(&'a AnyPool),
     Conn(&'a mut AnyConnection),
