@@ -35,6 +35,38 @@ pub fn next_token<T>(list: &str, page: &Page<T>) -> Option<String> {
     page.next.as_ref().map(|(t, id)| encode(list, *t, id))
 }
 
+/// One page of a list, the way every list answers: validates `max_results`
+/// and `next_token` (bound to `list`, the list's name), `fetch`es the rows
+/// of that page from the store, `render`s them, and answers the items with
+/// the token of the next page, if any. Each list says only what is its own:
+/// its name, its filter (moved into `fetch`), its store call and its renderer.
+pub async fn list<R, T, E, F, FFut, G, GFut>(
+    list: &str,
+    max_results: Option<u32>,
+    next_token: Option<&str>,
+    fetch: F,
+    render: G,
+) -> Result<(Vec<T>, Option<String>), Error>
+where
+    F: FnOnce(PageSpec) -> FFut,
+    FFut: Future<Output = Result<Page<R>, E>>,
+    Error: From<E>,
+    G: FnOnce(Vec<R>) -> GFut,
+    GFut: Future<Output = Result<Vec<T>, Error>>,
+{
+    let spec = page_spec(list, max_results, next_token)?;
+    let page = fetch(spec).await?;
+    let next = self::next_token(list, &page);
+    Ok((render(page.items).await?, next))
+}
+
+/// A renderer for [`list`] that makes each item from its row alone.
+pub fn each<R, T>(
+    mut item: impl FnMut(R) -> T,
+) -> impl FnOnce(Vec<R>) -> std::future::Ready<Result<Vec<T>, Error>> {
+    move |rows| std::future::ready(Ok(rows.into_iter().map(&mut item).collect()))
+}
+
 fn encode(list: &str, t: i64, id: &str) -> String {
     let json = serde_json::json!([list, t, id]).to_string();
     URL_SAFE_NO_PAD.encode(json)

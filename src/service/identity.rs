@@ -2,8 +2,8 @@
 
 use super::caller::{Caller, generate_key};
 use super::{
-    CreateError, Created, Idempotency, Precondition, commit, record_key, replayed_id,
-    with_idempotency_retry,
+    CreateError, Created, Idempotency, Precondition, commit, record_key, render_one, render_tagged,
+    replayed_id, values, with_idempotency_retry,
 };
 use crate::error::{Error, Result};
 use crate::pagination;
@@ -207,6 +207,10 @@ fn root_arn(account_id: &str) -> String {
     format!("arn:aws:iam::{account_id}:root")
 }
 
+async fn accounts_of(store: &Store, rows: Vec<AccountRow>) -> Result<Vec<Versioned<Account>>> {
+    render_tagged(store, rows, |r| r.account_id.as_str(), account_of).await
+}
+
 fn account_of(row: AccountRow, tags: Tags) -> Versioned<Account> {
     Versioned {
         version: row.version,
@@ -341,11 +345,13 @@ pub async fn get_account(
     if !caller.is_member_of(account_id) {
         return Err(account_not_found(account_id));
     }
-    let row = db::get_account(store.pool(), account_id)
-        .await?
-        .ok_or_else(|| account_not_found(account_id))?;
-    let mut tags = tags::for_resources(store.pool(), &[account_id]).await?;
-    Ok(account_of(row, tags.remove(account_id).unwrap_or_default()))
+    let row = db::get_account(store.pool(), account_id).await?;
+    render_one(
+        row,
+        |rows| accounts_of(store, rows),
+        || account_not_found(account_id),
+    )
+    .await
 }
 
 /// Filters of `GET /v1/accounts`.
@@ -362,25 +368,19 @@ pub async fn list_accounts(
     caller: &Caller,
     q: ListAccounts,
 ) -> Result<(Vec<Account>, Option<String>)> {
-    let spec = pagination::page_spec("accounts", q.max_results, q.next_token.as_deref())?;
     let filter = AccountFilter {
         account_id: caller.account_id().map(str::to_string),
         name: q.name,
         tags: q.tags,
     };
-    let page = db::list_accounts(store.pool(), &filter, &spec).await?;
-    let next = pagination::next_token("accounts", &page);
-    let ids: Vec<&str> = page.items.iter().map(|r| r.account_id.as_str()).collect();
-    let mut tags = tags::for_resources(store.pool(), &ids).await?;
-    let items = page
-        .items
-        .into_iter()
-        .map(|r| {
-            let t = tags.remove(&r.account_id).unwrap_or_default();
-            account_of(r, t).value
-        })
-        .collect();
-    Ok((items, next))
+    pagination::list(
+        "accounts",
+        q.max_results,
+        q.next_token.as_deref(),
+        |spec| async move { db::list_accounts(store.pool(), &filter, &spec).await },
+        |rows| values(accounts_of(store, rows)),
+    )
+    .await
 }
 
 /// Renames or retags an account: the admin or the account's root. With
@@ -501,14 +501,20 @@ pub async fn list_principals(
     if !caller.is_member_of(account_id) {
         return Err(account_not_found(account_id));
     }
-    let spec = pagination::page_spec("principals", max_results, next_token)?;
-    if db::get_account(store.pool(), account_id).await?.is_none() {
-        return Err(account_not_found(account_id));
-    }
     let kind = principal_type.map(|k| PrincipalType::from(k).as_str());
-    let page = db::list_principals(store.pool(), account_id, kind, &spec).await?;
-    let next = pagination::next_token("principals", &page);
-    Ok((page.items.into_iter().map(principal_of).collect(), next))
+    pagination::list(
+        "principals",
+        max_results,
+        next_token,
+        |spec| async move {
+            if db::get_account(store.pool(), account_id).await?.is_none() {
+                return Err(account_not_found(account_id));
+            }
+            Ok(db::list_principals(store.pool(), account_id, kind, &spec).await?)
+        },
+        pagination::each(principal_of),
+    )
+    .await
 }
 
 // ---- API keys ----
@@ -639,7 +645,6 @@ pub async fn list_api_keys(
     max_results: Option<u32>,
     next_token: Option<&str>,
 ) -> Result<(Vec<ApiKey>, Option<String>)> {
-    let spec = pagination::page_spec("api-keys", max_results, next_token)?;
     let filter = match caller {
         Caller::Admin => ApiKeyFilter {
             account_id,
@@ -650,9 +655,14 @@ pub async fn list_api_keys(
             principal_arn: (p.kind != PrincipalType::Root).then(|| p.arn.clone()),
         },
     };
-    let page = db::list_api_keys(store.pool(), &filter, &spec).await?;
-    let next = pagination::next_token("api-keys", &page);
-    Ok((page.items.into_iter().map(api_key_of).collect(), next))
+    pagination::list(
+        "api-keys",
+        max_results,
+        next_token,
+        |spec| async move { db::list_api_keys(store.pool(), &filter, &spec).await },
+        pagination::each(api_key_of),
+    )
+    .await
 }
 
 pub fn whoami(caller: &Caller) -> WhoAmI {

@@ -21,7 +21,8 @@ pub mod resolve;
 use crate::error::{Error, ErrorKind};
 use crate::service::caller::Caller;
 use crate::store::idempotency::{self, IdempotencyRecord};
-use crate::store::{StoreError, Tx, now_ms};
+use crate::store::tags::{self, Tags};
+use crate::store::{Store, StoreError, Tx, now_ms};
 use serde::Serialize;
 
 /// A create's answer: a new resource, or the one an earlier request with the
@@ -344,6 +345,47 @@ impl<T> Versioned<T> {
     pub fn etag(&self) -> String {
         format!("\"v{}\"", self.version)
     }
+}
+
+/// A list's items: what a family's renderer made, without the versions (a
+/// list carries no ETags).
+pub async fn values<T>(
+    rendered: impl Future<Output = Result<Vec<Versioned<T>>, Error>>,
+) -> Result<Vec<T>, Error> {
+    Ok(rendered.await?.into_iter().map(|v| v.value).collect())
+}
+
+/// A get by id: the row the store found, rendered by the family's renderer
+/// (the one its list uses), or `not_found` when there is none.
+pub async fn render_one<R, T, Fut>(
+    row: Option<R>,
+    render: impl FnOnce(Vec<R>) -> Fut,
+    not_found: impl Fn() -> Error,
+) -> Result<T, Error>
+where
+    Fut: Future<Output = Result<Vec<T>, Error>>,
+{
+    let row = row.ok_or_else(&not_found)?;
+    render(vec![row]).await?.pop().ok_or_else(not_found)
+}
+
+/// Renders rows whose resource is the row and its tags: one read of the
+/// tags of all (`id` names each row's resource), then `render(row, tags)`.
+pub async fn render_tagged<R, T>(
+    store: &Store,
+    rows: Vec<R>,
+    id: impl Fn(&R) -> &str,
+    mut render: impl FnMut(R, Tags) -> T,
+) -> Result<Vec<T>, Error> {
+    let ids: Vec<&str> = rows.iter().map(&id).collect();
+    let mut tags = tags::for_resources(store.pool(), &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let t = tags.remove(id(&r)).unwrap_or_default();
+            render(r, t)
+        })
+        .collect())
 }
 
 /// Runs a create in one transaction, honouring the idempotency key: an

@@ -12,11 +12,11 @@ pub use update::{UpdateVpcEndpointRequest, update_endpoint};
 use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
-use crate::service::Versioned;
 use crate::service::network::interface::{InterfaceSpec, insert_interface, remove_interface};
 use crate::service::network::vpc::subnet_in_body;
 use crate::service::network::{Ctx, tags_of, unknown, zone_name};
 use crate::service::producer::loadbalancer::initial_state;
+use crate::service::{Versioned, render_one, values};
 use crate::store::consumer::{self as db, EndpointRow};
 use crate::store::network::{self as net_db, ListFilter, RouteRow};
 use crate::store::producer as prod_db;
@@ -439,13 +439,13 @@ async fn endpoints_of(ctx: Ctx<'_>, rows: Vec<EndpointRow>) -> Result<Vec<Versio
 
 pub async fn get_endpoint(ctx: Ctx<'_>, id: &str) -> Result<Versioned<VpcEndpoint>> {
     let account = ctx.account()?;
-    let row = db::get_endpoint(ctx.store.pool(), Some(account), id)
-        .await?
-        .ok_or_else(|| endpoint_not_found(id))?;
-    endpoints_of(ctx, vec![row])
-        .await?
-        .pop()
-        .ok_or_else(|| endpoint_not_found(id))
+    let row = db::get_endpoint(ctx.store.pool(), Some(account), id).await?;
+    render_one(
+        row,
+        |rows| endpoints_of(ctx, rows),
+        || endpoint_not_found(id),
+    )
+    .await
 }
 
 /// Filters of `GET /v1/vpc-endpoints`.
@@ -465,7 +465,6 @@ pub async fn list_endpoints(
     q: ListVpcEndpoints,
 ) -> Result<(Vec<VpcEndpoint>, Option<String>)> {
     let account = ctx.account()?;
-    let spec = pagination::page_spec("vpc-endpoints", q.max_results, q.next_token.as_deref())?;
     let filter = ListFilter {
         tags: q.tags,
         ..Default::default()
@@ -474,14 +473,14 @@ pub async fn list_endpoints(
     .eq("service_name", q.service_name)
     .eq("state", q.state)
     .eq("vpc_endpoint_type", q.vpc_endpoint_type.map(|t| t.as_str()));
-    let page = db::list_endpoints(ctx.store.pool(), account, &filter, &spec).await?;
-    let next = pagination::next_token("vpc-endpoints", &page);
-    let items = endpoints_of(ctx, page.items)
-        .await?
-        .into_iter()
-        .map(|v| v.value)
-        .collect();
-    Ok((items, next))
+    pagination::list(
+        "vpc-endpoints",
+        q.max_results,
+        q.next_token.as_deref(),
+        |spec| async move { db::list_endpoints(ctx.store.pool(), account, &filter, &spec).await },
+        |rows| values(endpoints_of(ctx, rows)),
+    )
+    .await
 }
 
 /// Frees what an endpoint holds: interfaces (and their addresses), routes,

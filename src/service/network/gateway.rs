@@ -2,12 +2,12 @@
 //! VPC has at most one.
 
 use super::vpc::vpc_in_body;
-use super::{Ctx, check_tags, dependency, not_found, tags_of};
+use super::{Ctx, check_tags, dependency, not_found};
 use crate::create_once;
 use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
-use crate::service::{Created, Idempotency, Versioned};
+use crate::service::{Created, Idempotency, Versioned, render_one, render_tagged, values};
 use crate::store::network::{self as db, InternetGatewayRow, ListFilter};
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, now_ms};
@@ -51,6 +51,13 @@ pub struct GatewayAttachmentRequest {
 
 fn igw_not_found(id: &str) -> Error {
     not_found("InvalidInternetGatewayID.NotFound", "internet gateway", id)
+}
+
+async fn igws_of(
+    ctx: Ctx<'_>,
+    rows: Vec<InternetGatewayRow>,
+) -> Result<Vec<Versioned<InternetGateway>>> {
+    render_tagged(ctx.store, rows, |r| r.internet_gateway_id.as_str(), igw_of).await
 }
 
 fn igw_of(r: InternetGatewayRow, tags: Tags) -> Versioned<InternetGateway> {
@@ -105,11 +112,8 @@ pub async fn create_internet_gateway(
 
 pub async fn get_internet_gateway(ctx: Ctx<'_>, id: &str) -> Result<Versioned<InternetGateway>> {
     let account = ctx.account()?;
-    let row = db::get_internet_gateway(ctx.store.pool(), account, id)
-        .await?
-        .ok_or_else(|| igw_not_found(id))?;
-    let mut tags = tags_of(ctx.store, &[id]).await?;
-    Ok(igw_of(row, tags.remove(id).unwrap_or_default()))
+    let row = db::get_internet_gateway(ctx.store.pool(), account, id).await?;
+    render_one(row, |rows| igws_of(ctx, rows), || igw_not_found(id)).await
 }
 
 /// Filters of `GET /v1/internet-gateways`.
@@ -128,30 +132,22 @@ pub async fn list_internet_gateways(
     q: ListInternetGateways,
 ) -> Result<(Vec<InternetGateway>, Option<String>)> {
     let account = ctx.account()?;
-    let spec = pagination::page_spec("internet-gateways", q.max_results, q.next_token.as_deref())?;
     let filter = ListFilter {
         tags: q.tags,
         ..Default::default()
     }
     .eq("vpc_id", q.vpc_id)
     .eq("region", q.region);
-    let page = db::list_internet_gateways(ctx.store.pool(), account, &filter, &spec).await?;
-    let next = pagination::next_token("internet-gateways", &page);
-    let ids: Vec<&str> = page
-        .items
-        .iter()
-        .map(|r| r.internet_gateway_id.as_str())
-        .collect();
-    let mut tags = tags_of(ctx.store, &ids).await?;
-    let items = page
-        .items
-        .into_iter()
-        .map(|r| {
-            let t = tags.remove(&r.internet_gateway_id).unwrap_or_default();
-            igw_of(r, t).value
-        })
-        .collect();
-    Ok((items, next))
+    pagination::list(
+        "internet-gateways",
+        q.max_results,
+        q.next_token.as_deref(),
+        |spec| async move {
+            db::list_internet_gateways(ctx.store.pool(), account, &filter, &spec).await
+        },
+        |rows| values(igws_of(ctx, rows)),
+    )
+    .await
 }
 
 /// Attaches the gateway to a VPC of its region. Routes to it in that VPC's

@@ -7,7 +7,7 @@ use crate::create_once;
 use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
-use crate::service::{Created, Idempotency, Versioned};
+use crate::service::{Created, Idempotency, Versioned, render_one, values};
 use crate::store::network::{self as db, InterfaceRow, ListFilter, NatGatewayRow, SubnetRow};
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, Tx, now_ms};
@@ -302,13 +302,13 @@ async fn interfaces_of(
 
 pub async fn get_network_interface(ctx: Ctx<'_>, id: &str) -> Result<Versioned<NetworkInterface>> {
     let account = ctx.account()?;
-    let row = db::get_interface(ctx.store.pool(), account, id)
-        .await?
-        .ok_or_else(|| interface_not_found(id))?;
-    interfaces_of(ctx, vec![row])
-        .await?
-        .pop()
-        .ok_or_else(|| interface_not_found(id))
+    let row = db::get_interface(ctx.store.pool(), account, id).await?;
+    render_one(
+        row,
+        |rows| interfaces_of(ctx, rows),
+        || interface_not_found(id),
+    )
+    .await
 }
 
 /// Filters of `GET /v1/network-interfaces`.
@@ -328,7 +328,6 @@ pub async fn list_network_interfaces(
     q: ListNetworkInterfaces,
 ) -> Result<(Vec<NetworkInterface>, Option<String>)> {
     let account = ctx.account()?;
-    let spec = pagination::page_spec("network-interfaces", q.max_results, q.next_token.as_deref())?;
     let filter = ListFilter {
         tags: q.tags,
         ..Default::default()
@@ -337,14 +336,14 @@ pub async fn list_network_interfaces(
     .eq("subnet_id", q.subnet_id)
     .eq("region", q.region)
     .eq("interface_type", q.interface_type);
-    let page = db::list_interfaces(ctx.store.pool(), account, &filter, &spec).await?;
-    let next = pagination::next_token("network-interfaces", &page);
-    let items = interfaces_of(ctx, page.items)
-        .await?
-        .into_iter()
-        .map(|v| v.value)
-        .collect();
-    Ok((items, next))
+    pagination::list(
+        "network-interfaces",
+        q.max_results,
+        q.next_token.as_deref(),
+        |spec| async move { db::list_interfaces(ctx.store.pool(), account, &filter, &spec).await },
+        |rows| values(interfaces_of(ctx, rows)),
+    )
+    .await
 }
 
 /// Deletes a workload interface; routes to it become blackholes. Interfaces
@@ -482,13 +481,8 @@ async fn nats_of(ctx: Ctx<'_>, rows: Vec<NatGatewayRow>) -> Result<Vec<Versioned
 
 pub async fn get_nat_gateway(ctx: Ctx<'_>, id: &str) -> Result<Versioned<NatGateway>> {
     let account = ctx.account()?;
-    let row = db::get_nat_gateway(ctx.store.pool(), account, id)
-        .await?
-        .ok_or_else(|| nat_not_found(id))?;
-    nats_of(ctx, vec![row])
-        .await?
-        .pop()
-        .ok_or_else(|| nat_not_found(id))
+    let row = db::get_nat_gateway(ctx.store.pool(), account, id).await?;
+    render_one(row, |rows| nats_of(ctx, rows), || nat_not_found(id)).await
 }
 
 /// Filters of `GET /v1/nat-gateways`.
@@ -507,7 +501,6 @@ pub async fn list_nat_gateways(
     q: ListNatGateways,
 ) -> Result<(Vec<NatGateway>, Option<String>)> {
     let account = ctx.account()?;
-    let spec = pagination::page_spec("nat-gateways", q.max_results, q.next_token.as_deref())?;
     let filter = ListFilter {
         tags: q.tags,
         ..Default::default()
@@ -515,14 +508,14 @@ pub async fn list_nat_gateways(
     .eq("vpc_id", q.vpc_id)
     .eq("subnet_id", q.subnet_id)
     .eq("region", q.region);
-    let page = db::list_nat_gateways(ctx.store.pool(), account, &filter, &spec).await?;
-    let next = pagination::next_token("nat-gateways", &page);
-    let items = nats_of(ctx, page.items)
-        .await?
-        .into_iter()
-        .map(|v| v.value)
-        .collect();
-    Ok((items, next))
+    pagination::list(
+        "nat-gateways",
+        q.max_results,
+        q.next_token.as_deref(),
+        |spec| async move { db::list_nat_gateways(ctx.store.pool(), account, &filter, &spec).await },
+        |rows| values(nats_of(ctx, rows)),
+    )
+    .await
 }
 
 /// Deletes a NAT gateway with its interface; routes to it become blackholes.

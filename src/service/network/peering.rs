@@ -2,12 +2,12 @@
 //! rejected by the other VPC's owner (any account, any region).
 
 use super::vpc::{cidr_of, vpc_in_body};
-use super::{Ctx, check_region, check_tags, not_found, tags_of, unknown};
+use super::{Ctx, check_region, check_tags, not_found, unknown};
 use crate::create_once;
 use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
-use crate::service::{Created, Idempotency, Versioned};
+use crate::service::{Created, Idempotency, Versioned, render_one, render_tagged, values};
 use crate::store::network::PeeringRow;
 use crate::store::network::{self as db, ListFilter};
 use crate::store::tags::{self, TagFilter, Tags};
@@ -76,6 +76,19 @@ fn pcx_not_found(id: &str) -> Error {
         "vpcPeeringConnection",
         id,
     )
+}
+
+async fn pcxs_of(
+    ctx: Ctx<'_>,
+    rows: Vec<PeeringRow>,
+) -> Result<Vec<Versioned<VpcPeeringConnection>>> {
+    render_tagged(
+        ctx.store,
+        rows,
+        |r| r.vpc_peering_connection_id.as_str(),
+        pcx_of,
+    )
+    .await
 }
 
 fn pcx_of(r: PeeringRow, tags: Tags) -> Versioned<VpcPeeringConnection> {
@@ -204,11 +217,8 @@ pub async fn create_peering(
 
 pub async fn get_peering(ctx: Ctx<'_>, id: &str) -> Result<Versioned<VpcPeeringConnection>> {
     let account = ctx.account()?;
-    let row = db::get_peering(ctx.store.pool(), account, id)
-        .await?
-        .ok_or_else(|| pcx_not_found(id))?;
-    let mut tags = tags_of(ctx.store, &[id]).await?;
-    Ok(pcx_of(row, tags.remove(id).unwrap_or_default()))
+    let row = db::get_peering(ctx.store.pool(), account, id).await?;
+    render_one(row, |rows| pcxs_of(ctx, rows), || pcx_not_found(id)).await
 }
 
 /// Filters of `GET /v1/vpc-peering-connections`.
@@ -227,42 +237,23 @@ pub async fn list_peerings(
     q: ListPeerings,
 ) -> Result<(Vec<VpcPeeringConnection>, Option<String>)> {
     let account = ctx.account()?;
-    let spec = pagination::page_spec(
-        "vpc-peering-connections",
-        q.max_results,
-        q.next_token.as_deref(),
-    )?;
+    let vpc_id = q.vpc_id;
     let filter = ListFilter {
         tags: q.tags,
         ..Default::default()
     }
     .eq("status", q.status);
-    let page = db::list_peerings(
-        ctx.store.pool(),
-        account,
-        q.vpc_id.as_deref(),
-        &filter,
-        &spec,
+    pagination::list(
+        "vpc-peering-connections",
+        q.max_results,
+        q.next_token.as_deref(),
+        |spec| async move {
+            let pool = ctx.store.pool();
+            db::list_peerings(pool, account, vpc_id.as_deref(), &filter, &spec).await
+        },
+        |rows| values(pcxs_of(ctx, rows)),
     )
-    .await?;
-    let next = pagination::next_token("vpc-peering-connections", &page);
-    let ids: Vec<&str> = page
-        .items
-        .iter()
-        .map(|r| r.vpc_peering_connection_id.as_str())
-        .collect();
-    let mut tags = tags_of(ctx.store, &ids).await?;
-    let items = page
-        .items
-        .into_iter()
-        .map(|r| {
-            let t = tags
-                .remove(&r.vpc_peering_connection_id)
-                .unwrap_or_default();
-            pcx_of(r, t).value
-        })
-        .collect();
-    Ok((items, next))
+    .await
 }
 
 /// What a peering transition is.

@@ -6,7 +6,7 @@ use crate::create_once;
 use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
-use crate::service::{Created, Idempotency, Versioned};
+use crate::service::{Created, Idempotency, Versioned, render_one, values};
 use crate::store::network::{
     self as db, AssociationRow, ListFilter, LiveTargets, RouteRow, RouteTableRow,
 };
@@ -277,13 +277,8 @@ pub async fn create_route_table(
 
 pub async fn get_route_table(ctx: Ctx<'_>, id: &str) -> Result<Versioned<RouteTable>> {
     let account = ctx.account()?;
-    let row = db::get_route_table(ctx.store.pool(), account, id)
-        .await?
-        .ok_or_else(|| table_not_found(id))?;
-    tables_of(ctx, vec![row])
-        .await?
-        .pop()
-        .ok_or_else(|| table_not_found(id))
+    let row = db::get_route_table(ctx.store.pool(), account, id).await?;
+    render_one(row, |rows| tables_of(ctx, rows), || table_not_found(id)).await
 }
 
 /// Filters of `GET /v1/route-tables`.
@@ -302,7 +297,6 @@ pub async fn list_route_tables(
     q: ListRouteTables,
 ) -> Result<(Vec<RouteTable>, Option<String>)> {
     let account = ctx.account()?;
-    let spec = pagination::page_spec("route-tables", q.max_results, q.next_token.as_deref())?;
     let filter = ListFilter {
         tags: q.tags,
         ..Default::default()
@@ -310,14 +304,14 @@ pub async fn list_route_tables(
     .eq("vpc_id", q.vpc_id)
     .eq("region", q.region)
     .eq("is_main", q.main);
-    let page = db::list_route_tables(ctx.store.pool(), account, &filter, &spec).await?;
-    let next = pagination::next_token("route-tables", &page);
-    let items = tables_of(ctx, page.items)
-        .await?
-        .into_iter()
-        .map(|v| v.value)
-        .collect();
-    Ok((items, next))
+    pagination::list(
+        "route-tables",
+        q.max_results,
+        q.next_token.as_deref(),
+        |spec| async move { db::list_route_tables(ctx.store.pool(), account, &filter, &spec).await },
+        |rows| values(tables_of(ctx, rows)),
+    )
+    .await
 }
 
 /// Exactly one of the named options, else 400 naming them.

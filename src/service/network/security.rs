@@ -6,7 +6,7 @@ use crate::create_once;
 use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
-use crate::service::{Created, Idempotency, Versioned};
+use crate::service::{Created, Idempotency, Versioned, render_one, values};
 use crate::store::network::{self as db, ListFilter, RuleRow, SecurityGroupRow};
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, Tx, now_ms};
@@ -483,13 +483,13 @@ async fn groups_of(
 
 pub async fn get_security_group(ctx: Ctx<'_>, group_id: &str) -> Result<Versioned<SecurityGroup>> {
     let account = ctx.account()?;
-    let row = db::get_security_group(ctx.store.pool(), account, group_id)
-        .await?
-        .ok_or_else(|| group_not_found(group_id))?;
-    groups_of(ctx, vec![row])
-        .await?
-        .pop()
-        .ok_or_else(|| group_not_found(group_id))
+    let row = db::get_security_group(ctx.store.pool(), account, group_id).await?;
+    render_one(
+        row,
+        |rows| groups_of(ctx, rows),
+        || group_not_found(group_id),
+    )
+    .await
 }
 
 /// Filters of `GET /v1/security-groups`.
@@ -508,7 +508,6 @@ pub async fn list_security_groups(
     q: ListSecurityGroups,
 ) -> Result<(Vec<SecurityGroup>, Option<String>)> {
     let account = ctx.account()?;
-    let spec = pagination::page_spec("security-groups", q.max_results, q.next_token.as_deref())?;
     let filter = ListFilter {
         tags: q.tags,
         ..Default::default()
@@ -516,14 +515,14 @@ pub async fn list_security_groups(
     .eq("vpc_id", q.vpc_id)
     .eq("region", q.region)
     .eq("group_name", q.group_name);
-    let page = db::list_security_groups(ctx.store.pool(), account, &filter, &spec).await?;
-    let next = pagination::next_token("security-groups", &page);
-    let items = groups_of(ctx, page.items)
-        .await?
-        .into_iter()
-        .map(|v| v.value)
-        .collect();
-    Ok((items, next))
+    pagination::list(
+        "security-groups",
+        q.max_results,
+        q.next_token.as_deref(),
+        |spec| async move { db::list_security_groups(ctx.store.pool(), account, &filter, &spec).await },
+        |rows| values(groups_of(ctx, rows)),
+    )
+    .await
 }
 
 /// Adds one rule; answers the group with it.

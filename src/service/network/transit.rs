@@ -2,12 +2,12 @@
 //! gateway's route table, with static, blackhole and propagated routes.
 
 use super::vpc::{subnet_in_body, vpc_in_body};
-use super::{Ctx, check_tags, dependency, not_found, tags_of, unknown};
+use super::{Ctx, check_tags, dependency, not_found, unknown};
 use crate::create_once;
 use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
-use crate::service::{Created, Idempotency, Versioned};
+use crate::service::{Created, Idempotency, Versioned, render_one, render_tagged, values};
 use crate::store::network::{self as db, ListFilter};
 use crate::store::network::{AttachmentRow, TgwRouteRow, TransitGatewayRow};
 use crate::store::tags::{self, TagFilter, Tags};
@@ -151,6 +151,24 @@ fn effective_routes(
     out
 }
 
+async fn tgws_of(
+    ctx: Ctx<'_>,
+    rows: Vec<TransitGatewayRow>,
+) -> Result<Vec<Versioned<TransitGateway>>> {
+    let tagged = render_tagged(
+        ctx.store,
+        rows,
+        |r| r.transit_gateway_id.as_str(),
+        |r, t| (r, t),
+    )
+    .await?;
+    let mut out = Vec::with_capacity(tagged.len());
+    for (r, t) in tagged {
+        out.push(tgw_of(ctx, r, t).await?);
+    }
+    Ok(out)
+}
+
 async fn tgw_of(
     ctx: Ctx<'_>,
     r: TransitGatewayRow,
@@ -230,11 +248,8 @@ pub async fn create_transit_gateway(
 
 pub async fn get_transit_gateway(ctx: Ctx<'_>, id: &str) -> Result<Versioned<TransitGateway>> {
     let account = ctx.account()?;
-    let row = db::get_transit_gateway(ctx.store.pool(), account, id)
-        .await?
-        .ok_or_else(|| tgw_not_found(id))?;
-    let mut tags = tags_of(ctx.store, &[id]).await?;
-    tgw_of(ctx, row, tags.remove(id).unwrap_or_default()).await
+    let row = db::get_transit_gateway(ctx.store.pool(), account, id).await?;
+    render_one(row, |rows| tgws_of(ctx, rows), || tgw_not_found(id)).await
 }
 
 /// Filters of `GET /v1/transit-gateways`.
@@ -251,26 +266,21 @@ pub async fn list_transit_gateways(
     q: ListTransitGateways,
 ) -> Result<(Vec<TransitGateway>, Option<String>)> {
     let account = ctx.account()?;
-    let spec = pagination::page_spec("transit-gateways", q.max_results, q.next_token.as_deref())?;
     let filter = ListFilter {
         tags: q.tags,
         ..Default::default()
     }
     .eq("region", q.region);
-    let page = db::list_transit_gateways(ctx.store.pool(), account, &filter, &spec).await?;
-    let next = pagination::next_token("transit-gateways", &page);
-    let ids: Vec<&str> = page
-        .items
-        .iter()
-        .map(|r| r.transit_gateway_id.as_str())
-        .collect();
-    let mut tags = tags_of(ctx.store, &ids).await?;
-    let mut items = Vec::with_capacity(page.items.len());
-    for r in page.items {
-        let t = tags.remove(&r.transit_gateway_id).unwrap_or_default();
-        items.push(tgw_of(ctx, r, t).await?.value);
-    }
-    Ok((items, next))
+    pagination::list(
+        "transit-gateways",
+        q.max_results,
+        q.next_token.as_deref(),
+        |spec| async move {
+            db::list_transit_gateways(ctx.store.pool(), account, &filter, &spec).await
+        },
+        |rows| values(tgws_of(ctx, rows)),
+    )
+    .await
 }
 
 /// Deletes a gateway without attachments.

@@ -1,11 +1,13 @@
 //! VPCs and subnets, and the allocation of subnet addresses.
 
-use super::{Ctx, check_tags, dependency, not_found, tags_of, unknown, zone_name};
+use super::{Ctx, check_tags, dependency, not_found, unknown, zone_name};
 use crate::create_once;
 use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
-use crate::service::{Created, Idempotency, Precondition, Versioned};
+use crate::service::{
+    Created, Idempotency, Precondition, Versioned, render_one, render_tagged, values,
+};
 use crate::store::network::{
     self as db, ListFilter, RouteRow, RouteTableRow, SecurityGroupRow, SubnetRow, VpcRow,
 };
@@ -148,6 +150,14 @@ fn vpc_of(r: VpcRow, tags: Tags) -> Versioned<Vpc> {
             tags,
         },
     }
+}
+
+async fn vpcs_of(ctx: Ctx<'_>, rows: Vec<VpcRow>) -> Result<Vec<Versioned<Vpc>>> {
+    render_tagged(ctx.store, rows, |r| r.vpc_id.as_str(), vpc_of).await
+}
+
+async fn subnets_of(ctx: Ctx<'_>, rows: Vec<SubnetRow>) -> Result<Vec<Versioned<Subnet>>> {
+    render_tagged(ctx.store, rows, |r| r.subnet_id.as_str(), subnet_of).await
 }
 
 fn subnet_of(r: SubnetRow, tags: Tags) -> Versioned<Subnet> {
@@ -305,11 +315,8 @@ async fn create_default_group(tx: &mut Tx, vpc: &VpcRow, now: i64) -> Result<(),
 
 pub async fn get_vpc(ctx: Ctx<'_>, vpc_id: &str) -> Result<Versioned<Vpc>> {
     let account = ctx.account()?;
-    let row = db::get_vpc(ctx.store.pool(), Some(account), vpc_id)
-        .await?
-        .ok_or_else(|| vpc_not_found(vpc_id))?;
-    let mut tags = tags_of(ctx.store, &[vpc_id]).await?;
-    Ok(vpc_of(row, tags.remove(vpc_id).unwrap_or_default()))
+    let row = db::get_vpc(ctx.store.pool(), Some(account), vpc_id).await?;
+    render_one(row, |rows| vpcs_of(ctx, rows), || vpc_not_found(vpc_id)).await
 }
 
 /// Filters of `GET /v1/vpcs`.
@@ -324,26 +331,20 @@ pub struct ListVpcs {
 
 pub async fn list_vpcs(ctx: Ctx<'_>, q: ListVpcs) -> Result<(Vec<Vpc>, Option<String>)> {
     let account = ctx.account()?;
-    let spec = pagination::page_spec("vpcs", q.max_results, q.next_token.as_deref())?;
     let filter = ListFilter {
         tags: q.tags,
         ..Default::default()
     }
     .eq("region", q.region)
     .eq("cidr_block", q.cidr_block);
-    let page = db::list_vpcs(ctx.store.pool(), account, &filter, &spec).await?;
-    let next = pagination::next_token("vpcs", &page);
-    let ids: Vec<&str> = page.items.iter().map(|r| r.vpc_id.as_str()).collect();
-    let mut tags = tags_of(ctx.store, &ids).await?;
-    let items = page
-        .items
-        .into_iter()
-        .map(|r| {
-            let t = tags.remove(&r.vpc_id).unwrap_or_default();
-            vpc_of(r, t).value
-        })
-        .collect();
-    Ok((items, next))
+    pagination::list(
+        "vpcs",
+        q.max_results,
+        q.next_token.as_deref(),
+        |spec| async move { db::list_vpcs(ctx.store.pool(), account, &filter, &spec).await },
+        |rows| values(vpcs_of(ctx, rows)),
+    )
+    .await
 }
 
 pub async fn update_vpc(
@@ -532,11 +533,13 @@ pub async fn create_subnet(
 
 pub async fn get_subnet(ctx: Ctx<'_>, subnet_id: &str) -> Result<Versioned<Subnet>> {
     let account = ctx.account()?;
-    let row = db::get_subnet(ctx.store.pool(), account, subnet_id)
-        .await?
-        .ok_or_else(|| subnet_not_found(subnet_id))?;
-    let mut tags = tags_of(ctx.store, &[subnet_id]).await?;
-    Ok(subnet_of(row, tags.remove(subnet_id).unwrap_or_default()))
+    let row = db::get_subnet(ctx.store.pool(), account, subnet_id).await?;
+    render_one(
+        row,
+        |rows| subnets_of(ctx, rows),
+        || subnet_not_found(subnet_id),
+    )
+    .await
 }
 
 /// Filters of `GET /v1/subnets`.
@@ -553,7 +556,6 @@ pub struct ListSubnets {
 
 pub async fn list_subnets(ctx: Ctx<'_>, q: ListSubnets) -> Result<(Vec<Subnet>, Option<String>)> {
     let account = ctx.account()?;
-    let spec = pagination::page_spec("subnets", q.max_results, q.next_token.as_deref())?;
     let filter = ListFilter {
         tags: q.tags,
         ..Default::default()
@@ -562,19 +564,14 @@ pub async fn list_subnets(ctx: Ctx<'_>, q: ListSubnets) -> Result<(Vec<Subnet>, 
     .eq("region", q.region)
     .eq("zone_id", q.availability_zone_id)
     .eq("cidr_block", q.cidr_block);
-    let page = db::list_subnets(ctx.store.pool(), account, &filter, &spec).await?;
-    let next = pagination::next_token("subnets", &page);
-    let ids: Vec<&str> = page.items.iter().map(|r| r.subnet_id.as_str()).collect();
-    let mut tags = tags_of(ctx.store, &ids).await?;
-    let items = page
-        .items
-        .into_iter()
-        .map(|r| {
-            let t = tags.remove(&r.subnet_id).unwrap_or_default();
-            subnet_of(r, t).value
-        })
-        .collect();
-    Ok((items, next))
+    pagination::list(
+        "subnets",
+        q.max_results,
+        q.next_token.as_deref(),
+        |spec| async move { db::list_subnets(ctx.store.pool(), account, &filter, &spec).await },
+        |rows| values(subnets_of(ctx, rows)),
+    )
+    .await
 }
 
 /// Deletes a subnet (and its route table association). Refused while

@@ -125,22 +125,23 @@ pub async fn list_connections(
     q: ListConnections,
 ) -> Result<(Vec<VpcEndpointConnection>, Option<String>)> {
     let account = ctx.account()?;
-    let spec = pagination::page_spec("connections", q.max_results, q.next_token.as_deref())?;
     let filter = ListFilter::default()
         .eq("state", q.vpc_endpoint_state)
         .eq("account_id", q.vpc_endpoint_owner);
-    let page = db::list_connections(
-        ctx.store.pool(),
-        ctx.store.backend(),
-        account,
-        service_id,
-        &filter,
-        &spec,
+    pagination::list(
+        "connections",
+        q.max_results,
+        q.next_token.as_deref(),
+        |spec| async move {
+            let (pool, backend) = (ctx.store.pool(), ctx.store.backend());
+            let page =
+                db::list_connections(pool, backend, account, service_id, &filter, &spec).await?;
+            check_empty_page_service(ctx, account, service_id, &page).await?;
+            Ok::<_, Error>(page)
+        },
+        |rows| connections_of(ctx, rows, account),
     )
-    .await?;
-    check_empty_page_service(ctx, account, service_id, &page).await?;
-    let next = pagination::next_token("connections", &page);
-    Ok((connections_of(ctx, page.items, account).await?, next))
+    .await
 }
 
 /// Accepts or rejects connections of a service. Each id is one item: those

@@ -7,7 +7,7 @@
 use crate::error::{Error, Result};
 use crate::pagination;
 use crate::service::network::Ctx;
-use crate::service::retry_tx;
+use crate::service::{render_one, retry_tx};
 use crate::store::producer::{self as db, RecordRow, ZoneRow};
 use crate::store::{StoreError, now_ms};
 use crate::util::timestamp;
@@ -234,11 +234,8 @@ pub async fn create_zone(ctx: Ctx<'_>, req: CreateZoneRequest) -> Result<PublicZ
 pub async fn get_zone(ctx: Ctx<'_>, zone_name: &str) -> Result<PublicZone> {
     let account = ctx.account()?;
     let zone_name = &pdns::normalise_zone_name(zone_name)?;
-    let row = db::get_zone(ctx.store.pool(), account, zone_name)
-        .await?
-        .ok_or_else(|| no_such_zone(zone_name))?;
-    let mut out = zones_of(ctx, vec![row]).await?;
-    out.pop().ok_or_else(|| no_such_zone(zone_name))
+    let row = db::get_zone(ctx.store.pool(), account, zone_name).await?;
+    render_one(row, |rows| zones_of(ctx, rows), || no_such_zone(zone_name)).await
 }
 
 pub async fn list_zones(
@@ -247,10 +244,14 @@ pub async fn list_zones(
     next_token: Option<&str>,
 ) -> Result<(Vec<PublicZone>, Option<String>)> {
     let account = ctx.account()?;
-    let spec = pagination::page_spec("public-dns-zones", max_results, next_token)?;
-    let page = db::list_zones(ctx.store.pool(), account, &spec).await?;
-    let next = pagination::next_token("public-dns-zones", &page);
-    Ok((zones_of(ctx, page.items).await?, next))
+    pagination::list(
+        "public-dns-zones",
+        max_results,
+        next_token,
+        |spec| async move { db::list_zones(ctx.store.pool(), account, &spec).await },
+        |rows| zones_of(ctx, rows),
+    )
+    .await
 }
 
 /// Deletes one of the caller's zones with its records.
@@ -276,13 +277,20 @@ pub async fn list_records(
 ) -> Result<(Vec<PublicRecord>, Option<String>)> {
     let account = ctx.account()?;
     let zone_name = &pdns::normalise_zone_name(zone_name)?;
-    let spec = pagination::page_spec("public-dns-records", max_results, next_token)?;
-    db::get_zone(ctx.store.pool(), account, zone_name)
-        .await?
-        .ok_or_else(|| no_such_zone(zone_name))?;
-    let page = db::list_records(ctx.store.pool(), account, zone_name, &spec).await?;
-    let next = pagination::next_token("public-dns-records", &page);
-    Ok((page.items.into_iter().map(record_of).collect(), next))
+    pagination::list(
+        "public-dns-records",
+        max_results,
+        next_token,
+        |spec| async move {
+            let pool = ctx.store.pool();
+            db::get_zone(pool, account, zone_name)
+                .await?
+                .ok_or_else(|| no_such_zone(zone_name))?;
+            Ok::<_, Error>(db::list_records(pool, account, zone_name, &spec).await?)
+        },
+        pagination::each(record_of),
+    )
+    .await
 }
 
 /// The caller's zone a record of `name` goes in: `zone_name` when given

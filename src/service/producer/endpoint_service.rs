@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
 use crate::service::network::{Ctx, check_region, check_tags, tags_of, zone_name};
-use crate::service::{Created, Idempotency, Precondition, Versioned};
+use crate::service::{Created, Idempotency, Precondition, Versioned, render_one, values};
 use crate::store::network::ListFilter;
 use crate::store::producer::{self as db, LoadBalancerRow, ServiceRow};
 use crate::store::tags::{self, TagFilter, Tags};
@@ -440,13 +440,13 @@ pub async fn create_service(
 
 pub async fn get_service(ctx: Ctx<'_>, service_id: &str) -> Result<Versioned<EndpointService>> {
     let account = ctx.account()?;
-    let row = db::get_service(ctx.store.pool(), Some(account), service_id)
-        .await?
-        .ok_or_else(|| service_not_found(service_id))?;
-    services_of(ctx, vec![row])
-        .await?
-        .pop()
-        .ok_or_else(|| service_not_found(service_id))
+    let row = db::get_service(ctx.store.pool(), Some(account), service_id).await?;
+    render_one(
+        row,
+        |rows| services_of(ctx, rows),
+        || service_not_found(service_id),
+    )
+    .await
 }
 
 /// Filters of `GET /v1/endpoint-services`.
@@ -465,7 +465,6 @@ pub async fn list_services(
     q: ListEndpointServices,
 ) -> Result<(Vec<EndpointService>, Option<String>)> {
     let account = ctx.account()?;
-    let spec = pagination::page_spec("endpoint-services", q.max_results, q.next_token.as_deref())?;
     let filter = ListFilter {
         tags: q.tags,
         ..Default::default()
@@ -473,14 +472,14 @@ pub async fn list_services(
     .eq("service_state", q.service_state)
     .eq("service_type", q.service_type)
     .eq("region", q.region);
-    let page = db::list_services(ctx.store.pool(), account, &filter, &spec).await?;
-    let next = pagination::next_token("endpoint-services", &page);
-    let items = services_of(ctx, page.items)
-        .await?
-        .into_iter()
-        .map(|v| v.value)
-        .collect();
-    Ok((items, next))
+    pagination::list(
+        "endpoint-services",
+        q.max_results,
+        q.next_token.as_deref(),
+        |spec| async move { db::list_services(ctx.store.pool(), account, &filter, &spec).await },
+        |rows| values(services_of(ctx, rows)),
+    )
+    .await
 }
 
 /// Reads the caller's service for a change, refusing one being deleted.

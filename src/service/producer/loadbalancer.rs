@@ -7,7 +7,7 @@ use crate::schema;
 use crate::service::network::interface::{InterfaceSpec, insert_interface, remove_interface};
 use crate::service::network::vpc::subnet_in_body;
 use crate::service::network::{Ctx, check_tags, tags_of, zone_name};
-use crate::service::{Created, Idempotency, Precondition, Versioned};
+use crate::service::{Created, Idempotency, Precondition, Versioned, render_one, values};
 use crate::store::network::{self as net_db, ListFilter};
 use crate::store::producer::{self as db, LbSubnetRow, LoadBalancerRow};
 use crate::store::tags::{self, TagFilter, Tags};
@@ -325,13 +325,8 @@ pub async fn create_load_balancer(
 
 pub async fn get_load_balancer(ctx: Ctx<'_>, arn: &str) -> Result<Versioned<LoadBalancer>> {
     let account = ctx.account()?;
-    let row = db::get_load_balancer(ctx.store.pool(), account, arn)
-        .await?
-        .ok_or_else(|| lb_not_found(arn))?;
-    lbs_of(ctx, vec![row])
-        .await?
-        .pop()
-        .ok_or_else(|| lb_not_found(arn))
+    let row = db::get_load_balancer(ctx.store.pool(), account, arn).await?;
+    render_one(row, |rows| lbs_of(ctx, rows), || lb_not_found(arn)).await
 }
 
 /// Filters of `GET /v1/load-balancers`.
@@ -350,7 +345,6 @@ pub async fn list_load_balancers(
     q: ListLoadBalancers,
 ) -> Result<(Vec<LoadBalancer>, Option<String>)> {
     let account = ctx.account()?;
-    let spec = pagination::page_spec("load-balancers", q.max_results, q.next_token.as_deref())?;
     let filter = ListFilter {
         tags: q.tags,
         ..Default::default()
@@ -361,14 +355,14 @@ pub async fn list_load_balancers(
         "lb_type",
         q.r#type.map(|t| LoadBalancerKind::from(t).as_str()),
     );
-    let page = db::list_load_balancers(ctx.store.pool(), account, &filter, &spec).await?;
-    let next = pagination::next_token("load-balancers", &page);
-    let items = lbs_of(ctx, page.items)
-        .await?
-        .into_iter()
-        .map(|v| v.value)
-        .collect();
-    Ok((items, next))
+    pagination::list(
+        "load-balancers",
+        q.max_results,
+        q.next_token.as_deref(),
+        |spec| async move { db::list_load_balancers(ctx.store.pool(), account, &filter, &spec).await },
+        |rows| values(lbs_of(ctx, rows)),
+    )
+    .await
 }
 
 pub async fn update_load_balancer(

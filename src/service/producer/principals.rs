@@ -166,20 +166,21 @@ pub async fn list_principals(
             "principal_type: '{t}' must be all, account, user or role"
         )));
     }
-    let spec = pagination::page_spec("allowed-principals", q.max_results, q.next_token.as_deref())?;
     let filter = ListFilter::default()
         .eq("principal_type", q.principal_type)
         .eq("principal", q.principal);
-    let page = db::list_permissions(
-        ctx.store.pool(),
-        ctx.store.backend(),
-        account,
-        service_id,
-        &filter,
-        &spec,
+    pagination::list(
+        "allowed-principals",
+        q.max_results,
+        q.next_token.as_deref(),
+        |spec| async move {
+            let (pool, backend) = (ctx.store.pool(), ctx.store.backend());
+            let page =
+                db::list_permissions(pool, backend, account, service_id, &filter, &spec).await?;
+            check_empty_page_service(ctx, account, service_id, &page).await?;
+            Ok::<_, Error>(page)
+        },
+        pagination::each(principal_of),
     )
-    .await?;
-    check_empty_page_service(ctx, account, service_id, &page).await?;
-    let next = pagination::next_token("allowed-principals", &page);
-    Ok((page.items.into_iter().map(principal_of).collect(), next))
+    .await
 }

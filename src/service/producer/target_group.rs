@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
 use crate::service::network::{Ctx, zone_name};
-use crate::service::{Created, Idempotency, Versioned};
+use crate::service::{Created, Idempotency, Versioned, render_one, values};
 use crate::store::network::{self as net_db, ListFilter};
 use crate::store::producer::{self as db, TargetGroupRow, TargetRow};
 use crate::store::{StoreError, now_ms};
@@ -242,13 +242,8 @@ pub async fn create_target_group(
 
 pub async fn get_target_group(ctx: Ctx<'_>, arn: &str) -> Result<Versioned<TargetGroup>> {
     let account = ctx.account()?;
-    let row = db::get_target_group(ctx.store.pool(), account, arn)
-        .await?
-        .ok_or_else(|| tg_not_found(arn))?;
-    tgs_of(ctx, vec![row])
-        .await?
-        .pop()
-        .ok_or_else(|| tg_not_found(arn))
+    let row = db::get_target_group(ctx.store.pool(), account, arn).await?;
+    render_one(row, |rows| tgs_of(ctx, rows), || tg_not_found(arn)).await
 }
 
 /// Filters of `GET /v1/target-groups`.
@@ -266,19 +261,18 @@ pub async fn list_target_groups(
     q: ListTargetGroups,
 ) -> Result<(Vec<TargetGroup>, Option<String>)> {
     let account = ctx.account()?;
-    let spec = pagination::page_spec("target-groups", q.max_results, q.next_token.as_deref())?;
     let filter = ListFilter::default()
         .eq("vpc_id", q.vpc_id)
         .eq("load_balancer_arn", q.load_balancer_arn)
         .eq("region", q.region);
-    let page = db::list_target_groups(ctx.store.pool(), account, &filter, &spec).await?;
-    let next = pagination::next_token("target-groups", &page);
-    let items = tgs_of(ctx, page.items)
-        .await?
-        .into_iter()
-        .map(|v| v.value)
-        .collect();
-    Ok((items, next))
+    pagination::list(
+        "target-groups",
+        q.max_results,
+        q.next_token.as_deref(),
+        |spec| async move { db::list_target_groups(ctx.store.pool(), account, &filter, &spec).await },
+        |rows| values(tgs_of(ctx, rows)),
+    )
+    .await
 }
 
 pub async fn delete_target_group(ctx: Ctx<'_>, arn: &str) -> Result<()> {
