@@ -8,11 +8,12 @@ use crate::service::catalog::{
     ListServices, ServiceDetail, ServiceType, aws_service_details, service_key,
 };
 use crate::service::network::zone_name;
+use crate::service::producer::endpoint_service::kind_of;
 use crate::store::Store;
 use crate::store::page::Page;
 use crate::store::producer as db;
-use linkplane_core::catalog;
-use linkplane_core::privatelink as pl;
+use linkplane_core::catalog::{self, EndpointType};
+use linkplane_core::privatelink::{self as pl, LoadBalancerKind};
 use std::collections::BTreeSet;
 
 /// The services the caller can discover in a region, sorted by name then
@@ -63,8 +64,8 @@ pub async fn discover(
                 .and_then(pl::parse_service_name)
                 .map(|(_, id)| id);
             let service_type = q.service_type.map(|t| match t {
-                ServiceType::GatewayLoadBalancer => "gateway_load_balancer",
-                _ => "interface",
+                ServiceType::GatewayLoadBalancer => EndpointType::GatewayLoadBalancer.as_str(),
+                _ => EndpointType::Interface.as_str(),
             });
             let [all, root, own] = pl::permission_keys(&p.account_id, &p.arn);
             let rows = db::visible_services(
@@ -93,10 +94,9 @@ pub async fn discover(
                 let private: Vec<String> = r.private_dns_name.iter().cloned().collect();
                 items.push(ServiceDetail {
                     service_name: pl::service_name(&r.region, &r.service_id),
-                    service_type: if r.service_type == "gateway_load_balancer" {
-                        ServiceType::GatewayLoadBalancer
-                    } else {
-                        ServiceType::Interface
+                    service_type: match kind_of(&r.service_type)? {
+                        LoadBalancerKind::Gateway => ServiceType::GatewayLoadBalancer,
+                        LoadBalancerKind::Network => ServiceType::Interface,
                     },
                     service_region: r.region.clone(),
                     availability_zones: named.iter().map(|(n, _)| n.clone()).collect(),

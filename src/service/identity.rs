@@ -1,10 +1,8 @@
 //! Accounts, principals and API keys.
 
 use super::caller::{Caller, generate_key};
-use super::{
-    CreateError, Created, Idempotency, Precondition, commit, record_key, render_one, render_tagged,
-    replayed_id, values, with_idempotency_retry,
-};
+use super::{Created, Idempotency, Precondition, render_one, render_tagged, values};
+use crate::create_once;
 use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
@@ -12,7 +10,8 @@ use crate::store::identity::{
     self as db, AccountFilter, AccountRow, ApiKeyFilter, ApiKeyRow, PrincipalRow,
 };
 use crate::store::tags::{self, TagFilter, Tags};
-use crate::store::{Store, now_ms};
+use crate::store::{Store, StoreError, now_ms};
+use crate::transaction;
 use crate::util::{sha256_hex, timestamp};
 use linkplane_core::identity::{
     PrincipalArn, PrincipalType, format_account_id, is_valid_account_id,
@@ -288,19 +287,12 @@ pub async fn create_account(
     }
     let tags = req.tags.clone().unwrap_or_default();
     linkplane_core::tags::validate_tags(&tags)?;
-    let idem = idem.as_ref();
+    let account_id = &req
+        .account_id
+        .clone()
+        .unwrap_or_else(|| format_account_id(rand::random()));
     let (req, tags) = (&req, &tags);
-    let created = with_idempotency_retry(idem, || async move {
-        let mut tx = store.begin().await?;
-        if let Some(id) = replayed_id(idem, &mut tx).await? {
-            drop(tx);
-            return Ok(Created::Replayed(get_account(store, caller, &id).await?));
-        }
-        let account_id = req
-            .account_id
-            .clone()
-            .unwrap_or_else(|| format_account_id(rand::random()));
-        record_key(idem, &mut tx, &account_id).await?;
+    let created = create_once!(store, idem.as_ref(), key_first = account_id, |tx| {
         let now = now_ms();
         let row = AccountRow {
             account_id: account_id.clone(),
@@ -309,19 +301,19 @@ pub async fn create_account(
             updated_at: now,
             version: 1,
         };
-        match db::insert_account(&mut tx, &row).await {
-            Err(crate::store::StoreError::Conflict(_)) => {
-                return Err(CreateError::Api(Error::conflict(
+        match db::insert_account(tx, &row).await {
+            Err(StoreError::Conflict(_)) => {
+                return Err(Error::conflict(
                     "AccountAlreadyExists",
                     format!("an account with id '{account_id}' already exists"),
-                )));
+                ));
             }
             other => other?,
         }
         db::insert_principal(
-            &mut tx,
+            tx,
             &PrincipalRow {
-                arn: root_arn(&account_id),
+                arn: root_arn(account_id),
                 account_id: account_id.clone(),
                 principal_type: "root".to_string(),
                 name: String::new(),
@@ -329,12 +321,12 @@ pub async fn create_account(
             },
         )
         .await?;
-        tags::replace(&mut tx, &account_id, &account_id, tags).await?;
-        commit(tx).await?;
-        Ok(Created::New(account_of(row, tags.clone())))
-    })
-    .await?;
-    Ok(created)
+        tags::replace(tx, account_id, account_id, tags).await?;
+        Ok(account_id.clone())
+    })?;
+    created
+        .load(|id| async move { get_account(store, caller, &id).await })
+        .await
 }
 
 pub async fn get_account(
@@ -400,26 +392,23 @@ pub async fn update_account(
         linkplane_core::tags::validate_tags(t)?;
     }
     let req = &req;
-    crate::service::retry_tx(|| async move {
-        let mut tx = store.begin().await?;
-        let row = db::get_account(&mut *tx, account_id)
+    transaction!(store, |tx| {
+        let row = db::get_account(&mut **tx, account_id)
             .await?
             .ok_or_else(|| account_not_found(account_id))?;
-        precondition.check(&format!("\"v{}\"", row.version))?;
+        precondition.check_version(row.version)?;
         let now = now_ms();
         let name = req.name.clone().unwrap_or(row.name);
-        if !db::update_account(&mut tx, account_id, &name, row.version, now).await? {
+        if !db::update_account(tx, account_id, &name, row.version, now).await? {
             return Err(Error::contention(
                 "the account changed while this update ran".to_string(),
             ));
         }
         if let Some(t) = &req.tags {
-            tags::replace(&mut tx, account_id, account_id, t).await?;
+            tags::replace(tx, account_id, account_id, t).await?;
         }
-        tx.commit().await.map_err(crate::store::StoreError::from)?;
         Ok(())
-    })
-    .await?;
+    })?;
     get_account(store, caller, account_id).await
 }
 
@@ -450,20 +439,11 @@ pub async fn create_principal(
         .unwrap_or(linkplane_core::identity::ROOT_PATH);
     let principal = PrincipalArn::with_path(account_id, req.r#type.into(), path, &req.name)?;
     let arn = principal.arn();
-    let idem = idem.as_ref();
     let (arn, principal) = (&arn, &principal);
-    with_idempotency_retry(idem, || async move {
-        let mut tx = store.begin().await?;
-        if let Some(arn) = replayed_id(idem, &mut tx).await? {
-            let row = db::get_principal(&mut *tx, &arn)
-                .await?
-                .ok_or(crate::store::StoreError::NotFound)?;
-            return Ok(Created::Replayed(principal_of(row)));
+    let created = create_once!(store, idem.as_ref(), key_first = arn, |tx| {
+        if db::get_account(&mut **tx, account_id).await?.is_none() {
+            return Err(account_not_found(account_id));
         }
-        if db::get_account(&mut *tx, account_id).await?.is_none() {
-            return Err(CreateError::Api(account_not_found(account_id)));
-        }
-        record_key(idem, &mut tx, arn).await?;
         let row = PrincipalRow {
             arn: arn.to_string(),
             account_id: account_id.to_string(),
@@ -471,23 +451,29 @@ pub async fn create_principal(
             name: principal.name.clone(),
             created_at: now_ms(),
         };
-        match db::insert_principal(&mut tx, &row).await {
-            Err(crate::store::StoreError::Conflict(_)) => {
-                return Err(CreateError::Api(Error::conflict(
+        match db::insert_principal(tx, &row).await {
+            Err(StoreError::Conflict(_)) => {
+                return Err(Error::conflict(
                     "EntityAlreadyExists",
                     format!(
                         "a {} named {} already exists in account {account_id} (IAM names are unique whatever the path)",
                         principal.kind.as_str(),
                         principal.name
                     ),
-                )));
+                ));
             }
             other => other?,
         }
-        commit(tx).await?;
-        Ok(Created::New(principal_of(row)))
-    })
-    .await
+        Ok(arn.to_string())
+    })?;
+    created
+        .load(|arn| async move {
+            let row = db::get_principal(store.pool(), &arn)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            Ok(principal_of(row))
+        })
+        .await
 }
 
 pub async fn list_principals(
@@ -545,37 +531,21 @@ pub async fn create_api_key(
             )));
         }
     }
-    let idem = idem.as_ref();
-    let (req, principal) = (&req, &principal);
-    with_idempotency_retry(idem, || async move {
-        let mut tx = store.begin().await?;
-        if let Some(key_id) = replayed_id(idem, &mut tx).await? {
-            let row = db::get_api_key(&mut *tx, &key_id)
-                .await?
-                .ok_or(crate::store::StoreError::NotFound)?;
-            let k = api_key_of(row);
-            return Ok(Created::Replayed(ApiKeyWithSecret {
-                key_id: k.key_id,
-                principal_arn: k.principal_arn,
-                account_id: k.account_id,
-                creation_timestamp: k.creation_timestamp,
-                secret: None,
-            }));
-        }
-        if db::get_principal(&mut *tx, &req.principal_arn)
+    let (key_id, secret) = generate_key();
+    let (req, principal, key_id) = (&req, &principal, &key_id);
+    let created = create_once!(store, idem.as_ref(), key_first = key_id, |tx| {
+        if db::get_principal(&mut **tx, &req.principal_arn)
             .await?
             .is_none()
         {
-            return Err(CreateError::Api(Error::validation(
+            return Err(Error::validation(
                 "InvalidPrincipal.NotFound",
                 format!(
                     "principal_arn: the principal {} does not exist",
                     req.principal_arn
                 ),
-            )));
+            ));
         }
-        let (key_id, secret) = generate_key();
-        record_key(idem, &mut tx, &key_id).await?;
         let row = ApiKeyRow {
             key_id: key_id.clone(),
             principal_arn: req.principal_arn.clone(),
@@ -584,18 +554,26 @@ pub async fn create_api_key(
             created_at: now_ms(),
             revoked_at: None,
         };
-        db::insert_api_key(&mut tx, &row).await?;
-        commit(tx).await?;
-        let k = api_key_of(row);
-        Ok(Created::New(ApiKeyWithSecret {
-            key_id: k.key_id,
-            principal_arn: k.principal_arn,
-            account_id: k.account_id,
-            creation_timestamp: k.creation_timestamp,
-            secret: Some(secret),
-        }))
-    })
-    .await
+        db::insert_api_key(tx, &row).await?;
+        Ok(key_id.clone())
+    })?;
+    // The secret is shown once, by the request that made the key.
+    let secret = matches!(created, Created::New(_)).then_some(secret);
+    created
+        .load(|key_id| async move {
+            let row = db::get_api_key(store.pool(), &key_id)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            let k = api_key_of(row);
+            Ok(ApiKeyWithSecret {
+                key_id: k.key_id,
+                principal_arn: k.principal_arn,
+                account_id: k.account_id,
+                creation_timestamp: k.creation_timestamp,
+                secret,
+            })
+        })
+        .await
 }
 
 fn key_not_found(key_id: &str) -> Error {
@@ -608,9 +586,8 @@ fn key_not_found(key_id: &str) -> Error {
 /// Revokes a key: the admin, the root of the key's account, or the key's
 /// own principal. It stops working on the next request, on every replica.
 pub async fn revoke_api_key(store: &Store, caller: &Caller, key_id: &str) -> Result<()> {
-    crate::service::retry_tx(|| async move {
-        let mut tx = store.begin().await?;
-        let row = db::get_api_key(&mut *tx, key_id)
+    transaction!(store, |tx| {
+        let row = db::get_api_key(&mut **tx, key_id)
             .await?
             .filter(|r| r.revoked_at.is_none())
             .ok_or_else(|| key_not_found(key_id))?;
@@ -628,11 +605,9 @@ pub async fn revoke_api_key(store: &Store, caller: &Caller, key_id: &str) -> Res
                 )));
             }
         }
-        db::revoke_api_key(&mut tx, key_id, now_ms()).await?;
-        tx.commit().await.map_err(crate::store::StoreError::from)?;
+        db::revoke_api_key(tx, key_id, now_ms()).await?;
         Ok(())
-    })
-    .await?;
+    })?;
     Ok(())
 }
 

@@ -189,29 +189,7 @@ where
     }
 }
 
-/// Runs a create, once more if it lost a race on its idempotency key (two
-/// concurrent requests with one key: the loser's transaction rolls back on
-/// the key's uniqueness and the retry replays the winner's resource), and
-/// again, like [`retry_tx`], after a deadlock or serialization conflict.
-pub async fn with_idempotency_retry<T, F, Fut>(
-    idem: Option<&Idempotency>,
-    mut op: F,
-) -> Result<Created<T>, Error>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<Created<T>, CreateError>>,
-{
-    let mut retry = CreateRetry::new(idem);
-    loop {
-        match op().await {
-            Ok(c) => return Ok(c),
-            Err(e) => retry.after(e).await?,
-        }
-    }
-}
-
-/// When a create runs again, for [`with_idempotency_retry`] and
-/// [`create_once!`]: once after losing a race on its idempotency key, and
+/// When a create runs again, for [`create_once!`]: once after losing a race on its idempotency key, and
 /// after a deadlock or serialization conflict (with backoff) up to
 /// [`MAX_TX_ATTEMPTS`] attempts in all.
 pub struct CreateRetry {
@@ -314,6 +292,13 @@ pub async fn commit(tx: Tx) -> Result<(), CreateError> {
     }
 }
 
+/// Stored text the domain does not know, in `column` (`table.column`): an
+/// internal error naming the column, as the store's typed (`Stored`)
+/// columns answer, never a default.
+pub fn unknown_stored(column: &str, what: &str, text: &str) -> Error {
+    Error::internal(format!("{column}: '{text}' is not {what}"))
+}
+
 /// An update's precondition: the version (as an entity tag, `"v3"`) the
 /// caller last saw, or several, or `*`; none means "whatever is current".
 /// The REST front takes it from `If-Match`.
@@ -332,6 +317,16 @@ impl Precondition {
             ))),
         }
     }
+
+    /// [`check`](Self::check) against the ETag of a resource at `version`.
+    pub fn check_version(&self, version: i64) -> Result<(), Error> {
+        self.check(&etag(version))
+    }
+}
+
+/// The entity tag of a resource at `version`: `"v3"`.
+pub fn etag(version: i64) -> String {
+    format!("\"v{version}\"")
 }
 
 /// A resource with the version its ETag is made from.
@@ -343,7 +338,7 @@ pub struct Versioned<T> {
 
 impl<T> Versioned<T> {
     pub fn etag(&self) -> String {
-        format!("\"v{}\"", self.version)
+        etag(self.version)
     }
 }
 
@@ -388,21 +383,53 @@ pub async fn render_tagged<R, T>(
         .collect())
 }
 
+/// Runs `body` in one transaction (begin ... commit) through `tx` (a
+/// `&mut Tx`), again after a deadlock or serialization conflict, as
+/// [`retry_tx`] does: every write of the domain that is not a create. The
+/// body evaluates to `Result<T, Error>`; an error rolls the transaction
+/// back, a value commits it. A macro for the reason [`create_once!`] is one.
+#[macro_export]
+macro_rules! transaction {
+    ($store:expr, |$tx:ident| $body:block) => {{
+        let store: &$crate::store::Store = $store;
+        $crate::service::retry_tx(|| async move {
+            let mut t = store.begin().await?;
+            let out: Result<_, $crate::error::Error> = async {
+                let $tx: &mut $crate::store::Tx = &mut t;
+                $body
+            }
+            .await;
+            let out = out?;
+            t.commit().await.map_err($crate::store::StoreError::from)?;
+            Ok::<_, $crate::error::Error>(out)
+        })
+        .await
+    }};
+}
+
 /// Runs a create in one transaction, honouring the idempotency key: an
 /// earlier identical request's resource id is answered as a replay; a
 /// concurrent request with the same key that commits first makes this one
 /// retry once and replay; a transaction the database aborted for a
 /// deadlock runs again (as [`retry_tx`] does); when to run it again is
-/// [`CreateRetry`]'s, as for [`with_idempotency_retry`]. The body inserts the resource through `tx` (a
-/// `&mut Tx`) and evaluates to `Result<String, Error>`, the new id.
+/// [`CreateRetry`]'s. The body inserts the resource through `tx` (a
+/// `&mut Tx`) and evaluates to `Result<String, Error>`, the new id; the
+/// key is recorded after it, and the transaction committed.
+///
+/// `create_once!(store, idem, key_first = id, |tx| body)` is for a create
+/// whose id is known before it runs (an account id, a principal's ARN): the
+/// key is recorded before the body, so that a concurrent request with the
+/// same key waits on the key and replays, rather than failing on the
+/// resource's own uniqueness (`AccountAlreadyExists`, `EntityAlreadyExists`).
 ///
 /// A macro rather than a function taking an async closure: the futures of
 /// `AsyncFnMut` closures cannot be required to be `Send`, which the server's handlers need.
 #[macro_export]
 macro_rules! create_once {
-    ($store:expr, $idem:expr, |$tx:ident| $body:block) => {{
+    (@run $store:expr, $idem:expr, $first:expr, |$tx:ident| $body:block) => {{
         let store: &$crate::store::Store = $store;
         let idem: Option<&$crate::service::Idempotency> = $idem;
+        let first: Option<&str> = $first;
         let mut retry = $crate::service::CreateRetry::new(idem);
         loop {
             let made: Result<$crate::service::Created<String>, $crate::service::CreateError> =
@@ -411,13 +438,19 @@ macro_rules! create_once {
                     if let Some(id) = $crate::service::replayed_id(idem, &mut t).await? {
                         return Ok($crate::service::Created::Replayed(id));
                     }
+                    if let Some(id) = first {
+                        $crate::service::record_key(idem, &mut t, id).await?;
+                    }
                     let id: Result<String, $crate::error::Error> = async {
                         let $tx: &mut $crate::store::Tx = &mut t;
                         $body
                     }
                     .await;
                     let id = id?;
-                    $crate::service::finish_create(idem, t, &id).await?;
+                    if first.is_none() {
+                        $crate::service::record_key(idem, &mut t, &id).await?;
+                    }
+                    $crate::service::commit(t).await?;
                     Ok($crate::service::Created::New(id))
                 }
                 .await;
@@ -431,16 +464,12 @@ macro_rules! create_once {
             }
         }
     }};
-}
-
-/// Records the idempotency key and commits a create.
-pub async fn finish_create(
-    idem: Option<&Idempotency>,
-    mut tx: Tx,
-    id: &str,
-) -> Result<(), CreateError> {
-    record_key(idem, &mut tx, id).await?;
-    commit(tx).await
+    ($store:expr, $idem:expr, key_first = $id:expr, |$tx:ident| $body:block) => {
+        $crate::create_once!(@run $store, $idem, Some($id), |$tx| $body)
+    };
+    ($store:expr, $idem:expr, |$tx:ident| $body:block) => {
+        $crate::create_once!(@run $store, $idem, None, |$tx| $body)
+    };
 }
 
 #[cfg(test)]
@@ -526,7 +555,7 @@ mod tests {
                     })
                     .unwrap_or(0);
                 let between = lines[start..i].join("\n");
-                let retried = ["retry_tx(", "with_idempotency_retry(", "create_once!("]
+                let retried = ["retry_tx(", "create_once!("]
                     .iter()
                     .any(|w| between.contains(w));
                 if !retried {

@@ -10,7 +10,8 @@ use crate::service::producer::endpoint_service::service_not_found;
 use crate::store::consumer::EndpointRow;
 use crate::store::outbox::{self as db, NotificationRow};
 use crate::store::producer as prod_db;
-use crate::store::{StoreError, Tx, now_ms};
+use crate::store::{Tx, now_ms};
+use crate::transaction;
 use crate::util::{new_id, random_hex, timestamp};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -145,9 +146,8 @@ pub async fn create_notification(
     }
     events.sort();
     let (req, events) = (&req, &events);
-    let row = crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        prod_db::get_service(&mut *tx, Some(account), service_id)
+    let row = transaction!(ctx.store, |tx| {
+        prod_db::get_service(&mut **tx, Some(account), service_id)
             .await?
             .ok_or_else(|| service_not_found(service_id))?;
         let row = NotificationRow {
@@ -161,11 +161,9 @@ pub async fn create_notification(
             last_delivery_at: None,
             created_at: now_ms(),
         };
-        db::insert_notification(&mut tx, &row).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        db::insert_notification(tx, &row).await?;
         Ok(row)
-    })
-    .await?;
+    })?;
     let secret = row.signing_secret.clone();
     Ok(ConnectionNotificationWithSecret {
         notification: notification_of(row, 0),
@@ -197,21 +195,18 @@ pub async fn list_notifications(
 
 pub async fn delete_notification(ctx: Ctx<'_>, service_id: &str, id: &str) -> Result<()> {
     let account = ctx.account()?;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        prod_db::get_service(&mut *tx, Some(account), service_id)
+    transaction!(ctx.store, |tx| {
+        prod_db::get_service(&mut **tx, Some(account), service_id)
             .await?
             .ok_or_else(|| service_not_found(service_id))?;
-        if !db::delete_notification(&mut tx, service_id, id).await? {
+        if !db::delete_notification(tx, service_id, id).await? {
             return Err(Error::not_found(
                 "InvalidConnectionNotification",
                 format!("The connection notification '{id}' does not exist"),
             ));
         }
-        tx.commit().await.map_err(StoreError::from)?;
         Ok(())
-    })
-    .await?;
+    })?;
     Ok(())
 }
 

@@ -11,6 +11,7 @@ use crate::schema;
 use crate::service::network::interface::checked_groups;
 use crate::service::network::vpc::vpc_in_body;
 use crate::service::network::{Ctx, check_tags};
+use crate::service::producer::endpoint_service::{kind_of, service_type_for};
 use crate::service::producer::loadbalancer::initial_state;
 use crate::service::{Created, Idempotency, Versioned};
 use crate::store::consumer::{self as db, EndpointRow};
@@ -131,17 +132,13 @@ async fn resolve_service(
                 ));
             }
         }
-        let wanted = match kind {
-            VpcEndpointType::Interface => "interface",
-            VpcEndpointType::GatewayLoadBalancer => "gateway_load_balancer",
-            VpcEndpointType::Gateway => "gateway",
-        };
-        if svc.service_type != wanted {
+        let offered = service_type_for(kind_of(&svc.service_type)?);
+        let wanted = kind.as_str();
+        if offered.as_str() != wanted {
             return Err(Error::validation(
                 "InvalidVpcEndpointType",
                 format!(
-                    "{name} is a {} service; it takes {} endpoints, not {wanted}",
-                    svc.service_type, svc.service_type
+                    "{name} is a {offered} service; it takes {offered} endpoints, not {wanted}"
                 ),
             ));
         }

@@ -22,6 +22,7 @@ use crate::store::network::{self as net_db, ListFilter, RouteRow};
 use crate::store::producer as prod_db;
 use crate::store::tags::{TagFilter, Tags};
 use crate::store::{StoreError, Tx, now_ms};
+use crate::transaction;
 use crate::util::timestamp;
 use linkplane_core::catalog::{self, EndpointType};
 use linkplane_core::endpoint::{self as ep, EndpointNames};
@@ -504,16 +505,15 @@ async fn release(tx: &mut Tx, account: &str, r: &EndpointRow) -> Result<()> {
 /// routes and private DNS names go at once.
 pub async fn delete_endpoint(ctx: Ctx<'_>, delay: Duration, id: &str) -> Result<()> {
     let account = ctx.account()?;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        let row = db::get_endpoint(&mut *tx, Some(account), id)
+    transaction!(ctx.store, |tx| {
+        let row = db::get_endpoint(&mut **tx, Some(account), id)
             .await?
             .ok_or_else(|| endpoint_not_found(id))?;
         let Some(deleting) = row.state.delete() else {
             return Ok(());
         };
         if row.vpc_endpoint_type == EndpointType::GatewayLoadBalancer {
-            let tables = net_db::routes_to(&mut tx, id).await?;
+            let tables = net_db::routes_to(tx, id).await?;
             if !tables.is_empty() {
                 return Err(Error::conflict(
                     "DependencyViolation",
@@ -524,17 +524,15 @@ pub async fn delete_endpoint(ctx: Ctx<'_>, delay: Duration, id: &str) -> Result<
                 ));
             }
         }
-        release(&mut tx, account, &row).await?;
+        release(tx, account, &row).await?;
         let (state, ready_at) = initial_state(delay, deleting);
-        if !db::set_state(&mut tx, id, state, ready_at, row.version, now_ms()).await? {
+        if !db::set_state(tx, id, state, ready_at, row.version, now_ms()).await? {
             return Err(Error::contention(format!(
                 "endpoint {id} changed while it was being deleted"
             )));
         }
-        crate::service::notification::emit(&mut tx, "delete", &row, state.as_str()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        crate::service::notification::emit(tx, "delete", &row, state.as_str()).await?;
         Ok(())
-    })
-    .await?;
+    })?;
     Ok(())
 }

@@ -13,7 +13,8 @@ use crate::store::consumer::{self as db, EndpointRow};
 use crate::store::network::{self as net_db};
 use crate::store::producer as prod_db;
 use crate::store::tags::{self, Tags};
-use crate::store::{StoreError, Tx, now_ms};
+use crate::store::{Tx, now_ms};
+use crate::transaction;
 use linkplane_core::catalog::{self};
 use linkplane_core::endpoint::{self as ep};
 use linkplane_core::lifecycle::PrivateDnsState;
@@ -140,12 +141,11 @@ pub async fn update_endpoint(
         linkplane_core::policy::CompiledPolicy::compile(p)?;
     }
     let req = &req;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        let row = db::get_endpoint(&mut *tx, Some(account), id)
+    transaction!(ctx.store, |tx| {
+        let row = db::get_endpoint(&mut **tx, Some(account), id)
             .await?
             .ok_or_else(|| endpoint_not_found(id))?;
-        precondition.check(&format!("\"v{}\"", row.version))?;
+        precondition.check_version(row.version)?;
         let modified = row.state.modify(id)?;
         let kind = VpcEndpointType::from(row.vpc_endpoint_type);
         let kname = kind.as_str();
@@ -171,12 +171,12 @@ pub async fn update_endpoint(
         {
             return Err(not_for(kname, "a policy"));
         }
-        let vpc = net_db::get_vpc(&mut *tx, Some(account), &row.vpc_id)
+        let vpc = net_db::get_vpc(&mut **tx, Some(account), &row.vpc_id)
             .await?
             .ok_or_else(|| Error::internal(format!("VPC {} vanished", row.vpc_id)))?;
-        let facts = service_facts(&mut tx, &row).await?;
+        let facts = service_facts(tx, &row).await?;
         // Route tables.
-        let current_rts: Vec<String> = db::route_tables_of(&mut *tx, &[id])
+        let current_rts: Vec<String> = db::route_tables_of(&mut **tx, &[id])
             .await?
             .into_iter()
             .map(|(_, r)| r)
@@ -188,8 +188,8 @@ pub async fn update_endpoint(
                     format!("route table {rt} is not a route table of {id}"),
                 ));
             }
-            db::delete_route_table(&mut tx, id, rt).await?;
-            net_db::touch_route_table(&mut tx, rt, now_ms()).await?;
+            db::delete_route_table(tx, id, rt).await?;
+            net_db::touch_route_table(tx, rt, now_ms()).await?;
         }
         if let Some(add) = req.add_route_table_ids.as_ref().filter(|v| !v.is_empty()) {
             let fresh: Vec<String> = add
@@ -203,28 +203,28 @@ pub async fn update_endpoint(
                 .next()
                 .unwrap_or_default()
                 .to_string();
-            add_route_tables(&mut tx, account, &vpc, id, &row.service_name, &code, &fresh).await?;
+            add_route_tables(tx, account, &vpc, id, &row.service_name, &code, &fresh).await?;
         }
         // Security groups (on the endpoint and its interfaces).
-        let mut groups: Vec<String> = db::groups_of(&mut *tx, &[id])
+        let mut groups: Vec<String> = db::groups_of(&mut **tx, &[id])
             .await?
             .into_iter()
             .map(|(_, g)| g)
             .collect();
-        let subnets_now = db::subnets_of(&mut *tx, &[id]).await?;
+        let subnets_now = db::subnets_of(&mut **tx, &[id]).await?;
         if let Some(add) = req
             .add_security_group_ids
             .as_ref()
             .filter(|v| !v.is_empty())
         {
-            let checked = checked_groups(&mut tx, account, &row.vpc_id, Some(add)).await?;
+            let checked = checked_groups(tx, account, &row.vpc_id, Some(add)).await?;
             for g in checked {
                 if groups.contains(&g) {
                     continue;
                 }
-                db::insert_group(&mut tx, id, &g, groups.len() as i64).await?;
+                db::insert_group(tx, id, &g, groups.len() as i64).await?;
                 for (_, _, _, eni) in &subnets_now {
-                    net_db::set_interface_group(&mut tx, eni, &g, Some(groups.len() as i64)).await?;
+                    net_db::set_interface_group(tx, eni, &g, Some(groups.len() as i64)).await?;
                 }
                 groups.push(g);
             }
@@ -239,9 +239,9 @@ pub async fn update_endpoint(
                     format!("endpoint {id} must keep at least one security group"),
                 ));
             }
-            db::delete_group(&mut tx, id, g).await?;
+            db::delete_group(tx, id, g).await?;
             for (_, _, _, eni) in &subnets_now {
-                net_db::set_interface_group(&mut tx, eni, g, None).await?;
+                net_db::set_interface_group(tx, eni, g, None).await?;
             }
             groups.retain(|x| x != g);
         }
@@ -257,9 +257,9 @@ pub async fn update_endpoint(
                     format!("subnet {s} is not a subnet of {id}"),
                 ));
             };
-            db::delete_subnet(&mut tx, id, s).await?;
-            if let Some(e) = net_db::get_interface(&mut *tx, account, eni).await? {
-                remove_interface(&mut tx, &e).await?;
+            db::delete_subnet(tx, id, s).await?;
+            if let Some(e) = net_db::get_interface(&mut **tx, account, eni).await? {
+                remove_interface(tx, &e).await?;
             }
             existing.retain(|(x, _)| x != s);
         }
@@ -270,7 +270,7 @@ pub async fn update_endpoint(
                 .map(|s| (s.clone(), None))
                 .collect();
             add_subnets(
-                &mut tx,
+                tx,
                 account,
                 &row.vpc_id,
                 id,
@@ -308,7 +308,7 @@ pub async fn update_endpoint(
                     .clone()
                     .map_err(|m| Error::validation("InvalidParameter", m))?;
                 for n in &facts.private_names {
-                    if let Some(holder) = db::claim_private_dns(&mut tx, &vpc.vpc_id, n, id).await? {
+                    if let Some(holder) = db::claim_private_dns(tx, &vpc.vpc_id, n, id).await? {
                         return Err(Error::conflict(
                             "InvalidParameter",
                             format!(
@@ -321,7 +321,7 @@ pub async fn update_endpoint(
                 private_dns = true;
             }
             Some(false) if row.private_dns_enabled => {
-                db::release_private_dns(&mut tx, id).await?;
+                db::release_private_dns(tx, id).await?;
                 private_dns = false;
             }
             _ => {}
@@ -334,18 +334,16 @@ pub async fn update_endpoint(
         } else {
             row.policy_document.clone()
         };
-        db::set_policy(&mut tx, id, policy.as_deref(), private_dns, now_ms()).await?;
+        db::set_policy(tx, id, policy.as_deref(), private_dns, now_ms()).await?;
         // A modified endpoint goes back to `pending` until the change is done
         // (at once without a provisioning delay).
         if modified != row.state && !delay.is_zero() {
-            db::set_pending(&mut tx, id, now_ms() + delay.as_millis() as i64).await?;
+            db::set_pending(tx, id, now_ms() + delay.as_millis() as i64).await?;
         }
         if let Some(t) = &req.tags {
-            tags::replace(&mut tx, account, id, t).await?;
+            tags::replace(tx, account, id, t).await?;
         }
-        tx.commit().await.map_err(StoreError::from)?;
         Ok(())
-    })
-    .await?;
+    })?;
     get_endpoint(ctx, id).await
 }

@@ -11,6 +11,7 @@ use crate::service::{Created, Idempotency, Versioned, render_one, render_tagged,
 use crate::store::network::{self as db, InternetGatewayRow, ListFilter};
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, now_ms};
+use crate::transaction;
 use crate::util::{new_id, timestamp};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -159,12 +160,11 @@ pub async fn attach(
 ) -> Result<Versioned<InternetGateway>> {
     let account = ctx.account()?;
     let req = &req;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        let igw = db::get_internet_gateway(&mut *tx, account, id)
+    transaction!(ctx.store, |tx| {
+        let igw = db::get_internet_gateway(&mut **tx, account, id)
             .await?
             .ok_or_else(|| igw_not_found(id))?;
-        let vpc = vpc_in_body(&mut tx, account, &req.vpc_id).await?;
+        let vpc = vpc_in_body(tx, account, &req.vpc_id).await?;
         if let Some(v) = &igw.vpc_id {
             return Err(Error::conflict(
                 "Resource.AlreadyAssociated",
@@ -177,7 +177,7 @@ pub async fn attach(
                 igw.region, vpc.vpc_id, vpc.region
             )));
         }
-        if let Some(other) = db::internet_gateway_of_vpc(&mut tx, &vpc.vpc_id).await? {
+        if let Some(other) = db::internet_gateway_of_vpc(tx, &vpc.vpc_id).await? {
             return Err(Error::conflict(
                 "Resource.AlreadyAssociated",
                 format!(
@@ -186,7 +186,7 @@ pub async fn attach(
                 ),
             ));
         }
-        match db::set_internet_gateway_vpc(&mut tx, id, Some(&vpc.vpc_id), now_ms()).await {
+        match db::set_internet_gateway_vpc(tx, id, Some(&vpc.vpc_id), now_ms()).await {
             Err(StoreError::Conflict(_)) => {
                 return Err(Error::conflict(
                     "Resource.AlreadyAssociated",
@@ -198,10 +198,8 @@ pub async fn attach(
             }
             other => other?,
         }
-        tx.commit().await.map_err(StoreError::from)?;
         Ok(())
-    })
-    .await?;
+    })?;
     get_internet_gateway(ctx, id).await
 }
 
@@ -214,9 +212,8 @@ pub async fn detach(
 ) -> Result<Versioned<InternetGateway>> {
     let account = ctx.account()?;
     let req = &req;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        let igw = db::get_internet_gateway(&mut *tx, account, id)
+    transaction!(ctx.store, |tx| {
+        let igw = db::get_internet_gateway(&mut **tx, account, id)
             .await?
             .ok_or_else(|| igw_not_found(id))?;
         if igw.vpc_id.as_deref() != Some(req.vpc_id.as_str()) {
@@ -225,7 +222,7 @@ pub async fn detach(
                 format!("gateway {id} is not attached to network {}", req.vpc_id),
             ));
         }
-        let holders = db::public_nat_gateways_in(&mut tx, &req.vpc_id).await?;
+        let holders = db::public_nat_gateways_in(tx, &req.vpc_id).await?;
         if !holders.is_empty() {
             return Err(Error::conflict(
                 "DependencyViolation",
@@ -236,30 +233,25 @@ pub async fn detach(
                 ),
             ));
         }
-        db::set_internet_gateway_vpc(&mut tx, id, None, now_ms()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        db::set_internet_gateway_vpc(tx, id, None, now_ms()).await?;
         Ok(())
-    })
-    .await?;
+    })?;
     get_internet_gateway(ctx, id).await
 }
 
 /// Deletes a detached gateway.
 pub async fn delete_internet_gateway(ctx: Ctx<'_>, id: &str) -> Result<()> {
     let account = ctx.account()?;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        let igw = db::get_internet_gateway(&mut *tx, account, id)
+    transaction!(ctx.store, |tx| {
+        let igw = db::get_internet_gateway(&mut **tx, account, id)
             .await?
             .ok_or_else(|| igw_not_found(id))?;
         if let Some(v) = &igw.vpc_id {
             return Err(dependency(id, std::slice::from_ref(v)));
         }
-        db::delete_internet_gateway(&mut tx, id).await?;
-        tags::replace(&mut tx, account, id, &Tags::new()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        db::delete_internet_gateway(tx, id).await?;
+        tags::replace(tx, account, id, &Tags::new()).await?;
         Ok(())
-    })
-    .await?;
+    })?;
     Ok(())
 }

@@ -10,7 +10,8 @@ use crate::schema;
 use crate::service::{Created, Idempotency, Versioned, render_one, values};
 use crate::store::network::{self as db, InterfaceRow, ListFilter, NatGatewayRow, SubnetRow};
 use crate::store::tags::{self, TagFilter, Tags};
-use crate::store::{StoreError, Tx, now_ms};
+use crate::store::{Tx, now_ms};
+use crate::transaction;
 use crate::util::{new_id, timestamp};
 use linkplane_core::lifecycle::NatGatewayState;
 use linkplane_core::net::{format_ipv4, parse_ipv4};
@@ -350,9 +351,8 @@ pub async fn list_network_interfaces(
 /// managed for a resource go with that resource.
 pub async fn delete_network_interface(ctx: Ctx<'_>, id: &str) -> Result<()> {
     let account = ctx.account()?;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        let row = db::get_interface(&mut *tx, account, id)
+    transaction!(ctx.store, |tx| {
+        let row = db::get_interface(&mut **tx, account, id)
             .await?
             .ok_or_else(|| interface_not_found(id))?;
         if row.requester_managed {
@@ -366,11 +366,9 @@ pub async fn delete_network_interface(ctx: Ctx<'_>, id: &str) -> Result<()> {
                 ),
             ));
         }
-        remove_interface(&mut tx, &row).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        remove_interface(tx, &row).await?;
         Ok(())
-    })
-    .await?;
+    })?;
     Ok(())
 }
 
@@ -521,19 +519,16 @@ pub async fn list_nat_gateways(
 /// Deletes a NAT gateway with its interface; routes to it become blackholes.
 pub async fn delete_nat_gateway(ctx: Ctx<'_>, id: &str) -> Result<()> {
     let account = ctx.account()?;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        let nat = db::get_nat_gateway(&mut *tx, account, id)
+    transaction!(ctx.store, |tx| {
+        let nat = db::get_nat_gateway(&mut **tx, account, id)
             .await?
             .ok_or_else(|| nat_not_found(id))?;
-        if let Some(eni) = db::get_interface(&mut *tx, account, &nat.network_interface_id).await? {
-            remove_interface(&mut tx, &eni).await?;
+        if let Some(eni) = db::get_interface(&mut **tx, account, &nat.network_interface_id).await? {
+            remove_interface(tx, &eni).await?;
         }
-        db::delete_nat_gateway(&mut tx, id).await?;
-        tags::replace(&mut tx, account, id, &Tags::new()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        db::delete_nat_gateway(tx, id).await?;
+        tags::replace(tx, account, id, &Tags::new()).await?;
         Ok(())
-    })
-    .await?;
+    })?;
     Ok(())
 }

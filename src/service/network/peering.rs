@@ -10,8 +10,9 @@ use crate::schema;
 use crate::service::{Created, Idempotency, Versioned, render_one, render_tagged, values};
 use crate::store::network::PeeringRow;
 use crate::store::network::{self as db, ListFilter};
+use crate::store::now_ms;
 use crate::store::tags::{self, TagFilter, Tags};
-use crate::store::{StoreError, now_ms};
+use crate::transaction;
 use crate::util::{new_id, timestamp};
 use linkplane_core::identity::is_valid_account_id;
 use linkplane_core::lifecycle::PeeringState;
@@ -272,9 +273,8 @@ pub async fn transition(
     what: Transition,
 ) -> Result<Versioned<VpcPeeringConnection>> {
     let account = ctx.account()?;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        let row = db::get_peering(&mut *tx, account, id)
+    transaction!(ctx.store, |tx| {
+        let row = db::get_peering(&mut **tx, account, id)
             .await?
             .ok_or_else(|| pcx_not_found(id))?;
         let is_accepter = row.accepter_account_id == account;
@@ -290,7 +290,7 @@ pub async fn transition(
                 if what == Transition::Accept {
                     let status = row.status.accept(id)?;
                     // The accepter VPC must still be there.
-                    db::get_vpc(&mut *tx, Some(account), &row.accepter_vpc_id)
+                    db::get_vpc(&mut **tx, Some(account), &row.accepter_vpc_id)
                         .await?
                         .ok_or_else(|| {
                             unknown("InvalidVpcID.NotFound", "vpc", &row.accepter_vpc_id)
@@ -305,14 +305,12 @@ pub async fn transition(
                 format!("Deleted by {account}"),
             ),
         };
-        if !db::set_peering_status(&mut tx, id, status, &message, row.version, now_ms()).await? {
+        if !db::set_peering_status(tx, id, status, &message, row.version, now_ms()).await? {
             return Err(Error::contention(format!(
                 "peering connection {id} changed while this request ran"
             )));
         }
-        tx.commit().await.map_err(StoreError::from)?;
         Ok(())
-    })
-    .await?;
+    })?;
     get_peering(ctx, id).await
 }

@@ -12,6 +12,7 @@ use crate::store::network::{
 };
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, Tx, now_ms};
+use crate::transaction;
 use crate::util::{new_id, timestamp};
 use linkplane_core::catalog::{self, EndpointType};
 use linkplane_core::lifecycle::RouteState;
@@ -566,19 +567,16 @@ pub async fn delete_route(ctx: Ctx<'_>, table_id: &str, destination: &str) -> Re
     let account = ctx.account()?;
     let dest = net::parse_route_destination(destination)?.as_string();
     let dest = &dest;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        db::get_route_table(&mut *tx, account, table_id)
+    transaction!(ctx.store, |tx| {
+        db::get_route_table(&mut **tx, account, table_id)
             .await?
             .ok_or_else(|| table_not_found(table_id))?;
-        let route = db::get_route(&mut tx, table_id, dest)
-            .await?
-            .ok_or_else(|| {
-                Error::not_found(
-                    "InvalidRoute.NotFound",
-                    format!("no route with destination '{dest}' in route table {table_id}"),
-                )
-            })?;
+        let route = db::get_route(tx, table_id, dest).await?.ok_or_else(|| {
+            Error::not_found(
+                "InvalidRoute.NotFound",
+                format!("no route with destination '{dest}' in route table {table_id}"),
+            )
+        })?;
         match route.origin.as_str() {
             "create_route_table" => {
                 return Err(Error::invalid_value(format!(
@@ -593,12 +591,10 @@ pub async fn delete_route(ctx: Ctx<'_>, table_id: &str, destination: &str) -> Re
             }
             _ => {}
         }
-        db::delete_route(&mut tx, table_id, dest).await?;
-        db::touch_route_table(&mut tx, table_id, now_ms()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        db::delete_route(tx, table_id, dest).await?;
+        db::touch_route_table(tx, table_id, now_ms()).await?;
         Ok(())
-    })
-    .await?;
+    })?;
     Ok(())
 }
 
@@ -676,9 +672,8 @@ pub async fn associate(
 /// Removes a subnet's explicit association: it falls back to the main table.
 pub async fn disassociate(ctx: Ctx<'_>, table_id: &str, association_id: &str) -> Result<()> {
     let account = ctx.account()?;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        let table = db::get_route_table(&mut *tx, account, table_id)
+    transaction!(ctx.store, |tx| {
+        let table = db::get_route_table(&mut **tx, account, table_id)
             .await?
             .ok_or_else(|| table_not_found(table_id))?;
         if table.main_association_id.as_deref() == Some(association_id) {
@@ -687,7 +682,7 @@ pub async fn disassociate(ctx: Ctx<'_>, table_id: &str, association_id: &str) ->
                 table.vpc_id
             )));
         }
-        let assoc = db::get_association(&mut *tx, association_id)
+        let assoc = db::get_association(&mut **tx, association_id)
             .await?
             .filter(|a| a.route_table_id == table_id)
             .ok_or_else(|| {
@@ -697,21 +692,18 @@ pub async fn disassociate(ctx: Ctx<'_>, table_id: &str, association_id: &str) ->
                     association_id,
                 )
             })?;
-        db::delete_association(&mut tx, &assoc.association_id).await?;
-        db::touch_route_table(&mut tx, table_id, now_ms()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        db::delete_association(tx, &assoc.association_id).await?;
+        db::touch_route_table(tx, table_id, now_ms()).await?;
         Ok(())
-    })
-    .await?;
+    })?;
     Ok(())
 }
 
 /// Deletes a route table: not the main one, not while subnets use it.
 pub async fn delete_route_table(ctx: Ctx<'_>, table_id: &str) -> Result<()> {
     let account = ctx.account()?;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        let table = db::get_route_table(&mut *tx, account, table_id)
+    transaction!(ctx.store, |tx| {
+        let table = db::get_route_table(&mut **tx, account, table_id)
             .await?
             .ok_or_else(|| table_not_found(table_id))?;
         if table.is_main {
@@ -723,16 +715,14 @@ pub async fn delete_route_table(ctx: Ctx<'_>, table_id: &str) -> Result<()> {
                 ),
             ));
         }
-        let mut holders = db::subnets_associated_with(&mut tx, table_id).await?;
-        holders.extend(db::endpoints_routing_in(&mut tx, table_id).await?);
+        let mut holders = db::subnets_associated_with(tx, table_id).await?;
+        holders.extend(db::endpoints_routing_in(tx, table_id).await?);
         if !holders.is_empty() {
             return Err(dependency(table_id, &holders));
         }
-        db::delete_route_table(&mut tx, table_id).await?;
-        tags::replace(&mut tx, account, table_id, &Tags::new()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        db::delete_route_table(tx, table_id).await?;
+        tags::replace(tx, account, table_id, &Tags::new()).await?;
         Ok(())
-    })
-    .await?;
+    })?;
     Ok(())
 }

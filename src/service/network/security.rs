@@ -10,6 +10,7 @@ use crate::service::{Created, Idempotency, Versioned, render_one, values};
 use crate::store::network::{self as db, ListFilter, RuleRow, SecurityGroupRow};
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, Tx, now_ms};
+use crate::transaction;
 use crate::util::{new_id, timestamp};
 use linkplane_core::catalog;
 use linkplane_core::net::{self, Ipv4Cidr, Protocol};
@@ -575,23 +576,20 @@ pub async fn add_rule(
 
 pub async fn delete_rule(ctx: Ctx<'_>, group_id: &str, rule_id: &str) -> Result<()> {
     let account = ctx.account()?;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        db::get_security_group(&mut *tx, account, group_id)
+    transaction!(ctx.store, |tx| {
+        db::get_security_group(&mut **tx, account, group_id)
             .await?
             .ok_or_else(|| group_not_found(group_id))?;
-        if !db::delete_rule(&mut tx, group_id, rule_id).await? {
+        if !db::delete_rule(tx, group_id, rule_id).await? {
             return Err(not_found(
                 "InvalidSecurityGroupRuleId.NotFound",
                 "security group rule",
                 rule_id,
             ));
         }
-        db::touch_security_group(&mut tx, group_id, now_ms()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        db::touch_security_group(tx, group_id, now_ms()).await?;
         Ok(())
-    })
-    .await?;
+    })?;
     Ok(())
 }
 
@@ -599,9 +597,8 @@ pub async fn delete_rule(ctx: Ctx<'_>, group_id: &str, rule_id: &str) -> Result<
 /// while interfaces use it or other groups' rules reference it.
 pub async fn delete_security_group(ctx: Ctx<'_>, group_id: &str) -> Result<()> {
     let account = ctx.account()?;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        let g = db::get_security_group(&mut *tx, account, group_id)
+    transaction!(ctx.store, |tx| {
+        let g = db::get_security_group(&mut **tx, account, group_id)
             .await?
             .ok_or_else(|| group_not_found(group_id))?;
         if g.is_default {
@@ -613,15 +610,13 @@ pub async fn delete_security_group(ctx: Ctx<'_>, group_id: &str) -> Result<()> {
                 ),
             ));
         }
-        let holders = db::security_group_dependents(&mut tx, group_id).await?;
+        let holders = db::security_group_dependents(tx, group_id).await?;
         if !holders.is_empty() {
             return Err(dependency(group_id, &holders));
         }
-        db::delete_security_group(&mut tx, group_id).await?;
-        tags::replace(&mut tx, account, group_id, &Tags::new()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        db::delete_security_group(tx, group_id).await?;
+        tags::replace(tx, account, group_id, &Tags::new()).await?;
         Ok(())
-    })
-    .await?;
+    })?;
     Ok(())
 }

@@ -12,6 +12,7 @@ use crate::store::network::{self as db, ListFilter};
 use crate::store::network::{AttachmentRow, TgwRouteRow, TransitGatewayRow};
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, now_ms};
+use crate::transaction;
 use crate::util::{new_id, timestamp};
 use linkplane_core::lifecycle::{RouteState, TransitGatewayAttachmentState, TransitGatewayState};
 use linkplane_core::net::{self, Ipv4Cidr};
@@ -286,12 +287,11 @@ pub async fn list_transit_gateways(
 /// Deletes a gateway without attachments.
 pub async fn delete_transit_gateway(ctx: Ctx<'_>, id: &str) -> Result<()> {
     let account = ctx.account()?;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        db::get_transit_gateway(&mut *tx, account, id)
+    transaction!(ctx.store, |tx| {
+        db::get_transit_gateway(&mut **tx, account, id)
             .await?
             .ok_or_else(|| tgw_not_found(id))?;
-        let holders: Vec<String> = db::attachments_of(&mut tx, id)
+        let holders: Vec<String> = db::attachments_of(tx, id)
             .await?
             .into_iter()
             .map(|(a, _)| a.transit_gateway_attachment_id)
@@ -299,12 +299,10 @@ pub async fn delete_transit_gateway(ctx: Ctx<'_>, id: &str) -> Result<()> {
         if !holders.is_empty() {
             return Err(dependency(id, &holders));
         }
-        db::delete_transit_gateway(&mut tx, id).await?;
-        tags::replace(&mut tx, account, id, &Tags::new()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        db::delete_transit_gateway(tx, id).await?;
+        tags::replace(tx, account, id, &Tags::new()).await?;
         Ok(())
-    })
-    .await?;
+    })?;
     Ok(())
 }
 
@@ -383,12 +381,11 @@ pub async fn create_attachment(
 /// Removes an attachment; static routes to it become blackholes.
 pub async fn delete_attachment(ctx: Ctx<'_>, tgw_id: &str, attachment_id: &str) -> Result<()> {
     let account = ctx.account()?;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        db::get_transit_gateway(&mut *tx, account, tgw_id)
+    transaction!(ctx.store, |tx| {
+        db::get_transit_gateway(&mut **tx, account, tgw_id)
             .await?
             .ok_or_else(|| tgw_not_found(tgw_id))?;
-        let exists = db::attachments_of(&mut tx, tgw_id)
+        let exists = db::attachments_of(tx, tgw_id)
             .await?
             .iter()
             .any(|(a, _)| a.transit_gateway_attachment_id == attachment_id);
@@ -399,12 +396,10 @@ pub async fn delete_attachment(ctx: Ctx<'_>, tgw_id: &str, attachment_id: &str) 
                 attachment_id,
             ));
         }
-        db::delete_attachment(&mut tx, attachment_id).await?;
-        db::touch_transit_gateway(&mut tx, tgw_id, now_ms()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        db::delete_attachment(tx, attachment_id).await?;
+        db::touch_transit_gateway(tx, tgw_id, now_ms()).await?;
         Ok(())
-    })
-    .await?;
+    })?;
     Ok(())
 }
 
@@ -484,21 +479,18 @@ pub async fn create_route(
 pub async fn delete_route(ctx: Ctx<'_>, tgw_id: &str, destination: &str) -> Result<()> {
     let account = ctx.account()?;
     let cidr = Ipv4Cidr::parse_param("destination", destination)?;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        db::get_transit_gateway(&mut *tx, account, tgw_id)
+    transaction!(ctx.store, |tx| {
+        db::get_transit_gateway(&mut **tx, account, tgw_id)
             .await?
             .ok_or_else(|| tgw_not_found(tgw_id))?;
-        if !db::delete_tgw_route(&mut tx, tgw_id, &cidr.to_string()).await? {
+        if !db::delete_tgw_route(tx, tgw_id, &cidr.to_string()).await? {
             return Err(Error::not_found(
                 "InvalidRoute.NotFound",
                 format!("no static route to {cidr} in transit gateway {tgw_id}"),
             ));
         }
-        db::touch_transit_gateway(&mut tx, tgw_id, now_ms()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        db::touch_transit_gateway(tx, tgw_id, now_ms()).await?;
         Ok(())
-    })
-    .await?;
+    })?;
     Ok(())
 }

@@ -13,6 +13,7 @@ use crate::store::network::{
 };
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, Tx, now_ms};
+use crate::transaction;
 use crate::util::{new_id, timestamp};
 use linkplane_core::catalog;
 use linkplane_core::lifecycle::{SubnetState, VpcState};
@@ -358,12 +359,11 @@ pub async fn update_vpc(
         linkplane_core::tags::validate_tags(t)?;
     }
     let req = &req;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        let row = db::get_vpc(&mut *tx, Some(account), vpc_id)
+    transaction!(ctx.store, |tx| {
+        let row = db::get_vpc(&mut **tx, Some(account), vpc_id)
             .await?
             .ok_or_else(|| vpc_not_found(vpc_id))?;
-        precondition.check(&format!("\"v{}\"", row.version))?;
+        precondition.check_version(row.version)?;
         let support = req.enable_dns_support.unwrap_or(row.enable_dns_support);
         let hostnames = req.enable_dns_hostnames.unwrap_or(row.enable_dns_hostnames);
         if req.enable_dns_hostnames == Some(true) && !support {
@@ -371,18 +371,16 @@ pub async fn update_vpc(
                 "enable_dns_hostnames: DNS hostnames can be enabled only with DNS support (enable_dns_support)",
             ));
         }
-        if !db::update_vpc_dns(&mut tx, vpc_id, support, hostnames, row.version, now_ms()).await? {
+        if !db::update_vpc_dns(tx, vpc_id, support, hostnames, row.version, now_ms()).await? {
             return Err(Error::contention(
                 "the VPC changed while this update ran".to_string(),
             ));
         }
         if let Some(t) = &req.tags {
-            tags::replace(&mut tx, account, vpc_id, t).await?;
+            tags::replace(tx, account, vpc_id, t).await?;
         }
-        tx.commit().await.map_err(StoreError::from)?;
         Ok(())
-    })
-    .await?;
+    })?;
     get_vpc(ctx, vpc_id).await
 }
 
@@ -392,30 +390,27 @@ pub async fn update_vpc(
 /// and active peering connections become `deleted`, as on AWS.
 pub async fn delete_vpc(ctx: Ctx<'_>, vpc_id: &str) -> Result<()> {
     let account = ctx.account()?;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        let row = db::get_vpc(&mut *tx, Some(account), vpc_id)
+    transaction!(ctx.store, |tx| {
+        let row = db::get_vpc(&mut **tx, Some(account), vpc_id)
             .await?
             .ok_or_else(|| vpc_not_found(vpc_id))?;
-        let holders = db::vpc_dependents(&mut tx, vpc_id).await?;
+        let holders = db::vpc_dependents(tx, vpc_id).await?;
         if !holders.is_empty() {
             return Err(dependency(vpc_id, &holders));
         }
-        db::delete_peerings_of_vpc(&mut tx, vpc_id, now_ms()).await?;
-        db::delete_security_group(&mut tx, &row.default_security_group_id).await?;
-        db::delete_route_table(&mut tx, &row.main_route_table_id).await?;
-        db::delete_vpc(&mut tx, vpc_id).await?;
+        db::delete_peerings_of_vpc(tx, vpc_id, now_ms()).await?;
+        db::delete_security_group(tx, &row.default_security_group_id).await?;
+        db::delete_route_table(tx, &row.main_route_table_id).await?;
+        db::delete_vpc(tx, vpc_id).await?;
         for id in [
             vpc_id,
             &row.main_route_table_id,
             &row.default_security_group_id,
         ] {
-            tags::replace(&mut tx, account, id, &Tags::new()).await?;
+            tags::replace(tx, account, id, &Tags::new()).await?;
         }
-        tx.commit().await.map_err(StoreError::from)?;
         Ok(())
-    })
-    .await?;
+    })?;
     Ok(())
 }
 
@@ -579,21 +574,18 @@ pub async fn list_subnets(ctx: Ctx<'_>, q: ListSubnets) -> Result<(Vec<Subnet>, 
 /// gateway attachments use it.
 pub async fn delete_subnet(ctx: Ctx<'_>, subnet_id: &str) -> Result<()> {
     let account = ctx.account()?;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        db::get_subnet(&mut *tx, account, subnet_id)
+    transaction!(ctx.store, |tx| {
+        db::get_subnet(&mut **tx, account, subnet_id)
             .await?
             .ok_or_else(|| subnet_not_found(subnet_id))?;
-        let holders = db::subnet_dependents(&mut tx, subnet_id).await?;
+        let holders = db::subnet_dependents(tx, subnet_id).await?;
         if !holders.is_empty() {
             return Err(dependency(subnet_id, &holders));
         }
-        db::delete_subnet(&mut tx, subnet_id).await?;
-        tags::replace(&mut tx, account, subnet_id, &Tags::new()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        db::delete_subnet(tx, subnet_id).await?;
+        tags::replace(tx, account, subnet_id, &Tags::new()).await?;
         Ok(())
-    })
-    .await?;
+    })?;
     Ok(())
 }
 

@@ -10,8 +10,9 @@ use crate::service::producer::endpoint_service::{check_empty_page_service, servi
 use crate::service::producer::loadbalancer::initial_state;
 use crate::store::consumer::{self as db, EndpointRow};
 use crate::store::network::ListFilter;
+use crate::store::now_ms;
 use crate::store::producer as prod_db;
-use crate::store::{StoreError, now_ms};
+use crate::transaction;
 use crate::util::timestamp;
 use linkplane_core::catalog::EndpointType;
 use serde::{Deserialize, Serialize};
@@ -163,9 +164,8 @@ pub async fn decide(
     ids.sort();
     ids.dedup();
     let ids = &ids;
-    let unsuccessful = crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        prod_db::get_service(&mut *tx, Some(account), service_id)
+    let unsuccessful = transaction!(ctx.store, |tx| {
+        prod_db::get_service(&mut **tx, Some(account), service_id)
             .await?
             .ok_or_else(|| service_not_found(service_id))?;
         let mut unsuccessful = Vec::new();
@@ -176,7 +176,7 @@ pub async fn decide(
                 code: code.to_string(),
                 message,
             };
-            let Some(row) = db::get_endpoint(&mut *tx, None, id)
+            let Some(row) = db::get_endpoint(&mut **tx, None, id)
                 .await?
                 .filter(|r| r.service_id.as_deref() == Some(service_id))
             else {
@@ -198,7 +198,7 @@ pub async fn decide(
                     continue;
                 }
             };
-            if !db::set_state(&mut tx, id, state, ready_at, row.version, now).await? {
+            if !db::set_state(tx, id, state, ready_at, row.version, now).await? {
                 // Moved on (the workflow, another replica) since it was
                 // read: the whole batch runs again over fresh rows.
                 return Err(Error::contention(format!(
@@ -206,11 +206,9 @@ pub async fn decide(
                 )));
             }
             let event = if accept { "accept" } else { "reject" };
-            crate::service::notification::emit(&mut tx, event, &row, state.as_str()).await?;
+            crate::service::notification::emit(tx, event, &row, state.as_str()).await?;
         }
-        tx.commit().await.map_err(StoreError::from)?;
         Ok(unsuccessful)
-    })
-    .await?;
+    })?;
     Ok(BatchResult { unsuccessful })
 }

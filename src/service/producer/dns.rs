@@ -10,6 +10,7 @@ use crate::service::network::Ctx;
 use crate::service::{render_one, retry_tx};
 use crate::store::producer::{self as db, RecordRow, ZoneRow};
 use crate::store::{StoreError, now_ms};
+use crate::transaction;
 use crate::util::timestamp;
 use linkplane_core::public_dns::{self as pdns, Authority, Delegation, ZoneKey};
 use serde::{Deserialize, Serialize};
@@ -258,15 +259,12 @@ pub async fn list_zones(
 pub async fn delete_zone(ctx: Ctx<'_>, zone_name: &str) -> Result<()> {
     let account = ctx.account()?;
     let zone_name = &pdns::normalise_zone_name(zone_name)?;
-    retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        if !db::delete_zone(&mut tx, account, zone_name).await? {
+    transaction!(ctx.store, |tx| {
+        if !db::delete_zone(tx, account, zone_name).await? {
             return Err(no_such_zone(zone_name));
         }
-        tx.commit().await.map_err(StoreError::from)?;
         Ok(())
     })
-    .await
 }
 
 pub async fn list_records(
@@ -344,16 +342,8 @@ pub async fn put_record(ctx: Ctx<'_>, req: PutRecordRequest) -> Result<PublicRec
     let name = pdns::normalise_name(&req.name)?;
     let req = &req;
     let name = &name;
-    retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        let zone = own_zone_for(
-            &mut tx,
-            account,
-            name,
-            &req.r#type,
-            req.zone_name.as_deref(),
-        )
-        .await?;
+    transaction!(ctx.store, |tx| {
+        let zone = own_zone_for(tx, account, name, &req.r#type, req.zone_name.as_deref()).await?;
         let checked = pdns::validate_record(&zone.zone_name, name, &req.r#type, &req.value)?;
         let row = RecordRow {
             account_id: account.to_string(),
@@ -363,11 +353,9 @@ pub async fn put_record(ctx: Ctx<'_>, req: PutRecordRequest) -> Result<PublicRec
             value: checked.value,
             created_at: now_ms(),
         };
-        db::put_record(&mut tx, &row).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        db::put_record(tx, &row).await?;
         Ok(record_of(row))
     })
-    .await
 }
 
 /// Deletes the record (name, type) from one of the caller's zones.
@@ -380,10 +368,9 @@ pub async fn delete_record(
     let account = ctx.account()?;
     let name = pdns::normalise_name(name)?;
     let name = &name;
-    retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        let zone = own_zone_for(&mut tx, account, name, record_type, zone_name).await?;
-        if !db::delete_record(&mut tx, account, &zone.zone_name, name, record_type).await? {
+    transaction!(ctx.store, |tx| {
+        let zone = own_zone_for(tx, account, name, record_type, zone_name).await?;
+        if !db::delete_record(tx, account, &zone.zone_name, name, record_type).await? {
             return Err(Error::not_found(
                 "NoSuchRecord",
                 format!(
@@ -392,10 +379,8 @@ pub async fn delete_record(
                 ),
             ));
         }
-        tx.commit().await.map_err(StoreError::from)?;
         Ok(())
     })
-    .await
 }
 
 /// The TXT record at `name` as DNS answers it: from the authoritative

@@ -7,12 +7,16 @@ use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
 use crate::service::network::{Ctx, check_region, check_tags, tags_of, zone_name};
-use crate::service::{Created, Idempotency, Precondition, Versioned, render_one, values};
+use crate::service::{
+    Created, Idempotency, Precondition, Versioned, render_one, unknown_stored, values,
+};
 use crate::store::network::ListFilter;
 use crate::store::producer::{self as db, LoadBalancerRow, ServiceRow};
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, Tx, now_ms};
+use crate::transaction;
 use crate::util::{new_id, timestamp};
+use linkplane_core::catalog::EndpointType;
 use linkplane_core::lifecycle::{EndpointServiceState, PrivateDnsState, ServiceRegionState};
 use linkplane_core::privatelink::{self as pl, LoadBalancerKind};
 use serde::{Deserialize, Serialize};
@@ -194,11 +198,27 @@ fn split_types(s: &str) -> Vec<String> {
         .collect()
 }
 
-fn kind_of(service_type: &str) -> LoadBalancerKind {
-    if service_type == "gateway_load_balancer" {
-        LoadBalancerKind::Gateway
-    } else {
-        LoadBalancerKind::Network
+/// The kind of load balancer behind a service, from its stored
+/// `endpoint_services.service_type` (`interface`: network load balancers,
+/// `gateway_load_balancer`: gateway ones); other text is an internal error
+/// naming the column, never a default.
+pub(crate) fn kind_of(service_type: &str) -> Result<LoadBalancerKind> {
+    match EndpointType::parse(service_type) {
+        Ok(EndpointType::Interface) => Ok(LoadBalancerKind::Network),
+        Ok(EndpointType::GatewayLoadBalancer) => Ok(LoadBalancerKind::Gateway),
+        _ => Err(unknown_stored(
+            "endpoint_services.service_type",
+            "an endpoint service type",
+            service_type,
+        )),
+    }
+}
+
+/// The `service_type` a service in front of `kind` load balancers has.
+pub(crate) fn service_type_for(kind: LoadBalancerKind) -> EndpointType {
+    match kind {
+        LoadBalancerKind::Network => EndpointType::Interface,
+        LoadBalancerKind::Gateway => EndpointType::GatewayLoadBalancer,
     }
 }
 
@@ -210,8 +230,7 @@ async fn services_of(
     let mut tags = tags_of(ctx.store, &ids).await?;
     let lb_zones = db::service_lb_zones(ctx.store.pool(), &ids).await?;
     let regions = db::service_regions(ctx.store.pool(), &ids).await?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|r| {
             let mut my_lbs: Vec<String> = Vec::new();
             let mut zone_ids: BTreeSet<String> = BTreeSet::new();
@@ -226,7 +245,7 @@ async fn services_of(
                 .map(|z| zone_name(&r.account_id, z))
                 .collect();
             zone_names.sort();
-            let is_gwlb = r.service_type == "gateway_load_balancer";
+            let is_gwlb = kind_of(&r.service_type)? == LoadBalancerKind::Gateway;
             let pdns = match (&r.pdns_state, &r.pdns_name, &r.pdns_value) {
                 (Some(state), Some(name), Some(value)) => Some(PrivateDnsNameConfiguration {
                     state: state.to_string(),
@@ -236,7 +255,7 @@ async fn services_of(
                 }),
                 _ => None,
             };
-            Versioned {
+            Ok(Versioned {
                 version: r.version,
                 value: EndpointService {
                     tags: tags.remove(&r.service_id).unwrap_or_default(),
@@ -270,9 +289,9 @@ async fn services_of(
                     payer_responsibility: r.payer_responsibility,
                     creation_timestamp: timestamp(r.created_at),
                 },
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// A fresh verification record for a private DNS name.
@@ -396,11 +415,7 @@ pub async fn create_service(
             service_id: new_id("vpce-svc"),
             account_id: account.to_string(),
             region: region.clone(),
-            service_type: match kind {
-                LoadBalancerKind::Network => "interface",
-                LoadBalancerKind::Gateway => "gateway_load_balancer",
-            }
-            .to_string(),
+            service_type: service_type_for(kind).as_str().to_string(),
             acceptance_required: req.acceptance_required.unwrap_or(true),
             private_dns_name: None,
             pdns_state: None,
@@ -506,11 +521,10 @@ pub async fn update_service(
         linkplane_core::tags::validate_tags(t)?;
     }
     let req = &req;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        let mut row = service_for_change(&mut tx, account, service_id).await?;
-        precondition.check(&format!("\"v{}\"", row.version))?;
-        let kind = kind_of(&row.service_type);
+    transaction!(ctx.store, |tx| {
+        let mut row = service_for_change(tx, account, service_id).await?;
+        precondition.check_version(row.version)?;
+        let kind = kind_of(&row.service_type)?;
         if let Some(a) = req.acceptance_required {
             row.acceptance_required = a;
         }
@@ -553,19 +567,19 @@ pub async fn update_service(
         }
         let types = pl::check_ip_address_types(&types)?;
         row.ip_address_types = types.join(",");
-        let mut current: Vec<String> = db::service_load_balancers(&mut *tx, &[service_id])
+        let mut current: Vec<String> = db::service_load_balancers(&mut **tx, &[service_id])
             .await?
             .into_iter()
             .map(|(_, a)| a)
             .collect();
         if let Some(add) = add.as_ref().filter(|v| !v.is_empty()) {
-            let lbs = lbs_for_service(&mut tx, account, add, kind).await?;
+            let lbs = lbs_for_service(tx, account, add, kind).await?;
             check_lbs(&row.region, &lbs, &types)?;
-            attach_lbs(&mut tx, service_id, &lbs, current.len() as i64).await?;
+            attach_lbs(tx, service_id, &lbs, current.len() as i64).await?;
             current.extend(lbs.into_iter().map(|l| l.load_balancer_arn));
         }
         if let Some(remove) = remove.as_ref().filter(|v| !v.is_empty()) {
-            let live = crate::store::consumer::live_connections(&mut tx, service_id).await?;
+            let live = crate::store::consumer::live_connections(tx, service_id).await?;
             if !live.is_empty() {
                 return Err(existing_connections(service_id, &live));
             }
@@ -578,7 +592,7 @@ pub async fn update_service(
                     ));
                 }
                 current.retain(|x| x != &arn);
-                db::remove_service_load_balancer(&mut tx, service_id, &arn).await?;
+                db::remove_service_load_balancer(tx, service_id, &arn).await?;
             }
             if current.is_empty() {
                 return Err(Error::validation(
@@ -590,7 +604,7 @@ pub async fn update_service(
         if types.iter().any(|t| t == "ipv6") {
             let refs: Vec<&str> = current.iter().map(String::as_str).collect();
             for arn in refs {
-                if let Some(lb) = db::get_load_balancer(&mut *tx, account, arn).await? {
+                if let Some(lb) = db::get_load_balancer(&mut **tx, account, arn).await? {
                     check_lbs(&row.region, std::slice::from_ref(&lb), &types)?;
                 }
             }
@@ -620,8 +634,7 @@ pub async fn update_service(
         // Regions.
         for r in req.add_supported_regions.iter().flatten() {
             check_region(r)?;
-            db::set_service_region(&mut tx, service_id, r, Some(ServiceRegionState::Available))
-                .await?;
+            db::set_service_region(tx, service_id, r, Some(ServiceRegionState::Available)).await?;
         }
         for r in req.remove_supported_regions.iter().flatten() {
             if *r == row.region {
@@ -629,7 +642,7 @@ pub async fn update_service(
                     "remove_supported_regions: {r} is the service's own region and cannot be removed"
                 )));
             }
-            db::set_service_region(&mut tx, service_id, r, None).await?;
+            db::set_service_region(tx, service_id, r, None).await?;
         }
         // Payer responsibility: only towards the owner, never back.
         if let Some(p) = &req.payer_responsibility {
@@ -641,18 +654,16 @@ pub async fn update_service(
             }
             row.payer_responsibility = Some(p.clone());
         }
-        if !db::update_service(&mut tx, &row, now_ms()).await? {
+        if !db::update_service(tx, &row, now_ms()).await? {
             return Err(Error::contention(
                 "the endpoint service changed while this update ran",
             ));
         }
         if let Some(t) = &req.tags {
-            tags::replace(&mut tx, account, service_id, t).await?;
+            tags::replace(tx, account, service_id, t).await?;
         }
-        tx.commit().await.map_err(StoreError::from)?;
         Ok(())
-    })
-    .await?;
+    })?;
     get_service(ctx, service_id).await
 }
 
@@ -660,34 +671,31 @@ pub async fn update_service(
 /// load balancers stay.
 pub async fn delete_service(ctx: Ctx<'_>, delay: Duration, service_id: &str) -> Result<()> {
     let account = ctx.account()?;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        let mut row = db::get_service(&mut *tx, Some(account), service_id)
+    transaction!(ctx.store, |tx| {
+        let mut row = db::get_service(&mut **tx, Some(account), service_id)
             .await?
             .ok_or_else(|| service_not_found(service_id))?;
         let Some(deleting) = row.service_state.delete() else {
             return Ok(());
         };
-        let live = crate::store::consumer::live_connections(&mut tx, service_id).await?;
+        let live = crate::store::consumer::live_connections(tx, service_id).await?;
         if !live.is_empty() {
             return Err(existing_connections(service_id, &live));
         }
         if delay.is_zero() {
-            db::delete_service(&mut tx, service_id).await?;
-            tags::replace(&mut tx, account, service_id, &Tags::new()).await?;
+            db::delete_service(tx, service_id).await?;
+            tags::replace(tx, account, service_id, &Tags::new()).await?;
         } else {
             row.service_state = deleting;
             row.ready_at = now_ms() + delay.as_millis() as i64;
-            if !db::update_service(&mut tx, &row, now_ms()).await? {
+            if !db::update_service(tx, &row, now_ms()).await? {
                 return Err(Error::contention(format!(
                     "endpoint service {service_id} changed while it was being deleted"
                 )));
             }
         }
-        tx.commit().await.map_err(StoreError::from)?;
         Ok(())
-    })
-    .await?;
+    })?;
     Ok(())
 }
 
@@ -704,10 +712,9 @@ pub async fn verify_private_dns(
     service_id: &str,
 ) -> Result<Versioned<EndpointService>> {
     let account = ctx.account()?;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        let mut row = service_for_change(&mut tx, account, service_id).await?;
-        if row.service_type == "gateway_load_balancer" {
+    transaction!(ctx.store, |tx| {
+        let mut row = service_for_change(tx, account, service_id).await?;
+        if kind_of(&row.service_type)? == LoadBalancerKind::Gateway {
             return Err(Error::validation(
                 "InvalidParameter",
                 "private DNS names are not supported for Gateway Load Balancer endpoint services",
@@ -726,20 +733,52 @@ pub async fn verify_private_dns(
         let mut verified = false;
         for domain in linkplane_core::public_dns::enclosing_names(pl::verification_domain(&name)) {
             let record = pl::verification_record_name(&label, domain);
-            if super::dns::answered_txt(&mut tx, &record).await?.as_deref() == Some(&value) {
+            if super::dns::answered_txt(tx, &record).await?.as_deref() == Some(&value) {
                 verified = true;
                 break;
             }
         }
         row.pdns_state = Some(PrivateDnsState::verify(verified));
-        if !db::update_service(&mut tx, &row, now_ms()).await? {
+        if !db::update_service(tx, &row, now_ms()).await? {
             return Err(Error::contention(
                 "the endpoint service changed while it was being verified",
             ));
         }
-        tx.commit().await.map_err(StoreError::from)?;
         Ok(())
-    })
-    .await?;
+    })?;
     get_service(ctx, service_id).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    #[test]
+    fn a_stored_service_type_is_read_typed_and_unknown_text_is_an_error() {
+        for kind in [LoadBalancerKind::Network, LoadBalancerKind::Gateway] {
+            assert_eq!(kind_of(service_type_for(kind).as_str()).ok(), Some(kind));
+        }
+        assert_eq!(
+            service_type_for(LoadBalancerKind::Gateway).as_str(),
+            "gateway_load_balancer"
+        );
+        assert_eq!(
+            service_type_for(LoadBalancerKind::Network).as_str(),
+            "interface"
+        );
+        // `gateway` is an endpoint type, but no endpoint service's.
+        for text in ["gateway", "network", ""] {
+            let e = kind_of(text).err();
+            assert_eq!(
+                e.as_ref().map(|e| (e.kind, e.message.clone())),
+                Some((
+                    ErrorKind::Internal,
+                    format!(
+                        "endpoint_services.service_type: '{text}' is not an endpoint service type"
+                    )
+                ))
+            );
+        }
+    }
 }

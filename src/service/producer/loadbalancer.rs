@@ -7,11 +7,14 @@ use crate::schema;
 use crate::service::network::interface::{InterfaceSpec, insert_interface, remove_interface};
 use crate::service::network::vpc::subnet_in_body;
 use crate::service::network::{Ctx, check_tags, tags_of, zone_name};
-use crate::service::{Created, Idempotency, Precondition, Versioned, render_one, values};
+use crate::service::{
+    Created, Idempotency, Precondition, Versioned, render_one, unknown_stored, values,
+};
 use crate::store::network::{self as net_db, ListFilter};
 use crate::store::producer::{self as db, LbSubnetRow, LoadBalancerRow};
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, now_ms};
+use crate::transaction;
 use crate::util::timestamp;
 use linkplane_core::lifecycle::{Lifecycle, LoadBalancerState};
 use linkplane_core::net::{self, format_ipv4};
@@ -26,6 +29,15 @@ use utoipa::ToSchema;
 pub enum LoadBalancerType {
     Network,
     Gateway,
+}
+
+impl From<LoadBalancerKind> for LoadBalancerType {
+    fn from(k: LoadBalancerKind) -> Self {
+        match k {
+            LoadBalancerKind::Network => LoadBalancerType::Network,
+            LoadBalancerKind::Gateway => LoadBalancerType::Gateway,
+        }
+    }
 }
 
 impl From<LoadBalancerType> for LoadBalancerKind {
@@ -127,12 +139,11 @@ pub fn lb_not_found(arn: &str) -> Error {
     )
 }
 
-fn lb_type_of(s: &str) -> LoadBalancerType {
-    if s == "gateway" {
-        LoadBalancerType::Gateway
-    } else {
-        LoadBalancerType::Network
-    }
+/// The kind a stored `load_balancers.lb_type` names (`network`, `gateway`);
+/// other text is an internal error naming the column, never a default.
+pub(crate) fn lb_kind_of(lb_type: &str) -> Result<LoadBalancerKind> {
+    LoadBalancerKind::parse(lb_type)
+        .ok_or_else(|| unknown_stored("load_balancers.lb_type", "a load balancer type", lb_type))
 }
 
 /// The state a resource enters, with the time it is ready at: a
@@ -157,9 +168,9 @@ async fn lbs_of(ctx: Ctx<'_>, rows: Vec<LoadBalancerRow>) -> Result<Vec<Versione
         .map(|s| s.network_interface_id.as_str())
         .collect();
     let ips = net_db::interface_ips(ctx.store.pool(), &enis).await?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|r| {
+            let lb_type = lb_kind_of(&r.lb_type)?;
             let id = r
                 .load_balancer_arn
                 .rsplit('/')
@@ -180,14 +191,14 @@ async fn lbs_of(ctx: Ctx<'_>, rows: Vec<LoadBalancerRow>) -> Result<Vec<Versione
                         .unwrap_or_default(),
                 })
                 .collect();
-            Versioned {
+            Ok(Versioned {
                 version: r.version,
                 value: LoadBalancer {
                     tags: tags.remove(&r.load_balancer_arn).unwrap_or_default(),
                     dns_name: format!("{}-{id}.elb.{}.amazonaws.com", r.name, r.region),
                     load_balancer_arn: r.load_balancer_arn,
                     load_balancer_name: r.name,
-                    r#type: lb_type_of(&r.lb_type),
+                    r#type: lb_type.into(),
                     scheme: "internal".to_string(),
                     vpc_id: r.vpc_id,
                     owner_id: r.account_id,
@@ -198,9 +209,9 @@ async fn lbs_of(ctx: Ctx<'_>, rows: Vec<LoadBalancerRow>) -> Result<Vec<Versione
                     availability_zones: zones,
                     creation_timestamp: timestamp(r.created_at),
                 },
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 pub async fn create_load_balancer(
@@ -376,25 +387,22 @@ pub async fn update_load_balancer(
         linkplane_core::tags::validate_tags(t)?;
     }
     let req = &req;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        let row = db::get_load_balancer(&mut *tx, account, arn)
+    transaction!(ctx.store, |tx| {
+        let row = db::get_load_balancer(&mut **tx, account, arn)
             .await?
             .ok_or_else(|| lb_not_found(arn))?;
-        precondition.check(&format!("\"v{}\"", row.version))?;
+        precondition.check_version(row.version)?;
         let cross = req.cross_zone_enabled.unwrap_or(row.cross_zone_enabled);
-        if !db::update_load_balancer(&mut tx, arn, cross, row.version, now_ms()).await? {
+        if !db::update_load_balancer(tx, arn, cross, row.version, now_ms()).await? {
             return Err(Error::contention(
                 "the load balancer changed while this update ran",
             ));
         }
         if let Some(t) = &req.tags {
-            tags::replace(&mut tx, account, arn, t).await?;
+            tags::replace(tx, account, arn, t).await?;
         }
-        tx.commit().await.map_err(StoreError::from)?;
         Ok(())
-    })
-    .await?;
+    })?;
     get_load_balancer(ctx, arn).await
 }
 
@@ -403,12 +411,11 @@ pub async fn update_load_balancer(
 /// detached.
 pub async fn delete_load_balancer(ctx: Ctx<'_>, arn: &str) -> Result<()> {
     let account = ctx.account()?;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        db::get_load_balancer(&mut *tx, account, arn)
+    transaction!(ctx.store, |tx| {
+        db::get_load_balancer(&mut **tx, account, arn)
             .await?
             .ok_or_else(|| lb_not_found(arn))?;
-        if let Some(svc) = db::service_of_load_balancer(&mut tx, arn).await? {
+        if let Some(svc) = db::service_of_load_balancer(tx, arn).await? {
             return Err(Error::conflict(
                 "ResourceInUse",
                 format!(
@@ -416,19 +423,18 @@ pub async fn delete_load_balancer(ctx: Ctx<'_>, arn: &str) -> Result<()> {
                 ),
             ));
         }
-        let nodes = db::lb_subnets(&mut *tx, &[arn]).await?;
-        db::delete_load_balancer(&mut tx, arn).await?;
+        let nodes = db::lb_subnets(&mut **tx, &[arn]).await?;
+        db::delete_load_balancer(tx, arn).await?;
         for n in nodes {
-            if let Some(eni) = net_db::get_interface(&mut *tx, account, &n.network_interface_id).await?
+            if let Some(eni) =
+                net_db::get_interface(&mut **tx, account, &n.network_interface_id).await?
             {
-                remove_interface(&mut tx, &eni).await?;
+                remove_interface(tx, &eni).await?;
             }
         }
-        tags::replace(&mut tx, account, arn, &Tags::new()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tags::replace(tx, account, arn, &Tags::new()).await?;
         Ok(())
-    })
-    .await?;
+    })?;
     Ok(())
 }
 
@@ -459,4 +465,27 @@ pub async fn lbs_for_service(
         out.push(row);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    #[test]
+    fn a_stored_lb_type_is_read_typed_and_unknown_text_is_an_error() {
+        assert_eq!(lb_kind_of("network").ok(), Some(LoadBalancerKind::Network));
+        assert_eq!(lb_kind_of("gateway").ok(), Some(LoadBalancerKind::Gateway));
+        let e = lb_kind_of("application").err();
+        assert_eq!(
+            e.as_ref().map(|e| (e.kind, &*e.message)),
+            Some((
+                ErrorKind::Internal,
+                "load_balancers.lb_type: 'application' is not a load balancer type"
+            ))
+        );
+        for k in [LoadBalancerKind::Network, LoadBalancerKind::Gateway] {
+            assert_eq!(LoadBalancerKind::from(LoadBalancerType::from(k)), k);
+        }
+    }
 }

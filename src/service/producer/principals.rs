@@ -7,8 +7,9 @@ use crate::pagination;
 use crate::schema;
 use crate::service::network::Ctx;
 use crate::store::network::ListFilter;
+use crate::store::now_ms;
 use crate::store::producer::{self as db, PermissionRow};
-use crate::store::{StoreError, now_ms};
+use crate::transaction;
 use crate::util::new_id;
 use linkplane_core::privatelink::{self as pl, AllowedPrincipalType};
 use serde::{Deserialize, Serialize};
@@ -92,14 +93,13 @@ pub async fn add_principals(
     let account = ctx.account()?;
     let principals = parse_principals(&req.principals)?;
     let principals = &principals;
-    let added = crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        service_for_change(&mut tx, account, service_id).await?;
+    let added = transaction!(ctx.store, |tx| {
+        service_for_change(tx, account, service_id).await?;
         let now = now_ms();
         let mut added = Vec::new();
         for (principal, kind) in in_lock_order(principals) {
             let row = db::add_permission(
-                &mut tx,
+                tx,
                 &PermissionRow {
                     service_permission_id: new_id("vpce-svc-perm"),
                     service_id: service_id.to_string(),
@@ -111,10 +111,8 @@ pub async fn add_principals(
             .await?;
             added.push(principal_of(row));
         }
-        tx.commit().await.map_err(StoreError::from)?;
         Ok(added)
-    })
-    .await?;
+    })?;
     // Answered in the request's order.
     let mut added: Vec<AllowedPrincipal> = added;
     added.sort_by_key(|a| principals.iter().position(|(p, _)| *p == a.principal));
@@ -131,16 +129,13 @@ pub async fn remove_principals(
     let account = ctx.account()?;
     let principals = parse_principals(&req.principals)?;
     let principals = &principals;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        service_for_change(&mut tx, account, service_id).await?;
+    transaction!(ctx.store, |tx| {
+        service_for_change(tx, account, service_id).await?;
         for (p, _) in in_lock_order(principals) {
-            db::remove_permission(&mut tx, service_id, p).await?;
+            db::remove_permission(tx, service_id, p).await?;
         }
-        tx.commit().await.map_err(StoreError::from)?;
         Ok(())
-    })
-    .await?;
+    })?;
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! Target groups and their targets: registering, deregistering and the
 //! health a load balancer routes by.
 
+use super::loadbalancer::lb_kind_of;
 use crate::create_once;
 use crate::error::{Error, Result};
 use crate::pagination;
@@ -10,6 +11,7 @@ use crate::service::{Created, Idempotency, Versioned, render_one, values};
 use crate::store::network::{self as net_db, ListFilter};
 use crate::store::producer::{self as db, TargetGroupRow, TargetRow};
 use crate::store::{StoreError, now_ms};
+use crate::transaction;
 use crate::util::timestamp;
 use linkplane_core::net::{format_ipv4, parse_ipv4};
 use linkplane_core::privatelink::{self as pl, LoadBalancerKind, TargetProtocol};
@@ -199,12 +201,7 @@ pub async fn create_target_group(
                     lb.vpc_id, vpc.vpc_id
                 )));
             }
-            let lb_kind = if lb.lb_type == "gateway" {
-                LoadBalancerKind::Gateway
-            } else {
-                LoadBalancerKind::Network
-            };
-            pl::check_target_group(lb_kind, protocol, req.port)?;
+            pl::check_target_group(lb_kind_of(&lb.lb_type)?, protocol, req.port)?;
         } else {
             pl::check_target_group(kind, protocol, req.port)?;
         }
@@ -277,16 +274,13 @@ pub async fn list_target_groups(
 
 pub async fn delete_target_group(ctx: Ctx<'_>, arn: &str) -> Result<()> {
     let account = ctx.account()?;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        db::get_target_group(&mut *tx, account, arn)
+    transaction!(ctx.store, |tx| {
+        db::get_target_group(&mut **tx, account, arn)
             .await?
             .ok_or_else(|| tg_not_found(arn))?;
-        db::delete_target_group(&mut tx, arn).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        db::delete_target_group(tx, arn).await?;
         Ok(())
-    })
-    .await?;
+    })?;
     Ok(())
 }
 
@@ -341,12 +335,11 @@ pub async fn register_targets(
     req.targets
         .sort_by(|a, b| (&a.id, a.port).cmp(&(&b.id, b.port)));
     let req = &req;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        let tg = db::get_target_group(&mut *tx, account, arn)
+    transaction!(ctx.store, |tx| {
+        let tg = db::get_target_group(&mut **tx, account, arn)
             .await?
             .ok_or_else(|| tg_not_found(arn))?;
-        let vpc = net_db::get_vpc(&mut *tx, Some(account), &tg.vpc_id)
+        let vpc = net_db::get_vpc(&mut **tx, Some(account), &tg.vpc_id)
             .await?
             .ok_or_else(|| Error::internal(format!("VPC {} vanished", tg.vpc_id)))?;
         let vpc_cidr = crate::service::network::vpc::cidr_of(&vpc.cidr_block)?;
@@ -354,7 +347,7 @@ pub async fn register_targets(
         for t in &req.targets {
             let port = i64::from(t.port.unwrap_or(tg.port as u16));
             let (ip, zone_id) = if t.id.starts_with("eni-") {
-                let eni = net_db::get_interface(&mut *tx, account, &t.id)
+                let eni = net_db::get_interface(&mut **tx, account, &t.id)
                     .await?
                     .ok_or_else(|| {
                         crate::service::network::unknown(
@@ -372,7 +365,7 @@ pub async fn register_targets(
                 (eni.private_ip, eni.zone_id)
             } else {
                 let ip = parse_ipv4(&t.id).map_err(|_| not_a_target_id(&t.id))?;
-                let subnet = net_db::subnet_containing(&mut tx, &tg.vpc_id, i64::from(ip)).await?;
+                let subnet = net_db::subnet_containing(tx, &tg.vpc_id, i64::from(ip)).await?;
                 match (subnet, &t.availability_zone) {
                     (Some(s), _) => (i64::from(ip), s.zone_id),
                     (None, Some(z)) if z == "all" => (i64::from(ip), "all".to_string()),
@@ -401,7 +394,7 @@ pub async fn register_targets(
                 }
             };
             db::upsert_target(
-                &mut tx,
+                tx,
                 &TargetRow {
                     target_group_arn: arn.to_string(),
                     target_id: t.id.clone(),
@@ -414,11 +407,9 @@ pub async fn register_targets(
             )
             .await?;
         }
-        db::touch_target_group(&mut tx, arn, now).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        db::touch_target_group(tx, arn, now).await?;
         Ok(())
-    })
-    .await?;
+    })?;
     get_target_group(ctx, arn).await
 }
 
@@ -434,19 +425,16 @@ pub async fn deregister_targets(
     req.targets
         .sort_by(|a, b| (&a.id, a.port).cmp(&(&b.id, b.port)));
     let req = &req;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        db::get_target_group(&mut *tx, account, arn)
+    transaction!(ctx.store, |tx| {
+        db::get_target_group(&mut **tx, account, arn)
             .await?
             .ok_or_else(|| tg_not_found(arn))?;
         for t in &req.targets {
-            db::delete_target(&mut tx, arn, &t.id, t.port.map(i64::from)).await?;
+            db::delete_target(tx, arn, &t.id, t.port.map(i64::from)).await?;
         }
-        db::touch_target_group(&mut tx, arn, now_ms()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        db::touch_target_group(tx, arn, now_ms()).await?;
         Ok(())
-    })
-    .await?;
+    })?;
     get_target_group(ctx, arn).await
 }
 
@@ -458,21 +446,18 @@ pub async fn set_target_health(
     req: TargetHealthRequest,
 ) -> Result<Versioned<TargetGroup>> {
     let account = ctx.account()?;
-    crate::service::retry_tx(|| async move {
-        let mut tx = ctx.store.begin().await?;
-        db::get_target_group(&mut *tx, account, arn)
+    transaction!(ctx.store, |tx| {
+        db::get_target_group(&mut **tx, account, arn)
             .await?
             .ok_or_else(|| tg_not_found(arn))?;
-        if db::set_target_health(&mut tx, arn, target_id, req.healthy).await? == 0 {
+        if db::set_target_health(tx, arn, target_id, req.healthy).await? == 0 {
             return Err(Error::not_found(
                 "InvalidTarget",
                 format!("target '{target_id}' is not registered with {arn}"),
             ));
         }
-        db::touch_target_group(&mut tx, arn, now_ms()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        db::touch_target_group(tx, arn, now_ms()).await?;
         Ok(())
-    })
-    .await?;
+    })?;
     get_target_group(ctx, arn).await
 }
