@@ -3,7 +3,7 @@
 
 use super::{
     DnsOptions, SubnetConfiguration, VpcEndpoint, VpcEndpointType, add_route_tables, add_subnets,
-    get_endpoint,
+    check_private_dns, get_endpoint,
 };
 use crate::create_once;
 use crate::error::{Error, Result};
@@ -350,19 +350,7 @@ pub async fn create_endpoint(
         let id = new_id("vpce");
         let private_dns = req.private_dns_enabled.unwrap_or(false);
         if private_dns {
-            if !(vpc.enable_dns_support && vpc.enable_dns_hostnames) {
-                return Err(Error::validation(
-                    "InvalidParameter",
-                    format!(
-                        "private DNS needs enable_dns_support and enable_dns_hostnames on {}",
-                        vpc.vpc_id
-                    ),
-                ));
-            }
-            target
-                .private_ok
-                .clone()
-                .map_err(|m| Error::validation("InvalidParameter", m))?;
+            check_private_dns(&vpc, &target.private_ok)?;
         }
         let now = now_ms();
         let (state, ready_at) = initial_state(

@@ -14,11 +14,11 @@ use crate::pagination;
 use crate::schema;
 use crate::service::network::interface::{InterfaceSpec, insert_interface, remove_interface};
 use crate::service::network::vpc::subnet_in_body;
-use crate::service::network::{Ctx, tags_of, unknown, zone_name};
+use crate::service::network::{Ctx, tagged, tags_of, unknown, zone_name};
 use crate::service::producer::loadbalancer::initial_state;
 use crate::service::{Versioned, render_one, values};
 use crate::store::consumer::{self as db, EndpointRow};
-use crate::store::network::{self as net_db, ListFilter, RouteRow};
+use crate::store::network::{self as net_db, RouteRow};
 use crate::store::producer as prod_db;
 use crate::store::tags::{TagFilter, Tags};
 use crate::store::{StoreError, Tx, now_ms};
@@ -148,6 +148,27 @@ pub(crate) fn endpoint_not_found(id: &str) -> Error {
         "InvalidVpcEndpointId.NotFound",
         format!("The Vpc Endpoint Id '{id}' does not exist"),
     )
+}
+
+/// Private DNS for an endpoint, at create or when turned on later: its VPC
+/// resolves names and gives hostnames, and the service's private names may
+/// be used (`private_ok`, the reason when not).
+pub(crate) fn check_private_dns(
+    vpc: &crate::store::network::VpcRow,
+    private_ok: &std::result::Result<(), String>,
+) -> Result<()> {
+    if !(vpc.enable_dns_support && vpc.enable_dns_hostnames) {
+        return Err(Error::validation(
+            "InvalidParameter",
+            format!(
+                "private DNS needs enable_dns_support and enable_dns_hostnames on {}",
+                vpc.vpc_id
+            ),
+        ));
+    }
+    private_ok
+        .clone()
+        .map_err(|m| Error::validation("InvalidParameter", m))
 }
 
 /// Adds route tables to a gateway endpoint: each gets the read-only route
@@ -466,14 +487,11 @@ pub async fn list_endpoints(
     q: ListVpcEndpoints,
 ) -> Result<(Vec<VpcEndpoint>, Option<String>)> {
     let account = ctx.account()?;
-    let filter = ListFilter {
-        tags: q.tags,
-        ..Default::default()
-    }
-    .eq("vpc_id", q.vpc_id)
-    .eq("service_name", q.service_name)
-    .eq("state", q.state)
-    .eq("vpc_endpoint_type", q.vpc_endpoint_type.map(|t| t.as_str()));
+    let filter = tagged(q.tags)
+        .eq("vpc_id", q.vpc_id)
+        .eq("service_name", q.service_name)
+        .eq("state", q.state)
+        .eq("vpc_endpoint_type", q.vpc_endpoint_type.map(|t| t.as_str()));
     pagination::list(
         "vpc-endpoints",
         q.max_results,

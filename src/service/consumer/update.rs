@@ -2,7 +2,8 @@
 //! security groups, policy and private DNS.
 
 use super::{
-    VpcEndpoint, VpcEndpointType, add_route_tables, add_subnets, endpoint_not_found, get_endpoint,
+    VpcEndpoint, VpcEndpointType, add_route_tables, add_subnets, check_private_dns,
+    endpoint_not_found, get_endpoint,
 };
 use crate::error::{Error, Result};
 use crate::schema;
@@ -294,19 +295,7 @@ pub async fn update_endpoint(
         let mut private_dns = row.private_dns_enabled;
         match req.private_dns_enabled {
             Some(true) if !row.private_dns_enabled => {
-                if !(vpc.enable_dns_support && vpc.enable_dns_hostnames) {
-                    return Err(Error::validation(
-                        "InvalidParameter",
-                        format!(
-                            "private DNS needs enable_dns_support and enable_dns_hostnames on {}",
-                            vpc.vpc_id
-                        ),
-                    ));
-                }
-                facts
-                    .private_ok
-                    .clone()
-                    .map_err(|m| Error::validation("InvalidParameter", m))?;
+                check_private_dns(&vpc, &facts.private_ok)?;
                 for n in &facts.private_names {
                     if let Some(holder) = db::claim_private_dns(tx, &vpc.vpc_id, n, id).await? {
                         return Err(Error::conflict(

@@ -2,13 +2,13 @@
 //! VPC has at most one.
 
 use super::vpc::vpc_in_body;
-use super::{Ctx, check_tags, dependency, not_found};
+use super::{Ctx, check_tags, dependency, not_found, tagged};
 use crate::create_once;
 use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
 use crate::service::{Created, Idempotency, Versioned, render_one, render_tagged, values};
-use crate::store::network::{self as db, InternetGatewayRow, ListFilter};
+use crate::store::network::{self as db, InternetGatewayRow};
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, now_ms};
 use crate::transaction;
@@ -133,12 +133,7 @@ pub async fn list_internet_gateways(
     q: ListInternetGateways,
 ) -> Result<(Vec<InternetGateway>, Option<String>)> {
     let account = ctx.account()?;
-    let filter = ListFilter {
-        tags: q.tags,
-        ..Default::default()
-    }
-    .eq("vpc_id", q.vpc_id)
-    .eq("region", q.region);
+    let filter = tagged(q.tags).eq("vpc_id", q.vpc_id).eq("region", q.region);
     pagination::list(
         "internet-gateways",
         q.max_results,

@@ -2,13 +2,13 @@
 //! of NAT gateways and, later, endpoints) and NAT gateways.
 
 use super::vpc::{allocate_ip, release_ip, subnet_in_body};
-use super::{Ctx, check_tags, not_found, tags_of, unknown, zone_name};
+use super::{Ctx, check_tags, not_found, tagged, tags_of, unknown, zone_name};
 use crate::create_once;
 use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
 use crate::service::{Created, Idempotency, Versioned, render_one, values};
-use crate::store::network::{self as db, InterfaceRow, ListFilter, NatGatewayRow, SubnetRow};
+use crate::store::network::{self as db, InterfaceRow, NatGatewayRow, SubnetRow};
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{Tx, now_ms};
 use crate::transaction;
@@ -329,14 +329,11 @@ pub async fn list_network_interfaces(
     q: ListNetworkInterfaces,
 ) -> Result<(Vec<NetworkInterface>, Option<String>)> {
     let account = ctx.account()?;
-    let filter = ListFilter {
-        tags: q.tags,
-        ..Default::default()
-    }
-    .eq("vpc_id", q.vpc_id)
-    .eq("subnet_id", q.subnet_id)
-    .eq("region", q.region)
-    .eq("interface_type", q.interface_type);
+    let filter = tagged(q.tags)
+        .eq("vpc_id", q.vpc_id)
+        .eq("subnet_id", q.subnet_id)
+        .eq("region", q.region)
+        .eq("interface_type", q.interface_type);
     pagination::list(
         "network-interfaces",
         q.max_results,
@@ -499,13 +496,10 @@ pub async fn list_nat_gateways(
     q: ListNatGateways,
 ) -> Result<(Vec<NatGateway>, Option<String>)> {
     let account = ctx.account()?;
-    let filter = ListFilter {
-        tags: q.tags,
-        ..Default::default()
-    }
-    .eq("vpc_id", q.vpc_id)
-    .eq("subnet_id", q.subnet_id)
-    .eq("region", q.region);
+    let filter = tagged(q.tags)
+        .eq("vpc_id", q.vpc_id)
+        .eq("subnet_id", q.subnet_id)
+        .eq("region", q.region);
     pagination::list(
         "nat-gateways",
         q.max_results,

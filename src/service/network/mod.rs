@@ -17,7 +17,8 @@ pub mod vpc;
 use crate::error::{Error, Result};
 use crate::service::caller::Caller;
 use crate::store::Store;
-use crate::store::tags::{self, Tags};
+use crate::store::network::ListFilter;
+use crate::store::tags::{self, TagFilter, Tags};
 use linkplane_core::catalog;
 use std::collections::HashMap;
 
@@ -79,6 +80,14 @@ pub fn dependency(id: &str, holders: &[String]) -> Error {
             holders.join(", ")
         ),
     )
+}
+
+/// A list's filter, starting with its tag filters (`tag=Key=Value`).
+pub fn tagged(tags: Vec<TagFilter>) -> ListFilter {
+    ListFilter {
+        tags,
+        ..Default::default()
+    }
 }
 
 /// Tags of the given resources (those without tags map to empty).

@@ -2,14 +2,14 @@
 //! rejected by the other VPC's owner (any account, any region).
 
 use super::vpc::{cidr_of, vpc_in_body};
-use super::{Ctx, check_region, check_tags, not_found, unknown};
+use super::{Ctx, check_region, check_tags, not_found, tagged, unknown};
 use crate::create_once;
 use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
 use crate::service::{Created, Idempotency, Versioned, render_one, render_tagged, values};
+use crate::store::network as db;
 use crate::store::network::PeeringRow;
-use crate::store::network::{self as db, ListFilter};
 use crate::store::now_ms;
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::transaction;
@@ -239,11 +239,7 @@ pub async fn list_peerings(
 ) -> Result<(Vec<VpcPeeringConnection>, Option<String>)> {
     let account = ctx.account()?;
     let vpc_id = q.vpc_id;
-    let filter = ListFilter {
-        tags: q.tags,
-        ..Default::default()
-    }
-    .eq("status", q.status);
+    let filter = tagged(q.tags).eq("status", q.status);
     pagination::list(
         "vpc-peering-connections",
         q.max_results,

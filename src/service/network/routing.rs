@@ -1,15 +1,13 @@
 //! Route tables: routes, subnet associations, and the state of each route.
 
 use super::vpc::{cidr_of, subnet_in_body, vpc_in_body};
-use super::{Ctx, check_tags, dependency, not_found, tags_of, unknown};
+use super::{Ctx, check_tags, dependency, not_found, tagged, tags_of, unknown};
 use crate::create_once;
 use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
 use crate::service::{Created, Idempotency, Versioned, render_one, values};
-use crate::store::network::{
-    self as db, AssociationRow, ListFilter, LiveTargets, RouteRow, RouteTableRow,
-};
+use crate::store::network::{self as db, AssociationRow, LiveTargets, RouteRow, RouteTableRow};
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, Tx, now_ms};
 use crate::transaction;
@@ -298,13 +296,10 @@ pub async fn list_route_tables(
     q: ListRouteTables,
 ) -> Result<(Vec<RouteTable>, Option<String>)> {
     let account = ctx.account()?;
-    let filter = ListFilter {
-        tags: q.tags,
-        ..Default::default()
-    }
-    .eq("vpc_id", q.vpc_id)
-    .eq("region", q.region)
-    .eq("is_main", q.main);
+    let filter = tagged(q.tags)
+        .eq("vpc_id", q.vpc_id)
+        .eq("region", q.region)
+        .eq("is_main", q.main);
     pagination::list(
         "route-tables",
         q.max_results,

@@ -1,13 +1,13 @@
 //! Security groups and their rules.
 
 use super::vpc::vpc_in_body;
-use super::{Ctx, check_tags, dependency, not_found, tags_of, unknown};
+use super::{Ctx, check_tags, dependency, not_found, tagged, tags_of, unknown};
 use crate::create_once;
 use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
 use crate::service::{Created, Idempotency, Versioned, render_one, values};
-use crate::store::network::{self as db, ListFilter, RuleRow, SecurityGroupRow};
+use crate::store::network::{self as db, RuleRow, SecurityGroupRow};
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, Tx, now_ms};
 use crate::transaction;
@@ -509,13 +509,10 @@ pub async fn list_security_groups(
     q: ListSecurityGroups,
 ) -> Result<(Vec<SecurityGroup>, Option<String>)> {
     let account = ctx.account()?;
-    let filter = ListFilter {
-        tags: q.tags,
-        ..Default::default()
-    }
-    .eq("vpc_id", q.vpc_id)
-    .eq("region", q.region)
-    .eq("group_name", q.group_name);
+    let filter = tagged(q.tags)
+        .eq("vpc_id", q.vpc_id)
+        .eq("region", q.region)
+        .eq("group_name", q.group_name);
     pagination::list(
         "security-groups",
         q.max_results,

@@ -2,13 +2,13 @@
 //! gateway's route table, with static, blackhole and propagated routes.
 
 use super::vpc::{subnet_in_body, vpc_in_body};
-use super::{Ctx, check_tags, dependency, not_found, unknown};
+use super::{Ctx, check_tags, dependency, not_found, tagged, unknown};
 use crate::create_once;
 use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
 use crate::service::{Created, Idempotency, Versioned, render_one, render_tagged, values};
-use crate::store::network::{self as db, ListFilter};
+use crate::store::network as db;
 use crate::store::network::{AttachmentRow, TgwRouteRow, TransitGatewayRow};
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, now_ms};
@@ -267,11 +267,7 @@ pub async fn list_transit_gateways(
     q: ListTransitGateways,
 ) -> Result<(Vec<TransitGateway>, Option<String>)> {
     let account = ctx.account()?;
-    let filter = ListFilter {
-        tags: q.tags,
-        ..Default::default()
-    }
-    .eq("region", q.region);
+    let filter = tagged(q.tags).eq("region", q.region);
     pagination::list(
         "transit-gateways",
         q.max_results,

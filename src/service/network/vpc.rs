@@ -1,6 +1,6 @@
 //! VPCs and subnets, and the allocation of subnet addresses.
 
-use super::{Ctx, check_tags, dependency, not_found, unknown, zone_name};
+use super::{Ctx, check_tags, dependency, not_found, tagged, unknown, zone_name};
 use crate::create_once;
 use crate::error::{Error, Result};
 use crate::pagination;
@@ -9,7 +9,7 @@ use crate::service::{
     Created, Idempotency, Precondition, Versioned, render_one, render_tagged, values,
 };
 use crate::store::network::{
-    self as db, ListFilter, RouteRow, RouteTableRow, SecurityGroupRow, SubnetRow, VpcRow,
+    self as db, RouteRow, RouteTableRow, SecurityGroupRow, SubnetRow, VpcRow,
 };
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, Tx, now_ms};
@@ -332,12 +332,9 @@ pub struct ListVpcs {
 
 pub async fn list_vpcs(ctx: Ctx<'_>, q: ListVpcs) -> Result<(Vec<Vpc>, Option<String>)> {
     let account = ctx.account()?;
-    let filter = ListFilter {
-        tags: q.tags,
-        ..Default::default()
-    }
-    .eq("region", q.region)
-    .eq("cidr_block", q.cidr_block);
+    let filter = tagged(q.tags)
+        .eq("region", q.region)
+        .eq("cidr_block", q.cidr_block);
     pagination::list(
         "vpcs",
         q.max_results,
@@ -551,14 +548,11 @@ pub struct ListSubnets {
 
 pub async fn list_subnets(ctx: Ctx<'_>, q: ListSubnets) -> Result<(Vec<Subnet>, Option<String>)> {
     let account = ctx.account()?;
-    let filter = ListFilter {
-        tags: q.tags,
-        ..Default::default()
-    }
-    .eq("vpc_id", q.vpc_id)
-    .eq("region", q.region)
-    .eq("zone_id", q.availability_zone_id)
-    .eq("cidr_block", q.cidr_block);
+    let filter = tagged(q.tags)
+        .eq("vpc_id", q.vpc_id)
+        .eq("region", q.region)
+        .eq("zone_id", q.availability_zone_id)
+        .eq("cidr_block", q.cidr_block);
     pagination::list(
         "subnets",
         q.max_results,

@@ -6,11 +6,10 @@ use crate::create_once;
 use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
-use crate::service::network::{Ctx, check_region, check_tags, tags_of, zone_name};
+use crate::service::network::{Ctx, check_region, check_tags, tagged, tags_of, zone_name};
 use crate::service::{
     Created, Idempotency, Precondition, Versioned, render_one, unknown_stored, values,
 };
-use crate::store::network::ListFilter;
 use crate::store::producer::{self as db, LoadBalancerRow, ServiceRow};
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, Tx, now_ms};
@@ -480,13 +479,10 @@ pub async fn list_services(
     q: ListEndpointServices,
 ) -> Result<(Vec<EndpointService>, Option<String>)> {
     let account = ctx.account()?;
-    let filter = ListFilter {
-        tags: q.tags,
-        ..Default::default()
-    }
-    .eq("service_state", q.service_state)
-    .eq("service_type", q.service_type)
-    .eq("region", q.region);
+    let filter = tagged(q.tags)
+        .eq("service_state", q.service_state)
+        .eq("service_type", q.service_type)
+        .eq("region", q.region);
     pagination::list(
         "endpoint-services",
         q.max_results,

@@ -6,11 +6,11 @@ use crate::pagination;
 use crate::schema;
 use crate::service::network::interface::{InterfaceSpec, insert_interface, remove_interface};
 use crate::service::network::vpc::subnet_in_body;
-use crate::service::network::{Ctx, check_tags, tags_of, zone_name};
+use crate::service::network::{Ctx, check_tags, tagged, tags_of, zone_name};
 use crate::service::{
     Created, Idempotency, Precondition, Versioned, render_one, unknown_stored, values,
 };
-use crate::store::network::{self as net_db, ListFilter};
+use crate::store::network as net_db;
 use crate::store::producer::{self as db, LbSubnetRow, LoadBalancerRow};
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, now_ms};
@@ -356,16 +356,13 @@ pub async fn list_load_balancers(
     q: ListLoadBalancers,
 ) -> Result<(Vec<LoadBalancer>, Option<String>)> {
     let account = ctx.account()?;
-    let filter = ListFilter {
-        tags: q.tags,
-        ..Default::default()
-    }
-    .eq("vpc_id", q.vpc_id)
-    .eq("region", q.region)
-    .eq(
-        "lb_type",
-        q.r#type.map(|t| LoadBalancerKind::from(t).as_str()),
-    );
+    let filter = tagged(q.tags)
+        .eq("vpc_id", q.vpc_id)
+        .eq("region", q.region)
+        .eq(
+            "lb_type",
+            q.r#type.map(|t| LoadBalancerKind::from(t).as_str()),
+        );
     pagination::list(
         "load-balancers",
         q.max_results,

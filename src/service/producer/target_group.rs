@@ -323,18 +323,22 @@ fn check_target_specs(account: &str, targets: &[TargetSpec]) -> Result<()> {
     Ok(())
 }
 
+/// Checks the targets of a (de)registration and sorts them: one lock order
+/// for every transaction writing several target rows.
+fn in_lock_order(account: &str, mut req: TargetsRequest) -> Result<TargetsRequest> {
+    check_target_specs(account, &req.targets)?;
+    req.targets
+        .sort_by(|a, b| (&a.id, a.port).cmp(&(&b.id, b.port)));
+    Ok(req)
+}
+
 pub async fn register_targets(
     ctx: Ctx<'_>,
     arn: &str,
     req: TargetsRequest,
 ) -> Result<Versioned<TargetGroup>> {
     let account = ctx.account()?;
-    check_target_specs(account, &req.targets)?;
-    // One lock order for every transaction writing several target rows.
-    let mut req = req;
-    req.targets
-        .sort_by(|a, b| (&a.id, a.port).cmp(&(&b.id, b.port)));
-    let req = &req;
+    let req = &in_lock_order(account, req)?;
     transaction!(ctx.store, |tx| {
         let tg = db::get_target_group(&mut **tx, account, arn)
             .await?
@@ -419,12 +423,7 @@ pub async fn deregister_targets(
     req: TargetsRequest,
 ) -> Result<Versioned<TargetGroup>> {
     let account = ctx.account()?;
-    check_target_specs(account, &req.targets)?;
-    // One lock order for every transaction writing several target rows.
-    let mut req = req;
-    req.targets
-        .sort_by(|a, b| (&a.id, a.port).cmp(&(&b.id, b.port)));
-    let req = &req;
+    let req = &in_lock_order(account, req)?;
     transaction!(ctx.store, |tx| {
         db::get_target_group(&mut **tx, account, arn)
             .await?
