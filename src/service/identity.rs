@@ -1,7 +1,9 @@
 //! Accounts, principals and API keys.
 
 use super::caller::{Caller, generate_key};
-use super::{Created, Idempotency, Precondition, render_one, render_tagged, values};
+use super::{
+    Created, Idempotency, Precondition, render_one, render_tagged, unknown_stored, values,
+};
 use crate::create_once;
 use crate::error::{Error, Result};
 use crate::pagination;
@@ -223,15 +225,23 @@ fn account_of(row: AccountRow, tags: Tags) -> Versioned<Account> {
     }
 }
 
-fn principal_of(row: PrincipalRow) -> Principal {
-    let kind = PrincipalType::parse(&row.principal_type).unwrap_or(PrincipalType::User);
+/// A stored principal; a `principals.principal_type` other than root, user
+/// or role is an internal error naming the column, never a user.
+fn principal_of(row: PrincipalRow) -> Result<Principal> {
+    let kind = PrincipalType::parse(&row.principal_type).ok_or_else(|| {
+        unknown_stored(
+            "principals.principal_type",
+            "a principal type",
+            &row.principal_type,
+        )
+    })?;
     // The ARN carries the path (and, for principals made before names and
     // paths were separate, the name after the last `/`).
     let (path, name) = match PrincipalArn::parse(&row.arn) {
         Ok(p) => (p.path, p.name),
         Err(_) => (linkplane_core::identity::ROOT_PATH.to_string(), row.name),
     };
-    Principal {
+    Ok(Principal {
         arn: row.arn,
         account_id: row.account_id,
         principal_type: kind.into(),
@@ -242,7 +252,7 @@ fn principal_of(row: PrincipalRow) -> Principal {
         },
         path,
         creation_timestamp: timestamp(row.created_at),
-    }
+    })
 }
 
 fn api_key_of(row: ApiKeyRow) -> ApiKey {
@@ -471,7 +481,7 @@ pub async fn create_principal(
             let row = db::get_principal(store.pool(), &arn)
                 .await?
                 .ok_or(StoreError::NotFound)?;
-            Ok(principal_of(row))
+            principal_of(row)
         })
         .await
 }
@@ -498,7 +508,7 @@ pub async fn list_principals(
             }
             Ok(db::list_principals(store.pool(), account_id, kind, &spec).await?)
         },
-        pagination::each(principal_of),
+        |rows| async { rows.into_iter().map(principal_of).collect() },
     )
     .await
 }
@@ -654,5 +664,35 @@ pub fn whoami(caller: &Caller) -> WhoAmI {
             principal_type: p.kind.as_str().to_string(),
             key_id: Some(p.key_id.clone()),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    #[test]
+    fn a_stored_principal_type_is_read_typed_and_unknown_text_is_an_error() {
+        let row = |t: &str| PrincipalRow {
+            arn: "arn:aws:iam::111122223333:role/app".to_string(),
+            account_id: "111122223333".to_string(),
+            principal_type: t.to_string(),
+            name: "app".to_string(),
+            created_at: 0,
+        };
+        let p = principal_of(row("role")).ok();
+        assert_eq!(
+            p.map(|p| (p.principal_type, p.name)),
+            Some((PrincipalKind::Role, "app".to_string()))
+        );
+        let e = principal_of(row("group")).err();
+        assert_eq!(
+            e.as_ref().map(|e| (e.kind, &*e.message)),
+            Some((
+                ErrorKind::Internal,
+                "principals.principal_type: 'group' is not a principal type"
+            ))
+        );
     }
 }

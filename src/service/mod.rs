@@ -385,7 +385,8 @@ pub async fn render_tagged<R, T>(
 
 /// Runs `body` in one transaction (begin ... commit) through `tx` (a
 /// `&mut Tx`), again after a deadlock or serialization conflict, as
-/// [`retry_tx`] does: every write of the domain that is not a create. The
+/// [`retry_tx`] does: the domain's writes other than creates (and the one
+/// serializable transaction, `dns::create_zone`). The
 /// body evaluates to `Result<T, Error>`; an error rolls the transaction
 /// back, a value commits it. A macro for the reason [`create_once!`] is one.
 #[macro_export]
@@ -475,7 +476,8 @@ macro_rules! create_once {
 #[cfg(test)]
 mod tests {
     /// Every write transaction of the domain runs under [`super::retry_tx`]
-    /// (or a create helper that retries like it): a `begin()` straight in
+    /// (through `transaction!` or `create_once!`, or by hand for a
+    /// serializable one): a `begin()` straight in
     /// an operation's body would answer a deadlock with 503 again. Reads
     /// the sources, so a new write path cannot forget it.
     use super::Precondition;
