@@ -145,7 +145,7 @@ fn endpoint(r: EndpointRow, zones: Vec<Zone>, private_dns_names: Vec<String>) ->
         service_name: r.service_name,
         service_id: r.service_id,
         service_region: r.service_region,
-        state: r.state.as_str().to_string(),
+        state: r.state,
         policy: r.policy_document,
         policy_enforced,
         private_dns_enabled: r.private_dns_enabled,

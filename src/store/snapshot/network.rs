@@ -402,7 +402,7 @@ async fn peerings(conn: &mut Conn, net: &mut Network) -> Result<(), StoreError> 
             id: r.vpc_peering_connection_id,
             requester_vpc_id: r.requester_vpc_id,
             accepter_vpc_id: r.accepter_vpc_id,
-            status: r.status.as_str().to_string(),
+            status: r.status,
         })
         .collect();
     Ok(())

@@ -383,11 +383,10 @@ pub fn generate(p: &Params) -> Generated {
                 requester_vpc_id: vpc_id.clone(),
                 accepter_vpc_id: format!("vpc-{peer:017x}"),
                 status: if i % 20 == 0 {
-                    "pending-acceptance"
+                    PeeringState::PendingAcceptance
                 } else {
-                    "active"
-                }
-                .to_string(),
+                    PeeringState::Active
+                },
             });
         }
         if attached {
@@ -408,7 +407,7 @@ pub fn generate(p: &Params) -> Generated {
                 service_name: format!("com.amazonaws.{region}.s3"),
                 service_id: None,
                 service_region: region.to_string(),
-                state: "available".to_string(),
+                state: VpcEndpointState::Available,
                 policy: Some(format!(
                     r#"{{"Statement":[{{"Sid":"ReadOnly","Effect":"Allow","Principal":"*","Action":["s3:Get*","s3:List*"],"Resource":"*"}},{{"Sid":"NoSecrets","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::secret-{i}/*"}}]}}"#
                 )),
@@ -517,11 +516,10 @@ pub fn generate(p: &Params) -> Generated {
                 service_id: Some(svc),
                 service_region: svc_region.to_string(),
                 state: if i % 13 == 0 {
-                    "pending_acceptance"
+                    VpcEndpointState::PendingAcceptance
                 } else {
-                    "available"
-                }
-                .to_string(),
+                    VpcEndpointState::Available
+                },
                 policy: None,
                 policy_enforced: false,
                 private_dns_enabled: i % 2 == 0,
@@ -564,7 +562,7 @@ pub fn generate(p: &Params) -> Generated {
                     service_name: format!("com.amazonaws.{region}.sqs"),
                     service_id: None,
                     service_region: region.to_string(),
-                    state: "available".to_string(),
+                    state: VpcEndpointState::Available,
                     policy: Some(format!(
                         r#"{{"Statement":[{{"Effect":"Allow","Principal":"*","Action":"sqs:*","Resource":"*","Condition":{{"StringEquals":{{"aws:PrincipalAccount":"{}"}}}}}},{{"Sid":"KeepQueues","Effect":"Deny","Principal":"*","Action":"sqs:DeleteQueue","Resource":"*"}}]}}"#,
                         account(i)
