@@ -203,6 +203,9 @@ struct EndpointSpot {
     tag: &'static str,
 }
 
+/// A DNS name of an endpoint and the zone it is for (`None`: regional).
+type DnsName = (String, Option<String>);
+
 /// Adds an interface endpoint's interfaces to `net`; gives its
 /// `(subnet, interface)` pairs and its DNS names, the regional
 /// `{ep}-{first label of name}.{rest}` then one zonal name per interface.
@@ -211,7 +214,7 @@ fn endpoint_interfaces(
     at: EndpointSpot,
     ep: &str,
     name: &str,
-) -> (Vec<(String, String)>, Vec<(String, Option<String>)>) {
+) -> (Vec<(String, String)>, Vec<DnsName>) {
     let EndpointSpot {
         i,
         r,
