@@ -1,7 +1,7 @@
 //! Accounts, principals, API keys and server settings.
 
 use super::page::{self, Keyed, Page, PageSpec};
-use super::sql::SqlBuilder;
+use super::sql::{self, SqlBuilder};
 use super::tags::{self, TagFilter};
 use super::{StoreError, Tx};
 use sqlx::AnyPool;
@@ -58,12 +58,9 @@ const KEY_COLS: &str = "key_id, principal_arn, account_id, secret_sha256, create
 // ---- settings ----
 
 pub async fn get_setting(pool: &AnyPool, name: &str) -> Result<Option<String>, StoreError> {
-    Ok(
-        sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
-            .bind(name)
-            .fetch_optional(pool)
-            .await?,
-    )
+    let value: Option<(String,)> =
+        sql::fetch_optional(pool, "SELECT value FROM settings WHERE name = $1", (name,)).await?;
+    Ok(value.map(|(v,)| v))
 }
 
 /// Stores `value` unless the setting exists; answers the value now stored
@@ -73,22 +70,22 @@ pub async fn put_setting_if_absent(
     name: &str,
     value: &str,
 ) -> Result<String, StoreError> {
-    sqlx::query("INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
-        .bind(name)
-        .bind(value)
-        .execute(pool)
-        .await?;
+    sql::exec(
+        pool,
+        "INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        (name, value),
+    )
+    .await?;
     get_setting(pool, name).await?.ok_or(StoreError::NotFound)
 }
 
 pub async fn put_setting(pool: &AnyPool, name: &str, value: &str) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        pool,
         "INSERT INTO settings (name, value) VALUES ($1, $2) \
          ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        (name, value),
     )
-    .bind(name)
-    .bind(value)
-    .execute(pool)
     .await?;
     Ok(())
 }
@@ -96,16 +93,18 @@ pub async fn put_setting(pool: &AnyPool, name: &str, value: &str) -> Result<(), 
 // ---- accounts ----
 
 pub async fn insert_account(tx: &mut Tx, row: &AccountRow) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO accounts (account_id, name, created_at, updated_at, version) \
          VALUES ($1, $2, $3, $4, $5)",
+        (
+            &row.account_id,
+            &row.name,
+            row.created_at,
+            row.updated_at,
+            row.version,
+        ),
     )
-    .bind(&row.account_id)
-    .bind(&row.name)
-    .bind(row.created_at)
-    .bind(row.updated_at)
-    .bind(row.version)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -114,12 +113,12 @@ pub async fn get_account<'e, E>(exec: E, account_id: &str) -> Result<Option<Acco
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    Ok(sqlx::query_as(
+    sql::fetch_optional(
+        exec,
         "SELECT account_id, name, created_at, updated_at, version FROM accounts WHERE account_id = $1",
+        (account_id,),
     )
-    .bind(account_id)
-    .fetch_optional(exec)
-    .await?)
+    .await
 }
 
 #[derive(Debug, Default, Clone)]
@@ -158,17 +157,14 @@ pub async fn update_account(
     expected_version: i64,
     now_ms: i64,
 ) -> Result<bool, StoreError> {
-    let r = sqlx::query(
+    let n = sql::exec(
+        &mut **tx,
         "UPDATE accounts SET name = $1, updated_at = $2, version = version + 1 \
          WHERE account_id = $3 AND version = $4",
+        (name, now_ms, account_id, expected_version),
     )
-    .bind(name)
-    .bind(now_ms)
-    .bind(account_id)
-    .bind(expected_version)
-    .execute(&mut **tx)
     .await?;
-    Ok(r.rows_affected() == 1)
+    Ok(n == 1)
 }
 
 /// Bumps the version of an account whose tags changed.
@@ -178,31 +174,31 @@ pub async fn touch_account(
     expected_version: i64,
     now_ms: i64,
 ) -> Result<bool, StoreError> {
-    let r = sqlx::query(
+    let n = sql::exec(
+        &mut **tx,
         "UPDATE accounts SET updated_at = $1, version = version + 1 \
          WHERE account_id = $2 AND version = $3",
+        (now_ms, account_id, expected_version),
     )
-    .bind(now_ms)
-    .bind(account_id)
-    .bind(expected_version)
-    .execute(&mut **tx)
     .await?;
-    Ok(r.rows_affected() == 1)
+    Ok(n == 1)
 }
 
 // ---- principals ----
 
 pub async fn insert_principal(tx: &mut Tx, row: &PrincipalRow) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO principals (arn, account_id, principal_type, name, created_at) \
          VALUES ($1, $2, $3, $4, $5)",
+        (
+            &row.arn,
+            &row.account_id,
+            &row.principal_type,
+            &row.name,
+            row.created_at,
+        ),
     )
-    .bind(&row.arn)
-    .bind(&row.account_id)
-    .bind(&row.principal_type)
-    .bind(&row.name)
-    .bind(row.created_at)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -211,12 +207,12 @@ pub async fn get_principal<'e, E>(exec: E, arn: &str) -> Result<Option<Principal
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    Ok(sqlx::query_as(
+    sql::fetch_optional(
+        exec,
         "SELECT arn, account_id, principal_type, name, created_at FROM principals WHERE arn = $1",
+        (arn,),
     )
-    .bind(arn)
-    .fetch_optional(exec)
-    .await?)
+    .await
 }
 
 pub async fn list_principals(
@@ -240,16 +236,12 @@ pub async fn list_principals(
 // ---- API keys ----
 
 pub async fn insert_api_key(tx: &mut Tx, row: &ApiKeyRow) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO api_keys (key_id, principal_arn, account_id, secret_sha256, created_at, revoked_at) \
          VALUES ($1, $2, $3, $4, $5, NULL)",
+        (&row.key_id, &row.principal_arn, &row.account_id, &row.secret_sha256, row.created_at),
     )
-    .bind(&row.key_id)
-    .bind(&row.principal_arn)
-    .bind(&row.account_id)
-    .bind(&row.secret_sha256)
-    .bind(row.created_at)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -259,13 +251,13 @@ pub async fn get_api_key<'e, E>(exec: E, key_id: &str) -> Result<Option<ApiKeyRo
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    Ok(sqlx::query_as(
+    sql::fetch_optional(
+        exec,
         "SELECT key_id, principal_arn, account_id, secret_sha256, created_at, revoked_at \
          FROM api_keys WHERE key_id = $1",
+        (key_id,),
     )
-    .bind(key_id)
-    .fetch_optional(exec)
-    .await?)
+    .await
 }
 
 #[derive(Debug, Default, Clone)]
@@ -296,11 +288,11 @@ pub async fn list_api_keys(
 
 /// Marks a key revoked; false when it was already revoked or never existed.
 pub async fn revoke_api_key(tx: &mut Tx, key_id: &str, now_ms: i64) -> Result<bool, StoreError> {
-    let r =
-        sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE key_id = $2 AND revoked_at IS NULL")
-            .bind(now_ms)
-            .bind(key_id)
-            .execute(&mut **tx)
-            .await?;
-    Ok(r.rows_affected() == 1)
+    let n = sql::exec(
+        &mut **tx,
+        "UPDATE api_keys SET revoked_at = $1 WHERE key_id = $2 AND revoked_at IS NULL",
+        (now_ms, key_id),
+    )
+    .await?;
+    Ok(n == 1)
 }
