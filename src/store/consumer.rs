@@ -4,7 +4,7 @@
 use super::network::ListFilter;
 use super::page::{self, Keyed, Page, PageSpec};
 use super::sql::{self, Reader, SqlBuilder, rows_in};
-use super::{Flag, StoreError, Stored, Tx, stored_json, tags};
+use super::{Flag, StoreError, Stored, Tx, stored_json};
 use linkplane_core::catalog::EndpointType;
 use linkplane_core::lifecycle::VpcEndpointState;
 use sqlx::{Any, AnyPool, Executor};
@@ -105,13 +105,8 @@ pub async fn list_endpoints(
 ) -> Result<Page<EndpointRow>, StoreError> {
     let mut b = SqlBuilder::new(SELECT);
     b.push("account_id = ").push_bind(account_id);
-    for (col, v) in &filter.eq {
-        b.push(" AND ").push(col).push(" = ").push_bind(v.clone());
-    }
-    tags::push_filters(&mut b, "vpc_endpoint_id", &filter.tags);
-    page::push_keyset(&mut b, "created_at", "vpc_endpoint_id", spec);
-    let rows: Vec<EndpointRow> = b.build_query_as().fetch_all(pool).await?;
-    Ok(page::finish(rows, spec))
+    filter.push_all(&mut b, "vpc_endpoint_id");
+    page::fetch(pool, b, "vpc_endpoint_id", spec).await
 }
 
 /// A JSON flag: `true`/`false` (Postgres) or `1`/`0` (SQLite).
@@ -144,10 +139,8 @@ const POSTGRES_ENDPOINT_JSON: &str = "SELECT COALESCE(json_agg(json_build_object
     'updated_at', updated_at, 'version', version)), '[]')::text FROM (";
 
 /// A service's connections (its endpoints), optionally in one state, when
-/// `owner` owns the service (an empty page otherwise). The
-/// page comes back as one row holding a JSON array: on SQLite every result
-/// row crosses from the driver's worker thread on its own, which costs more
-/// than the row; one aggregated row does not (see docs/benchmarks.md).
+/// `owner` owns the service (an empty page otherwise). The page comes back
+/// as one row holding a JSON array (see [`page::fetch_json`]).
 pub async fn list_connections(
     pool: &AnyPool,
     backend: super::Backend,
@@ -167,19 +160,10 @@ pub async fn list_connections(
         .push(" AND s.account_id = ")
         .push_bind(owner)
         .push(")");
-    for (col, v) in &filter.eq {
-        b.push(" AND ").push(col).push(" = ").push_bind(v.clone());
-    }
-    page::push_keyset(&mut b, "created_at", "vpc_endpoint_id", spec);
-    b.push(") t");
-    let (json,): (String,) = b.build_query_as().fetch_one(pool).await?;
-    let mut rows: Vec<EndpointRow> = serde_json::from_str(&json)
-        .map_err(|e| StoreError::Other(format!("connection page: {e}")))?;
-    // Aggregates need not keep the subquery's order.
-    rows.sort_by(|a, b| {
-        (a.created_at, &a.vpc_endpoint_id).cmp(&(b.created_at, &b.vpc_endpoint_id))
-    });
-    Ok(page::finish(rows, spec))
+    filter.push_eq(&mut b, "");
+    let key = ("created_at", "vpc_endpoint_id");
+    let rows: Vec<EndpointRow> = page::fetch_json(pool, b, key, spec, "connection page").await?;
+    Ok(page::finish_unordered(rows, spec))
 }
 
 /// Moves an endpoint to `state` if it is still at `version`.

@@ -143,9 +143,7 @@ pub async fn list_accounts(
         b.push(" AND name = ").push_bind(n);
     }
     tags::push_filters(&mut b, "accounts.account_id", &filter.tags);
-    page::push_keyset(&mut b, "created_at", "account_id", spec);
-    let rows = b.build_query_as::<AccountRow>().fetch_all(pool).await?;
-    Ok(page::finish(rows, spec))
+    page::fetch(pool, b, "account_id", spec).await
 }
 
 /// Renames an account if its version is still `expected_version`; false
@@ -228,9 +226,7 @@ pub async fn list_principals(
     if let Some(t) = principal_type {
         b.push(" AND principal_type = ").push_bind(t);
     }
-    page::push_keyset(&mut b, "created_at", "arn", spec);
-    let rows = b.build_query_as::<PrincipalRow>().fetch_all(pool).await?;
-    Ok(page::finish(rows, spec))
+    page::fetch(pool, b, "arn", spec).await
 }
 
 // ---- API keys ----
@@ -281,9 +277,7 @@ pub async fn list_api_keys(
     if let Some(p) = &filter.principal_arn {
         b.push(" AND principal_arn = ").push_bind(p);
     }
-    page::push_keyset(&mut b, "created_at", "key_id", spec);
-    let rows = b.build_query_as::<ApiKeyRow>().fetch_all(pool).await?;
-    Ok(page::finish(rows, spec))
+    page::fetch(pool, b, "key_id", spec).await
 }
 
 /// Marks a key revoked; false when it was already revoked or never existed.

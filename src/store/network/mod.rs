@@ -46,11 +46,28 @@ impl ListFilter {
         }
         self
     }
+
+    /// Appends ` AND <prefix><col> = $n` for each equality filter.
+    pub(crate) fn push_eq(&self, b: &mut SqlBuilder, prefix: &'static str) {
+        for (col, v) in &self.eq {
+            b.push(" AND ")
+                .push(prefix)
+                .push(col)
+                .push(" = ")
+                .push_bind(v.clone());
+        }
+    }
+
+    /// Appends the equality filters and the tag filters on `id_col`.
+    pub(crate) fn push_all(&self, b: &mut SqlBuilder, id_col: &'static str) {
+        self.push_eq(b, "");
+        tags::push_filters(b, id_col, &self.tags);
+    }
 }
 
 /// Runs `SELECT <cols> FROM <table> WHERE <scope>` with the filters and
-/// a keyset page. `scope` is a static condition whose `$1` the caller binds
-/// first (typically `account_id = $1`).
+/// a keyset page. `select` ends with a condition's `column = `, whose value
+/// is `scope_value` (typically `account_id = `).
 pub(super) async fn list_page<T>(
     pool: &AnyPool,
     select: &'static str,
@@ -64,11 +81,6 @@ where
 {
     let mut b = SqlBuilder::new(select);
     b.push_bind(scope_value);
-    for (col, v) in &filter.eq {
-        b.push(" AND ").push(col).push(" = ").push_bind(v.clone());
-    }
-    tags::push_filters(&mut b, id_col, &filter.tags);
-    page::push_keyset(&mut b, "created_at", id_col, spec);
-    let rows: Vec<T> = b.build_query_as().fetch_all(pool).await?;
-    Ok(page::finish(rows, spec))
+    filter.push_all(&mut b, id_col);
+    page::fetch(pool, b, id_col, spec).await
 }

@@ -4,7 +4,6 @@
 use super::ListFilter;
 use crate::store::page::{self, Keyed, Page, PageSpec};
 use crate::store::sql::{self, SqlBuilder};
-use crate::store::tags::{self};
 use crate::store::{StoreError, Stored, Tx};
 use linkplane_core::lifecycle::PeeringState;
 use sqlx::{Any, AnyPool, Executor};
@@ -109,13 +108,8 @@ pub async fn list_peerings(
             .push_bind(v)
             .push(")");
     }
-    for (col, v) in &filter.eq {
-        b.push(" AND ").push(col).push(" = ").push_bind(v.clone());
-    }
-    tags::push_filters(&mut b, "vpc_peering_connection_id", &filter.tags);
-    page::push_keyset(&mut b, "created_at", "vpc_peering_connection_id", spec);
-    let rows: Vec<PeeringRow> = b.build_query_as().fetch_all(pool).await?;
-    Ok(page::finish(rows, spec))
+    filter.push_all(&mut b, "vpc_peering_connection_id");
+    page::fetch(pool, b, "vpc_peering_connection_id", spec).await
 }
 
 /// A live (pending or active) peering between the two VPCs, either way round.

@@ -1,9 +1,8 @@
 //! Transit gateways with their attachments and static routes.
 
-use super::ListFilter;
-use crate::store::page::{self, Keyed, Page, PageSpec};
-use crate::store::sql::{self, SqlBuilder};
-use crate::store::tags::{self};
+use super::{ListFilter, list_page};
+use crate::store::page::{Keyed, Page, PageSpec};
+use crate::store::sql;
 use crate::store::{StoreError, Stored, Tx};
 use linkplane_core::lifecycle::{TransitGatewayAttachmentState, TransitGatewayState};
 use sqlx::{Any, AnyPool, Executor};
@@ -69,18 +68,16 @@ pub async fn list_transit_gateways(
     filter: &ListFilter,
     spec: &PageSpec,
 ) -> Result<Page<TransitGatewayRow>, StoreError> {
-    let mut b = SqlBuilder::new(
+    list_page(
+        pool,
         "SELECT transit_gateway_id, account_id, region, description, state, created_at, \
          updated_at, version FROM transit_gateways WHERE account_id = ",
-    );
-    b.push_bind(account_id);
-    for (col, v) in &filter.eq {
-        b.push(" AND ").push(col).push(" = ").push_bind(v.clone());
-    }
-    tags::push_filters(&mut b, "transit_gateway_id", &filter.tags);
-    page::push_keyset(&mut b, "created_at", "transit_gateway_id", spec);
-    let rows: Vec<TransitGatewayRow> = b.build_query_as().fetch_all(pool).await?;
-    Ok(page::finish(rows, spec))
+        account_id,
+        "transit_gateway_id",
+        filter,
+        spec,
+    )
+    .await
 }
 
 pub async fn delete_transit_gateway(tx: &mut Tx, id: &str) -> Result<(), StoreError> {

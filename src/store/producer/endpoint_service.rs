@@ -305,9 +305,7 @@ pub async fn list_permissions(
     filter: &ListFilter,
     spec: &PageSpec,
 ) -> Result<Page<PermissionRow>, StoreError> {
-    // The page comes back as one row holding a JSON array: on SQLite every
-    // row of a result crosses from the driver's worker thread on its own,
-    // which costs more than the row itself; one aggregated row does not.
+    // One aggregated row (see `page::fetch_json`).
     let mut b = SqlBuilder::new(match backend {
         crate::store::Backend::Sqlite => {
             "SELECT COALESCE(json_group_array(json_array(service_permission_id, service_id, \
@@ -326,15 +324,11 @@ pub async fn list_permissions(
     b.push_bind(service_id)
         .push(" AND s.account_id = ")
         .push_bind(account_id);
-    for (col, v) in &filter.eq {
-        b.push(" AND p.").push(col).push(" = ").push_bind(v.clone());
-    }
-    page::push_keyset(&mut b, "p.created_at", "p.service_permission_id", spec);
-    b.push(") t");
-    let (json,): (String,) = b.build_query_as().fetch_one(pool).await?;
-    let raw: Vec<(String, String, String, String, i64)> = serde_json::from_str(&json)
-        .map_err(|e| StoreError::Other(format!("permission page: {e}")))?;
-    let mut rows: Vec<PermissionRow> = raw
+    filter.push_eq(&mut b, "p.");
+    let key = ("p.created_at", "p.service_permission_id");
+    let raw: Vec<(String, String, String, String, i64)> =
+        page::fetch_json(pool, b, key, spec, "permission page").await?;
+    let rows: Vec<PermissionRow> = raw
         .into_iter()
         .map(|(id, sid, principal, kind, created_at)| PermissionRow {
             service_permission_id: id,
@@ -344,11 +338,7 @@ pub async fn list_permissions(
             created_at,
         })
         .collect();
-    // Aggregates need not keep the subquery's order.
-    rows.sort_by(|a, b| {
-        (a.created_at, &a.service_permission_id).cmp(&(b.created_at, &b.service_permission_id))
-    });
-    Ok(page::finish(rows, spec))
+    Ok(page::finish_unordered(rows, spec))
 }
 
 /// Whether a service allows any of `principals`.
