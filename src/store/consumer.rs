@@ -2,7 +2,7 @@
 //! producer's connection.
 
 use super::network::ListFilter;
-use super::page::{self, Keyed, Page, PageSpec};
+use super::page::{self, Page, PageSpec, keyed};
 use super::sql::{self, Reader, SqlBuilder, rows_in};
 use super::{Flag, StoreError, Stored, Tx, stored_json};
 use linkplane_core::catalog::EndpointType;
@@ -37,12 +37,7 @@ pub struct EndpointRow {
     pub updated_at: i64,
     pub version: i64,
 }
-
-impl Keyed for EndpointRow {
-    fn key(&self) -> (i64, String) {
-        (self.created_at, self.vpc_endpoint_id.clone())
-    }
-}
+keyed!(EndpointRow, vpc_endpoint_id);
 
 const SELECT: &str = "SELECT vpc_endpoint_id, account_id, region, vpc_id, vpc_endpoint_type, \
     service_name, service_id, service_owner, service_region, state, ready_at, policy_document, \

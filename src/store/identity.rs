@@ -1,6 +1,6 @@
 //! Accounts, principals, API keys and server settings.
 
-use super::page::{self, Keyed, Page, PageSpec};
+use super::page::{self, Page, PageSpec, keyed};
 use super::sql::{self, SqlBuilder};
 use super::tags::{self, TagFilter};
 use super::{StoreError, Tx};
@@ -14,12 +14,7 @@ pub struct AccountRow {
     pub updated_at: i64,
     pub version: i64,
 }
-
-impl Keyed for AccountRow {
-    fn key(&self) -> (i64, String) {
-        (self.created_at, self.account_id.clone())
-    }
-}
+keyed!(AccountRow, account_id);
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PrincipalRow {
@@ -29,12 +24,7 @@ pub struct PrincipalRow {
     pub name: String,
     pub created_at: i64,
 }
-
-impl Keyed for PrincipalRow {
-    fn key(&self) -> (i64, String) {
-        (self.created_at, self.arn.clone())
-    }
-}
+keyed!(PrincipalRow, arn);
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ApiKeyRow {
@@ -45,12 +35,7 @@ pub struct ApiKeyRow {
     pub created_at: i64,
     pub revoked_at: Option<i64>,
 }
-
-impl Keyed for ApiKeyRow {
-    fn key(&self) -> (i64, String) {
-        (self.created_at, self.key_id.clone())
-    }
-}
+keyed!(ApiKeyRow, key_id);
 
 const ACCOUNT_COLS: &str = "account_id, name, created_at, updated_at, version";
 const KEY_COLS: &str = "key_id, principal_arn, account_id, secret_sha256, created_at, revoked_at";

@@ -186,6 +186,18 @@ where
     Ok(q.execute(exec).await?.rows_affected())
 }
 
+/// `sql` with `args` bound, decoding rows as `T`.
+fn query_as<T>(
+    sql: &'static str,
+    args: impl Args,
+) -> Result<sqlx::query::QueryAs<'static, Any, T, AnyArguments>, StoreError>
+where
+    T: for<'r> FromRow<'r, AnyRow>,
+{
+    let args = args.into_args().map_err(sqlx::Error::Encode)?;
+    Ok(sqlx::query_as_with(sql, args))
+}
+
 /// The one row `sql` answers, as `T` (a row type or a tuple like `(i64,)`);
 /// no row is [`StoreError::NotFound`].
 pub async fn fetch_one<'e, T, E>(
@@ -197,8 +209,7 @@ where
     E: Executor<'e, Database = Any>,
     T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
 {
-    let q = sqlx::query_as_with(sql, args.into_args().map_err(sqlx::Error::Encode)?);
-    Ok(q.fetch_one(exec).await?)
+    Ok(query_as(sql, args)?.fetch_one(exec).await?)
 }
 
 /// The first row `sql` answers, if any, as `T`.
@@ -211,8 +222,7 @@ where
     E: Executor<'e, Database = Any>,
     T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
 {
-    let q = sqlx::query_as_with(sql, args.into_args().map_err(sqlx::Error::Encode)?);
-    Ok(q.fetch_optional(exec).await?)
+    Ok(query_as(sql, args)?.fetch_optional(exec).await?)
 }
 
 /// Every row `sql` answers, as `T`.
@@ -225,8 +235,7 @@ where
     E: Executor<'e, Database = Any>,
     T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
 {
-    let q = sqlx::query_as_with(sql, args.into_args().map_err(sqlx::Error::Encode)?);
-    Ok(q.fetch_all(exec).await?)
+    Ok(query_as(sql, args)?.fetch_all(exec).await?)
 }
 
 /// The row `id` of one account: `SELECT <cols><from_where>id AND

@@ -2,7 +2,7 @@
 //! the accepter's.
 
 use super::ListFilter;
-use crate::store::page::{self, Keyed, Page, PageSpec};
+use crate::store::page::{self, Page, PageSpec, keyed};
 use crate::store::sql::{self, SqlBuilder};
 use crate::store::{StoreError, Stored, Tx};
 use linkplane_core::lifecycle::PeeringState;
@@ -28,12 +28,7 @@ pub struct PeeringRow {
     pub updated_at: i64,
     pub version: i64,
 }
-
-impl Keyed for PeeringRow {
-    fn key(&self) -> (i64, String) {
-        (self.created_at, self.vpc_peering_connection_id.clone())
-    }
-}
+keyed!(PeeringRow, vpc_peering_connection_id);
 
 const PCX_COLS: &str = "vpc_peering_connection_id, requester_account_id, requester_vpc_id, \
     requester_region, requester_cidr_block, accepter_account_id, accepter_vpc_id, accepter_region, \

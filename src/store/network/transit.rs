@@ -1,7 +1,7 @@
 //! Transit gateways with their attachments and static routes.
 
 use super::{ListFilter, list_page};
-use crate::store::page::{Keyed, Page, PageSpec};
+use crate::store::page::{Page, PageSpec, keyed};
 use crate::store::sql;
 use crate::store::{StoreError, Stored, Tx};
 use linkplane_core::lifecycle::{TransitGatewayAttachmentState, TransitGatewayState};
@@ -21,12 +21,7 @@ pub struct TransitGatewayRow {
     pub updated_at: i64,
     pub version: i64,
 }
-
-impl Keyed for TransitGatewayRow {
-    fn key(&self) -> (i64, String) {
-        (self.created_at, self.transit_gateway_id.clone())
-    }
-}
+keyed!(TransitGatewayRow, transit_gateway_id);
 
 pub async fn insert_transit_gateway(tx: &mut Tx, r: &TransitGatewayRow) -> Result<(), StoreError> {
     sql::exec(
