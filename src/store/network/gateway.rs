@@ -2,7 +2,7 @@
 
 use super::{ListFilter, list_page};
 use crate::store::page::{Page, PageSpec, keyed};
-use crate::store::sql;
+use crate::store::sql::{self, fetch_owned};
 use crate::store::{StoreError, Tx};
 use sqlx::{Any, AnyPool, Executor};
 
@@ -19,6 +19,9 @@ pub struct InternetGatewayRow {
     pub version: i64,
 }
 keyed!(InternetGatewayRow, internet_gateway_id);
+
+const IGW_COLS: &str =
+    "internet_gateway_id, account_id, region, vpc_id, created_at, updated_at, version";
 
 pub async fn insert_internet_gateway(
     tx: &mut Tx,
@@ -47,11 +50,12 @@ pub async fn get_internet_gateway<'e, E: Executor<'e, Database = Any>>(
     account_id: &str,
     id: &str,
 ) -> Result<Option<InternetGatewayRow>, StoreError> {
-    sql::fetch_optional(
+    fetch_owned(
         exec,
-        "SELECT internet_gateway_id, account_id, region, vpc_id, created_at, updated_at, version \
-         FROM internet_gateways WHERE internet_gateway_id = $1 AND account_id = $2",
-        (id, account_id),
+        IGW_COLS,
+        " FROM internet_gateways WHERE internet_gateway_id = ",
+        id,
+        account_id,
     )
     .await
 }
@@ -90,8 +94,8 @@ pub async fn list_internet_gateways(
 ) -> Result<Page<InternetGatewayRow>, StoreError> {
     list_page(
         pool,
-        "SELECT internet_gateway_id, account_id, region, vpc_id, created_at, updated_at, version \
-         FROM internet_gateways WHERE account_id = ",
+        IGW_COLS,
+        " FROM internet_gateways WHERE account_id = ",
         account_id,
         "internet_gateway_id",
         filter,

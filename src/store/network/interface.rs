@@ -97,9 +97,8 @@ pub async fn list_interfaces(
 ) -> Result<Page<InterfaceRow>, StoreError> {
     list_page(
         pool,
-        "SELECT network_interface_id, account_id, region, vpc_id, subnet_id, zone_id, private_ip, \
-         interface_type, requester_managed, attached_resource_id, description, created_at, \
-         updated_at, version FROM network_interfaces WHERE account_id = ",
+        ENI_COLS,
+        " FROM network_interfaces WHERE account_id = ",
         account_id,
         "network_interface_id",
         filter,
@@ -186,6 +185,9 @@ pub struct NatGatewayRow {
 }
 keyed!(NatGatewayRow, nat_gateway_id);
 
+const NAT_COLS: &str = "nat_gateway_id, account_id, region, vpc_id, subnet_id, \
+    network_interface_id, connectivity_type, state, created_at, updated_at, version";
+
 pub async fn insert_nat_gateway(tx: &mut Tx, r: &NatGatewayRow) -> Result<(), StoreError> {
     sql::exec(
         &mut **tx,
@@ -215,12 +217,12 @@ pub async fn get_nat_gateway<'e, E: Executor<'e, Database = Any>>(
     account_id: &str,
     id: &str,
 ) -> Result<Option<NatGatewayRow>, StoreError> {
-    sql::fetch_optional(
+    fetch_owned(
         exec,
-        "SELECT nat_gateway_id, account_id, region, vpc_id, subnet_id, network_interface_id, \
-         connectivity_type, state, created_at, updated_at, version \
-         FROM nat_gateways WHERE nat_gateway_id = $1 AND account_id = $2",
-        (id, account_id),
+        NAT_COLS,
+        " FROM nat_gateways WHERE nat_gateway_id = ",
+        id,
+        account_id,
     )
     .await
 }
@@ -233,8 +235,8 @@ pub async fn list_nat_gateways(
 ) -> Result<Page<NatGatewayRow>, StoreError> {
     list_page(
         pool,
-        "SELECT nat_gateway_id, account_id, region, vpc_id, subnet_id, network_interface_id, \
-         connectivity_type, state, created_at, updated_at, version FROM nat_gateways WHERE account_id = ",
+        NAT_COLS,
+        " FROM nat_gateways WHERE account_id = ",
         account_id,
         "nat_gateway_id",
         filter,

@@ -65,12 +65,14 @@ impl ListFilter {
     }
 }
 
-/// Runs `SELECT <cols> FROM <table> WHERE <scope>` with the filters and
-/// a keyset page. `select` ends with a condition's `column = `, whose value
-/// is `scope_value` (typically `account_id = `).
+/// Runs `SELECT <cols><from_where><scope_value>` with the filters and a
+/// keyset page on `(created_at, id_col)`. `from_where` ends with a
+/// condition's `column = `, like ` FROM vpcs WHERE account_id = ` (as in
+/// [`fetch_owned`](crate::store::sql::fetch_owned)).
 pub(super) async fn list_page<T>(
     pool: &AnyPool,
-    select: &'static str,
+    cols: &'static str,
+    from_where: &'static str,
     scope_value: &str,
     id_col: &'static str,
     filter: &ListFilter,
@@ -79,8 +81,8 @@ pub(super) async fn list_page<T>(
 where
     T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Keyed + Send + Unpin,
 {
-    let mut b = SqlBuilder::new(select);
-    b.push_bind(scope_value);
+    let mut b = SqlBuilder::new("SELECT ");
+    b.push(cols).push(from_where).push_bind(scope_value);
     filter.push_all(&mut b, id_col);
     page::fetch(pool, b, id_col, spec).await
 }

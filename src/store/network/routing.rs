@@ -73,8 +73,8 @@ pub async fn list_route_tables(
 ) -> Result<Page<RouteTableRow>, StoreError> {
     list_page(
         pool,
-        "SELECT route_table_id, account_id, vpc_id, region, is_main, main_association_id, \
-         created_at, updated_at, version FROM route_tables WHERE account_id = ",
+        RTB_COLS,
+        " FROM route_tables WHERE account_id = ",
         account_id,
         "route_table_id",
         filter,

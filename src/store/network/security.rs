@@ -73,8 +73,8 @@ pub async fn list_security_groups(
 ) -> Result<Page<SecurityGroupRow>, StoreError> {
     list_page(
         pool,
-        "SELECT group_id, account_id, vpc_id, region, group_name, description, is_default, \
-         created_at, updated_at, version FROM security_groups WHERE account_id = ",
+        SG_COLS,
+        " FROM security_groups WHERE account_id = ",
         account_id,
         "group_id",
         filter,

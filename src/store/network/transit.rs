@@ -2,7 +2,7 @@
 
 use super::{ListFilter, list_page};
 use crate::store::page::{Page, PageSpec, keyed};
-use crate::store::sql;
+use crate::store::sql::{self, fetch_owned};
 use crate::store::{StoreError, Stored, Tx};
 use linkplane_core::lifecycle::{TransitGatewayAttachmentState, TransitGatewayState};
 use sqlx::{Any, AnyPool, Executor};
@@ -22,6 +22,9 @@ pub struct TransitGatewayRow {
     pub version: i64,
 }
 keyed!(TransitGatewayRow, transit_gateway_id);
+
+const TGW_COLS: &str =
+    "transit_gateway_id, account_id, region, description, state, created_at, updated_at, version";
 
 pub async fn insert_transit_gateway(tx: &mut Tx, r: &TransitGatewayRow) -> Result<(), StoreError> {
     sql::exec(
@@ -48,11 +51,12 @@ pub async fn get_transit_gateway<'e, E: Executor<'e, Database = Any>>(
     account_id: &str,
     id: &str,
 ) -> Result<Option<TransitGatewayRow>, StoreError> {
-    sql::fetch_optional(
+    fetch_owned(
         exec,
-        "SELECT transit_gateway_id, account_id, region, description, state, created_at, \
-         updated_at, version FROM transit_gateways WHERE transit_gateway_id = $1 AND account_id = $2",
-        (id, account_id),
+        TGW_COLS,
+        " FROM transit_gateways WHERE transit_gateway_id = ",
+        id,
+        account_id,
     )
     .await
 }
@@ -65,8 +69,8 @@ pub async fn list_transit_gateways(
 ) -> Result<Page<TransitGatewayRow>, StoreError> {
     list_page(
         pool,
-        "SELECT transit_gateway_id, account_id, region, description, state, created_at, \
-         updated_at, version FROM transit_gateways WHERE account_id = ",
+        TGW_COLS,
+        " FROM transit_gateways WHERE account_id = ",
         account_id,
         "transit_gateway_id",
         filter,

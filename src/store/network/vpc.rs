@@ -80,9 +80,8 @@ pub async fn list_vpcs(
 ) -> Result<Page<VpcRow>, StoreError> {
     list_page(
         pool,
-        "SELECT vpc_id, account_id, region, cidr_block, enable_dns_support, enable_dns_hostnames, \
-         main_route_table_id, default_security_group_id, created_at, updated_at, version \
-         FROM vpcs WHERE account_id = ",
+        VPC_COLS,
+        " FROM vpcs WHERE account_id = ",
         account_id,
         "vpc_id",
         filter,
@@ -260,8 +259,8 @@ pub async fn list_subnets(
 ) -> Result<Page<SubnetRow>, StoreError> {
     list_page(
         pool,
-        "SELECT subnet_id, account_id, vpc_id, region, zone_id, cidr_block, cidr_start, cidr_end, \
-         available_ip_address_count, created_at, updated_at, version FROM subnets WHERE account_id = ",
+        SUBNET_COLS,
+        " FROM subnets WHERE account_id = ",
         account_id,
         "subnet_id",
         filter,

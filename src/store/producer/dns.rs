@@ -105,7 +105,8 @@ pub async fn list_zones(
 ) -> Result<Page<ZoneRow>, StoreError> {
     list_page(
         pool,
-        "SELECT account_id, zone_name, created_at FROM public_dns_zones WHERE account_id = ",
+        "account_id, zone_name, created_at",
+        " FROM public_dns_zones WHERE account_id = ",
         account_id,
         "zone_name",
         &ListFilter::default(),
@@ -177,8 +178,8 @@ pub async fn list_records(
 ) -> Result<Page<RecordRow>, StoreError> {
     list_page(
         pool,
-        "SELECT account_id, zone_name, record_name, record_type, value, created_at \
-         FROM public_dns_records WHERE account_id = ",
+        "account_id, zone_name, record_name, record_type, value, created_at",
+        " FROM public_dns_records WHERE account_id = ",
         account_id,
         RECORD_KEY,
         &ListFilter::default().eq("zone_name", Some(zone_name)),

@@ -119,10 +119,8 @@ pub async fn list_services(
 ) -> Result<Page<ServiceRow>, StoreError> {
     list_page(
         pool,
-        "SELECT service_id, account_id, region, service_type, acceptance_required, \
-         private_dns_name, pdns_state, pdns_name, pdns_value, ip_address_types, \
-         payer_responsibility, service_state, ready_at, created_at, updated_at, version \
-         FROM endpoint_services WHERE account_id = ",
+        SERVICE_COLS,
+        " FROM endpoint_services WHERE account_id = ",
         account_id,
         "service_id",
         filter,

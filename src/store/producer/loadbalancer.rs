@@ -2,7 +2,7 @@
 
 use crate::store::network::{ListFilter, list_page};
 use crate::store::page::{Page, PageSpec, keyed};
-use crate::store::sql::{self, Reader, SqlBuilder, rows_in};
+use crate::store::sql::{self, Reader, fetch_owned, rows_in};
 use crate::store::{Flag, StoreError, Stored, Tx};
 use linkplane_core::lifecycle::LoadBalancerState;
 use sqlx::{Any, AnyPool, Executor};
@@ -29,9 +29,8 @@ pub struct LoadBalancerRow {
 }
 keyed!(LoadBalancerRow, load_balancer_arn);
 
-const LB_SELECT: &str = "SELECT load_balancer_arn, account_id, region, lb_type, name, vpc_id, \
-    cross_zone_enabled, ip_address_type, state, ready_at, created_at, updated_at, version \
-    FROM load_balancers WHERE ";
+const LB_COLS: &str = "load_balancer_arn, account_id, region, lb_type, name, vpc_id, \
+    cross_zone_enabled, ip_address_type, state, ready_at, created_at, updated_at, version";
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LbSubnetRow {
@@ -90,12 +89,14 @@ pub async fn get_load_balancer<'e, E: Executor<'e, Database = Any>>(
     account_id: &str,
     arn: &str,
 ) -> Result<Option<LoadBalancerRow>, StoreError> {
-    let mut b = SqlBuilder::new(LB_SELECT);
-    b.push("load_balancer_arn = ")
-        .push_bind(arn)
-        .push(" AND account_id = ")
-        .push_bind(account_id);
-    Ok(b.build_query_as().fetch_optional(exec).await?)
+    fetch_owned(
+        exec,
+        LB_COLS,
+        " FROM load_balancers WHERE load_balancer_arn = ",
+        arn,
+        account_id,
+    )
+    .await
 }
 
 pub async fn list_load_balancers(
@@ -106,9 +107,8 @@ pub async fn list_load_balancers(
 ) -> Result<Page<LoadBalancerRow>, StoreError> {
     list_page(
         pool,
-        "SELECT load_balancer_arn, account_id, region, lb_type, name, vpc_id, cross_zone_enabled, \
-         ip_address_type, state, ready_at, created_at, updated_at, version FROM load_balancers \
-         WHERE account_id = ",
+        LB_COLS,
+        " FROM load_balancers WHERE account_id = ",
         account_id,
         "load_balancer_arn",
         filter,
@@ -198,6 +198,9 @@ pub struct TargetGroupRow {
 }
 keyed!(TargetGroupRow, target_group_arn);
 
+const TG_COLS: &str = "target_group_arn, account_id, region, name, protocol, port, vpc_id, \
+    load_balancer_arn, created_at, updated_at, version";
+
 pub async fn insert_target_group(tx: &mut Tx, r: &TargetGroupRow) -> Result<(), StoreError> {
     sql::exec(
         &mut **tx,
@@ -227,12 +230,12 @@ pub async fn get_target_group<'e, E: Executor<'e, Database = Any>>(
     account_id: &str,
     arn: &str,
 ) -> Result<Option<TargetGroupRow>, StoreError> {
-    sql::fetch_optional(
+    fetch_owned(
         exec,
-        "SELECT target_group_arn, account_id, region, name, protocol, port, vpc_id, \
-         load_balancer_arn, created_at, updated_at, version FROM target_groups \
-         WHERE target_group_arn = $1 AND account_id = $2",
-        (arn, account_id),
+        TG_COLS,
+        " FROM target_groups WHERE target_group_arn = ",
+        arn,
+        account_id,
     )
     .await
 }
@@ -245,8 +248,8 @@ pub async fn list_target_groups(
 ) -> Result<Page<TargetGroupRow>, StoreError> {
     list_page(
         pool,
-        "SELECT target_group_arn, account_id, region, name, protocol, port, vpc_id, \
-         load_balancer_arn, created_at, updated_at, version FROM target_groups WHERE account_id = ",
+        TG_COLS,
+        " FROM target_groups WHERE account_id = ",
         account_id,
         "target_group_arn",
         filter,
