@@ -182,11 +182,12 @@ impl Store {
     /// Reachable and fully migrated.
     pub async fn ready(&self) -> Result<(), StoreError> {
         let latest: Option<i64> = self.migrator().iter().map(|m| m.version).max();
-        let applied: Option<i64> =
-            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = $1")
-                .bind(true)
-                .fetch_one(&self.pool)
-                .await?;
+        let (applied,): (Option<i64>,) = sql::fetch_one(
+            &self.pool,
+            "SELECT MAX(version) FROM _sqlx_migrations WHERE success = $1",
+            (true,),
+        )
+        .await?;
         if applied < latest {
             return Err(StoreError::Unavailable(format!(
                 "database is at migration {applied:?}, the binary expects {latest:?}"
@@ -262,13 +263,7 @@ pub(crate) async fn settle<S: lc::Lifecycle + 'static>(
         let Some(to) = from.settles_to() else {
             continue;
         };
-        n += sqlx::query(update)
-            .bind(now)
-            .bind(to.as_str())
-            .bind(from.as_str())
-            .execute(pool)
-            .await?
-            .rows_affected();
+        n += sql::exec(pool, update, (now, to.as_str(), from.as_str())).await?;
     }
     Ok(n)
 }
