@@ -2,18 +2,17 @@
 //! connections, with batch accept and reject.
 
 use super::problem::{ApiResult, Problem};
-use super::{created_versioned, ctx, list, with_etag};
+use super::{created_versioned, list, with_etag};
 use crate::api::Page;
+use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
 use crate::api::responses::{BadListQuery, ForAccounts, NotAdmin, PreconditionFailed};
 use crate::pagination::tag_filters;
-use crate::service::caller::Caller;
 use crate::service::consumer::{
     self as cs, CreateVpcEndpointRequest, ListVpcEndpoints, UpdateVpcEndpointRequest, VpcEndpoint,
     VpcEndpointType,
 };
 use crate::state::AppState;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -60,18 +59,11 @@ pub struct ListVpcEndpointsQuery {
     security(("bearer" = []))
 )]
 async fn create_vpc_endpoint(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateVpcEndpointRequest>,
 ) -> ApiResult<Response> {
-    let out = cs::create_endpoint(
-        ctx(&state, &caller),
-        state.settings.provision_delay,
-        req,
-        key,
-    )
-    .await?;
+    let out = cs::create_endpoint(cx.ctx(), cx.state.settings.provision_delay, req, key).await?;
     Ok(created_versioned(out, |v| {
         format!("/v1/vpc-endpoints/{}", v.vpc_endpoint_id)
     }))
@@ -89,8 +81,7 @@ async fn create_vpc_endpoint(
     security(("bearer" = []))
 )]
 async fn list_vpc_endpoints(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<ListVpcEndpointsQuery>,
 ) -> ApiResult<Response> {
     let query = ListVpcEndpoints {
@@ -102,7 +93,7 @@ async fn list_vpc_endpoints(
         max_results: q.max_results,
         next_token: q.next_token,
     };
-    let (items, next) = cs::list_endpoints(ctx(&state, &caller), query).await?;
+    let (items, next) = cs::list_endpoints(cx.ctx(), query).await?;
     Ok(list(items, next))
 }
 
@@ -118,11 +109,10 @@ async fn list_vpc_endpoints(
     security(("bearer" = []))
 )]
 async fn get_vpc_endpoint(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(vpc_endpoint_id): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let v = cs::get_endpoint(ctx(&state, &caller), &vpc_endpoint_id).await?;
+    let v = cs::get_endpoint(cx.ctx(), &vpc_endpoint_id).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -138,13 +128,12 @@ async fn get_vpc_endpoint(
     security(("bearer" = []))
 )]
 async fn delete_vpc_endpoint(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(vpc_endpoint_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     cs::delete_endpoint(
-        ctx(&state, &caller),
-        state.settings.provision_delay,
+        cx.ctx(),
+        cx.state.settings.provision_delay,
         &vpc_endpoint_id,
     )
     .await?;
@@ -180,15 +169,14 @@ pub fn router() -> OpenApiRouter<AppState> {
     security(("bearer" = []))
 )]
 async fn update_vpc_endpoint(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(vpc_endpoint_id): ApiPath<String>,
     IfMatch(precondition): IfMatch,
     ApiJson(req): ApiJson<UpdateVpcEndpointRequest>,
 ) -> ApiResult<Response> {
     let v = cs::update_endpoint(
-        ctx(&state, &caller),
-        state.settings.provision_delay,
+        cx.ctx(),
+        cx.state.settings.provision_delay,
         &vpc_endpoint_id,
         req,
         &precondition,

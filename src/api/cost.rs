@@ -1,15 +1,13 @@
 //! Monthly cost of endpoints beside the NAT-gateway alternative: the HTTP
 //! glue of [`crate::service::cost`].
 
-use super::ctx;
 use super::problem::{ApiResult, Problem};
+use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::api::responses::{ForAccounts, Unauthenticated};
-use crate::service::caller::Caller;
 use crate::service::cost::{self as svc, CostEstimate, CostEstimateRequest};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::State;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -27,11 +25,10 @@ use utoipa_axum::routes;
     security(("bearer" = []))
 )]
 async fn estimate(
-    State(state): State<AppState>,
-    _caller: Caller,
+    cx: Cx,
     ApiJson(req): ApiJson<CostEstimateRequest>,
 ) -> ApiResult<Json<CostEstimate>> {
-    Ok(Json(svc::estimate(req, &state.settings.default_region)?))
+    Ok(Json(svc::estimate(req, &cx.state.settings.default_region)?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -57,13 +54,11 @@ pub struct EndpointCostQuery {
     security(("bearer" = []))
 )]
 async fn endpoint_cost(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(vpc_endpoint_id): ApiPath<String>,
     ApiQuery(q): ApiQuery<EndpointCostQuery>,
 ) -> ApiResult<Json<CostEstimate>> {
-    let estimate =
-        svc::endpoint_cost(ctx(&state, &caller), &vpc_endpoint_id, q.gb_per_month).await?;
+    let estimate = svc::endpoint_cost(cx.ctx(), &vpc_endpoint_id, q.gb_per_month).await?;
     Ok(Json(estimate))
 }
 

@@ -3,18 +3,17 @@
 use super::problem::{ApiResult, Problem};
 use super::{created, encode_segment, list, with_etag};
 use crate::api::Page;
+use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
 use crate::api::responses::{PreconditionFailed, Unauthenticated};
 use crate::pagination::tag_filters;
 use crate::service::Created;
-use crate::service::caller::Caller;
 use crate::service::identity::{
     self as svc, Account, ApiKey, ApiKeyWithSecret, CreateAccountRequest, CreateApiKeyRequest,
     CreatePrincipalRequest, ListAccounts, Principal, PrincipalKind, UpdateAccountRequest, WhoAmI,
 };
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -89,12 +88,11 @@ pub struct ListApiKeysQuery {
     security(("bearer" = []))
 )]
 async fn create_account(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateAccountRequest>,
 ) -> ApiResult<Response> {
-    let out = svc::create_account(&state.store, &caller, req, key).await?;
+    let out = svc::create_account(&cx.state.store, &cx.caller, req, key).await?;
     let replayed = matches!(out, Created::Replayed(_));
     let acct = out.into_inner();
     Ok(created(
@@ -116,18 +114,14 @@ async fn create_account(
     ),
     security(("bearer" = []))
 )]
-async fn list_accounts(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiQuery(q): ApiQuery<ListAccountsQuery>,
-) -> ApiResult<Response> {
+async fn list_accounts(cx: Cx, ApiQuery(q): ApiQuery<ListAccountsQuery>) -> ApiResult<Response> {
     let query = ListAccounts {
         name: q.name,
         tags: tag_filters(&q.tag)?,
         max_results: q.max_results,
         next_token: q.next_token,
     };
-    let (items, next) = svc::list_accounts(&state.store, &caller, query).await?;
+    let (items, next) = svc::list_accounts(&cx.state.store, &cx.caller, query).await?;
     Ok(list(items, next))
 }
 
@@ -142,12 +136,8 @@ async fn list_accounts(
     ),
     security(("bearer" = []))
 )]
-async fn get_account(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiPath(account_id): ApiPath<String>,
-) -> ApiResult<Response> {
-    let acct = svc::get_account(&state.store, &caller, &account_id).await?;
+async fn get_account(cx: Cx, ApiPath(account_id): ApiPath<String>) -> ApiResult<Response> {
+    let acct = svc::get_account(&cx.state.store, &cx.caller, &account_id).await?;
     Ok(with_etag(acct.etag(), &acct.value))
 }
 
@@ -170,13 +160,13 @@ async fn get_account(
     security(("bearer" = []))
 )]
 async fn update_account(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(account_id): ApiPath<String>,
     IfMatch(precondition): IfMatch,
     ApiJson(req): ApiJson<UpdateAccountRequest>,
 ) -> ApiResult<Response> {
-    let acct = svc::update_account(&state.store, &caller, &account_id, req, &precondition).await?;
+    let acct =
+        svc::update_account(&cx.state.store, &cx.caller, &account_id, req, &precondition).await?;
     Ok(with_etag(acct.etag(), &acct.value))
 }
 
@@ -200,13 +190,12 @@ async fn update_account(
     security(("bearer" = []))
 )]
 async fn create_principal(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(account_id): ApiPath<String>,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreatePrincipalRequest>,
 ) -> ApiResult<Response> {
-    let out = svc::create_principal(&state.store, &caller, &account_id, req, key).await?;
+    let out = svc::create_principal(&cx.state.store, &cx.caller, &account_id, req, key).await?;
     let replayed = matches!(out, Created::Replayed(_));
     let p = out.into_inner();
     let location = format!(
@@ -229,14 +218,13 @@ async fn create_principal(
     security(("bearer" = []))
 )]
 async fn list_principals(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(account_id): ApiPath<String>,
     ApiQuery(q): ApiQuery<ListPrincipalsQuery>,
 ) -> ApiResult<Response> {
     let (items, next) = svc::list_principals(
-        &state.store,
-        &caller,
+        &cx.state.store,
+        &cx.caller,
         &account_id,
         q.principal_type,
         q.max_results,
@@ -262,12 +250,11 @@ async fn list_principals(
     security(("bearer" = []))
 )]
 async fn create_api_key(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateApiKeyRequest>,
 ) -> ApiResult<Response> {
-    let out = svc::create_api_key(&state.store, &caller, req, key).await?;
+    let out = svc::create_api_key(&cx.state.store, &cx.caller, req, key).await?;
     let replayed = matches!(out, Created::Replayed(_));
     let k = out.into_inner();
     Ok(created(
@@ -289,14 +276,10 @@ async fn create_api_key(
     ),
     security(("bearer" = []))
 )]
-async fn list_api_keys(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiQuery(q): ApiQuery<ListApiKeysQuery>,
-) -> ApiResult<Response> {
+async fn list_api_keys(cx: Cx, ApiQuery(q): ApiQuery<ListApiKeysQuery>) -> ApiResult<Response> {
     let (items, next) = svc::list_api_keys(
-        &state.store,
-        &caller,
+        &cx.state.store,
+        &cx.caller,
         q.account_id,
         q.max_results,
         q.next_token.as_deref(),
@@ -317,12 +300,8 @@ async fn list_api_keys(
     ),
     security(("bearer" = []))
 )]
-async fn revoke_api_key(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiPath(key_id): ApiPath<String>,
-) -> ApiResult<StatusCode> {
-    svc::revoke_api_key(&state.store, &caller, &key_id).await?;
+async fn revoke_api_key(cx: Cx, ApiPath(key_id): ApiPath<String>) -> ApiResult<StatusCode> {
+    svc::revoke_api_key(&cx.state.store, &cx.caller, &key_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -335,6 +314,6 @@ async fn revoke_api_key(
     ),
     security(("bearer" = []))
 )]
-async fn whoami(caller: Caller) -> Response {
-    Json(svc::whoami(&caller)).into_response()
+async fn whoami(cx: Cx) -> Response {
+    Json(svc::whoami(&cx.caller)).into_response()
 }

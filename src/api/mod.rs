@@ -490,18 +490,6 @@ pub fn with_etag<T: Serialize>(etag: String, body: &T) -> Response {
     res
 }
 
-/// The network/producer/consumer services' context for a request.
-pub fn ctx<'a>(
-    state: &'a AppState,
-    caller: &'a crate::service::caller::Caller,
-) -> crate::service::network::Ctx<'a> {
-    crate::service::network::Ctx {
-        store: &state.store,
-        caller,
-        default_region: &state.settings.default_region,
-    }
-}
-
 /// Renders a create of a versioned resource (201, or 200 for an idempotent
 /// replay) with `Location` and `ETag`.
 pub fn created_versioned<T: Serialize>(

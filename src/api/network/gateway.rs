@@ -1,17 +1,15 @@
 //! Internet gateways and their attachments (`service::network::gateway`).
 use crate::api::Page;
+use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts, IdempotencyConflict};
-use crate::api::{created_versioned, ctx, list, with_etag};
+use crate::api::{created_versioned, list, with_etag};
 use crate::pagination::tag_filters;
-use crate::service::caller::Caller;
 use crate::service::network::gateway::{
     self, CreateInternetGatewayRequest, GatewayAttachmentRequest, InternetGateway,
     ListInternetGateways,
 };
-use crate::state::AppState;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -52,12 +50,11 @@ pub struct ListInternetGatewaysQuery {
     security(("bearer" = []))
 )]
 pub(super) async fn create_internet_gateway(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateInternetGatewayRequest>,
 ) -> ApiResult<Response> {
-    let out = gateway::create_internet_gateway(ctx(&state, &caller), req, key).await?;
+    let out = gateway::create_internet_gateway(cx.ctx(), req, key).await?;
     Ok(created_versioned(out, |v| {
         format!("/v1/internet-gateways/{}", v.internet_gateway_id)
     }))
@@ -75,8 +72,7 @@ pub(super) async fn create_internet_gateway(
     security(("bearer" = []))
 )]
 pub(super) async fn list_internet_gateways(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<ListInternetGatewaysQuery>,
 ) -> ApiResult<Response> {
     let query = ListInternetGateways {
@@ -86,7 +82,7 @@ pub(super) async fn list_internet_gateways(
         max_results: q.max_results,
         next_token: q.next_token,
     };
-    let (items, next) = gateway::list_internet_gateways(ctx(&state, &caller), query).await?;
+    let (items, next) = gateway::list_internet_gateways(cx.ctx(), query).await?;
     Ok(list(items, next))
 }
 
@@ -102,11 +98,10 @@ pub(super) async fn list_internet_gateways(
     security(("bearer" = []))
 )]
 pub(super) async fn get_internet_gateway(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(internet_gateway_id): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let v = gateway::get_internet_gateway(ctx(&state, &caller), &internet_gateway_id).await?;
+    let v = gateway::get_internet_gateway(cx.ctx(), &internet_gateway_id).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -123,11 +118,10 @@ pub(super) async fn get_internet_gateway(
     security(("bearer" = []))
 )]
 pub(super) async fn delete_internet_gateway(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(internet_gateway_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    gateway::delete_internet_gateway(ctx(&state, &caller), &internet_gateway_id).await?;
+    gateway::delete_internet_gateway(cx.ctx(), &internet_gateway_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -146,12 +140,11 @@ pub(super) async fn delete_internet_gateway(
     security(("bearer" = []))
 )]
 pub(super) async fn attach_internet_gateway(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(internet_gateway_id): ApiPath<String>,
     ApiJson(req): ApiJson<GatewayAttachmentRequest>,
 ) -> ApiResult<Response> {
-    let v = gateway::attach(ctx(&state, &caller), &internet_gateway_id, req).await?;
+    let v = gateway::attach(cx.ctx(), &internet_gateway_id, req).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -170,11 +163,10 @@ pub(super) async fn attach_internet_gateway(
     security(("bearer" = []))
 )]
 pub(super) async fn detach_internet_gateway(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(internet_gateway_id): ApiPath<String>,
     ApiJson(req): ApiJson<GatewayAttachmentRequest>,
 ) -> ApiResult<Response> {
-    let v = gateway::detach(ctx(&state, &caller), &internet_gateway_id, req).await?;
+    let v = gateway::detach(cx.ctx(), &internet_gateway_id, req).await?;
     Ok(with_etag(v.etag(), &v.value))
 }

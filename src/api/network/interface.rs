@@ -1,17 +1,15 @@
 //! Network interfaces and NAT gateways (`service::network::interface`).
 use crate::api::Page;
+use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts};
-use crate::api::{created_versioned, ctx, list, with_etag};
+use crate::api::{created_versioned, list, with_etag};
 use crate::pagination::tag_filters;
-use crate::service::caller::Caller;
 use crate::service::network::interface::{
     self, CreateNatGatewayRequest, CreateNetworkInterfaceRequest, ListNatGateways,
     ListNetworkInterfaces, NatGateway, NetworkInterface,
 };
-use crate::state::AppState;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -56,12 +54,11 @@ pub struct ListNetworkInterfacesQuery {
     security(("bearer" = []))
 )]
 pub(super) async fn create_network_interface(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateNetworkInterfaceRequest>,
 ) -> ApiResult<Response> {
-    let out = interface::create_network_interface(ctx(&state, &caller), req, key).await?;
+    let out = interface::create_network_interface(cx.ctx(), req, key).await?;
     Ok(created_versioned(out, |v| {
         format!("/v1/network-interfaces/{}", v.network_interface_id)
     }))
@@ -79,8 +76,7 @@ pub(super) async fn create_network_interface(
     security(("bearer" = []))
 )]
 pub(super) async fn list_network_interfaces(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<ListNetworkInterfacesQuery>,
 ) -> ApiResult<Response> {
     let query = ListNetworkInterfaces {
@@ -92,7 +88,7 @@ pub(super) async fn list_network_interfaces(
         max_results: q.max_results,
         next_token: q.next_token,
     };
-    let (items, next) = interface::list_network_interfaces(ctx(&state, &caller), query).await?;
+    let (items, next) = interface::list_network_interfaces(cx.ctx(), query).await?;
     Ok(list(items, next))
 }
 
@@ -108,11 +104,10 @@ pub(super) async fn list_network_interfaces(
     security(("bearer" = []))
 )]
 pub(super) async fn get_network_interface(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(network_interface_id): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let v = interface::get_network_interface(ctx(&state, &caller), &network_interface_id).await?;
+    let v = interface::get_network_interface(cx.ctx(), &network_interface_id).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -129,11 +124,10 @@ pub(super) async fn get_network_interface(
     security(("bearer" = []))
 )]
 pub(super) async fn delete_network_interface(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(network_interface_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    interface::delete_network_interface(ctx(&state, &caller), &network_interface_id).await?;
+    interface::delete_network_interface(cx.ctx(), &network_interface_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -174,12 +168,11 @@ pub struct ListNatGatewaysQuery {
     security(("bearer" = []))
 )]
 pub(super) async fn create_nat_gateway(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateNatGatewayRequest>,
 ) -> ApiResult<Response> {
-    let out = interface::create_nat_gateway(ctx(&state, &caller), req, key).await?;
+    let out = interface::create_nat_gateway(cx.ctx(), req, key).await?;
     Ok(created_versioned(out, |v| {
         format!("/v1/nat-gateways/{}", v.nat_gateway_id)
     }))
@@ -197,8 +190,7 @@ pub(super) async fn create_nat_gateway(
     security(("bearer" = []))
 )]
 pub(super) async fn list_nat_gateways(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<ListNatGatewaysQuery>,
 ) -> ApiResult<Response> {
     let query = ListNatGateways {
@@ -209,7 +201,7 @@ pub(super) async fn list_nat_gateways(
         max_results: q.max_results,
         next_token: q.next_token,
     };
-    let (items, next) = interface::list_nat_gateways(ctx(&state, &caller), query).await?;
+    let (items, next) = interface::list_nat_gateways(cx.ctx(), query).await?;
     Ok(list(items, next))
 }
 
@@ -225,11 +217,10 @@ pub(super) async fn list_nat_gateways(
     security(("bearer" = []))
 )]
 pub(super) async fn get_nat_gateway(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(nat_gateway_id): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let v = interface::get_nat_gateway(ctx(&state, &caller), &nat_gateway_id).await?;
+    let v = interface::get_nat_gateway(cx.ctx(), &nat_gateway_id).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -245,10 +236,9 @@ pub(super) async fn get_nat_gateway(
     security(("bearer" = []))
 )]
 pub(super) async fn delete_nat_gateway(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(nat_gateway_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    interface::delete_nat_gateway(ctx(&state, &caller), &nat_gateway_id).await?;
+    interface::delete_nat_gateway(cx.ctx(), &nat_gateway_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

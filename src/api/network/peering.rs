@@ -1,16 +1,14 @@
 //! VPC peering connections (`service::network::peering`).
 use crate::api::Page;
+use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts, Unauthenticated};
-use crate::api::{created_versioned, ctx, list, with_etag};
+use crate::api::{created_versioned, list, with_etag};
 use crate::pagination::tag_filters;
-use crate::service::caller::Caller;
 use crate::service::network::peering::{
     self, CreateVpcPeeringConnectionRequest, ListPeerings, Transition, VpcPeeringConnection,
 };
-use crate::state::AppState;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -51,12 +49,11 @@ pub struct ListVpcPeeringConnectionsQuery {
     security(("bearer" = []))
 )]
 pub(super) async fn create_vpc_peering_connection(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateVpcPeeringConnectionRequest>,
 ) -> ApiResult<Response> {
-    let out = peering::create_peering(ctx(&state, &caller), req, key).await?;
+    let out = peering::create_peering(cx.ctx(), req, key).await?;
     Ok(created_versioned(out, |v| {
         format!(
             "/v1/vpc-peering-connections/{}",
@@ -77,8 +74,7 @@ pub(super) async fn create_vpc_peering_connection(
     security(("bearer" = []))
 )]
 pub(super) async fn list_vpc_peering_connections(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<ListVpcPeeringConnectionsQuery>,
 ) -> ApiResult<Response> {
     let query = ListPeerings {
@@ -88,7 +84,7 @@ pub(super) async fn list_vpc_peering_connections(
         max_results: q.max_results,
         next_token: q.next_token,
     };
-    let (items, next) = peering::list_peerings(ctx(&state, &caller), query).await?;
+    let (items, next) = peering::list_peerings(cx.ctx(), query).await?;
     Ok(list(items, next))
 }
 
@@ -104,11 +100,10 @@ pub(super) async fn list_vpc_peering_connections(
     security(("bearer" = []))
 )]
 pub(super) async fn get_vpc_peering_connection(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(vpc_peering_connection_id): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let v = peering::get_peering(ctx(&state, &caller), &vpc_peering_connection_id).await?;
+    let v = peering::get_peering(cx.ctx(), &vpc_peering_connection_id).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -125,16 +120,10 @@ pub(super) async fn get_vpc_peering_connection(
     security(("bearer" = []))
 )]
 pub(super) async fn delete_vpc_peering_connection(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(vpc_peering_connection_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    peering::transition(
-        ctx(&state, &caller),
-        &vpc_peering_connection_id,
-        Transition::Delete,
-    )
-    .await?;
+    peering::transition(cx.ctx(), &vpc_peering_connection_id, Transition::Delete).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -153,16 +142,10 @@ pub(super) async fn delete_vpc_peering_connection(
     security(("bearer" = []))
 )]
 pub(super) async fn accept_vpc_peering_connection(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(vpc_peering_connection_id): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let v = peering::transition(
-        ctx(&state, &caller),
-        &vpc_peering_connection_id,
-        Transition::Accept,
-    )
-    .await?;
+    let v = peering::transition(cx.ctx(), &vpc_peering_connection_id, Transition::Accept).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -180,15 +163,9 @@ pub(super) async fn accept_vpc_peering_connection(
     security(("bearer" = []))
 )]
 pub(super) async fn reject_vpc_peering_connection(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(vpc_peering_connection_id): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let v = peering::transition(
-        ctx(&state, &caller),
-        &vpc_peering_connection_id,
-        Transition::Reject,
-    )
-    .await?;
+    let v = peering::transition(cx.ctx(), &vpc_peering_connection_id, Transition::Reject).await?;
     Ok(with_etag(v.etag(), &v.value))
 }

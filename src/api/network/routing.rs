@@ -1,18 +1,16 @@
 //! Route tables, their routes and associations (`service::network::routing`).
 use crate::api::Page;
+use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts, IdempotencyConflict};
-use crate::api::{created, created_versioned, ctx, list, with_etag};
+use crate::api::{created, created_versioned, list, with_etag};
 use crate::pagination::tag_filters;
 use crate::service::Created;
-use crate::service::caller::Caller;
 use crate::service::network::routing::{
     self, AssociateRouteTableRequest, CreateRouteRequest, CreateRouteTableRequest, ListRouteTables,
     RouteTable, RouteTableAssociation,
 };
-use crate::state::AppState;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -66,12 +64,11 @@ pub struct ListRouteTablesQuery {
     security(("bearer" = []))
 )]
 pub(super) async fn create_route_table(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateRouteTableRequest>,
 ) -> ApiResult<Response> {
-    let out = routing::create_route_table(ctx(&state, &caller), req, key).await?;
+    let out = routing::create_route_table(cx.ctx(), req, key).await?;
     Ok(created_versioned(out, |v| {
         format!("/v1/route-tables/{}", v.route_table_id)
     }))
@@ -89,8 +86,7 @@ pub(super) async fn create_route_table(
     security(("bearer" = []))
 )]
 pub(super) async fn list_route_tables(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<ListRouteTablesQuery>,
 ) -> ApiResult<Response> {
     let query = ListRouteTables {
@@ -101,7 +97,7 @@ pub(super) async fn list_route_tables(
         max_results: q.max_results,
         next_token: q.next_token,
     };
-    let (items, next) = routing::list_route_tables(ctx(&state, &caller), query).await?;
+    let (items, next) = routing::list_route_tables(cx.ctx(), query).await?;
     Ok(list(items, next))
 }
 
@@ -117,11 +113,10 @@ pub(super) async fn list_route_tables(
     security(("bearer" = []))
 )]
 pub(super) async fn get_route_table(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(route_table_id): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let v = routing::get_route_table(ctx(&state, &caller), &route_table_id).await?;
+    let v = routing::get_route_table(cx.ctx(), &route_table_id).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -138,11 +133,10 @@ pub(super) async fn get_route_table(
     security(("bearer" = []))
 )]
 pub(super) async fn delete_route_table(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(route_table_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    routing::delete_route_table(ctx(&state, &caller), &route_table_id).await?;
+    routing::delete_route_table(cx.ctx(), &route_table_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -166,13 +160,12 @@ pub(super) async fn delete_route_table(
     security(("bearer" = []))
 )]
 pub(super) async fn create_route(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(route_table_id): ApiPath<String>,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateRouteRequest>,
 ) -> ApiResult<Response> {
-    let out = routing::create_route(ctx(&state, &caller), &route_table_id, req, key).await?;
+    let out = routing::create_route(cx.ctx(), &route_table_id, req, key).await?;
     Ok(created_versioned(out, |t| {
         format!("/v1/route-tables/{}", t.route_table_id)
     }))
@@ -191,12 +184,11 @@ pub(super) async fn create_route(
     security(("bearer" = []))
 )]
 pub(super) async fn delete_route(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(route_table_id): ApiPath<String>,
     ApiQuery(q): ApiQuery<DestinationQuery>,
 ) -> ApiResult<StatusCode> {
-    routing::delete_route(ctx(&state, &caller), &route_table_id, &q.destination).await?;
+    routing::delete_route(cx.ctx(), &route_table_id, &q.destination).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -220,13 +212,12 @@ pub(super) async fn delete_route(
     security(("bearer" = []))
 )]
 pub(super) async fn associate_route_table(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(route_table_id): ApiPath<String>,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<AssociateRouteTableRequest>,
 ) -> ApiResult<Response> {
-    let out = routing::associate(ctx(&state, &caller), &route_table_id, req, key).await?;
+    let out = routing::associate(cx.ctx(), &route_table_id, req, key).await?;
     let replayed = matches!(out, Created::Replayed(_));
     let a = out.into_inner();
     Ok(created(
@@ -253,10 +244,9 @@ pub(super) async fn associate_route_table(
     security(("bearer" = []))
 )]
 pub(super) async fn disassociate_route_table(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath((route_table_id, association_id)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    routing::disassociate(ctx(&state, &caller), &route_table_id, &association_id).await?;
+    routing::disassociate(cx.ctx(), &route_table_id, &association_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

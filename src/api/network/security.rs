@@ -1,16 +1,14 @@
 //! Security groups and their rules (`service::network::security`).
 use crate::api::Page;
+use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts};
-use crate::api::{created_versioned, ctx, list, with_etag};
+use crate::api::{created_versioned, list, with_etag};
 use crate::pagination::tag_filters;
-use crate::service::caller::Caller;
 use crate::service::network::security::{
     self, AddRuleRequest, CreateSecurityGroupRequest, ListSecurityGroups, SecurityGroup,
 };
-use crate::state::AppState;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -53,12 +51,11 @@ pub struct ListSecurityGroupsQuery {
     security(("bearer" = []))
 )]
 pub(super) async fn create_security_group(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateSecurityGroupRequest>,
 ) -> ApiResult<Response> {
-    let out = security::create_security_group(ctx(&state, &caller), req, key).await?;
+    let out = security::create_security_group(cx.ctx(), req, key).await?;
     Ok(created_versioned(out, |v| {
         format!("/v1/security-groups/{}", v.group_id)
     }))
@@ -76,8 +73,7 @@ pub(super) async fn create_security_group(
     security(("bearer" = []))
 )]
 pub(super) async fn list_security_groups(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<ListSecurityGroupsQuery>,
 ) -> ApiResult<Response> {
     let query = ListSecurityGroups {
@@ -88,7 +84,7 @@ pub(super) async fn list_security_groups(
         max_results: q.max_results,
         next_token: q.next_token,
     };
-    let (items, next) = security::list_security_groups(ctx(&state, &caller), query).await?;
+    let (items, next) = security::list_security_groups(cx.ctx(), query).await?;
     Ok(list(items, next))
 }
 
@@ -104,11 +100,10 @@ pub(super) async fn list_security_groups(
     security(("bearer" = []))
 )]
 pub(super) async fn get_security_group(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(group_id): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let v = security::get_security_group(ctx(&state, &caller), &group_id).await?;
+    let v = security::get_security_group(cx.ctx(), &group_id).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -126,11 +121,10 @@ pub(super) async fn get_security_group(
     security(("bearer" = []))
 )]
 pub(super) async fn delete_security_group(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(group_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    security::delete_security_group(ctx(&state, &caller), &group_id).await?;
+    security::delete_security_group(cx.ctx(), &group_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -154,13 +148,12 @@ pub(super) async fn delete_security_group(
     security(("bearer" = []))
 )]
 pub(super) async fn add_security_group_rule(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(group_id): ApiPath<String>,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<AddRuleRequest>,
 ) -> ApiResult<Response> {
-    let out = security::add_rule(ctx(&state, &caller), &group_id, req, key).await?;
+    let out = security::add_rule(cx.ctx(), &group_id, req, key).await?;
     Ok(created_versioned(out, |g| {
         format!("/v1/security-groups/{}", g.group_id)
     }))
@@ -181,10 +174,9 @@ pub(super) async fn add_security_group_rule(
     security(("bearer" = []))
 )]
 pub(super) async fn delete_security_group_rule(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath((group_id, rule_id)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    security::delete_rule(ctx(&state, &caller), &group_id, &rule_id).await?;
+    security::delete_rule(cx.ctx(), &group_id, &rule_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,17 +1,15 @@
 //! Transit gateways, attachments and routes (`service::network::transit`).
 use crate::api::Page;
+use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts, IdempotencyConflict};
-use crate::api::{created_versioned, ctx, list, with_etag};
+use crate::api::{created_versioned, list, with_etag};
 use crate::pagination::tag_filters;
-use crate::service::caller::Caller;
 use crate::service::network::transit::{
     self, CreateAttachmentRequest, CreateTgwRouteRequest, CreateTransitGatewayRequest,
     ListTransitGateways, TransitGateway,
 };
-use crate::state::AppState;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -60,12 +58,11 @@ pub struct ListTransitGatewaysQuery {
     security(("bearer" = []))
 )]
 pub(super) async fn create_transit_gateway(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateTransitGatewayRequest>,
 ) -> ApiResult<Response> {
-    let out = transit::create_transit_gateway(ctx(&state, &caller), req, key).await?;
+    let out = transit::create_transit_gateway(cx.ctx(), req, key).await?;
     Ok(created_versioned(out, |v| {
         format!("/v1/transit-gateways/{}", v.transit_gateway_id)
     }))
@@ -83,8 +80,7 @@ pub(super) async fn create_transit_gateway(
     security(("bearer" = []))
 )]
 pub(super) async fn list_transit_gateways(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<ListTransitGatewaysQuery>,
 ) -> ApiResult<Response> {
     let query = ListTransitGateways {
@@ -93,7 +89,7 @@ pub(super) async fn list_transit_gateways(
         max_results: q.max_results,
         next_token: q.next_token,
     };
-    let (items, next) = transit::list_transit_gateways(ctx(&state, &caller), query).await?;
+    let (items, next) = transit::list_transit_gateways(cx.ctx(), query).await?;
     Ok(list(items, next))
 }
 
@@ -109,11 +105,10 @@ pub(super) async fn list_transit_gateways(
     security(("bearer" = []))
 )]
 pub(super) async fn get_transit_gateway(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(transit_gateway_id): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let v = transit::get_transit_gateway(ctx(&state, &caller), &transit_gateway_id).await?;
+    let v = transit::get_transit_gateway(cx.ctx(), &transit_gateway_id).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -130,11 +125,10 @@ pub(super) async fn get_transit_gateway(
     security(("bearer" = []))
 )]
 pub(super) async fn delete_transit_gateway(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(transit_gateway_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    transit::delete_transit_gateway(ctx(&state, &caller), &transit_gateway_id).await?;
+    transit::delete_transit_gateway(cx.ctx(), &transit_gateway_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -158,14 +152,12 @@ pub(super) async fn delete_transit_gateway(
     security(("bearer" = []))
 )]
 pub(super) async fn create_transit_gateway_attachment(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(transit_gateway_id): ApiPath<String>,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateAttachmentRequest>,
 ) -> ApiResult<Response> {
-    let out =
-        transit::create_attachment(ctx(&state, &caller), &transit_gateway_id, req, key).await?;
+    let out = transit::create_attachment(cx.ctx(), &transit_gateway_id, req, key).await?;
     Ok(created_versioned(out, |t| {
         format!("/v1/transit-gateways/{}", t.transit_gateway_id)
     }))
@@ -186,11 +178,10 @@ pub(super) async fn create_transit_gateway_attachment(
     security(("bearer" = []))
 )]
 pub(super) async fn delete_transit_gateway_attachment(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath((transit_gateway_id, attachment_id)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    transit::delete_attachment(ctx(&state, &caller), &transit_gateway_id, &attachment_id).await?;
+    transit::delete_attachment(cx.ctx(), &transit_gateway_id, &attachment_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -214,13 +205,12 @@ pub(super) async fn delete_transit_gateway_attachment(
     security(("bearer" = []))
 )]
 pub(super) async fn create_transit_gateway_route(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(transit_gateway_id): ApiPath<String>,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateTgwRouteRequest>,
 ) -> ApiResult<Response> {
-    let out = transit::create_route(ctx(&state, &caller), &transit_gateway_id, req, key).await?;
+    let out = transit::create_route(cx.ctx(), &transit_gateway_id, req, key).await?;
     Ok(created_versioned(out, |t| {
         format!("/v1/transit-gateways/{}", t.transit_gateway_id)
     }))
@@ -239,11 +229,10 @@ pub(super) async fn create_transit_gateway_route(
     security(("bearer" = []))
 )]
 pub(super) async fn delete_transit_gateway_route(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(transit_gateway_id): ApiPath<String>,
     ApiQuery(q): ApiQuery<TgwDestinationQuery>,
 ) -> ApiResult<StatusCode> {
-    transit::delete_route(ctx(&state, &caller), &transit_gateway_id, &q.destination).await?;
+    transit::delete_route(cx.ctx(), &transit_gateway_id, &q.destination).await?;
     Ok(StatusCode::NO_CONTENT)
 }

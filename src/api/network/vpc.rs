@@ -1,18 +1,16 @@
 //! VPCs and subnets (`service::network::vpc`).
 
 use crate::api::Page;
+use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts, IdempotencyConflict, PreconditionFailed};
-use crate::api::{created_versioned, ctx, list, with_etag};
+use crate::api::{created_versioned, list, with_etag};
 use crate::pagination::tag_filters;
-use crate::service::caller::Caller;
 use crate::service::network::vpc::{
     self, CreateSubnetRequest, CreateVpcRequest, ListSubnets, ListVpcs, Subnet, UpdateVpcRequest,
     Vpc,
 };
-use crate::state::AppState;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -53,12 +51,11 @@ pub struct ListVpcsQuery {
     security(("bearer" = []))
 )]
 pub(super) async fn create_vpc(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateVpcRequest>,
 ) -> ApiResult<Response> {
-    let out = vpc::create_vpc(ctx(&state, &caller), req, key).await?;
+    let out = vpc::create_vpc(cx.ctx(), req, key).await?;
     Ok(created_versioned(out, |v| format!("/v1/vpcs/{}", v.vpc_id)))
 }
 
@@ -73,11 +70,7 @@ pub(super) async fn create_vpc(
     ),
     security(("bearer" = []))
 )]
-pub(super) async fn list_vpcs(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiQuery(q): ApiQuery<ListVpcsQuery>,
-) -> ApiResult<Response> {
+pub(super) async fn list_vpcs(cx: Cx, ApiQuery(q): ApiQuery<ListVpcsQuery>) -> ApiResult<Response> {
     let query = ListVpcs {
         region: q.region,
         cidr_block: q.cidr_block,
@@ -85,7 +78,7 @@ pub(super) async fn list_vpcs(
         max_results: q.max_results,
         next_token: q.next_token,
     };
-    let (items, next) = vpc::list_vpcs(ctx(&state, &caller), query).await?;
+    let (items, next) = vpc::list_vpcs(cx.ctx(), query).await?;
     Ok(list(items, next))
 }
 
@@ -100,12 +93,8 @@ pub(super) async fn list_vpcs(
     ),
     security(("bearer" = []))
 )]
-pub(super) async fn get_vpc(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiPath(vpc_id): ApiPath<String>,
-) -> ApiResult<Response> {
-    let v = vpc::get_vpc(ctx(&state, &caller), &vpc_id).await?;
+pub(super) async fn get_vpc(cx: Cx, ApiPath(vpc_id): ApiPath<String>) -> ApiResult<Response> {
+    let v = vpc::get_vpc(cx.ctx(), &vpc_id).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -121,12 +110,8 @@ pub(super) async fn get_vpc(
     ),
     security(("bearer" = []))
 )]
-pub(super) async fn delete_vpc(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiPath(vpc_id): ApiPath<String>,
-) -> ApiResult<StatusCode> {
-    vpc::delete_vpc(ctx(&state, &caller), &vpc_id).await?;
+pub(super) async fn delete_vpc(cx: Cx, ApiPath(vpc_id): ApiPath<String>) -> ApiResult<StatusCode> {
+    vpc::delete_vpc(cx.ctx(), &vpc_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -169,12 +154,11 @@ pub struct ListSubnetsQuery {
     security(("bearer" = []))
 )]
 pub(super) async fn create_subnet(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateSubnetRequest>,
 ) -> ApiResult<Response> {
-    let out = vpc::create_subnet(ctx(&state, &caller), req, key).await?;
+    let out = vpc::create_subnet(cx.ctx(), req, key).await?;
     Ok(created_versioned(out, |v| {
         format!("/v1/subnets/{}", v.subnet_id)
     }))
@@ -192,8 +176,7 @@ pub(super) async fn create_subnet(
     security(("bearer" = []))
 )]
 pub(super) async fn list_subnets(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<ListSubnetsQuery>,
 ) -> ApiResult<Response> {
     let query = ListSubnets {
@@ -205,7 +188,7 @@ pub(super) async fn list_subnets(
         max_results: q.max_results,
         next_token: q.next_token,
     };
-    let (items, next) = vpc::list_subnets(ctx(&state, &caller), query).await?;
+    let (items, next) = vpc::list_subnets(cx.ctx(), query).await?;
     Ok(list(items, next))
 }
 
@@ -220,12 +203,8 @@ pub(super) async fn list_subnets(
     ),
     security(("bearer" = []))
 )]
-pub(super) async fn get_subnet(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiPath(subnet_id): ApiPath<String>,
-) -> ApiResult<Response> {
-    let v = vpc::get_subnet(ctx(&state, &caller), &subnet_id).await?;
+pub(super) async fn get_subnet(cx: Cx, ApiPath(subnet_id): ApiPath<String>) -> ApiResult<Response> {
+    let v = vpc::get_subnet(cx.ctx(), &subnet_id).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -242,11 +221,10 @@ pub(super) async fn get_subnet(
     security(("bearer" = []))
 )]
 pub(super) async fn delete_subnet(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(subnet_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    vpc::delete_subnet(ctx(&state, &caller), &subnet_id).await?;
+    vpc::delete_subnet(cx.ctx(), &subnet_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -268,12 +246,11 @@ pub(super) async fn delete_subnet(
     security(("bearer" = []))
 )]
 pub(super) async fn update_vpc(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(vpc_id): ApiPath<String>,
     IfMatch(precondition): IfMatch,
     ApiJson(req): ApiJson<UpdateVpcRequest>,
 ) -> ApiResult<Response> {
-    let v = vpc::update_vpc(ctx(&state, &caller), &vpc_id, req, &precondition).await?;
+    let v = vpc::update_vpc(cx.ctx(), &vpc_id, req, &precondition).await?;
     Ok(with_etag(v.etag(), &v.value))
 }

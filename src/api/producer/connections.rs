@@ -2,17 +2,15 @@
 //! its owner (`service::producer::connections`).
 
 use crate::api::Page;
+use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::api::list;
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{NotAdmin, ServiceNotFound};
-use crate::api::{ctx, list};
-use crate::service::caller::Caller;
 use crate::service::producer::connections::{
     self, BatchResult, ConnectionsRequest, ListConnections, VpcEndpointConnection,
 };
-use crate::state::AppState;
 use axum::Json;
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -44,8 +42,7 @@ pub struct ListConnectionsQuery {
     security(("bearer" = []))
 )]
 pub(super) async fn list_connections(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(service_id): ApiPath<String>,
     ApiQuery(q): ApiQuery<ListConnectionsQuery>,
 ) -> ApiResult<Response> {
@@ -55,8 +52,7 @@ pub(super) async fn list_connections(
         max_results: q.max_results,
         next_token: q.next_token,
     };
-    let (items, next) =
-        connections::list_connections(ctx(&state, &caller), &service_id, query).await?;
+    let (items, next) = connections::list_connections(cx.ctx(), &service_id, query).await?;
     Ok(list(items, next))
 }
 
@@ -74,14 +70,13 @@ pub(super) async fn list_connections(
     security(("bearer" = []))
 )]
 pub(super) async fn accept_connections(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(service_id): ApiPath<String>,
     ApiJson(req): ApiJson<ConnectionsRequest>,
 ) -> ApiResult<Response> {
     let r = connections::decide(
-        ctx(&state, &caller),
-        state.settings.provision_delay,
+        cx.ctx(),
+        cx.state.settings.provision_delay,
         &service_id,
         req,
         true,
@@ -104,14 +99,13 @@ pub(super) async fn accept_connections(
     security(("bearer" = []))
 )]
 pub(super) async fn reject_connections(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(service_id): ApiPath<String>,
     ApiJson(req): ApiJson<ConnectionsRequest>,
 ) -> ApiResult<Response> {
     let r = connections::decide(
-        ctx(&state, &caller),
-        state.settings.provision_delay,
+        cx.ctx(),
+        cx.state.settings.provision_delay,
         &service_id,
         req,
         false,

@@ -1,16 +1,14 @@
 //! The public DNS model: zones and records (`service::producer::dns`).
 use crate::api::Page;
+use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::NotAdmin;
-use crate::api::{created, ctx, list};
-use crate::service::caller::Caller;
+use crate::api::{created, list};
 use crate::service::producer::dns::{
     self, CreateZoneRequest, PublicRecord, PublicZone, PutRecordRequest,
 };
-use crate::state::AppState;
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -29,11 +27,10 @@ use utoipa::IntoParams;
     security(("bearer" = []))
 )]
 pub(super) async fn create_public_zone(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiJson(req): ApiJson<CreateZoneRequest>,
 ) -> ApiResult<Response> {
-    let z = dns::create_zone(ctx(&state, &caller), req).await?;
+    let z = dns::create_zone(cx.ctx(), req).await?;
     Ok(created(
         false,
         format!("/v1/public-dns/zones/{}", z.zone_name),
@@ -65,12 +62,10 @@ pub struct PageQuery {
     security(("bearer" = []))
 )]
 pub(super) async fn list_public_zones(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Response> {
-    let (items, next) =
-        dns::list_zones(ctx(&state, &caller), q.max_results, q.next_token.as_deref()).await?;
+    let (items, next) = dns::list_zones(cx.ctx(), q.max_results, q.next_token.as_deref()).await?;
     Ok(list(items, next))
 }
 
@@ -87,11 +82,10 @@ pub(super) async fn list_public_zones(
     security(("bearer" = []))
 )]
 pub(super) async fn get_public_zone(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(zone_name): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let z = dns::get_zone(ctx(&state, &caller), &zone_name).await?;
+    let z = dns::get_zone(cx.ctx(), &zone_name).await?;
     Ok(Json(z).into_response())
 }
 
@@ -108,11 +102,10 @@ pub(super) async fn get_public_zone(
     security(("bearer" = []))
 )]
 pub(super) async fn delete_public_zone(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(zone_name): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    dns::delete_zone(ctx(&state, &caller), &zone_name).await?;
+    dns::delete_zone(cx.ctx(), &zone_name).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -129,11 +122,10 @@ pub(super) async fn delete_public_zone(
     security(("bearer" = []))
 )]
 pub(super) async fn put_public_record(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiJson(req): ApiJson<PutRecordRequest>,
 ) -> ApiResult<Response> {
-    let r = dns::put_record(ctx(&state, &caller), req).await?;
+    let r = dns::put_record(cx.ctx(), req).await?;
     Ok(Json(r).into_response())
 }
 
@@ -178,12 +170,11 @@ pub struct RecordKeyQuery {
     security(("bearer" = []))
 )]
 pub(super) async fn list_public_records(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<RecordsQuery>,
 ) -> ApiResult<Response> {
     let (items, next) = dns::list_records(
-        ctx(&state, &caller),
+        cx.ctx(),
         &q.zone_name,
         q.max_results,
         q.next_token.as_deref(),
@@ -205,16 +196,9 @@ pub(super) async fn list_public_records(
     security(("bearer" = []))
 )]
 pub(super) async fn delete_public_record(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<RecordKeyQuery>,
 ) -> ApiResult<StatusCode> {
-    dns::delete_record(
-        ctx(&state, &caller),
-        &q.name,
-        &q.r#type,
-        q.zone_name.as_deref(),
-    )
-    .await?;
+    dns::delete_record(cx.ctx(), &q.name, &q.r#type, q.zone_name.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -2,18 +2,16 @@
 //! (`service::producer::endpoint_service`).
 
 use crate::api::Page;
+use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts, PreconditionFailed, ServiceNotFound};
-use crate::api::{created_versioned, ctx, list, with_etag};
+use crate::api::{created_versioned, list, with_etag};
 use crate::pagination::tag_filters;
-use crate::service::caller::Caller;
 use crate::service::producer::endpoint_service::{
     self as es, CreateEndpointServiceRequest, EndpointService, ListEndpointServices,
     UpdateEndpointServiceRequest,
 };
-use crate::state::AppState;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -56,18 +54,11 @@ pub struct ListEndpointServicesQuery {
     security(("bearer" = []))
 )]
 pub(super) async fn create_endpoint_service(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateEndpointServiceRequest>,
 ) -> ApiResult<Response> {
-    let out = es::create_service(
-        ctx(&state, &caller),
-        state.settings.provision_delay,
-        req,
-        key,
-    )
-    .await?;
+    let out = es::create_service(cx.ctx(), cx.state.settings.provision_delay, req, key).await?;
     Ok(created_versioned(out, |v| {
         format!("/v1/endpoint-services/{}", v.service_id)
     }))
@@ -85,8 +76,7 @@ pub(super) async fn create_endpoint_service(
     security(("bearer" = []))
 )]
 pub(super) async fn list_endpoint_services(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<ListEndpointServicesQuery>,
 ) -> ApiResult<Response> {
     let query = ListEndpointServices {
@@ -97,7 +87,7 @@ pub(super) async fn list_endpoint_services(
         max_results: q.max_results,
         next_token: q.next_token,
     };
-    let (items, next) = es::list_services(ctx(&state, &caller), query).await?;
+    let (items, next) = es::list_services(cx.ctx(), query).await?;
     Ok(list(items, next))
 }
 
@@ -113,11 +103,10 @@ pub(super) async fn list_endpoint_services(
     security(("bearer" = []))
 )]
 pub(super) async fn get_endpoint_service(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(service_id): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let v = es::get_service(ctx(&state, &caller), &service_id).await?;
+    let v = es::get_service(cx.ctx(), &service_id).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -134,16 +123,10 @@ pub(super) async fn get_endpoint_service(
     security(("bearer" = []))
 )]
 pub(super) async fn delete_endpoint_service(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(service_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    es::delete_service(
-        ctx(&state, &caller),
-        state.settings.provision_delay,
-        &service_id,
-    )
-    .await?;
+    es::delete_service(cx.ctx(), cx.state.settings.provision_delay, &service_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -166,13 +149,12 @@ pub(super) async fn delete_endpoint_service(
     security(("bearer" = []))
 )]
 pub(super) async fn update_endpoint_service(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(service_id): ApiPath<String>,
     IfMatch(precondition): IfMatch,
     ApiJson(req): ApiJson<UpdateEndpointServiceRequest>,
 ) -> ApiResult<Response> {
-    let v = es::update_service(ctx(&state, &caller), &service_id, req, &precondition).await?;
+    let v = es::update_service(cx.ctx(), &service_id, req, &precondition).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -189,10 +171,9 @@ pub(super) async fn update_endpoint_service(
     security(("bearer" = []))
 )]
 pub(super) async fn verify_private_dns(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(service_id): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let v = es::verify_private_dns(ctx(&state, &caller), &service_id).await?;
+    let v = es::verify_private_dns(cx.ctx(), &service_id).await?;
     Ok(with_etag(v.etag(), &v.value))
 }

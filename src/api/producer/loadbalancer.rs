@@ -1,17 +1,15 @@
 //! Network and gateway load balancers (`service::producer::loadbalancer`).
 use crate::api::Page;
+use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts, PreconditionFailed};
-use crate::api::{created_versioned, ctx, list, with_etag};
+use crate::api::{created_versioned, list, with_etag};
 use crate::pagination::tag_filters;
-use crate::service::caller::Caller;
 use crate::service::producer::loadbalancer::{
     self as lb, CreateLoadBalancerRequest, ListLoadBalancers, LoadBalancer, LoadBalancerType,
     UpdateLoadBalancerRequest,
 };
-use crate::state::AppState;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -54,18 +52,12 @@ pub struct ListLoadBalancersQuery {
     security(("bearer" = []))
 )]
 pub(super) async fn create_load_balancer(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateLoadBalancerRequest>,
 ) -> ApiResult<Response> {
-    let out = lb::create_load_balancer(
-        ctx(&state, &caller),
-        state.settings.provision_delay,
-        req,
-        key,
-    )
-    .await?;
+    let out =
+        lb::create_load_balancer(cx.ctx(), cx.state.settings.provision_delay, req, key).await?;
     Ok(created_versioned(out, |v| {
         format!(
             "/v1/load-balancers/{}",
@@ -86,8 +78,7 @@ pub(super) async fn create_load_balancer(
     security(("bearer" = []))
 )]
 pub(super) async fn list_load_balancers(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<ListLoadBalancersQuery>,
 ) -> ApiResult<Response> {
     let query = ListLoadBalancers {
@@ -98,7 +89,7 @@ pub(super) async fn list_load_balancers(
         max_results: q.max_results,
         next_token: q.next_token,
     };
-    let (items, next) = lb::list_load_balancers(ctx(&state, &caller), query).await?;
+    let (items, next) = lb::list_load_balancers(cx.ctx(), query).await?;
     Ok(list(items, next))
 }
 
@@ -114,11 +105,10 @@ pub(super) async fn list_load_balancers(
     security(("bearer" = []))
 )]
 pub(super) async fn get_load_balancer(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(load_balancer_arn): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let v = lb::get_load_balancer(ctx(&state, &caller), &load_balancer_arn).await?;
+    let v = lb::get_load_balancer(cx.ctx(), &load_balancer_arn).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -135,11 +125,10 @@ pub(super) async fn get_load_balancer(
     security(("bearer" = []))
 )]
 pub(super) async fn delete_load_balancer(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(load_balancer_arn): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    lb::delete_load_balancer(ctx(&state, &caller), &load_balancer_arn).await?;
+    lb::delete_load_balancer(cx.ctx(), &load_balancer_arn).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -161,13 +150,11 @@ pub(super) async fn delete_load_balancer(
     security(("bearer" = []))
 )]
 pub(super) async fn update_load_balancer(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(load_balancer_arn): ApiPath<String>,
     IfMatch(precondition): IfMatch,
     ApiJson(req): ApiJson<UpdateLoadBalancerRequest>,
 ) -> ApiResult<Response> {
-    let v = lb::update_load_balancer(ctx(&state, &caller), &load_balancer_arn, req, &precondition)
-        .await?;
+    let v = lb::update_load_balancer(cx.ctx(), &load_balancer_arn, req, &precondition).await?;
     Ok(with_etag(v.etag(), &v.value))
 }

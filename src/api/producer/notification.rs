@@ -1,15 +1,13 @@
 //! Connection notifications of endpoint services (`service::notification`).
 use crate::api::Page;
+use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{NotAdmin, ServiceNotFound};
-use crate::api::{created, ctx, list};
-use crate::service::caller::Caller;
+use crate::api::{created, list};
 use crate::service::notification::{
     self as nf, ConnectionNotification, ConnectionNotificationWithSecret, CreateNotificationRequest,
 };
-use crate::state::AppState;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 
@@ -27,14 +25,13 @@ use axum::response::Response;
     security(("bearer" = []))
 )]
 pub(super) async fn create_notification(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(service_id): ApiPath<String>,
     ApiJson(req): ApiJson<CreateNotificationRequest>,
 ) -> ApiResult<Response> {
     let n = nf::create_notification(
-        ctx(&state, &caller),
-        &state.settings.webhook_allowed_hosts,
+        cx.ctx(),
+        &cx.state.settings.webhook_allowed_hosts,
         &service_id,
         req,
     )
@@ -58,11 +55,10 @@ pub(super) async fn create_notification(
     security(("bearer" = []))
 )]
 pub(super) async fn list_notifications(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(service_id): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let items = nf::list_notifications(ctx(&state, &caller), &service_id).await?;
+    let items = nf::list_notifications(cx.ctx(), &service_id).await?;
     Ok(list(items, None))
 }
 
@@ -81,15 +77,9 @@ pub(super) async fn list_notifications(
     security(("bearer" = []))
 )]
 pub(super) async fn delete_notification(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath((service_id, connection_notification_id)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    nf::delete_notification(
-        ctx(&state, &caller),
-        &service_id,
-        &connection_notification_id,
-    )
-    .await?;
+    nf::delete_notification(cx.ctx(), &service_id, &connection_notification_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,17 +1,15 @@
 //! Who may connect to an endpoint service (`service::producer::principals`).
 
 use crate::api::Page;
+use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::api::list;
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{ForAccounts, ServiceNotFound};
-use crate::api::{ctx, list};
-use crate::service::caller::Caller;
 use crate::service::producer::principals::{
     self, AddedPrincipals, AllowedPrincipal, ListPrincipals, PrincipalsRequest,
 };
-use crate::state::AppState;
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -45,8 +43,7 @@ pub struct ListPrincipalsQuery {
     security(("bearer" = []))
 )]
 pub(super) async fn list_allowed_principals(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(service_id): ApiPath<String>,
     ApiQuery(q): ApiQuery<ListPrincipalsQuery>,
 ) -> ApiResult<Response> {
@@ -56,8 +53,7 @@ pub(super) async fn list_allowed_principals(
         max_results: q.max_results,
         next_token: q.next_token,
     };
-    let (items, next) =
-        principals::list_principals(ctx(&state, &caller), &service_id, query).await?;
+    let (items, next) = principals::list_principals(cx.ctx(), &service_id, query).await?;
     Ok(list(items, next))
 }
 
@@ -75,12 +71,11 @@ pub(super) async fn list_allowed_principals(
     security(("bearer" = []))
 )]
 pub(super) async fn add_allowed_principals(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(service_id): ApiPath<String>,
     ApiJson(req): ApiJson<PrincipalsRequest>,
 ) -> ApiResult<Response> {
-    let v = principals::add_principals(ctx(&state, &caller), &service_id, req).await?;
+    let v = principals::add_principals(cx.ctx(), &service_id, req).await?;
     Ok(Json(v).into_response())
 }
 
@@ -98,11 +93,10 @@ pub(super) async fn add_allowed_principals(
     security(("bearer" = []))
 )]
 pub(super) async fn remove_allowed_principals(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(service_id): ApiPath<String>,
     ApiJson(req): ApiJson<PrincipalsRequest>,
 ) -> ApiResult<StatusCode> {
-    principals::remove_principals(ctx(&state, &caller), &service_id, req).await?;
+    principals::remove_principals(cx.ctx(), &service_id, req).await?;
     Ok(StatusCode::NO_CONTENT)
 }

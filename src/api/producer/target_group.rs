@@ -1,16 +1,14 @@
 //! Target groups and their targets (`service::producer::target_group`).
 use crate::api::Page;
+use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts};
-use crate::api::{created_versioned, ctx, list, with_etag};
-use crate::service::caller::Caller;
+use crate::api::{created_versioned, list, with_etag};
 use crate::service::producer::target_group::{
     self as tg, CreateTargetGroupRequest, ListTargetGroups, TargetGroup, TargetHealthRequest,
     TargetsRequest,
 };
-use crate::state::AppState;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -49,12 +47,11 @@ pub struct ListTargetGroupsQuery {
     security(("bearer" = []))
 )]
 pub(super) async fn create_target_group(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateTargetGroupRequest>,
 ) -> ApiResult<Response> {
-    let out = tg::create_target_group(ctx(&state, &caller), req, key).await?;
+    let out = tg::create_target_group(cx.ctx(), req, key).await?;
     Ok(created_versioned(out, |v| {
         format!(
             "/v1/target-groups/{}",
@@ -75,8 +72,7 @@ pub(super) async fn create_target_group(
     security(("bearer" = []))
 )]
 pub(super) async fn list_target_groups(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<ListTargetGroupsQuery>,
 ) -> ApiResult<Response> {
     let query = ListTargetGroups {
@@ -86,7 +82,7 @@ pub(super) async fn list_target_groups(
         max_results: q.max_results,
         next_token: q.next_token,
     };
-    let (items, next) = tg::list_target_groups(ctx(&state, &caller), query).await?;
+    let (items, next) = tg::list_target_groups(cx.ctx(), query).await?;
     Ok(list(items, next))
 }
 
@@ -102,11 +98,10 @@ pub(super) async fn list_target_groups(
     security(("bearer" = []))
 )]
 pub(super) async fn get_target_group(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(target_group_arn): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let v = tg::get_target_group(ctx(&state, &caller), &target_group_arn).await?;
+    let v = tg::get_target_group(cx.ctx(), &target_group_arn).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -122,11 +117,10 @@ pub(super) async fn get_target_group(
     security(("bearer" = []))
 )]
 pub(super) async fn delete_target_group(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(target_group_arn): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    tg::delete_target_group(ctx(&state, &caller), &target_group_arn).await?;
+    tg::delete_target_group(cx.ctx(), &target_group_arn).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -144,12 +138,11 @@ pub(super) async fn delete_target_group(
     security(("bearer" = []))
 )]
 pub(super) async fn register_targets(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(target_group_arn): ApiPath<String>,
     ApiJson(req): ApiJson<TargetsRequest>,
 ) -> ApiResult<Response> {
-    let v = tg::register_targets(ctx(&state, &caller), &target_group_arn, req).await?;
+    let v = tg::register_targets(cx.ctx(), &target_group_arn, req).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -167,12 +160,11 @@ pub(super) async fn register_targets(
     security(("bearer" = []))
 )]
 pub(super) async fn deregister_targets(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(target_group_arn): ApiPath<String>,
     ApiJson(req): ApiJson<TargetsRequest>,
 ) -> ApiResult<Response> {
-    let v = tg::deregister_targets(ctx(&state, &caller), &target_group_arn, req).await?;
+    let v = tg::deregister_targets(cx.ctx(), &target_group_arn, req).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -193,11 +185,10 @@ pub(super) async fn deregister_targets(
     security(("bearer" = []))
 )]
 pub(super) async fn set_target_health(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath((target_group_arn, target_id)): ApiPath<(String, String)>,
     ApiJson(req): ApiJson<TargetHealthRequest>,
 ) -> ApiResult<Response> {
-    let v = tg::set_target_health(ctx(&state, &caller), &target_group_arn, &target_id, req).await?;
+    let v = tg::set_target_health(cx.ctx(), &target_group_arn, &target_id, req).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
