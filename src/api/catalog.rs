@@ -4,7 +4,7 @@ use super::list;
 use super::problem::{ApiResult, Problem};
 use crate::api::Page;
 use crate::api::auth::Cx;
-use crate::api::extract::{ApiPath, ApiQuery};
+use crate::api::extract::{ApiPath, ApiQuery, list_query};
 use crate::api::responses::Unauthenticated;
 use crate::schema;
 use crate::service::catalog::{
@@ -123,21 +123,16 @@ async fn list_prefix_lists(_cx: Cx, ApiQuery(q): ApiQuery<PrefixListQuery>) -> A
     Ok(list(items, None))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ServicesQuery {
-    /// The region to list (default: the server's default region).
-    #[param(value_type = Option<schema::RegionCode>)]
-    pub region: Option<String>,
-    /// Only this service name.
-    pub service_name: Option<String>,
-    /// Only this endpoint type.
-    pub service_type: Option<ServiceType>,
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ServicesQuery {
+        /// The region to list (default: the server's default region).
+        #[param(value_type = Option<schema::RegionCode>)]
+        pub region: Option<String>,
+        /// Only this service name.
+        pub service_name: Option<String>,
+        /// Only this endpoint type.
+        pub service_type: Option<ServiceType>,
+    }
 }
 
 /// Discover services (DescribeVpcEndpointServices): the region's AWS

@@ -5,9 +5,8 @@ use super::problem::{ApiResult, Problem};
 use super::{created_versioned, list, with_etag};
 use crate::api::Page;
 use crate::api::auth::Cx;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch, list_query};
 use crate::api::responses::{BadListQuery, ForAccounts, NotAdmin, PreconditionFailed};
-use crate::pagination::tag_filters;
 use crate::service::consumer::{
     self as cs, CreateVpcEndpointRequest, ListVpcEndpoints, UpdateVpcEndpointRequest, VpcEndpoint,
     VpcEndpointType,
@@ -15,39 +14,27 @@ use crate::service::consumer::{
 use crate::state::AppState;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Deserialize;
-use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListVpcEndpointsQuery {
-    /// Only this VPC.
-    pub vpc_id: Option<String>,
-    /// Only endpoints to this service.
-    pub service_name: Option<String>,
-    /// `pending_acceptance`, `pending`, `available`, `deleting`, `deleted`, `rejected`.
-    pub state: Option<String>,
-    /// `interface`, `gateway` or `gateway_load_balancer`.
-    pub vpc_endpoint_type: Option<VpcEndpointType>,
-    /// `Key=Value` (or `Key` for any value); repeat for several.
-    #[serde(default)]
-    #[param(value_type = Vec<crate::schema::TagFilter>)]
-    pub tag: Vec<String>,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListVpcEndpointsQuery => ListVpcEndpoints with tags {
+        /// Only this VPC.
+        pub vpc_id: Option<String>,
+        /// Only endpoints to this service.
+        pub service_name: Option<String>,
+        /// `pending_acceptance`, `pending`, `available`, `deleting`, `deleted`, `rejected`.
+        pub state: Option<String>,
+        /// `interface`, `gateway` or `gateway_load_balancer`.
+        pub vpc_endpoint_type: Option<VpcEndpointType>,
+    }
 }
 
 /// Create a VPC endpoint (`CreateVpcEndpoint`): `gateway` (the default, S3 and DynamoDB: a read-only prefix-list route in each route table), `interface` (an interface per subnet, DNS names), or `gateway_load_balancer` (one subnet). Endpoints to services that require acceptance start `pending_acceptance`.
 #[utoipa::path(
     post, path = "/v1/vpc-endpoints", tag = "consumer",
     request_body = CreateVpcEndpointRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new VPC endpoint", body = VpcEndpoint,
             headers(("Location" = String, description = "/v1/vpc-endpoints/{vpc_endpoint_id} (URL-encoded)"), ("ETag" = String))),
@@ -84,16 +71,7 @@ async fn list_vpc_endpoints(
     cx: Cx,
     ApiQuery(q): ApiQuery<ListVpcEndpointsQuery>,
 ) -> ApiResult<Response> {
-    let query = ListVpcEndpoints {
-        vpc_id: q.vpc_id,
-        service_name: q.service_name,
-        state: q.state,
-        vpc_endpoint_type: q.vpc_endpoint_type,
-        tags: tag_filters(&q.tag)?,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = cs::list_endpoints(cx.ctx(), query).await?;
+    let (items, next) = cs::list_endpoints(cx.ctx(), q.into_list()?).await?;
     Ok(list(items, next))
 }
 

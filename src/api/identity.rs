@@ -4,9 +4,8 @@ use super::problem::{ApiResult, Problem};
 use super::{created, encode_segment, list, with_etag};
 use crate::api::Page;
 use crate::api::auth::Cx;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch, list_query};
 use crate::api::responses::{PreconditionFailed, Unauthenticated};
-use crate::pagination::tag_filters;
 use crate::service::Created;
 use crate::service::identity::{
     self as svc, Account, ApiKey, ApiKeyWithSecret, CreateAccountRequest, CreateApiKeyRequest,
@@ -16,8 +15,6 @@ use crate::state::AppState;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -31,51 +28,31 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(whoami))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListAccountsQuery {
-    /// Only accounts with this exact name.
-    pub name: Option<String>,
-    /// `Key=Value` (or `Key` for any value); repeat for several.
-    #[serde(default)]
-    #[param(rename = "tag", value_type = Vec<crate::schema::TagFilter>)]
-    pub tag: Vec<String>,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListAccountsQuery => ListAccounts with tags {
+        /// Only accounts with this exact name.
+        pub name: Option<String>,
+    }
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListPrincipalsQuery {
-    pub principal_type: Option<PrincipalKind>,
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListPrincipalsQuery {
+        pub principal_type: Option<PrincipalKind>,
+    }
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListApiKeysQuery {
-    /// Admin only: the keys of one account.
-    pub account_id: Option<String>,
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListApiKeysQuery {
+        /// Admin only: the keys of one account.
+        pub account_id: Option<String>,
+    }
 }
 
 /// Create an account (admin only). Its root principal is created with it.
 #[utoipa::path(
     post, path = "/v1/accounts", tag = "identity",
     request_body = CreateAccountRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same account; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new account", body = Account,
             headers(("Location" = String, description = "/v1/accounts/{account_id}"), ("ETag" = String))),
@@ -115,13 +92,7 @@ async fn create_account(
     security(("bearer" = []))
 )]
 async fn list_accounts(cx: Cx, ApiQuery(q): ApiQuery<ListAccountsQuery>) -> ApiResult<Response> {
-    let query = ListAccounts {
-        name: q.name,
-        tags: tag_filters(&q.tag)?,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = svc::list_accounts(&cx.state.store, &cx.caller, query).await?;
+    let (items, next) = svc::list_accounts(&cx.state.store, &cx.caller, q.into_list()?).await?;
     Ok(list(items, next))
 }
 
@@ -176,7 +147,7 @@ async fn update_account(
     request_body = CreatePrincipalRequest,
     params(
         ("account_id" = crate::schema::AccountId, Path, description = "12-digit account id"),
-        ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe; 1 to 255 visible ASCII characters"),
+        IdempotencyKey,
     ),
     responses(
         (status = 201, description = "The new principal", body = Principal, headers(("Location" = String))),
@@ -238,7 +209,7 @@ async fn list_principals(
 #[utoipa::path(
     post, path = "/v1/api-keys", tag = "identity",
     request_body = CreateApiKeyRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe; a replay answers the key with `secret: null`; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new key with its secret", body = ApiKeyWithSecret, headers(("Location" = String))),
         (status = 200, description = "An idempotent replay (no secret)", body = ApiKeyWithSecret),

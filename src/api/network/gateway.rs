@@ -1,44 +1,31 @@
 //! Internet gateways and their attachments (`service::network::gateway`).
 use crate::api::Page;
 use crate::api::auth::Cx;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, list_query};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts, IdempotencyConflict};
 use crate::api::{created_versioned, list, with_etag};
-use crate::pagination::tag_filters;
 use crate::service::network::gateway::{
     self, CreateInternetGatewayRequest, GatewayAttachmentRequest, InternetGateway,
     ListInternetGateways,
 };
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListInternetGatewaysQuery {
-    /// Only the gateway attached to this VPC.
-    pub vpc_id: Option<String>,
-    /// Only this region.
-    pub region: Option<String>,
-    /// `Key=Value` (or `Key` for any value); repeat for several.
-    #[serde(default)]
-    #[param(value_type = Vec<crate::schema::TagFilter>)]
-    pub tag: Vec<String>,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListInternetGatewaysQuery => ListInternetGateways with tags {
+        /// Only the gateway attached to this VPC.
+        pub vpc_id: Option<String>,
+        /// Only this region.
+        pub region: Option<String>,
+    }
 }
 
 /// Create an internet gateway, detached.
 #[utoipa::path(
     post, path = "/v1/internet-gateways", tag = "network",
     request_body = CreateInternetGatewayRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new internet gateway", body = InternetGateway,
             headers(("Location" = String, description = "/v1/internet-gateways/{internet_gateway_id}"), ("ETag" = String))),
@@ -75,14 +62,7 @@ pub(super) async fn list_internet_gateways(
     cx: Cx,
     ApiQuery(q): ApiQuery<ListInternetGatewaysQuery>,
 ) -> ApiResult<Response> {
-    let query = ListInternetGateways {
-        vpc_id: q.vpc_id,
-        region: q.region,
-        tags: tag_filters(&q.tag)?,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = gateway::list_internet_gateways(cx.ctx(), query).await?;
+    let (items, next) = gateway::list_internet_gateways(cx.ctx(), q.into_list()?).await?;
     Ok(list(items, next))
 }
 

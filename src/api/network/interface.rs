@@ -1,48 +1,35 @@
 //! Network interfaces and NAT gateways (`service::network::interface`).
 use crate::api::Page;
 use crate::api::auth::Cx;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, list_query};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts};
 use crate::api::{created_versioned, list, with_etag};
-use crate::pagination::tag_filters;
 use crate::service::network::interface::{
     self, CreateNatGatewayRequest, CreateNetworkInterfaceRequest, ListNatGateways,
     ListNetworkInterfaces, NatGateway, NetworkInterface,
 };
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListNetworkInterfacesQuery {
-    /// Only this VPC.
-    pub vpc_id: Option<String>,
-    /// Only this subnet.
-    pub subnet_id: Option<String>,
-    /// Only this region.
-    pub region: Option<String>,
-    /// `interface`, `nat_gateway`, `vpc_endpoint`, ...
-    pub interface_type: Option<String>,
-    /// `Key=Value` (or `Key` for any value); repeat for several.
-    #[serde(default)]
-    #[param(value_type = Vec<crate::schema::TagFilter>)]
-    pub tag: Vec<String>,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListNetworkInterfacesQuery => ListNetworkInterfaces with tags {
+        /// Only this VPC.
+        pub vpc_id: Option<String>,
+        /// Only this subnet.
+        pub subnet_id: Option<String>,
+        /// Only this region.
+        pub region: Option<String>,
+        /// `interface`, `nat_gateway`, `vpc_endpoint`, ...
+        pub interface_type: Option<String>,
+    }
 }
 
 /// Create a network interface (it stands for a workload) with a private address from its subnet.
 #[utoipa::path(
     post, path = "/v1/network-interfaces", tag = "network",
     request_body = CreateNetworkInterfaceRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new network interface", body = NetworkInterface,
             headers(("Location" = String, description = "/v1/network-interfaces/{network_interface_id}"), ("ETag" = String))),
@@ -79,16 +66,7 @@ pub(super) async fn list_network_interfaces(
     cx: Cx,
     ApiQuery(q): ApiQuery<ListNetworkInterfacesQuery>,
 ) -> ApiResult<Response> {
-    let query = ListNetworkInterfaces {
-        vpc_id: q.vpc_id,
-        subnet_id: q.subnet_id,
-        region: q.region,
-        interface_type: q.interface_type,
-        tags: tag_filters(&q.tag)?,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = interface::list_network_interfaces(cx.ctx(), query).await?;
+    let (items, next) = interface::list_network_interfaces(cx.ctx(), q.into_list()?).await?;
     Ok(list(items, next))
 }
 
@@ -131,32 +109,22 @@ pub(super) async fn delete_network_interface(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListNatGatewaysQuery {
-    /// Only this VPC.
-    pub vpc_id: Option<String>,
-    /// Only this subnet.
-    pub subnet_id: Option<String>,
-    /// Only this region.
-    pub region: Option<String>,
-    /// `Key=Value` (or `Key` for any value); repeat for several.
-    #[serde(default)]
-    #[param(value_type = Vec<crate::schema::TagFilter>)]
-    pub tag: Vec<String>,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListNatGatewaysQuery => ListNatGateways with tags {
+        /// Only this VPC.
+        pub vpc_id: Option<String>,
+        /// Only this subnet.
+        pub subnet_id: Option<String>,
+        /// Only this region.
+        pub region: Option<String>,
+    }
 }
 
 /// Create a NAT gateway in a subnet; it takes an address of the subnet on a requester-managed interface.
 #[utoipa::path(
     post, path = "/v1/nat-gateways", tag = "network",
     request_body = CreateNatGatewayRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new NAT gateway", body = NatGateway,
             headers(("Location" = String, description = "/v1/nat-gateways/{nat_gateway_id}"), ("ETag" = String))),
@@ -193,15 +161,7 @@ pub(super) async fn list_nat_gateways(
     cx: Cx,
     ApiQuery(q): ApiQuery<ListNatGatewaysQuery>,
 ) -> ApiResult<Response> {
-    let query = ListNatGateways {
-        vpc_id: q.vpc_id,
-        subnet_id: q.subnet_id,
-        region: q.region,
-        tags: tag_filters(&q.tag)?,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = interface::list_nat_gateways(cx.ctx(), query).await?;
+    let (items, next) = interface::list_nat_gateways(cx.ctx(), q.into_list()?).await?;
     Ok(list(items, next))
 }
 

@@ -1,43 +1,30 @@
 //! VPC peering connections (`service::network::peering`).
 use crate::api::Page;
 use crate::api::auth::Cx;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, list_query};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts, Unauthenticated};
 use crate::api::{created_versioned, list, with_etag};
-use crate::pagination::tag_filters;
 use crate::service::network::peering::{
     self, CreateVpcPeeringConnectionRequest, ListPeerings, Transition, VpcPeeringConnection,
 };
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListVpcPeeringConnectionsQuery {
-    /// Only connections with this VPC on either side.
-    pub vpc_id: Option<String>,
-    /// `pending_acceptance`, `active`, `rejected` or `deleted`.
-    pub status: Option<String>,
-    /// `Key=Value` (or `Key` for any value); repeat for several.
-    #[serde(default)]
-    #[param(value_type = Vec<crate::schema::TagFilter>)]
-    pub tag: Vec<String>,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListVpcPeeringConnectionsQuery => ListPeerings with tags {
+        /// Only connections with this VPC on either side.
+        pub vpc_id: Option<String>,
+        /// `pending_acceptance`, `active`, `rejected` or `deleted`.
+        pub status: Option<String>,
+    }
 }
 
 /// Request a peering between one of the caller's VPCs and a VPC of any account and region; the accepter's account accepts or rejects it.
 #[utoipa::path(
     post, path = "/v1/vpc-peering-connections", tag = "network",
     request_body = CreateVpcPeeringConnectionRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new VPC peering connection", body = VpcPeeringConnection,
             headers(("Location" = String, description = "/v1/vpc-peering-connections/{vpc_peering_connection_id}"), ("ETag" = String))),
@@ -77,14 +64,7 @@ pub(super) async fn list_vpc_peering_connections(
     cx: Cx,
     ApiQuery(q): ApiQuery<ListVpcPeeringConnectionsQuery>,
 ) -> ApiResult<Response> {
-    let query = ListPeerings {
-        vpc_id: q.vpc_id,
-        status: q.status,
-        tags: tag_filters(&q.tag)?,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = peering::list_peerings(cx.ctx(), query).await?;
+    let (items, next) = peering::list_peerings(cx.ctx(), q.into_list()?).await?;
     Ok(list(items, next))
 }
 

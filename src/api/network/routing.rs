@@ -1,11 +1,10 @@
 //! Route tables, their routes and associations (`service::network::routing`).
 use crate::api::Page;
 use crate::api::auth::Cx;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, list_query};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts, IdempotencyConflict};
 use crate::api::{created, created_versioned, list, with_etag};
-use crate::pagination::tag_filters;
 use crate::service::Created;
 use crate::service::network::routing::{
     self, AssociateRouteTableRequest, CreateRouteRequest, CreateRouteTableRequest, ListRouteTables,
@@ -26,33 +25,23 @@ pub struct DestinationQuery {
     pub destination: String,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListRouteTablesQuery {
-    /// Only this VPC.
-    pub vpc_id: Option<String>,
-    /// Only this region.
-    pub region: Option<String>,
-    /// Only main (true) or other (false) tables.
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub main: Option<bool>,
-    /// `Key=Value` (or `Key` for any value); repeat for several.
-    #[serde(default)]
-    #[param(value_type = Vec<crate::schema::TagFilter>)]
-    pub tag: Vec<String>,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListRouteTablesQuery => ListRouteTables with tags {
+        /// Only this VPC.
+        pub vpc_id: Option<String>,
+        /// Only this region.
+        pub region: Option<String>,
+        /// Only main (true) or other (false) tables.
+        #[serde(default, deserialize_with = "crate::api::extract::query_value")]
+        pub main: Option<bool>,
+    }
 }
 
 /// Create a route table in a VPC, holding only the `local` route.
 #[utoipa::path(
     post, path = "/v1/route-tables", tag = "network",
     request_body = CreateRouteTableRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new route table", body = RouteTable,
             headers(("Location" = String, description = "/v1/route-tables/{route_table_id}"), ("ETag" = String))),
@@ -89,15 +78,7 @@ pub(super) async fn list_route_tables(
     cx: Cx,
     ApiQuery(q): ApiQuery<ListRouteTablesQuery>,
 ) -> ApiResult<Response> {
-    let query = ListRouteTables {
-        vpc_id: q.vpc_id,
-        region: q.region,
-        main: q.main,
-        tags: tag_filters(&q.tag)?,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = routing::list_route_tables(cx.ctx(), query).await?;
+    let (items, next) = routing::list_route_tables(cx.ctx(), q.into_list()?).await?;
     Ok(list(items, next))
 }
 
@@ -146,7 +127,7 @@ pub(super) async fn delete_route_table(
     request_body = CreateRouteRequest,
     params(
         ("route_table_id" = crate::schema::RouteTableId, Path),
-        ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe; 1 to 255 visible ASCII characters"),
+        IdempotencyKey,
     ),
     responses(
         (status = 201, description = "The table with the new route", body = RouteTable,
@@ -198,7 +179,7 @@ pub(super) async fn delete_route(
     request_body = AssociateRouteTableRequest,
     params(
         ("route_table_id" = crate::schema::RouteTableId, Path),
-        ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe; 1 to 255 visible ASCII characters"),
+        IdempotencyKey,
     ),
     responses(
         (status = 201, description = "The association", body = RouteTableAssociation,

@@ -1,45 +1,32 @@
 //! Security groups and their rules (`service::network::security`).
 use crate::api::Page;
 use crate::api::auth::Cx;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, list_query};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts};
 use crate::api::{created_versioned, list, with_etag};
-use crate::pagination::tag_filters;
 use crate::service::network::security::{
     self, AddRuleRequest, CreateSecurityGroupRequest, ListSecurityGroups, SecurityGroup,
 };
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListSecurityGroupsQuery {
-    /// Only this VPC.
-    pub vpc_id: Option<String>,
-    /// Only this region.
-    pub region: Option<String>,
-    /// Only this name.
-    pub group_name: Option<String>,
-    /// `Key=Value` (or `Key` for any value); repeat for several.
-    #[serde(default)]
-    #[param(value_type = Vec<crate::schema::TagFilter>)]
-    pub tag: Vec<String>,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListSecurityGroupsQuery => ListSecurityGroups with tags {
+        /// Only this VPC.
+        pub vpc_id: Option<String>,
+        /// Only this region.
+        pub region: Option<String>,
+        /// Only this name.
+        pub group_name: Option<String>,
+    }
 }
 
 /// Create a security group in a VPC; without `egress` it allows all traffic out.
 #[utoipa::path(
     post, path = "/v1/security-groups", tag = "network",
     request_body = CreateSecurityGroupRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new security group", body = SecurityGroup,
             headers(("Location" = String, description = "/v1/security-groups/{group_id}"), ("ETag" = String))),
@@ -76,15 +63,7 @@ pub(super) async fn list_security_groups(
     cx: Cx,
     ApiQuery(q): ApiQuery<ListSecurityGroupsQuery>,
 ) -> ApiResult<Response> {
-    let query = ListSecurityGroups {
-        vpc_id: q.vpc_id,
-        region: q.region,
-        group_name: q.group_name,
-        tags: tag_filters(&q.tag)?,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = security::list_security_groups(cx.ctx(), query).await?;
+    let (items, next) = security::list_security_groups(cx.ctx(), q.into_list()?).await?;
     Ok(list(items, next))
 }
 
@@ -134,7 +113,7 @@ pub(super) async fn delete_security_group(
     request_body = AddRuleRequest,
     params(
         ("group_id" = crate::schema::SecurityGroupId, Path),
-        ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe; 1 to 255 visible ASCII characters"),
+        IdempotencyKey,
     ),
     responses(
         (status = 201, description = "The group with the new rule", body = SecurityGroup,

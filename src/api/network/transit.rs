@@ -1,11 +1,10 @@
 //! Transit gateways, attachments and routes (`service::network::transit`).
 use crate::api::Page;
 use crate::api::auth::Cx;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, list_query};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts, IdempotencyConflict};
 use crate::api::{created_versioned, list, with_etag};
-use crate::pagination::tag_filters;
 use crate::service::network::transit::{
     self, CreateAttachmentRequest, CreateTgwRouteRequest, CreateTransitGatewayRequest,
     ListTransitGateways, TransitGateway,
@@ -25,28 +24,18 @@ pub struct TgwDestinationQuery {
     pub destination: String,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListTransitGatewaysQuery {
-    /// Only this region.
-    pub region: Option<String>,
-    /// `Key=Value` (or `Key` for any value); repeat for several.
-    #[serde(default)]
-    #[param(value_type = Vec<crate::schema::TagFilter>)]
-    pub tag: Vec<String>,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListTransitGatewaysQuery => ListTransitGateways with tags {
+        /// Only this region.
+        pub region: Option<String>,
+    }
 }
 
 /// Create a transit gateway.
 #[utoipa::path(
     post, path = "/v1/transit-gateways", tag = "network",
     request_body = CreateTransitGatewayRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new transit gateway", body = TransitGateway,
             headers(("Location" = String, description = "/v1/transit-gateways/{transit_gateway_id}"), ("ETag" = String))),
@@ -83,13 +72,7 @@ pub(super) async fn list_transit_gateways(
     cx: Cx,
     ApiQuery(q): ApiQuery<ListTransitGatewaysQuery>,
 ) -> ApiResult<Response> {
-    let query = ListTransitGateways {
-        region: q.region,
-        tags: tag_filters(&q.tag)?,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = transit::list_transit_gateways(cx.ctx(), query).await?;
+    let (items, next) = transit::list_transit_gateways(cx.ctx(), q.into_list()?).await?;
     Ok(list(items, next))
 }
 
@@ -138,7 +121,7 @@ pub(super) async fn delete_transit_gateway(
     request_body = CreateAttachmentRequest,
     params(
         ("transit_gateway_id" = crate::schema::TransitGatewayId, Path),
-        ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe; 1 to 255 visible ASCII characters"),
+        IdempotencyKey,
     ),
     responses(
         (status = 201, description = "The gateway with the new attachment", body = TransitGateway,
@@ -191,7 +174,7 @@ pub(super) async fn delete_transit_gateway_attachment(
     request_body = CreateTgwRouteRequest,
     params(
         ("transit_gateway_id" = crate::schema::TransitGatewayId, Path),
-        ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe; 1 to 255 visible ASCII characters"),
+        IdempotencyKey,
     ),
     responses(
         (status = 201, description = "The gateway with the new route", body = TransitGateway,

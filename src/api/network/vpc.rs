@@ -2,44 +2,31 @@
 
 use crate::api::Page;
 use crate::api::auth::Cx;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch, list_query};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts, IdempotencyConflict, PreconditionFailed};
 use crate::api::{created_versioned, list, with_etag};
-use crate::pagination::tag_filters;
 use crate::service::network::vpc::{
     self, CreateSubnetRequest, CreateVpcRequest, ListSubnets, ListVpcs, Subnet, UpdateVpcRequest,
     Vpc,
 };
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListVpcsQuery {
-    /// Only this region.
-    pub region: Option<String>,
-    /// Only VPCs with this CIDR block.
-    pub cidr_block: Option<String>,
-    /// `Key=Value` (or `Key` for any value); repeat for several.
-    #[serde(default)]
-    #[param(value_type = Vec<crate::schema::TagFilter>)]
-    pub tag: Vec<String>,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListVpcsQuery => ListVpcs with tags {
+        /// Only this region.
+        pub region: Option<String>,
+        /// Only VPCs with this CIDR block.
+        pub cidr_block: Option<String>,
+    }
 }
 
 /// Create a VPC with its main route table (holding the `local` route) and its `default` security group.
 #[utoipa::path(
     post, path = "/v1/vpcs", tag = "network",
     request_body = CreateVpcRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new VPC", body = Vpc,
             headers(("Location" = String, description = "/v1/vpcs/{vpc_id}"), ("ETag" = String))),
@@ -71,14 +58,7 @@ pub(super) async fn create_vpc(
     security(("bearer" = []))
 )]
 pub(super) async fn list_vpcs(cx: Cx, ApiQuery(q): ApiQuery<ListVpcsQuery>) -> ApiResult<Response> {
-    let query = ListVpcs {
-        region: q.region,
-        cidr_block: q.cidr_block,
-        tags: tag_filters(&q.tag)?,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = vpc::list_vpcs(cx.ctx(), query).await?;
+    let (items, next) = vpc::list_vpcs(cx.ctx(), q.into_list()?).await?;
     Ok(list(items, next))
 }
 
@@ -115,34 +95,24 @@ pub(super) async fn delete_vpc(cx: Cx, ApiPath(vpc_id): ApiPath<String>) -> ApiR
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListSubnetsQuery {
-    /// Only subnets of this VPC.
-    pub vpc_id: Option<String>,
-    /// Only this region.
-    pub region: Option<String>,
-    /// Only this zone (by id).
-    pub availability_zone_id: Option<String>,
-    /// Only this CIDR block.
-    pub cidr_block: Option<String>,
-    /// `Key=Value` (or `Key` for any value); repeat for several.
-    #[serde(default)]
-    #[param(value_type = Vec<crate::schema::TagFilter>)]
-    pub tag: Vec<String>,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListSubnetsQuery => ListSubnets with tags {
+        /// Only subnets of this VPC.
+        pub vpc_id: Option<String>,
+        /// Only this region.
+        pub region: Option<String>,
+        /// Only this zone (by id).
+        pub availability_zone_id: Option<String>,
+        /// Only this CIDR block.
+        pub cidr_block: Option<String>,
+    }
 }
 
 /// Create a subnet in a VPC and a zone of its region.
 #[utoipa::path(
     post, path = "/v1/subnets", tag = "network",
     request_body = CreateSubnetRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new subnet", body = Subnet,
             headers(("Location" = String, description = "/v1/subnets/{subnet_id}"), ("ETag" = String))),
@@ -179,16 +149,7 @@ pub(super) async fn list_subnets(
     cx: Cx,
     ApiQuery(q): ApiQuery<ListSubnetsQuery>,
 ) -> ApiResult<Response> {
-    let query = ListSubnets {
-        vpc_id: q.vpc_id,
-        region: q.region,
-        availability_zone_id: q.availability_zone_id,
-        cidr_block: q.cidr_block,
-        tags: tag_filters(&q.tag)?,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = vpc::list_subnets(cx.ctx(), query).await?;
+    let (items, next) = vpc::list_subnets(cx.ctx(), q.into_list()?).await?;
     Ok(list(items, next))
 }
 

@@ -3,7 +3,7 @@
 
 use crate::api::Page;
 use crate::api::auth::Cx;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, list_query};
 use crate::api::list;
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{NotAdmin, ServiceNotFound};
@@ -12,21 +12,14 @@ use crate::service::producer::connections::{
 };
 use axum::Json;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListConnectionsQuery {
-    /// `pending_acceptance`, `pending`, `available`, `rejected`, `deleting`, `deleted`.
-    pub vpc_endpoint_state: Option<String>,
-    /// Only endpoints of this account.
-    pub vpc_endpoint_owner: Option<String>,
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListConnectionsQuery => ListConnections {
+        /// `pending_acceptance`, `pending`, `available`, `rejected`, `deleting`, `deleted`.
+        pub vpc_endpoint_state: Option<String>,
+        /// Only endpoints of this account.
+        pub vpc_endpoint_owner: Option<String>,
+    }
 }
 
 /// The connection requests of one of the caller's endpoint services (`DescribeVpcEndpointConnections`): its endpoints, in any account, with their state.
@@ -46,13 +39,7 @@ pub(super) async fn list_connections(
     ApiPath(service_id): ApiPath<String>,
     ApiQuery(q): ApiQuery<ListConnectionsQuery>,
 ) -> ApiResult<Response> {
-    let query = ListConnections {
-        vpc_endpoint_state: q.vpc_endpoint_state,
-        vpc_endpoint_owner: q.vpc_endpoint_owner,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = connections::list_connections(cx.ctx(), &service_id, query).await?;
+    let (items, next) = connections::list_connections(cx.ctx(), &service_id, q.into_list()).await?;
     Ok(list(items, next))
 }
 

@@ -1,7 +1,7 @@
 //! The public DNS model: zones and records (`service::producer::dns`).
 use crate::api::Page;
 use crate::api::auth::Cx;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, list_query};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::NotAdmin;
 use crate::api::{created, list};
@@ -39,15 +39,8 @@ pub(super) async fn create_public_zone(
     ))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct PageQuery {
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct PageQuery {}
 }
 
 /// List the caller's public zones (never another account's, even of the same name).
@@ -129,18 +122,12 @@ pub(super) async fn put_public_record(
     Ok(Json(r).into_response())
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct RecordsQuery {
-    /// The zone (of the caller's) to list.
-    #[param(value_type = crate::schema::PublicZoneName)]
-    pub zone_name: String,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct RecordsQuery {
+        /// The zone (of the caller's) to list.
+        #[param(value_type = crate::schema::PublicZoneName)]
+        pub zone_name: String,
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

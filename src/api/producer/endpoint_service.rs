@@ -3,46 +3,33 @@
 
 use crate::api::Page;
 use crate::api::auth::Cx;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch, list_query};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts, PreconditionFailed, ServiceNotFound};
 use crate::api::{created_versioned, list, with_etag};
-use crate::pagination::tag_filters;
 use crate::service::producer::endpoint_service::{
     self as es, CreateEndpointServiceRequest, EndpointService, ListEndpointServices,
     UpdateEndpointServiceRequest,
 };
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListEndpointServicesQuery {
-    /// `pending`, `available` or `deleting`.
-    pub service_state: Option<String>,
-    /// `interface` or `gateway_load_balancer`.
-    pub service_type: Option<String>,
-    /// Only this region.
-    pub region: Option<String>,
-    /// `Key=Value` (or `Key` for any value); repeat for several.
-    #[serde(default)]
-    #[param(value_type = Vec<crate::schema::TagFilter>)]
-    pub tag: Vec<String>,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListEndpointServicesQuery => ListEndpointServices with tags {
+        /// `pending`, `available` or `deleting`.
+        pub service_state: Option<String>,
+        /// `interface` or `gateway_load_balancer`.
+        pub service_type: Option<String>,
+        /// Only this region.
+        pub region: Option<String>,
+    }
 }
 
 /// Create an endpoint service (`CreateVpcEndpointServiceConfiguration`) from network or gateway load balancers; its zones are theirs.
 #[utoipa::path(
     post, path = "/v1/endpoint-services", tag = "producer",
     request_body = CreateEndpointServiceRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new endpoint service", body = EndpointService,
             headers(("Location" = String, description = "/v1/endpoint-services/{service_id} (URL-encoded)"), ("ETag" = String))),
@@ -79,15 +66,7 @@ pub(super) async fn list_endpoint_services(
     cx: Cx,
     ApiQuery(q): ApiQuery<ListEndpointServicesQuery>,
 ) -> ApiResult<Response> {
-    let query = ListEndpointServices {
-        service_state: q.service_state,
-        service_type: q.service_type,
-        region: q.region,
-        tags: tag_filters(&q.tag)?,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = es::list_services(cx.ctx(), query).await?;
+    let (items, next) = es::list_services(cx.ctx(), q.into_list()?).await?;
     Ok(list(items, next))
 }
 

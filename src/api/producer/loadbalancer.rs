@@ -1,46 +1,33 @@
 //! Network and gateway load balancers (`service::producer::loadbalancer`).
 use crate::api::Page;
 use crate::api::auth::Cx;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch, list_query};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts, PreconditionFailed};
 use crate::api::{created_versioned, list, with_etag};
-use crate::pagination::tag_filters;
 use crate::service::producer::loadbalancer::{
     self as lb, CreateLoadBalancerRequest, ListLoadBalancers, LoadBalancer, LoadBalancerType,
     UpdateLoadBalancerRequest,
 };
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListLoadBalancersQuery {
-    /// Only this VPC.
-    pub vpc_id: Option<String>,
-    /// Only this region.
-    pub region: Option<String>,
-    /// `network` or `gateway`.
-    pub r#type: Option<LoadBalancerType>,
-    /// `Key=Value` (or `Key` for any value); repeat for several.
-    #[serde(default)]
-    #[param(value_type = Vec<crate::schema::TagFilter>)]
-    pub tag: Vec<String>,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListLoadBalancersQuery => ListLoadBalancers with tags {
+        /// Only this VPC.
+        pub vpc_id: Option<String>,
+        /// Only this region.
+        pub region: Option<String>,
+        /// `network` or `gateway`.
+        pub r#type: Option<LoadBalancerType>,
+    }
 }
 
 /// Create an internal network or gateway load balancer in subnets of one VPC (one per zone); each zone gets a node with an address of its subnet.
 #[utoipa::path(
     post, path = "/v1/load-balancers", tag = "producer",
     request_body = CreateLoadBalancerRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new load balancer", body = LoadBalancer,
             headers(("Location" = String, description = "/v1/load-balancers/{load_balancer_arn} (URL-encoded)"), ("ETag" = String))),
@@ -81,15 +68,7 @@ pub(super) async fn list_load_balancers(
     cx: Cx,
     ApiQuery(q): ApiQuery<ListLoadBalancersQuery>,
 ) -> ApiResult<Response> {
-    let query = ListLoadBalancers {
-        vpc_id: q.vpc_id,
-        region: q.region,
-        r#type: q.r#type,
-        tags: tag_filters(&q.tag)?,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = lb::list_load_balancers(cx.ctx(), query).await?;
+    let (items, next) = lb::list_load_balancers(cx.ctx(), q.into_list()?).await?;
     Ok(list(items, next))
 }
 

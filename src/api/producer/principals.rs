@@ -2,7 +2,7 @@
 
 use crate::api::Page;
 use crate::api::auth::Cx;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, list_query};
 use crate::api::list;
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{ForAccounts, ServiceNotFound};
@@ -12,22 +12,15 @@ use crate::service::producer::principals::{
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListPrincipalsQuery {
-    /// `all`, `account`, `user` or `role`.
-    #[param(pattern = "^(all|account|user|role)$")]
-    pub principal_type: Option<String>,
-    /// Only this principal.
-    pub principal: Option<String>,
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListPrincipalsQuery => ListPrincipals {
+        /// `all`, `account`, `user` or `role`.
+        #[param(pattern = "^(all|account|user|role)$")]
+        pub principal_type: Option<String>,
+        /// Only this principal.
+        pub principal: Option<String>,
+    }
 }
 
 /// List who may discover and connect to a service (`DescribeVpcEndpointServicePermissions`).
@@ -47,13 +40,7 @@ pub(super) async fn list_allowed_principals(
     ApiPath(service_id): ApiPath<String>,
     ApiQuery(q): ApiQuery<ListPrincipalsQuery>,
 ) -> ApiResult<Response> {
-    let query = ListPrincipals {
-        principal_type: q.principal_type,
-        principal: q.principal,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = principals::list_principals(cx.ctx(), &service_id, query).await?;
+    let (items, next) = principals::list_principals(cx.ctx(), &service_id, q.into_list()).await?;
     Ok(list(items, next))
 }
 

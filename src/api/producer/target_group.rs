@@ -1,7 +1,7 @@
 //! Target groups and their targets (`service::producer::target_group`).
 use crate::api::Page;
 use crate::api::auth::Cx;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, list_query};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts};
 use crate::api::{created_versioned, list, with_etag};
@@ -11,31 +11,23 @@ use crate::service::producer::target_group::{
 };
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListTargetGroupsQuery {
-    /// Only this VPC.
-    pub vpc_id: Option<String>,
-    /// Only groups of this load balancer.
-    pub load_balancer_arn: Option<String>,
-    /// Only this region.
-    pub region: Option<String>,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListTargetGroupsQuery => ListTargetGroups {
+        /// Only this VPC.
+        pub vpc_id: Option<String>,
+        /// Only groups of this load balancer.
+        pub load_balancer_arn: Option<String>,
+        /// Only this region.
+        pub region: Option<String>,
+    }
 }
 
 /// Create a target group: `tcp`, `udp`, `tcp_udp` or `tls` for a network load balancer, `geneve` (port 6081) for a gateway load balancer.
 #[utoipa::path(
     post, path = "/v1/target-groups", tag = "producer",
     request_body = CreateTargetGroupRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new target group", body = TargetGroup,
             headers(("Location" = String, description = "/v1/target-groups/{target_group_arn} (URL-encoded)"), ("ETag" = String))),
@@ -75,14 +67,7 @@ pub(super) async fn list_target_groups(
     cx: Cx,
     ApiQuery(q): ApiQuery<ListTargetGroupsQuery>,
 ) -> ApiResult<Response> {
-    let query = ListTargetGroups {
-        vpc_id: q.vpc_id,
-        load_balancer_arn: q.load_balancer_arn,
-        region: q.region,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = tg::list_target_groups(cx.ctx(), query).await?;
+    let (items, next) = tg::list_target_groups(cx.ctx(), q.into_list()).await?;
     Ok(list(items, next))
 }
 
