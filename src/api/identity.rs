@@ -1,12 +1,11 @@
 //! Identity: accounts, principals, API keys, whoami.
 
 use super::problem::{ApiResult, Problem};
-use super::{created, encode_segment, list, with_etag};
+use super::{created, created_versioned, encode_segment, list, with_etag};
 use crate::api::Page;
 use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch, list_query};
-use crate::api::responses::{PreconditionFailed, Unauthenticated};
-use crate::service::Created;
+use crate::api::responses::{BadListQuery, PreconditionFailed, Unauthenticated};
 use crate::service::identity::{
     self as svc, Account, ApiKey, ApiKeyWithSecret, CreateAccountRequest, CreateApiKeyRequest,
     CreatePrincipalRequest, ListAccounts, Principal, PrincipalKind, UpdateAccountRequest, WhoAmI,
@@ -70,14 +69,9 @@ async fn create_account(
     ApiJson(req): ApiJson<CreateAccountRequest>,
 ) -> ApiResult<Response> {
     let out = svc::create_account(&cx.state.store, &cx.caller, req, key).await?;
-    let replayed = matches!(out, Created::Replayed(_));
-    let acct = out.into_inner();
-    Ok(created(
-        replayed,
-        format!("/v1/accounts/{}", acct.value.account_id),
-        Some(acct.etag()),
-        &acct.value,
-    ))
+    Ok(created_versioned(out, |a| {
+        format!("/v1/accounts/{}", a.account_id)
+    }))
 }
 
 /// List accounts: every account for the admin, the caller's own otherwise.
@@ -86,7 +80,7 @@ async fn create_account(
     params(ListAccountsQuery),
     responses(
         (status = 200, description = "A page of accounts", body = Page<Account>),
-        (status = 400, description = "Invalid filter or token", body = Problem, content_type = "application/problem+json"),
+        BadListQuery,
         Unauthenticated,
     ),
     security(("bearer" = []))
@@ -167,13 +161,12 @@ async fn create_principal(
     ApiJson(req): ApiJson<CreatePrincipalRequest>,
 ) -> ApiResult<Response> {
     let out = svc::create_principal(&cx.state.store, &cx.caller, &account_id, req, key).await?;
-    let replayed = matches!(out, Created::Replayed(_));
-    let p = out.into_inner();
-    let location = format!(
-        "/v1/accounts/{account_id}/principals?principal_arn={}",
-        encode_segment(&p.arn)
-    );
-    Ok(created(replayed, location, None, &p))
+    Ok(created(out, |p| {
+        format!(
+            "/v1/accounts/{account_id}/principals?principal_arn={}",
+            encode_segment(&p.arn)
+        )
+    }))
 }
 
 /// List an account's principals (any principal of the account, or the admin).
@@ -182,7 +175,7 @@ async fn create_principal(
     params(("account_id" = crate::schema::AccountId, Path, description = "12-digit account id"), ListPrincipalsQuery),
     responses(
         (status = 200, description = "A page of principals", body = Page<Principal>),
-        (status = 400, description = "Invalid filter or token", body = Problem, content_type = "application/problem+json"),
+        BadListQuery,
         Unauthenticated,
         (status = 404, description = "`InvalidAccountID.NotFound`", body = Problem, content_type = "application/problem+json"),
     ),
@@ -226,14 +219,7 @@ async fn create_api_key(
     ApiJson(req): ApiJson<CreateApiKeyRequest>,
 ) -> ApiResult<Response> {
     let out = svc::create_api_key(&cx.state.store, &cx.caller, req, key).await?;
-    let replayed = matches!(out, Created::Replayed(_));
-    let k = out.into_inner();
-    Ok(created(
-        replayed,
-        format!("/v1/api-keys/{}", k.key_id),
-        None,
-        &k,
-    ))
+    Ok(created(out, |k| format!("/v1/api-keys/{}", k.key_id)))
 }
 
 /// List active API keys: all (admin), the account's (root), or the caller's own.
@@ -242,7 +228,7 @@ async fn create_api_key(
     params(ListApiKeysQuery),
     responses(
         (status = 200, description = "A page of keys", body = Page<ApiKey>),
-        (status = 400, description = "Invalid token", body = Problem, content_type = "application/problem+json"),
+        BadListQuery,
         Unauthenticated,
     ),
     security(("bearer" = []))

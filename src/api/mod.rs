@@ -15,6 +15,7 @@ pub mod resolve;
 pub mod responses;
 pub mod system;
 
+use crate::service::{Created, Versioned};
 use crate::state::AppState;
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -323,8 +324,8 @@ fn distinct_lists(doc: &mut utoipa::openapi::OpenApi) {
 /// holds a control character (`extract::ApiPath`); adds that response where
 /// a handler's annotation leaves it out.
 fn document_bad_path(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
     use utoipa::openapi::path::ParameterIn;
-    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
     for item in doc.paths.paths.values_mut() {
         let ops = [
             &mut item.get,
@@ -342,21 +343,11 @@ fn document_bad_path(doc: &mut utoipa::openapi::OpenApi) {
             if !has_path_param || op.responses.responses.contains_key("400") {
                 continue;
             }
-            let response = ResponseBuilder::new()
-                .description(
-                    "`InvalidParameterValue`: a path parameter that is not UTF-8 once \
-                     percent-decoded, or that holds a control character",
-                )
-                .content(
-                    "application/problem+json",
-                    ContentBuilder::new()
-                        .schema(Some(Ref::from_schema_name("Problem")))
-                        .build(),
-                )
-                .build();
-            op.responses
-                .responses
-                .insert("400".to_string(), RefOr::T(response));
+            let response = responses::problem(
+                "`InvalidParameterValue`: a path parameter that is not UTF-8 once \
+                 percent-decoded, or that holds a control character",
+            );
+            op.responses.responses.insert("400".to_string(), response);
         }
     }
 }
@@ -365,7 +356,6 @@ fn document_bad_path(doc: &mut utoipa::openapi::OpenApi) {
 /// [`crate::api::extract::MAX_BODY_BYTES`]); adds that response where a handler's
 /// annotation leaves it out.
 fn document_too_large(doc: &mut utoipa::openapi::OpenApi) {
-    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
     for item in doc.paths.paths.values_mut() {
         let operations = [
             &mut item.post,
@@ -377,18 +367,8 @@ fn document_too_large(doc: &mut utoipa::openapi::OpenApi) {
             if op.request_body.is_none() || op.responses.responses.contains_key("413") {
                 continue;
             }
-            let response = ResponseBuilder::new()
-                .description("The body is larger than 1 MiB")
-                .content(
-                    "application/problem+json",
-                    ContentBuilder::new()
-                        .schema(Some(Ref::from_schema_name("Problem")))
-                        .build(),
-                )
-                .build();
-            op.responses
-                .responses
-                .insert("413".to_string(), RefOr::T(response));
+            let response = responses::problem("The body is larger than 1 MiB");
+            op.responses.responses.insert("413".to_string(), response);
         }
     }
 }
@@ -458,9 +438,25 @@ pub fn list<T: Serialize>(items: Vec<T>, next_token: Option<String>) -> Response
     Json(Page { items, next_token }).into_response()
 }
 
-/// Renders a create: 201 with `Location` (and `ETag` when versioned), or
-/// 200 for an idempotent replay.
-pub fn created<T: Serialize>(
+/// Renders a create: 201 with `Location`, or 200 for an idempotent replay.
+pub fn created<T: Serialize>(out: Created<T>, location: impl FnOnce(&T) -> String) -> Response {
+    let replayed = matches!(out, Created::Replayed(_));
+    let value = out.into_inner();
+    render_created(replayed, location(&value), None, &value)
+}
+
+/// Renders a create of a versioned resource (201, or 200 for an idempotent
+/// replay) with `Location` and `ETag`.
+pub fn created_versioned<T: Serialize>(
+    out: Created<Versioned<T>>,
+    location: impl FnOnce(&T) -> String,
+) -> Response {
+    let replayed = matches!(out, Created::Replayed(_));
+    let v = out.into_inner();
+    render_created(replayed, location(&v.value), Some(v.etag()), &v.value)
+}
+
+fn render_created<T: Serialize>(
     replayed: bool,
     location: String,
     etag: Option<String>,
@@ -488,17 +484,6 @@ pub fn with_etag<T: Serialize>(etag: String, body: &T) -> Response {
         res.headers_mut().insert(header::ETAG, v);
     }
     res
-}
-
-/// Renders a create of a versioned resource (201, or 200 for an idempotent
-/// replay) with `Location` and `ETag`.
-pub fn created_versioned<T: Serialize>(
-    out: crate::service::Created<crate::service::Versioned<T>>,
-    location: impl FnOnce(&T) -> String,
-) -> Response {
-    let replayed = matches!(out, crate::service::Created::Replayed(_));
-    let v = out.into_inner();
-    created(replayed, location(&v.value), Some(v.etag()), &v.value)
 }
 
 /// Percent-encodes one path segment (for `Location` headers with ARNs).

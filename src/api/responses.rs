@@ -8,8 +8,24 @@
 
 use super::problem::Problem;
 use utoipa::IntoResponses;
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 
 const PROBLEM: &str = "application/problem+json";
+
+/// A problem response built in code, for the responses the document adds
+/// to every operation of a kind (`api::document_too_large`, ...).
+pub fn problem(description: &str) -> RefOr<Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            PROBLEM,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+        .into()
+}
 
 /// 401 for an operation any caller with credentials may call.
 #[derive(IntoResponses)]

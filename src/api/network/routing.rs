@@ -5,7 +5,6 @@ use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, list_query
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts, IdempotencyConflict};
 use crate::api::{created, created_versioned, list, with_etag};
-use crate::service::Created;
 use crate::service::network::routing::{
     self, AssociateRouteTableRequest, CreateRouteRequest, CreateRouteTableRequest, ListRouteTables,
     RouteTable, RouteTableAssociation,
@@ -199,14 +198,9 @@ pub(super) async fn associate_route_table(
     ApiJson(req): ApiJson<AssociateRouteTableRequest>,
 ) -> ApiResult<Response> {
     let out = routing::associate(cx.ctx(), &route_table_id, req, key).await?;
-    let replayed = matches!(out, Created::Replayed(_));
-    let a = out.into_inner();
-    Ok(created(
-        replayed,
-        format!("/v1/route-tables/{}", a.route_table_id),
-        None,
-        &a,
-    ))
+    Ok(created(out, |a| {
+        format!("/v1/route-tables/{}", a.route_table_id)
+    }))
 }
 
 /// Remove a subnet's explicit association; the subnet falls back to the main table.

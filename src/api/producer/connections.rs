@@ -6,7 +6,7 @@ use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, list_query};
 use crate::api::list;
 use crate::api::problem::{ApiResult, Problem};
-use crate::api::responses::{NotAdmin, ServiceNotFound};
+use crate::api::responses::{BadListQuery, NotAdmin, ServiceNotFound};
 use crate::service::producer::connections::{
     self, BatchResult, ConnectionsRequest, ListConnections, VpcEndpointConnection,
 };
@@ -28,7 +28,7 @@ list_query! {
     params(("service_id" = crate::schema::ServiceId, Path), ListConnectionsQuery),
     responses(
         (status = 200, description = "A page of connections", body = Page<VpcEndpointConnection>),
-        (status = 400, description = "Invalid filter or token", body = Problem, content_type = "application/problem+json"),
+        BadListQuery,
         NotAdmin,
         ServiceNotFound,
     ),
@@ -61,15 +61,7 @@ pub(super) async fn accept_connections(
     ApiPath(service_id): ApiPath<String>,
     ApiJson(req): ApiJson<ConnectionsRequest>,
 ) -> ApiResult<Response> {
-    let r = connections::decide(
-        cx.ctx(),
-        cx.state.settings.provision_delay,
-        &service_id,
-        req,
-        true,
-    )
-    .await?;
-    Ok(Json(r).into_response())
+    decide(&cx, &service_id, req, true).await
 }
 
 /// Reject connections (`RejectVpcEndpointConnections`): `pending_acceptance`, `pending` or `available` -> `rejected`, for good. Ids that cannot be rejected come back in `unsuccessful`.
@@ -90,13 +82,17 @@ pub(super) async fn reject_connections(
     ApiPath(service_id): ApiPath<String>,
     ApiJson(req): ApiJson<ConnectionsRequest>,
 ) -> ApiResult<Response> {
-    let r = connections::decide(
-        cx.ctx(),
-        cx.state.settings.provision_delay,
-        &service_id,
-        req,
-        false,
-    )
-    .await?;
+    decide(&cx, &service_id, req, false).await
+}
+
+/// Accepts (`accept`) or rejects the connections `req` names.
+async fn decide(
+    cx: &Cx,
+    service_id: &str,
+    req: ConnectionsRequest,
+    accept: bool,
+) -> ApiResult<Response> {
+    let delay = cx.state.settings.provision_delay;
+    let r = connections::decide(cx.ctx(), delay, service_id, req, accept).await?;
     Ok(Json(r).into_response())
 }

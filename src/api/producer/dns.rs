@@ -3,8 +3,9 @@ use crate::api::Page;
 use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, list_query};
 use crate::api::problem::{ApiResult, Problem};
-use crate::api::responses::NotAdmin;
+use crate::api::responses::{BadListQuery, NotAdmin};
 use crate::api::{created, list};
+use crate::service::Created;
 use crate::service::producer::dns::{
     self, CreateZoneRequest, PublicRecord, PublicZone, PutRecordRequest,
 };
@@ -31,12 +32,9 @@ pub(super) async fn create_public_zone(
     ApiJson(req): ApiJson<CreateZoneRequest>,
 ) -> ApiResult<Response> {
     let z = dns::create_zone(cx.ctx(), req).await?;
-    Ok(created(
-        false,
-        format!("/v1/public-dns/zones/{}", z.zone_name),
-        None,
-        &z,
-    ))
+    Ok(created(Created::New(z), |z| {
+        format!("/v1/public-dns/zones/{}", z.zone_name)
+    }))
 }
 
 list_query! {
@@ -49,7 +47,7 @@ list_query! {
     params(PageQuery),
     responses(
         (status = 200, description = "A page of zones", body = Page<PublicZone>),
-        (status = 400, description = "Invalid `max_results` or `next_token`", body = Problem, content_type = "application/problem+json"),
+        BadListQuery,
         NotAdmin,
     ),
     security(("bearer" = []))

@@ -5,6 +5,7 @@ use crate::api::extract::{ApiJson, ApiPath};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{NotAdmin, ServiceNotFound};
 use crate::api::{created, list};
+use crate::service::Created;
 use crate::service::notification::{
     self as nf, ConnectionNotification, ConnectionNotificationWithSecret, CreateNotificationRequest,
 };
@@ -36,11 +37,12 @@ pub(super) async fn create_notification(
         req,
     )
     .await?;
-    let loc = format!(
-        "/v1/endpoint-services/{service_id}/notifications/{}",
-        n.notification.connection_notification_id
-    );
-    Ok(created(false, loc, None, &n))
+    Ok(created(Created::New(n), |n| {
+        format!(
+            "/v1/endpoint-services/{service_id}/notifications/{}",
+            n.notification.connection_notification_id
+        )
+    }))
 }
 
 /// List a service's connection notifications with their delivery status.

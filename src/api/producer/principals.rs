@@ -5,7 +5,7 @@ use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, list_query};
 use crate::api::list;
 use crate::api::problem::{ApiResult, Problem};
-use crate::api::responses::{ForAccounts, ServiceNotFound};
+use crate::api::responses::{BadListQuery, ForAccounts, ServiceNotFound};
 use crate::service::producer::principals::{
     self, AddedPrincipals, AllowedPrincipal, ListPrincipals, PrincipalsRequest,
 };
@@ -29,7 +29,7 @@ list_query! {
     params(("service_id" = crate::schema::ServiceId, Path), ListPrincipalsQuery),
     responses(
         (status = 200, description = "A page of principals", body = Page<AllowedPrincipal>),
-        (status = 400, description = "Invalid filter or token", body = Problem, content_type = "application/problem+json"),
+        BadListQuery,
         ForAccounts,
         ServiceNotFound,
     ),
