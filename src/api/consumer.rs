@@ -6,7 +6,9 @@ use super::{created_versioned, list, with_etag};
 use crate::api::Page;
 use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch, list_query};
-use crate::api::responses::{BadListQuery, ForAccounts, NotAdmin, PreconditionFailed};
+use crate::api::responses::{
+    BadListQuery, ForAccounts, NotAdmin, PreconditionFailed, VpcEndpointNotFound,
+};
 use crate::service::consumer::{
     self as cs, CreateVpcEndpointRequest, ListVpcEndpoints, UpdateVpcEndpointRequest, VpcEndpoint,
     VpcEndpointType,
@@ -101,7 +103,7 @@ async fn get_vpc_endpoint(
     responses(
         (status = 204, description = "Deleted (or deletion started)"),
         ForAccounts,
-        (status = 404, description = "`InvalidVpcEndpointId.NotFound`", body = Problem, content_type = "application/problem+json"),
+        VpcEndpointNotFound,
     ),
     security(("bearer" = []))
 )]
@@ -140,7 +142,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 200, description = "The endpoint", body = VpcEndpoint, headers(("ETag" = String))),
         (status = 400, description = "`InvalidParameter` (a change that does not apply to the type, removing the last subnet or group, a subnet or route table that is not the endpoint's, a zone the service lacks, private DNS without VPC DNS attributes or a verified name), `InvalidParameterCombination`, `InvalidPolicyDocument`, `DuplicateSubnetsInSameZone`, `InvalidSubnetID.NotFound`, `InvalidRouteTableID.NotFound`, `InvalidGroup.NotFound`", body = Problem, content_type = "application/problem+json"),
         NotAdmin,
-        (status = 404, description = "`InvalidVpcEndpointId.NotFound`", body = Problem, content_type = "application/problem+json"),
+        VpcEndpointNotFound,
         (status = 409, description = "`IncorrectState` (deleting, deleted, rejected), `RouteAlreadyExists`, `InvalidParameter` (a conflicting private DNS name in the VPC)", body = Problem, content_type = "application/problem+json"),
         PreconditionFailed,
     ),

@@ -5,7 +5,7 @@ use super::{created, created_versioned, encode_segment, list, with_etag};
 use crate::api::Page;
 use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch, list_query};
-use crate::api::responses::{BadListQuery, PreconditionFailed, Unauthenticated};
+use crate::api::responses::{AccountNotFound, BadListQuery, PreconditionFailed, Unauthenticated};
 use crate::service::identity::{
     self as svc, Account, ApiKey, ApiKeyWithSecret, CreateAccountRequest, CreateApiKeyRequest,
     CreatePrincipalRequest, ListAccounts, Principal, PrincipalKind, UpdateAccountRequest, WhoAmI,
@@ -119,7 +119,7 @@ async fn get_account(cx: Cx, ApiPath(account_id): ApiPath<String>) -> ApiResult<
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
         Unauthenticated,
         (status = 403, description = "A user or role of the account", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`InvalidAccountID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        AccountNotFound,
         PreconditionFailed,
     ),
     security(("bearer" = []))
@@ -177,7 +177,7 @@ async fn create_principal(
         (status = 200, description = "A page of principals", body = Page<Principal>),
         BadListQuery,
         Unauthenticated,
-        (status = 404, description = "`InvalidAccountID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        AccountNotFound,
     ),
     security(("bearer" = []))
 )]

@@ -110,6 +110,23 @@ pub fn routes() -> OpenApiRouter<AppState> {
     router
 }
 
+/// Every operation of the document.
+fn operations(
+    doc: &mut utoipa::openapi::OpenApi,
+) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
+    doc.paths.paths.values_mut().flat_map(|item| {
+        [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+    })
+}
+
 /// Tag maps are `store::tags::Tags`, an alias of `BTreeMap<String, String>`
 /// that utoipa names after the map type (`BTreeMap`); generated clients
 /// should get a `Tags` model instead. Renames the component and every
@@ -243,29 +260,20 @@ fn no_control_characters(doc: &mut utoipa::openapi::OpenApi) {
         }
     }
     let mut pending: BTreeSet<String> = BTreeSet::new();
-    for item in doc.paths.paths.values_mut() {
-        let ops = [
-            &mut item.get,
-            &mut item.post,
-            &mut item.put,
-            &mut item.patch,
-            &mut item.delete,
-        ];
-        for op in ops.into_iter().flatten() {
-            for param in op.parameters.iter_mut().flatten() {
-                if let RefOr::T(param) = param
-                    && let Some(schema) = param.schema.as_mut()
-                {
-                    walk(schema, TAG_TEXT, &mut BTreeSet::new());
-                }
+    for op in operations(doc) {
+        for param in op.parameters.iter_mut().flatten() {
+            if let RefOr::T(param) = param
+                && let Some(schema) = param.schema.as_mut()
+            {
+                walk(schema, TAG_TEXT, &mut BTreeSet::new());
             }
-            if let Some(RefOr::T(body)) = op.request_body.as_mut() {
-                for content in body.content.values_mut() {
-                    if let RefOr::T(content) = content
-                        && let Some(schema) = content.schema.as_mut()
-                    {
-                        walk(schema, BODY_TEXT, &mut pending);
-                    }
+        }
+        if let Some(RefOr::T(body)) = op.request_body.as_mut() {
+            for content in body.content.values_mut() {
+                if let RefOr::T(content) = content
+                    && let Some(schema) = content.schema.as_mut()
+                {
+                    walk(schema, BODY_TEXT, &mut pending);
                 }
             }
         }
@@ -326,29 +334,20 @@ fn distinct_lists(doc: &mut utoipa::openapi::OpenApi) {
 fn document_bad_path(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::RefOr;
     use utoipa::openapi::path::ParameterIn;
-    for item in doc.paths.paths.values_mut() {
-        let ops = [
-            &mut item.get,
-            &mut item.post,
-            &mut item.put,
-            &mut item.patch,
-            &mut item.delete,
-        ];
-        for op in ops.into_iter().flatten() {
-            let has_path_param = op
-                .parameters
-                .iter()
-                .flatten()
-                .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Path));
-            if !has_path_param || op.responses.responses.contains_key("400") {
-                continue;
-            }
-            let response = responses::problem(
-                "`InvalidParameterValue`: a path parameter that is not UTF-8 once \
-                 percent-decoded, or that holds a control character",
-            );
-            op.responses.responses.insert("400".to_string(), response);
+    for op in operations(doc) {
+        let has_path_param = op
+            .parameters
+            .iter()
+            .flatten()
+            .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Path));
+        if !has_path_param || op.responses.responses.contains_key("400") {
+            continue;
         }
+        let response = responses::problem(
+            "`InvalidParameterValue`: a path parameter that is not UTF-8 once \
+             percent-decoded, or that holds a control character",
+        );
+        op.responses.responses.insert("400".to_string(), response);
     }
 }
 
@@ -356,20 +355,12 @@ fn document_bad_path(doc: &mut utoipa::openapi::OpenApi) {
 /// [`crate::api::extract::MAX_BODY_BYTES`]); adds that response where a handler's
 /// annotation leaves it out.
 fn document_too_large(doc: &mut utoipa::openapi::OpenApi) {
-    for item in doc.paths.paths.values_mut() {
-        let operations = [
-            &mut item.post,
-            &mut item.put,
-            &mut item.patch,
-            &mut item.delete,
-        ];
-        for op in operations.into_iter().flatten() {
-            if op.request_body.is_none() || op.responses.responses.contains_key("413") {
-                continue;
-            }
-            let response = responses::problem("The body is larger than 1 MiB");
-            op.responses.responses.insert("413".to_string(), response);
+    for op in operations(doc) {
+        if op.request_body.is_none() || op.responses.responses.contains_key("413") {
+            continue;
         }
+        let response = responses::problem("The body is larger than 1 MiB");
+        op.responses.responses.insert("413".to_string(), response);
     }
 }
 

@@ -3,7 +3,9 @@ use crate::api::Page;
 use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, list_query};
 use crate::api::problem::{ApiResult, Problem};
-use crate::api::responses::{BadListQuery, ForAccounts, IdempotencyConflict};
+use crate::api::responses::{
+    BadListQuery, ForAccounts, IdempotencyConflict, InternetGatewayNotFound,
+};
 use crate::api::{created_versioned, list, with_etag};
 use crate::service::network::gateway::{
     self, CreateInternetGatewayRequest, GatewayAttachmentRequest, InternetGateway,
@@ -92,7 +94,7 @@ pub(super) async fn get_internet_gateway(
     responses(
         (status = 204, description = "Deleted"),
         ForAccounts,
-        (status = 404, description = "`InvalidInternetGatewayID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        InternetGatewayNotFound,
         (status = 409, description = "`DependencyViolation`: the gateway is attached", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -114,7 +116,7 @@ pub(super) async fn delete_internet_gateway(
         (status = 200, description = "The gateway, attached", body = InternetGateway, headers(("ETag" = String))),
         (status = 400, description = "`InvalidVpcID.NotFound`, `InvalidParameterValue` (another region)", body = Problem, content_type = "application/problem+json"),
         ForAccounts,
-        (status = 404, description = "`InvalidInternetGatewayID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        InternetGatewayNotFound,
         (status = 409, description = "`Resource.AlreadyAssociated`: the gateway is attached, or the VPC has one", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -137,7 +139,7 @@ pub(super) async fn attach_internet_gateway(
         (status = 200, description = "The gateway, detached", body = InternetGateway, headers(("ETag" = String))),
         (status = 400, description = "A malformed body, `MissingParameter`, `InvalidVpcID.NotFound`", body = Problem, content_type = "application/problem+json"),
         ForAccounts,
-        (status = 404, description = "`InvalidInternetGatewayID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        InternetGatewayNotFound,
         (status = 409, description = "`Gateway.NotAttached` (not attached to that VPC), `DependencyViolation` (public NAT gateways use it)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

@@ -3,7 +3,7 @@ use crate::api::Page;
 use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, list_query};
 use crate::api::problem::{ApiResult, Problem};
-use crate::api::responses::{BadListQuery, ForAccounts, Unauthenticated};
+use crate::api::responses::{BadListQuery, ForAccounts, PeeringNotFound, Unauthenticated};
 use crate::api::{created_versioned, list, with_etag};
 use crate::service::network::peering::{
     self, CreateVpcPeeringConnectionRequest, ListPeerings, Transition, VpcPeeringConnection,
@@ -94,7 +94,7 @@ pub(super) async fn get_vpc_peering_connection(
     responses(
         (status = 204, description = "Deleted"),
         ForAccounts,
-        (status = 404, description = "`InvalidVpcPeeringConnectionID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        PeeringNotFound,
         (status = 409, description = "`InvalidStateTransition`: not pending or active, or pending the caller's own acceptance (reject it instead)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -116,7 +116,7 @@ pub(super) async fn delete_vpc_peering_connection(
         (status = 400, description = "`InvalidVpcID.NotFound`: the accepter VPC is gone", body = Problem, content_type = "application/problem+json"),
         Unauthenticated,
         (status = 403, description = "The requester (only the accepter may accept), or the admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`InvalidVpcPeeringConnectionID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        PeeringNotFound,
         (status = 409, description = "`InvalidStateTransition`: not pending acceptance", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -137,7 +137,7 @@ pub(super) async fn accept_vpc_peering_connection(
         (status = 200, description = "The connection, now rejected", body = VpcPeeringConnection, headers(("ETag" = String))),
         Unauthenticated,
         (status = 403, description = "The requester (only the accepter may reject), or the admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`InvalidVpcPeeringConnectionID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        PeeringNotFound,
         (status = 409, description = "`InvalidStateTransition`: not pending acceptance", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

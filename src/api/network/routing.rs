@@ -3,7 +3,7 @@ use crate::api::Page;
 use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, list_query};
 use crate::api::problem::{ApiResult, Problem};
-use crate::api::responses::{BadListQuery, ForAccounts, IdempotencyConflict};
+use crate::api::responses::{BadListQuery, ForAccounts, IdempotencyConflict, RouteTableNotFound};
 use crate::api::{created, created_versioned, list, with_etag};
 use crate::service::network::routing::{
     self, AssociateRouteTableRequest, CreateRouteRequest, CreateRouteTableRequest, ListRouteTables,
@@ -107,7 +107,7 @@ pub(super) async fn get_route_table(
     responses(
         (status = 204, description = "Deleted"),
         ForAccounts,
-        (status = 404, description = "`InvalidRouteTableID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        RouteTableNotFound,
         (status = 409, description = "`DependencyViolation`: it is the main table, or subnets are associated with it", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -134,7 +134,7 @@ pub(super) async fn delete_route_table(
         (status = 200, description = "An idempotent replay", body = RouteTable),
         (status = 400, description = "`MissingParameter`, `InvalidParameterCombination`, `InvalidParameterValue` (bad CIDR; a target in another VPC, a detached gateway, a peering that is not active; a destination inside the VPC's CIDR to anything but an interface, NAT gateway or GWLB endpoint), `InvalidPrefixListId.Malformed`, `InvalidPrefixListID.NotFound`, `InvalidGatewayID.NotFound`, `InvalidNatGatewayID.NotFound`, `InvalidVpcPeeringConnectionID.NotFound`, `InvalidTransitGatewayID.NotFound`, `InvalidNetworkInterfaceID.NotFound`", body = Problem, content_type = "application/problem+json"),
         ForAccounts,
-        (status = 404, description = "`InvalidRouteTableID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        RouteTableNotFound,
         (status = 409, description = "`RouteAlreadyExists` (including the local route's destination), `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -186,7 +186,7 @@ pub(super) async fn delete_route(
         (status = 200, description = "An idempotent replay", body = RouteTableAssociation),
         (status = 400, description = "`InvalidSubnetID.NotFound`, `InvalidParameterValue` (a subnet of another VPC)", body = Problem, content_type = "application/problem+json"),
         ForAccounts,
-        (status = 404, description = "`InvalidRouteTableID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        RouteTableNotFound,
         (status = 409, description = "`Resource.AlreadyAssociated` (already with this table), `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

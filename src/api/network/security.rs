@@ -3,7 +3,7 @@ use crate::api::Page;
 use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, list_query};
 use crate::api::problem::{ApiResult, Problem};
-use crate::api::responses::{BadListQuery, ForAccounts};
+use crate::api::responses::{BadListQuery, ForAccounts, SecurityGroupNotFound};
 use crate::api::{created_versioned, list, with_etag};
 use crate::service::network::security::{
     self, AddRuleRequest, CreateSecurityGroupRequest, ListSecurityGroups, SecurityGroup,
@@ -94,7 +94,7 @@ pub(super) async fn get_security_group(
         (status = 204, description = "Deleted"),
         (status = 400, description = "`CannotDelete`: the VPC's default group", body = Problem, content_type = "application/problem+json"),
         ForAccounts,
-        (status = 404, description = "`InvalidGroup.NotFound`", body = Problem, content_type = "application/problem+json"),
+        SecurityGroupNotFound,
         (status = 409, description = "`DependencyViolation`: interfaces use it or other groups' rules reference it", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -121,7 +121,7 @@ pub(super) async fn delete_security_group(
         (status = 200, description = "An idempotent replay", body = SecurityGroup),
         (status = 400, description = "`InvalidParameterValue` (protocol, ports, CIDR, a group of another VPC), `MissingParameter`, `InvalidParameterCombination`, `InvalidGroup.NotFound`, `InvalidPrefixListID.NotFound`", body = Problem, content_type = "application/problem+json"),
         ForAccounts,
-        (status = 404, description = "`InvalidGroup.NotFound`", body = Problem, content_type = "application/problem+json"),
+        SecurityGroupNotFound,
         (status = 409, description = "`InvalidPermission.Duplicate`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

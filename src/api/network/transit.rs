@@ -3,7 +3,9 @@ use crate::api::Page;
 use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, list_query};
 use crate::api::problem::{ApiResult, Problem};
-use crate::api::responses::{BadListQuery, ForAccounts, IdempotencyConflict};
+use crate::api::responses::{
+    BadListQuery, ForAccounts, IdempotencyConflict, TransitGatewayNotFound,
+};
 use crate::api::{created_versioned, list, with_etag};
 use crate::service::network::transit::{
     self, CreateAttachmentRequest, CreateTgwRouteRequest, CreateTransitGatewayRequest,
@@ -102,7 +104,7 @@ pub(super) async fn get_transit_gateway(
     responses(
         (status = 204, description = "Deleted"),
         ForAccounts,
-        (status = 404, description = "`InvalidTransitGatewayID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        TransitGatewayNotFound,
         (status = 409, description = "`DependencyViolation`: attachments remain", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -129,7 +131,7 @@ pub(super) async fn delete_transit_gateway(
         (status = 200, description = "An idempotent replay", body = TransitGateway),
         (status = 400, description = "`MissingParameter`, `InvalidVpcID.NotFound`, `InvalidSubnetID.NotFound`, `DuplicateSubnetsInSameZone`, `InvalidParameterValue` (another region, a subnet of another VPC)", body = Problem, content_type = "application/problem+json"),
         ForAccounts,
-        (status = 404, description = "`InvalidTransitGatewayID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        TransitGatewayNotFound,
         (status = 409, description = "`DuplicateTransitGatewayAttachment`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -182,7 +184,7 @@ pub(super) async fn delete_transit_gateway_attachment(
         (status = 200, description = "An idempotent replay", body = TransitGateway),
         (status = 400, description = "`InvalidParameterValue` (bad CIDR), `MissingParameter`, `InvalidParameterCombination`, `InvalidTransitGatewayAttachmentID.NotFound`", body = Problem, content_type = "application/problem+json"),
         ForAccounts,
-        (status = 404, description = "`InvalidTransitGatewayID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        TransitGatewayNotFound,
         (status = 409, description = "`RouteAlreadyExists`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

@@ -4,7 +4,9 @@ use crate::api::Page;
 use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch, list_query};
 use crate::api::problem::{ApiResult, Problem};
-use crate::api::responses::{BadListQuery, ForAccounts, IdempotencyConflict, PreconditionFailed};
+use crate::api::responses::{
+    BadListQuery, ForAccounts, IdempotencyConflict, PreconditionFailed, VpcNotFound,
+};
 use crate::api::{created_versioned, list, with_etag};
 use crate::service::network::vpc::{
     self, CreateSubnetRequest, CreateVpcRequest, ListSubnets, ListVpcs, Subnet, UpdateVpcRequest,
@@ -85,7 +87,7 @@ pub(super) async fn get_vpc(cx: Cx, ApiPath(vpc_id): ApiPath<String>) -> ApiResu
     responses(
         (status = 204, description = "Deleted"),
         ForAccounts,
-        (status = 404, description = "`InvalidVpcID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        VpcNotFound,
         (status = 409, description = "`DependencyViolation`: subnets, security groups, route tables, an internet gateway or transit gateway attachments remain", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -201,7 +203,7 @@ pub(super) async fn delete_subnet(
         (status = 200, description = "The updated VPC", body = Vpc, headers(("ETag" = String))),
         (status = 400, description = "`InvalidParameterValue`: DNS hostnames without DNS support", body = Problem, content_type = "application/problem+json"),
         ForAccounts,
-        (status = 404, description = "`InvalidVpcID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        VpcNotFound,
         PreconditionFailed,
     ),
     security(("bearer" = []))

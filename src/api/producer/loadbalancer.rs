@@ -3,7 +3,7 @@ use crate::api::Page;
 use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch, list_query};
 use crate::api::problem::{ApiResult, Problem};
-use crate::api::responses::{BadListQuery, ForAccounts, PreconditionFailed};
+use crate::api::responses::{BadListQuery, ForAccounts, LoadBalancerNotFound, PreconditionFailed};
 use crate::api::{created_versioned, list, with_etag};
 use crate::service::producer::loadbalancer::{
     self as lb, CreateLoadBalancerRequest, ListLoadBalancers, LoadBalancer, LoadBalancerType,
@@ -98,7 +98,7 @@ pub(super) async fn get_load_balancer(
     responses(
         (status = 204, description = "Deleted (or deletion started)"),
         ForAccounts,
-        (status = 404, description = "`LoadBalancerNotFound`", body = Problem, content_type = "application/problem+json"),
+        LoadBalancerNotFound,
         (status = 409, description = "`ResourceInUse`: an endpoint service uses it", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -123,7 +123,7 @@ pub(super) async fn delete_load_balancer(
         (status = 200, description = "The load balancer", body = LoadBalancer, headers(("ETag" = String))),
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
         ForAccounts,
-        (status = 404, description = "`LoadBalancerNotFound`", body = Problem, content_type = "application/problem+json"),
+        LoadBalancerNotFound,
         PreconditionFailed,
     ),
     security(("bearer" = []))

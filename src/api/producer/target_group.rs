@@ -3,7 +3,7 @@ use crate::api::Page;
 use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, list_query};
 use crate::api::problem::{ApiResult, Problem};
-use crate::api::responses::{BadListQuery, ForAccounts};
+use crate::api::responses::{BadListQuery, ForAccounts, TargetGroupNotFound};
 use crate::api::{created_versioned, list, with_etag};
 use crate::service::producer::target_group::{
     self as tg, CreateTargetGroupRequest, ListTargetGroups, TargetGroup, TargetHealthRequest,
@@ -97,7 +97,7 @@ pub(super) async fn get_target_group(
     responses(
         (status = 204, description = "Deleted (or deletion started)"),
         ForAccounts,
-        (status = 404, description = "`TargetGroupNotFound`", body = Problem, content_type = "application/problem+json"),
+        TargetGroupNotFound,
     ),
     security(("bearer" = []))
 )]
@@ -118,7 +118,7 @@ pub(super) async fn delete_target_group(
         (status = 200, description = "The group with its targets", body = TargetGroup, headers(("ETag" = String))),
         (status = 400, description = "`MissingParameter`, `InvalidParameterValue` (not an address, outside the VPC without a zone, another VPC), `InvalidNetworkInterfaceID.NotFound`", body = Problem, content_type = "application/problem+json"),
         ForAccounts,
-        (status = 404, description = "`TargetGroupNotFound`", body = Problem, content_type = "application/problem+json"),
+        TargetGroupNotFound,
     ),
     security(("bearer" = []))
 )]
@@ -140,7 +140,7 @@ pub(super) async fn register_targets(
         (status = 200, description = "The group with its remaining targets", body = TargetGroup, headers(("ETag" = String))),
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
         ForAccounts,
-        (status = 404, description = "`TargetGroupNotFound`", body = Problem, content_type = "application/problem+json"),
+        TargetGroupNotFound,
     ),
     security(("bearer" = []))
 )]
