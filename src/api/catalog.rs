@@ -57,7 +57,6 @@ pub struct PrefixListQuery {
         (status = 400, description = "Unknown region", body = Problem, content_type = "application/problem+json"),
         Unauthenticated,
     ),
-    security(("bearer" = []))
 )]
 async fn list_regions(cx: Cx, ApiQuery(q): ApiQuery<RegionQuery>) -> ApiResult<Response> {
     Ok(list(svc::regions(&cx.caller, q.region.as_deref())?, None))
@@ -74,7 +73,6 @@ async fn list_regions(cx: Cx, ApiQuery(q): ApiQuery<RegionQuery>) -> ApiResult<R
         Unauthenticated,
         (status = 404, description = "`InvalidRegion.NotFound`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 async fn list_availability_zones(cx: Cx, ApiPath(region): ApiPath<String>) -> ApiResult<Response> {
     Ok(list(svc::availability_zones(&cx.caller, &region)?, None))
@@ -90,7 +88,6 @@ async fn list_availability_zones(cx: Cx, ApiPath(region): ApiPath<String>) -> Ap
         (status = 400, description = "Unknown region or malformed id", body = Problem, content_type = "application/problem+json"),
         Unauthenticated,
     ),
-    security(("bearer" = []))
 )]
 async fn list_prefix_lists(_cx: Cx, ApiQuery(q): ApiQuery<PrefixListQuery>) -> ApiResult<Response> {
     if let Some(id) = &q.prefix_list_id {
@@ -148,7 +145,6 @@ list_query! {
         (status = 400, description = "Unknown region, bad filter or token", body = Problem, content_type = "application/problem+json"),
         Unauthenticated,
     ),
-    security(("bearer" = []))
 )]
 async fn list_services(cx: Cx, ApiQuery(q): ApiQuery<ServicesQuery>) -> ApiResult<Response> {
     let query = ListServices {

@@ -45,7 +45,6 @@ list_query! {
         ForAccounts,
         (status = 409, description = "`RouteAlreadyExists` (the route table already routes the service), `InvalidParameter` (another endpoint has the private DNS name in the VPC), `InvalidIPAddress.InUse`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the endpoint was deleted)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 async fn create_vpc_endpoint(
     cx: Cx,
@@ -67,7 +66,6 @@ async fn create_vpc_endpoint(
         BadListQuery,
         ForAccounts,
     ),
-    security(("bearer" = []))
 )]
 async fn list_vpc_endpoints(
     cx: Cx,
@@ -86,7 +84,6 @@ async fn list_vpc_endpoints(
         ForAccounts,
         (status = 404, description = "`InvalidVpcEndpointId.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 async fn get_vpc_endpoint(
     cx: Cx,
@@ -105,7 +102,6 @@ async fn get_vpc_endpoint(
         ForAccounts,
         VpcEndpointNotFound,
     ),
-    security(("bearer" = []))
 )]
 async fn delete_vpc_endpoint(
     cx: Cx,
@@ -136,7 +132,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     request_body = UpdateVpcEndpointRequest,
     params(
         ("vpc_endpoint_id" = crate::schema::VpcEndpointId, Path),
-        ("If-Match" = Option<String>, Header, pattern = "^[\\t -~]*$", description = "An ETag from an earlier read; 412 if it changed since"),
+        IfMatch,
     ),
     responses(
         (status = 200, description = "The endpoint", body = VpcEndpoint, headers(("ETag" = String))),
@@ -146,7 +142,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 409, description = "`IncorrectState` (deleting, deleted, rejected), `RouteAlreadyExists`, `InvalidParameter` (a conflicting private DNS name in the VPC)", body = Problem, content_type = "application/problem+json"),
         PreconditionFailed,
     ),
-    security(("bearer" = []))
 )]
 async fn update_vpc_endpoint(
     cx: Cx,

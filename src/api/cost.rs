@@ -22,7 +22,6 @@ use utoipa_axum::routes;
         (status = 400, description = "`InvalidParameterValue` naming the field: an unknown Region, no items or more than 100, a count outside 1..1000, zones outside 1..the Region's zones, a negative or absurd GB figure", body = Problem, content_type = "application/problem+json"),
         Unauthenticated,
     ),
-    security(("bearer" = []))
 )]
 async fn estimate(
     cx: Cx,
@@ -51,7 +50,6 @@ pub struct EndpointCostQuery {
         ForAccounts,
         (status = 404, description = "`InvalidVpcEndpointId.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 async fn endpoint_cost(
     cx: Cx,

@@ -61,7 +61,6 @@ list_query! {
         (status = 403, description = "The caller is not the admin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`AccountAlreadyExists` or `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 async fn create_account(
     cx: Cx,
@@ -83,7 +82,6 @@ async fn create_account(
         BadListQuery,
         Unauthenticated,
     ),
-    security(("bearer" = []))
 )]
 async fn list_accounts(cx: Cx, ApiQuery(q): ApiQuery<ListAccountsQuery>) -> ApiResult<Response> {
     let (items, next) = svc::list_accounts(&cx.state.store, &cx.caller, q.into_list()?).await?;
@@ -99,7 +97,6 @@ async fn list_accounts(cx: Cx, ApiQuery(q): ApiQuery<ListAccountsQuery>) -> ApiR
         Unauthenticated,
         (status = 404, description = "`InvalidAccountID.NotFound` (also for another account's id)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 async fn get_account(cx: Cx, ApiPath(account_id): ApiPath<String>) -> ApiResult<Response> {
     let acct = svc::get_account(&cx.state.store, &cx.caller, &account_id).await?;
@@ -112,7 +109,7 @@ async fn get_account(cx: Cx, ApiPath(account_id): ApiPath<String>) -> ApiResult<
     request_body = UpdateAccountRequest,
     params(
         ("account_id" = crate::schema::AccountId, Path, description = "12-digit account id"),
-        ("If-Match" = Option<String>, Header, pattern = "^[\\t -~]*$", description = "An ETag from an earlier read; the update fails with 412 if the account changed since"),
+        IfMatch,
     ),
     responses(
         (status = 200, description = "The updated account", body = Account, headers(("ETag" = String))),
@@ -122,7 +119,6 @@ async fn get_account(cx: Cx, ApiPath(account_id): ApiPath<String>) -> ApiResult<
         AccountNotFound,
         PreconditionFailed,
     ),
-    security(("bearer" = []))
 )]
 async fn update_account(
     cx: Cx,
@@ -152,7 +148,6 @@ async fn update_account(
         (status = 404, description = "`InvalidAccountID.NotFound`; `InvalidPrincipal.NotFound` for a replay whose principal no longer exists", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`EntityAlreadyExists` or `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 async fn create_principal(
     cx: Cx,
@@ -179,7 +174,6 @@ async fn create_principal(
         Unauthenticated,
         AccountNotFound,
     ),
-    security(("bearer" = []))
 )]
 async fn list_principals(
     cx: Cx,
@@ -211,7 +205,6 @@ async fn list_principals(
         (status = 403, description = "Not the admin nor the root of the principal's account", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 async fn create_api_key(
     cx: Cx,
@@ -231,7 +224,6 @@ async fn create_api_key(
         BadListQuery,
         Unauthenticated,
     ),
-    security(("bearer" = []))
 )]
 async fn list_api_keys(cx: Cx, ApiQuery(q): ApiQuery<ListApiKeysQuery>) -> ApiResult<Response> {
     let (items, next) = svc::list_api_keys(
@@ -255,7 +247,6 @@ async fn list_api_keys(cx: Cx, ApiQuery(q): ApiQuery<ListApiKeysQuery>) -> ApiRe
         (status = 403, description = "A user or role revoking another principal's key", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`InvalidApiKeyID.NotFound` (also when already revoked, or of another account)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 async fn revoke_api_key(cx: Cx, ApiPath(key_id): ApiPath<String>) -> ApiResult<StatusCode> {
     svc::revoke_api_key(&cx.state.store, &cx.caller, &key_id).await?;
@@ -269,7 +260,6 @@ async fn revoke_api_key(cx: Cx, ApiPath(key_id): ApiPath<String>) -> ApiResult<S
         (status = 200, description = "The caller", body = WhoAmI),
         Unauthenticated,
     ),
-    security(("bearer" = []))
 )]
 async fn whoami(cx: Cx) -> Response {
     Json(svc::whoami(&cx.caller)).into_response()

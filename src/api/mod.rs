@@ -98,6 +98,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     distinct_lists(router.get_openapi_mut());
     no_control_characters(router.get_openapi_mut());
     document_bad_path(router.get_openapi_mut());
+    document_bearer(router.get_openapi_mut());
     // The string formats parameters name (`#[param(value_type = ...)]`);
     // those of request bodies arrive with the bodies' schemas.
     let components = router
@@ -114,17 +115,22 @@ pub fn routes() -> OpenApiRouter<AppState> {
 fn operations(
     doc: &mut utoipa::openapi::OpenApi,
 ) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
-    doc.paths.paths.values_mut().flat_map(|item| {
-        [
-            &mut item.get,
-            &mut item.post,
-            &mut item.put,
-            &mut item.patch,
-            &mut item.delete,
-        ]
-        .into_iter()
-        .flatten()
-    })
+    doc.paths.paths.values_mut().flat_map(path_operations)
+}
+
+/// Every operation of one path.
+fn path_operations(
+    item: &mut utoipa::openapi::PathItem,
+) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
+    [
+        &mut item.get,
+        &mut item.post,
+        &mut item.put,
+        &mut item.patch,
+        &mut item.delete,
+    ]
+    .into_iter()
+    .flatten()
 }
 
 /// Tag maps are `store::tags::Tags`, an alias of `BTreeMap<String, String>`
@@ -351,6 +357,25 @@ fn document_bad_path(doc: &mut utoipa::openapi::OpenApi) {
     }
 }
 
+/// Every `/v1` operation needs the bearer: its handler takes
+/// [`auth::Cx`] first, which answers 401 (in each operation's responses,
+/// through `responses::Unauthenticated`, `ForAccounts` or `NotAdmin`)
+/// without valid credentials. Said here once rather than on every handler.
+fn document_bearer(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::security::SecurityRequirement;
+    let v1 = doc
+        .paths
+        .paths
+        .iter_mut()
+        .filter(|(path, _)| path.starts_with("/v1/"));
+    for op in v1.flat_map(|(_, item)| path_operations(item)) {
+        op.security = Some(vec![SecurityRequirement::new(
+            "bearer",
+            Vec::<String>::new(),
+        )]);
+    }
+}
+
 /// Every operation that takes a body may answer 413 (the body is over
 /// [`crate::api::extract::MAX_BODY_BYTES`]); adds that response where a handler's
 /// annotation leaves it out.
@@ -510,6 +535,23 @@ mod tests {
                 serde_json::to_value(&format).ok(),
                 "another schema is named {name}"
             );
+        }
+    }
+
+    /// The bearer every `/v1` handler's `Cx` asks for is in the document,
+    /// with its 401, and nowhere else.
+    #[test]
+    fn v1_operations_need_the_bearer() {
+        let doc = serde_json::to_value(openapi()).unwrap_or_default();
+        let paths = doc["paths"].as_object().cloned().unwrap_or_default();
+        assert!(paths.len() > 50, "{} paths", paths.len());
+        for (path, item) in paths {
+            for (method, op) in item.as_object().cloned().unwrap_or_default() {
+                let v1 = path.starts_with("/v1/");
+                let bearer = op["security"] == serde_json::json!([{"bearer": []}]);
+                assert_eq!(bearer, v1, "{method} {path}: {}", op["security"]);
+                assert_eq!(op["responses"]["401"].is_object(), v1, "{method} {path}");
+            }
         }
     }
 

@@ -23,7 +23,6 @@ use utoipa_axum::routes;
         ForAccounts,
         (status = 404, description = "`InvalidNetworkInterfaceID.NotFound` or `InvalidSubnetID.NotFound`: the source does not exist or is another account's", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 async fn resolve(
     cx: Cx,
@@ -51,7 +50,6 @@ pub struct VpcDnsQuery {
         ForAccounts,
         (status = 404, description = "`InvalidVpcID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 async fn vpc_dns(
     cx: Cx,

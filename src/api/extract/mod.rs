@@ -245,9 +245,15 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
 }
 
 /// The `If-Match` header, when present, as an update's [`Precondition`]
-/// (which answers 412 when it does not hold).
-#[derive(Debug, Clone, Default)]
-pub struct IfMatch(pub Precondition);
+/// (which answers 412 when it does not hold). It is also the header's one
+/// OpenAPI declaration: an update names it in `params(..., IfMatch)`.
+#[derive(Debug, Clone, Default, utoipa::IntoParams)]
+#[into_params(names("If-Match"), parameter_in = Header)]
+pub struct IfMatch(
+    /// An ETag from an earlier read; 412 if it changed since
+    #[param(value_type = Option<String>, pattern = "^[\\t -~]*$")]
+    pub Precondition,
+);
 
 impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
     type Rejection = ApiError;

@@ -36,7 +36,6 @@ list_query! {
         ForAccounts,
         IdempotencyConflict,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_internet_gateway(
     cx: Cx,
@@ -58,7 +57,6 @@ pub(super) async fn create_internet_gateway(
         BadListQuery,
         ForAccounts,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_internet_gateways(
     cx: Cx,
@@ -77,7 +75,6 @@ pub(super) async fn list_internet_gateways(
         ForAccounts,
         (status = 404, description = "`InvalidInternetGatewayID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn get_internet_gateway(
     cx: Cx,
@@ -97,7 +94,6 @@ pub(super) async fn get_internet_gateway(
         InternetGatewayNotFound,
         (status = 409, description = "`DependencyViolation`: the gateway is attached", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_internet_gateway(
     cx: Cx,
@@ -119,7 +115,6 @@ pub(super) async fn delete_internet_gateway(
         InternetGatewayNotFound,
         (status = 409, description = "`Resource.AlreadyAssociated`: the gateway is attached, or the VPC has one", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn attach_internet_gateway(
     cx: Cx,
@@ -142,7 +137,6 @@ pub(super) async fn attach_internet_gateway(
         InternetGatewayNotFound,
         (status = 409, description = "`Gateway.NotAttached` (not attached to that VPC), `DependencyViolation` (public NAT gateways use it)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn detach_internet_gateway(
     cx: Cx,

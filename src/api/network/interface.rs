@@ -38,7 +38,6 @@ list_query! {
         ForAccounts,
         (status = 409, description = "`InvalidIPAddress.InUse`, `InsufficientFreeAddressesInSubnet`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_network_interface(
     cx: Cx,
@@ -60,7 +59,6 @@ pub(super) async fn create_network_interface(
         BadListQuery,
         ForAccounts,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_network_interfaces(
     cx: Cx,
@@ -79,7 +77,6 @@ pub(super) async fn list_network_interfaces(
         ForAccounts,
         (status = 404, description = "`InvalidNetworkInterfaceID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn get_network_interface(
     cx: Cx,
@@ -99,7 +96,6 @@ pub(super) async fn get_network_interface(
         (status = 404, description = "`InvalidNetworkInterfaceID.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`InvalidNetworkInterface.InUse`: the interface is managed for a NAT gateway or an endpoint", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_network_interface(
     cx: Cx,
@@ -133,7 +129,6 @@ list_query! {
         ForAccounts,
         (status = 409, description = "`Gateway.NotAttached` (a public NAT gateway in a VPC without internet gateway), `InsufficientFreeAddressesInSubnet`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_nat_gateway(
     cx: Cx,
@@ -155,7 +150,6 @@ pub(super) async fn create_nat_gateway(
         BadListQuery,
         ForAccounts,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_nat_gateways(
     cx: Cx,
@@ -174,7 +168,6 @@ pub(super) async fn list_nat_gateways(
         ForAccounts,
         (status = 404, description = "`InvalidNatGatewayID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn get_nat_gateway(
     cx: Cx,
@@ -193,7 +186,6 @@ pub(super) async fn get_nat_gateway(
         ForAccounts,
         (status = 404, description = "`InvalidNatGatewayID.NotFound`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_nat_gateway(
     cx: Cx,

@@ -33,7 +33,6 @@ list_query! {
         ForAccounts,
         (status = 409, description = "`VpcPeeringConnectionAlreadyExists`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_vpc_peering_connection(
     cx: Cx,
@@ -58,7 +57,6 @@ pub(super) async fn create_vpc_peering_connection(
         BadListQuery,
         ForAccounts,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_vpc_peering_connections(
     cx: Cx,
@@ -77,7 +75,6 @@ pub(super) async fn list_vpc_peering_connections(
         ForAccounts,
         (status = 404, description = "`InvalidVpcPeeringConnectionID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn get_vpc_peering_connection(
     cx: Cx,
@@ -97,7 +94,6 @@ pub(super) async fn get_vpc_peering_connection(
         PeeringNotFound,
         (status = 409, description = "`InvalidStateTransition`: not pending or active, or pending the caller's own acceptance (reject it instead)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_vpc_peering_connection(
     cx: Cx,
@@ -119,7 +115,6 @@ pub(super) async fn delete_vpc_peering_connection(
         PeeringNotFound,
         (status = 409, description = "`InvalidStateTransition`: not pending acceptance", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn accept_vpc_peering_connection(
     cx: Cx,
@@ -140,7 +135,6 @@ pub(super) async fn accept_vpc_peering_connection(
         PeeringNotFound,
         (status = 409, description = "`InvalidStateTransition`: not pending acceptance", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn reject_vpc_peering_connection(
     cx: Cx,

@@ -49,7 +49,6 @@ list_query! {
         ForAccounts,
         IdempotencyConflict,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_route_table(
     cx: Cx,
@@ -71,7 +70,6 @@ pub(super) async fn create_route_table(
         BadListQuery,
         ForAccounts,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_route_tables(
     cx: Cx,
@@ -90,7 +88,6 @@ pub(super) async fn list_route_tables(
         ForAccounts,
         (status = 404, description = "`InvalidRouteTableID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn get_route_table(
     cx: Cx,
@@ -110,7 +107,6 @@ pub(super) async fn get_route_table(
         RouteTableNotFound,
         (status = 409, description = "`DependencyViolation`: it is the main table, or subnets are associated with it", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_route_table(
     cx: Cx,
@@ -137,7 +133,6 @@ pub(super) async fn delete_route_table(
         RouteTableNotFound,
         (status = 409, description = "`RouteAlreadyExists` (including the local route's destination), `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_route(
     cx: Cx,
@@ -161,7 +156,6 @@ pub(super) async fn create_route(
         ForAccounts,
         (status = 404, description = "`InvalidRouteTableID.NotFound`, `InvalidRoute.NotFound`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_route(
     cx: Cx,
@@ -189,7 +183,6 @@ pub(super) async fn delete_route(
         RouteTableNotFound,
         (status = 409, description = "`Resource.AlreadyAssociated` (already with this table), `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn associate_route_table(
     cx: Cx,
@@ -216,7 +209,6 @@ pub(super) async fn associate_route_table(
         ForAccounts,
         (status = 404, description = "`InvalidRouteTableID.NotFound`, `InvalidAssociationID.NotFound`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn disassociate_route_table(
     cx: Cx,

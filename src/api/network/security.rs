@@ -35,7 +35,6 @@ list_query! {
         ForAccounts,
         (status = 409, description = "`InvalidGroup.Duplicate`, `InvalidPermission.Duplicate`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_security_group(
     cx: Cx,
@@ -57,7 +56,6 @@ pub(super) async fn create_security_group(
         BadListQuery,
         ForAccounts,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_security_groups(
     cx: Cx,
@@ -76,7 +74,6 @@ pub(super) async fn list_security_groups(
         ForAccounts,
         (status = 404, description = "`InvalidGroup.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn get_security_group(
     cx: Cx,
@@ -97,7 +94,6 @@ pub(super) async fn get_security_group(
         SecurityGroupNotFound,
         (status = 409, description = "`DependencyViolation`: interfaces use it or other groups' rules reference it", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_security_group(
     cx: Cx,
@@ -124,7 +120,6 @@ pub(super) async fn delete_security_group(
         SecurityGroupNotFound,
         (status = 409, description = "`InvalidPermission.Duplicate`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn add_security_group_rule(
     cx: Cx,
@@ -150,7 +145,6 @@ pub(super) async fn add_security_group_rule(
         ForAccounts,
         (status = 404, description = "`InvalidGroup.NotFound`, `InvalidSecurityGroupRuleId.NotFound`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_security_group_rule(
     cx: Cx,

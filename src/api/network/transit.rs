@@ -46,7 +46,6 @@ list_query! {
         ForAccounts,
         IdempotencyConflict,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_transit_gateway(
     cx: Cx,
@@ -68,7 +67,6 @@ pub(super) async fn create_transit_gateway(
         BadListQuery,
         ForAccounts,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_transit_gateways(
     cx: Cx,
@@ -87,7 +85,6 @@ pub(super) async fn list_transit_gateways(
         ForAccounts,
         (status = 404, description = "`InvalidTransitGatewayID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn get_transit_gateway(
     cx: Cx,
@@ -107,7 +104,6 @@ pub(super) async fn get_transit_gateway(
         TransitGatewayNotFound,
         (status = 409, description = "`DependencyViolation`: attachments remain", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_transit_gateway(
     cx: Cx,
@@ -134,7 +130,6 @@ pub(super) async fn delete_transit_gateway(
         TransitGatewayNotFound,
         (status = 409, description = "`DuplicateTransitGatewayAttachment`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_transit_gateway_attachment(
     cx: Cx,
@@ -160,7 +155,6 @@ pub(super) async fn create_transit_gateway_attachment(
         ForAccounts,
         (status = 404, description = "`InvalidTransitGatewayID.NotFound`, `InvalidTransitGatewayAttachmentID.NotFound`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_transit_gateway_attachment(
     cx: Cx,
@@ -187,7 +181,6 @@ pub(super) async fn delete_transit_gateway_attachment(
         TransitGatewayNotFound,
         (status = 409, description = "`RouteAlreadyExists`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_transit_gateway_route(
     cx: Cx,
@@ -211,7 +204,6 @@ pub(super) async fn create_transit_gateway_route(
         ForAccounts,
         (status = 404, description = "`InvalidTransitGatewayID.NotFound`, `InvalidRoute.NotFound`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_transit_gateway_route(
     cx: Cx,

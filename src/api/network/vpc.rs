@@ -37,7 +37,6 @@ list_query! {
         ForAccounts,
         IdempotencyConflict,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_vpc(
     cx: Cx,
@@ -57,7 +56,6 @@ pub(super) async fn create_vpc(
         BadListQuery,
         ForAccounts,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_vpcs(cx: Cx, ApiQuery(q): ApiQuery<ListVpcsQuery>) -> ApiResult<Response> {
     let (items, next) = vpc::list_vpcs(cx.ctx(), q.into_list()?).await?;
@@ -73,7 +71,6 @@ pub(super) async fn list_vpcs(cx: Cx, ApiQuery(q): ApiQuery<ListVpcsQuery>) -> A
         ForAccounts,
         (status = 404, description = "`InvalidVpcID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn get_vpc(cx: Cx, ApiPath(vpc_id): ApiPath<String>) -> ApiResult<Response> {
     let v = vpc::get_vpc(cx.ctx(), &vpc_id).await?;
@@ -90,7 +87,6 @@ pub(super) async fn get_vpc(cx: Cx, ApiPath(vpc_id): ApiPath<String>) -> ApiResu
         VpcNotFound,
         (status = 409, description = "`DependencyViolation`: subnets, security groups, route tables, an internet gateway or transit gateway attachments remain", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_vpc(cx: Cx, ApiPath(vpc_id): ApiPath<String>) -> ApiResult<StatusCode> {
     vpc::delete_vpc(cx.ctx(), &vpc_id).await?;
@@ -123,7 +119,6 @@ list_query! {
         ForAccounts,
         (status = 409, description = "`InvalidSubnet.Conflict` (overlaps another subnet), `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_subnet(
     cx: Cx,
@@ -145,7 +140,6 @@ pub(super) async fn create_subnet(
         BadListQuery,
         ForAccounts,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_subnets(
     cx: Cx,
@@ -164,7 +158,6 @@ pub(super) async fn list_subnets(
         ForAccounts,
         (status = 404, description = "`InvalidSubnetID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn get_subnet(cx: Cx, ApiPath(subnet_id): ApiPath<String>) -> ApiResult<Response> {
     let v = vpc::get_subnet(cx.ctx(), &subnet_id).await?;
@@ -181,7 +174,6 @@ pub(super) async fn get_subnet(cx: Cx, ApiPath(subnet_id): ApiPath<String>) -> A
         (status = 404, description = "`InvalidSubnetID.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`DependencyViolation`: network interfaces (workloads, NAT gateways, endpoints) or transit gateway attachments use it", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_subnet(
     cx: Cx,
@@ -197,7 +189,7 @@ pub(super) async fn delete_subnet(
     request_body = UpdateVpcRequest,
     params(
         ("vpc_id" = crate::schema::VpcId, Path),
-        ("If-Match" = Option<String>, Header, pattern = "^[\\t -~]*$", description = "An ETag from an earlier read; 412 if the VPC changed since"),
+        IfMatch,
     ),
     responses(
         (status = 200, description = "The updated VPC", body = Vpc, headers(("ETag" = String))),
@@ -206,7 +198,6 @@ pub(super) async fn delete_subnet(
         VpcNotFound,
         PreconditionFailed,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn update_vpc(
     cx: Cx,

@@ -32,7 +32,6 @@ list_query! {
         NotAdmin,
         ServiceNotFound,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_connections(
     cx: Cx,
@@ -54,7 +53,6 @@ pub(super) async fn list_connections(
         NotAdmin,
         ServiceNotFound,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn accept_connections(
     cx: Cx,
@@ -75,7 +73,6 @@ pub(super) async fn accept_connections(
         NotAdmin,
         ServiceNotFound,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn reject_connections(
     cx: Cx,

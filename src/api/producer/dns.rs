@@ -25,7 +25,6 @@ use utoipa::IntoParams;
         NotAdmin,
         (status = 409, description = "`HostedZoneAlreadyExists`: this account has a zone of that name, or another account holds the name at the top (no zone encloses it)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_public_zone(
     cx: Cx,
@@ -50,7 +49,6 @@ list_query! {
         BadListQuery,
         NotAdmin,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_public_zones(
     cx: Cx,
@@ -70,7 +68,6 @@ pub(super) async fn list_public_zones(
         NotAdmin,
         (status = 404, description = "`NoSuchHostedZone`: no zone of that name in this account (another account's zone of the name answers the same)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn get_public_zone(
     cx: Cx,
@@ -90,7 +87,6 @@ pub(super) async fn get_public_zone(
         NotAdmin,
         (status = 404, description = "`NoSuchHostedZone`: no zone of that name in this account", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_public_zone(
     cx: Cx,
@@ -110,7 +106,6 @@ pub(super) async fn delete_public_zone(
         NotAdmin,
         (status = 404, description = "`NoSuchHostedZone`: the `zone_name` given is not a zone of this account", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn put_public_record(
     cx: Cx,
@@ -152,7 +147,6 @@ pub struct RecordKeyQuery {
         NotAdmin,
         (status = 404, description = "`NoSuchHostedZone`: no zone of that name in this account", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_public_records(
     cx: Cx,
@@ -178,7 +172,6 @@ pub(super) async fn list_public_records(
         NotAdmin,
         (status = 404, description = "`NoSuchRecord` (the caller's zone has no such record; another account's record of the name is not the caller's), `NoSuchHostedZone` (the `zone_name` given)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_public_record(
     cx: Cx,

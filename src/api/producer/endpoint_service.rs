@@ -38,7 +38,6 @@ list_query! {
         ForAccounts,
         (status = 409, description = "`ResourceInUse` (a load balancer already serves a service), `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_endpoint_service(
     cx: Cx,
@@ -60,7 +59,6 @@ pub(super) async fn create_endpoint_service(
         BadListQuery,
         ForAccounts,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_endpoint_services(
     cx: Cx,
@@ -79,7 +77,6 @@ pub(super) async fn list_endpoint_services(
         ForAccounts,
         (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn get_endpoint_service(
     cx: Cx,
@@ -99,7 +96,6 @@ pub(super) async fn get_endpoint_service(
         ServiceNotFound,
         (status = 409, description = "`ExistingVpcEndpointConnections` (endpoints are connected or waiting for acceptance: reject them first), `IncorrectState`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_endpoint_service(
     cx: Cx,
@@ -115,7 +111,7 @@ pub(super) async fn delete_endpoint_service(
     request_body = UpdateEndpointServiceRequest,
     params(
         ("service_id" = crate::schema::ServiceId, Path),
-        ("If-Match" = Option<String>, Header, pattern = "^[\\t -~]*$", description = "An ETag from an earlier read; 412 if it changed since"),
+        IfMatch,
     ),
     responses(
         (status = 200, description = "The service", body = EndpointService, headers(("ETag" = String))),
@@ -125,7 +121,6 @@ pub(super) async fn delete_endpoint_service(
         (status = 409, description = "`ResourceInUse` (a load balancer serves another service), `IncorrectState` (being deleted)", body = Problem, content_type = "application/problem+json"),
         PreconditionFailed,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn update_endpoint_service(
     cx: Cx,
@@ -147,7 +142,6 @@ pub(super) async fn update_endpoint_service(
         ForAccounts,
         ServiceNotFound,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn verify_private_dns(
     cx: Cx,

@@ -36,7 +36,6 @@ list_query! {
         ForAccounts,
         (status = 409, description = "`DuplicateLoadBalancerName`, `InsufficientFreeAddressesInSubnet`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_load_balancer(
     cx: Cx,
@@ -62,7 +61,6 @@ pub(super) async fn create_load_balancer(
         BadListQuery,
         ForAccounts,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_load_balancers(
     cx: Cx,
@@ -81,7 +79,6 @@ pub(super) async fn list_load_balancers(
         ForAccounts,
         (status = 404, description = "`LoadBalancerNotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn get_load_balancer(
     cx: Cx,
@@ -101,7 +98,6 @@ pub(super) async fn get_load_balancer(
         LoadBalancerNotFound,
         (status = 409, description = "`ResourceInUse`: an endpoint service uses it", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_load_balancer(
     cx: Cx,
@@ -117,7 +113,7 @@ pub(super) async fn delete_load_balancer(
     request_body = UpdateLoadBalancerRequest,
     params(
         ("load_balancer_arn" = crate::schema::LoadBalancerArn, Path, description = "The ARN, URL-encoded"),
-        ("If-Match" = Option<String>, Header, pattern = "^[\\t -~]*$", description = "An ETag from an earlier read; 412 if it changed since"),
+        IfMatch,
     ),
     responses(
         (status = 200, description = "The load balancer", body = LoadBalancer, headers(("ETag" = String))),
@@ -126,7 +122,6 @@ pub(super) async fn delete_load_balancer(
         LoadBalancerNotFound,
         PreconditionFailed,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn update_load_balancer(
     cx: Cx,

@@ -23,7 +23,6 @@ use axum::response::Response;
         NotAdmin,
         ServiceNotFound,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_notification(
     cx: Cx,
@@ -54,7 +53,6 @@ pub(super) async fn create_notification(
         NotAdmin,
         ServiceNotFound,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_notifications(
     cx: Cx,
@@ -76,7 +74,6 @@ pub(super) async fn list_notifications(
         NotAdmin,
         (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`, `InvalidConnectionNotification`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_notification(
     cx: Cx,

@@ -33,7 +33,6 @@ list_query! {
         ForAccounts,
         ServiceNotFound,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_allowed_principals(
     cx: Cx,
@@ -55,7 +54,6 @@ pub(super) async fn list_allowed_principals(
         ForAccounts,
         ServiceNotFound,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn add_allowed_principals(
     cx: Cx,
@@ -77,7 +75,6 @@ pub(super) async fn add_allowed_principals(
         ForAccounts,
         ServiceNotFound,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn remove_allowed_principals(
     cx: Cx,

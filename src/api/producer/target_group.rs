@@ -36,7 +36,6 @@ list_query! {
         ForAccounts,
         (status = 409, description = "`DuplicateTargetGroupName`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_target_group(
     cx: Cx,
@@ -61,7 +60,6 @@ pub(super) async fn create_target_group(
         BadListQuery,
         ForAccounts,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_target_groups(
     cx: Cx,
@@ -80,7 +78,6 @@ pub(super) async fn list_target_groups(
         ForAccounts,
         (status = 404, description = "`TargetGroupNotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn get_target_group(
     cx: Cx,
@@ -99,7 +96,6 @@ pub(super) async fn get_target_group(
         ForAccounts,
         TargetGroupNotFound,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_target_group(
     cx: Cx,
@@ -120,7 +116,6 @@ pub(super) async fn delete_target_group(
         ForAccounts,
         TargetGroupNotFound,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn register_targets(
     cx: Cx,
@@ -142,7 +137,6 @@ pub(super) async fn register_targets(
         ForAccounts,
         TargetGroupNotFound,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn deregister_targets(
     cx: Cx,
@@ -167,7 +161,6 @@ pub(super) async fn deregister_targets(
         ForAccounts,
         (status = 404, description = "`TargetGroupNotFound`, `InvalidTarget` (not registered)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn set_target_health(
     cx: Cx,
