@@ -1,6 +1,7 @@
 //! The REST front: one module per resource family. Handlers parse, call a
 //! domain service, and render; the OpenAPI document is collected from them.
-//! [`auth`] reads the caller's credentials, [`problem`] renders every error.
+//! [`auth`] reads the caller's credentials into [`auth::Cx`], every `/v1`
+//! handler's first argument; [`problem`] renders every error.
 
 pub mod auth;
 pub mod catalog;

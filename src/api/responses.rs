@@ -3,8 +3,9 @@
 //! 409 naming its resource's codes). Each is `application/problem+json`
 //! with a [`Problem`] body; a set lists its statuses in the order the
 //! document gives them. The 413 of a body that is too large is added to
-//! every operation with a body by `api::document_too_large`, and the 400 of
-//! a bad path parameter by `api::document_bad_path`.
+//! every operation with a body by `api::document_too_large`, the 400 of a
+//! bad path parameter by `api::document_bad_path`, and the bearer
+//! requirement (whose 401 is here) by `api::document_bearer`.
 
 use super::problem::Problem;
 use utoipa::IntoResponses;
