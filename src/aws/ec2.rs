@@ -320,7 +320,12 @@ async fn describe_vpcs(mut c: Call) -> Result<String> {
         // vpc-id filter keeps those that do.
         let mut vpcs = Vec::new();
         for id in &ids {
-            vpcs.push(vpc::get_vpc(c.ctx(), id).await?.value);
+            let v = vpc::get_vpc(c.ctx(), id).await?.value;
+            // Resources are regional: another region's VPC is not found here.
+            if v.region != c.region {
+                return Err(vpc::vpc_not_found(id));
+            }
+            vpcs.push(v);
         }
         if let Some(f) = by_id {
             if !ids.is_empty() {
