@@ -87,6 +87,7 @@ async fn request_context(State(state): State<AppState>, req: Request, next: Next
         tracing::info_span!("request", request_id = %request_id, method = %method, route = %route);
     let timeout = state.settings.request_timeout;
     let body_deadline = tokio::time::Instant::now() + state.settings.body_timeout;
+    let aws = crate::aws::front_of(&req);
     let clock = Arc::new(BodyClock::default());
     let req = req.map(|b| Body::new(TimedBody::new(b, body_deadline, clock.clone())));
     let mut res = REQUEST_ID
@@ -102,14 +103,17 @@ async fn request_context(State(state): State<AppState>, req: Request, next: Next
                     _ = tokio::time::sleep_until(from + timeout) => {
                         let from = clock.done().unwrap_or(body_deadline);
                         if from + timeout <= tokio::time::Instant::now() {
-                            break ApiError::from(Error::unavailable(
+                            let e = Error::unavailable(
                                 "RequestTimeout",
                                 format!(
                                     "the request did not complete within {} ms",
                                     timeout.as_millis()
                                 ),
-                            ))
-                            .into_response();
+                            );
+                            break match aws {
+                                Some(service) => crate::aws::timeout_response(service, &e),
+                                None => ApiError::from(e).into_response(),
+                            };
                         }
                     }
                     _ = clock.finished(), if clock.done().is_none() => {}

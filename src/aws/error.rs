@@ -35,6 +35,7 @@ pub fn status(service: Option<Service>, code: &str, kind: ErrorKind) -> StatusCo
             return StatusCode::FORBIDDEN;
         }
         "AuthFailure" => return StatusCode::UNAUTHORIZED,
+        "RequestTimeout" if kind == ErrorKind::Invalid => return StatusCode::REQUEST_TIMEOUT,
         "InvalidClientTokenId" | "SignatureDoesNotMatch" => return StatusCode::FORBIDDEN,
         _ => {}
     }

@@ -154,6 +154,22 @@ pub fn is_aws_request(req: &Request) -> bool {
     }
 }
 
+/// For an AWS request, the service its credential scope names (None
+/// inside when it names none we serve); None for any other request.
+pub fn front_of(req: &Request) -> Option<Option<Service>> {
+    is_aws_request(req).then(|| {
+        sigv4::presented(req.headers(), req.uri())
+            .ok()
+            .flatten()
+            .and_then(|p| Service::from_signing_name(&p.service))
+    })
+}
+
+/// The answer to an AWS request that ran out of time, in its service's shape.
+pub fn timeout_response(service: Option<Service>, e: &Error) -> Response {
+    error::response(service, e, &crate::api::problem::current_request_id())
+}
+
 /// Largest form body taken (AWS's Query APIs take far less).
 const MAX_BODY: usize = 1 << 20;
 
@@ -191,12 +207,21 @@ pub async fn handle(state: AppState, req: Request) -> Response {
     };
     let body: Bytes = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(b) => b,
-        Err(_) => {
+        Err(e) => {
+            let e = e.into_inner();
+            let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e.as_ref());
+            while let Some(s) = source {
+                if s.is::<crate::api::extract::body::BodyTimedOut>() {
+                    return fail(Error::validation(
+                        "RequestTimeout",
+                        "the request body did not arrive in time (LINKPLANE_BODY_TIMEOUT_MS)",
+                    ));
+                }
+                source = s.source();
+            }
             return fail(Error::validation(
                 "MalformedQueryString",
-                format!(
-                    "the request body could not be read whole (at most {MAX_BODY} bytes, in time)"
-                ),
+                format!("the request body could not be read whole (at most {MAX_BODY} bytes)"),
             ));
         }
     };

@@ -540,7 +540,42 @@ async fn keys_without_a_sigv4_secret_work_on_rest_only(db: Db) {
     assert!(sealed.starts_with("v1:") && !sealed.contains(&b.token));
 }
 
+/// A body that stops arriving is 408 `RequestTimeout`, in the service's
+/// XML shape (not problem+json).
+async fn a_stalled_body_is_408_in_xml(db: Db) {
+    use std::io::{Read, Write};
+    let settings = linkplane::config::Settings {
+        body_timeout: std::time::Duration::from_millis(300),
+        ..Default::default()
+    };
+    let srv = TestServer::start_with(db, settings).await;
+    let addr = srv.base.trim_start_matches("http://").to_string();
+    let out = tokio::task::spawn_blocking(move || {
+        let mut s = std::net::TcpStream::connect(addr).expect("connect");
+        s.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+            .expect("timeout");
+        let _ = s.write_all(
+            b"POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+              X-Amz-Date: 20260101T000000Z\r\n\
+              Authorization: AWS4-HMAC-SHA256 Credential=LPAKX/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=00\r\n\
+              Content-Length: 100\r\n\r\nAction=Desc",
+        );
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        String::from_utf8_lossy(&out).to_string()
+    })
+    .await
+    .expect("join");
+    assert!(out.starts_with("HTTP/1.1 408"), "{out}");
+    assert!(out.contains("text/xml;charset=UTF-8"), "{out}");
+    assert!(
+        out.contains("<Response><Errors><Error><Code>RequestTimeout</Code>"),
+        "{out}"
+    );
+}
+
 on_both_databases!(
+    a_stalled_body_is_408_in_xml,
     the_aws_front_and_rest_reach_the_same_vpcs,
     errors_come_in_each_services_shape,
     a_revoked_key_fails_at_once_on_every_replica,
