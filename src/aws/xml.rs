@@ -88,6 +88,22 @@ impl Xml {
         self.close()
     }
 
+    /// A list in the Query services' shape: `<name>` with one `<member>` per element.
+    pub fn members<T>(
+        &mut self,
+        name: &'static str,
+        items: impl IntoIterator<Item = T>,
+        mut each: impl FnMut(&mut Xml, T),
+    ) -> &mut Self {
+        self.open(name);
+        for it in items {
+            self.open("member");
+            each(self, it);
+            self.close();
+        }
+        self.close()
+    }
+
     /// Closes what is open, then the root.
     pub fn finish(mut self) -> String {
         while !self.open.is_empty() {

@@ -441,13 +441,13 @@ async fn errors_come_in_each_services_shape(db: Db) {
         tag(&xml, "Message").is_some_and(|m| m.starts_with("Signature expired: ")),
         "{xml}"
     );
-    // ELBv2: its namespace, no action yet.
+    // ELBv2: its namespace; an action not served yet.
     let elb = Signed::new(&a, "elasticloadbalancing");
     let (st, xml) = elb
         .post(
             &srv,
             &[
-                ("Action", "DescribeLoadBalancers"),
+                ("Action", "DescribeTargetGroups"),
                 ("Version", "2015-12-01"),
             ],
         )
@@ -540,6 +540,64 @@ async fn keys_without_a_sigv4_secret_work_on_rest_only(db: Db) {
     assert!(sealed.starts_with("v1:") && !sealed.contains(&b.token));
 }
 
+/// ELBv2 DescribeLoadBalancers shows what REST made, in the owner's zone names.
+async fn elbv2_describes_the_load_balancers_rest_made(db: Db) {
+    let srv = TestServer::start(db).await;
+    let a = srv.account("a").await;
+    let zone_ids = srv.zone_ids(&a, 2).await;
+    let (vpc, subnets) = srv.vpc_with_subnets(&a, 0, json!({}), &zone_ids).await;
+    let made = srv.load_balancer(&a, "api", "network", &subnets).await;
+    let elb = Signed::new(&a, "elasticloadbalancing");
+    let v = ("Version", "2015-12-01");
+    for params in [
+        vec![("Action", "DescribeLoadBalancers"), v],
+        vec![
+            ("Action", "DescribeLoadBalancers"),
+            v,
+            ("Names.member.1", "api"),
+        ],
+        vec![
+            ("Action", "DescribeLoadBalancers"),
+            v,
+            (
+                "LoadBalancerArns.member.1",
+                made["load_balancer_arn"].as_str().unwrap(),
+            ),
+        ],
+    ] {
+        let (st, xml) = elb.post(&srv, &params).await;
+        assert_eq!(st, StatusCode::OK, "{xml}");
+        assert!(xml.contains("<DescribeLoadBalancersResponse xmlns=\"http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/\"><DescribeLoadBalancersResult><LoadBalancers><member>"), "{xml}");
+        assert_eq!(
+            tag(&xml, "LoadBalancerArn"),
+            made["load_balancer_arn"].as_str()
+        );
+        assert_eq!(tag(&xml, "VpcId"), vpc["vpc_id"].as_str());
+        assert_eq!(tag(&xml, "Type"), Some("network"));
+        assert_eq!(
+            tag(&xml, "ZoneName"),
+            made["availability_zones"][0]["zone_name"].as_str()
+        );
+        assert!(tag(&xml, "RequestId").is_some());
+    }
+    let (st, xml) = elb
+        .post(
+            &srv,
+            &[
+                ("Action", "DescribeLoadBalancers"),
+                v,
+                ("Names.member.1", "nope"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (st, tag(&xml, "Code")),
+        (StatusCode::BAD_REQUEST, Some("LoadBalancerNotFound")),
+        "{xml}"
+    );
+    assert!(xml.contains("<Type>Sender</Type>"));
+}
+
 /// A body that stops arriving is 408 `RequestTimeout`, in the service's
 /// XML shape (not problem+json).
 async fn a_stalled_body_is_408_in_xml(db: Db) {
@@ -575,6 +633,7 @@ async fn a_stalled_body_is_408_in_xml(db: Db) {
 }
 
 on_both_databases!(
+    elbv2_describes_the_load_balancers_rest_made,
     a_stalled_body_is_408_in_xml,
     the_aws_front_and_rest_reach_the_same_vpcs,
     errors_come_in_each_services_shape,

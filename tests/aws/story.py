@@ -135,8 +135,22 @@ def main():
     check("an unknown filter is InvalidParameterValue",
           error_of(ec2.describe_vpcs, Filters=[{"Name": "nope", "Values": ["x"]}])[0] == "InvalidParameterValue")
     check("an action not served is InvalidAction", error_of(ec2.describe_instances)[0] == "InvalidAction")
-    check("ELBv2 answers in its own shape (InvalidAction)",
-          error_of(client("elbv2", pkey).describe_load_balancers)[0] == "InvalidAction")
+    # ELBv2: a load balancer made over REST, described by boto3.
+    elb = client("elbv2", pkey)
+    zone_id = next(iter(pz.values()))
+    _, sub = rest("POST", "/v1/subnets", pkey["secret"],
+                  {"vpc_id": vpc["VpcId"], "cidr_block": "10.0.1.0/24", "availability_zone_id": zone_id})
+    status, made = rest("POST", "/v1/load-balancers", pkey["secret"],
+                        {"name": "api", "type": "network", "subnet_ids": [sub["subnet_id"]]})
+    assert status == 201, (status, made)
+    lbs = elb.describe_load_balancers(Names=["api"])["LoadBalancers"]
+    check("elbv2 describe-load-balancers shows the NLB made over REST",
+          [(l["LoadBalancerArn"], l["Type"], l["VpcId"]) for l in lbs] == [(made["load_balancer_arn"], "network", vpc["VpcId"])]
+          and lbs[0]["AvailabilityZones"][0]["SubnetId"] == sub["subnet_id"])
+    check("an unknown name is LoadBalancerNotFound",
+          error_of(elb.describe_load_balancers, Names=["nope"]) == ("LoadBalancerNotFound", 400))
+    check("ELBv2 answers InvalidAction in its own shape for what it does not serve yet",
+          error_of(elb.describe_target_groups)[0] == "InvalidAction")
 
     # Wrong signatures are refused.
     check("a wrong secret is SignatureDoesNotMatch",
