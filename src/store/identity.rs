@@ -275,3 +275,43 @@ pub async fn revoke_api_key(tx: &mut Tx, key_id: &str, now_ms: i64) -> Result<bo
     .await?;
     Ok(n == 1)
 }
+
+// ---- SigV4 secrets of API keys ----
+
+/// A key row with its sealed SigV4 secret (None for keys made before the
+/// column, or while no sealing key was configured).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ApiKeySigV4Row {
+    pub key_id: String,
+    pub principal_arn: String,
+    pub account_id: String,
+    pub revoked_at: Option<i64>,
+    pub sigv4_secret_sealed: Option<String>,
+}
+
+/// Stores a key's sealed SigV4 secret, in the transaction that creates it.
+pub async fn set_sigv4_secret(tx: &mut Tx, key_id: &str, sealed: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE api_keys SET sigv4_secret_sealed = $1 WHERE key_id = $2")
+        .bind(sealed)
+        .bind(key_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The key a signed request names: one primary-key read, no write.
+pub async fn get_api_key_sigv4<'e, E>(
+    exec: E,
+    key_id: &str,
+) -> Result<Option<ApiKeySigV4Row>, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    Ok(sqlx::query_as(
+        "SELECT key_id, principal_arn, account_id, revoked_at, sigv4_secret_sealed \
+         FROM api_keys WHERE key_id = $1",
+    )
+    .bind(key_id)
+    .fetch_optional(exec)
+    .await?)
+}

@@ -111,6 +111,9 @@ impl From<sqlx::migrate::MigrateError> for StoreError {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// Encrypts the columns kept sealed at rest (API keys' SigV4 secrets);
+    /// None when the server has no key configured.
+    sealing: Option<std::sync::Arc<crate::sealed::SealingKey>>,
 }
 
 impl Store {
@@ -148,7 +151,22 @@ impl Store {
             });
         }
         let pool = pool.connect_with(options).await?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            sealing: None,
+        })
+    }
+
+    /// The same store, sealing secrets at rest under `key`.
+    pub fn with_sealing_key(mut self, key: Option<crate::sealed::SealingKey>) -> Self {
+        self.sealing = key.map(std::sync::Arc::new);
+        self
+    }
+
+    /// The key secrets are sealed under, if one is configured.
+    pub fn sealing_key(&self) -> Option<&crate::sealed::SealingKey> {
+        self.sealing.as_deref()
     }
 
     pub fn backend(&self) -> Backend {
