@@ -22,6 +22,7 @@ use utoipa_swagger_ui::SwaggerUi;
 pub fn router(state: AppState) -> Router {
     let (api, openapi) = crate::api::routes().split_for_parts();
     api.merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
+        .route("/", axum::routing::any(root))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_panic| {
@@ -32,6 +33,17 @@ pub fn router(state: AppState) -> Router {
             request_context,
         ))
         .with_state(state)
+}
+
+/// `/`: the AWS front's requests (`POST /` with a form body, `GET
+/// /?Action=...`, see [`crate::aws::is_aws_request`]); anything else there
+/// answers the REST front's 404, as every unknown path does.
+async fn root(State(state): State<AppState>, req: Request) -> Response {
+    if crate::aws::is_aws_request(&req) {
+        crate::aws::handle(state, req).await
+    } else {
+        not_found().await.into_response()
+    }
 }
 
 async fn not_found() -> ApiError {
@@ -75,6 +87,7 @@ async fn request_context(State(state): State<AppState>, req: Request, next: Next
         tracing::info_span!("request", request_id = %request_id, method = %method, route = %route);
     let timeout = state.settings.request_timeout;
     let body_deadline = tokio::time::Instant::now() + state.settings.body_timeout;
+    let aws = crate::aws::front_of(&req);
     let clock = Arc::new(BodyClock::default());
     let req = req.map(|b| Body::new(TimedBody::new(b, body_deadline, clock.clone())));
     let mut res = REQUEST_ID
@@ -90,14 +103,17 @@ async fn request_context(State(state): State<AppState>, req: Request, next: Next
                     _ = tokio::time::sleep_until(from + timeout) => {
                         let from = clock.done().unwrap_or(body_deadline);
                         if from + timeout <= tokio::time::Instant::now() {
-                            break ApiError::from(Error::unavailable(
+                            let e = Error::unavailable(
                                 "RequestTimeout",
                                 format!(
                                     "the request did not complete within {} ms",
                                     timeout.as_millis()
                                 ),
-                            ))
-                            .into_response();
+                            );
+                            break match aws {
+                                Some(service) => crate::aws::timeout_response(service, &e),
+                                None => ApiError::from(e).into_response(),
+                            };
                         }
                     }
                     _ = clock.finished(), if clock.done().is_none() => {}
@@ -125,15 +141,17 @@ async fn request_context(State(state): State<AppState>, req: Request, next: Next
     res
 }
 
-/// Every error answer is problem+json: one made elsewhere (an extractor of
+/// Every error answer is problem+json (but the AWS front's, which are in
+/// AWS's XML shapes): one made elsewhere (an extractor of
 /// axum's, a route of the docs UI) is rewritten with its status, an
 /// AWS-style code for that status and its text as the detail.
 async fn as_problem(res: Response) -> Response {
     let status = res.status();
-    let is_problem = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    let is_problem = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| {
+        v.as_bytes().starts_with(b"application/problem+json")
+            || v.as_bytes()
+                .starts_with(crate::aws::error::CONTENT_TYPE.as_bytes())
+    });
     if status.as_u16() < 400 || is_problem {
         return res;
     }

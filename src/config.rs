@@ -86,6 +86,13 @@ pub struct ServeArgs {
     #[arg(long, env = "LINKPLANE_WEBHOOK_CA_FILE")]
     pub webhook_ca_file: Option<PathBuf>,
 
+    /// 64 hex digits (32 random bytes, e.g. `openssl rand -hex 32`): the key
+    /// that API keys' SigV4 secrets are sealed under (AES-256-GCM), which the
+    /// AWS front needs. Unset: new keys are bearer secrets only and the AWS
+    /// front refuses every signature.
+    #[arg(long, env = "LINKPLANE_AWS_SECRETS_KEY", hide_env_values = true)]
+    pub aws_secrets_key: Option<String>,
+
     /// Log line format.
     #[arg(long, env = "LINKPLANE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,

@@ -6,11 +6,13 @@
 
 pub mod api;
 pub mod app;
+pub mod aws;
 pub mod config;
 pub mod error;
 pub mod metrics;
 pub mod pagination;
 pub mod schema;
+pub mod sealed;
 pub mod service;
 pub mod state;
 pub mod store;
@@ -55,6 +57,19 @@ pub async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
         args.database.db_max_connections,
     )
     .await?;
+    let sealing = match args.aws_secrets_key.as_deref() {
+        Some(hex) => Some(
+            sealed::SealingKey::from_hex(hex)
+                .map_err(|e| anyhow::anyhow!("LINKPLANE_AWS_SECRETS_KEY: {e}"))?,
+        ),
+        None => {
+            tracing::info!(
+                "LINKPLANE_AWS_SECRETS_KEY is unset: new API keys get no SigV4 secret, and the AWS front refuses every signature"
+            );
+            None
+        }
+    };
+    let store = store.with_sealing_key(sealing);
     store.migrate().await?;
     let (admin_sha256, generated) =
         service::caller::init_admin(&store, args.admin_token.as_deref()).await?;

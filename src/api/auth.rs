@@ -1,9 +1,12 @@
 //! The REST front's credentials: `Authorization: Bearer <secret>`, checked
-//! by the domain ([`crate::service::caller::authenticate`]).
+//! by the domain ([`crate::service::caller::authenticate`]), and [`Cx`], the
+//! extractor every `/v1` handler takes first: the authenticated caller with
+//! the state, which hands out the services' [`Ctx`].
 
 use super::problem::ApiError;
 use crate::error::Error;
 use crate::service::caller::{Caller, authenticate};
+use crate::service::network::Ctx;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
@@ -26,7 +29,26 @@ fn bearer(parts: &Parts) -> Result<&str, Error> {
         .ok_or_else(|| Error::unauthenticated("the Authorization header must be 'Bearer <secret>'"))
 }
 
-impl FromRequestParts<AppState> for Caller {
+/// An authenticated request's context: the caller and the state. Taken as
+/// a handler's first argument, so that a request without valid credentials
+/// is answered 401 before its path, query or body is read.
+pub struct Cx {
+    pub state: AppState,
+    pub caller: Caller,
+}
+
+impl Cx {
+    /// The network, producer and consumer services' context.
+    pub fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            store: &self.state.store,
+            caller: &self.caller,
+            default_region: &self.state.settings.default_region,
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Cx {
     type Rejection = ApiError;
 
     async fn from_request_parts(
@@ -34,6 +56,10 @@ impl FromRequestParts<AppState> for Caller {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let secret = bearer(parts)?;
-        Ok(authenticate(&state.store, &state.admin_sha256, secret).await?)
+        let caller = authenticate(&state.store, &state.admin_sha256, secret).await?;
+        Ok(Cx {
+            state: state.clone(),
+            caller,
+        })
     }
 }

@@ -3,15 +3,14 @@
 use super::list;
 use super::problem::{ApiResult, Problem};
 use crate::api::Page;
-use crate::api::extract::{ApiPath, ApiQuery};
+use crate::api::auth::Cx;
+use crate::api::extract::{ApiPath, ApiQuery, list_query};
 use crate::api::responses::Unauthenticated;
 use crate::schema;
-use crate::service::caller::Caller;
 use crate::service::catalog::{
     self as svc, AvailabilityZone, ListServices, PrefixList, Region, ServiceDetail, ServiceType,
 };
 use crate::state::AppState;
-use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -58,10 +57,9 @@ pub struct PrefixListQuery {
         (status = 400, description = "Unknown region", body = Problem, content_type = "application/problem+json"),
         Unauthenticated,
     ),
-    security(("bearer" = []))
 )]
-async fn list_regions(caller: Caller, ApiQuery(q): ApiQuery<RegionQuery>) -> ApiResult<Response> {
-    Ok(list(svc::regions(&caller, q.region.as_deref())?, None))
+async fn list_regions(cx: Cx, ApiQuery(q): ApiQuery<RegionQuery>) -> ApiResult<Response> {
+    Ok(list(svc::regions(&cx.caller, q.region.as_deref())?, None))
 }
 
 /// A region's zones as the caller's account names them. Zone names map to
@@ -75,13 +73,9 @@ async fn list_regions(caller: Caller, ApiQuery(q): ApiQuery<RegionQuery>) -> Api
         Unauthenticated,
         (status = 404, description = "`InvalidRegion.NotFound`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
-async fn list_availability_zones(
-    caller: Caller,
-    ApiPath(region): ApiPath<String>,
-) -> ApiResult<Response> {
-    Ok(list(svc::availability_zones(&caller, &region)?, None))
+async fn list_availability_zones(cx: Cx, ApiPath(region): ApiPath<String>) -> ApiResult<Response> {
+    Ok(list(svc::availability_zones(&cx.caller, &region)?, None))
 }
 
 /// AWS-managed prefix lists (`com.amazonaws.<region>.s3` and `.dynamodb`)
@@ -94,12 +88,8 @@ async fn list_availability_zones(
         (status = 400, description = "Unknown region or malformed id", body = Problem, content_type = "application/problem+json"),
         Unauthenticated,
     ),
-    security(("bearer" = []))
 )]
-async fn list_prefix_lists(
-    _caller: Caller,
-    ApiQuery(q): ApiQuery<PrefixListQuery>,
-) -> ApiResult<Response> {
+async fn list_prefix_lists(_cx: Cx, ApiQuery(q): ApiQuery<PrefixListQuery>) -> ApiResult<Response> {
     if let Some(id) = &q.prefix_list_id {
         let ok = id.strip_prefix("pl-").is_some_and(|h| {
             (h.len() == 8 || h.len() == 17)
@@ -130,21 +120,16 @@ async fn list_prefix_lists(
     Ok(list(items, None))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ServicesQuery {
-    /// The region to list (default: the server's default region).
-    #[param(value_type = Option<schema::RegionCode>)]
-    pub region: Option<String>,
-    /// Only this service name.
-    pub service_name: Option<String>,
-    /// Only this endpoint type.
-    pub service_type: Option<ServiceType>,
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ServicesQuery {
+        /// The region to list (default: the server's default region).
+        #[param(value_type = Option<schema::RegionCode>)]
+        pub region: Option<String>,
+        /// Only this service name.
+        pub service_name: Option<String>,
+        /// Only this endpoint type.
+        pub service_type: Option<ServiceType>,
+    }
 }
 
 /// Discover services (DescribeVpcEndpointServices): the region's AWS
@@ -160,22 +145,18 @@ pub struct ServicesQuery {
         (status = 400, description = "Unknown region, bad filter or token", body = Problem, content_type = "application/problem+json"),
         Unauthenticated,
     ),
-    security(("bearer" = []))
 )]
-async fn list_services(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiQuery(q): ApiQuery<ServicesQuery>,
-) -> ApiResult<Response> {
+async fn list_services(cx: Cx, ApiQuery(q): ApiQuery<ServicesQuery>) -> ApiResult<Response> {
     let query = ListServices {
         region: q
             .region
-            .unwrap_or_else(|| state.settings.default_region.clone()),
+            .unwrap_or_else(|| cx.state.settings.default_region.clone()),
         service_name: q.service_name,
         service_type: q.service_type,
         max_results: q.max_results,
         next_token: q.next_token,
     };
-    let (items, next) = crate::service::discovery::discover(&state.store, &caller, query).await?;
+    let (items, next) =
+        crate::service::discovery::discover(&cx.state.store, &cx.caller, query).await?;
     Ok(list(items, next))
 }

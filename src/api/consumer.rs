@@ -2,53 +2,41 @@
 //! connections, with batch accept and reject.
 
 use super::problem::{ApiResult, Problem};
-use super::{created_versioned, ctx, list, with_etag};
+use super::{created_versioned, list, with_etag};
 use crate::api::Page;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
-use crate::api::responses::{BadListQuery, ForAccounts, NotAdmin, PreconditionFailed};
-use crate::pagination::tag_filters;
-use crate::service::caller::Caller;
+use crate::api::auth::Cx;
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch, list_query};
+use crate::api::responses::{
+    BadListQuery, ForAccounts, NotAdmin, PreconditionFailed, VpcEndpointNotFound,
+};
 use crate::service::consumer::{
     self as cs, CreateVpcEndpointRequest, ListVpcEndpoints, UpdateVpcEndpointRequest, VpcEndpoint,
     VpcEndpointType,
 };
 use crate::state::AppState;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Deserialize;
-use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListVpcEndpointsQuery {
-    /// Only this VPC.
-    pub vpc_id: Option<String>,
-    /// Only endpoints to this service.
-    pub service_name: Option<String>,
-    /// `pending_acceptance`, `pending`, `available`, `deleting`, `deleted`, `rejected`.
-    pub state: Option<String>,
-    /// `interface`, `gateway` or `gateway_load_balancer`.
-    pub vpc_endpoint_type: Option<VpcEndpointType>,
-    /// `Key=Value` (or `Key` for any value); repeat for several.
-    #[serde(default)]
-    #[param(value_type = Vec<crate::schema::TagFilter>)]
-    pub tag: Vec<String>,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListVpcEndpointsQuery => ListVpcEndpoints with tags {
+        /// Only this VPC.
+        pub vpc_id: Option<String>,
+        /// Only endpoints to this service.
+        pub service_name: Option<String>,
+        /// `pending_acceptance`, `pending`, `available`, `deleting`, `deleted`, `rejected`.
+        pub state: Option<String>,
+        /// `interface`, `gateway` or `gateway_load_balancer`.
+        pub vpc_endpoint_type: Option<VpcEndpointType>,
+    }
 }
 
 /// Create a VPC endpoint (`CreateVpcEndpoint`): `gateway` (the default, S3 and DynamoDB: a read-only prefix-list route in each route table), `interface` (an interface per subnet, DNS names), or `gateway_load_balancer` (one subnet). Endpoints to services that require acceptance start `pending_acceptance`.
 #[utoipa::path(
     post, path = "/v1/vpc-endpoints", tag = "consumer",
     request_body = CreateVpcEndpointRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new VPC endpoint", body = VpcEndpoint,
             headers(("Location" = String, description = "/v1/vpc-endpoints/{vpc_endpoint_id} (URL-encoded)"), ("ETag" = String))),
@@ -57,21 +45,13 @@ pub struct ListVpcEndpointsQuery {
         ForAccounts,
         (status = 409, description = "`RouteAlreadyExists` (the route table already routes the service), `InvalidParameter` (another endpoint has the private DNS name in the VPC), `InvalidIPAddress.InUse`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the endpoint was deleted)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 async fn create_vpc_endpoint(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateVpcEndpointRequest>,
 ) -> ApiResult<Response> {
-    let out = cs::create_endpoint(
-        ctx(&state, &caller),
-        state.settings.provision_delay,
-        req,
-        key,
-    )
-    .await?;
+    let out = cs::create_endpoint(cx.ctx(), cx.state.settings.provision_delay, req, key).await?;
     Ok(created_versioned(out, |v| {
         format!("/v1/vpc-endpoints/{}", v.vpc_endpoint_id)
     }))
@@ -86,23 +66,12 @@ async fn create_vpc_endpoint(
         BadListQuery,
         ForAccounts,
     ),
-    security(("bearer" = []))
 )]
 async fn list_vpc_endpoints(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<ListVpcEndpointsQuery>,
 ) -> ApiResult<Response> {
-    let query = ListVpcEndpoints {
-        vpc_id: q.vpc_id,
-        service_name: q.service_name,
-        state: q.state,
-        vpc_endpoint_type: q.vpc_endpoint_type,
-        tags: tag_filters(&q.tag)?,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = cs::list_endpoints(ctx(&state, &caller), query).await?;
+    let (items, next) = cs::list_endpoints(cx.ctx(), q.into_list()?).await?;
     Ok(list(items, next))
 }
 
@@ -115,14 +84,12 @@ async fn list_vpc_endpoints(
         ForAccounts,
         (status = 404, description = "`InvalidVpcEndpointId.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 async fn get_vpc_endpoint(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(vpc_endpoint_id): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let v = cs::get_endpoint(ctx(&state, &caller), &vpc_endpoint_id).await?;
+    let v = cs::get_endpoint(cx.ctx(), &vpc_endpoint_id).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -133,18 +100,16 @@ async fn get_vpc_endpoint(
     responses(
         (status = 204, description = "Deleted (or deletion started)"),
         ForAccounts,
-        (status = 404, description = "`InvalidVpcEndpointId.NotFound`", body = Problem, content_type = "application/problem+json"),
+        VpcEndpointNotFound,
     ),
-    security(("bearer" = []))
 )]
 async fn delete_vpc_endpoint(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(vpc_endpoint_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     cs::delete_endpoint(
-        ctx(&state, &caller),
-        state.settings.provision_delay,
+        cx.ctx(),
+        cx.state.settings.provision_delay,
         &vpc_endpoint_id,
     )
     .await?;
@@ -167,28 +132,26 @@ pub fn router() -> OpenApiRouter<AppState> {
     request_body = UpdateVpcEndpointRequest,
     params(
         ("vpc_endpoint_id" = crate::schema::VpcEndpointId, Path),
-        ("If-Match" = Option<String>, Header, pattern = "^[\\t -~]*$", description = "An ETag from an earlier read; 412 if it changed since"),
+        IfMatch,
     ),
     responses(
         (status = 200, description = "The endpoint", body = VpcEndpoint, headers(("ETag" = String))),
         (status = 400, description = "`InvalidParameter` (a change that does not apply to the type, removing the last subnet or group, a subnet or route table that is not the endpoint's, a zone the service lacks, private DNS without VPC DNS attributes or a verified name), `InvalidParameterCombination`, `InvalidPolicyDocument`, `DuplicateSubnetsInSameZone`, `InvalidSubnetID.NotFound`, `InvalidRouteTableID.NotFound`, `InvalidGroup.NotFound`", body = Problem, content_type = "application/problem+json"),
         NotAdmin,
-        (status = 404, description = "`InvalidVpcEndpointId.NotFound`", body = Problem, content_type = "application/problem+json"),
+        VpcEndpointNotFound,
         (status = 409, description = "`IncorrectState` (deleting, deleted, rejected), `RouteAlreadyExists`, `InvalidParameter` (a conflicting private DNS name in the VPC)", body = Problem, content_type = "application/problem+json"),
         PreconditionFailed,
     ),
-    security(("bearer" = []))
 )]
 async fn update_vpc_endpoint(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(vpc_endpoint_id): ApiPath<String>,
     IfMatch(precondition): IfMatch,
     ApiJson(req): ApiJson<UpdateVpcEndpointRequest>,
 ) -> ApiResult<Response> {
     let v = cs::update_endpoint(
-        ctx(&state, &caller),
-        state.settings.provision_delay,
+        cx.ctx(),
+        cx.state.settings.provision_delay,
         &vpc_endpoint_id,
         req,
         &precondition,

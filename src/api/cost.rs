@@ -1,15 +1,13 @@
 //! Monthly cost of endpoints beside the NAT-gateway alternative: the HTTP
 //! glue of [`crate::service::cost`].
 
-use super::ctx;
 use super::problem::{ApiResult, Problem};
+use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::api::responses::{ForAccounts, Unauthenticated};
-use crate::service::caller::Caller;
 use crate::service::cost::{self as svc, CostEstimate, CostEstimateRequest};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::State;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -24,14 +22,12 @@ use utoipa_axum::routes;
         (status = 400, description = "`InvalidParameterValue` naming the field: an unknown Region, no items or more than 100, a count outside 1..1000, zones outside 1..the Region's zones, a negative or absurd GB figure", body = Problem, content_type = "application/problem+json"),
         Unauthenticated,
     ),
-    security(("bearer" = []))
 )]
 async fn estimate(
-    State(state): State<AppState>,
-    _caller: Caller,
+    cx: Cx,
     ApiJson(req): ApiJson<CostEstimateRequest>,
 ) -> ApiResult<Json<CostEstimate>> {
-    Ok(Json(svc::estimate(req, &state.settings.default_region)?))
+    Ok(Json(svc::estimate(req, &cx.state.settings.default_region)?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -54,16 +50,13 @@ pub struct EndpointCostQuery {
         ForAccounts,
         (status = 404, description = "`InvalidVpcEndpointId.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 async fn endpoint_cost(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(vpc_endpoint_id): ApiPath<String>,
     ApiQuery(q): ApiQuery<EndpointCostQuery>,
 ) -> ApiResult<Json<CostEstimate>> {
-    let estimate =
-        svc::endpoint_cost(ctx(&state, &caller), &vpc_endpoint_id, q.gb_per_month).await?;
+    let estimate = svc::endpoint_cost(cx.ctx(), &vpc_endpoint_id, q.gb_per_month).await?;
     Ok(Json(estimate))
 }
 

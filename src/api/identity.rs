@@ -1,24 +1,19 @@
 //! Identity: accounts, principals, API keys, whoami.
 
 use super::problem::{ApiResult, Problem};
-use super::{created, encode_segment, list, with_etag};
+use super::{created, created_versioned, encode_segment, list, with_etag};
 use crate::api::Page;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
-use crate::api::responses::{PreconditionFailed, Unauthenticated};
-use crate::pagination::tag_filters;
-use crate::service::Created;
-use crate::service::caller::Caller;
+use crate::api::auth::Cx;
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch, list_query};
+use crate::api::responses::{AccountNotFound, BadListQuery, PreconditionFailed, Unauthenticated};
 use crate::service::identity::{
     self as svc, Account, ApiKey, ApiKeyWithSecret, CreateAccountRequest, CreateApiKeyRequest,
     CreatePrincipalRequest, ListAccounts, Principal, PrincipalKind, UpdateAccountRequest, WhoAmI,
 };
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -32,51 +27,31 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(whoami))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListAccountsQuery {
-    /// Only accounts with this exact name.
-    pub name: Option<String>,
-    /// `Key=Value` (or `Key` for any value); repeat for several.
-    #[serde(default)]
-    #[param(rename = "tag", value_type = Vec<crate::schema::TagFilter>)]
-    pub tag: Vec<String>,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListAccountsQuery => ListAccounts with tags {
+        /// Only accounts with this exact name.
+        pub name: Option<String>,
+    }
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListPrincipalsQuery {
-    pub principal_type: Option<PrincipalKind>,
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListPrincipalsQuery {
+        pub principal_type: Option<PrincipalKind>,
+    }
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListApiKeysQuery {
-    /// Admin only: the keys of one account.
-    pub account_id: Option<String>,
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListApiKeysQuery {
+        /// Admin only: the keys of one account.
+        pub account_id: Option<String>,
+    }
 }
 
 /// Create an account (admin only). Its root principal is created with it.
 #[utoipa::path(
     post, path = "/v1/accounts", tag = "identity",
     request_body = CreateAccountRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same account; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new account", body = Account,
             headers(("Location" = String, description = "/v1/accounts/{account_id}"), ("ETag" = String))),
@@ -86,23 +61,16 @@ pub struct ListApiKeysQuery {
         (status = 403, description = "The caller is not the admin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`AccountAlreadyExists` or `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 async fn create_account(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateAccountRequest>,
 ) -> ApiResult<Response> {
-    let out = svc::create_account(&state.store, &caller, req, key).await?;
-    let replayed = matches!(out, Created::Replayed(_));
-    let acct = out.into_inner();
-    Ok(created(
-        replayed,
-        format!("/v1/accounts/{}", acct.value.account_id),
-        Some(acct.etag()),
-        &acct.value,
-    ))
+    let out = svc::create_account(&cx.state.store, &cx.caller, req, key).await?;
+    Ok(created_versioned(out, |a| {
+        format!("/v1/accounts/{}", a.account_id)
+    }))
 }
 
 /// List accounts: every account for the admin, the caller's own otherwise.
@@ -111,23 +79,12 @@ async fn create_account(
     params(ListAccountsQuery),
     responses(
         (status = 200, description = "A page of accounts", body = Page<Account>),
-        (status = 400, description = "Invalid filter or token", body = Problem, content_type = "application/problem+json"),
+        BadListQuery,
         Unauthenticated,
     ),
-    security(("bearer" = []))
 )]
-async fn list_accounts(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiQuery(q): ApiQuery<ListAccountsQuery>,
-) -> ApiResult<Response> {
-    let query = ListAccounts {
-        name: q.name,
-        tags: tag_filters(&q.tag)?,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = svc::list_accounts(&state.store, &caller, query).await?;
+async fn list_accounts(cx: Cx, ApiQuery(q): ApiQuery<ListAccountsQuery>) -> ApiResult<Response> {
+    let (items, next) = svc::list_accounts(&cx.state.store, &cx.caller, q.into_list()?).await?;
     Ok(list(items, next))
 }
 
@@ -140,14 +97,9 @@ async fn list_accounts(
         Unauthenticated,
         (status = 404, description = "`InvalidAccountID.NotFound` (also for another account's id)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
-async fn get_account(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiPath(account_id): ApiPath<String>,
-) -> ApiResult<Response> {
-    let acct = svc::get_account(&state.store, &caller, &account_id).await?;
+async fn get_account(cx: Cx, ApiPath(account_id): ApiPath<String>) -> ApiResult<Response> {
+    let acct = svc::get_account(&cx.state.store, &cx.caller, &account_id).await?;
     Ok(with_etag(acct.etag(), &acct.value))
 }
 
@@ -157,26 +109,25 @@ async fn get_account(
     request_body = UpdateAccountRequest,
     params(
         ("account_id" = crate::schema::AccountId, Path, description = "12-digit account id"),
-        ("If-Match" = Option<String>, Header, pattern = "^[\\t -~]*$", description = "An ETag from an earlier read; the update fails with 412 if the account changed since"),
+        IfMatch,
     ),
     responses(
         (status = 200, description = "The updated account", body = Account, headers(("ETag" = String))),
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
         Unauthenticated,
         (status = 403, description = "A user or role of the account", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`InvalidAccountID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        AccountNotFound,
         PreconditionFailed,
     ),
-    security(("bearer" = []))
 )]
 async fn update_account(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(account_id): ApiPath<String>,
     IfMatch(precondition): IfMatch,
     ApiJson(req): ApiJson<UpdateAccountRequest>,
 ) -> ApiResult<Response> {
-    let acct = svc::update_account(&state.store, &caller, &account_id, req, &precondition).await?;
+    let acct =
+        svc::update_account(&cx.state.store, &cx.caller, &account_id, req, &precondition).await?;
     Ok(with_etag(acct.etag(), &acct.value))
 }
 
@@ -186,7 +137,7 @@ async fn update_account(
     request_body = CreatePrincipalRequest,
     params(
         ("account_id" = crate::schema::AccountId, Path, description = "12-digit account id"),
-        ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe; 1 to 255 visible ASCII characters"),
+        IdempotencyKey,
     ),
     responses(
         (status = 201, description = "The new principal", body = Principal, headers(("Location" = String))),
@@ -197,23 +148,20 @@ async fn update_account(
         (status = 404, description = "`InvalidAccountID.NotFound`; `InvalidPrincipal.NotFound` for a replay whose principal no longer exists", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`EntityAlreadyExists` or `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 async fn create_principal(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(account_id): ApiPath<String>,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreatePrincipalRequest>,
 ) -> ApiResult<Response> {
-    let out = svc::create_principal(&state.store, &caller, &account_id, req, key).await?;
-    let replayed = matches!(out, Created::Replayed(_));
-    let p = out.into_inner();
-    let location = format!(
-        "/v1/accounts/{account_id}/principals?principal_arn={}",
-        encode_segment(&p.arn)
-    );
-    Ok(created(replayed, location, None, &p))
+    let out = svc::create_principal(&cx.state.store, &cx.caller, &account_id, req, key).await?;
+    Ok(created(out, |p| {
+        format!(
+            "/v1/accounts/{account_id}/principals?principal_arn={}",
+            encode_segment(&p.arn)
+        )
+    }))
 }
 
 /// List an account's principals (any principal of the account, or the admin).
@@ -222,21 +170,19 @@ async fn create_principal(
     params(("account_id" = crate::schema::AccountId, Path, description = "12-digit account id"), ListPrincipalsQuery),
     responses(
         (status = 200, description = "A page of principals", body = Page<Principal>),
-        (status = 400, description = "Invalid filter or token", body = Problem, content_type = "application/problem+json"),
+        BadListQuery,
         Unauthenticated,
-        (status = 404, description = "`InvalidAccountID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        AccountNotFound,
     ),
-    security(("bearer" = []))
 )]
 async fn list_principals(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(account_id): ApiPath<String>,
     ApiQuery(q): ApiQuery<ListPrincipalsQuery>,
 ) -> ApiResult<Response> {
     let (items, next) = svc::list_principals(
-        &state.store,
-        &caller,
+        &cx.state.store,
+        &cx.caller,
         &account_id,
         q.principal_type,
         q.max_results,
@@ -250,7 +196,7 @@ async fn list_principals(
 #[utoipa::path(
     post, path = "/v1/api-keys", tag = "identity",
     request_body = CreateApiKeyRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe; a replay answers the key with `secret: null`; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new key with its secret", body = ApiKeyWithSecret, headers(("Location" = String))),
         (status = 200, description = "An idempotent replay (no secret)", body = ApiKeyWithSecret),
@@ -259,23 +205,14 @@ async fn list_principals(
         (status = 403, description = "Not the admin nor the root of the principal's account", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 async fn create_api_key(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateApiKeyRequest>,
 ) -> ApiResult<Response> {
-    let out = svc::create_api_key(&state.store, &caller, req, key).await?;
-    let replayed = matches!(out, Created::Replayed(_));
-    let k = out.into_inner();
-    Ok(created(
-        replayed,
-        format!("/v1/api-keys/{}", k.key_id),
-        None,
-        &k,
-    ))
+    let out = svc::create_api_key(&cx.state.store, &cx.caller, req, key).await?;
+    Ok(created(out, |k| format!("/v1/api-keys/{}", k.key_id)))
 }
 
 /// List active API keys: all (admin), the account's (root), or the caller's own.
@@ -284,19 +221,14 @@ async fn create_api_key(
     params(ListApiKeysQuery),
     responses(
         (status = 200, description = "A page of keys", body = Page<ApiKey>),
-        (status = 400, description = "Invalid token", body = Problem, content_type = "application/problem+json"),
+        BadListQuery,
         Unauthenticated,
     ),
-    security(("bearer" = []))
 )]
-async fn list_api_keys(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiQuery(q): ApiQuery<ListApiKeysQuery>,
-) -> ApiResult<Response> {
+async fn list_api_keys(cx: Cx, ApiQuery(q): ApiQuery<ListApiKeysQuery>) -> ApiResult<Response> {
     let (items, next) = svc::list_api_keys(
-        &state.store,
-        &caller,
+        &cx.state.store,
+        &cx.caller,
         q.account_id,
         q.max_results,
         q.next_token.as_deref(),
@@ -315,14 +247,9 @@ async fn list_api_keys(
         (status = 403, description = "A user or role revoking another principal's key", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`InvalidApiKeyID.NotFound` (also when already revoked, or of another account)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
-async fn revoke_api_key(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiPath(key_id): ApiPath<String>,
-) -> ApiResult<StatusCode> {
-    svc::revoke_api_key(&state.store, &caller, &key_id).await?;
+async fn revoke_api_key(cx: Cx, ApiPath(key_id): ApiPath<String>) -> ApiResult<StatusCode> {
+    svc::revoke_api_key(&cx.state.store, &cx.caller, &key_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -333,8 +260,7 @@ async fn revoke_api_key(
         (status = 200, description = "The caller", body = WhoAmI),
         Unauthenticated,
     ),
-    security(("bearer" = []))
 )]
-async fn whoami(caller: Caller) -> Response {
-    Json(svc::whoami(&caller)).into_response()
+async fn whoami(cx: Cx) -> Response {
+    Json(svc::whoami(&cx.caller)).into_response()
 }

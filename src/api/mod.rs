@@ -1,6 +1,7 @@
 //! The REST front: one module per resource family. Handlers parse, call a
 //! domain service, and render; the OpenAPI document is collected from them.
-//! [`auth`] reads the caller's credentials, [`problem`] renders every error.
+//! [`auth`] reads the caller's credentials into [`auth::Cx`], every `/v1`
+//! handler's first argument; [`problem`] renders every error.
 
 pub mod auth;
 pub mod catalog;
@@ -15,6 +16,7 @@ pub mod resolve;
 pub mod responses;
 pub mod system;
 
+use crate::service::{Created, Versioned};
 use crate::state::AppState;
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -97,6 +99,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     distinct_lists(router.get_openapi_mut());
     no_control_characters(router.get_openapi_mut());
     document_bad_path(router.get_openapi_mut());
+    document_bearer(router.get_openapi_mut());
     // The string formats parameters name (`#[param(value_type = ...)]`);
     // those of request bodies arrive with the bodies' schemas.
     let components = router
@@ -107,6 +110,28 @@ pub fn routes() -> OpenApiRouter<AppState> {
         components.schemas.entry(name).or_insert(format);
     }
     router
+}
+
+/// Every operation of the document.
+fn operations(
+    doc: &mut utoipa::openapi::OpenApi,
+) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
+    doc.paths.paths.values_mut().flat_map(path_operations)
+}
+
+/// Every operation of one path.
+fn path_operations(
+    item: &mut utoipa::openapi::PathItem,
+) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
+    [
+        &mut item.get,
+        &mut item.post,
+        &mut item.put,
+        &mut item.patch,
+        &mut item.delete,
+    ]
+    .into_iter()
+    .flatten()
 }
 
 /// Tag maps are `store::tags::Tags`, an alias of `BTreeMap<String, String>`
@@ -242,29 +267,20 @@ fn no_control_characters(doc: &mut utoipa::openapi::OpenApi) {
         }
     }
     let mut pending: BTreeSet<String> = BTreeSet::new();
-    for item in doc.paths.paths.values_mut() {
-        let ops = [
-            &mut item.get,
-            &mut item.post,
-            &mut item.put,
-            &mut item.patch,
-            &mut item.delete,
-        ];
-        for op in ops.into_iter().flatten() {
-            for param in op.parameters.iter_mut().flatten() {
-                if let RefOr::T(param) = param
-                    && let Some(schema) = param.schema.as_mut()
-                {
-                    walk(schema, TAG_TEXT, &mut BTreeSet::new());
-                }
+    for op in operations(doc) {
+        for param in op.parameters.iter_mut().flatten() {
+            if let RefOr::T(param) = param
+                && let Some(schema) = param.schema.as_mut()
+            {
+                walk(schema, TAG_TEXT, &mut BTreeSet::new());
             }
-            if let Some(RefOr::T(body)) = op.request_body.as_mut() {
-                for content in body.content.values_mut() {
-                    if let RefOr::T(content) = content
-                        && let Some(schema) = content.schema.as_mut()
-                    {
-                        walk(schema, BODY_TEXT, &mut pending);
-                    }
+        }
+        if let Some(RefOr::T(body)) = op.request_body.as_mut() {
+            for content in body.content.values_mut() {
+                if let RefOr::T(content) = content
+                    && let Some(schema) = content.schema.as_mut()
+                {
+                    walk(schema, BODY_TEXT, &mut pending);
                 }
             }
         }
@@ -323,41 +339,41 @@ fn distinct_lists(doc: &mut utoipa::openapi::OpenApi) {
 /// holds a control character (`extract::ApiPath`); adds that response where
 /// a handler's annotation leaves it out.
 fn document_bad_path(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
     use utoipa::openapi::path::ParameterIn;
-    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
-    for item in doc.paths.paths.values_mut() {
-        let ops = [
-            &mut item.get,
-            &mut item.post,
-            &mut item.put,
-            &mut item.patch,
-            &mut item.delete,
-        ];
-        for op in ops.into_iter().flatten() {
-            let has_path_param = op
-                .parameters
-                .iter()
-                .flatten()
-                .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Path));
-            if !has_path_param || op.responses.responses.contains_key("400") {
-                continue;
-            }
-            let response = ResponseBuilder::new()
-                .description(
-                    "`InvalidParameterValue`: a path parameter that is not UTF-8 once \
-                     percent-decoded, or that holds a control character",
-                )
-                .content(
-                    "application/problem+json",
-                    ContentBuilder::new()
-                        .schema(Some(Ref::from_schema_name("Problem")))
-                        .build(),
-                )
-                .build();
-            op.responses
-                .responses
-                .insert("400".to_string(), RefOr::T(response));
+    for op in operations(doc) {
+        let has_path_param = op
+            .parameters
+            .iter()
+            .flatten()
+            .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Path));
+        if !has_path_param || op.responses.responses.contains_key("400") {
+            continue;
         }
+        let response = responses::problem(
+            "`InvalidParameterValue`: a path parameter that is not UTF-8 once \
+             percent-decoded, or that holds a control character",
+        );
+        op.responses.responses.insert("400".to_string(), response);
+    }
+}
+
+/// Every `/v1` operation needs the bearer: its handler takes
+/// [`auth::Cx`] first, which answers 401 (in each operation's responses,
+/// through `responses::Unauthenticated`, `ForAccounts` or `NotAdmin`)
+/// without valid credentials. Said here once rather than on every handler.
+fn document_bearer(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::security::SecurityRequirement;
+    let v1 = doc
+        .paths
+        .paths
+        .iter_mut()
+        .filter(|(path, _)| path.starts_with("/v1/"));
+    for op in v1.flat_map(|(_, item)| path_operations(item)) {
+        op.security = Some(vec![SecurityRequirement::new(
+            "bearer",
+            Vec::<String>::new(),
+        )]);
     }
 }
 
@@ -365,31 +381,12 @@ fn document_bad_path(doc: &mut utoipa::openapi::OpenApi) {
 /// [`crate::api::extract::MAX_BODY_BYTES`]); adds that response where a handler's
 /// annotation leaves it out.
 fn document_too_large(doc: &mut utoipa::openapi::OpenApi) {
-    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
-    for item in doc.paths.paths.values_mut() {
-        let operations = [
-            &mut item.post,
-            &mut item.put,
-            &mut item.patch,
-            &mut item.delete,
-        ];
-        for op in operations.into_iter().flatten() {
-            if op.request_body.is_none() || op.responses.responses.contains_key("413") {
-                continue;
-            }
-            let response = ResponseBuilder::new()
-                .description("The body is larger than 1 MiB")
-                .content(
-                    "application/problem+json",
-                    ContentBuilder::new()
-                        .schema(Some(Ref::from_schema_name("Problem")))
-                        .build(),
-                )
-                .build();
-            op.responses
-                .responses
-                .insert("413".to_string(), RefOr::T(response));
+    for op in operations(doc) {
+        if op.request_body.is_none() || op.responses.responses.contains_key("413") {
+            continue;
         }
+        let response = responses::problem("The body is larger than 1 MiB");
+        op.responses.responses.insert("413".to_string(), response);
     }
 }
 
@@ -458,9 +455,25 @@ pub fn list<T: Serialize>(items: Vec<T>, next_token: Option<String>) -> Response
     Json(Page { items, next_token }).into_response()
 }
 
-/// Renders a create: 201 with `Location` (and `ETag` when versioned), or
-/// 200 for an idempotent replay.
-pub fn created<T: Serialize>(
+/// Renders a create: 201 with `Location`, or 200 for an idempotent replay.
+pub fn created<T: Serialize>(out: Created<T>, location: impl FnOnce(&T) -> String) -> Response {
+    let replayed = matches!(out, Created::Replayed(_));
+    let value = out.into_inner();
+    render_created(replayed, location(&value), None, &value)
+}
+
+/// Renders a create of a versioned resource (201, or 200 for an idempotent
+/// replay) with `Location` and `ETag`.
+pub fn created_versioned<T: Serialize>(
+    out: Created<Versioned<T>>,
+    location: impl FnOnce(&T) -> String,
+) -> Response {
+    let replayed = matches!(out, Created::Replayed(_));
+    let v = out.into_inner();
+    render_created(replayed, location(&v.value), Some(v.etag()), &v.value)
+}
+
+fn render_created<T: Serialize>(
     replayed: bool,
     location: String,
     etag: Option<String>,
@@ -488,29 +501,6 @@ pub fn with_etag<T: Serialize>(etag: String, body: &T) -> Response {
         res.headers_mut().insert(header::ETAG, v);
     }
     res
-}
-
-/// The network/producer/consumer services' context for a request.
-pub fn ctx<'a>(
-    state: &'a AppState,
-    caller: &'a crate::service::caller::Caller,
-) -> crate::service::network::Ctx<'a> {
-    crate::service::network::Ctx {
-        store: &state.store,
-        caller,
-        default_region: &state.settings.default_region,
-    }
-}
-
-/// Renders a create of a versioned resource (201, or 200 for an idempotent
-/// replay) with `Location` and `ETag`.
-pub fn created_versioned<T: Serialize>(
-    out: crate::service::Created<crate::service::Versioned<T>>,
-    location: impl FnOnce(&T) -> String,
-) -> Response {
-    let replayed = matches!(out, crate::service::Created::Replayed(_));
-    let v = out.into_inner();
-    created(replayed, location(&v.value), Some(v.etag()), &v.value)
 }
 
 /// Percent-encodes one path segment (for `Location` headers with ARNs).
@@ -546,6 +536,23 @@ mod tests {
                 serde_json::to_value(&format).ok(),
                 "another schema is named {name}"
             );
+        }
+    }
+
+    /// The bearer every `/v1` handler's `Cx` asks for is in the document,
+    /// with its 401, and nowhere else.
+    #[test]
+    fn v1_operations_need_the_bearer() {
+        let doc = serde_json::to_value(openapi()).unwrap_or_default();
+        let paths = doc["paths"].as_object().cloned().unwrap_or_default();
+        assert!(paths.len() > 50, "{} paths", paths.len());
+        for (path, item) in paths {
+            for (method, op) in item.as_object().cloned().unwrap_or_default() {
+                let v1 = path.starts_with("/v1/");
+                let bearer = op["security"] == serde_json::json!([{"bearer": []}]);
+                assert_eq!(bearer, v1, "{method} {path}: {}", op["security"]);
+                assert_eq!(op["responses"]["401"].is_object(), v1, "{method} {path}");
+            }
         }
     }
 

@@ -1,15 +1,13 @@
 //! Route resolution: where traffic from an interface to a name or an address
 //! goes, and why it is blocked when it is; and the VPC resolver's DNS.
 
-use super::ctx;
 use super::problem::{ApiResult, Problem};
+use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::api::responses::ForAccounts;
-use crate::service::caller::Caller;
 use crate::service::resolve::{self as rs, DnsAnswer, ResolveRequest, ResolveResponse};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::State;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -25,16 +23,12 @@ use utoipa_axum::routes;
         ForAccounts,
         (status = 404, description = "`InvalidNetworkInterfaceID.NotFound` or `InvalidSubnetID.NotFound`: the source does not exist or is another account's", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 async fn resolve(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiJson(req): ApiJson<ResolveRequest>,
 ) -> ApiResult<Json<ResolveResponse>> {
-    Ok(Json(
-        rs::resolve(ctx(&state, &caller), &state.snapshots, req).await?,
-    ))
+    Ok(Json(rs::resolve(cx.ctx(), &cx.state.snapshots, req).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -56,16 +50,14 @@ pub struct VpcDnsQuery {
         ForAccounts,
         (status = 404, description = "`InvalidVpcID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 async fn vpc_dns(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(vpc_id): ApiPath<String>,
     ApiQuery(q): ApiQuery<VpcDnsQuery>,
 ) -> ApiResult<Json<DnsAnswer>> {
     Ok(Json(
-        rs::vpc_dns(ctx(&state, &caller), &state.snapshots, &vpc_id, &q.name).await?,
+        rs::vpc_dns(cx.ctx(), &cx.state.snapshots, &vpc_id, &q.name).await?,
     ))
 }
 

@@ -168,13 +168,17 @@ pub struct ApiKey {
 /// A new API key with its secret, shown this once.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ApiKeyWithSecret {
+    /// The key's id; also its AWS access key id (SigV4, the AWS front).
     #[schema(example = "LPAKQ2ZKX7NWJ4M5T6R3")]
     pub key_id: String,
     pub principal_arn: String,
     pub account_id: String,
     pub creation_timestamp: String,
     /// The bearer secret. It is stored only as a hash and never shown again;
-    /// an idempotent replay of the create answers `null` here.
+    /// an idempotent replay of the create answers `null` here. It is also
+    /// the AWS secret access key (with `key_id` as the access key id) when
+    /// the server has `LINKPLANE_AWS_SECRETS_KEY`: SigV4 needs the secret
+    /// itself, so it is then also kept encrypted (AES-256-GCM) under that key.
     #[schema(example = "lp_LPAKQ2ZKX7NWJ4M5T6R3_0123456789abcdef0123456789abcdef01234567")]
     pub secret: Option<String>,
 }
@@ -565,6 +569,7 @@ pub async fn create_api_key(
             revoked_at: None,
         };
         db::insert_api_key(tx, &row).await?;
+        super::caller::seal_sigv4_secret(store, tx, key_id, &secret).await?;
         Ok(key_id.clone())
     })?;
     // The secret is shown once, by the request that made the key.

@@ -2,9 +2,9 @@
 //! producer's connection.
 
 use super::network::ListFilter;
-use super::page::{self, Keyed, Page, PageSpec};
-use super::sql::{Reader, SqlBuilder, rows_in, run_by_id};
-use super::{Flag, StoreError, Stored, Tx, stored_json, tags};
+use super::page::{self, Page, PageSpec, keyed};
+use super::sql::{self, Reader, SqlBuilder, rows_in};
+use super::{Flag, StoreError, Stored, Tx, stored_json};
 use linkplane_core::catalog::EndpointType;
 use linkplane_core::lifecycle::VpcEndpointState;
 use sqlx::{Any, AnyPool, Executor};
@@ -37,12 +37,7 @@ pub struct EndpointRow {
     pub updated_at: i64,
     pub version: i64,
 }
-
-impl Keyed for EndpointRow {
-    fn key(&self) -> (i64, String) {
-        (self.created_at, self.vpc_endpoint_id.clone())
-    }
-}
+keyed!(EndpointRow, vpc_endpoint_id);
 
 const SELECT: &str = "SELECT vpc_endpoint_id, account_id, region, vpc_id, vpc_endpoint_type, \
     service_name, service_id, service_owner, service_region, state, ready_at, policy_document, \
@@ -50,33 +45,35 @@ const SELECT: &str = "SELECT vpc_endpoint_id, account_id, region, vpc_id, vpc_en
     version FROM vpc_endpoints WHERE ";
 
 pub async fn insert_endpoint(tx: &mut Tx, r: &EndpointRow) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO vpc_endpoints (vpc_endpoint_id, account_id, region, vpc_id, vpc_endpoint_type, \
          service_name, service_id, service_owner, service_region, state, ready_at, policy_document, \
          private_dns_enabled, ip_address_type, dns_record_ip_type, dns_token, created_at, \
          updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
          $15, $16, $17, $18, $19)",
+        (
+            &r.vpc_endpoint_id,
+            &r.account_id,
+            &r.region,
+            &r.vpc_id,
+            r.vpc_endpoint_type.as_str(),
+            &r.service_name,
+            &r.service_id,
+            &r.service_owner,
+            &r.service_region,
+            r.state.as_str(),
+            r.ready_at,
+            &r.policy_document,
+            r.private_dns_enabled,
+            &r.ip_address_type,
+            &r.dns_record_ip_type,
+            &r.dns_token,
+            r.created_at,
+            r.updated_at,
+            r.version,
+        ),
     )
-    .bind(&r.vpc_endpoint_id)
-    .bind(&r.account_id)
-    .bind(&r.region)
-    .bind(&r.vpc_id)
-    .bind(r.vpc_endpoint_type.as_str())
-    .bind(&r.service_name)
-    .bind(&r.service_id)
-    .bind(&r.service_owner)
-    .bind(&r.service_region)
-    .bind(r.state.as_str())
-    .bind(r.ready_at)
-    .bind(&r.policy_document)
-    .bind(r.private_dns_enabled)
-    .bind(&r.ip_address_type)
-    .bind(&r.dns_record_ip_type)
-    .bind(&r.dns_token)
-    .bind(r.created_at)
-    .bind(r.updated_at)
-    .bind(r.version)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -103,13 +100,8 @@ pub async fn list_endpoints(
 ) -> Result<Page<EndpointRow>, StoreError> {
     let mut b = SqlBuilder::new(SELECT);
     b.push("account_id = ").push_bind(account_id);
-    for (col, v) in &filter.eq {
-        b.push(" AND ").push(col).push(" = ").push_bind(v.clone());
-    }
-    tags::push_filters(&mut b, "vpc_endpoint_id", &filter.tags);
-    page::push_keyset(&mut b, "created_at", "vpc_endpoint_id", spec);
-    let rows: Vec<EndpointRow> = b.build_query_as().fetch_all(pool).await?;
-    Ok(page::finish(rows, spec))
+    filter.push_all(&mut b, "vpc_endpoint_id");
+    page::fetch(pool, b, "vpc_endpoint_id", spec).await
 }
 
 /// A JSON flag: `true`/`false` (Postgres) or `1`/`0` (SQLite).
@@ -142,10 +134,8 @@ const POSTGRES_ENDPOINT_JSON: &str = "SELECT COALESCE(json_agg(json_build_object
     'updated_at', updated_at, 'version', version)), '[]')::text FROM (";
 
 /// A service's connections (its endpoints), optionally in one state, when
-/// `owner` owns the service (an empty page otherwise). The
-/// page comes back as one row holding a JSON array: on SQLite every result
-/// row crosses from the driver's worker thread on its own, which costs more
-/// than the row; one aggregated row does not (see docs/benchmarks.md).
+/// `owner` owns the service (an empty page otherwise). The page comes back
+/// as one row holding a JSON array (see [`page::fetch_json`]).
 pub async fn list_connections(
     pool: &AnyPool,
     backend: super::Backend,
@@ -165,19 +155,10 @@ pub async fn list_connections(
         .push(" AND s.account_id = ")
         .push_bind(owner)
         .push(")");
-    for (col, v) in &filter.eq {
-        b.push(" AND ").push(col).push(" = ").push_bind(v.clone());
-    }
-    page::push_keyset(&mut b, "created_at", "vpc_endpoint_id", spec);
-    b.push(") t");
-    let (json,): (String,) = b.build_query_as().fetch_one(pool).await?;
-    let mut rows: Vec<EndpointRow> = serde_json::from_str(&json)
-        .map_err(|e| StoreError::Other(format!("connection page: {e}")))?;
-    // Aggregates need not keep the subquery's order.
-    rows.sort_by(|a, b| {
-        (a.created_at, &a.vpc_endpoint_id).cmp(&(b.created_at, &b.vpc_endpoint_id))
-    });
-    Ok(page::finish(rows, spec))
+    filter.push_eq(&mut b, "");
+    let key = ("created_at", "vpc_endpoint_id");
+    let rows: Vec<EndpointRow> = page::fetch_json(pool, b, key, spec, "connection page").await?;
+    Ok(page::finish_unordered(rows, spec))
 }
 
 /// Moves an endpoint to `state` if it is still at `version`.
@@ -189,32 +170,29 @@ pub async fn set_state(
     version: i64,
     now: i64,
 ) -> Result<bool, StoreError> {
-    let n = sqlx::query(
+    let n = sql::exec(
+        &mut **tx,
         "UPDATE vpc_endpoints SET state = $1, ready_at = $2, updated_at = $3, version = version + 1 \
          WHERE vpc_endpoint_id = $4 AND version = $5",
+        (state.as_str(), ready_at, now, id, version),
     )
-    .bind(state.as_str())
-    .bind(ready_at)
-    .bind(now)
-    .bind(id)
-    .bind(version)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
+    .await?;
     Ok(n == 1)
 }
 
 /// Sends an available endpoint back to `pending` until `ready_at`.
 pub async fn set_pending(tx: &mut Tx, id: &str, ready_at: i64) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "UPDATE vpc_endpoints SET state = $3, ready_at = $1 \
          WHERE vpc_endpoint_id = $2 AND state = $4",
+        (
+            ready_at,
+            id,
+            VpcEndpointState::Pending.as_str(),
+            VpcEndpointState::Available.as_str(),
+        ),
     )
-    .bind(ready_at)
-    .bind(id)
-    .bind(VpcEndpointState::Pending.as_str())
-    .bind(VpcEndpointState::Available.as_str())
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -226,15 +204,12 @@ pub async fn set_policy(
     private_dns_enabled: bool,
     now: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "UPDATE vpc_endpoints SET policy_document = $1, private_dns_enabled = $2, updated_at = $3, \
          version = version + 1 WHERE vpc_endpoint_id = $4",
+        (policy, private_dns_enabled, now, id),
     )
-    .bind(policy)
-    .bind(private_dns_enabled)
-    .bind(now)
-    .bind(id)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -243,29 +218,31 @@ pub async fn set_policy(
 /// plus `pending`, which is on its way to `available`): what blocks deleting
 /// the service or changing its load balancers.
 pub async fn live_connections(tx: &mut Tx, service_id: &str) -> Result<Vec<String>, StoreError> {
-    let rows: Vec<(String,)> = sqlx::query_as(
+    let rows: Vec<(String,)> = sql::fetch_all(
+        &mut **tx,
         "SELECT vpc_endpoint_id FROM vpc_endpoints WHERE service_id = $1 \
          AND state IN ($2, $3, $4) ORDER BY vpc_endpoint_id LIMIT 5",
+        (
+            service_id,
+            VpcEndpointState::LIVE[0].as_str(),
+            VpcEndpointState::LIVE[1].as_str(),
+            VpcEndpointState::LIVE[2].as_str(),
+        ),
     )
-    .bind(service_id)
-    .bind(VpcEndpointState::LIVE[0].as_str())
-    .bind(VpcEndpointState::LIVE[1].as_str())
-    .bind(VpcEndpointState::LIVE[2].as_str())
-    .fetch_all(&mut **tx)
     .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
 /// Interface and GWLB endpoints of a VPC that are not gone (for the quota).
 pub async fn count_in_vpc(tx: &mut Tx, vpc_id: &str) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar(
+    let (n,) = sql::fetch_one(
+        &mut **tx,
         "SELECT COUNT(*) FROM vpc_endpoints WHERE vpc_id = $1 AND vpc_endpoint_type <> 'gateway' \
          AND state <> $2",
+        (vpc_id, VpcEndpointState::Deleted.as_str()),
     )
-    .bind(vpc_id)
-    .bind(VpcEndpointState::Deleted.as_str())
-    .fetch_one(&mut **tx)
-    .await?)
+    .await?;
+    Ok(n)
 }
 
 /// Gateway endpoints of an account in a region that are not gone.
@@ -274,15 +251,14 @@ pub async fn count_gateway_in_region(
     account_id: &str,
     region: &str,
 ) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar(
+    let (n,) = sql::fetch_one(
+        &mut **tx,
         "SELECT COUNT(*) FROM vpc_endpoints WHERE account_id = $1 AND region = $2 \
          AND vpc_endpoint_type = 'gateway' AND state <> $3",
+        (account_id, region, VpcEndpointState::Deleted.as_str()),
     )
-    .bind(account_id)
-    .bind(region)
-    .bind(VpcEndpointState::Deleted.as_str())
-    .fetch_one(&mut **tx)
-    .await?)
+    .await?;
+    Ok(n)
 }
 
 pub async fn insert_subnet(
@@ -292,15 +268,12 @@ pub async fn insert_subnet(
     zone_id: &str,
     eni: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO vpc_endpoint_subnets (vpc_endpoint_id, subnet_id, zone_id, network_interface_id) \
          VALUES ($1, $2, $3, $4)",
+        (id, subnet_id, zone_id, eni),
     )
-    .bind(id)
-    .bind(subnet_id)
-    .bind(zone_id)
-    .bind(eni)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -350,11 +323,12 @@ pub async fn subnets_of_many(
 }
 
 pub async fn delete_subnet(tx: &mut Tx, id: &str, subnet_id: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM vpc_endpoint_subnets WHERE vpc_endpoint_id = $1 AND subnet_id = $2")
-        .bind(id)
-        .bind(subnet_id)
-        .execute(&mut **tx)
-        .await?;
+    sql::exec(
+        &mut **tx,
+        "DELETE FROM vpc_endpoint_subnets WHERE vpc_endpoint_id = $1 AND subnet_id = $2",
+        (id, subnet_id),
+    )
+    .await?;
     Ok(())
 }
 
@@ -364,37 +338,36 @@ pub async fn delete_route_table(
     id: &str,
     route_table_id: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "DELETE FROM routes WHERE route_table_id = $1 AND target_id = $2 AND origin = 'vpc_endpoint'",
+        (route_table_id, id),
     )
-    .bind(route_table_id)
-    .bind(id)
-    .execute(&mut **tx)
     .await?;
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "DELETE FROM vpc_endpoint_route_tables WHERE vpc_endpoint_id = $1 AND route_table_id = $2",
+        (id, route_table_id),
     )
-    .bind(id)
-    .bind(route_table_id)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
 pub async fn delete_group(tx: &mut Tx, id: &str, group_id: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM vpc_endpoint_groups WHERE vpc_endpoint_id = $1 AND group_id = $2")
-        .bind(id)
-        .bind(group_id)
-        .execute(&mut **tx)
-        .await?;
+    sql::exec(
+        &mut **tx,
+        "DELETE FROM vpc_endpoint_groups WHERE vpc_endpoint_id = $1 AND group_id = $2",
+        (id, group_id),
+    )
+    .await?;
     Ok(())
 }
 
 pub async fn delete_subnets(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
-    run_by_id(
-        tx,
+    sql::exec(
+        &mut **tx,
         "DELETE FROM vpc_endpoint_subnets WHERE vpc_endpoint_id = $1",
-        id,
+        (id,),
     )
     .await?;
     Ok(())
@@ -406,14 +379,12 @@ pub async fn insert_route_table(
     route_table_id: &str,
     service_name: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO vpc_endpoint_route_tables (vpc_endpoint_id, route_table_id, service_name) \
          VALUES ($1, $2, $3)",
+        (id, route_table_id, service_name),
     )
-    .bind(id)
-    .bind(route_table_id)
-    .bind(service_name)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -434,16 +405,16 @@ pub async fn route_tables_of<'a>(
 }
 
 pub async fn delete_route_tables(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
-    run_by_id(
-        tx,
+    sql::exec(
+        &mut **tx,
         "DELETE FROM routes WHERE target_id = $1 AND origin = 'vpc_endpoint'",
-        id,
+        (id,),
     )
     .await?;
-    run_by_id(
-        tx,
+    sql::exec(
+        &mut **tx,
         "DELETE FROM vpc_endpoint_route_tables WHERE vpc_endpoint_id = $1",
-        id,
+        (id,),
     )
     .await?;
     Ok(())
@@ -455,13 +426,11 @@ pub async fn insert_group(
     group_id: &str,
     position: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO vpc_endpoint_groups (vpc_endpoint_id, group_id, position) VALUES ($1, $2, $3)",
+        (id, group_id, position),
     )
-    .bind(id)
-    .bind(group_id)
-    .bind(position)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -482,10 +451,10 @@ pub async fn groups_of<'a>(
 }
 
 pub async fn delete_groups(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
-    run_by_id(
-        tx,
+    sql::exec(
+        &mut **tx,
         "DELETE FROM vpc_endpoint_groups WHERE vpc_endpoint_id = $1",
-        id,
+        (id,),
     )
     .await?;
     Ok(())
@@ -498,32 +467,29 @@ pub async fn claim_private_dns(
     name: &str,
     id: &str,
 ) -> Result<Option<String>, StoreError> {
-    let holder: Option<String> = sqlx::query_scalar(
+    let holder: Option<(String,)> = sql::fetch_optional(
+        &mut **tx,
         "SELECT vpc_endpoint_id FROM vpc_private_dns_names WHERE vpc_id = $1 AND dns_name = $2",
+        (vpc_id, name),
     )
-    .bind(vpc_id)
-    .bind(name)
-    .fetch_optional(&mut **tx)
     .await?;
-    if let Some(h) = holder {
+    if let Some((h,)) = holder {
         return Ok(Some(h));
     }
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO vpc_private_dns_names (vpc_id, dns_name, vpc_endpoint_id) VALUES ($1, $2, $3)",
+        (vpc_id, name, id),
     )
-    .bind(vpc_id)
-    .bind(name)
-    .bind(id)
-    .execute(&mut **tx)
     .await?;
     Ok(None)
 }
 
 pub async fn release_private_dns(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
-    run_by_id(
-        tx,
+    sql::exec(
+        &mut **tx,
         "DELETE FROM vpc_private_dns_names WHERE vpc_endpoint_id = $1",
-        id,
+        (id,),
     )
     .await?;
     Ok(())
@@ -546,12 +512,10 @@ pub async fn advance(pool: &AnyPool, now: i64) -> Result<u64, StoreError> {
 /// Forgets endpoints deleted before `cutoff` (they drop out of both sides'
 /// lists after a retention period).
 pub async fn purge_deleted(pool: &AnyPool, cutoff: i64) -> Result<u64, StoreError> {
-    Ok(
-        sqlx::query("DELETE FROM vpc_endpoints WHERE state = $2 AND updated_at < $1")
-            .bind(cutoff)
-            .bind(VpcEndpointState::Deleted.as_str())
-            .execute(pool)
-            .await?
-            .rows_affected(),
+    sql::exec(
+        pool,
+        "DELETE FROM vpc_endpoints WHERE state = $2 AND updated_at < $1",
+        (cutoff, VpcEndpointState::Deleted.as_str()),
     )
+    .await
 }

@@ -2,6 +2,7 @@
 //! same transaction as the resource itself, so a retry finds either both or
 //! neither.
 
+use super::sql;
 use super::{StoreError, Tx};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -16,14 +17,13 @@ pub async fn find(
     scope: &str,
     key: &str,
 ) -> Result<Option<IdempotencyRecord>, StoreError> {
-    Ok(sqlx::query_as(
+    sql::fetch_optional(
+        &mut **tx,
         "SELECT operation, request_sha256, resource_id FROM idempotency_keys \
          WHERE scope = $1 AND idempotency_key = $2",
+        (scope, key),
     )
-    .bind(scope)
-    .bind(key)
-    .fetch_optional(&mut **tx)
-    .await?)
+    .await
 }
 
 pub async fn insert(
@@ -33,27 +33,31 @@ pub async fn insert(
     record: &IdempotencyRecord,
     now_ms: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO idempotency_keys \
          (scope, idempotency_key, operation, request_sha256, resource_id, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6)",
+        (
+            scope,
+            key,
+            &record.operation,
+            &record.request_sha256,
+            &record.resource_id,
+            now_ms,
+        ),
     )
-    .bind(scope)
-    .bind(key)
-    .bind(&record.operation)
-    .bind(&record.request_sha256)
-    .bind(&record.resource_id)
-    .bind(now_ms)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
 /// Forgets records older than `cutoff_ms` (keys are honoured for 24 hours).
 pub async fn purge_before(pool: &sqlx::AnyPool, cutoff_ms: i64) -> Result<u64, StoreError> {
-    let r = sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
-        .bind(cutoff_ms)
-        .execute(pool)
-        .await?;
-    Ok(r.rows_affected())
+    let n = sql::exec(
+        pool,
+        "DELETE FROM idempotency_keys WHERE created_at < $1",
+        (cutoff_ms,),
+    )
+    .await?;
+    Ok(n)
 }

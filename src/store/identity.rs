@@ -1,7 +1,7 @@
 //! Accounts, principals, API keys and server settings.
 
-use super::page::{self, Keyed, Page, PageSpec};
-use super::sql::SqlBuilder;
+use super::page::{self, Page, PageSpec, keyed};
+use super::sql::{self, SqlBuilder};
 use super::tags::{self, TagFilter};
 use super::{StoreError, Tx};
 use sqlx::AnyPool;
@@ -14,12 +14,7 @@ pub struct AccountRow {
     pub updated_at: i64,
     pub version: i64,
 }
-
-impl Keyed for AccountRow {
-    fn key(&self) -> (i64, String) {
-        (self.created_at, self.account_id.clone())
-    }
-}
+keyed!(AccountRow, account_id);
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PrincipalRow {
@@ -29,12 +24,7 @@ pub struct PrincipalRow {
     pub name: String,
     pub created_at: i64,
 }
-
-impl Keyed for PrincipalRow {
-    fn key(&self) -> (i64, String) {
-        (self.created_at, self.arn.clone())
-    }
-}
+keyed!(PrincipalRow, arn);
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ApiKeyRow {
@@ -45,12 +35,7 @@ pub struct ApiKeyRow {
     pub created_at: i64,
     pub revoked_at: Option<i64>,
 }
-
-impl Keyed for ApiKeyRow {
-    fn key(&self) -> (i64, String) {
-        (self.created_at, self.key_id.clone())
-    }
-}
+keyed!(ApiKeyRow, key_id);
 
 const ACCOUNT_COLS: &str = "account_id, name, created_at, updated_at, version";
 const KEY_COLS: &str = "key_id, principal_arn, account_id, secret_sha256, created_at, revoked_at";
@@ -58,12 +43,9 @@ const KEY_COLS: &str = "key_id, principal_arn, account_id, secret_sha256, create
 // ---- settings ----
 
 pub async fn get_setting(pool: &AnyPool, name: &str) -> Result<Option<String>, StoreError> {
-    Ok(
-        sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
-            .bind(name)
-            .fetch_optional(pool)
-            .await?,
-    )
+    let value: Option<(String,)> =
+        sql::fetch_optional(pool, "SELECT value FROM settings WHERE name = $1", (name,)).await?;
+    Ok(value.map(|(v,)| v))
 }
 
 /// Stores `value` unless the setting exists; answers the value now stored
@@ -73,22 +55,22 @@ pub async fn put_setting_if_absent(
     name: &str,
     value: &str,
 ) -> Result<String, StoreError> {
-    sqlx::query("INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
-        .bind(name)
-        .bind(value)
-        .execute(pool)
-        .await?;
+    sql::exec(
+        pool,
+        "INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        (name, value),
+    )
+    .await?;
     get_setting(pool, name).await?.ok_or(StoreError::NotFound)
 }
 
 pub async fn put_setting(pool: &AnyPool, name: &str, value: &str) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        pool,
         "INSERT INTO settings (name, value) VALUES ($1, $2) \
          ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        (name, value),
     )
-    .bind(name)
-    .bind(value)
-    .execute(pool)
     .await?;
     Ok(())
 }
@@ -96,16 +78,18 @@ pub async fn put_setting(pool: &AnyPool, name: &str, value: &str) -> Result<(), 
 // ---- accounts ----
 
 pub async fn insert_account(tx: &mut Tx, row: &AccountRow) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO accounts (account_id, name, created_at, updated_at, version) \
          VALUES ($1, $2, $3, $4, $5)",
+        (
+            &row.account_id,
+            &row.name,
+            row.created_at,
+            row.updated_at,
+            row.version,
+        ),
     )
-    .bind(&row.account_id)
-    .bind(&row.name)
-    .bind(row.created_at)
-    .bind(row.updated_at)
-    .bind(row.version)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -114,12 +98,12 @@ pub async fn get_account<'e, E>(exec: E, account_id: &str) -> Result<Option<Acco
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    Ok(sqlx::query_as(
+    sql::fetch_optional(
+        exec,
         "SELECT account_id, name, created_at, updated_at, version FROM accounts WHERE account_id = $1",
+        (account_id,),
     )
-    .bind(account_id)
-    .fetch_optional(exec)
-    .await?)
+    .await
 }
 
 #[derive(Debug, Default, Clone)]
@@ -144,9 +128,7 @@ pub async fn list_accounts(
         b.push(" AND name = ").push_bind(n);
     }
     tags::push_filters(&mut b, "accounts.account_id", &filter.tags);
-    page::push_keyset(&mut b, "created_at", "account_id", spec);
-    let rows = b.build_query_as::<AccountRow>().fetch_all(pool).await?;
-    Ok(page::finish(rows, spec))
+    page::fetch(pool, b, "account_id", spec).await
 }
 
 /// Renames an account if its version is still `expected_version`; false
@@ -158,17 +140,14 @@ pub async fn update_account(
     expected_version: i64,
     now_ms: i64,
 ) -> Result<bool, StoreError> {
-    let r = sqlx::query(
+    let n = sql::exec(
+        &mut **tx,
         "UPDATE accounts SET name = $1, updated_at = $2, version = version + 1 \
          WHERE account_id = $3 AND version = $4",
+        (name, now_ms, account_id, expected_version),
     )
-    .bind(name)
-    .bind(now_ms)
-    .bind(account_id)
-    .bind(expected_version)
-    .execute(&mut **tx)
     .await?;
-    Ok(r.rows_affected() == 1)
+    Ok(n == 1)
 }
 
 /// Bumps the version of an account whose tags changed.
@@ -178,31 +157,31 @@ pub async fn touch_account(
     expected_version: i64,
     now_ms: i64,
 ) -> Result<bool, StoreError> {
-    let r = sqlx::query(
+    let n = sql::exec(
+        &mut **tx,
         "UPDATE accounts SET updated_at = $1, version = version + 1 \
          WHERE account_id = $2 AND version = $3",
+        (now_ms, account_id, expected_version),
     )
-    .bind(now_ms)
-    .bind(account_id)
-    .bind(expected_version)
-    .execute(&mut **tx)
     .await?;
-    Ok(r.rows_affected() == 1)
+    Ok(n == 1)
 }
 
 // ---- principals ----
 
 pub async fn insert_principal(tx: &mut Tx, row: &PrincipalRow) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO principals (arn, account_id, principal_type, name, created_at) \
          VALUES ($1, $2, $3, $4, $5)",
+        (
+            &row.arn,
+            &row.account_id,
+            &row.principal_type,
+            &row.name,
+            row.created_at,
+        ),
     )
-    .bind(&row.arn)
-    .bind(&row.account_id)
-    .bind(&row.principal_type)
-    .bind(&row.name)
-    .bind(row.created_at)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -211,12 +190,12 @@ pub async fn get_principal<'e, E>(exec: E, arn: &str) -> Result<Option<Principal
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    Ok(sqlx::query_as(
+    sql::fetch_optional(
+        exec,
         "SELECT arn, account_id, principal_type, name, created_at FROM principals WHERE arn = $1",
+        (arn,),
     )
-    .bind(arn)
-    .fetch_optional(exec)
-    .await?)
+    .await
 }
 
 pub async fn list_principals(
@@ -232,24 +211,18 @@ pub async fn list_principals(
     if let Some(t) = principal_type {
         b.push(" AND principal_type = ").push_bind(t);
     }
-    page::push_keyset(&mut b, "created_at", "arn", spec);
-    let rows = b.build_query_as::<PrincipalRow>().fetch_all(pool).await?;
-    Ok(page::finish(rows, spec))
+    page::fetch(pool, b, "arn", spec).await
 }
 
 // ---- API keys ----
 
 pub async fn insert_api_key(tx: &mut Tx, row: &ApiKeyRow) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO api_keys (key_id, principal_arn, account_id, secret_sha256, created_at, revoked_at) \
          VALUES ($1, $2, $3, $4, $5, NULL)",
+        (&row.key_id, &row.principal_arn, &row.account_id, &row.secret_sha256, row.created_at),
     )
-    .bind(&row.key_id)
-    .bind(&row.principal_arn)
-    .bind(&row.account_id)
-    .bind(&row.secret_sha256)
-    .bind(row.created_at)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -259,13 +232,13 @@ pub async fn get_api_key<'e, E>(exec: E, key_id: &str) -> Result<Option<ApiKeyRo
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    Ok(sqlx::query_as(
+    sql::fetch_optional(
+        exec,
         "SELECT key_id, principal_arn, account_id, secret_sha256, created_at, revoked_at \
          FROM api_keys WHERE key_id = $1",
+        (key_id,),
     )
-    .bind(key_id)
-    .fetch_optional(exec)
-    .await?)
+    .await
 }
 
 #[derive(Debug, Default, Clone)]
@@ -289,18 +262,56 @@ pub async fn list_api_keys(
     if let Some(p) = &filter.principal_arn {
         b.push(" AND principal_arn = ").push_bind(p);
     }
-    page::push_keyset(&mut b, "created_at", "key_id", spec);
-    let rows = b.build_query_as::<ApiKeyRow>().fetch_all(pool).await?;
-    Ok(page::finish(rows, spec))
+    page::fetch(pool, b, "key_id", spec).await
 }
 
 /// Marks a key revoked; false when it was already revoked or never existed.
 pub async fn revoke_api_key(tx: &mut Tx, key_id: &str, now_ms: i64) -> Result<bool, StoreError> {
-    let r =
-        sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE key_id = $2 AND revoked_at IS NULL")
-            .bind(now_ms)
-            .bind(key_id)
-            .execute(&mut **tx)
-            .await?;
-    Ok(r.rows_affected() == 1)
+    let n = sql::exec(
+        &mut **tx,
+        "UPDATE api_keys SET revoked_at = $1 WHERE key_id = $2 AND revoked_at IS NULL",
+        (now_ms, key_id),
+    )
+    .await?;
+    Ok(n == 1)
+}
+
+// ---- SigV4 secrets of API keys ----
+
+/// A key row with its sealed SigV4 secret (None for keys made before the
+/// column, or while no sealing key was configured).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ApiKeySigV4Row {
+    pub key_id: String,
+    pub principal_arn: String,
+    pub account_id: String,
+    pub revoked_at: Option<i64>,
+    pub sigv4_secret_sealed: Option<String>,
+}
+
+/// Stores a key's sealed SigV4 secret, in the transaction that creates it.
+pub async fn set_sigv4_secret(tx: &mut Tx, key_id: &str, sealed: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE api_keys SET sigv4_secret_sealed = $1 WHERE key_id = $2")
+        .bind(sealed)
+        .bind(key_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The key a signed request names: one primary-key read, no write.
+pub async fn get_api_key_sigv4<'e, E>(
+    exec: E,
+    key_id: &str,
+) -> Result<Option<ApiKeySigV4Row>, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    Ok(sqlx::query_as(
+        "SELECT key_id, principal_arn, account_id, revoked_at, sigv4_secret_sealed \
+         FROM api_keys WHERE key_id = $1",
+    )
+    .bind(key_id)
+    .fetch_optional(exec)
+    .await?)
 }

@@ -111,6 +111,9 @@ impl From<sqlx::migrate::MigrateError> for StoreError {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// Encrypts the columns kept sealed at rest (API keys' SigV4 secrets);
+    /// None when the server has no key configured.
+    sealing: Option<std::sync::Arc<crate::sealed::SealingKey>>,
 }
 
 impl Store {
@@ -148,7 +151,22 @@ impl Store {
             });
         }
         let pool = pool.connect_with(options).await?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            sealing: None,
+        })
+    }
+
+    /// The same store, sealing secrets at rest under `key`.
+    pub fn with_sealing_key(mut self, key: Option<crate::sealed::SealingKey>) -> Self {
+        self.sealing = key.map(std::sync::Arc::new);
+        self
+    }
+
+    /// The key secrets are sealed under, if one is configured.
+    pub fn sealing_key(&self) -> Option<&crate::sealed::SealingKey> {
+        self.sealing.as_deref()
     }
 
     pub fn backend(&self) -> Backend {
@@ -182,11 +200,12 @@ impl Store {
     /// Reachable and fully migrated.
     pub async fn ready(&self) -> Result<(), StoreError> {
         let latest: Option<i64> = self.migrator().iter().map(|m| m.version).max();
-        let applied: Option<i64> =
-            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = $1")
-                .bind(true)
-                .fetch_one(&self.pool)
-                .await?;
+        let (applied,): (Option<i64>,) = sql::fetch_one(
+            &self.pool,
+            "SELECT MAX(version) FROM _sqlx_migrations WHERE success = $1",
+            (true,),
+        )
+        .await?;
         if applied < latest {
             return Err(StoreError::Unavailable(format!(
                 "database is at migration {applied:?}, the binary expects {latest:?}"
@@ -262,13 +281,7 @@ pub(crate) async fn settle<S: lc::Lifecycle + 'static>(
         let Some(to) = from.settles_to() else {
             continue;
         };
-        n += sqlx::query(update)
-            .bind(now)
-            .bind(to.as_str())
-            .bind(from.as_str())
-            .execute(pool)
-            .await?
-            .rows_affected();
+        n += sql::exec(pool, update, (now, to.as_str(), from.as_str())).await?;
     }
     Ok(n)
 }

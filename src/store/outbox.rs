@@ -1,5 +1,6 @@
 //! Connection notifications and their delivery outbox.
 
+use super::sql;
 use super::{Backend, Store, StoreError, Tx};
 use sqlx::{Any, Executor};
 
@@ -20,21 +21,23 @@ const COLS: &str = "connection_notification_id, account_id, service_id, webhook_
     signing_secret, last_delivery_status, last_delivery_at, created_at";
 
 pub async fn insert_notification(tx: &mut Tx, r: &NotificationRow) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO connection_notifications (connection_notification_id, account_id, service_id, \
          webhook_url, events, signing_secret, last_delivery_status, last_delivery_at, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        (
+            &r.connection_notification_id,
+            &r.account_id,
+            &r.service_id,
+            &r.webhook_url,
+            &r.events,
+            &r.signing_secret,
+            &r.last_delivery_status,
+            r.last_delivery_at,
+            r.created_at,
+        ),
     )
-    .bind(&r.connection_notification_id)
-    .bind(&r.account_id)
-    .bind(&r.service_id)
-    .bind(&r.webhook_url)
-    .bind(&r.events)
-    .bind(&r.signing_secret)
-    .bind(&r.last_delivery_status)
-    .bind(r.last_delivery_at)
-    .bind(r.created_at)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -57,14 +60,14 @@ pub async fn pending_counts<'e, E: Executor<'e, Database = Any>>(
     exec: E,
     service_id: &str,
 ) -> Result<Vec<(String, i64)>, StoreError> {
-    Ok(sqlx::query_as(
+    sql::fetch_all(
+        exec,
         "SELECT o.connection_notification_id, COUNT(*) FROM notification_outbox o \
          JOIN connection_notifications n ON n.connection_notification_id = o.connection_notification_id \
          WHERE n.service_id = $1 GROUP BY o.connection_notification_id",
+        (service_id,),
     )
-    .bind(service_id)
-    .fetch_all(exec)
-    .await?)
+    .await
 }
 
 pub async fn delete_notification(
@@ -72,14 +75,12 @@ pub async fn delete_notification(
     service_id: &str,
     id: &str,
 ) -> Result<bool, StoreError> {
-    let n = sqlx::query(
+    let n = sql::exec(
+        &mut **tx,
         "DELETE FROM connection_notifications WHERE service_id = $1 AND connection_notification_id = $2",
+        (service_id, id),
     )
-    .bind(service_id)
-    .bind(id)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
+    .await?;
     Ok(n == 1)
 }
 
@@ -91,27 +92,24 @@ pub async fn enqueue(
     body: &str,
     now: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO notification_outbox (delivery_id, connection_notification_id, body, attempts, \
          next_attempt_at, claimed_until, last_error, created_at) VALUES ($1, $2, $3, 0, $4, 0, NULL, $4)",
+        (delivery_id, notification_id, body, now),
     )
-    .bind(delivery_id)
-    .bind(notification_id)
-    .bind(body)
-    .bind(now)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
 /// Whether any delivery is due (a read, so idle polling takes no write lock).
 pub async fn has_due(store: &Store, now: i64) -> Result<bool, StoreError> {
-    let row: Option<(String,)> = sqlx::query_as(
+    let row: Option<(String,)> = sql::fetch_optional(
+        store.pool(),
         "SELECT delivery_id FROM notification_outbox WHERE next_attempt_at <= $1 \
          AND claimed_until <= $1 LIMIT 1",
+        (now,),
     )
-    .bind(now)
-    .fetch_optional(store.pool())
     .await?;
     Ok(row.is_some())
 }
@@ -147,25 +145,22 @@ pub async fn claim(
              AND claimed_until <= $1 ORDER BY next_attempt_at LIMIT $2"
         }
     };
-    let ids: Vec<(String,)> = sqlx::query_as(pick)
-        .bind(now)
-        .bind(limit)
-        .fetch_all(&mut *tx)
-        .await?;
+    let ids: Vec<(String,)> = sql::fetch_all(&mut *tx, pick, (now, limit)).await?;
     let mut out = Vec::with_capacity(ids.len());
     for (id,) in ids {
-        sqlx::query("UPDATE notification_outbox SET claimed_until = $1 WHERE delivery_id = $2")
-            .bind(now + lease_ms)
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?;
-        let d: Option<Delivery> = sqlx::query_as(
+        sql::exec(
+            &mut *tx,
+            "UPDATE notification_outbox SET claimed_until = $1 WHERE delivery_id = $2",
+            (now + lease_ms, &id),
+        )
+        .await?;
+        let d: Option<Delivery> = sql::fetch_optional(
+            &mut *tx,
             "SELECT o.delivery_id, o.connection_notification_id, o.body, o.attempts, n.webhook_url, \
              n.signing_secret FROM notification_outbox o JOIN connection_notifications n \
              ON n.connection_notification_id = o.connection_notification_id WHERE o.delivery_id = $1",
+            (&id,),
         )
-        .bind(&id)
-        .fetch_optional(&mut *tx)
         .await?;
         out.extend(d);
     }
@@ -185,29 +180,27 @@ pub async fn finish(
 ) -> Result<(), StoreError> {
     let mut tx = store.begin().await?;
     if ok {
-        sqlx::query("DELETE FROM notification_outbox WHERE delivery_id = $1")
-            .bind(&d.delivery_id)
-            .execute(&mut *tx)
-            .await?;
+        sql::exec(
+            &mut *tx,
+            "DELETE FROM notification_outbox WHERE delivery_id = $1",
+            (&d.delivery_id,),
+        )
+        .await?;
     } else {
-        sqlx::query(
+        sql::exec(
+            &mut *tx,
             "UPDATE notification_outbox SET attempts = attempts + 1, next_attempt_at = $1, \
              claimed_until = 0, last_error = $2 WHERE delivery_id = $3",
+            (retry_at, status, &d.delivery_id),
         )
-        .bind(retry_at)
-        .bind(status)
-        .bind(&d.delivery_id)
-        .execute(&mut *tx)
         .await?;
     }
-    sqlx::query(
+    sql::exec(
+        &mut *tx,
         "UPDATE connection_notifications SET last_delivery_status = $1, last_delivery_at = $2 \
          WHERE connection_notification_id = $3",
+        (status, now, &d.connection_notification_id),
     )
-    .bind(status)
-    .bind(now)
-    .bind(&d.connection_notification_id)
-    .execute(&mut *tx)
     .await?;
     tx.commit().await?;
     Ok(())

@@ -2,7 +2,10 @@
 //! page continues strictly after the last row of the previous one, so rows
 //! inserted while a client pages never shift, duplicate or hide others.
 
+use super::StoreError;
 use super::sql::SqlBuilder;
+use sqlx::AnyPool;
+use sqlx::any::AnyRow;
 
 /// Where a page starts and how long it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +77,52 @@ pub fn push_keyset(
         .push(", ")
         .push(id_col);
     b.push(" LIMIT ").push_bind(i64::from(spec.limit) + 1);
+}
+
+/// Runs `b` (a list query up to the end of its conditions) as one page in
+/// `(created_at, id_col)` order: [`push_keyset`], then [`finish`].
+pub async fn fetch<T>(
+    pool: &AnyPool,
+    mut b: SqlBuilder,
+    id_col: &'static str,
+    spec: &PageSpec,
+) -> Result<Page<T>, StoreError>
+where
+    T: for<'r> sqlx::FromRow<'r, AnyRow> + Keyed + Send + Unpin,
+{
+    push_keyset(&mut b, "created_at", id_col, spec);
+    let rows: Vec<T> = b.build_query_as().fetch_all(pool).await?;
+    Ok(finish(rows, spec))
+}
+
+/// [`fetch`] for a page that comes back as one row holding a JSON array: on
+/// SQLite every result row crosses from the driver's worker thread on its
+/// own, which costs more than the row; one aggregated row does not (see
+/// docs/benchmarks.md). `b` is `SELECT <JSON aggregate> FROM (<list query>`
+/// up to the end of the list query's conditions; the keyset goes on
+/// `(created_col, id_col)` of the list query. `what` names the page in a
+/// message when the JSON does not decode.
+pub async fn fetch_json<R>(
+    pool: &AnyPool,
+    mut b: SqlBuilder,
+    (created_col, id_col): (&'static str, &'static str),
+    spec: &PageSpec,
+    what: &str,
+) -> Result<Vec<R>, StoreError>
+where
+    R: serde::de::DeserializeOwned,
+{
+    push_keyset(&mut b, created_col, id_col, spec);
+    b.push(") t");
+    let (json,): (String,) = b.build_query_as().fetch_one(pool).await?;
+    serde_json::from_str(&json).map_err(|e| StoreError::Other(format!("{what}: {e}")))
+}
+
+/// [`finish`] for rows that arrive in any order (an aggregate need not keep
+/// its subquery's): sorts them by key first.
+pub fn finish_unordered<T: Keyed>(mut rows: Vec<T>, spec: &PageSpec) -> Page<T> {
+    rows.sort_by_cached_key(Keyed::key);
+    finish(rows, spec)
 }
 
 /// Cuts the extra row off and computes the continuation key.

@@ -3,9 +3,12 @@
 //! fragments and numbered `$N` placeholders, which both SQLite and Postgres
 //! accept, so the text stays injection-free by construction.
 
-use super::{StoreError, Tx};
+use super::StoreError;
 use sqlx::any::{AnyArguments, AnyRow};
-use sqlx::{Any, AnyConnection, AnyPool, AssertSqlSafe, Executor, FromRow};
+use sqlx::error::BoxDynError;
+use sqlx::{
+    Any, AnyConnection, AnyPool, Arguments, AssertSqlSafe, Encode, Executor, FromRow, Type,
+};
 
 /// The most ids one `IN (...)` list binds ([`rows_in`] runs one query per
 /// this many): well under the bind limits of SQLite (32766) and Postgres
@@ -123,14 +126,116 @@ impl From<&'static str> for SqlBuilder {
     }
 }
 
-/// Runs `sql`, whose one placeholder `$1` is `id` (a delete, a row lock),
-/// in the caller's transaction; answers how many rows it touched.
-pub async fn run_by_id(tx: &mut Tx, sql: &'static str, id: &str) -> Result<u64, StoreError> {
-    Ok(sqlx::query(sql)
-        .bind(id)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected())
+/// The values of a statement's placeholders, in order: a tuple (`(a,)`,
+/// `(a, b)`, ...) of anything `.bind()` takes (`&str`, `&String`,
+/// `Option<&str>`, `&Option<String>`, `i64`, `bool`). `()` binds nothing.
+pub trait Args {
+    /// The arguments; a value that cannot be encoded fails as `bind` would.
+    fn into_args(self) -> Result<AnyArguments, BoxDynError>;
+}
+
+/// `Args` for the tuples of 0 to 20 values.
+macro_rules! tuple_args {
+    ($($v:ident),*) => {
+        impl<'t, $($v),*> Args for ($($v,)*)
+        where
+            $($v: Encode<'t, Any> + Type<Any>,)*
+        {
+            #[allow(non_snake_case)]
+            fn into_args(self) -> Result<AnyArguments, BoxDynError> {
+                let ($($v,)*) = self;
+                #[allow(unused_mut)]
+                let mut args = AnyArguments::default();
+                $(args.add($v)?;)*
+                Ok(args)
+            }
+        }
+    };
+}
+
+tuple_args!();
+tuple_args!(A);
+tuple_args!(A, B);
+tuple_args!(A, B, C);
+tuple_args!(A, B, C, D);
+tuple_args!(A, B, C, D, E);
+tuple_args!(A, B, C, D, E, F);
+tuple_args!(A, B, C, D, E, F, G);
+tuple_args!(A, B, C, D, E, F, G, H);
+tuple_args!(A, B, C, D, E, F, G, H, I);
+tuple_args!(A, B, C, D, E, F, G, H, I, J);
+tuple_args!(A, B, C, D, E, F, G, H, I, J, K);
+tuple_args!(A, B, C, D, E, F, G, H, I, J, K, L);
+tuple_args!(A, B, C, D, E, F, G, H, I, J, K, L, M);
+tuple_args!(A, B, C, D, E, F, G, H, I, J, K, L, M, N);
+tuple_args!(A, B, C, D, E, F, G, H, I, J, K, L, M, N, O);
+tuple_args!(A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P);
+tuple_args!(A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P, Q);
+tuple_args!(A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P, Q, R);
+tuple_args!(A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P, Q, R, S);
+tuple_args!(A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P, Q, R, S, T);
+
+/// Runs a statement (`$1`, `$2`, ... bound to `args` in order) on `exec`
+/// (a transaction's connection, `&mut **tx`, or the pool); answers how many
+/// rows it touched.
+pub async fn exec<'e, E>(exec: E, sql: &'static str, args: impl Args) -> Result<u64, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let q = sqlx::query_with(sql, args.into_args().map_err(sqlx::Error::Encode)?);
+    Ok(q.execute(exec).await?.rows_affected())
+}
+
+/// `sql` with `args` bound, decoding rows as `T`.
+fn query_as<T>(
+    sql: &'static str,
+    args: impl Args,
+) -> Result<sqlx::query::QueryAs<'static, Any, T, AnyArguments>, StoreError>
+where
+    T: for<'r> FromRow<'r, AnyRow>,
+{
+    let args = args.into_args().map_err(sqlx::Error::Encode)?;
+    Ok(sqlx::query_as_with(sql, args))
+}
+
+/// The one row `sql` answers, as `T` (a row type or a tuple like `(i64,)`);
+/// no row is [`StoreError::NotFound`].
+pub async fn fetch_one<'e, T, E>(
+    exec: E,
+    sql: &'static str,
+    args: impl Args,
+) -> Result<T, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+    T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+{
+    Ok(query_as(sql, args)?.fetch_one(exec).await?)
+}
+
+/// The first row `sql` answers, if any, as `T`.
+pub async fn fetch_optional<'e, T, E>(
+    exec: E,
+    sql: &'static str,
+    args: impl Args,
+) -> Result<Option<T>, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+    T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+{
+    Ok(query_as(sql, args)?.fetch_optional(exec).await?)
+}
+
+/// Every row `sql` answers, as `T`.
+pub async fn fetch_all<'e, T, E>(
+    exec: E,
+    sql: &'static str,
+    args: impl Args,
+) -> Result<Vec<T>, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+    T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+{
+    Ok(query_as(sql, args)?.fetch_all(exec).await?)
 }
 
 /// The row `id` of one account: `SELECT <cols><from_where>id AND

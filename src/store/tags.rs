@@ -1,6 +1,6 @@
 //! Tags of any resource: `{"Key": "Value"}` maps, stored one row per key.
 
-use super::sql::{SqlBuilder, rows_in, run_by_id};
+use super::sql::{self, SqlBuilder, rows_in};
 use super::{StoreError, Tx};
 use sqlx::AnyPool;
 use std::collections::{BTreeMap, HashMap};
@@ -21,16 +21,18 @@ pub async fn replace(
     resource_id: &str,
     tags: &Tags,
 ) -> Result<(), StoreError> {
-    run_by_id(tx, "DELETE FROM tags WHERE resource_id = $1", resource_id).await?;
+    sql::exec(
+        &mut **tx,
+        "DELETE FROM tags WHERE resource_id = $1",
+        (resource_id,),
+    )
+    .await?;
     for (k, v) in tags {
-        sqlx::query(
+        sql::exec(
+            &mut **tx,
             "INSERT INTO tags (resource_id, account_id, tag_key, tag_value) VALUES ($1, $2, $3, $4)",
+            (resource_id, account_id, k, v),
         )
-        .bind(resource_id)
-        .bind(account_id)
-        .bind(k)
-        .bind(v)
-        .execute(&mut **tx)
         .await?;
     }
     Ok(())

@@ -4,6 +4,7 @@
 
 mod support;
 
+mod aws;
 mod catalog;
 mod concurrency;
 mod consumer;

@@ -13,6 +13,9 @@ use std::time::Duration;
 
 pub const ADMIN: &str = "test-admin-secret";
 
+/// The servers' LINKPLANE_AWS_SECRETS_KEY (API keys' SigV4 secrets).
+pub const SEALING_KEY: &str = "8f2c1d0e4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff0";
+
 /// A plain client for the server under test. reqwest is built with
 /// `rustls-no-provider` (the server picks ring for its webhook client
 /// explicitly), so a client made with `Client::new()` needs a process-wide
@@ -222,8 +225,32 @@ impl TestServer {
         TestServer::on_url(self.db, &url, Settings::default()).await
     }
 
+    /// Another replica on the same database without a sealing key (as a
+    /// server without LINKPLANE_AWS_SECRETS_KEY).
+    pub async fn replica_without_sealing_key(&self) -> TestServer {
+        let url = self
+            ._fresh
+            .as_ref()
+            .map(|f| f.url.clone())
+            .expect("primary owns the db");
+        TestServer::on_url_sealed(self.db, &url, Settings::default(), None).await
+    }
+
     pub async fn on_url(db: Db, url: &str, settings: Settings) -> TestServer {
-        let store = Store::connect(url, 5).await.expect("connect store");
+        let key = linkplane::sealed::SealingKey::from_hex(SEALING_KEY).expect("key");
+        TestServer::on_url_sealed(db, url, settings, Some(key)).await
+    }
+
+    pub async fn on_url_sealed(
+        db: Db,
+        url: &str,
+        settings: Settings,
+        sealing: Option<linkplane::sealed::SealingKey>,
+    ) -> TestServer {
+        let store = Store::connect(url, 5)
+            .await
+            .expect("connect store")
+            .with_sealing_key(sealing);
         store.migrate().await.expect("migrate");
         let (admin, _) = linkplane::service::caller::init_admin(&store, Some(ADMIN))
             .await

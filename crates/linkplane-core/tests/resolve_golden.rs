@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use linkplane_core::net::{Protocol, format_ipv4};
-use linkplane_core::resolve::model::{RouteTarget, SgPeer};
+use linkplane_core::resolve::model::{PeeringState, RouteTarget, SgPeer, VpcEndpointState};
 use linkplane_core::resolve::{
     AnsweredBy, Code, Component, Destination, Query, QueryError, Source,
 };
@@ -278,7 +278,7 @@ fn inter_region() -> B {
                 SgPeer::Cidr(c("10.1.0.0/16")),
             ),
         )
-        .peering("pcx-ab", "vpc-a", "vpc-b", "active")
+        .peering("pcx-ab", "vpc-a", "vpc-b", PeeringState::Active)
         .route(
             "rtb-vpc-a",
             "10.2.0.0/16",
@@ -459,7 +459,7 @@ fn gateway_endpoint_through_a_transit_gateway_is_not_transitive() {
 #[test]
 fn peering_not_active_is_reported_and_the_walk_goes_on() {
     let mut b = inter_region();
-    b.net.peerings[0].status = "pending-acceptance".into();
+    b.net.peerings[0].status = PeeringState::PendingAcceptance;
     let a = to_ip(&b.snapshot(), "eni-ec2", "10.2.1.50", 443);
     assert_eq!(codes(&a), vec![Code::PeeringNotActive]);
     // The rest of the path is still traced.
@@ -667,11 +667,11 @@ fn service_not_available_in_zone_by_zone_id() {
 #[test]
 fn endpoint_not_available_while_pending_acceptance() {
     let mut b = privatelink(false, &[T_AZ1]);
-    b.endpoint_mut("vpce-api").state = "pending_acceptance".into();
+    b.endpoint_mut("vpce-api").state = VpcEndpointState::PendingAcceptance;
     let a = to_host(&b.snapshot(), "eni-c", "api.example.com", 443);
     assert_eq!(codes(&a), vec![Code::EndpointNotAvailable]);
     // Rejected: the records are gone too.
-    b.endpoint_mut("vpce-api").state = "rejected".into();
+    b.endpoint_mut("vpce-api").state = VpcEndpointState::Rejected;
     let a = to_host(&b.snapshot(), "eni-c", "api.example.com", 443);
     assert_eq!(codes(&a), vec![Code::DnsNameNotFound]);
 }

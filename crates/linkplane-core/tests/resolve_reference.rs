@@ -366,26 +366,23 @@ fn apply(net: &mut Network, k: usize, m: &Mutation) {
         PeeringStatus { pcx, status } => {
             if let Some(p) = nth_mut(&mut net.peerings, pcx) {
                 p.status = [
-                    "active",
-                    "pending-acceptance",
-                    "rejected",
-                    "deleted",
-                    "expired",
-                ][status as usize % 5]
-                    .into();
+                    PeeringState::Active,
+                    PeeringState::PendingAcceptance,
+                    PeeringState::Rejected,
+                    PeeringState::Deleted,
+                ][status as usize % 4];
             }
         }
         EndpointState { endpoint, state } => {
             if let Some(e) = nth_mut(&mut net.endpoints, endpoint) {
                 e.state = [
-                    "available",
-                    "pending_acceptance",
-                    "pending",
-                    "rejected",
-                    "deleted",
-                    "failed",
-                ][state as usize % 6]
-                    .into();
+                    VpcEndpointState::Available,
+                    VpcEndpointState::PendingAcceptance,
+                    VpcEndpointState::Pending,
+                    VpcEndpointState::Rejected,
+                    VpcEndpointState::Deleted,
+                    VpcEndpointState::Failed,
+                ][state as usize % 6];
             }
         }
         DnsSupport { vpc } => {
@@ -934,7 +931,7 @@ fn add_gwlb(
         service_name: format!("com.amazonaws.vpce.{}.{svc}", av.region),
         service_id: Some(svc),
         service_region: av.region.clone(),
-        state: "available".into(),
+        state: VpcEndpointState::Available,
         policy: None,
         policy_enforced: false,
         private_dns_enabled: false,
@@ -1511,7 +1508,7 @@ fn add_unrelated_vpc(net: &mut Network, twin: &Vpc, rng: &mut Rng) {
         },
         service_id: svc.clone(),
         service_region: region.clone(),
-        state: "available".into(),
+        state: VpcEndpointState::Available,
         policy: None,
         policy_enforced: svc.is_none(),
         private_dns_enabled: true,
@@ -1531,7 +1528,7 @@ fn add_unrelated_vpc(net: &mut Network, twin: &Vpc, rng: &mut Rng) {
         service_name: format!("com.amazonaws.{region}.s3"),
         service_id: None,
         service_region: region,
-        state: "available".into(),
+        state: VpcEndpointState::Available,
         policy: Some(
             r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}]}"#
                 .into(),
@@ -1984,7 +1981,7 @@ fn a_gwlb_endpoint_whose_interface_subnet_is_gone_is_a_blackhole() {
         service_name: "com.amazonaws.vpce.us-east-1.vpce-svc-g".into(),
         service_id: Some("vpce-svc-g".into()),
         service_region: "us-east-1".into(),
-        state: "available".into(),
+        state: VpcEndpointState::Available,
         policy: None,
         policy_enforced: false,
         private_dns_enabled: false,

@@ -9,7 +9,10 @@
 //! query parameters in [`ApiQuery`].
 
 pub mod body;
+pub mod list;
 pub mod strict;
+
+pub(crate) use list::list_query;
 
 use crate::api::problem::ApiError;
 use crate::error::Error;
@@ -212,9 +215,16 @@ fn strip_position(msg: &str) -> String {
     }
 }
 
-/// The `Idempotency-Key` header: 1..=255 visible ASCII characters.
-#[derive(Debug, Clone, Default)]
-pub struct IdempotencyKey(pub Option<String>);
+/// The `Idempotency-Key` header: 1..=255 visible ASCII characters. It is
+/// also the header's one OpenAPI declaration: a create names it in
+/// `params(IdempotencyKey)`.
+#[derive(Debug, Clone, Default, utoipa::IntoParams)]
+#[into_params(names("Idempotency-Key"), parameter_in = Header)]
+pub struct IdempotencyKey(
+    /// Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters
+    #[param(min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")]
+    pub Option<String>,
+);
 
 impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
     type Rejection = ApiError;
@@ -235,9 +245,15 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
 }
 
 /// The `If-Match` header, when present, as an update's [`Precondition`]
-/// (which answers 412 when it does not hold).
-#[derive(Debug, Clone, Default)]
-pub struct IfMatch(pub Precondition);
+/// (which answers 412 when it does not hold). It is also the header's one
+/// OpenAPI declaration: an update names it in `params(..., IfMatch)`.
+#[derive(Debug, Clone, Default, utoipa::IntoParams)]
+#[into_params(names("If-Match"), parameter_in = Header)]
+pub struct IfMatch(
+    /// An ETag from an earlier read; 412 if it changed since
+    #[param(value_type = Option<String>, pattern = "^[\\t -~]*$")]
+    pub Precondition,
+);
 
 impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
     type Rejection = ApiError;

@@ -1,46 +1,33 @@
 //! Internet gateways and their attachments (`service::network::gateway`).
 use crate::api::Page;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
+use crate::api::auth::Cx;
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, list_query};
 use crate::api::problem::{ApiResult, Problem};
-use crate::api::responses::{BadListQuery, ForAccounts, IdempotencyConflict};
-use crate::api::{created_versioned, ctx, list, with_etag};
-use crate::pagination::tag_filters;
-use crate::service::caller::Caller;
+use crate::api::responses::{
+    BadListQuery, ForAccounts, IdempotencyConflict, InternetGatewayNotFound,
+};
+use crate::api::{created_versioned, list, with_etag};
 use crate::service::network::gateway::{
     self, CreateInternetGatewayRequest, GatewayAttachmentRequest, InternetGateway,
     ListInternetGateways,
 };
-use crate::state::AppState;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListInternetGatewaysQuery {
-    /// Only the gateway attached to this VPC.
-    pub vpc_id: Option<String>,
-    /// Only this region.
-    pub region: Option<String>,
-    /// `Key=Value` (or `Key` for any value); repeat for several.
-    #[serde(default)]
-    #[param(value_type = Vec<crate::schema::TagFilter>)]
-    pub tag: Vec<String>,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListInternetGatewaysQuery => ListInternetGateways with tags {
+        /// Only the gateway attached to this VPC.
+        pub vpc_id: Option<String>,
+        /// Only this region.
+        pub region: Option<String>,
+    }
 }
 
 /// Create an internet gateway, detached.
 #[utoipa::path(
     post, path = "/v1/internet-gateways", tag = "network",
     request_body = CreateInternetGatewayRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new internet gateway", body = InternetGateway,
             headers(("Location" = String, description = "/v1/internet-gateways/{internet_gateway_id}"), ("ETag" = String))),
@@ -49,15 +36,13 @@ pub struct ListInternetGatewaysQuery {
         ForAccounts,
         IdempotencyConflict,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_internet_gateway(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateInternetGatewayRequest>,
 ) -> ApiResult<Response> {
-    let out = gateway::create_internet_gateway(ctx(&state, &caller), req, key).await?;
+    let out = gateway::create_internet_gateway(cx.ctx(), req, key).await?;
     Ok(created_versioned(out, |v| {
         format!("/v1/internet-gateways/{}", v.internet_gateway_id)
     }))
@@ -72,21 +57,12 @@ pub(super) async fn create_internet_gateway(
         BadListQuery,
         ForAccounts,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_internet_gateways(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<ListInternetGatewaysQuery>,
 ) -> ApiResult<Response> {
-    let query = ListInternetGateways {
-        vpc_id: q.vpc_id,
-        region: q.region,
-        tags: tag_filters(&q.tag)?,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = gateway::list_internet_gateways(ctx(&state, &caller), query).await?;
+    let (items, next) = gateway::list_internet_gateways(cx.ctx(), q.into_list()?).await?;
     Ok(list(items, next))
 }
 
@@ -99,14 +75,12 @@ pub(super) async fn list_internet_gateways(
         ForAccounts,
         (status = 404, description = "`InvalidInternetGatewayID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn get_internet_gateway(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(internet_gateway_id): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let v = gateway::get_internet_gateway(ctx(&state, &caller), &internet_gateway_id).await?;
+    let v = gateway::get_internet_gateway(cx.ctx(), &internet_gateway_id).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -117,17 +91,15 @@ pub(super) async fn get_internet_gateway(
     responses(
         (status = 204, description = "Deleted"),
         ForAccounts,
-        (status = 404, description = "`InvalidInternetGatewayID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        InternetGatewayNotFound,
         (status = 409, description = "`DependencyViolation`: the gateway is attached", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_internet_gateway(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(internet_gateway_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    gateway::delete_internet_gateway(ctx(&state, &caller), &internet_gateway_id).await?;
+    gateway::delete_internet_gateway(cx.ctx(), &internet_gateway_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -140,18 +112,16 @@ pub(super) async fn delete_internet_gateway(
         (status = 200, description = "The gateway, attached", body = InternetGateway, headers(("ETag" = String))),
         (status = 400, description = "`InvalidVpcID.NotFound`, `InvalidParameterValue` (another region)", body = Problem, content_type = "application/problem+json"),
         ForAccounts,
-        (status = 404, description = "`InvalidInternetGatewayID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        InternetGatewayNotFound,
         (status = 409, description = "`Resource.AlreadyAssociated`: the gateway is attached, or the VPC has one", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn attach_internet_gateway(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(internet_gateway_id): ApiPath<String>,
     ApiJson(req): ApiJson<GatewayAttachmentRequest>,
 ) -> ApiResult<Response> {
-    let v = gateway::attach(ctx(&state, &caller), &internet_gateway_id, req).await?;
+    let v = gateway::attach(cx.ctx(), &internet_gateway_id, req).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -164,17 +134,15 @@ pub(super) async fn attach_internet_gateway(
         (status = 200, description = "The gateway, detached", body = InternetGateway, headers(("ETag" = String))),
         (status = 400, description = "A malformed body, `MissingParameter`, `InvalidVpcID.NotFound`", body = Problem, content_type = "application/problem+json"),
         ForAccounts,
-        (status = 404, description = "`InvalidInternetGatewayID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        InternetGatewayNotFound,
         (status = 409, description = "`Gateway.NotAttached` (not attached to that VPC), `DependencyViolation` (public NAT gateways use it)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn detach_internet_gateway(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(internet_gateway_id): ApiPath<String>,
     ApiJson(req): ApiJson<GatewayAttachmentRequest>,
 ) -> ApiResult<Response> {
-    let v = gateway::detach(ctx(&state, &caller), &internet_gateway_id, req).await?;
+    let v = gateway::detach(cx.ctx(), &internet_gateway_id, req).await?;
     Ok(with_etag(v.etag(), &v.value))
 }

@@ -1,50 +1,35 @@
 //! Network interfaces and NAT gateways (`service::network::interface`).
 use crate::api::Page;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
+use crate::api::auth::Cx;
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, list_query};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts};
-use crate::api::{created_versioned, ctx, list, with_etag};
-use crate::pagination::tag_filters;
-use crate::service::caller::Caller;
+use crate::api::{created_versioned, list, with_etag};
 use crate::service::network::interface::{
     self, CreateNatGatewayRequest, CreateNetworkInterfaceRequest, ListNatGateways,
     ListNetworkInterfaces, NatGateway, NetworkInterface,
 };
-use crate::state::AppState;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListNetworkInterfacesQuery {
-    /// Only this VPC.
-    pub vpc_id: Option<String>,
-    /// Only this subnet.
-    pub subnet_id: Option<String>,
-    /// Only this region.
-    pub region: Option<String>,
-    /// `interface`, `nat_gateway`, `vpc_endpoint`, ...
-    pub interface_type: Option<String>,
-    /// `Key=Value` (or `Key` for any value); repeat for several.
-    #[serde(default)]
-    #[param(value_type = Vec<crate::schema::TagFilter>)]
-    pub tag: Vec<String>,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListNetworkInterfacesQuery => ListNetworkInterfaces with tags {
+        /// Only this VPC.
+        pub vpc_id: Option<String>,
+        /// Only this subnet.
+        pub subnet_id: Option<String>,
+        /// Only this region.
+        pub region: Option<String>,
+        /// `interface`, `nat_gateway`, `vpc_endpoint`, ...
+        pub interface_type: Option<String>,
+    }
 }
 
 /// Create a network interface (it stands for a workload) with a private address from its subnet.
 #[utoipa::path(
     post, path = "/v1/network-interfaces", tag = "network",
     request_body = CreateNetworkInterfaceRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new network interface", body = NetworkInterface,
             headers(("Location" = String, description = "/v1/network-interfaces/{network_interface_id}"), ("ETag" = String))),
@@ -53,15 +38,13 @@ pub struct ListNetworkInterfacesQuery {
         ForAccounts,
         (status = 409, description = "`InvalidIPAddress.InUse`, `InsufficientFreeAddressesInSubnet`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_network_interface(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateNetworkInterfaceRequest>,
 ) -> ApiResult<Response> {
-    let out = interface::create_network_interface(ctx(&state, &caller), req, key).await?;
+    let out = interface::create_network_interface(cx.ctx(), req, key).await?;
     Ok(created_versioned(out, |v| {
         format!("/v1/network-interfaces/{}", v.network_interface_id)
     }))
@@ -76,23 +59,12 @@ pub(super) async fn create_network_interface(
         BadListQuery,
         ForAccounts,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_network_interfaces(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<ListNetworkInterfacesQuery>,
 ) -> ApiResult<Response> {
-    let query = ListNetworkInterfaces {
-        vpc_id: q.vpc_id,
-        subnet_id: q.subnet_id,
-        region: q.region,
-        interface_type: q.interface_type,
-        tags: tag_filters(&q.tag)?,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = interface::list_network_interfaces(ctx(&state, &caller), query).await?;
+    let (items, next) = interface::list_network_interfaces(cx.ctx(), q.into_list()?).await?;
     Ok(list(items, next))
 }
 
@@ -105,14 +77,12 @@ pub(super) async fn list_network_interfaces(
         ForAccounts,
         (status = 404, description = "`InvalidNetworkInterfaceID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn get_network_interface(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(network_interface_id): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let v = interface::get_network_interface(ctx(&state, &caller), &network_interface_id).await?;
+    let v = interface::get_network_interface(cx.ctx(), &network_interface_id).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -126,43 +96,31 @@ pub(super) async fn get_network_interface(
         (status = 404, description = "`InvalidNetworkInterfaceID.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`InvalidNetworkInterface.InUse`: the interface is managed for a NAT gateway or an endpoint", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_network_interface(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(network_interface_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    interface::delete_network_interface(ctx(&state, &caller), &network_interface_id).await?;
+    interface::delete_network_interface(cx.ctx(), &network_interface_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListNatGatewaysQuery {
-    /// Only this VPC.
-    pub vpc_id: Option<String>,
-    /// Only this subnet.
-    pub subnet_id: Option<String>,
-    /// Only this region.
-    pub region: Option<String>,
-    /// `Key=Value` (or `Key` for any value); repeat for several.
-    #[serde(default)]
-    #[param(value_type = Vec<crate::schema::TagFilter>)]
-    pub tag: Vec<String>,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListNatGatewaysQuery => ListNatGateways with tags {
+        /// Only this VPC.
+        pub vpc_id: Option<String>,
+        /// Only this subnet.
+        pub subnet_id: Option<String>,
+        /// Only this region.
+        pub region: Option<String>,
+    }
 }
 
 /// Create a NAT gateway in a subnet; it takes an address of the subnet on a requester-managed interface.
 #[utoipa::path(
     post, path = "/v1/nat-gateways", tag = "network",
     request_body = CreateNatGatewayRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new NAT gateway", body = NatGateway,
             headers(("Location" = String, description = "/v1/nat-gateways/{nat_gateway_id}"), ("ETag" = String))),
@@ -171,15 +129,13 @@ pub struct ListNatGatewaysQuery {
         ForAccounts,
         (status = 409, description = "`Gateway.NotAttached` (a public NAT gateway in a VPC without internet gateway), `InsufficientFreeAddressesInSubnet`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_nat_gateway(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateNatGatewayRequest>,
 ) -> ApiResult<Response> {
-    let out = interface::create_nat_gateway(ctx(&state, &caller), req, key).await?;
+    let out = interface::create_nat_gateway(cx.ctx(), req, key).await?;
     Ok(created_versioned(out, |v| {
         format!("/v1/nat-gateways/{}", v.nat_gateway_id)
     }))
@@ -194,22 +150,12 @@ pub(super) async fn create_nat_gateway(
         BadListQuery,
         ForAccounts,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_nat_gateways(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<ListNatGatewaysQuery>,
 ) -> ApiResult<Response> {
-    let query = ListNatGateways {
-        vpc_id: q.vpc_id,
-        subnet_id: q.subnet_id,
-        region: q.region,
-        tags: tag_filters(&q.tag)?,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = interface::list_nat_gateways(ctx(&state, &caller), query).await?;
+    let (items, next) = interface::list_nat_gateways(cx.ctx(), q.into_list()?).await?;
     Ok(list(items, next))
 }
 
@@ -222,14 +168,12 @@ pub(super) async fn list_nat_gateways(
         ForAccounts,
         (status = 404, description = "`InvalidNatGatewayID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn get_nat_gateway(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(nat_gateway_id): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let v = interface::get_nat_gateway(ctx(&state, &caller), &nat_gateway_id).await?;
+    let v = interface::get_nat_gateway(cx.ctx(), &nat_gateway_id).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -242,13 +186,11 @@ pub(super) async fn get_nat_gateway(
         ForAccounts,
         (status = 404, description = "`InvalidNatGatewayID.NotFound`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_nat_gateway(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(nat_gateway_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    interface::delete_nat_gateway(ctx(&state, &caller), &nat_gateway_id).await?;
+    interface::delete_nat_gateway(cx.ctx(), &nat_gateway_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

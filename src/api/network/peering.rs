@@ -1,45 +1,30 @@
 //! VPC peering connections (`service::network::peering`).
 use crate::api::Page;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
+use crate::api::auth::Cx;
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, list_query};
 use crate::api::problem::{ApiResult, Problem};
-use crate::api::responses::{BadListQuery, ForAccounts, Unauthenticated};
-use crate::api::{created_versioned, ctx, list, with_etag};
-use crate::pagination::tag_filters;
-use crate::service::caller::Caller;
+use crate::api::responses::{BadListQuery, ForAccounts, PeeringNotFound, Unauthenticated};
+use crate::api::{created_versioned, list, with_etag};
 use crate::service::network::peering::{
     self, CreateVpcPeeringConnectionRequest, ListPeerings, Transition, VpcPeeringConnection,
 };
-use crate::state::AppState;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListVpcPeeringConnectionsQuery {
-    /// Only connections with this VPC on either side.
-    pub vpc_id: Option<String>,
-    /// `pending_acceptance`, `active`, `rejected` or `deleted`.
-    pub status: Option<String>,
-    /// `Key=Value` (or `Key` for any value); repeat for several.
-    #[serde(default)]
-    #[param(value_type = Vec<crate::schema::TagFilter>)]
-    pub tag: Vec<String>,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListVpcPeeringConnectionsQuery => ListPeerings with tags {
+        /// Only connections with this VPC on either side.
+        pub vpc_id: Option<String>,
+        /// `pending_acceptance`, `active`, `rejected` or `deleted`.
+        pub status: Option<String>,
+    }
 }
 
 /// Request a peering between one of the caller's VPCs and a VPC of any account and region; the accepter's account accepts or rejects it.
 #[utoipa::path(
     post, path = "/v1/vpc-peering-connections", tag = "network",
     request_body = CreateVpcPeeringConnectionRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new VPC peering connection", body = VpcPeeringConnection,
             headers(("Location" = String, description = "/v1/vpc-peering-connections/{vpc_peering_connection_id}"), ("ETag" = String))),
@@ -48,15 +33,13 @@ pub struct ListVpcPeeringConnectionsQuery {
         ForAccounts,
         (status = 409, description = "`VpcPeeringConnectionAlreadyExists`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_vpc_peering_connection(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateVpcPeeringConnectionRequest>,
 ) -> ApiResult<Response> {
-    let out = peering::create_peering(ctx(&state, &caller), req, key).await?;
+    let out = peering::create_peering(cx.ctx(), req, key).await?;
     Ok(created_versioned(out, |v| {
         format!(
             "/v1/vpc-peering-connections/{}",
@@ -74,21 +57,12 @@ pub(super) async fn create_vpc_peering_connection(
         BadListQuery,
         ForAccounts,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_vpc_peering_connections(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<ListVpcPeeringConnectionsQuery>,
 ) -> ApiResult<Response> {
-    let query = ListPeerings {
-        vpc_id: q.vpc_id,
-        status: q.status,
-        tags: tag_filters(&q.tag)?,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = peering::list_peerings(ctx(&state, &caller), query).await?;
+    let (items, next) = peering::list_peerings(cx.ctx(), q.into_list()?).await?;
     Ok(list(items, next))
 }
 
@@ -101,14 +75,12 @@ pub(super) async fn list_vpc_peering_connections(
         ForAccounts,
         (status = 404, description = "`InvalidVpcPeeringConnectionID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn get_vpc_peering_connection(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(vpc_peering_connection_id): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let v = peering::get_peering(ctx(&state, &caller), &vpc_peering_connection_id).await?;
+    let v = peering::get_peering(cx.ctx(), &vpc_peering_connection_id).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -119,22 +91,15 @@ pub(super) async fn get_vpc_peering_connection(
     responses(
         (status = 204, description = "Deleted"),
         ForAccounts,
-        (status = 404, description = "`InvalidVpcPeeringConnectionID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        PeeringNotFound,
         (status = 409, description = "`InvalidStateTransition`: not pending or active, or pending the caller's own acceptance (reject it instead)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_vpc_peering_connection(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(vpc_peering_connection_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    peering::transition(
-        ctx(&state, &caller),
-        &vpc_peering_connection_id,
-        Transition::Delete,
-    )
-    .await?;
+    peering::transition(cx.ctx(), &vpc_peering_connection_id, Transition::Delete).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -147,22 +112,15 @@ pub(super) async fn delete_vpc_peering_connection(
         (status = 400, description = "`InvalidVpcID.NotFound`: the accepter VPC is gone", body = Problem, content_type = "application/problem+json"),
         Unauthenticated,
         (status = 403, description = "The requester (only the accepter may accept), or the admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`InvalidVpcPeeringConnectionID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        PeeringNotFound,
         (status = 409, description = "`InvalidStateTransition`: not pending acceptance", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn accept_vpc_peering_connection(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(vpc_peering_connection_id): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let v = peering::transition(
-        ctx(&state, &caller),
-        &vpc_peering_connection_id,
-        Transition::Accept,
-    )
-    .await?;
+    let v = peering::transition(cx.ctx(), &vpc_peering_connection_id, Transition::Accept).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -174,21 +132,14 @@ pub(super) async fn accept_vpc_peering_connection(
         (status = 200, description = "The connection, now rejected", body = VpcPeeringConnection, headers(("ETag" = String))),
         Unauthenticated,
         (status = 403, description = "The requester (only the accepter may reject), or the admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`InvalidVpcPeeringConnectionID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        PeeringNotFound,
         (status = 409, description = "`InvalidStateTransition`: not pending acceptance", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn reject_vpc_peering_connection(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(vpc_peering_connection_id): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let v = peering::transition(
-        ctx(&state, &caller),
-        &vpc_peering_connection_id,
-        Transition::Reject,
-    )
-    .await?;
+    let v = peering::transition(cx.ctx(), &vpc_peering_connection_id, Transition::Reject).await?;
     Ok(with_etag(v.etag(), &v.value))
 }

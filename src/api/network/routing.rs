@@ -1,18 +1,14 @@
 //! Route tables, their routes and associations (`service::network::routing`).
 use crate::api::Page;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
+use crate::api::auth::Cx;
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, list_query};
 use crate::api::problem::{ApiResult, Problem};
-use crate::api::responses::{BadListQuery, ForAccounts, IdempotencyConflict};
-use crate::api::{created, created_versioned, ctx, list, with_etag};
-use crate::pagination::tag_filters;
-use crate::service::Created;
-use crate::service::caller::Caller;
+use crate::api::responses::{BadListQuery, ForAccounts, IdempotencyConflict, RouteTableNotFound};
+use crate::api::{created, created_versioned, list, with_etag};
 use crate::service::network::routing::{
     self, AssociateRouteTableRequest, CreateRouteRequest, CreateRouteTableRequest, ListRouteTables,
     RouteTable, RouteTableAssociation,
 };
-use crate::state::AppState;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -28,33 +24,23 @@ pub struct DestinationQuery {
     pub destination: String,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListRouteTablesQuery {
-    /// Only this VPC.
-    pub vpc_id: Option<String>,
-    /// Only this region.
-    pub region: Option<String>,
-    /// Only main (true) or other (false) tables.
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub main: Option<bool>,
-    /// `Key=Value` (or `Key` for any value); repeat for several.
-    #[serde(default)]
-    #[param(value_type = Vec<crate::schema::TagFilter>)]
-    pub tag: Vec<String>,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListRouteTablesQuery => ListRouteTables with tags {
+        /// Only this VPC.
+        pub vpc_id: Option<String>,
+        /// Only this region.
+        pub region: Option<String>,
+        /// Only main (true) or other (false) tables.
+        #[serde(default, deserialize_with = "crate::api::extract::query_value")]
+        pub main: Option<bool>,
+    }
 }
 
 /// Create a route table in a VPC, holding only the `local` route.
 #[utoipa::path(
     post, path = "/v1/route-tables", tag = "network",
     request_body = CreateRouteTableRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new route table", body = RouteTable,
             headers(("Location" = String, description = "/v1/route-tables/{route_table_id}"), ("ETag" = String))),
@@ -63,15 +49,13 @@ pub struct ListRouteTablesQuery {
         ForAccounts,
         IdempotencyConflict,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_route_table(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateRouteTableRequest>,
 ) -> ApiResult<Response> {
-    let out = routing::create_route_table(ctx(&state, &caller), req, key).await?;
+    let out = routing::create_route_table(cx.ctx(), req, key).await?;
     Ok(created_versioned(out, |v| {
         format!("/v1/route-tables/{}", v.route_table_id)
     }))
@@ -86,22 +70,12 @@ pub(super) async fn create_route_table(
         BadListQuery,
         ForAccounts,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_route_tables(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<ListRouteTablesQuery>,
 ) -> ApiResult<Response> {
-    let query = ListRouteTables {
-        vpc_id: q.vpc_id,
-        region: q.region,
-        main: q.main,
-        tags: tag_filters(&q.tag)?,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = routing::list_route_tables(ctx(&state, &caller), query).await?;
+    let (items, next) = routing::list_route_tables(cx.ctx(), q.into_list()?).await?;
     Ok(list(items, next))
 }
 
@@ -114,14 +88,12 @@ pub(super) async fn list_route_tables(
         ForAccounts,
         (status = 404, description = "`InvalidRouteTableID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn get_route_table(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(route_table_id): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let v = routing::get_route_table(ctx(&state, &caller), &route_table_id).await?;
+    let v = routing::get_route_table(cx.ctx(), &route_table_id).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -132,17 +104,15 @@ pub(super) async fn get_route_table(
     responses(
         (status = 204, description = "Deleted"),
         ForAccounts,
-        (status = 404, description = "`InvalidRouteTableID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        RouteTableNotFound,
         (status = 409, description = "`DependencyViolation`: it is the main table, or subnets are associated with it", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_route_table(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(route_table_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    routing::delete_route_table(ctx(&state, &caller), &route_table_id).await?;
+    routing::delete_route_table(cx.ctx(), &route_table_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -152,7 +122,7 @@ pub(super) async fn delete_route_table(
     request_body = CreateRouteRequest,
     params(
         ("route_table_id" = crate::schema::RouteTableId, Path),
-        ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe; 1 to 255 visible ASCII characters"),
+        IdempotencyKey,
     ),
     responses(
         (status = 201, description = "The table with the new route", body = RouteTable,
@@ -160,19 +130,17 @@ pub(super) async fn delete_route_table(
         (status = 200, description = "An idempotent replay", body = RouteTable),
         (status = 400, description = "`MissingParameter`, `InvalidParameterCombination`, `InvalidParameterValue` (bad CIDR; a target in another VPC, a detached gateway, a peering that is not active; a destination inside the VPC's CIDR to anything but an interface, NAT gateway or GWLB endpoint), `InvalidPrefixListId.Malformed`, `InvalidPrefixListID.NotFound`, `InvalidGatewayID.NotFound`, `InvalidNatGatewayID.NotFound`, `InvalidVpcPeeringConnectionID.NotFound`, `InvalidTransitGatewayID.NotFound`, `InvalidNetworkInterfaceID.NotFound`", body = Problem, content_type = "application/problem+json"),
         ForAccounts,
-        (status = 404, description = "`InvalidRouteTableID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        RouteTableNotFound,
         (status = 409, description = "`RouteAlreadyExists` (including the local route's destination), `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_route(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(route_table_id): ApiPath<String>,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateRouteRequest>,
 ) -> ApiResult<Response> {
-    let out = routing::create_route(ctx(&state, &caller), &route_table_id, req, key).await?;
+    let out = routing::create_route(cx.ctx(), &route_table_id, req, key).await?;
     Ok(created_versioned(out, |t| {
         format!("/v1/route-tables/{}", t.route_table_id)
     }))
@@ -188,15 +156,13 @@ pub(super) async fn create_route(
         ForAccounts,
         (status = 404, description = "`InvalidRouteTableID.NotFound`, `InvalidRoute.NotFound`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_route(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(route_table_id): ApiPath<String>,
     ApiQuery(q): ApiQuery<DestinationQuery>,
 ) -> ApiResult<StatusCode> {
-    routing::delete_route(ctx(&state, &caller), &route_table_id, &q.destination).await?;
+    routing::delete_route(cx.ctx(), &route_table_id, &q.destination).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -206,7 +172,7 @@ pub(super) async fn delete_route(
     request_body = AssociateRouteTableRequest,
     params(
         ("route_table_id" = crate::schema::RouteTableId, Path),
-        ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe; 1 to 255 visible ASCII characters"),
+        IdempotencyKey,
     ),
     responses(
         (status = 201, description = "The association", body = RouteTableAssociation,
@@ -214,27 +180,20 @@ pub(super) async fn delete_route(
         (status = 200, description = "An idempotent replay", body = RouteTableAssociation),
         (status = 400, description = "`InvalidSubnetID.NotFound`, `InvalidParameterValue` (a subnet of another VPC)", body = Problem, content_type = "application/problem+json"),
         ForAccounts,
-        (status = 404, description = "`InvalidRouteTableID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        RouteTableNotFound,
         (status = 409, description = "`Resource.AlreadyAssociated` (already with this table), `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn associate_route_table(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(route_table_id): ApiPath<String>,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<AssociateRouteTableRequest>,
 ) -> ApiResult<Response> {
-    let out = routing::associate(ctx(&state, &caller), &route_table_id, req, key).await?;
-    let replayed = matches!(out, Created::Replayed(_));
-    let a = out.into_inner();
-    Ok(created(
-        replayed,
-        format!("/v1/route-tables/{}", a.route_table_id),
-        None,
-        &a,
-    ))
+    let out = routing::associate(cx.ctx(), &route_table_id, req, key).await?;
+    Ok(created(out, |a| {
+        format!("/v1/route-tables/{}", a.route_table_id)
+    }))
 }
 
 /// Remove a subnet's explicit association; the subnet falls back to the main table.
@@ -250,13 +209,11 @@ pub(super) async fn associate_route_table(
         ForAccounts,
         (status = 404, description = "`InvalidRouteTableID.NotFound`, `InvalidAssociationID.NotFound`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn disassociate_route_table(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath((route_table_id, association_id)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    routing::disassociate(ctx(&state, &caller), &route_table_id, &association_id).await?;
+    routing::disassociate(cx.ctx(), &route_table_id, &association_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,47 +1,32 @@
 //! Security groups and their rules (`service::network::security`).
 use crate::api::Page;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
+use crate::api::auth::Cx;
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, list_query};
 use crate::api::problem::{ApiResult, Problem};
-use crate::api::responses::{BadListQuery, ForAccounts};
-use crate::api::{created_versioned, ctx, list, with_etag};
-use crate::pagination::tag_filters;
-use crate::service::caller::Caller;
+use crate::api::responses::{BadListQuery, ForAccounts, SecurityGroupNotFound};
+use crate::api::{created_versioned, list, with_etag};
 use crate::service::network::security::{
     self, AddRuleRequest, CreateSecurityGroupRequest, ListSecurityGroups, SecurityGroup,
 };
-use crate::state::AppState;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListSecurityGroupsQuery {
-    /// Only this VPC.
-    pub vpc_id: Option<String>,
-    /// Only this region.
-    pub region: Option<String>,
-    /// Only this name.
-    pub group_name: Option<String>,
-    /// `Key=Value` (or `Key` for any value); repeat for several.
-    #[serde(default)]
-    #[param(value_type = Vec<crate::schema::TagFilter>)]
-    pub tag: Vec<String>,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListSecurityGroupsQuery => ListSecurityGroups with tags {
+        /// Only this VPC.
+        pub vpc_id: Option<String>,
+        /// Only this region.
+        pub region: Option<String>,
+        /// Only this name.
+        pub group_name: Option<String>,
+    }
 }
 
 /// Create a security group in a VPC; without `egress` it allows all traffic out.
 #[utoipa::path(
     post, path = "/v1/security-groups", tag = "network",
     request_body = CreateSecurityGroupRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new security group", body = SecurityGroup,
             headers(("Location" = String, description = "/v1/security-groups/{group_id}"), ("ETag" = String))),
@@ -50,15 +35,13 @@ pub struct ListSecurityGroupsQuery {
         ForAccounts,
         (status = 409, description = "`InvalidGroup.Duplicate`, `InvalidPermission.Duplicate`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_security_group(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateSecurityGroupRequest>,
 ) -> ApiResult<Response> {
-    let out = security::create_security_group(ctx(&state, &caller), req, key).await?;
+    let out = security::create_security_group(cx.ctx(), req, key).await?;
     Ok(created_versioned(out, |v| {
         format!("/v1/security-groups/{}", v.group_id)
     }))
@@ -73,22 +56,12 @@ pub(super) async fn create_security_group(
         BadListQuery,
         ForAccounts,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_security_groups(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<ListSecurityGroupsQuery>,
 ) -> ApiResult<Response> {
-    let query = ListSecurityGroups {
-        vpc_id: q.vpc_id,
-        region: q.region,
-        group_name: q.group_name,
-        tags: tag_filters(&q.tag)?,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = security::list_security_groups(ctx(&state, &caller), query).await?;
+    let (items, next) = security::list_security_groups(cx.ctx(), q.into_list()?).await?;
     Ok(list(items, next))
 }
 
@@ -101,14 +74,12 @@ pub(super) async fn list_security_groups(
         ForAccounts,
         (status = 404, description = "`InvalidGroup.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn get_security_group(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(group_id): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let v = security::get_security_group(ctx(&state, &caller), &group_id).await?;
+    let v = security::get_security_group(cx.ctx(), &group_id).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -120,17 +91,15 @@ pub(super) async fn get_security_group(
         (status = 204, description = "Deleted"),
         (status = 400, description = "`CannotDelete`: the VPC's default group", body = Problem, content_type = "application/problem+json"),
         ForAccounts,
-        (status = 404, description = "`InvalidGroup.NotFound`", body = Problem, content_type = "application/problem+json"),
+        SecurityGroupNotFound,
         (status = 409, description = "`DependencyViolation`: interfaces use it or other groups' rules reference it", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_security_group(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(group_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    security::delete_security_group(ctx(&state, &caller), &group_id).await?;
+    security::delete_security_group(cx.ctx(), &group_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -140,7 +109,7 @@ pub(super) async fn delete_security_group(
     request_body = AddRuleRequest,
     params(
         ("group_id" = crate::schema::SecurityGroupId, Path),
-        ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe; 1 to 255 visible ASCII characters"),
+        IdempotencyKey,
     ),
     responses(
         (status = 201, description = "The group with the new rule", body = SecurityGroup,
@@ -148,19 +117,17 @@ pub(super) async fn delete_security_group(
         (status = 200, description = "An idempotent replay", body = SecurityGroup),
         (status = 400, description = "`InvalidParameterValue` (protocol, ports, CIDR, a group of another VPC), `MissingParameter`, `InvalidParameterCombination`, `InvalidGroup.NotFound`, `InvalidPrefixListID.NotFound`", body = Problem, content_type = "application/problem+json"),
         ForAccounts,
-        (status = 404, description = "`InvalidGroup.NotFound`", body = Problem, content_type = "application/problem+json"),
+        SecurityGroupNotFound,
         (status = 409, description = "`InvalidPermission.Duplicate`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn add_security_group_rule(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(group_id): ApiPath<String>,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<AddRuleRequest>,
 ) -> ApiResult<Response> {
-    let out = security::add_rule(ctx(&state, &caller), &group_id, req, key).await?;
+    let out = security::add_rule(cx.ctx(), &group_id, req, key).await?;
     Ok(created_versioned(out, |g| {
         format!("/v1/security-groups/{}", g.group_id)
     }))
@@ -178,13 +145,11 @@ pub(super) async fn add_security_group_rule(
         ForAccounts,
         (status = 404, description = "`InvalidGroup.NotFound`, `InvalidSecurityGroupRuleId.NotFound`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_security_group_rule(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath((group_id, rule_id)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    security::delete_rule(ctx(&state, &caller), &group_id, &rule_id).await?;
+    security::delete_rule(cx.ctx(), &group_id, &rule_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,17 +1,16 @@
 //! Transit gateways, attachments and routes (`service::network::transit`).
 use crate::api::Page;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
+use crate::api::auth::Cx;
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, list_query};
 use crate::api::problem::{ApiResult, Problem};
-use crate::api::responses::{BadListQuery, ForAccounts, IdempotencyConflict};
-use crate::api::{created_versioned, ctx, list, with_etag};
-use crate::pagination::tag_filters;
-use crate::service::caller::Caller;
+use crate::api::responses::{
+    BadListQuery, ForAccounts, IdempotencyConflict, TransitGatewayNotFound,
+};
+use crate::api::{created_versioned, list, with_etag};
 use crate::service::network::transit::{
     self, CreateAttachmentRequest, CreateTgwRouteRequest, CreateTransitGatewayRequest,
     ListTransitGateways, TransitGateway,
 };
-use crate::state::AppState;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -27,28 +26,18 @@ pub struct TgwDestinationQuery {
     pub destination: String,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListTransitGatewaysQuery {
-    /// Only this region.
-    pub region: Option<String>,
-    /// `Key=Value` (or `Key` for any value); repeat for several.
-    #[serde(default)]
-    #[param(value_type = Vec<crate::schema::TagFilter>)]
-    pub tag: Vec<String>,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListTransitGatewaysQuery => ListTransitGateways with tags {
+        /// Only this region.
+        pub region: Option<String>,
+    }
 }
 
 /// Create a transit gateway.
 #[utoipa::path(
     post, path = "/v1/transit-gateways", tag = "network",
     request_body = CreateTransitGatewayRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new transit gateway", body = TransitGateway,
             headers(("Location" = String, description = "/v1/transit-gateways/{transit_gateway_id}"), ("ETag" = String))),
@@ -57,15 +46,13 @@ pub struct ListTransitGatewaysQuery {
         ForAccounts,
         IdempotencyConflict,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_transit_gateway(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateTransitGatewayRequest>,
 ) -> ApiResult<Response> {
-    let out = transit::create_transit_gateway(ctx(&state, &caller), req, key).await?;
+    let out = transit::create_transit_gateway(cx.ctx(), req, key).await?;
     Ok(created_versioned(out, |v| {
         format!("/v1/transit-gateways/{}", v.transit_gateway_id)
     }))
@@ -80,20 +67,12 @@ pub(super) async fn create_transit_gateway(
         BadListQuery,
         ForAccounts,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_transit_gateways(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<ListTransitGatewaysQuery>,
 ) -> ApiResult<Response> {
-    let query = ListTransitGateways {
-        region: q.region,
-        tags: tag_filters(&q.tag)?,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = transit::list_transit_gateways(ctx(&state, &caller), query).await?;
+    let (items, next) = transit::list_transit_gateways(cx.ctx(), q.into_list()?).await?;
     Ok(list(items, next))
 }
 
@@ -106,14 +85,12 @@ pub(super) async fn list_transit_gateways(
         ForAccounts,
         (status = 404, description = "`InvalidTransitGatewayID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn get_transit_gateway(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(transit_gateway_id): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let v = transit::get_transit_gateway(ctx(&state, &caller), &transit_gateway_id).await?;
+    let v = transit::get_transit_gateway(cx.ctx(), &transit_gateway_id).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -124,17 +101,15 @@ pub(super) async fn get_transit_gateway(
     responses(
         (status = 204, description = "Deleted"),
         ForAccounts,
-        (status = 404, description = "`InvalidTransitGatewayID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        TransitGatewayNotFound,
         (status = 409, description = "`DependencyViolation`: attachments remain", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_transit_gateway(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(transit_gateway_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    transit::delete_transit_gateway(ctx(&state, &caller), &transit_gateway_id).await?;
+    transit::delete_transit_gateway(cx.ctx(), &transit_gateway_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -144,7 +119,7 @@ pub(super) async fn delete_transit_gateway(
     request_body = CreateAttachmentRequest,
     params(
         ("transit_gateway_id" = crate::schema::TransitGatewayId, Path),
-        ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe; 1 to 255 visible ASCII characters"),
+        IdempotencyKey,
     ),
     responses(
         (status = 201, description = "The gateway with the new attachment", body = TransitGateway,
@@ -152,20 +127,17 @@ pub(super) async fn delete_transit_gateway(
         (status = 200, description = "An idempotent replay", body = TransitGateway),
         (status = 400, description = "`MissingParameter`, `InvalidVpcID.NotFound`, `InvalidSubnetID.NotFound`, `DuplicateSubnetsInSameZone`, `InvalidParameterValue` (another region, a subnet of another VPC)", body = Problem, content_type = "application/problem+json"),
         ForAccounts,
-        (status = 404, description = "`InvalidTransitGatewayID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        TransitGatewayNotFound,
         (status = 409, description = "`DuplicateTransitGatewayAttachment`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_transit_gateway_attachment(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(transit_gateway_id): ApiPath<String>,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateAttachmentRequest>,
 ) -> ApiResult<Response> {
-    let out =
-        transit::create_attachment(ctx(&state, &caller), &transit_gateway_id, req, key).await?;
+    let out = transit::create_attachment(cx.ctx(), &transit_gateway_id, req, key).await?;
     Ok(created_versioned(out, |t| {
         format!("/v1/transit-gateways/{}", t.transit_gateway_id)
     }))
@@ -183,14 +155,12 @@ pub(super) async fn create_transit_gateway_attachment(
         ForAccounts,
         (status = 404, description = "`InvalidTransitGatewayID.NotFound`, `InvalidTransitGatewayAttachmentID.NotFound`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_transit_gateway_attachment(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath((transit_gateway_id, attachment_id)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    transit::delete_attachment(ctx(&state, &caller), &transit_gateway_id, &attachment_id).await?;
+    transit::delete_attachment(cx.ctx(), &transit_gateway_id, &attachment_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -200,7 +170,7 @@ pub(super) async fn delete_transit_gateway_attachment(
     request_body = CreateTgwRouteRequest,
     params(
         ("transit_gateway_id" = crate::schema::TransitGatewayId, Path),
-        ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe; 1 to 255 visible ASCII characters"),
+        IdempotencyKey,
     ),
     responses(
         (status = 201, description = "The gateway with the new route", body = TransitGateway,
@@ -208,19 +178,17 @@ pub(super) async fn delete_transit_gateway_attachment(
         (status = 200, description = "An idempotent replay", body = TransitGateway),
         (status = 400, description = "`InvalidParameterValue` (bad CIDR), `MissingParameter`, `InvalidParameterCombination`, `InvalidTransitGatewayAttachmentID.NotFound`", body = Problem, content_type = "application/problem+json"),
         ForAccounts,
-        (status = 404, description = "`InvalidTransitGatewayID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        TransitGatewayNotFound,
         (status = 409, description = "`RouteAlreadyExists`, `IdempotentParameterMismatch`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_transit_gateway_route(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(transit_gateway_id): ApiPath<String>,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateTgwRouteRequest>,
 ) -> ApiResult<Response> {
-    let out = transit::create_route(ctx(&state, &caller), &transit_gateway_id, req, key).await?;
+    let out = transit::create_route(cx.ctx(), &transit_gateway_id, req, key).await?;
     Ok(created_versioned(out, |t| {
         format!("/v1/transit-gateways/{}", t.transit_gateway_id)
     }))
@@ -236,14 +204,12 @@ pub(super) async fn create_transit_gateway_route(
         ForAccounts,
         (status = 404, description = "`InvalidTransitGatewayID.NotFound`, `InvalidRoute.NotFound`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_transit_gateway_route(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(transit_gateway_id): ApiPath<String>,
     ApiQuery(q): ApiQuery<TgwDestinationQuery>,
 ) -> ApiResult<StatusCode> {
-    transit::delete_route(ctx(&state, &caller), &transit_gateway_id, &q.destination).await?;
+    transit::delete_route(cx.ctx(), &transit_gateway_id, &q.destination).await?;
     Ok(StatusCode::NO_CONTENT)
 }

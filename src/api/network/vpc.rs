@@ -1,47 +1,34 @@
 //! VPCs and subnets (`service::network::vpc`).
 
 use crate::api::Page;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
+use crate::api::auth::Cx;
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch, list_query};
 use crate::api::problem::{ApiResult, Problem};
-use crate::api::responses::{BadListQuery, ForAccounts, IdempotencyConflict, PreconditionFailed};
-use crate::api::{created_versioned, ctx, list, with_etag};
-use crate::pagination::tag_filters;
-use crate::service::caller::Caller;
+use crate::api::responses::{
+    BadListQuery, ForAccounts, IdempotencyConflict, PreconditionFailed, VpcNotFound,
+};
+use crate::api::{created_versioned, list, with_etag};
 use crate::service::network::vpc::{
     self, CreateSubnetRequest, CreateVpcRequest, ListSubnets, ListVpcs, Subnet, UpdateVpcRequest,
     Vpc,
 };
-use crate::state::AppState;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListVpcsQuery {
-    /// Only this region.
-    pub region: Option<String>,
-    /// Only VPCs with this CIDR block.
-    pub cidr_block: Option<String>,
-    /// `Key=Value` (or `Key` for any value); repeat for several.
-    #[serde(default)]
-    #[param(value_type = Vec<crate::schema::TagFilter>)]
-    pub tag: Vec<String>,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListVpcsQuery => ListVpcs with tags {
+        /// Only this region.
+        pub region: Option<String>,
+        /// Only VPCs with this CIDR block.
+        pub cidr_block: Option<String>,
+    }
 }
 
 /// Create a VPC with its main route table (holding the `local` route) and its `default` security group.
 #[utoipa::path(
     post, path = "/v1/vpcs", tag = "network",
     request_body = CreateVpcRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new VPC", body = Vpc,
             headers(("Location" = String, description = "/v1/vpcs/{vpc_id}"), ("ETag" = String))),
@@ -50,15 +37,13 @@ pub struct ListVpcsQuery {
         ForAccounts,
         IdempotencyConflict,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_vpc(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateVpcRequest>,
 ) -> ApiResult<Response> {
-    let out = vpc::create_vpc(ctx(&state, &caller), req, key).await?;
+    let out = vpc::create_vpc(cx.ctx(), req, key).await?;
     Ok(created_versioned(out, |v| format!("/v1/vpcs/{}", v.vpc_id)))
 }
 
@@ -71,21 +56,9 @@ pub(super) async fn create_vpc(
         BadListQuery,
         ForAccounts,
     ),
-    security(("bearer" = []))
 )]
-pub(super) async fn list_vpcs(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiQuery(q): ApiQuery<ListVpcsQuery>,
-) -> ApiResult<Response> {
-    let query = ListVpcs {
-        region: q.region,
-        cidr_block: q.cidr_block,
-        tags: tag_filters(&q.tag)?,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = vpc::list_vpcs(ctx(&state, &caller), query).await?;
+pub(super) async fn list_vpcs(cx: Cx, ApiQuery(q): ApiQuery<ListVpcsQuery>) -> ApiResult<Response> {
+    let (items, next) = vpc::list_vpcs(cx.ctx(), q.into_list()?).await?;
     Ok(list(items, next))
 }
 
@@ -98,14 +71,9 @@ pub(super) async fn list_vpcs(
         ForAccounts,
         (status = 404, description = "`InvalidVpcID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
-pub(super) async fn get_vpc(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiPath(vpc_id): ApiPath<String>,
-) -> ApiResult<Response> {
-    let v = vpc::get_vpc(ctx(&state, &caller), &vpc_id).await?;
+pub(super) async fn get_vpc(cx: Cx, ApiPath(vpc_id): ApiPath<String>) -> ApiResult<Response> {
+    let v = vpc::get_vpc(cx.ctx(), &vpc_id).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -116,48 +84,33 @@ pub(super) async fn get_vpc(
     responses(
         (status = 204, description = "Deleted"),
         ForAccounts,
-        (status = 404, description = "`InvalidVpcID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        VpcNotFound,
         (status = 409, description = "`DependencyViolation`: subnets, security groups, route tables, an internet gateway or transit gateway attachments remain", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
-pub(super) async fn delete_vpc(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiPath(vpc_id): ApiPath<String>,
-) -> ApiResult<StatusCode> {
-    vpc::delete_vpc(ctx(&state, &caller), &vpc_id).await?;
+pub(super) async fn delete_vpc(cx: Cx, ApiPath(vpc_id): ApiPath<String>) -> ApiResult<StatusCode> {
+    vpc::delete_vpc(cx.ctx(), &vpc_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListSubnetsQuery {
-    /// Only subnets of this VPC.
-    pub vpc_id: Option<String>,
-    /// Only this region.
-    pub region: Option<String>,
-    /// Only this zone (by id).
-    pub availability_zone_id: Option<String>,
-    /// Only this CIDR block.
-    pub cidr_block: Option<String>,
-    /// `Key=Value` (or `Key` for any value); repeat for several.
-    #[serde(default)]
-    #[param(value_type = Vec<crate::schema::TagFilter>)]
-    pub tag: Vec<String>,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListSubnetsQuery => ListSubnets with tags {
+        /// Only subnets of this VPC.
+        pub vpc_id: Option<String>,
+        /// Only this region.
+        pub region: Option<String>,
+        /// Only this zone (by id).
+        pub availability_zone_id: Option<String>,
+        /// Only this CIDR block.
+        pub cidr_block: Option<String>,
+    }
 }
 
 /// Create a subnet in a VPC and a zone of its region.
 #[utoipa::path(
     post, path = "/v1/subnets", tag = "network",
     request_body = CreateSubnetRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new subnet", body = Subnet,
             headers(("Location" = String, description = "/v1/subnets/{subnet_id}"), ("ETag" = String))),
@@ -166,15 +119,13 @@ pub struct ListSubnetsQuery {
         ForAccounts,
         (status = 409, description = "`InvalidSubnet.Conflict` (overlaps another subnet), `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_subnet(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateSubnetRequest>,
 ) -> ApiResult<Response> {
-    let out = vpc::create_subnet(ctx(&state, &caller), req, key).await?;
+    let out = vpc::create_subnet(cx.ctx(), req, key).await?;
     Ok(created_versioned(out, |v| {
         format!("/v1/subnets/{}", v.subnet_id)
     }))
@@ -189,23 +140,12 @@ pub(super) async fn create_subnet(
         BadListQuery,
         ForAccounts,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_subnets(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<ListSubnetsQuery>,
 ) -> ApiResult<Response> {
-    let query = ListSubnets {
-        vpc_id: q.vpc_id,
-        region: q.region,
-        availability_zone_id: q.availability_zone_id,
-        cidr_block: q.cidr_block,
-        tags: tag_filters(&q.tag)?,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = vpc::list_subnets(ctx(&state, &caller), query).await?;
+    let (items, next) = vpc::list_subnets(cx.ctx(), q.into_list()?).await?;
     Ok(list(items, next))
 }
 
@@ -218,14 +158,9 @@ pub(super) async fn list_subnets(
         ForAccounts,
         (status = 404, description = "`InvalidSubnetID.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
-pub(super) async fn get_subnet(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiPath(subnet_id): ApiPath<String>,
-) -> ApiResult<Response> {
-    let v = vpc::get_subnet(ctx(&state, &caller), &subnet_id).await?;
+pub(super) async fn get_subnet(cx: Cx, ApiPath(subnet_id): ApiPath<String>) -> ApiResult<Response> {
+    let v = vpc::get_subnet(cx.ctx(), &subnet_id).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -239,14 +174,12 @@ pub(super) async fn get_subnet(
         (status = 404, description = "`InvalidSubnetID.NotFound`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`DependencyViolation`: network interfaces (workloads, NAT gateways, endpoints) or transit gateway attachments use it", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_subnet(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(subnet_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    vpc::delete_subnet(ctx(&state, &caller), &subnet_id).await?;
+    vpc::delete_subnet(cx.ctx(), &subnet_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -256,24 +189,22 @@ pub(super) async fn delete_subnet(
     request_body = UpdateVpcRequest,
     params(
         ("vpc_id" = crate::schema::VpcId, Path),
-        ("If-Match" = Option<String>, Header, pattern = "^[\\t -~]*$", description = "An ETag from an earlier read; 412 if the VPC changed since"),
+        IfMatch,
     ),
     responses(
         (status = 200, description = "The updated VPC", body = Vpc, headers(("ETag" = String))),
         (status = 400, description = "`InvalidParameterValue`: DNS hostnames without DNS support", body = Problem, content_type = "application/problem+json"),
         ForAccounts,
-        (status = 404, description = "`InvalidVpcID.NotFound`", body = Problem, content_type = "application/problem+json"),
+        VpcNotFound,
         PreconditionFailed,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn update_vpc(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(vpc_id): ApiPath<String>,
     IfMatch(precondition): IfMatch,
     ApiJson(req): ApiJson<UpdateVpcRequest>,
 ) -> ApiResult<Response> {
-    let v = vpc::update_vpc(ctx(&state, &caller), &vpc_id, req, &precondition).await?;
+    let v = vpc::update_vpc(cx.ctx(), &vpc_id, req, &precondition).await?;
     Ok(with_etag(v.etag(), &v.value))
 }

@@ -2,33 +2,24 @@
 //! its owner (`service::producer::connections`).
 
 use crate::api::Page;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::api::auth::Cx;
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, list_query};
+use crate::api::list;
 use crate::api::problem::{ApiResult, Problem};
-use crate::api::responses::{NotAdmin, ServiceNotFound};
-use crate::api::{ctx, list};
-use crate::service::caller::Caller;
+use crate::api::responses::{BadListQuery, NotAdmin, ServiceNotFound};
 use crate::service::producer::connections::{
     self, BatchResult, ConnectionsRequest, ListConnections, VpcEndpointConnection,
 };
-use crate::state::AppState;
 use axum::Json;
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListConnectionsQuery {
-    /// `pending_acceptance`, `pending`, `available`, `rejected`, `deleting`, `deleted`.
-    pub vpc_endpoint_state: Option<String>,
-    /// Only endpoints of this account.
-    pub vpc_endpoint_owner: Option<String>,
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListConnectionsQuery => ListConnections {
+        /// `pending_acceptance`, `pending`, `available`, `rejected`, `deleting`, `deleted`.
+        pub vpc_endpoint_state: Option<String>,
+        /// Only endpoints of this account.
+        pub vpc_endpoint_owner: Option<String>,
+    }
 }
 
 /// The connection requests of one of the caller's endpoint services (`DescribeVpcEndpointConnections`): its endpoints, in any account, with their state.
@@ -37,26 +28,17 @@ pub struct ListConnectionsQuery {
     params(("service_id" = crate::schema::ServiceId, Path), ListConnectionsQuery),
     responses(
         (status = 200, description = "A page of connections", body = Page<VpcEndpointConnection>),
-        (status = 400, description = "Invalid filter or token", body = Problem, content_type = "application/problem+json"),
+        BadListQuery,
         NotAdmin,
         ServiceNotFound,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_connections(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(service_id): ApiPath<String>,
     ApiQuery(q): ApiQuery<ListConnectionsQuery>,
 ) -> ApiResult<Response> {
-    let query = ListConnections {
-        vpc_endpoint_state: q.vpc_endpoint_state,
-        vpc_endpoint_owner: q.vpc_endpoint_owner,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) =
-        connections::list_connections(ctx(&state, &caller), &service_id, query).await?;
+    let (items, next) = connections::list_connections(cx.ctx(), &service_id, q.into_list()).await?;
     Ok(list(items, next))
 }
 
@@ -71,23 +53,13 @@ pub(super) async fn list_connections(
         NotAdmin,
         ServiceNotFound,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn accept_connections(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(service_id): ApiPath<String>,
     ApiJson(req): ApiJson<ConnectionsRequest>,
 ) -> ApiResult<Response> {
-    let r = connections::decide(
-        ctx(&state, &caller),
-        state.settings.provision_delay,
-        &service_id,
-        req,
-        true,
-    )
-    .await?;
-    Ok(Json(r).into_response())
+    decide(&cx, &service_id, req, true).await
 }
 
 /// Reject connections (`RejectVpcEndpointConnections`): `pending_acceptance`, `pending` or `available` -> `rejected`, for good. Ids that cannot be rejected come back in `unsuccessful`.
@@ -101,21 +73,23 @@ pub(super) async fn accept_connections(
         NotAdmin,
         ServiceNotFound,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn reject_connections(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(service_id): ApiPath<String>,
     ApiJson(req): ApiJson<ConnectionsRequest>,
 ) -> ApiResult<Response> {
-    let r = connections::decide(
-        ctx(&state, &caller),
-        state.settings.provision_delay,
-        &service_id,
-        req,
-        false,
-    )
-    .await?;
+    decide(&cx, &service_id, req, false).await
+}
+
+/// Accepts (`accept`) or rejects the connections `req` names.
+async fn decide(
+    cx: &Cx,
+    service_id: &str,
+    req: ConnectionsRequest,
+    accept: bool,
+) -> ApiResult<Response> {
+    let delay = cx.state.settings.provision_delay;
+    let r = connections::decide(cx.ctx(), delay, service_id, req, accept).await?;
     Ok(Json(r).into_response())
 }

@@ -1,16 +1,15 @@
 //! The public DNS model: zones and records (`service::producer::dns`).
 use crate::api::Page;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::api::auth::Cx;
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, list_query};
 use crate::api::problem::{ApiResult, Problem};
-use crate::api::responses::NotAdmin;
-use crate::api::{created, ctx, list};
-use crate::service::caller::Caller;
+use crate::api::responses::{BadListQuery, NotAdmin};
+use crate::api::{created, list};
+use crate::service::Created;
 use crate::service::producer::dns::{
     self, CreateZoneRequest, PublicRecord, PublicZone, PutRecordRequest,
 };
-use crate::state::AppState;
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -26,31 +25,19 @@ use utoipa::IntoParams;
         NotAdmin,
         (status = 409, description = "`HostedZoneAlreadyExists`: this account has a zone of that name, or another account holds the name at the top (no zone encloses it)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_public_zone(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiJson(req): ApiJson<CreateZoneRequest>,
 ) -> ApiResult<Response> {
-    let z = dns::create_zone(ctx(&state, &caller), req).await?;
-    Ok(created(
-        false,
-        format!("/v1/public-dns/zones/{}", z.zone_name),
-        None,
-        &z,
-    ))
+    let z = dns::create_zone(cx.ctx(), req).await?;
+    Ok(created(Created::New(z), |z| {
+        format!("/v1/public-dns/zones/{}", z.zone_name)
+    }))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct PageQuery {
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct PageQuery {}
 }
 
 /// List the caller's public zones (never another account's, even of the same name).
@@ -59,18 +46,15 @@ pub struct PageQuery {
     params(PageQuery),
     responses(
         (status = 200, description = "A page of zones", body = Page<PublicZone>),
-        (status = 400, description = "Invalid `max_results` or `next_token`", body = Problem, content_type = "application/problem+json"),
+        BadListQuery,
         NotAdmin,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_public_zones(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Response> {
-    let (items, next) =
-        dns::list_zones(ctx(&state, &caller), q.max_results, q.next_token.as_deref()).await?;
+    let (items, next) = dns::list_zones(cx.ctx(), q.max_results, q.next_token.as_deref()).await?;
     Ok(list(items, next))
 }
 
@@ -84,14 +68,12 @@ pub(super) async fn list_public_zones(
         NotAdmin,
         (status = 404, description = "`NoSuchHostedZone`: no zone of that name in this account (another account's zone of the name answers the same)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn get_public_zone(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(zone_name): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let z = dns::get_zone(ctx(&state, &caller), &zone_name).await?;
+    let z = dns::get_zone(cx.ctx(), &zone_name).await?;
     Ok(Json(z).into_response())
 }
 
@@ -105,14 +87,12 @@ pub(super) async fn get_public_zone(
         NotAdmin,
         (status = 404, description = "`NoSuchHostedZone`: no zone of that name in this account", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_public_zone(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(zone_name): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    dns::delete_zone(ctx(&state, &caller), &zone_name).await?;
+    dns::delete_zone(cx.ctx(), &zone_name).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -126,29 +106,21 @@ pub(super) async fn delete_public_zone(
         NotAdmin,
         (status = 404, description = "`NoSuchHostedZone`: the `zone_name` given is not a zone of this account", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn put_public_record(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiJson(req): ApiJson<PutRecordRequest>,
 ) -> ApiResult<Response> {
-    let r = dns::put_record(ctx(&state, &caller), req).await?;
+    let r = dns::put_record(cx.ctx(), req).await?;
     Ok(Json(r).into_response())
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct RecordsQuery {
-    /// The zone (of the caller's) to list.
-    #[param(value_type = crate::schema::PublicZoneName)]
-    pub zone_name: String,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct RecordsQuery {
+        /// The zone (of the caller's) to list.
+        #[param(value_type = crate::schema::PublicZoneName)]
+        pub zone_name: String,
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -175,15 +147,13 @@ pub struct RecordKeyQuery {
         NotAdmin,
         (status = 404, description = "`NoSuchHostedZone`: no zone of that name in this account", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_public_records(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<RecordsQuery>,
 ) -> ApiResult<Response> {
     let (items, next) = dns::list_records(
-        ctx(&state, &caller),
+        cx.ctx(),
         &q.zone_name,
         q.max_results,
         q.next_token.as_deref(),
@@ -202,19 +172,11 @@ pub(super) async fn list_public_records(
         NotAdmin,
         (status = 404, description = "`NoSuchRecord` (the caller's zone has no such record; another account's record of the name is not the caller's), `NoSuchHostedZone` (the `zone_name` given)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_public_record(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<RecordKeyQuery>,
 ) -> ApiResult<StatusCode> {
-    dns::delete_record(
-        ctx(&state, &caller),
-        &q.name,
-        &q.r#type,
-        q.zone_name.as_deref(),
-    )
-    .await?;
+    dns::delete_record(cx.ctx(), &q.name, &q.r#type, q.zone_name.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

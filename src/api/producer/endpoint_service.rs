@@ -2,49 +2,34 @@
 //! (`service::producer::endpoint_service`).
 
 use crate::api::Page;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
+use crate::api::auth::Cx;
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch, list_query};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{BadListQuery, ForAccounts, PreconditionFailed, ServiceNotFound};
-use crate::api::{created_versioned, ctx, list, with_etag};
-use crate::pagination::tag_filters;
-use crate::service::caller::Caller;
+use crate::api::{created_versioned, list, with_etag};
 use crate::service::producer::endpoint_service::{
     self as es, CreateEndpointServiceRequest, EndpointService, ListEndpointServices,
     UpdateEndpointServiceRequest,
 };
-use crate::state::AppState;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListEndpointServicesQuery {
-    /// `pending`, `available` or `deleting`.
-    pub service_state: Option<String>,
-    /// `interface` or `gateway_load_balancer`.
-    pub service_type: Option<String>,
-    /// Only this region.
-    pub region: Option<String>,
-    /// `Key=Value` (or `Key` for any value); repeat for several.
-    #[serde(default)]
-    #[param(value_type = Vec<crate::schema::TagFilter>)]
-    pub tag: Vec<String>,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListEndpointServicesQuery => ListEndpointServices with tags {
+        /// `pending`, `available` or `deleting`.
+        pub service_state: Option<String>,
+        /// `interface` or `gateway_load_balancer`.
+        pub service_type: Option<String>,
+        /// Only this region.
+        pub region: Option<String>,
+    }
 }
 
 /// Create an endpoint service (`CreateVpcEndpointServiceConfiguration`) from network or gateway load balancers; its zones are theirs.
 #[utoipa::path(
     post, path = "/v1/endpoint-services", tag = "producer",
     request_body = CreateEndpointServiceRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new endpoint service", body = EndpointService,
             headers(("Location" = String, description = "/v1/endpoint-services/{service_id} (URL-encoded)"), ("ETag" = String))),
@@ -53,21 +38,13 @@ pub struct ListEndpointServicesQuery {
         ForAccounts,
         (status = 409, description = "`ResourceInUse` (a load balancer already serves a service), `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_endpoint_service(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateEndpointServiceRequest>,
 ) -> ApiResult<Response> {
-    let out = es::create_service(
-        ctx(&state, &caller),
-        state.settings.provision_delay,
-        req,
-        key,
-    )
-    .await?;
+    let out = es::create_service(cx.ctx(), cx.state.settings.provision_delay, req, key).await?;
     Ok(created_versioned(out, |v| {
         format!("/v1/endpoint-services/{}", v.service_id)
     }))
@@ -82,22 +59,12 @@ pub(super) async fn create_endpoint_service(
         BadListQuery,
         ForAccounts,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_endpoint_services(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<ListEndpointServicesQuery>,
 ) -> ApiResult<Response> {
-    let query = ListEndpointServices {
-        service_state: q.service_state,
-        service_type: q.service_type,
-        region: q.region,
-        tags: tag_filters(&q.tag)?,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = es::list_services(ctx(&state, &caller), query).await?;
+    let (items, next) = es::list_services(cx.ctx(), q.into_list()?).await?;
     Ok(list(items, next))
 }
 
@@ -110,14 +77,12 @@ pub(super) async fn list_endpoint_services(
         ForAccounts,
         (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn get_endpoint_service(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(service_id): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let v = es::get_service(ctx(&state, &caller), &service_id).await?;
+    let v = es::get_service(cx.ctx(), &service_id).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -131,19 +96,12 @@ pub(super) async fn get_endpoint_service(
         ServiceNotFound,
         (status = 409, description = "`ExistingVpcEndpointConnections` (endpoints are connected or waiting for acceptance: reject them first), `IncorrectState`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_endpoint_service(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(service_id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    es::delete_service(
-        ctx(&state, &caller),
-        state.settings.provision_delay,
-        &service_id,
-    )
-    .await?;
+    es::delete_service(cx.ctx(), cx.state.settings.provision_delay, &service_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -153,7 +111,7 @@ pub(super) async fn delete_endpoint_service(
     request_body = UpdateEndpointServiceRequest,
     params(
         ("service_id" = crate::schema::ServiceId, Path),
-        ("If-Match" = Option<String>, Header, pattern = "^[\\t -~]*$", description = "An ETag from an earlier read; 412 if it changed since"),
+        IfMatch,
     ),
     responses(
         (status = 200, description = "The service", body = EndpointService, headers(("ETag" = String))),
@@ -163,16 +121,14 @@ pub(super) async fn delete_endpoint_service(
         (status = 409, description = "`ResourceInUse` (a load balancer serves another service), `IncorrectState` (being deleted)", body = Problem, content_type = "application/problem+json"),
         PreconditionFailed,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn update_endpoint_service(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(service_id): ApiPath<String>,
     IfMatch(precondition): IfMatch,
     ApiJson(req): ApiJson<UpdateEndpointServiceRequest>,
 ) -> ApiResult<Response> {
-    let v = es::update_service(ctx(&state, &caller), &service_id, req, &precondition).await?;
+    let v = es::update_service(cx.ctx(), &service_id, req, &precondition).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -186,13 +142,11 @@ pub(super) async fn update_endpoint_service(
         ForAccounts,
         ServiceNotFound,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn verify_private_dns(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(service_id): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let v = es::verify_private_dns(ctx(&state, &caller), &service_id).await?;
+    let v = es::verify_private_dns(cx.ctx(), &service_id).await?;
     Ok(with_etag(v.etag(), &v.value))
 }

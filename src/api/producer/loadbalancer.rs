@@ -1,48 +1,33 @@
 //! Network and gateway load balancers (`service::producer::loadbalancer`).
 use crate::api::Page;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch};
+use crate::api::auth::Cx;
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, IfMatch, list_query};
 use crate::api::problem::{ApiResult, Problem};
-use crate::api::responses::{BadListQuery, ForAccounts, PreconditionFailed};
-use crate::api::{created_versioned, ctx, list, with_etag};
-use crate::pagination::tag_filters;
-use crate::service::caller::Caller;
+use crate::api::responses::{BadListQuery, ForAccounts, LoadBalancerNotFound, PreconditionFailed};
+use crate::api::{created_versioned, list, with_etag};
 use crate::service::producer::loadbalancer::{
     self as lb, CreateLoadBalancerRequest, ListLoadBalancers, LoadBalancer, LoadBalancerType,
     UpdateLoadBalancerRequest,
 };
-use crate::state::AppState;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListLoadBalancersQuery {
-    /// Only this VPC.
-    pub vpc_id: Option<String>,
-    /// Only this region.
-    pub region: Option<String>,
-    /// `network` or `gateway`.
-    pub r#type: Option<LoadBalancerType>,
-    /// `Key=Value` (or `Key` for any value); repeat for several.
-    #[serde(default)]
-    #[param(value_type = Vec<crate::schema::TagFilter>)]
-    pub tag: Vec<String>,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListLoadBalancersQuery => ListLoadBalancers with tags {
+        /// Only this VPC.
+        pub vpc_id: Option<String>,
+        /// Only this region.
+        pub region: Option<String>,
+        /// `network` or `gateway`.
+        pub r#type: Option<LoadBalancerType>,
+    }
 }
 
 /// Create an internal network or gateway load balancer in subnets of one VPC (one per zone); each zone gets a node with an address of its subnet.
 #[utoipa::path(
     post, path = "/v1/load-balancers", tag = "producer",
     request_body = CreateLoadBalancerRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new load balancer", body = LoadBalancer,
             headers(("Location" = String, description = "/v1/load-balancers/{load_balancer_arn} (URL-encoded)"), ("ETag" = String))),
@@ -51,21 +36,14 @@ pub struct ListLoadBalancersQuery {
         ForAccounts,
         (status = 409, description = "`DuplicateLoadBalancerName`, `InsufficientFreeAddressesInSubnet`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_load_balancer(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateLoadBalancerRequest>,
 ) -> ApiResult<Response> {
-    let out = lb::create_load_balancer(
-        ctx(&state, &caller),
-        state.settings.provision_delay,
-        req,
-        key,
-    )
-    .await?;
+    let out =
+        lb::create_load_balancer(cx.ctx(), cx.state.settings.provision_delay, req, key).await?;
     Ok(created_versioned(out, |v| {
         format!(
             "/v1/load-balancers/{}",
@@ -83,22 +61,12 @@ pub(super) async fn create_load_balancer(
         BadListQuery,
         ForAccounts,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_load_balancers(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<ListLoadBalancersQuery>,
 ) -> ApiResult<Response> {
-    let query = ListLoadBalancers {
-        vpc_id: q.vpc_id,
-        region: q.region,
-        r#type: q.r#type,
-        tags: tag_filters(&q.tag)?,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = lb::list_load_balancers(ctx(&state, &caller), query).await?;
+    let (items, next) = lb::list_load_balancers(cx.ctx(), q.into_list()?).await?;
     Ok(list(items, next))
 }
 
@@ -111,14 +79,12 @@ pub(super) async fn list_load_balancers(
         ForAccounts,
         (status = 404, description = "`LoadBalancerNotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn get_load_balancer(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(load_balancer_arn): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let v = lb::get_load_balancer(ctx(&state, &caller), &load_balancer_arn).await?;
+    let v = lb::get_load_balancer(cx.ctx(), &load_balancer_arn).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -129,17 +95,15 @@ pub(super) async fn get_load_balancer(
     responses(
         (status = 204, description = "Deleted (or deletion started)"),
         ForAccounts,
-        (status = 404, description = "`LoadBalancerNotFound`", body = Problem, content_type = "application/problem+json"),
+        LoadBalancerNotFound,
         (status = 409, description = "`ResourceInUse`: an endpoint service uses it", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_load_balancer(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(load_balancer_arn): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    lb::delete_load_balancer(ctx(&state, &caller), &load_balancer_arn).await?;
+    lb::delete_load_balancer(cx.ctx(), &load_balancer_arn).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -149,25 +113,22 @@ pub(super) async fn delete_load_balancer(
     request_body = UpdateLoadBalancerRequest,
     params(
         ("load_balancer_arn" = crate::schema::LoadBalancerArn, Path, description = "The ARN, URL-encoded"),
-        ("If-Match" = Option<String>, Header, pattern = "^[\\t -~]*$", description = "An ETag from an earlier read; 412 if it changed since"),
+        IfMatch,
     ),
     responses(
         (status = 200, description = "The load balancer", body = LoadBalancer, headers(("ETag" = String))),
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
         ForAccounts,
-        (status = 404, description = "`LoadBalancerNotFound`", body = Problem, content_type = "application/problem+json"),
+        LoadBalancerNotFound,
         PreconditionFailed,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn update_load_balancer(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(load_balancer_arn): ApiPath<String>,
     IfMatch(precondition): IfMatch,
     ApiJson(req): ApiJson<UpdateLoadBalancerRequest>,
 ) -> ApiResult<Response> {
-    let v = lb::update_load_balancer(ctx(&state, &caller), &load_balancer_arn, req, &precondition)
-        .await?;
+    let v = lb::update_load_balancer(cx.ctx(), &load_balancer_arn, req, &precondition).await?;
     Ok(with_etag(v.etag(), &v.value))
 }

@@ -1,15 +1,14 @@
 //! Connection notifications of endpoint services (`service::notification`).
 use crate::api::Page;
+use crate::api::auth::Cx;
 use crate::api::extract::{ApiJson, ApiPath};
 use crate::api::problem::{ApiResult, Problem};
 use crate::api::responses::{NotAdmin, ServiceNotFound};
-use crate::api::{created, ctx, list};
-use crate::service::caller::Caller;
+use crate::api::{created, list};
+use crate::service::Created;
 use crate::service::notification::{
     self as nf, ConnectionNotification, ConnectionNotificationWithSecret, CreateNotificationRequest,
 };
-use crate::state::AppState;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 
@@ -24,26 +23,25 @@ use axum::response::Response;
         NotAdmin,
         ServiceNotFound,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_notification(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(service_id): ApiPath<String>,
     ApiJson(req): ApiJson<CreateNotificationRequest>,
 ) -> ApiResult<Response> {
     let n = nf::create_notification(
-        ctx(&state, &caller),
-        &state.settings.webhook_allowed_hosts,
+        cx.ctx(),
+        &cx.state.settings.webhook_allowed_hosts,
         &service_id,
         req,
     )
     .await?;
-    let loc = format!(
-        "/v1/endpoint-services/{service_id}/notifications/{}",
-        n.notification.connection_notification_id
-    );
-    Ok(created(false, loc, None, &n))
+    Ok(created(Created::New(n), |n| {
+        format!(
+            "/v1/endpoint-services/{service_id}/notifications/{}",
+            n.notification.connection_notification_id
+        )
+    }))
 }
 
 /// List a service's connection notifications with their delivery status.
@@ -55,14 +53,12 @@ pub(super) async fn create_notification(
         NotAdmin,
         ServiceNotFound,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_notifications(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(service_id): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let items = nf::list_notifications(ctx(&state, &caller), &service_id).await?;
+    let items = nf::list_notifications(cx.ctx(), &service_id).await?;
     Ok(list(items, None))
 }
 
@@ -78,18 +74,11 @@ pub(super) async fn list_notifications(
         NotAdmin,
         (status = 404, description = "`InvalidVpcEndpointServiceId.NotFound`, `InvalidConnectionNotification`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_notification(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath((service_id, connection_notification_id)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    nf::delete_notification(
-        ctx(&state, &caller),
-        &service_id,
-        &connection_notification_id,
-    )
-    .await?;
+    nf::delete_notification(cx.ctx(), &service_id, &connection_notification_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,35 +1,26 @@
 //! Who may connect to an endpoint service (`service::producer::principals`).
 
 use crate::api::Page;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::api::auth::Cx;
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, list_query};
+use crate::api::list;
 use crate::api::problem::{ApiResult, Problem};
-use crate::api::responses::{ForAccounts, ServiceNotFound};
-use crate::api::{ctx, list};
-use crate::service::caller::Caller;
+use crate::api::responses::{BadListQuery, ForAccounts, ServiceNotFound};
 use crate::service::producer::principals::{
     self, AddedPrincipals, AllowedPrincipal, ListPrincipals, PrincipalsRequest,
 };
-use crate::state::AppState;
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListPrincipalsQuery {
-    /// `all`, `account`, `user` or `role`.
-    #[param(pattern = "^(all|account|user|role)$")]
-    pub principal_type: Option<String>,
-    /// Only this principal.
-    pub principal: Option<String>,
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListPrincipalsQuery => ListPrincipals {
+        /// `all`, `account`, `user` or `role`.
+        #[param(pattern = "^(all|account|user|role)$")]
+        pub principal_type: Option<String>,
+        /// Only this principal.
+        pub principal: Option<String>,
+    }
 }
 
 /// List who may discover and connect to a service (`DescribeVpcEndpointServicePermissions`).
@@ -38,26 +29,17 @@ pub struct ListPrincipalsQuery {
     params(("service_id" = crate::schema::ServiceId, Path), ListPrincipalsQuery),
     responses(
         (status = 200, description = "A page of principals", body = Page<AllowedPrincipal>),
-        (status = 400, description = "Invalid filter or token", body = Problem, content_type = "application/problem+json"),
+        BadListQuery,
         ForAccounts,
         ServiceNotFound,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_allowed_principals(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(service_id): ApiPath<String>,
     ApiQuery(q): ApiQuery<ListPrincipalsQuery>,
 ) -> ApiResult<Response> {
-    let query = ListPrincipals {
-        principal_type: q.principal_type,
-        principal: q.principal,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) =
-        principals::list_principals(ctx(&state, &caller), &service_id, query).await?;
+    let (items, next) = principals::list_principals(cx.ctx(), &service_id, q.into_list()).await?;
     Ok(list(items, next))
 }
 
@@ -72,15 +54,13 @@ pub(super) async fn list_allowed_principals(
         ForAccounts,
         ServiceNotFound,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn add_allowed_principals(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(service_id): ApiPath<String>,
     ApiJson(req): ApiJson<PrincipalsRequest>,
 ) -> ApiResult<Response> {
-    let v = principals::add_principals(ctx(&state, &caller), &service_id, req).await?;
+    let v = principals::add_principals(cx.ctx(), &service_id, req).await?;
     Ok(Json(v).into_response())
 }
 
@@ -95,14 +75,12 @@ pub(super) async fn add_allowed_principals(
         ForAccounts,
         ServiceNotFound,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn remove_allowed_principals(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(service_id): ApiPath<String>,
     ApiJson(req): ApiJson<PrincipalsRequest>,
 ) -> ApiResult<StatusCode> {
-    principals::remove_principals(ctx(&state, &caller), &service_id, req).await?;
+    principals::remove_principals(cx.ctx(), &service_id, req).await?;
     Ok(StatusCode::NO_CONTENT)
 }

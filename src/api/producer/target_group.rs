@@ -1,43 +1,33 @@
 //! Target groups and their targets (`service::producer::target_group`).
 use crate::api::Page;
-use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey};
+use crate::api::auth::Cx;
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, list_query};
 use crate::api::problem::{ApiResult, Problem};
-use crate::api::responses::{BadListQuery, ForAccounts};
-use crate::api::{created_versioned, ctx, list, with_etag};
-use crate::service::caller::Caller;
+use crate::api::responses::{BadListQuery, ForAccounts, TargetGroupNotFound};
+use crate::api::{created_versioned, list, with_etag};
 use crate::service::producer::target_group::{
     self as tg, CreateTargetGroupRequest, ListTargetGroups, TargetGroup, TargetHealthRequest,
     TargetsRequest,
 };
-use crate::state::AppState;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListTargetGroupsQuery {
-    /// Only this VPC.
-    pub vpc_id: Option<String>,
-    /// Only groups of this load balancer.
-    pub load_balancer_arn: Option<String>,
-    /// Only this region.
-    pub region: Option<String>,
-    /// 1..1000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
-    #[serde(default, deserialize_with = "crate::api::extract::query_value")]
-    pub max_results: Option<u32>,
-    pub next_token: Option<String>,
+list_query! {
+    pub struct ListTargetGroupsQuery => ListTargetGroups {
+        /// Only this VPC.
+        pub vpc_id: Option<String>,
+        /// Only groups of this load balancer.
+        pub load_balancer_arn: Option<String>,
+        /// Only this region.
+        pub region: Option<String>,
+    }
 }
 
 /// Create a target group: `tcp`, `udp`, `tcp_udp` or `tls` for a network load balancer, `geneve` (port 6081) for a gateway load balancer.
 #[utoipa::path(
     post, path = "/v1/target-groups", tag = "producer",
     request_body = CreateTargetGroupRequest,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$", description = "Makes retries safe: the same key and body answer the same resource; 1 to 255 visible ASCII characters")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The new target group", body = TargetGroup,
             headers(("Location" = String, description = "/v1/target-groups/{target_group_arn} (URL-encoded)"), ("ETag" = String))),
@@ -46,15 +36,13 @@ pub struct ListTargetGroupsQuery {
         ForAccounts,
         (status = 409, description = "`DuplicateTargetGroupName`, `IdempotentParameterMismatch`, `IdempotentResourceDeleted` (a replay after the resource was deleted)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn create_target_group(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(req): ApiJson<CreateTargetGroupRequest>,
 ) -> ApiResult<Response> {
-    let out = tg::create_target_group(ctx(&state, &caller), req, key).await?;
+    let out = tg::create_target_group(cx.ctx(), req, key).await?;
     Ok(created_versioned(out, |v| {
         format!(
             "/v1/target-groups/{}",
@@ -72,21 +60,12 @@ pub(super) async fn create_target_group(
         BadListQuery,
         ForAccounts,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn list_target_groups(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiQuery(q): ApiQuery<ListTargetGroupsQuery>,
 ) -> ApiResult<Response> {
-    let query = ListTargetGroups {
-        vpc_id: q.vpc_id,
-        load_balancer_arn: q.load_balancer_arn,
-        region: q.region,
-        max_results: q.max_results,
-        next_token: q.next_token,
-    };
-    let (items, next) = tg::list_target_groups(ctx(&state, &caller), query).await?;
+    let (items, next) = tg::list_target_groups(cx.ctx(), q.into_list()).await?;
     Ok(list(items, next))
 }
 
@@ -99,14 +78,12 @@ pub(super) async fn list_target_groups(
         ForAccounts,
         (status = 404, description = "`TargetGroupNotFound` (also for another account's)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn get_target_group(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(target_group_arn): ApiPath<String>,
 ) -> ApiResult<Response> {
-    let v = tg::get_target_group(ctx(&state, &caller), &target_group_arn).await?;
+    let v = tg::get_target_group(cx.ctx(), &target_group_arn).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -117,16 +94,14 @@ pub(super) async fn get_target_group(
     responses(
         (status = 204, description = "Deleted (or deletion started)"),
         ForAccounts,
-        (status = 404, description = "`TargetGroupNotFound`", body = Problem, content_type = "application/problem+json"),
+        TargetGroupNotFound,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn delete_target_group(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(target_group_arn): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    tg::delete_target_group(ctx(&state, &caller), &target_group_arn).await?;
+    tg::delete_target_group(cx.ctx(), &target_group_arn).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -139,17 +114,15 @@ pub(super) async fn delete_target_group(
         (status = 200, description = "The group with its targets", body = TargetGroup, headers(("ETag" = String))),
         (status = 400, description = "`MissingParameter`, `InvalidParameterValue` (not an address, outside the VPC without a zone, another VPC), `InvalidNetworkInterfaceID.NotFound`", body = Problem, content_type = "application/problem+json"),
         ForAccounts,
-        (status = 404, description = "`TargetGroupNotFound`", body = Problem, content_type = "application/problem+json"),
+        TargetGroupNotFound,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn register_targets(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(target_group_arn): ApiPath<String>,
     ApiJson(req): ApiJson<TargetsRequest>,
 ) -> ApiResult<Response> {
-    let v = tg::register_targets(ctx(&state, &caller), &target_group_arn, req).await?;
+    let v = tg::register_targets(cx.ctx(), &target_group_arn, req).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -162,17 +135,15 @@ pub(super) async fn register_targets(
         (status = 200, description = "The group with its remaining targets", body = TargetGroup, headers(("ETag" = String))),
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
         ForAccounts,
-        (status = 404, description = "`TargetGroupNotFound`", body = Problem, content_type = "application/problem+json"),
+        TargetGroupNotFound,
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn deregister_targets(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath(target_group_arn): ApiPath<String>,
     ApiJson(req): ApiJson<TargetsRequest>,
 ) -> ApiResult<Response> {
-    let v = tg::deregister_targets(ctx(&state, &caller), &target_group_arn, req).await?;
+    let v = tg::deregister_targets(cx.ctx(), &target_group_arn, req).await?;
     Ok(with_etag(v.etag(), &v.value))
 }
 
@@ -190,14 +161,12 @@ pub(super) async fn deregister_targets(
         ForAccounts,
         (status = 404, description = "`TargetGroupNotFound`, `InvalidTarget` (not registered)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub(super) async fn set_target_health(
-    State(state): State<AppState>,
-    caller: Caller,
+    cx: Cx,
     ApiPath((target_group_arn, target_id)): ApiPath<(String, String)>,
     ApiJson(req): ApiJson<TargetHealthRequest>,
 ) -> ApiResult<Response> {
-    let v = tg::set_target_health(ctx(&state, &caller), &target_group_arn, &target_id, req).await?;
+    let v = tg::set_target_health(cx.ctx(), &target_group_arn, &target_id, req).await?;
     Ok(with_etag(v.etag(), &v.value))
 }

@@ -2,7 +2,7 @@
 
 use super::{ListFilter, list_page};
 use crate::store::page::{Page, PageSpec, keyed};
-use crate::store::sql::run_by_id;
+use crate::store::sql::{self, fetch_owned};
 use crate::store::{StoreError, Tx};
 use sqlx::{Any, AnyPool, Executor};
 
@@ -20,22 +20,27 @@ pub struct InternetGatewayRow {
 }
 keyed!(InternetGatewayRow, internet_gateway_id);
 
+const IGW_COLS: &str =
+    "internet_gateway_id, account_id, region, vpc_id, created_at, updated_at, version";
+
 pub async fn insert_internet_gateway(
     tx: &mut Tx,
     r: &InternetGatewayRow,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO internet_gateways (internet_gateway_id, account_id, region, vpc_id, \
          created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        (
+            &r.internet_gateway_id,
+            &r.account_id,
+            &r.region,
+            &r.vpc_id,
+            r.created_at,
+            r.updated_at,
+            r.version,
+        ),
     )
-    .bind(&r.internet_gateway_id)
-    .bind(&r.account_id)
-    .bind(&r.region)
-    .bind(&r.vpc_id)
-    .bind(r.created_at)
-    .bind(r.updated_at)
-    .bind(r.version)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -45,37 +50,38 @@ pub async fn get_internet_gateway<'e, E: Executor<'e, Database = Any>>(
     account_id: &str,
     id: &str,
 ) -> Result<Option<InternetGatewayRow>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT internet_gateway_id, account_id, region, vpc_id, created_at, updated_at, version \
-         FROM internet_gateways WHERE internet_gateway_id = $1 AND account_id = $2",
+    fetch_owned(
+        exec,
+        IGW_COLS,
+        " FROM internet_gateways WHERE internet_gateway_id = ",
+        id,
+        account_id,
     )
-    .bind(id)
-    .bind(account_id)
-    .fetch_optional(exec)
-    .await?)
+    .await
 }
 
 pub async fn internet_gateway_of_vpc(
     tx: &mut Tx,
     vpc_id: &str,
 ) -> Result<Option<String>, StoreError> {
-    Ok(
-        sqlx::query_scalar("SELECT internet_gateway_id FROM internet_gateways WHERE vpc_id = $1")
-            .bind(vpc_id)
-            .fetch_optional(&mut **tx)
-            .await?,
+    let id: Option<(String,)> = sql::fetch_optional(
+        &mut **tx,
+        "SELECT internet_gateway_id FROM internet_gateways WHERE vpc_id = $1",
+        (vpc_id,),
     )
+    .await?;
+    Ok(id.map(|(id,)| id))
 }
 
 /// Up to five public NAT gateways of a VPC (they need its internet
 /// gateway), read inside the caller's transaction.
 pub async fn public_nat_gateways_in(tx: &mut Tx, vpc_id: &str) -> Result<Vec<String>, StoreError> {
-    let rows: Vec<(String,)> = sqlx::query_as(
+    let rows: Vec<(String,)> = sql::fetch_all(
+        &mut **tx,
         "SELECT nat_gateway_id FROM nat_gateways WHERE vpc_id = $1 \
          AND connectivity_type = 'public' ORDER BY nat_gateway_id LIMIT 5",
+        (vpc_id,),
     )
-    .bind(vpc_id)
-    .fetch_all(&mut **tx)
     .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
@@ -88,8 +94,8 @@ pub async fn list_internet_gateways(
 ) -> Result<Page<InternetGatewayRow>, StoreError> {
     list_page(
         pool,
-        "SELECT internet_gateway_id, account_id, region, vpc_id, created_at, updated_at, version \
-         FROM internet_gateways WHERE account_id = ",
+        IGW_COLS,
+        " FROM internet_gateways WHERE account_id = ",
         account_id,
         "internet_gateway_id",
         filter,
@@ -104,23 +110,21 @@ pub async fn set_internet_gateway_vpc(
     vpc_id: Option<&str>,
     now: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "UPDATE internet_gateways SET vpc_id = $1, updated_at = $2, version = version + 1 \
          WHERE internet_gateway_id = $3",
+        (vpc_id, now, id),
     )
-    .bind(vpc_id)
-    .bind(now)
-    .bind(id)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
 pub async fn delete_internet_gateway(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
-    run_by_id(
-        tx,
+    sql::exec(
+        &mut **tx,
         "DELETE FROM internet_gateways WHERE internet_gateway_id = $1",
-        id,
+        (id,),
     )
     .await?;
     Ok(())

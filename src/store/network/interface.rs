@@ -2,7 +2,7 @@
 
 use super::{ListFilter, list_page};
 use crate::store::page::{Page, PageSpec, keyed};
-use crate::store::sql::{fetch_owned, rows_in, run_by_id};
+use crate::store::sql::{self, fetch_owned, rows_in};
 use crate::store::{StoreError, Stored, Tx};
 use linkplane_core::lifecycle::NatGatewayState;
 use sqlx::{Any, AnyPool, Executor};
@@ -38,37 +38,37 @@ pub async fn insert_interface(
     r: &InterfaceRow,
     group_ids: &[String],
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO network_interfaces (network_interface_id, account_id, region, vpc_id, \
          subnet_id, zone_id, private_ip, interface_type, requester_managed, attached_resource_id, \
          description, created_at, updated_at, version) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        (
+            &r.network_interface_id,
+            &r.account_id,
+            &r.region,
+            &r.vpc_id,
+            &r.subnet_id,
+            &r.zone_id,
+            r.private_ip,
+            &r.interface_type,
+            r.requester_managed,
+            &r.attached_resource_id,
+            &r.description,
+            r.created_at,
+            r.updated_at,
+            r.version,
+        ),
     )
-    .bind(&r.network_interface_id)
-    .bind(&r.account_id)
-    .bind(&r.region)
-    .bind(&r.vpc_id)
-    .bind(&r.subnet_id)
-    .bind(&r.zone_id)
-    .bind(r.private_ip)
-    .bind(&r.interface_type)
-    .bind(r.requester_managed)
-    .bind(&r.attached_resource_id)
-    .bind(&r.description)
-    .bind(r.created_at)
-    .bind(r.updated_at)
-    .bind(r.version)
-    .execute(&mut **tx)
     .await?;
     for (i, g) in group_ids.iter().enumerate() {
-        sqlx::query(
+        sql::exec(
+            &mut **tx,
             "INSERT INTO network_interface_groups (network_interface_id, group_id, position) \
              VALUES ($1, $2, $3)",
+            (&r.network_interface_id, g, i as i64),
         )
-        .bind(&r.network_interface_id)
-        .bind(g)
-        .bind(i as i64)
-        .execute(&mut **tx)
         .await?;
     }
     Ok(())
@@ -97,9 +97,8 @@ pub async fn list_interfaces(
 ) -> Result<Page<InterfaceRow>, StoreError> {
     list_page(
         pool,
-        "SELECT network_interface_id, account_id, region, vpc_id, subnet_id, zone_id, private_ip, \
-         interface_type, requester_managed, attached_resource_id, description, created_at, \
-         updated_at, version FROM network_interfaces WHERE account_id = ",
+        ENI_COLS,
+        " FROM network_interfaces WHERE account_id = ",
         account_id,
         "network_interface_id",
         filter,
@@ -137,23 +136,20 @@ pub async fn set_interface_group(
 ) -> Result<(), StoreError> {
     match on {
         Some(position) => {
-            sqlx::query(
+            sql::exec(
+                &mut **tx,
                 "INSERT INTO network_interface_groups (network_interface_id, group_id, position) \
                  VALUES ($1, $2, $3) ON CONFLICT (network_interface_id, group_id) DO NOTHING",
+                (eni, group_id, position),
             )
-            .bind(eni)
-            .bind(group_id)
-            .bind(position)
-            .execute(&mut **tx)
             .await?;
         }
         None => {
-            sqlx::query(
+            sql::exec(
+                &mut **tx,
                 "DELETE FROM network_interface_groups WHERE network_interface_id = $1 AND group_id = $2",
+                (eni, group_id),
             )
-            .bind(eni)
-            .bind(group_id)
-            .execute(&mut **tx)
             .await?;
         }
     }
@@ -161,10 +157,10 @@ pub async fn set_interface_group(
 }
 
 pub async fn delete_interface(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
-    run_by_id(
-        tx,
+    sql::exec(
+        &mut **tx,
         "DELETE FROM network_interfaces WHERE network_interface_id = $1",
-        id,
+        (id,),
     )
     .await?;
     Ok(())
@@ -189,24 +185,29 @@ pub struct NatGatewayRow {
 }
 keyed!(NatGatewayRow, nat_gateway_id);
 
+const NAT_COLS: &str = "nat_gateway_id, account_id, region, vpc_id, subnet_id, \
+    network_interface_id, connectivity_type, state, created_at, updated_at, version";
+
 pub async fn insert_nat_gateway(tx: &mut Tx, r: &NatGatewayRow) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO nat_gateways (nat_gateway_id, account_id, region, vpc_id, subnet_id, \
          network_interface_id, connectivity_type, state, created_at, updated_at, version) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        (
+            &r.nat_gateway_id,
+            &r.account_id,
+            &r.region,
+            &r.vpc_id,
+            &r.subnet_id,
+            &r.network_interface_id,
+            &r.connectivity_type,
+            r.state.as_str(),
+            r.created_at,
+            r.updated_at,
+            r.version,
+        ),
     )
-    .bind(&r.nat_gateway_id)
-    .bind(&r.account_id)
-    .bind(&r.region)
-    .bind(&r.vpc_id)
-    .bind(&r.subnet_id)
-    .bind(&r.network_interface_id)
-    .bind(&r.connectivity_type)
-    .bind(r.state.as_str())
-    .bind(r.created_at)
-    .bind(r.updated_at)
-    .bind(r.version)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -216,15 +217,14 @@ pub async fn get_nat_gateway<'e, E: Executor<'e, Database = Any>>(
     account_id: &str,
     id: &str,
 ) -> Result<Option<NatGatewayRow>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT nat_gateway_id, account_id, region, vpc_id, subnet_id, network_interface_id, \
-         connectivity_type, state, created_at, updated_at, version \
-         FROM nat_gateways WHERE nat_gateway_id = $1 AND account_id = $2",
+    fetch_owned(
+        exec,
+        NAT_COLS,
+        " FROM nat_gateways WHERE nat_gateway_id = ",
+        id,
+        account_id,
     )
-    .bind(id)
-    .bind(account_id)
-    .fetch_optional(exec)
-    .await?)
+    .await
 }
 
 pub async fn list_nat_gateways(
@@ -235,8 +235,8 @@ pub async fn list_nat_gateways(
 ) -> Result<Page<NatGatewayRow>, StoreError> {
     list_page(
         pool,
-        "SELECT nat_gateway_id, account_id, region, vpc_id, subnet_id, network_interface_id, \
-         connectivity_type, state, created_at, updated_at, version FROM nat_gateways WHERE account_id = ",
+        NAT_COLS,
+        " FROM nat_gateways WHERE account_id = ",
         account_id,
         "nat_gateway_id",
         filter,
@@ -246,7 +246,12 @@ pub async fn list_nat_gateways(
 }
 
 pub async fn delete_nat_gateway(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
-    run_by_id(tx, "DELETE FROM nat_gateways WHERE nat_gateway_id = $1", id).await?;
+    sql::exec(
+        &mut **tx,
+        "DELETE FROM nat_gateways WHERE nat_gateway_id = $1",
+        (id,),
+    )
+    .await?;
     Ok(())
 }
 

@@ -46,14 +46,33 @@ impl ListFilter {
         }
         self
     }
+
+    /// Appends ` AND <prefix><col> = $n` for each equality filter.
+    pub(crate) fn push_eq(&self, b: &mut SqlBuilder, prefix: &'static str) {
+        for (col, v) in &self.eq {
+            b.push(" AND ")
+                .push(prefix)
+                .push(col)
+                .push(" = ")
+                .push_bind(v.clone());
+        }
+    }
+
+    /// Appends the equality filters and the tag filters on `id_col`.
+    pub(crate) fn push_all(&self, b: &mut SqlBuilder, id_col: &'static str) {
+        self.push_eq(b, "");
+        tags::push_filters(b, id_col, &self.tags);
+    }
 }
 
-/// Runs `SELECT <cols> FROM <table> WHERE <scope>` with the filters and
-/// a keyset page. `scope` is a static condition whose `$1` the caller binds
-/// first (typically `account_id = $1`).
+/// Runs `SELECT <cols><from_where><scope_value>` with the filters and a
+/// keyset page on `(created_at, id_col)`. `from_where` ends with a
+/// condition's `column = `, like ` FROM vpcs WHERE account_id = ` (as in
+/// [`fetch_owned`](crate::store::sql::fetch_owned)).
 pub(super) async fn list_page<T>(
     pool: &AnyPool,
-    select: &'static str,
+    cols: &'static str,
+    from_where: &'static str,
     scope_value: &str,
     id_col: &'static str,
     filter: &ListFilter,
@@ -62,13 +81,8 @@ pub(super) async fn list_page<T>(
 where
     T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Keyed + Send + Unpin,
 {
-    let mut b = SqlBuilder::new(select);
-    b.push_bind(scope_value);
-    for (col, v) in &filter.eq {
-        b.push(" AND ").push(col).push(" = ").push_bind(v.clone());
-    }
-    tags::push_filters(&mut b, id_col, &filter.tags);
-    page::push_keyset(&mut b, "created_at", id_col, spec);
-    let rows: Vec<T> = b.build_query_as().fetch_all(pool).await?;
-    Ok(page::finish(rows, spec))
+    let mut b = SqlBuilder::new("SELECT ");
+    b.push(cols).push(from_where).push_bind(scope_value);
+    filter.push_all(&mut b, id_col);
+    page::fetch(pool, b, id_col, spec).await
 }

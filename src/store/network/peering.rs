@@ -2,9 +2,8 @@
 //! the accepter's.
 
 use super::ListFilter;
-use crate::store::page::{self, Keyed, Page, PageSpec};
-use crate::store::sql::SqlBuilder;
-use crate::store::tags::{self};
+use crate::store::page::{self, Page, PageSpec, keyed};
+use crate::store::sql::{self, SqlBuilder};
 use crate::store::{StoreError, Stored, Tx};
 use linkplane_core::lifecycle::PeeringState;
 use sqlx::{Any, AnyPool, Executor};
@@ -29,40 +28,37 @@ pub struct PeeringRow {
     pub updated_at: i64,
     pub version: i64,
 }
-
-impl Keyed for PeeringRow {
-    fn key(&self) -> (i64, String) {
-        (self.created_at, self.vpc_peering_connection_id.clone())
-    }
-}
+keyed!(PeeringRow, vpc_peering_connection_id);
 
 const PCX_COLS: &str = "vpc_peering_connection_id, requester_account_id, requester_vpc_id, \
     requester_region, requester_cidr_block, accepter_account_id, accepter_vpc_id, accepter_region, \
     accepter_cidr_block, status, status_message, created_at, updated_at, version";
 
 pub async fn insert_peering(tx: &mut Tx, r: &PeeringRow) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO vpc_peering_connections (vpc_peering_connection_id, requester_account_id, \
          requester_vpc_id, requester_region, requester_cidr_block, accepter_account_id, \
          accepter_vpc_id, accepter_region, accepter_cidr_block, status, status_message, \
          created_at, updated_at, version) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        (
+            &r.vpc_peering_connection_id,
+            &r.requester_account_id,
+            &r.requester_vpc_id,
+            &r.requester_region,
+            &r.requester_cidr_block,
+            &r.accepter_account_id,
+            &r.accepter_vpc_id,
+            &r.accepter_region,
+            &r.accepter_cidr_block,
+            r.status.as_str(),
+            &r.status_message,
+            r.created_at,
+            r.updated_at,
+            r.version,
+        ),
     )
-    .bind(&r.vpc_peering_connection_id)
-    .bind(&r.requester_account_id)
-    .bind(&r.requester_vpc_id)
-    .bind(&r.requester_region)
-    .bind(&r.requester_cidr_block)
-    .bind(&r.accepter_account_id)
-    .bind(&r.accepter_vpc_id)
-    .bind(&r.accepter_region)
-    .bind(&r.accepter_cidr_block)
-    .bind(r.status.as_str())
-    .bind(&r.status_message)
-    .bind(r.created_at)
-    .bind(r.updated_at)
-    .bind(r.version)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -107,13 +103,8 @@ pub async fn list_peerings(
             .push_bind(v)
             .push(")");
     }
-    for (col, v) in &filter.eq {
-        b.push(" AND ").push(col).push(" = ").push_bind(v.clone());
-    }
-    tags::push_filters(&mut b, "vpc_peering_connection_id", &filter.tags);
-    page::push_keyset(&mut b, "created_at", "vpc_peering_connection_id", spec);
-    let rows: Vec<PeeringRow> = b.build_query_as().fetch_all(pool).await?;
-    Ok(page::finish(rows, spec))
+    filter.push_all(&mut b, "vpc_peering_connection_id");
+    page::fetch(pool, b, "vpc_peering_connection_id", spec).await
 }
 
 /// A live (pending or active) peering between the two VPCs, either way round.
@@ -122,18 +113,21 @@ pub async fn live_peering_between(
     a: &str,
     b: &str,
 ) -> Result<Option<String>, StoreError> {
-    Ok(sqlx::query_scalar(
+    let id: Option<(String,)> = sql::fetch_optional(
+        &mut **tx,
         "SELECT vpc_peering_connection_id FROM vpc_peering_connections \
          WHERE status IN ($3, $4) \
          AND ((requester_vpc_id = $1 AND accepter_vpc_id = $2) \
            OR (requester_vpc_id = $2 AND accepter_vpc_id = $1))",
+        (
+            a,
+            b,
+            PeeringState::LIVE[0].as_str(),
+            PeeringState::LIVE[1].as_str(),
+        ),
     )
-    .bind(a)
-    .bind(b)
-    .bind(PeeringState::LIVE[0].as_str())
-    .bind(PeeringState::LIVE[1].as_str())
-    .fetch_optional(&mut **tx)
-    .await?)
+    .await?;
+    Ok(id.map(|(id,)| id))
 }
 
 /// Moves a peering to `status` if it is still at `version`.
@@ -145,35 +139,32 @@ pub async fn set_peering_status(
     version: i64,
     now: i64,
 ) -> Result<bool, StoreError> {
-    let n = sqlx::query(
+    let n = sql::exec(
+        &mut **tx,
         "UPDATE vpc_peering_connections SET status = $1, status_message = $2, updated_at = $3, \
          version = version + 1 WHERE vpc_peering_connection_id = $4 AND version = $5",
+        (status.as_str(), message, now, id, version),
     )
-    .bind(status.as_str())
-    .bind(message)
-    .bind(now)
-    .bind(id)
-    .bind(version)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
+    .await?;
     Ok(n == 1)
 }
 
 /// Marks every live peering of a VPC deleted (the VPC is going away).
 pub async fn delete_peerings_of_vpc(tx: &mut Tx, vpc_id: &str, now: i64) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "UPDATE vpc_peering_connections SET status = $3, \
          status_message = 'Deleted with its VPC', updated_at = $1, version = version + 1 \
          WHERE status IN ($4, $5) \
          AND (requester_vpc_id = $2 OR accepter_vpc_id = $2)",
+        (
+            now,
+            vpc_id,
+            PeeringState::Deleted.as_str(),
+            PeeringState::LIVE[0].as_str(),
+            PeeringState::LIVE[1].as_str(),
+        ),
     )
-    .bind(now)
-    .bind(vpc_id)
-    .bind(PeeringState::Deleted.as_str())
-    .bind(PeeringState::LIVE[0].as_str())
-    .bind(PeeringState::LIVE[1].as_str())
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }

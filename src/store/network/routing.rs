@@ -3,7 +3,7 @@
 
 use super::{ListFilter, list_page};
 use crate::store::page::{Page, PageSpec, keyed};
-use crate::store::sql::{SqlBuilder, fetch_owned, rows_in, run_by_id};
+use crate::store::sql::{self, SqlBuilder, fetch_owned, rows_in};
 use crate::store::{StoreError, Tx};
 use linkplane_core::lifecycle::{NatGatewayState, PeeringState, VpcEndpointState};
 use sqlx::{Any, AnyPool, Executor};
@@ -29,21 +29,23 @@ const RTB_COLS: &str = "route_table_id, account_id, vpc_id, region, is_main, mai
     created_at, updated_at, version";
 
 pub async fn insert_route_table(tx: &mut Tx, r: &RouteTableRow) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO route_tables (route_table_id, account_id, vpc_id, region, is_main, \
          main_association_id, created_at, updated_at, version) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        (
+            &r.route_table_id,
+            &r.account_id,
+            &r.vpc_id,
+            &r.region,
+            r.is_main,
+            &r.main_association_id,
+            r.created_at,
+            r.updated_at,
+            r.version,
+        ),
     )
-    .bind(&r.route_table_id)
-    .bind(&r.account_id)
-    .bind(&r.vpc_id)
-    .bind(&r.region)
-    .bind(r.is_main)
-    .bind(&r.main_association_id)
-    .bind(r.created_at)
-    .bind(r.updated_at)
-    .bind(r.version)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -71,8 +73,8 @@ pub async fn list_route_tables(
 ) -> Result<Page<RouteTableRow>, StoreError> {
     list_page(
         pool,
-        "SELECT route_table_id, account_id, vpc_id, region, is_main, main_association_id, \
-         created_at, updated_at, version FROM route_tables WHERE account_id = ",
+        RTB_COLS,
+        " FROM route_tables WHERE account_id = ",
         account_id,
         "route_table_id",
         filter,
@@ -83,24 +85,23 @@ pub async fn list_route_tables(
 
 /// Bumps a route table's version (its routes or associations changed).
 pub async fn touch_route_table(tx: &mut Tx, id: &str, now: i64) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "UPDATE route_tables SET version = version + 1, updated_at = $1 WHERE route_table_id = $2",
+        (now, id),
     )
-    .bind(now)
-    .bind(id)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
 /// Gateway endpoints with a route in the table.
 pub async fn endpoints_routing_in(tx: &mut Tx, table_id: &str) -> Result<Vec<String>, StoreError> {
-    let rows: Vec<(String,)> = sqlx::query_as(
+    let rows: Vec<(String,)> = sql::fetch_all(
+        &mut **tx,
         "SELECT vpc_endpoint_id FROM vpc_endpoint_route_tables WHERE route_table_id = $1 \
          ORDER BY vpc_endpoint_id LIMIT 5",
+        (table_id,),
     )
-    .bind(table_id)
-    .fetch_all(&mut **tx)
     .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
@@ -112,18 +113,23 @@ pub async fn subnets_associated_with(
     tx: &mut Tx,
     table_id: &str,
 ) -> Result<Vec<String>, StoreError> {
-    let rows: Vec<(String,)> = sqlx::query_as(
+    let rows: Vec<(String,)> = sql::fetch_all(
+        &mut **tx,
         "SELECT subnet_id FROM route_table_associations WHERE route_table_id = $1 \
          ORDER BY subnet_id LIMIT 5",
+        (table_id,),
     )
-    .bind(table_id)
-    .fetch_all(&mut **tx)
     .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
 pub async fn delete_route_table(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
-    run_by_id(tx, "DELETE FROM route_tables WHERE route_table_id = $1", id).await?;
+    sql::exec(
+        &mut **tx,
+        "DELETE FROM route_tables WHERE route_table_id = $1",
+        (id,),
+    )
+    .await?;
     Ok(())
 }
 
@@ -139,18 +145,20 @@ pub struct RouteRow {
 }
 
 pub async fn insert_route(tx: &mut Tx, r: &RouteRow) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO routes (route_table_id, destination, destination_kind, target_kind, \
          target_id, origin, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        (
+            &r.route_table_id,
+            &r.destination,
+            &r.destination_kind,
+            &r.target_kind,
+            &r.target_id,
+            &r.origin,
+            r.created_at,
+        ),
     )
-    .bind(&r.route_table_id)
-    .bind(&r.destination)
-    .bind(&r.destination_kind)
-    .bind(&r.target_kind)
-    .bind(&r.target_id)
-    .bind(&r.origin)
-    .bind(r.created_at)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -160,14 +168,13 @@ pub async fn get_route(
     route_table_id: &str,
     destination: &str,
 ) -> Result<Option<RouteRow>, StoreError> {
-    Ok(sqlx::query_as(
+    sql::fetch_optional(
+        &mut **tx,
         "SELECT route_table_id, destination, destination_kind, target_kind, target_id, origin, \
          created_at FROM routes WHERE route_table_id = $1 AND destination = $2",
+        (route_table_id, destination),
     )
-    .bind(route_table_id)
-    .bind(destination)
-    .fetch_optional(&mut **tx)
-    .await?)
+    .await
 }
 
 pub async fn delete_route(
@@ -175,11 +182,12 @@ pub async fn delete_route(
     route_table_id: &str,
     destination: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM routes WHERE route_table_id = $1 AND destination = $2")
-        .bind(route_table_id)
-        .bind(destination)
-        .execute(&mut **tx)
-        .await?;
+    sql::exec(
+        &mut **tx,
+        "DELETE FROM routes WHERE route_table_id = $1 AND destination = $2",
+        (route_table_id, destination),
+    )
+    .await?;
     Ok(())
 }
 
@@ -224,48 +232,50 @@ pub async fn association_of_subnet(
     tx: &mut Tx,
     subnet_id: &str,
 ) -> Result<Option<AssociationRow>, StoreError> {
-    Ok(sqlx::query_as(
+    sql::fetch_optional(
+        &mut **tx,
         "SELECT association_id, route_table_id, subnet_id, account_id, created_at \
          FROM route_table_associations WHERE subnet_id = $1",
+        (subnet_id,),
     )
-    .bind(subnet_id)
-    .fetch_optional(&mut **tx)
-    .await?)
+    .await
 }
 
 pub async fn get_association<'e, E: Executor<'e, Database = Any>>(
     exec: E,
     association_id: &str,
 ) -> Result<Option<AssociationRow>, StoreError> {
-    Ok(sqlx::query_as(
+    sql::fetch_optional(
+        exec,
         "SELECT association_id, route_table_id, subnet_id, account_id, created_at \
          FROM route_table_associations WHERE association_id = $1",
+        (association_id,),
     )
-    .bind(association_id)
-    .fetch_optional(exec)
-    .await?)
+    .await
 }
 
 pub async fn insert_association(tx: &mut Tx, r: &AssociationRow) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO route_table_associations (association_id, route_table_id, subnet_id, \
          account_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+        (
+            &r.association_id,
+            &r.route_table_id,
+            &r.subnet_id,
+            &r.account_id,
+            r.created_at,
+        ),
     )
-    .bind(&r.association_id)
-    .bind(&r.route_table_id)
-    .bind(&r.subnet_id)
-    .bind(&r.account_id)
-    .bind(r.created_at)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
 pub async fn delete_association(tx: &mut Tx, association_id: &str) -> Result<(), StoreError> {
-    run_by_id(
-        tx,
+    sql::exec(
+        &mut **tx,
         "DELETE FROM route_table_associations WHERE association_id = $1",
-        association_id,
+        (association_id,),
     )
     .await?;
     Ok(())
@@ -368,12 +378,12 @@ pub async fn live_targets(pool: &AnyPool, routes: &[RouteRow]) -> Result<LiveTar
 
 /// Routes (table ids) that target `target_id`, made by users.
 pub async fn routes_to(tx: &mut Tx, target_id: &str) -> Result<Vec<String>, StoreError> {
-    let rows: Vec<(String,)> = sqlx::query_as(
+    let rows: Vec<(String,)> = sql::fetch_all(
+        &mut **tx,
         "SELECT route_table_id FROM routes WHERE target_id = $1 AND origin = 'create_route' \
          ORDER BY route_table_id LIMIT 5",
+        (target_id,),
     )
-    .bind(target_id)
-    .fetch_all(&mut **tx)
     .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }

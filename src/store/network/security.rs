@@ -2,7 +2,7 @@
 
 use super::{ListFilter, list_page};
 use crate::store::page::{Page, PageSpec, keyed};
-use crate::store::sql::{fetch_owned, rows_in, run_by_id};
+use crate::store::sql::{self, fetch_owned, rows_in};
 use crate::store::{StoreError, Tx};
 use sqlx::{Any, AnyPool, Executor};
 
@@ -28,22 +28,24 @@ const SG_COLS: &str = "group_id, account_id, vpc_id, region, group_name, descrip
     created_at, updated_at, version";
 
 pub async fn insert_security_group(tx: &mut Tx, r: &SecurityGroupRow) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO security_groups (group_id, account_id, vpc_id, region, group_name, \
          description, is_default, created_at, updated_at, version) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        (
+            &r.group_id,
+            &r.account_id,
+            &r.vpc_id,
+            &r.region,
+            &r.group_name,
+            &r.description,
+            r.is_default,
+            r.created_at,
+            r.updated_at,
+            r.version,
+        ),
     )
-    .bind(&r.group_id)
-    .bind(&r.account_id)
-    .bind(&r.vpc_id)
-    .bind(&r.region)
-    .bind(&r.group_name)
-    .bind(&r.description)
-    .bind(r.is_default)
-    .bind(r.created_at)
-    .bind(r.updated_at)
-    .bind(r.version)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -71,8 +73,8 @@ pub async fn list_security_groups(
 ) -> Result<Page<SecurityGroupRow>, StoreError> {
     list_page(
         pool,
-        "SELECT group_id, account_id, vpc_id, region, group_name, description, is_default, \
-         created_at, updated_at, version FROM security_groups WHERE account_id = ",
+        SG_COLS,
+        " FROM security_groups WHERE account_id = ",
         account_id,
         "group_id",
         filter,
@@ -82,17 +84,21 @@ pub async fn list_security_groups(
 }
 
 pub async fn delete_security_group(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
-    run_by_id(tx, "DELETE FROM security_groups WHERE group_id = $1", id).await?;
+    sql::exec(
+        &mut **tx,
+        "DELETE FROM security_groups WHERE group_id = $1",
+        (id,),
+    )
+    .await?;
     Ok(())
 }
 
 pub async fn touch_security_group(tx: &mut Tx, id: &str, now: i64) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "UPDATE security_groups SET version = version + 1, updated_at = $1 WHERE group_id = $2",
+        (now, id),
     )
-    .bind(now)
-    .bind(id)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -103,12 +109,12 @@ pub async fn security_group_dependents(
     tx: &mut Tx,
     group_id: &str,
 ) -> Result<Vec<String>, StoreError> {
-    let rows: Vec<(String,)> = sqlx::query_as(
+    let rows: Vec<(String,)> = sql::fetch_all(
+        &mut **tx,
         "SELECT network_interface_id FROM network_interface_groups WHERE group_id = $1 \
          UNION ALL SELECT group_id FROM security_group_rules WHERE ref_group_id = $1 AND group_id <> $1",
+        (group_id,),
     )
-    .bind(group_id)
-    .fetch_all(&mut **tx)
     .await?;
     Ok(rows.into_iter().map(|(id,)| id).take(5).collect())
 }
@@ -131,25 +137,27 @@ pub struct RuleRow {
 }
 
 pub async fn insert_rule(tx: &mut Tx, r: &RuleRow) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO security_group_rules (rule_id, group_id, account_id, direction, protocol, \
          from_port, to_port, cidr, prefix_list_id, ref_group_id, description, rule_key, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        (
+            &r.rule_id,
+            &r.group_id,
+            &r.account_id,
+            &r.direction,
+            &r.protocol,
+            r.from_port,
+            r.to_port,
+            &r.cidr,
+            &r.prefix_list_id,
+            &r.ref_group_id,
+            &r.description,
+            &r.rule_key,
+            r.created_at,
+        ),
     )
-    .bind(&r.rule_id)
-    .bind(&r.group_id)
-    .bind(&r.account_id)
-    .bind(&r.direction)
-    .bind(&r.protocol)
-    .bind(r.from_port)
-    .bind(r.to_port)
-    .bind(&r.cidr)
-    .bind(&r.prefix_list_id)
-    .bind(&r.ref_group_id)
-    .bind(&r.description)
-    .bind(&r.rule_key)
-    .bind(r.created_at)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -169,11 +177,11 @@ pub async fn rules_of(pool: &AnyPool, group_ids: &[&str]) -> Result<Vec<RuleRow>
 
 /// Deletes a rule of the group; false when it has no such rule.
 pub async fn delete_rule(tx: &mut Tx, group_id: &str, rule_id: &str) -> Result<bool, StoreError> {
-    let n = sqlx::query("DELETE FROM security_group_rules WHERE group_id = $1 AND rule_id = $2")
-        .bind(group_id)
-        .bind(rule_id)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
+    let n = sql::exec(
+        &mut **tx,
+        "DELETE FROM security_group_rules WHERE group_id = $1 AND rule_id = $2",
+        (group_id, rule_id),
+    )
+    .await?;
     Ok(n == 1)
 }

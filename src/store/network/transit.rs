@@ -1,9 +1,8 @@
 //! Transit gateways with their attachments and static routes.
 
-use super::ListFilter;
-use crate::store::page::{self, Keyed, Page, PageSpec};
-use crate::store::sql::{SqlBuilder, run_by_id};
-use crate::store::tags::{self};
+use super::{ListFilter, list_page};
+use crate::store::page::{Page, PageSpec, keyed};
+use crate::store::sql::{self, fetch_owned};
 use crate::store::{StoreError, Stored, Tx};
 use linkplane_core::lifecycle::{TransitGatewayAttachmentState, TransitGatewayState};
 use sqlx::{Any, AnyPool, Executor};
@@ -22,27 +21,27 @@ pub struct TransitGatewayRow {
     pub updated_at: i64,
     pub version: i64,
 }
+keyed!(TransitGatewayRow, transit_gateway_id);
 
-impl Keyed for TransitGatewayRow {
-    fn key(&self) -> (i64, String) {
-        (self.created_at, self.transit_gateway_id.clone())
-    }
-}
+const TGW_COLS: &str =
+    "transit_gateway_id, account_id, region, description, state, created_at, updated_at, version";
 
 pub async fn insert_transit_gateway(tx: &mut Tx, r: &TransitGatewayRow) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO transit_gateways (transit_gateway_id, account_id, region, description, state, \
          created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        (
+            &r.transit_gateway_id,
+            &r.account_id,
+            &r.region,
+            &r.description,
+            r.state.as_str(),
+            r.created_at,
+            r.updated_at,
+            r.version,
+        ),
     )
-    .bind(&r.transit_gateway_id)
-    .bind(&r.account_id)
-    .bind(&r.region)
-    .bind(&r.description)
-    .bind(r.state.as_str())
-    .bind(r.created_at)
-    .bind(r.updated_at)
-    .bind(r.version)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -52,14 +51,14 @@ pub async fn get_transit_gateway<'e, E: Executor<'e, Database = Any>>(
     account_id: &str,
     id: &str,
 ) -> Result<Option<TransitGatewayRow>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT transit_gateway_id, account_id, region, description, state, created_at, \
-         updated_at, version FROM transit_gateways WHERE transit_gateway_id = $1 AND account_id = $2",
+    fetch_owned(
+        exec,
+        TGW_COLS,
+        " FROM transit_gateways WHERE transit_gateway_id = ",
+        id,
+        account_id,
     )
-    .bind(id)
-    .bind(account_id)
-    .fetch_optional(exec)
-    .await?)
+    .await
 }
 
 pub async fn list_transit_gateways(
@@ -68,25 +67,23 @@ pub async fn list_transit_gateways(
     filter: &ListFilter,
     spec: &PageSpec,
 ) -> Result<Page<TransitGatewayRow>, StoreError> {
-    let mut b = SqlBuilder::new(
-        "SELECT transit_gateway_id, account_id, region, description, state, created_at, \
-         updated_at, version FROM transit_gateways WHERE account_id = ",
-    );
-    b.push_bind(account_id);
-    for (col, v) in &filter.eq {
-        b.push(" AND ").push(col).push(" = ").push_bind(v.clone());
-    }
-    tags::push_filters(&mut b, "transit_gateway_id", &filter.tags);
-    page::push_keyset(&mut b, "created_at", "transit_gateway_id", spec);
-    let rows: Vec<TransitGatewayRow> = b.build_query_as().fetch_all(pool).await?;
-    Ok(page::finish(rows, spec))
+    list_page(
+        pool,
+        TGW_COLS,
+        " FROM transit_gateways WHERE account_id = ",
+        account_id,
+        "transit_gateway_id",
+        filter,
+        spec,
+    )
+    .await
 }
 
 pub async fn delete_transit_gateway(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
-    run_by_id(
-        tx,
+    sql::exec(
+        &mut **tx,
         "DELETE FROM transit_gateways WHERE transit_gateway_id = $1",
-        id,
+        (id,),
     )
     .await?;
     Ok(())
@@ -108,27 +105,27 @@ pub async fn insert_attachment(
     r: &AttachmentRow,
     subnets: &[(String, String)],
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO transit_gateway_attachments (transit_gateway_attachment_id, \
          transit_gateway_id, account_id, vpc_id, state, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        (
+            &r.transit_gateway_attachment_id,
+            &r.transit_gateway_id,
+            &r.account_id,
+            &r.vpc_id,
+            r.state.as_str(),
+            r.created_at,
+        ),
     )
-    .bind(&r.transit_gateway_attachment_id)
-    .bind(&r.transit_gateway_id)
-    .bind(&r.account_id)
-    .bind(&r.vpc_id)
-    .bind(r.state.as_str())
-    .bind(r.created_at)
-    .execute(&mut **tx)
     .await?;
     for (subnet_id, zone_id) in subnets {
-        sqlx::query(
+        sql::exec(
+            &mut **tx,
             "INSERT INTO transit_gateway_attachment_subnets (transit_gateway_attachment_id, \
              subnet_id, zone_id) VALUES ($1, $2, $3)",
+            (&r.transit_gateway_attachment_id, subnet_id, zone_id),
         )
-        .bind(&r.transit_gateway_attachment_id)
-        .bind(subnet_id)
-        .bind(zone_id)
-        .execute(&mut **tx)
         .await?;
     }
     Ok(())
@@ -139,21 +136,21 @@ pub async fn attachments_of(
     conn: &mut sqlx::AnyConnection,
     tgw_id: &str,
 ) -> Result<Vec<(AttachmentRow, Vec<String>)>, StoreError> {
-    let rows: Vec<AttachmentRow> = sqlx::query_as(
+    let rows: Vec<AttachmentRow> = sql::fetch_all(
+        &mut *conn,
         "SELECT transit_gateway_attachment_id, transit_gateway_id, account_id, vpc_id, state, \
          created_at FROM transit_gateway_attachments WHERE transit_gateway_id = $1 \
          ORDER BY created_at, transit_gateway_attachment_id",
+        (tgw_id,),
     )
-    .bind(tgw_id)
-    .fetch_all(&mut *conn)
     .await?;
-    let subnets: Vec<(String, String)> = sqlx::query_as(
+    let subnets: Vec<(String, String)> = sql::fetch_all(
+        &mut *conn,
         "SELECT s.transit_gateway_attachment_id, s.subnet_id FROM transit_gateway_attachment_subnets s \
          JOIN transit_gateway_attachments a ON a.transit_gateway_attachment_id = s.transit_gateway_attachment_id \
          WHERE a.transit_gateway_id = $1 ORDER BY s.subnet_id",
+        (tgw_id,),
     )
-    .bind(tgw_id)
-    .fetch_all(&mut *conn)
     .await?;
     Ok(rows
         .into_iter()
@@ -169,10 +166,10 @@ pub async fn attachments_of(
 }
 
 pub async fn delete_attachment(tx: &mut Tx, id: &str) -> Result<(), StoreError> {
-    run_by_id(
-        tx,
+    sql::exec(
+        &mut **tx,
         "DELETE FROM transit_gateway_attachments WHERE transit_gateway_attachment_id = $1",
-        id,
+        (id,),
     )
     .await?;
     Ok(())
@@ -189,16 +186,18 @@ pub struct TgwRouteRow {
 }
 
 pub async fn insert_tgw_route(tx: &mut Tx, r: &TgwRouteRow) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO transit_gateway_routes (transit_gateway_id, destination_cidr_block, \
          transit_gateway_attachment_id, blackhole, created_at) VALUES ($1, $2, $3, $4, $5)",
+        (
+            &r.transit_gateway_id,
+            &r.destination_cidr_block,
+            &r.transit_gateway_attachment_id,
+            r.blackhole,
+            r.created_at,
+        ),
     )
-    .bind(&r.transit_gateway_id)
-    .bind(&r.destination_cidr_block)
-    .bind(&r.transit_gateway_attachment_id)
-    .bind(r.blackhole)
-    .bind(r.created_at)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -207,14 +206,14 @@ pub async fn tgw_routes<'e, E: Executor<'e, Database = Any>>(
     exec: E,
     tgw_id: &str,
 ) -> Result<Vec<TgwRouteRow>, StoreError> {
-    Ok(sqlx::query_as(
+    sql::fetch_all(
+        exec,
         "SELECT transit_gateway_id, destination_cidr_block, transit_gateway_attachment_id, \
          blackhole, created_at FROM transit_gateway_routes WHERE transit_gateway_id = $1 \
          ORDER BY created_at, destination_cidr_block",
+        (tgw_id,),
     )
-    .bind(tgw_id)
-    .fetch_all(exec)
-    .await?)
+    .await
 }
 
 pub async fn delete_tgw_route(
@@ -222,24 +221,21 @@ pub async fn delete_tgw_route(
     tgw_id: &str,
     destination: &str,
 ) -> Result<bool, StoreError> {
-    let n = sqlx::query(
+    let n = sql::exec(
+        &mut **tx,
         "DELETE FROM transit_gateway_routes WHERE transit_gateway_id = $1 AND destination_cidr_block = $2",
+        (tgw_id, destination),
     )
-    .bind(tgw_id)
-    .bind(destination)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
+    .await?;
     Ok(n == 1)
 }
 
 pub async fn touch_transit_gateway(tx: &mut Tx, id: &str, now: i64) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "UPDATE transit_gateways SET version = version + 1, updated_at = $1 WHERE transit_gateway_id = $2",
+        (now, id),
     )
-    .bind(now)
-    .bind(id)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 
 use super::{ListFilter, list_page};
 use crate::store::page::{Page, PageSpec, keyed};
-use crate::store::sql::{SqlBuilder, fetch_owned, run_by_id};
+use crate::store::sql::{self, SqlBuilder, fetch_owned};
 use crate::store::{StoreError, Tx};
 use linkplane_core::lifecycle::VpcEndpointState;
 use linkplane_core::net::{FreeRange, RangeEdit};
@@ -32,23 +32,25 @@ const VPC_COLS: &str = "vpc_id, account_id, region, cidr_block, enable_dns_suppo
     enable_dns_hostnames, main_route_table_id, default_security_group_id, created_at, updated_at, version";
 
 pub async fn insert_vpc(tx: &mut Tx, r: &VpcRow) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO vpcs (vpc_id, account_id, region, cidr_block, enable_dns_support, \
          enable_dns_hostnames, main_route_table_id, default_security_group_id, created_at, \
          updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        (
+            &r.vpc_id,
+            &r.account_id,
+            &r.region,
+            &r.cidr_block,
+            r.enable_dns_support,
+            r.enable_dns_hostnames,
+            &r.main_route_table_id,
+            &r.default_security_group_id,
+            r.created_at,
+            r.updated_at,
+            r.version,
+        ),
     )
-    .bind(&r.vpc_id)
-    .bind(&r.account_id)
-    .bind(&r.region)
-    .bind(&r.cidr_block)
-    .bind(r.enable_dns_support)
-    .bind(r.enable_dns_hostnames)
-    .bind(&r.main_route_table_id)
-    .bind(&r.default_security_group_id)
-    .bind(r.created_at)
-    .bind(r.updated_at)
-    .bind(r.version)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -78,9 +80,8 @@ pub async fn list_vpcs(
 ) -> Result<Page<VpcRow>, StoreError> {
     list_page(
         pool,
-        "SELECT vpc_id, account_id, region, cidr_block, enable_dns_support, enable_dns_hostnames, \
-         main_route_table_id, default_security_group_id, created_at, updated_at, version \
-         FROM vpcs WHERE account_id = ",
+        VPC_COLS,
+        " FROM vpcs WHERE account_id = ",
         account_id,
         "vpc_id",
         filter,
@@ -98,35 +99,30 @@ pub async fn update_vpc_dns(
     version: i64,
     now: i64,
 ) -> Result<bool, StoreError> {
-    let n = sqlx::query(
+    let n = sql::exec(
+        &mut **tx,
         "UPDATE vpcs SET enable_dns_support = $1, enable_dns_hostnames = $2, updated_at = $3, \
          version = version + 1 WHERE vpc_id = $4 AND version = $5",
+        (support, hostnames, now, vpc_id, version),
     )
-    .bind(support)
-    .bind(hostnames)
-    .bind(now)
-    .bind(vpc_id)
-    .bind(version)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
+    .await?;
     Ok(n == 1)
 }
 
 /// Takes the VPC's row lock (Postgres) so that checks over its subnets
 /// and the write that follows cannot interleave with another writer's.
 pub async fn lock_vpc(tx: &mut Tx, vpc_id: &str) -> Result<(), StoreError> {
-    run_by_id(
-        tx,
+    sql::exec(
+        &mut **tx,
         "UPDATE vpcs SET version = version WHERE vpc_id = $1",
-        vpc_id,
+        (vpc_id,),
     )
     .await?;
     Ok(())
 }
 
 pub async fn delete_vpc(tx: &mut Tx, vpc_id: &str) -> Result<(), StoreError> {
-    run_by_id(tx, "DELETE FROM vpcs WHERE vpc_id = $1", vpc_id).await?;
+    sql::exec(&mut **tx, "DELETE FROM vpcs WHERE vpc_id = $1", (vpc_id,)).await?;
     Ok(())
 }
 
@@ -134,18 +130,16 @@ pub async fn delete_vpc(tx: &mut Tx, vpc_id: &str) -> Result<(), StoreError> {
 /// security groups other than the default, route tables other than the
 /// main one, an attached internet gateway, transit gateway attachments.
 pub async fn vpc_dependents(tx: &mut Tx, vpc_id: &str) -> Result<Vec<String>, StoreError> {
-    let rows: Vec<(String,)> = sqlx::query_as(
+    let rows: Vec<(String,)> = sql::fetch_all(
+        &mut **tx,
         "SELECT subnet_id FROM subnets WHERE vpc_id = $1 \
          UNION ALL SELECT group_id FROM security_groups WHERE vpc_id = $1 AND is_default = $2 \
          UNION ALL SELECT route_table_id FROM route_tables WHERE vpc_id = $1 AND is_main = $2 \
          UNION ALL SELECT internet_gateway_id FROM internet_gateways WHERE vpc_id = $1 \
          UNION ALL SELECT transit_gateway_attachment_id FROM transit_gateway_attachments WHERE vpc_id = $1 \
          UNION ALL SELECT vpc_endpoint_id FROM vpc_endpoints WHERE vpc_id = $1 AND state <> $3",
+        (vpc_id, false, VpcEndpointState::Deleted.as_str()),
     )
-    .bind(vpc_id)
-    .bind(false)
-    .bind(VpcEndpointState::Deleted.as_str())
-    .fetch_all(&mut **tx)
     .await?;
     Ok(rows.into_iter().map(|(id,)| id).take(5).collect())
 }
@@ -173,24 +167,26 @@ const SUBNET_COLS: &str = "subnet_id, account_id, vpc_id, region, zone_id, cidr_
     cidr_end, available_ip_address_count, created_at, updated_at, version";
 
 pub async fn insert_subnet(tx: &mut Tx, r: &SubnetRow) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO subnets (subnet_id, account_id, vpc_id, region, zone_id, cidr_block, \
          cidr_start, cidr_end, available_ip_address_count, created_at, updated_at, version) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        (
+            &r.subnet_id,
+            &r.account_id,
+            &r.vpc_id,
+            &r.region,
+            &r.zone_id,
+            &r.cidr_block,
+            r.cidr_start,
+            r.cidr_end,
+            r.available_ip_address_count,
+            r.created_at,
+            r.updated_at,
+            r.version,
+        ),
     )
-    .bind(&r.subnet_id)
-    .bind(&r.account_id)
-    .bind(&r.vpc_id)
-    .bind(&r.region)
-    .bind(&r.zone_id)
-    .bind(&r.cidr_block)
-    .bind(r.cidr_start)
-    .bind(r.cidr_end)
-    .bind(r.available_ip_address_count)
-    .bind(r.created_at)
-    .bind(r.updated_at)
-    .bind(r.version)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -219,22 +215,20 @@ pub async fn subnet_neighbours(
     vpc_id: &str,
     start: i64,
 ) -> Result<Vec<(String, String)>, StoreError> {
-    let mut out: Vec<(String, String)> = sqlx::query_as(
+    let mut out: Vec<(String, String)> = sql::fetch_all(
+        &mut **tx,
         "SELECT subnet_id, cidr_block FROM subnets WHERE vpc_id = $1 AND cidr_start <= $2 \
          ORDER BY cidr_start DESC LIMIT 1",
+        (vpc_id, start),
     )
-    .bind(vpc_id)
-    .bind(start)
-    .fetch_all(&mut **tx)
     .await?;
     out.extend(
-        sqlx::query_as::<_, (String, String)>(
+        sql::fetch_all::<(String, String), _>(
+            &mut **tx,
             "SELECT subnet_id, cidr_block FROM subnets WHERE vpc_id = $1 AND cidr_start > $2 \
              ORDER BY cidr_start LIMIT 1",
+            (vpc_id, start),
         )
-        .bind(vpc_id)
-        .bind(start)
-        .fetch_all(&mut **tx)
         .await?,
     );
     Ok(out)
@@ -265,8 +259,8 @@ pub async fn list_subnets(
 ) -> Result<Page<SubnetRow>, StoreError> {
     list_page(
         pool,
-        "SELECT subnet_id, account_id, vpc_id, region, zone_id, cidr_block, cidr_start, cidr_end, \
-         available_ip_address_count, created_at, updated_at, version FROM subnets WHERE account_id = ",
+        SUBNET_COLS,
+        " FROM subnets WHERE account_id = ",
         account_id,
         "subnet_id",
         filter,
@@ -276,26 +270,31 @@ pub async fn list_subnets(
 }
 
 pub async fn delete_subnet(tx: &mut Tx, subnet_id: &str) -> Result<(), StoreError> {
-    run_by_id(
-        tx,
+    sql::exec(
+        &mut **tx,
         "DELETE FROM route_table_associations WHERE subnet_id = $1",
-        subnet_id,
+        (subnet_id,),
     )
     .await?;
-    run_by_id(tx, "DELETE FROM subnets WHERE subnet_id = $1", subnet_id).await?;
+    sql::exec(
+        &mut **tx,
+        "DELETE FROM subnets WHERE subnet_id = $1",
+        (subnet_id,),
+    )
+    .await?;
     Ok(())
 }
 
 /// What keeps a subnet from being deleted: network interfaces (workloads,
 /// NAT gateways, endpoints) and transit gateway attachments.
 pub async fn subnet_dependents(tx: &mut Tx, subnet_id: &str) -> Result<Vec<String>, StoreError> {
-    let rows: Vec<(String,)> = sqlx::query_as(
+    let rows: Vec<(String,)> = sql::fetch_all(
+        &mut **tx,
         "SELECT network_interface_id FROM network_interfaces WHERE subnet_id = $1 \
          UNION ALL SELECT transit_gateway_attachment_id FROM transit_gateway_attachment_subnets \
          WHERE subnet_id = $1",
+        (subnet_id,),
     )
-    .bind(subnet_id)
-    .fetch_all(&mut **tx)
     .await?;
     Ok(rows.into_iter().map(|(id,)| id).take(5).collect())
 }
@@ -312,12 +311,12 @@ pub async fn lowest_free_range(
     tx: &mut Tx,
     subnet_id: &str,
 ) -> Result<Option<FreeRange>, StoreError> {
-    let r: Option<(i64, i64)> = sqlx::query_as(
+    let r: Option<(i64, i64)> = sql::fetch_optional(
+        &mut **tx,
         "SELECT range_start, range_end FROM ip_free_ranges WHERE subnet_id = $1 \
          ORDER BY range_start LIMIT 1",
+        (subnet_id,),
     )
-    .bind(subnet_id)
-    .fetch_optional(&mut **tx)
     .await?;
     Ok(r.map(free_range))
 }
@@ -336,11 +335,8 @@ pub async fn free_range_before(
         "SELECT range_start, range_end FROM ip_free_ranges WHERE subnet_id = $1 \
          AND range_start < $2 ORDER BY range_start DESC LIMIT 1"
     };
-    let r: Option<(i64, i64)> = sqlx::query_as(sql)
-        .bind(subnet_id)
-        .bind(i64::from(ip))
-        .fetch_optional(&mut **tx)
-        .await?;
+    let r: Option<(i64, i64)> =
+        sql::fetch_optional(&mut **tx, sql, (subnet_id, i64::from(ip))).await?;
     Ok(r.map(free_range))
 }
 
@@ -350,13 +346,12 @@ pub async fn free_range_after(
     subnet_id: &str,
     ip: u32,
 ) -> Result<Option<FreeRange>, StoreError> {
-    let r: Option<(i64, i64)> = sqlx::query_as(
+    let r: Option<(i64, i64)> = sql::fetch_optional(
+        &mut **tx,
         "SELECT range_start, range_end FROM ip_free_ranges WHERE subnet_id = $1 \
          AND range_start > $2 ORDER BY range_start LIMIT 1",
+        (subnet_id, i64::from(ip)),
     )
-    .bind(subnet_id)
-    .bind(i64::from(ip))
-    .fetch_optional(&mut **tx)
     .await?;
     Ok(r.map(free_range))
 }
@@ -372,32 +367,30 @@ pub async fn apply_range_edits(
     for e in edits {
         match e {
             RangeEdit::Remove { start } => {
-                sqlx::query("DELETE FROM ip_free_ranges WHERE subnet_id = $1 AND range_start = $2")
-                    .bind(subnet_id)
-                    .bind(i64::from(*start))
-                    .execute(&mut **tx)
-                    .await?;
+                sql::exec(
+                    &mut **tx,
+                    "DELETE FROM ip_free_ranges WHERE subnet_id = $1 AND range_start = $2",
+                    (subnet_id, i64::from(*start)),
+                )
+                .await?;
             }
             RangeEdit::Insert(r) => {
-                sqlx::query(
+                sql::exec(
+                    &mut **tx,
                     "INSERT INTO ip_free_ranges (subnet_id, range_start, range_end) VALUES ($1, $2, $3)",
+                    (subnet_id, i64::from(r.start), i64::from(r.end)),
                 )
-                .bind(subnet_id)
-                .bind(i64::from(r.start))
-                .bind(i64::from(r.end))
-                .execute(&mut **tx)
                 .await?;
             }
         }
     }
     if delta != 0 {
-        sqlx::query(
+        sql::exec(
+            &mut **tx,
             "UPDATE subnets SET available_ip_address_count = available_ip_address_count + $1 \
              WHERE subnet_id = $2",
+            (delta, subnet_id),
         )
-        .bind(delta)
-        .bind(subnet_id)
-        .execute(&mut **tx)
         .await?;
     }
     Ok(())
@@ -407,10 +400,10 @@ pub async fn apply_range_edits(
 /// concurrent allocations in one subnet (Postgres, several replicas) queue
 /// instead of taking the same address. SQLite already has one writer.
 pub async fn lock_subnet(tx: &mut Tx, subnet_id: &str) -> Result<(), StoreError> {
-    run_by_id(
-        tx,
+    sql::exec(
+        &mut **tx,
         "UPDATE subnets SET version = version WHERE subnet_id = $1",
-        subnet_id,
+        (subnet_id,),
     )
     .await?;
     Ok(())

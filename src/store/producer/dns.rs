@@ -2,7 +2,7 @@
 
 use crate::store::network::{ListFilter, list_page};
 use crate::store::page::{Keyed, Page, PageSpec, keyed};
-use crate::store::sql::{Reader, rows_in};
+use crate::store::sql::{self, Reader, rows_in};
 use crate::store::{StoreError, Tx};
 use sqlx::{Any, AnyPool, Executor};
 
@@ -43,13 +43,11 @@ impl Keyed for RecordRow {
 
 /// Inserts a zone; `Conflict` when the account already has one of the name.
 pub async fn insert_zone(tx: &mut Tx, r: &ZoneRow) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO public_dns_zones (account_id, zone_name, created_at) VALUES ($1, $2, $3)",
+        (&r.account_id, &r.zone_name, r.created_at),
     )
-    .bind(&r.account_id)
-    .bind(&r.zone_name)
-    .bind(r.created_at)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -91,14 +89,13 @@ pub async fn get_zone<'e, E: Executor<'e, Database = Any>>(
     account_id: &str,
     zone_name: &str,
 ) -> Result<Option<ZoneRow>, StoreError> {
-    Ok(sqlx::query_as(
+    sql::fetch_optional(
+        exec,
         "SELECT account_id, zone_name, created_at FROM public_dns_zones \
          WHERE account_id = $1 AND zone_name = $2",
+        (account_id, zone_name),
     )
-    .bind(account_id)
-    .bind(zone_name)
-    .fetch_optional(exec)
-    .await?)
+    .await
 }
 
 pub async fn list_zones(
@@ -108,7 +105,8 @@ pub async fn list_zones(
 ) -> Result<Page<ZoneRow>, StoreError> {
     list_page(
         pool,
-        "SELECT account_id, zone_name, created_at FROM public_dns_zones WHERE account_id = ",
+        "account_id, zone_name, created_at",
+        " FROM public_dns_zones WHERE account_id = ",
         account_id,
         "zone_name",
         &ListFilter::default(),
@@ -123,30 +121,32 @@ pub async fn delete_zone(
     account_id: &str,
     zone_name: &str,
 ) -> Result<bool, StoreError> {
-    let n = sqlx::query("DELETE FROM public_dns_zones WHERE account_id = $1 AND zone_name = $2")
-        .bind(account_id)
-        .bind(zone_name)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
+    let n = sql::exec(
+        &mut **tx,
+        "DELETE FROM public_dns_zones WHERE account_id = $1 AND zone_name = $2",
+        (account_id, zone_name),
+    )
+    .await?;
     Ok(n == 1)
 }
 
 /// Creates or replaces the record set (name, type) of one zone.
 pub async fn put_record(tx: &mut Tx, r: &RecordRow) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO public_dns_records (account_id, zone_name, record_name, record_type, value, \
          created_at) VALUES ($1, $2, $3, $4, $5, $6) \
          ON CONFLICT (account_id, zone_name, record_name, record_type) \
          DO UPDATE SET value = excluded.value",
+        (
+            &r.account_id,
+            &r.zone_name,
+            &r.record_name,
+            &r.record_type,
+            &r.value,
+            r.created_at,
+        ),
     )
-    .bind(&r.account_id)
-    .bind(&r.zone_name)
-    .bind(&r.record_name)
-    .bind(&r.record_type)
-    .bind(&r.value)
-    .bind(r.created_at)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -159,17 +159,14 @@ pub async fn get_record<'e, E: Executor<'e, Database = Any>>(
     name: &str,
     record_type: &str,
 ) -> Result<Option<RecordRow>, StoreError> {
-    Ok(sqlx::query_as(
+    sql::fetch_optional(
+        exec,
         "SELECT account_id, zone_name, record_name, record_type, value, created_at \
          FROM public_dns_records \
          WHERE account_id = $1 AND zone_name = $2 AND record_name = $3 AND record_type = $4",
+        (account_id, zone_name, name, record_type),
     )
-    .bind(account_id)
-    .bind(zone_name)
-    .bind(name)
-    .bind(record_type)
-    .fetch_optional(exec)
-    .await?)
+    .await
 }
 
 /// A page of one zone's records.
@@ -181,8 +178,8 @@ pub async fn list_records(
 ) -> Result<Page<RecordRow>, StoreError> {
     list_page(
         pool,
-        "SELECT account_id, zone_name, record_name, record_type, value, created_at \
-         FROM public_dns_records WHERE account_id = ",
+        "account_id, zone_name, record_name, record_type, value, created_at",
+        " FROM public_dns_records WHERE account_id = ",
         account_id,
         RECORD_KEY,
         &ListFilter::default().eq("zone_name", Some(zone_name)),
@@ -199,16 +196,12 @@ pub async fn delete_record(
     name: &str,
     record_type: &str,
 ) -> Result<bool, StoreError> {
-    let n = sqlx::query(
+    let n = sql::exec(
+        &mut **tx,
         "DELETE FROM public_dns_records \
          WHERE account_id = $1 AND zone_name = $2 AND record_name = $3 AND record_type = $4",
+        (account_id, zone_name, name, record_type),
     )
-    .bind(account_id)
-    .bind(zone_name)
-    .bind(name)
-    .bind(record_type)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
+    .await?;
     Ok(n == 1)
 }

@@ -3,7 +3,7 @@
 
 use crate::store::network::{ListFilter, list_page};
 use crate::store::page::{self, Page, PageSpec, keyed};
-use crate::store::sql::{Reader, SqlBuilder, rows_in, run_by_id};
+use crate::store::sql::{self, Reader, SqlBuilder, rows_in};
 use crate::store::{Flag, StoreError, Stored, StoredOption, Tx};
 use linkplane_core::lifecycle::{EndpointServiceState, PrivateDnsState, ServiceRegionState};
 use sqlx::{Any, AnyPool, Executor};
@@ -39,57 +39,60 @@ const SERVICE_COLS: &str = "service_id, account_id, region, service_type, accept
     service_state, ready_at, created_at, updated_at, version";
 
 pub async fn insert_service(tx: &mut Tx, r: &ServiceRow) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO endpoint_services (service_id, account_id, region, service_type, \
          acceptance_required, private_dns_name, pdns_state, pdns_name, pdns_value, \
          ip_address_types, payer_responsibility, service_state, ready_at, created_at, updated_at, \
          version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+        (
+            &r.service_id,
+            &r.account_id,
+            &r.region,
+            &r.service_type,
+            r.acceptance_required,
+            &r.private_dns_name,
+            r.pdns_state.map(PrivateDnsState::as_str),
+            &r.pdns_name,
+            &r.pdns_value,
+            &r.ip_address_types,
+            &r.payer_responsibility,
+            r.service_state.as_str(),
+            r.ready_at,
+            r.created_at,
+            r.updated_at,
+            r.version,
+        ),
     )
-    .bind(&r.service_id)
-    .bind(&r.account_id)
-    .bind(&r.region)
-    .bind(&r.service_type)
-    .bind(r.acceptance_required)
-    .bind(&r.private_dns_name)
-    .bind(r.pdns_state.map(PrivateDnsState::as_str))
-    .bind(&r.pdns_name)
-    .bind(&r.pdns_value)
-    .bind(&r.ip_address_types)
-    .bind(&r.payer_responsibility)
-    .bind(r.service_state.as_str())
-    .bind(r.ready_at)
-    .bind(r.created_at)
-    .bind(r.updated_at)
-    .bind(r.version)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
 /// Writes every mutable field if the row is still at `r.version`; bumps it.
 pub async fn update_service(tx: &mut Tx, r: &ServiceRow, now: i64) -> Result<bool, StoreError> {
-    let n = sqlx::query(
+    let n = sql::exec(
+        &mut **tx,
         "UPDATE endpoint_services SET service_type = $1, acceptance_required = $2, \
          private_dns_name = $3, pdns_state = $4, pdns_name = $5, pdns_value = $6, \
          ip_address_types = $7, payer_responsibility = $8, service_state = $9, ready_at = $10, \
          updated_at = $11, version = version + 1 WHERE service_id = $12 AND version = $13",
+        (
+            &r.service_type,
+            r.acceptance_required,
+            &r.private_dns_name,
+            r.pdns_state.map(PrivateDnsState::as_str),
+            &r.pdns_name,
+            &r.pdns_value,
+            &r.ip_address_types,
+            &r.payer_responsibility,
+            r.service_state.as_str(),
+            r.ready_at,
+            now,
+            &r.service_id,
+            r.version,
+        ),
     )
-    .bind(&r.service_type)
-    .bind(r.acceptance_required)
-    .bind(&r.private_dns_name)
-    .bind(r.pdns_state.map(PrivateDnsState::as_str))
-    .bind(&r.pdns_name)
-    .bind(&r.pdns_value)
-    .bind(&r.ip_address_types)
-    .bind(&r.payer_responsibility)
-    .bind(r.service_state.as_str())
-    .bind(r.ready_at)
-    .bind(now)
-    .bind(&r.service_id)
-    .bind(r.version)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
+    .await?;
     Ok(n == 1)
 }
 
@@ -116,10 +119,8 @@ pub async fn list_services(
 ) -> Result<Page<ServiceRow>, StoreError> {
     list_page(
         pool,
-        "SELECT service_id, account_id, region, service_type, acceptance_required, \
-         private_dns_name, pdns_state, pdns_name, pdns_value, ip_address_types, \
-         payer_responsibility, service_state, ready_at, created_at, updated_at, version \
-         FROM endpoint_services WHERE account_id = ",
+        SERVICE_COLS,
+        " FROM endpoint_services WHERE account_id = ",
         account_id,
         "service_id",
         filter,
@@ -129,10 +130,10 @@ pub async fn list_services(
 }
 
 pub async fn delete_service(tx: &mut Tx, service_id: &str) -> Result<(), StoreError> {
-    run_by_id(
-        tx,
+    sql::exec(
+        &mut **tx,
         "DELETE FROM endpoint_services WHERE service_id = $1",
-        service_id,
+        (service_id,),
     )
     .await?;
     Ok(())
@@ -176,14 +177,12 @@ pub async fn add_service_load_balancer(
     arn: &str,
     position: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO endpoint_service_load_balancers (service_id, load_balancer_arn, position) \
          VALUES ($1, $2, $3)",
+        (service_id, arn, position),
     )
-    .bind(service_id)
-    .bind(arn)
-    .bind(position)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -193,12 +192,11 @@ pub async fn remove_service_load_balancer(
     service_id: &str,
     arn: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "DELETE FROM endpoint_service_load_balancers WHERE service_id = $1 AND load_balancer_arn = $2",
+        (service_id, arn),
     )
-    .bind(service_id)
-    .bind(arn)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -227,23 +225,20 @@ pub async fn set_service_region(
 ) -> Result<(), StoreError> {
     match state {
         Some(s) => {
-            sqlx::query(
+            sql::exec(
+                &mut **tx,
                 "INSERT INTO endpoint_service_regions (service_id, region, state) VALUES ($1, $2, $3) \
                  ON CONFLICT (service_id, region) DO NOTHING",
+                (service_id, region, s.as_str()),
             )
-            .bind(service_id)
-            .bind(region)
-            .bind(s.as_str())
-            .execute(&mut **tx)
             .await?;
         }
         None => {
-            sqlx::query(
+            sql::exec(
+                &mut **tx,
                 "DELETE FROM endpoint_service_regions WHERE service_id = $1 AND region = $2",
+                (service_id, region),
             )
-            .bind(service_id)
-            .bind(region)
-            .execute(&mut **tx)
             .await?;
         }
     }
@@ -266,19 +261,21 @@ keyed!(PermissionRow, service_permission_id);
 /// One statement (an upsert that touches nothing but returns the row), so a
 /// concurrent remove between "insert" and "read back" cannot make it miss.
 pub async fn add_permission(tx: &mut Tx, r: &PermissionRow) -> Result<PermissionRow, StoreError> {
-    Ok(sqlx::query_as(
+    sql::fetch_one(
+        &mut **tx,
         "INSERT INTO endpoint_service_permissions (service_permission_id, service_id, principal, \
          principal_type, created_at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (service_id, principal) DO UPDATE SET principal = excluded.principal \
          RETURNING service_permission_id, service_id, principal, principal_type, created_at",
+        (
+            &r.service_permission_id,
+            &r.service_id,
+            &r.principal,
+            &r.principal_type,
+            r.created_at,
+        ),
     )
-    .bind(&r.service_permission_id)
-    .bind(&r.service_id)
-    .bind(&r.principal)
-    .bind(&r.principal_type)
-    .bind(r.created_at)
-    .fetch_one(&mut **tx)
-    .await?)
+    .await
 }
 
 pub async fn remove_permission(
@@ -286,14 +283,12 @@ pub async fn remove_permission(
     service_id: &str,
     principal: &str,
 ) -> Result<bool, StoreError> {
-    let n = sqlx::query(
+    let n = sql::exec(
+        &mut **tx,
         "DELETE FROM endpoint_service_permissions WHERE service_id = $1 AND principal = $2",
+        (service_id, principal),
     )
-    .bind(service_id)
-    .bind(principal)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
+    .await?;
     Ok(n == 1)
 }
 
@@ -308,9 +303,7 @@ pub async fn list_permissions(
     filter: &ListFilter,
     spec: &PageSpec,
 ) -> Result<Page<PermissionRow>, StoreError> {
-    // The page comes back as one row holding a JSON array: on SQLite every
-    // row of a result crosses from the driver's worker thread on its own,
-    // which costs more than the row itself; one aggregated row does not.
+    // One aggregated row (see `page::fetch_json`).
     let mut b = SqlBuilder::new(match backend {
         crate::store::Backend::Sqlite => {
             "SELECT COALESCE(json_group_array(json_array(service_permission_id, service_id, \
@@ -329,15 +322,11 @@ pub async fn list_permissions(
     b.push_bind(service_id)
         .push(" AND s.account_id = ")
         .push_bind(account_id);
-    for (col, v) in &filter.eq {
-        b.push(" AND p.").push(col).push(" = ").push_bind(v.clone());
-    }
-    page::push_keyset(&mut b, "p.created_at", "p.service_permission_id", spec);
-    b.push(") t");
-    let (json,): (String,) = b.build_query_as().fetch_one(pool).await?;
-    let raw: Vec<(String, String, String, String, i64)> = serde_json::from_str(&json)
-        .map_err(|e| StoreError::Other(format!("permission page: {e}")))?;
-    let mut rows: Vec<PermissionRow> = raw
+    filter.push_eq(&mut b, "p.");
+    let key = ("p.created_at", "p.service_permission_id");
+    let raw: Vec<(String, String, String, String, i64)> =
+        page::fetch_json(pool, b, key, spec, "permission page").await?;
+    let rows: Vec<PermissionRow> = raw
         .into_iter()
         .map(|(id, sid, principal, kind, created_at)| PermissionRow {
             service_permission_id: id,
@@ -347,11 +336,7 @@ pub async fn list_permissions(
             created_at,
         })
         .collect();
-    // Aggregates need not keep the subquery's order.
-    rows.sort_by(|a, b| {
-        (a.created_at, &a.service_permission_id).cmp(&(b.created_at, &b.service_permission_id))
-    });
-    Ok(page::finish(rows, spec))
+    Ok(page::finish_unordered(rows, spec))
 }
 
 /// Whether a service allows any of `principals`.

@@ -2,7 +2,7 @@
 
 use crate::store::network::{ListFilter, list_page};
 use crate::store::page::{Page, PageSpec, keyed};
-use crate::store::sql::{Reader, SqlBuilder, rows_in, run_by_id};
+use crate::store::sql::{self, Reader, fetch_owned, rows_in};
 use crate::store::{Flag, StoreError, Stored, Tx};
 use linkplane_core::lifecycle::LoadBalancerState;
 use sqlx::{Any, AnyPool, Executor};
@@ -29,9 +29,8 @@ pub struct LoadBalancerRow {
 }
 keyed!(LoadBalancerRow, load_balancer_arn);
 
-const LB_SELECT: &str = "SELECT load_balancer_arn, account_id, region, lb_type, name, vpc_id, \
-    cross_zone_enabled, ip_address_type, state, ready_at, created_at, updated_at, version \
-    FROM load_balancers WHERE ";
+const LB_COLS: &str = "load_balancer_arn, account_id, region, lb_type, name, vpc_id, \
+    cross_zone_enabled, ip_address_type, state, ready_at, created_at, updated_at, version";
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LbSubnetRow {
@@ -46,36 +45,40 @@ pub async fn insert_load_balancer(
     r: &LoadBalancerRow,
     subnets: &[LbSubnetRow],
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO load_balancers (load_balancer_arn, account_id, region, lb_type, name, vpc_id, \
          cross_zone_enabled, ip_address_type, state, ready_at, created_at, updated_at, version) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        (
+            &r.load_balancer_arn,
+            &r.account_id,
+            &r.region,
+            &r.lb_type,
+            &r.name,
+            &r.vpc_id,
+            r.cross_zone_enabled,
+            &r.ip_address_type,
+            r.state.as_str(),
+            r.ready_at,
+            r.created_at,
+            r.updated_at,
+            r.version,
+        ),
     )
-    .bind(&r.load_balancer_arn)
-    .bind(&r.account_id)
-    .bind(&r.region)
-    .bind(&r.lb_type)
-    .bind(&r.name)
-    .bind(&r.vpc_id)
-    .bind(r.cross_zone_enabled)
-    .bind(&r.ip_address_type)
-    .bind(r.state.as_str())
-    .bind(r.ready_at)
-    .bind(r.created_at)
-    .bind(r.updated_at)
-    .bind(r.version)
-    .execute(&mut **tx)
     .await?;
     for s in subnets {
-        sqlx::query(
+        sql::exec(
+            &mut **tx,
             "INSERT INTO load_balancer_subnets (load_balancer_arn, subnet_id, zone_id, \
              network_interface_id) VALUES ($1, $2, $3, $4)",
+            (
+                &s.load_balancer_arn,
+                &s.subnet_id,
+                &s.zone_id,
+                &s.network_interface_id,
+            ),
         )
-        .bind(&s.load_balancer_arn)
-        .bind(&s.subnet_id)
-        .bind(&s.zone_id)
-        .bind(&s.network_interface_id)
-        .execute(&mut **tx)
         .await?;
     }
     Ok(())
@@ -86,12 +89,14 @@ pub async fn get_load_balancer<'e, E: Executor<'e, Database = Any>>(
     account_id: &str,
     arn: &str,
 ) -> Result<Option<LoadBalancerRow>, StoreError> {
-    let mut b = SqlBuilder::new(LB_SELECT);
-    b.push("load_balancer_arn = ")
-        .push_bind(arn)
-        .push(" AND account_id = ")
-        .push_bind(account_id);
-    Ok(b.build_query_as().fetch_optional(exec).await?)
+    fetch_owned(
+        exec,
+        LB_COLS,
+        " FROM load_balancers WHERE load_balancer_arn = ",
+        arn,
+        account_id,
+    )
+    .await
 }
 
 pub async fn list_load_balancers(
@@ -102,9 +107,8 @@ pub async fn list_load_balancers(
 ) -> Result<Page<LoadBalancerRow>, StoreError> {
     list_page(
         pool,
-        "SELECT load_balancer_arn, account_id, region, lb_type, name, vpc_id, cross_zone_enabled, \
-         ip_address_type, state, ready_at, created_at, updated_at, version FROM load_balancers \
-         WHERE account_id = ",
+        LB_COLS,
+        " FROM load_balancers WHERE account_id = ",
         account_id,
         "load_balancer_arn",
         filter,
@@ -136,31 +140,27 @@ pub async fn update_load_balancer(
     version: i64,
     now: i64,
 ) -> Result<bool, StoreError> {
-    let n = sqlx::query(
+    let n = sql::exec(
+        &mut **tx,
         "UPDATE load_balancers SET cross_zone_enabled = $1, updated_at = $2, version = version + 1 \
          WHERE load_balancer_arn = $3 AND version = $4",
+        (cross_zone_enabled, now, arn, version),
     )
-    .bind(cross_zone_enabled)
-    .bind(now)
-    .bind(arn)
-    .bind(version)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
+    .await?;
     Ok(n == 1)
 }
 
 pub async fn delete_load_balancer(tx: &mut Tx, arn: &str) -> Result<(), StoreError> {
-    run_by_id(
-        tx,
+    sql::exec(
+        &mut **tx,
         "UPDATE target_groups SET load_balancer_arn = NULL WHERE load_balancer_arn = $1",
-        arn,
+        (arn,),
     )
     .await?;
-    run_by_id(
-        tx,
+    sql::exec(
+        &mut **tx,
         "DELETE FROM load_balancers WHERE load_balancer_arn = $1",
-        arn,
+        (arn,),
     )
     .await?;
     Ok(())
@@ -171,12 +171,13 @@ pub async fn service_of_load_balancer(
     tx: &mut Tx,
     arn: &str,
 ) -> Result<Option<String>, StoreError> {
-    Ok(sqlx::query_scalar(
+    let id: Option<(String,)> = sql::fetch_optional(
+        &mut **tx,
         "SELECT service_id FROM endpoint_service_load_balancers WHERE load_balancer_arn = $1",
+        (arn,),
     )
-    .bind(arn)
-    .fetch_optional(&mut **tx)
-    .await?)
+    .await?;
+    Ok(id.map(|(id,)| id))
 }
 
 // ---- target groups ----
@@ -197,24 +198,29 @@ pub struct TargetGroupRow {
 }
 keyed!(TargetGroupRow, target_group_arn);
 
+const TG_COLS: &str = "target_group_arn, account_id, region, name, protocol, port, vpc_id, \
+    load_balancer_arn, created_at, updated_at, version";
+
 pub async fn insert_target_group(tx: &mut Tx, r: &TargetGroupRow) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO target_groups (target_group_arn, account_id, region, name, protocol, port, \
          vpc_id, load_balancer_arn, created_at, updated_at, version) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        (
+            &r.target_group_arn,
+            &r.account_id,
+            &r.region,
+            &r.name,
+            &r.protocol,
+            r.port,
+            &r.vpc_id,
+            &r.load_balancer_arn,
+            r.created_at,
+            r.updated_at,
+            r.version,
+        ),
     )
-    .bind(&r.target_group_arn)
-    .bind(&r.account_id)
-    .bind(&r.region)
-    .bind(&r.name)
-    .bind(&r.protocol)
-    .bind(r.port)
-    .bind(&r.vpc_id)
-    .bind(&r.load_balancer_arn)
-    .bind(r.created_at)
-    .bind(r.updated_at)
-    .bind(r.version)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -224,15 +230,14 @@ pub async fn get_target_group<'e, E: Executor<'e, Database = Any>>(
     account_id: &str,
     arn: &str,
 ) -> Result<Option<TargetGroupRow>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT target_group_arn, account_id, region, name, protocol, port, vpc_id, \
-         load_balancer_arn, created_at, updated_at, version FROM target_groups \
-         WHERE target_group_arn = $1 AND account_id = $2",
+    fetch_owned(
+        exec,
+        TG_COLS,
+        " FROM target_groups WHERE target_group_arn = ",
+        arn,
+        account_id,
     )
-    .bind(arn)
-    .bind(account_id)
-    .fetch_optional(exec)
-    .await?)
+    .await
 }
 
 pub async fn list_target_groups(
@@ -243,8 +248,8 @@ pub async fn list_target_groups(
 ) -> Result<Page<TargetGroupRow>, StoreError> {
     list_page(
         pool,
-        "SELECT target_group_arn, account_id, region, name, protocol, port, vpc_id, \
-         load_balancer_arn, created_at, updated_at, version FROM target_groups WHERE account_id = ",
+        TG_COLS,
+        " FROM target_groups WHERE account_id = ",
         account_id,
         "target_group_arn",
         filter,
@@ -254,21 +259,20 @@ pub async fn list_target_groups(
 }
 
 pub async fn touch_target_group(tx: &mut Tx, arn: &str, now: i64) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "UPDATE target_groups SET version = version + 1, updated_at = $1 WHERE target_group_arn = $2",
+        (now, arn),
     )
-    .bind(now)
-    .bind(arn)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
 pub async fn delete_target_group(tx: &mut Tx, arn: &str) -> Result<(), StoreError> {
-    run_by_id(
-        tx,
+    sql::exec(
+        &mut **tx,
         "DELETE FROM target_groups WHERE target_group_arn = $1",
-        arn,
+        (arn,),
     )
     .await?;
     Ok(())
@@ -288,18 +292,12 @@ pub struct TargetRow {
 
 /// Registers a target; registering it again is a no-op (as on ELB).
 pub async fn upsert_target(tx: &mut Tx, r: &TargetRow) -> Result<(), StoreError> {
-    sqlx::query(
+    sql::exec(
+        &mut **tx,
         "INSERT INTO targets (target_group_arn, target_id, port, ip, zone_id, healthy, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (target_group_arn, target_id, port) DO NOTHING",
+        (&r.target_group_arn, &r.target_id, r.port, r.ip, &r.zone_id, r.healthy, r.created_at),
     )
-    .bind(&r.target_group_arn)
-    .bind(&r.target_id)
-    .bind(r.port)
-    .bind(r.ip)
-    .bind(&r.zone_id)
-    .bind(r.healthy)
-    .bind(r.created_at)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -311,18 +309,24 @@ pub async fn delete_target(
     target_id: &str,
     port: Option<i64>,
 ) -> Result<u64, StoreError> {
-    let q = match port {
-        Some(p) => sqlx::query(
-            "DELETE FROM targets WHERE target_group_arn = $1 AND target_id = $2 AND port = $3",
-        )
-        .bind(tg)
-        .bind(target_id)
-        .bind(p),
-        None => sqlx::query("DELETE FROM targets WHERE target_group_arn = $1 AND target_id = $2")
-            .bind(tg)
-            .bind(target_id),
-    };
-    Ok(q.execute(&mut **tx).await?.rows_affected())
+    match port {
+        Some(p) => {
+            sql::exec(
+                &mut **tx,
+                "DELETE FROM targets WHERE target_group_arn = $1 AND target_id = $2 AND port = $3",
+                (tg, target_id, p),
+            )
+            .await
+        }
+        None => {
+            sql::exec(
+                &mut **tx,
+                "DELETE FROM targets WHERE target_group_arn = $1 AND target_id = $2",
+                (tg, target_id),
+            )
+            .await
+        }
+    }
 }
 
 pub async fn set_target_health(
@@ -331,15 +335,12 @@ pub async fn set_target_health(
     target_id: &str,
     healthy: bool,
 ) -> Result<u64, StoreError> {
-    Ok(sqlx::query(
+    sql::exec(
+        &mut **tx,
         "UPDATE targets SET healthy = $1 WHERE target_group_arn = $2 AND target_id = $3",
+        (healthy, tg, target_id),
     )
-    .bind(healthy)
-    .bind(tg)
-    .bind(target_id)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected())
+    .await
 }
 
 pub async fn targets_of<'a>(

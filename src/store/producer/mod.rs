@@ -13,6 +13,7 @@ pub use dns::*;
 pub use endpoint_service::*;
 pub use loadbalancer::*;
 
+use super::sql;
 use super::{StoreError, settle};
 use linkplane_core::lifecycle::{EndpointServiceState, LoadBalancerState};
 use sqlx::AnyPool;
@@ -42,20 +43,18 @@ pub async fn advance(pool: &AnyPool, now: i64) -> Result<u64, StoreError> {
     )
     .await?;
     let deleting = EndpointServiceState::Deleting.as_str();
-    n += sqlx::query(
+    n += sql::exec(
+        pool,
         "DELETE FROM tags WHERE resource_id IN (SELECT service_id FROM endpoint_services \
          WHERE service_state = $2 AND ready_at <= $1)",
+        (now, deleting),
     )
-    .bind(now)
-    .bind(deleting)
-    .execute(pool)
-    .await?
-    .rows_affected();
-    n += sqlx::query("DELETE FROM endpoint_services WHERE service_state = $2 AND ready_at <= $1")
-        .bind(now)
-        .bind(deleting)
-        .execute(pool)
-        .await?
-        .rows_affected();
+    .await?;
+    n += sql::exec(
+        pool,
+        "DELETE FROM endpoint_services WHERE service_state = $2 AND ready_at <= $1",
+        (now, deleting),
+    )
+    .await?;
     Ok(n)
 }

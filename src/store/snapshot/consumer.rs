@@ -2,7 +2,8 @@
 //! subnets and interfaces, their private DNS names; with each interface
 //! endpoint's DNS names computed as DescribeVpcEndpoints shows them.
 
-use super::{Conn, grouped};
+use super::{Conn, children, grouped};
+use crate::store::sql;
 use crate::store::{Flag, StoreError, Stored};
 use linkplane_core::catalog::{self, EndpointType};
 use linkplane_core::endpoint::{self as ep, EndpointNames};
@@ -16,12 +17,6 @@ struct EndpointSubnetRow {
     subnet_id: String,
     zone_id: String,
     network_interface_id: String,
-}
-
-#[derive(sqlx::FromRow)]
-struct PrivateNameRow {
-    vpc_endpoint_id: String,
-    dns_name: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -53,11 +48,12 @@ pub(super) async fn load(
     net: &mut Network,
     verified_names: &HashMap<String, String>,
 ) -> Result<(), StoreError> {
-    let subnets: Vec<EndpointSubnetRow> = sqlx::query_as(
+    let subnets: Vec<EndpointSubnetRow> = sql::fetch_all(
+        &mut *conn,
         "SELECT vpc_endpoint_id, subnet_id, zone_id, network_interface_id FROM vpc_endpoint_subnets \
          ORDER BY vpc_endpoint_id, zone_id",
+        (),
     )
-    .fetch_all(&mut *conn)
     .await?;
     let mut zones_of = grouped(subnets.into_iter().map(|s| {
         (
@@ -65,19 +61,18 @@ pub(super) async fn load(
             (s.subnet_id, s.zone_id, s.network_interface_id),
         )
     }));
-    let private: Vec<PrivateNameRow> = sqlx::query_as(
+    let mut private_of = children(
+        conn,
         "SELECT vpc_endpoint_id, dns_name FROM vpc_private_dns_names ORDER BY vpc_endpoint_id, dns_name",
     )
-    .fetch_all(&mut *conn)
     .await?;
-    let mut private_of = grouped(private.into_iter().map(|p| (p.vpc_endpoint_id, p.dns_name)));
-    let rows: Vec<EndpointRow> = sqlx::query_as(
+    let rows: Vec<EndpointRow> = sql::fetch_all(
+        &mut *conn,
         "SELECT vpc_endpoint_id, account_id, region, vpc_id, vpc_endpoint_type, service_name, \
          service_id, service_region, state, policy_document, private_dns_enabled, dns_token \
          FROM vpc_endpoints WHERE state <> $1",
+        (VpcEndpointState::Deleted.as_str(),),
     )
-    .bind(VpcEndpointState::Deleted.as_str())
-    .fetch_all(&mut *conn)
     .await?;
     for r in rows {
         let zones = zones_of.remove(&r.vpc_endpoint_id).unwrap_or_default();
@@ -145,7 +140,7 @@ fn endpoint(r: EndpointRow, zones: Vec<Zone>, private_dns_names: Vec<String>) ->
         service_name: r.service_name,
         service_id: r.service_id,
         service_region: r.service_region,
-        state: r.state.as_str().to_string(),
+        state: r.state,
         policy: r.policy_document,
         policy_enforced,
         private_dns_enabled: r.private_dns_enabled,

@@ -12,7 +12,7 @@ mod consumer;
 mod network;
 mod producer;
 
-use super::{Backend, Store, StoreError};
+use super::{Backend, Store, StoreError, sql};
 use linkplane_core::net::Ipv4Cidr;
 use linkplane_core::resolve::catalog_prefix_lists;
 use linkplane_core::resolve::model::Network;
@@ -24,9 +24,7 @@ const VERSION_SQL: &str = "SELECT CAST(SUM(version) AS BIGINT) FROM network_vers
 
 /// The current network version (one small read).
 pub async fn version(store: &Store) -> Result<i64, StoreError> {
-    let v: Option<i64> = sqlx::query_scalar(VERSION_SQL)
-        .fetch_one(store.pool())
-        .await?;
+    let (v,): (Option<i64>,) = sql::fetch_one(store.pool(), VERSION_SQL, ()).await?;
     Ok(v.unwrap_or(0))
 }
 
@@ -34,11 +32,14 @@ pub async fn version(store: &Store) -> Result<i64, StoreError> {
 pub async fn load(store: &Store) -> Result<(i64, Network), StoreError> {
     let mut tx = store.pool().begin().await?;
     if store.backend() == Backend::Postgres {
-        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            .execute(&mut *tx)
-            .await?;
+        sql::exec(
+            &mut *tx,
+            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+            (),
+        )
+        .await?;
     }
-    let version: Option<i64> = sqlx::query_scalar(VERSION_SQL).fetch_one(&mut *tx).await?;
+    let (version,): (Option<i64>,) = sql::fetch_one(&mut *tx, VERSION_SQL, ()).await?;
     let mut net = Network {
         prefix_lists: catalog_prefix_lists(),
         ..Network::default()
@@ -97,6 +98,17 @@ fn grouped<K: std::hash::Hash + Eq, V>(
         out.entry(k).or_default().push(v);
     }
     out
+}
+
+/// A child table's `(parent id, child)` pairs, read by `sql` (`SELECT
+/// parent, child FROM ... ORDER BY parent, ...`), as each parent's
+/// children in row order.
+async fn children(
+    conn: &mut Conn,
+    sql: &'static str,
+) -> Result<HashMap<String, Vec<String>>, StoreError> {
+    let rows: Vec<(String, String)> = sql::fetch_all(conn, sql, ()).await?;
+    Ok(grouped(rows))
 }
 
 type Conn = AnyConnection;

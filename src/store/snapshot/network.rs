@@ -2,7 +2,8 @@
 //! security groups and rules, interfaces, internet and NAT gateways,
 //! peering connections, transit gateways.
 
-use super::{Conn, Positions, bad, cidr, grouped, ip};
+use super::{Conn, Positions, bad, children, cidr, ip};
+use crate::store::sql;
 use crate::store::{Flag, StoreError, Stored};
 use linkplane_core::lifecycle::{
     NatGatewayState, PeeringState, TransitGatewayAttachmentState, TransitGatewayState,
@@ -39,11 +40,12 @@ struct VpcRow {
 }
 
 async fn vpcs(conn: &mut Conn, net: &mut Network) -> Result<(), StoreError> {
-    let rows: Vec<VpcRow> = sqlx::query_as(
+    let rows: Vec<VpcRow> = sql::fetch_all(
+        &mut *conn,
         "SELECT vpc_id, account_id, region, cidr_block, enable_dns_support, \
          enable_dns_hostnames, main_route_table_id FROM vpcs",
+        (),
     )
-    .fetch_all(&mut *conn)
     .await?;
     for r in rows {
         net.vpcs.push(Vpc {
@@ -70,11 +72,12 @@ struct SubnetRow {
 }
 
 async fn subnets(conn: &mut Conn, net: &mut Network) -> Result<(), StoreError> {
-    let rows: Vec<SubnetRow> = sqlx::query_as(
+    let rows: Vec<SubnetRow> = sql::fetch_all(
+        &mut *conn,
         "SELECT s.subnet_id, s.vpc_id, s.zone_id, s.cidr_block, a.route_table_id \
          FROM subnets s LEFT JOIN route_table_associations a ON a.subnet_id = s.subnet_id",
+        (),
     )
-    .fetch_all(&mut *conn)
     .await?;
     for r in rows {
         net.subnets.push(Subnet {
@@ -143,10 +146,12 @@ impl RouteRow {
 }
 
 async fn routing(conn: &mut Conn, net: &mut Network) -> Result<(), StoreError> {
-    let tables: Vec<RouteTableRow> =
-        sqlx::query_as("SELECT route_table_id, vpc_id FROM route_tables")
-            .fetch_all(&mut *conn)
-            .await?;
+    let tables: Vec<RouteTableRow> = sql::fetch_all(
+        &mut *conn,
+        "SELECT route_table_id, vpc_id FROM route_tables",
+        (),
+    )
+    .await?;
     let mut pos = Positions::default();
     for r in tables {
         pos.insert(&r.route_table_id, net.route_tables.len());
@@ -158,11 +163,12 @@ async fn routing(conn: &mut Conn, net: &mut Network) -> Result<(), StoreError> {
     }
     // In creation order, so that ties between prefix-list routes break the
     // same way on every replica.
-    let routes: Vec<RouteRow> = sqlx::query_as(
+    let routes: Vec<RouteRow> = sql::fetch_all(
+        &mut *conn,
         "SELECT route_table_id, destination, destination_kind, target_kind, target_id \
          FROM routes ORDER BY route_table_id, created_at, destination",
+        (),
     )
-    .fetch_all(&mut *conn)
     .await?;
     for r in routes {
         let at = pos.of("routes.route_table_id", &r.destination, &r.route_table_id)?;
@@ -221,9 +227,12 @@ impl RuleRow {
 }
 
 async fn security(conn: &mut Conn, net: &mut Network) -> Result<(), StoreError> {
-    let groups: Vec<GroupRow> = sqlx::query_as("SELECT group_id, vpc_id FROM security_groups")
-        .fetch_all(&mut *conn)
-        .await?;
+    let groups: Vec<GroupRow> = sql::fetch_all(
+        &mut *conn,
+        "SELECT group_id, vpc_id FROM security_groups",
+        (),
+    )
+    .await?;
     let mut pos = Positions::default();
     for g in groups {
         pos.insert(&g.group_id, net.security_groups.len());
@@ -234,11 +243,12 @@ async fn security(conn: &mut Conn, net: &mut Network) -> Result<(), StoreError> 
             egress: Vec::new(),
         });
     }
-    let rules: Vec<RuleRow> = sqlx::query_as(
+    let rules: Vec<RuleRow> = sql::fetch_all(
+        &mut *conn,
         "SELECT rule_id, group_id, direction, protocol, from_port, to_port, cidr, \
          prefix_list_id, ref_group_id FROM security_group_rules ORDER BY group_id, created_at, rule_id",
+        (),
     )
-    .fetch_all(&mut *conn)
     .await?;
     for r in rules {
         let at = pos.of("security_group_rules.group_id", &r.rule_id, &r.group_id)?;
@@ -260,12 +270,6 @@ async fn security(conn: &mut Conn, net: &mut Network) -> Result<(), StoreError> 
 }
 
 #[derive(sqlx::FromRow)]
-struct InterfaceGroupRow {
-    network_interface_id: String,
-    group_id: String,
-}
-
-#[derive(sqlx::FromRow)]
 struct InterfaceRow {
     network_interface_id: String,
     account_id: String,
@@ -275,22 +279,18 @@ struct InterfaceRow {
 }
 
 async fn interfaces(conn: &mut Conn, net: &mut Network) -> Result<(), StoreError> {
-    let groups: Vec<InterfaceGroupRow> = sqlx::query_as(
+    let mut groups_of = children(
+        conn,
         "SELECT network_interface_id, group_id FROM network_interface_groups \
          ORDER BY network_interface_id, position",
     )
-    .fetch_all(&mut *conn)
     .await?;
-    let mut groups_of = grouped(
-        groups
-            .into_iter()
-            .map(|g| (g.network_interface_id, g.group_id)),
-    );
-    let rows: Vec<InterfaceRow> = sqlx::query_as(
+    let rows: Vec<InterfaceRow> = sql::fetch_all(
+        &mut *conn,
         "SELECT network_interface_id, account_id, subnet_id, private_ip, attached_resource_id \
          FROM network_interfaces",
+        (),
     )
-    .fetch_all(&mut *conn)
     .await?;
     for r in rows {
         let owner = match r.attached_resource_id {
@@ -335,10 +335,12 @@ struct NatRow {
 }
 
 async fn gateways(conn: &mut Conn, net: &mut Network) -> Result<(), StoreError> {
-    let igws: Vec<InternetGatewayRow> =
-        sqlx::query_as("SELECT internet_gateway_id, vpc_id FROM internet_gateways")
-            .fetch_all(&mut *conn)
-            .await?;
+    let igws: Vec<InternetGatewayRow> = sql::fetch_all(
+        &mut *conn,
+        "SELECT internet_gateway_id, vpc_id FROM internet_gateways",
+        (),
+    )
+    .await?;
     net.internet_gateways = igws
         .into_iter()
         .map(|r| InternetGateway {
@@ -346,12 +348,13 @@ async fn gateways(conn: &mut Conn, net: &mut Network) -> Result<(), StoreError> 
             vpc_id: r.vpc_id,
         })
         .collect();
-    let nats: Vec<NatRow> = sqlx::query_as(
+    let nats: Vec<NatRow> = sql::fetch_all(
+        &mut *conn,
         "SELECT n.nat_gateway_id, n.subnet_id, n.connectivity_type, n.state, i.private_ip \
          FROM nat_gateways n LEFT JOIN network_interfaces i \
          ON i.network_interface_id = n.network_interface_id",
+        (),
     )
-    .fetch_all(&mut *conn)
     .await?;
     for r in nats {
         let public = match r.connectivity_type.as_str() {
@@ -390,11 +393,12 @@ struct PeeringRow {
 }
 
 async fn peerings(conn: &mut Conn, net: &mut Network) -> Result<(), StoreError> {
-    let rows: Vec<PeeringRow> = sqlx::query_as(
+    let rows: Vec<PeeringRow> = sql::fetch_all(
+        &mut *conn,
         "SELECT vpc_peering_connection_id, requester_vpc_id, accepter_vpc_id, status \
          FROM vpc_peering_connections",
+        (),
     )
-    .fetch_all(&mut *conn)
     .await?;
     net.peerings = rows
         .into_iter()
@@ -402,7 +406,7 @@ async fn peerings(conn: &mut Conn, net: &mut Network) -> Result<(), StoreError> 
             id: r.vpc_peering_connection_id,
             requester_vpc_id: r.requester_vpc_id,
             accepter_vpc_id: r.accepter_vpc_id,
-            status: r.status.as_str().to_string(),
+            status: r.status,
         })
         .collect();
     Ok(())
@@ -413,12 +417,6 @@ struct TransitGatewayRow {
     transit_gateway_id: String,
     #[sqlx(try_from = "Stored<TransitGatewayState>")]
     state: TransitGatewayState,
-}
-
-#[derive(sqlx::FromRow)]
-struct AttachmentSubnetRow {
-    transit_gateway_attachment_id: String,
-    subnet_id: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -440,10 +438,12 @@ struct TgwRouteRow {
 }
 
 async fn transit(conn: &mut Conn, net: &mut Network) -> Result<(), StoreError> {
-    let tgws: Vec<TransitGatewayRow> =
-        sqlx::query_as("SELECT transit_gateway_id, state FROM transit_gateways")
-            .fetch_all(&mut *conn)
-            .await?;
+    let tgws: Vec<TransitGatewayRow> = sql::fetch_all(
+        &mut *conn,
+        "SELECT transit_gateway_id, state FROM transit_gateways",
+        (),
+    )
+    .await?;
     let mut pos = Positions::default();
     for r in tgws {
         pos.insert(&r.transit_gateway_id, net.transit_gateways.len());
@@ -454,22 +454,18 @@ async fn transit(conn: &mut Conn, net: &mut Network) -> Result<(), StoreError> {
             routes: Vec::new(),
         });
     }
-    let subnets: Vec<AttachmentSubnetRow> = sqlx::query_as(
+    let mut subnets_of = children(
+        conn,
         "SELECT transit_gateway_attachment_id, subnet_id FROM transit_gateway_attachment_subnets \
          ORDER BY transit_gateway_attachment_id, zone_id",
     )
-    .fetch_all(&mut *conn)
     .await?;
-    let mut subnets_of = grouped(
-        subnets
-            .into_iter()
-            .map(|s| (s.transit_gateway_attachment_id, s.subnet_id)),
-    );
-    let attachments: Vec<AttachmentRow> = sqlx::query_as(
+    let attachments: Vec<AttachmentRow> = sql::fetch_all(
+        &mut *conn,
         "SELECT transit_gateway_attachment_id, transit_gateway_id, vpc_id, state \
          FROM transit_gateway_attachments ORDER BY created_at, transit_gateway_attachment_id",
+        (),
     )
-    .fetch_all(&mut *conn)
     .await?;
     for r in attachments {
         let id = r.transit_gateway_attachment_id;
@@ -485,11 +481,12 @@ async fn transit(conn: &mut Conn, net: &mut Network) -> Result<(), StoreError> {
             available: r.state == TransitGatewayAttachmentState::Available,
         });
     }
-    let routes: Vec<TgwRouteRow> = sqlx::query_as(
+    let routes: Vec<TgwRouteRow> = sql::fetch_all(
+        &mut *conn,
         "SELECT transit_gateway_id, destination_cidr_block, transit_gateway_attachment_id, blackhole \
          FROM transit_gateway_routes ORDER BY transit_gateway_id, created_at",
+        (),
     )
-    .fetch_all(&mut *conn)
     .await?;
     for r in routes {
         let id = format!("{} {}", r.transit_gateway_id, r.destination_cidr_block);

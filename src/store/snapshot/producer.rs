@@ -3,6 +3,7 @@
 //! regions.
 
 use super::{Conn, Positions, bad, ip, port};
+use crate::store::sql;
 use crate::store::{Flag, StoreError, Stored, StoredOption};
 use linkplane_core::lifecycle::{
     EndpointServiceState, LoadBalancerState, PrivateDnsState, ServiceRegionState,
@@ -41,10 +42,11 @@ struct NodeRow {
 }
 
 async fn load_balancers(conn: &mut Conn, net: &mut Network) -> Result<(), StoreError> {
-    let rows: Vec<LoadBalancerRow> = sqlx::query_as(
+    let rows: Vec<LoadBalancerRow> = sql::fetch_all(
+        &mut *conn,
         "SELECT load_balancer_arn, lb_type, vpc_id, cross_zone_enabled, state FROM load_balancers",
+        (),
     )
-    .fetch_all(&mut *conn)
     .await?;
     let mut pos = Positions::default();
     for r in rows {
@@ -65,11 +67,12 @@ async fn load_balancers(conn: &mut Conn, net: &mut Network) -> Result<(), StoreE
             nodes: Vec::new(),
         });
     }
-    let nodes: Vec<NodeRow> = sqlx::query_as(
+    let nodes: Vec<NodeRow> = sql::fetch_all(
+        &mut *conn,
         "SELECT load_balancer_arn, zone_id, network_interface_id FROM load_balancer_subnets \
          ORDER BY load_balancer_arn, zone_id",
+        (),
     )
-    .fetch_all(&mut *conn)
     .await?;
     for n in nodes {
         let at = pos.of(
@@ -104,11 +107,12 @@ struct TargetRow {
 }
 
 async fn target_groups(conn: &mut Conn, net: &mut Network) -> Result<(), StoreError> {
-    let rows: Vec<TargetGroupRow> = sqlx::query_as(
+    let rows: Vec<TargetGroupRow> = sql::fetch_all(
+        &mut *conn,
         "SELECT target_group_arn, load_balancer_arn, protocol, port FROM target_groups \
          ORDER BY created_at, target_group_arn",
+        (),
     )
-    .fetch_all(&mut *conn)
     .await?;
     let mut pos = Positions::default();
     for r in rows {
@@ -124,11 +128,12 @@ async fn target_groups(conn: &mut Conn, net: &mut Network) -> Result<(), StoreEr
             targets: Vec::new(),
         });
     }
-    let targets: Vec<TargetRow> = sqlx::query_as(
+    let targets: Vec<TargetRow> = sql::fetch_all(
+        &mut *conn,
         "SELECT target_group_arn, target_id, port, ip, zone_id, healthy FROM targets \
          ORDER BY target_group_arn, created_at, target_id, port",
+        (),
     )
-    .fetch_all(&mut *conn)
     .await?;
     for t in targets {
         let id = format!("{} {}:{}", t.target_group_arn, t.target_id, t.port);
@@ -167,11 +172,12 @@ async fn services(
     conn: &mut Conn,
     net: &mut Network,
 ) -> Result<HashMap<String, String>, StoreError> {
-    let rows: Vec<ServiceRow> = sqlx::query_as(
+    let rows: Vec<ServiceRow> = sql::fetch_all(
+        &mut *conn,
         "SELECT service_id, account_id, region, service_state, private_dns_name, pdns_state \
          FROM endpoint_services",
+        (),
     )
-    .fetch_all(&mut *conn)
     .await?;
     let mut pos = Positions::default();
     // A customer service's private DNS name serves its endpoints while it is
@@ -194,11 +200,12 @@ async fn services(
             supported_regions: Vec::new(),
         });
     }
-    let lbs: Vec<ServiceItemRow> = sqlx::query_as(
+    let lbs: Vec<ServiceItemRow> = sql::fetch_all(
+        &mut *conn,
         "SELECT service_id, load_balancer_arn AS item FROM endpoint_service_load_balancers \
          ORDER BY service_id, position",
+        (),
     )
-    .fetch_all(&mut *conn)
     .await?;
     for r in lbs {
         let at = pos.of(
@@ -208,12 +215,12 @@ async fn services(
         )?;
         net.services[at].load_balancer_arns.push(r.item);
     }
-    let regions: Vec<ServiceItemRow> = sqlx::query_as(
+    let regions: Vec<ServiceItemRow> = sql::fetch_all(
+        &mut *conn,
         "SELECT service_id, region AS item FROM endpoint_service_regions WHERE state = $1 \
          ORDER BY service_id, region",
+        (ServiceRegionState::Available.as_str(),),
     )
-    .bind(ServiceRegionState::Available.as_str())
-    .fetch_all(&mut *conn)
     .await?;
     for r in regions {
         let at = pos.of(

@@ -163,6 +163,16 @@ impl VpcEndpointState {
         VpcEndpointState::Pending,
     ];
 
+    /// Whether the endpoint's DNS names still answer: until it is deleted,
+    /// rejected or failed (a pending one's names exist and explain why
+    /// traffic does not flow).
+    pub fn keeps_dns_records(self) -> bool {
+        !matches!(
+            self,
+            VpcEndpointState::Deleted | VpcEndpointState::Rejected | VpcEndpointState::Failed
+        )
+    }
+
     /// Where a new endpoint starts: gateway endpoints are available at
     /// once; others wait for the service owner when the service requires
     /// acceptance, and are provisioned (`pending`) otherwise.

@@ -173,6 +173,14 @@ fn endpoints_settle_and_hold_capacity() {
     }
 }
 
+#[test]
+fn endpoint_names_answer_until_deleted_rejected_or_failed() {
+    for &s in E::ALL {
+        let gone = matches!(s, E::Deleted | E::Rejected | E::Failed);
+        assert_eq!(s.keeps_dns_records(), !gone, "{s}");
+    }
+}
+
 // ---- endpoint services ----
 
 use EndpointServiceState as S;

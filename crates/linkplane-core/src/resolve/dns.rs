@@ -65,10 +65,6 @@ pub(crate) struct DnsIndex {
     public_wild: HashMap<Box<str>, PublicRecord, Fx>,
 }
 
-fn gone(state: &str) -> bool {
-    matches!(state, "deleted" | "rejected" | "failed" | "expired")
-}
-
 fn split_wild(name: &str) -> (bool, Box<str>) {
     let lower = name.trim_end_matches('.').to_ascii_lowercase();
     match lower.strip_prefix("*.") {
@@ -96,7 +92,7 @@ impl DnsIndex {
     pub(crate) fn build(net: &Network, vpc_idx: &IdMap, ep_idx: &IdMap) -> DnsIndex {
         let mut ix = DnsIndex::default();
         for e in &net.endpoints {
-            if gone(&e.state) || e.kind != EndpointKind::Interface {
+            if !e.state.keeps_dns_records() || e.kind != EndpointKind::Interface {
                 continue;
             }
             let Some(&endpoint) = ep_idx.get(e.id.as_str()) else {

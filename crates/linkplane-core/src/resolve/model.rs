@@ -6,6 +6,7 @@
 //! what the resolver needs: references to ids that do not exist are treated
 //! as deleted targets (a route to them is a blackhole).
 
+pub use crate::lifecycle::{PeeringState, VpcEndpointState};
 use crate::net::{Ipv4Cidr, Protocol};
 use crate::privatelink::{LoadBalancerKind, TargetProtocol};
 
@@ -180,8 +181,8 @@ pub struct Peering {
     pub id: String,
     pub requester_vpc_id: String,
     pub accepter_vpc_id: String,
-    /// `pending-acceptance`, `active`, `rejected`, `deleted`, ...
-    pub status: String,
+    /// Only an `active` peering carries traffic.
+    pub status: PeeringState,
 }
 
 #[derive(Debug, Clone)]
@@ -231,9 +232,8 @@ pub struct Endpoint {
     /// The endpoint service id for customer services; `None` for AWS services.
     pub service_id: Option<String>,
     pub service_region: String,
-    /// The connection state: `available`, `pending_acceptance`, `pending`,
-    /// `rejected`, `deleting`, ...
-    pub state: String,
+    /// The connection state; only `available` carries traffic.
+    pub state: VpcEndpointState,
     /// The policy document; `None` is the default full-access policy.
     pub policy: Option<String>,
     /// Whether the service evaluates endpoint policies (AWS services that

@@ -4,7 +4,10 @@
 
 use super::dns::DnsIndex;
 use super::lpm::{Lpm, LpmBuilder, RANK_PREFIX_LIST, RANK_PROPAGATED, RANK_STATIC};
-use super::model::{self, EndpointKind, InterfaceOwner, Network, RouteDest, RouteTarget, SgPeer};
+use super::model::{
+    self, EndpointKind, InterfaceOwner, Network, PeeringState, RouteDest, RouteTarget, SgPeer,
+    VpcEndpointState,
+};
 use crate::net::{Ipv4Cidr, Protocol};
 use crate::policy::CompiledPolicy;
 use crate::privatelink::TargetProtocol;
@@ -234,7 +237,7 @@ pub(crate) struct PcxS {
     pub id: Id,
     pub requester: Option<u32>,
     pub accepter: Option<u32>,
-    pub status: Id,
+    pub status: PeeringState,
 }
 
 #[derive(Debug)]
@@ -275,7 +278,7 @@ pub(crate) struct EndpointS {
     /// Set for a customer service whose record is gone.
     pub service_missing: bool,
     pub service_region: Id,
-    pub state: Id,
+    pub state: VpcEndpointState,
     /// `None`: everything allowed (no policy enforced).
     pub policy: Option<Result<CompiledPolicy, String>>,
     pub enis: Vec<u32>,
@@ -487,7 +490,7 @@ impl Snapshot {
                 id: id(&p.id),
                 requester: get(&vpc_idx, &p.requester_vpc_id),
                 accepter: get(&vpc_idx, &p.accepter_vpc_id),
-                status: id(&p.status),
+                status: p.status,
             })
             .collect();
 
@@ -691,7 +694,7 @@ impl Snapshot {
                     service,
                     service_missing: e.service_id.is_some() && service.is_none(),
                     service_region: id(&e.service_region),
-                    state: id(&e.state),
+                    state: e.state,
                     policy,
                     enis: e
                         .interfaces

@@ -192,6 +192,60 @@ fn eni_id(i: usize, s: usize, e: usize) -> String {
 }
 
 /// Builds the network and the queries.
+/// Where an interface endpoint of VPC `i` (in region `r`) puts its
+/// interfaces: one in each of the first `zones` subnets, at offset `ip` of
+/// the subnet, with ids tagged `tag`.
+struct EndpointSpot {
+    i: usize,
+    r: usize,
+    zones: usize,
+    ip: u32,
+    tag: &'static str,
+}
+
+/// A DNS name of an endpoint and the zone it is for (`None`: regional).
+type DnsName = (String, Option<String>);
+
+/// Adds an interface endpoint's interfaces to `net`; gives its
+/// `(subnet, interface)` pairs and its DNS names, the regional
+/// `{ep}-{first label of name}.{rest}` then one zonal name per interface.
+fn endpoint_interfaces(
+    net: &mut Network,
+    at: EndpointSpot,
+    ep: &str,
+    name: &str,
+) -> (Vec<(String, String)>, Vec<DnsName>) {
+    let EndpointSpot {
+        i,
+        r,
+        zones,
+        ip,
+        tag,
+    } = at;
+    let (token, domain) = name.split_once('.').unwrap_or((name, ""));
+    let mut interfaces = Vec::new();
+    let mut dns_names = vec![(format!("{ep}-{token}.{domain}"), None)];
+    for s in 0..zones {
+        let eni = format!("eni-{i:015x}{tag}{s}");
+        let subnet = format!("subnet-{i:015x}{s:02x}");
+        net.interfaces.push(Interface {
+            id: eni.clone(),
+            account_id: account(i),
+            subnet_id: subnet.clone(),
+            private_ip: subnet_base(i, s) + ip,
+            groups: vec![format!("sg-{i:015x}01")],
+            owner: InterfaceOwner::Endpoint(ep.to_string()),
+        });
+        interfaces.push((subnet, eni));
+        let zone = ZONES[r][s];
+        dns_names.push((
+            format!("{ep}-{token}-{zone}.{domain}"),
+            Some(zone.to_string()),
+        ));
+    }
+    (interfaces, dns_names)
+}
+
 pub fn generate(p: &Params) -> Generated {
     let n = p.vpcs;
     let m = p.subnets_per_vpc.clamp(3, 16);
@@ -383,11 +437,10 @@ pub fn generate(p: &Params) -> Generated {
                 requester_vpc_id: vpc_id.clone(),
                 accepter_vpc_id: format!("vpc-{peer:017x}"),
                 status: if i % 20 == 0 {
-                    "pending-acceptance"
+                    PeeringState::PendingAcceptance
                 } else {
-                    "active"
-                }
-                .to_string(),
+                    PeeringState::Active
+                },
             });
         }
         if attached {
@@ -408,7 +461,7 @@ pub fn generate(p: &Params) -> Generated {
                 service_name: format!("com.amazonaws.{region}.s3"),
                 service_id: None,
                 service_region: region.to_string(),
-                state: "available".to_string(),
+                state: VpcEndpointState::Available,
                 policy: Some(format!(
                     r#"{{"Statement":[{{"Sid":"ReadOnly","Effect":"Allow","Principal":"*","Action":["s3:Get*","s3:List*"],"Resource":"*"}},{{"Sid":"NoSecrets","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::secret-{i}/*"}}]}}"#
                 )),
@@ -483,30 +536,18 @@ pub fn generate(p: &Params) -> Generated {
             let svc = format!("vpce-svc-{pv:017x}");
             let svc_region = REGIONS[region_of(pv)];
             let ep = format!("vpce-{i:015x}02");
-            let mut interfaces = Vec::new();
-            let mut dns_names = vec![(
-                format!("{ep}-abcdefgh.{svc}.{svc_region}.vpce.amazonaws.com"),
-                None,
-            )];
-            for s in 0..3 {
-                let eni = format!("eni-{i:015x}ep{s}");
-                net.interfaces.push(Interface {
-                    id: eni.clone(),
-                    account_id: account(i),
-                    subnet_id: format!("subnet-{i:015x}{s:02x}"),
-                    private_ip: subnet_base(i, s) + 200,
-                    groups: vec![sg("01")],
-                    owner: InterfaceOwner::Endpoint(ep.clone()),
-                });
-                interfaces.push((format!("subnet-{i:015x}{s:02x}"), eni));
-                dns_names.push((
-                    format!(
-                        "{ep}-abcdefgh-{}.{svc}.{svc_region}.vpce.amazonaws.com",
-                        ZONES[r][s]
-                    ),
-                    Some(ZONES[r][s].to_string()),
-                ));
-            }
+            let (interfaces, dns_names) = endpoint_interfaces(
+                &mut net,
+                EndpointSpot {
+                    i,
+                    r,
+                    zones: 3,
+                    ip: 200,
+                    tag: "ep",
+                },
+                &ep,
+                &format!("abcdefgh.{svc}.{svc_region}.vpce.amazonaws.com"),
+            );
             net.endpoints.push(Endpoint {
                 id: ep,
                 account_id: account(i),
@@ -517,11 +558,10 @@ pub fn generate(p: &Params) -> Generated {
                 service_id: Some(svc),
                 service_region: svc_region.to_string(),
                 state: if i % 13 == 0 {
-                    "pending_acceptance"
+                    VpcEndpointState::PendingAcceptance
                 } else {
-                    "available"
-                }
-                .to_string(),
+                    VpcEndpointState::Available
+                },
                 policy: None,
                 policy_enforced: false,
                 private_dns_enabled: i % 2 == 0,
@@ -531,30 +571,18 @@ pub fn generate(p: &Params) -> Generated {
             });
             if i % 3 == 0 {
                 let ep = format!("vpce-{i:015x}03");
-                let mut interfaces = Vec::new();
-                let mut dns_names = vec![(
-                    format!("{ep}-hgfedcba.sqs.{region}.vpce.amazonaws.com"),
-                    None,
-                )];
-                for s in 0..2 {
-                    let eni = format!("eni-{i:015x}sq{s}");
-                    net.interfaces.push(Interface {
-                        id: eni.clone(),
-                        account_id: account(i),
-                        subnet_id: format!("subnet-{i:015x}{s:02x}"),
-                        private_ip: subnet_base(i, s) + 210,
-                        groups: vec![sg("01")],
-                        owner: InterfaceOwner::Endpoint(ep.clone()),
-                    });
-                    interfaces.push((format!("subnet-{i:015x}{s:02x}"), eni));
-                    dns_names.push((
-                        format!(
-                            "{ep}-hgfedcba-{}.sqs.{region}.vpce.amazonaws.com",
-                            ZONES[r][s]
-                        ),
-                        Some(ZONES[r][s].to_string()),
-                    ));
-                }
+                let (interfaces, dns_names) = endpoint_interfaces(
+                    &mut net,
+                    EndpointSpot {
+                        i,
+                        r,
+                        zones: 2,
+                        ip: 210,
+                        tag: "sq",
+                    },
+                    &ep,
+                    &format!("hgfedcba.sqs.{region}.vpce.amazonaws.com"),
+                );
                 net.endpoints.push(Endpoint {
                     id: ep,
                     account_id: account(i),
@@ -564,7 +592,7 @@ pub fn generate(p: &Params) -> Generated {
                     service_name: format!("com.amazonaws.{region}.sqs"),
                     service_id: None,
                     service_region: region.to_string(),
-                    state: "available".to_string(),
+                    state: VpcEndpointState::Available,
                     policy: Some(format!(
                         r#"{{"Statement":[{{"Effect":"Allow","Principal":"*","Action":"sqs:*","Resource":"*","Condition":{{"StringEquals":{{"aws:PrincipalAccount":"{}"}}}}}},{{"Sid":"KeepQueues","Effect":"Deny","Principal":"*","Action":"sqs:DeleteQueue","Resource":"*"}}]}}"#,
                         account(i)

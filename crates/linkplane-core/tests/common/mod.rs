@@ -260,12 +260,12 @@ impl B {
         self
     }
 
-    pub fn peering(&mut self, id: &str, a: &str, b: &str, status: &str) -> &mut Self {
+    pub fn peering(&mut self, id: &str, a: &str, b: &str, status: PeeringState) -> &mut Self {
         self.net.peerings.push(Peering {
             id: id.into(),
             requester_vpc_id: a.into(),
             accepter_vpc_id: b.into(),
-            status: status.into(),
+            status,
         });
         self
     }
@@ -298,7 +298,7 @@ impl B {
             service_name: format!("com.amazonaws.{}.{service}", v.region),
             service_id: None,
             service_region: v.region.clone(),
-            state: "available".into(),
+            state: VpcEndpointState::Available,
             policy: policy.map(str::to_string),
             policy_enforced: true,
             private_dns_enabled: false,
@@ -350,7 +350,7 @@ impl B {
             service_name: service_name.into(),
             service_id: service_id.map(str::to_string),
             service_region: service_region.into(),
-            state: "available".into(),
+            state: VpcEndpointState::Available,
             policy: None,
             policy_enforced: service_id.is_none(),
             private_dns_enabled: !private_names.is_empty(),

@@ -265,8 +265,13 @@ fn match_name<T: Clone>(
 }
 
 /// Records of `deleted`, `rejected`, `failed`, `expired` endpoints are gone.
-fn records_gone(state: &str) -> bool {
-    matches!(state, "deleted" | "rejected" | "failed" | "expired")
+/// The reference's own statement of which endpoint states drop the DNS
+/// records (not the library's `keeps_dns_records`, so the two can disagree).
+fn records_gone(state: VpcEndpointState) -> bool {
+    matches!(
+        state,
+        VpcEndpointState::Deleted | VpcEndpointState::Rejected | VpcEndpointState::Failed
+    )
 }
 
 /// The addresses of an endpoint's interfaces, in order (missing ones
@@ -308,7 +313,7 @@ fn answer<'n>(
     let live: Vec<&Endpoint> = net
         .endpoints
         .iter()
-        .filter(|e| e.kind == EndpointKind::Interface && !records_gone(&e.state))
+        .filter(|e| e.kind == EndpointKind::Interface && !records_gone(e.state))
         .collect();
 
     // (1) Private DNS names of endpoints in this VPC, when DNS hostnames are
@@ -875,7 +880,7 @@ impl<'n, 'q> Walk<'n, 'q> {
         let net = self.net;
         self.hops
             .push(hop(Component::VpcPeeringConnection, &pcx.id));
-        if pcx.status != "active" {
+        if pcx.status != PeeringState::Active {
             self.explain(Code::PeeringNotActive, &pcx.id);
         }
         // The other side. (The API accepts a route only to a peering of the
@@ -993,7 +998,7 @@ impl<'n, 'q> Walk<'n, 'q> {
     }
 
     fn endpoint_state(&mut self, e: &Endpoint) {
-        if e.state != "available" {
+        if e.state != VpcEndpointState::Available {
             self.explain(Code::EndpointNotAvailable, &e.id);
         }
     }

@@ -37,7 +37,7 @@ impl<'s> Walk<'s, '_> {
 
     fn endpoint_state(&mut self, ep: u32) {
         let e = &self.s.endpoints[ep as usize];
-        if &*e.state != "available" {
+        if e.state != VpcEndpointState::Available {
             self.explain(
                 Code::EndpointNotAvailable,
                 &e.id,

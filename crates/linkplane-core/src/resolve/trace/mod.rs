@@ -1,7 +1,7 @@
 //! The walk itself; see the [module docs](super) for the order of steps.
 
 use super::dns::{Miss, fnv};
-use super::model::EndpointKind;
+use super::model::{EndpointKind, PeeringState, VpcEndpointState};
 use super::snapshot::{EniS, OwnerS, PeerS, RuleS, Snapshot, TargetS};
 use super::{
     Answer, Code, Component, Destination, DnsAnswer, Explanation, Hop, HopRoute, Name, Query,

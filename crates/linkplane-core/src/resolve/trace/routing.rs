@@ -218,7 +218,7 @@ impl<'s> Walk<'s, '_> {
         let s = self.s;
         let pcx = &s.pcxs[p as usize];
         self.push_hop(Hop::new(Component::VpcPeeringConnection, &pcx.id));
-        if &*pcx.status != "active" {
+        if pcx.status != PeeringState::Active {
             self.explain(
                 Code::PeeringNotActive,
                 &pcx.id,

@@ -1,0 +1,642 @@
+//! The AWS front over HTTP: SigV4 (signed here independently of the
+//! server's canonicalisation), the error shapes, and that it reaches the
+//! same records as the REST front.
+
+use crate::on_both_databases;
+use crate::support::{ADMIN, Actor, Db, TestServer, s};
+use linkplane::service::caller::{sigv4_signature, sigv4_signing_key};
+use linkplane::util::sha256_hex;
+use reqwest::StatusCode;
+use serde_json::json;
+
+/// An AWS credential: the key id (inside the bearer secret) and the secret.
+fn creds(a: &Actor) -> (String, String) {
+    let key_id = a
+        .token
+        .strip_prefix("lp_")
+        .and_then(|r| r.split('_').next())
+        .expect("lp_<key id>_...")
+        .to_string();
+    (key_id, a.token.clone())
+}
+
+fn enc(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+fn form(params: &[(&str, &str)]) -> String {
+    params
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn amz_date(offset_secs: i64) -> String {
+    let t = time::OffsetDateTime::now_utc() + time::Duration::seconds(offset_secs);
+    t.format(time::macros::format_description!(
+        "[year][month][day]T[hour][minute][second]Z"
+    ))
+    .expect("format")
+}
+
+struct Signed {
+    service: &'static str,
+    key_id: String,
+    secret: String,
+    skew: i64,
+}
+
+impl Signed {
+    fn new(a: &Actor, service: &'static str) -> Self {
+        let (key_id, secret) = creds(a);
+        Signed {
+            service,
+            key_id,
+            secret,
+            skew: 0,
+        }
+    }
+
+    /// POSTs a signed form, answers the status and the XML text.
+    async fn post(&self, srv: &TestServer, params: &[(&str, &str)]) -> (StatusCode, String) {
+        let host = srv.base.trim_start_matches("http://").to_string();
+        let body = form(params);
+        let ts = amz_date(self.skew);
+        let date = &ts[..8];
+        let ctype = "application/x-www-form-urlencoded; charset=utf-8";
+        let canonical = format!(
+            "POST\n/\n\ncontent-type:{ctype}\nhost:{host}\nx-amz-date:{ts}\n\ncontent-type;host;x-amz-date\n{}",
+            sha256_hex(body.as_bytes())
+        );
+        let scope = format!("{date}/us-east-1/{}/aws4_request", self.service);
+        let sts = format!(
+            "AWS4-HMAC-SHA256\n{ts}\n{scope}\n{}",
+            sha256_hex(canonical.as_bytes())
+        );
+        let key = sigv4_signing_key(&self.secret, date, "us-east-1", self.service);
+        let auth = format!(
+            "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders=content-type;host;x-amz-date, Signature={}",
+            self.key_id,
+            sigv4_signature(&key, &sts)
+        );
+        let r = srv
+            .http
+            .post(srv.url("/"))
+            .header("content-type", ctype)
+            .header("x-amz-date", &ts)
+            .header("authorization", auth)
+            .body(body)
+            .send()
+            .await
+            .expect("send");
+        let status = r.status();
+        if status.is_client_error() || status.is_server_error() {
+            let ct = r.headers()["content-type"]
+                .to_str()
+                .unwrap_or("")
+                .to_string();
+            assert_eq!(ct, "text/xml;charset=UTF-8");
+        }
+        (status, r.text().await.expect("text"))
+    }
+
+    /// A presigned `GET /?...&X-Amz-Signature=...`.
+    async fn presigned_get(
+        &self,
+        srv: &TestServer,
+        params: &[(&str, &str)],
+    ) -> (StatusCode, String) {
+        let host = srv.base.trim_start_matches("http://").to_string();
+        let ts = amz_date(0);
+        let date = &ts[..8];
+        let scope = format!("{date}/us-east-1/{}/aws4_request", self.service);
+        let cred = format!("{}/{scope}", self.key_id);
+        let mut all: Vec<(String, String)> = params
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        all.extend([
+            (
+                "X-Amz-Algorithm".to_string(),
+                "AWS4-HMAC-SHA256".to_string(),
+            ),
+            ("X-Amz-Credential".to_string(), cred),
+            ("X-Amz-Date".to_string(), ts.clone()),
+            ("X-Amz-Expires".to_string(), "300".to_string()),
+            ("X-Amz-SignedHeaders".to_string(), "host".to_string()),
+        ]);
+        let mut encoded: Vec<(String, String)> =
+            all.iter().map(|(k, v)| (enc(k), enc(v))).collect();
+        encoded.sort();
+        let query = encoded
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("&");
+        let canonical = format!("GET\n/\n{query}\nhost:{host}\n\nhost\n{}", sha256_hex(b""));
+        let sts = format!(
+            "AWS4-HMAC-SHA256\n{ts}\n{scope}\n{}",
+            sha256_hex(canonical.as_bytes())
+        );
+        let key = sigv4_signing_key(&self.secret, date, "us-east-1", self.service);
+        let url = srv.url(&format!(
+            "/?{query}&X-Amz-Signature={}",
+            sigv4_signature(&key, &sts)
+        ));
+        let r = srv.http.get(url).send().await.expect("send");
+        (r.status(), r.text().await.expect("text"))
+    }
+}
+
+/// The text of the first `<tag>` of an XML document.
+fn tag<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
+    let open = format!("<{name}>");
+    let start = xml.find(&open)? + open.len();
+    let end = xml[start..].find(&format!("</{name}>"))?;
+    Some(&xml[start..start + end])
+}
+
+const EC2: &str = "2016-11-15";
+
+type Params<'a> = Vec<(&'a str, &'a str)>;
+
+async fn the_aws_front_and_rest_reach_the_same_vpcs(db: Db) {
+    let srv = TestServer::start(db).await;
+    let a = srv.account("a").await;
+    let sts = Signed::new(&a, "sts");
+    let (st, xml) = sts
+        .post(
+            &srv,
+            &[("Action", "GetCallerIdentity"), ("Version", "2011-06-15")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{xml}");
+    assert!(xml.contains("<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult>"));
+    assert_eq!(tag(&xml, "Arn"), Some(a.arn.as_str()));
+    assert_eq!(tag(&xml, "Account"), Some(a.account_id.as_str()));
+
+    let ec2 = Signed::new(&a, "ec2");
+    let (st, xml) = ec2
+        .post(
+            &srv,
+            &[
+                ("Action", "CreateVpc"),
+                ("Version", EC2),
+                ("CidrBlock", "10.1.0.0/16"),
+                ("TagSpecification.1.ResourceType", "vpc"),
+                ("TagSpecification.1.Tag.1.Key", "Name"),
+                ("TagSpecification.1.Tag.1.Value", "a&b"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{xml}");
+    let vpc_id = tag(&xml, "vpcId").expect("vpcId").to_string();
+    assert!(xml.contains("<value>a&amp;b</value>"), "{xml}");
+    // REST sees what the AWS front made, tags and all.
+    let rest = srv.get(&format!("/v1/vpcs/{vpc_id}"), &a.token).await;
+    assert_eq!(rest.status, StatusCode::OK);
+    assert_eq!(rest.body["tags"], json!({"Name": "a&b"}));
+    assert_eq!(rest.body["region"], "us-east-1");
+    // ... and the AWS front what REST made.
+    let made = srv
+        .create("/v1/vpcs", &a.token, json!({"cidr_block": "10.2.0.0/16"}))
+        .await;
+    let (st, xml) = ec2
+        .post(
+            &srv,
+            &[
+                ("Action", "DescribeVpcs"),
+                ("Version", EC2),
+                ("Filter.1.Name", "cidr"),
+                ("Filter.1.Value.1", "10.2.0.0/16"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{xml}");
+    assert_eq!(tag(&xml, "vpcId"), Some(s(&made["vpc_id"]).as_str()));
+    // Pages of at least 5 (MaxResults' minimum), with nextToken.
+    for i in 3..9 {
+        srv.create(
+            "/v1/vpcs",
+            &a.token,
+            json!({"cidr_block": format!("10.{i}.0.0/16")}),
+        )
+        .await;
+    }
+    let (_, page1) = ec2
+        .post(
+            &srv,
+            &[
+                ("Action", "DescribeVpcs"),
+                ("Version", EC2),
+                ("MaxResults", "5"),
+            ],
+        )
+        .await;
+    assert_eq!(page1.matches("<vpcId>").count(), 5);
+    let token = tag(&page1, "nextToken").expect("nextToken").to_string();
+    let (_, page2) = ec2
+        .post(
+            &srv,
+            &[
+                ("Action", "DescribeVpcs"),
+                ("Version", EC2),
+                ("MaxResults", "5"),
+                ("NextToken", &token),
+            ],
+        )
+        .await;
+    assert_eq!(page2.matches("<vpcId>").count(), 3);
+    assert!(tag(&page2, "nextToken").is_none());
+    // Delete through the AWS front: gone on REST.
+    let (st, xml) = ec2
+        .post(
+            &srv,
+            &[
+                ("Action", "DeleteVpc"),
+                ("Version", EC2),
+                ("VpcId", &vpc_id),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (st, tag(&xml, "return")),
+        (StatusCode::OK, Some("true")),
+        "{xml}"
+    );
+    let rest = srv.get(&format!("/v1/vpcs/{vpc_id}"), &a.token).await;
+    assert_eq!(rest.status, StatusCode::NOT_FOUND);
+    let (st, xml) = ec2
+        .post(
+            &srv,
+            &[
+                ("Action", "DescribeVpcs"),
+                ("Version", EC2),
+                ("VpcId.1", &vpc_id),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert_eq!(tag(&xml, "Code"), Some("InvalidVpcID.NotFound"));
+    // Presigned GET.
+    let (st, xml) = ec2
+        .presigned_get(
+            &srv,
+            &[("Action", "DescribeAvailabilityZones"), ("Version", EC2)],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{xml}");
+    let zones = srv.zones(&a.token, "us-east-1").await;
+    let (name, id) = &zones[0];
+    assert!(
+        xml.contains(&format!("<zoneName>{name}</zoneName><zoneState>available</zoneState><regionName>us-east-1</regionName><zoneId>{id}</zoneId>")),
+        "zones in the account's names, as REST gives them: {xml}"
+    );
+}
+
+async fn errors_come_in_each_services_shape(db: Db) {
+    let srv = TestServer::start(db).await;
+    let a = srv.account("a").await;
+    let ec2 = Signed::new(&a, "ec2");
+    let v = ("Version", EC2);
+    let cases: Vec<(Params, StatusCode, &str)> = vec![
+        (
+            vec![("Action", "RunInstances"), v],
+            StatusCode::BAD_REQUEST,
+            "InvalidAction",
+        ),
+        (
+            vec![("Action", "DescribeVpcs")],
+            StatusCode::BAD_REQUEST,
+            "MissingParameter",
+        ),
+        (
+            vec![("Action", "DescribeVpcs"), ("Version", "2014-01-01")],
+            StatusCode::BAD_REQUEST,
+            "NoSuchVersion",
+        ),
+        (
+            vec![("Action", "CreateVpc"), v],
+            StatusCode::BAD_REQUEST,
+            "MissingParameter",
+        ),
+        (
+            vec![("Action", "CreateVpc"), v, ("CidrBlock", "10.0.0.0/8")],
+            StatusCode::BAD_REQUEST,
+            "InvalidVpc.Range",
+        ),
+        (
+            vec![
+                ("Action", "CreateVpc"),
+                v,
+                ("CidrBlock", "10.0.0.0/16"),
+                ("Bogus", "1"),
+            ],
+            StatusCode::BAD_REQUEST,
+            "UnknownParameter",
+        ),
+        (
+            vec![
+                ("Action", "CreateVpc"),
+                v,
+                ("CidrBlock", "10.0.0.0/16"),
+                ("DryRun", "true"),
+            ],
+            StatusCode::PRECONDITION_FAILED,
+            "DryRunOperation",
+        ),
+        (
+            vec![("Action", "DescribeVpcs"), v, ("MaxResults", "4")],
+            StatusCode::BAD_REQUEST,
+            "InvalidParameterValue",
+        ),
+        (
+            vec![
+                ("Action", "DescribeVpcs"),
+                v,
+                ("Filter.1.Name", "nope"),
+                ("Filter.1.Value.1", "x"),
+            ],
+            StatusCode::BAD_REQUEST,
+            "InvalidParameterValue",
+        ),
+        (
+            vec![("Action", "DescribeVpcs"), v, ("NextToken", "garbage")],
+            StatusCode::BAD_REQUEST,
+            "InvalidNextToken",
+        ),
+    ];
+    for (params, status, code) in cases {
+        let (st, xml) = ec2.post(&srv, &params).await;
+        assert_eq!(
+            (st, tag(&xml, "Code")),
+            (status, Some(code)),
+            "{params:?}: {xml}"
+        );
+        assert!(
+            xml.contains("<Response><Errors><Error><Code>"),
+            "EC2 shape: {xml}"
+        );
+        assert!(tag(&xml, "RequestID").is_some_and(|r| !r.is_empty()));
+    }
+    // DryRun made nothing.
+    assert!(srv.items("/v1/vpcs", &a.token).await.is_empty());
+
+    // Signatures.
+    let mut wrong = Signed::new(&a, "ec2");
+    wrong.secret.push('x');
+    let (st, xml) = wrong.post(&srv, &[("Action", "DescribeVpcs"), v]).await;
+    assert_eq!(
+        (st, tag(&xml, "Code")),
+        (StatusCode::FORBIDDEN, Some("SignatureDoesNotMatch"))
+    );
+    let mut unknown = Signed::new(&a, "ec2");
+    unknown.key_id = "LPAKUNKNOWNUNKNOWN00".into();
+    let (st, xml) = unknown.post(&srv, &[("Action", "DescribeVpcs"), v]).await;
+    assert_eq!(
+        (st, tag(&xml, "Code")),
+        (StatusCode::UNAUTHORIZED, Some("AuthFailure"))
+    );
+    unknown.service = "sts";
+    let (st, xml) = unknown
+        .post(
+            &srv,
+            &[("Action", "GetCallerIdentity"), ("Version", "2011-06-15")],
+        )
+        .await;
+    assert_eq!(
+        (st, tag(&xml, "Code")),
+        (StatusCode::FORBIDDEN, Some("InvalidClientTokenId"))
+    );
+    assert!(xml.contains("<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type>"), "{xml}");
+    let mut late = Signed::new(&a, "ec2");
+    late.skew = -16 * 60;
+    let (st, xml) = late.post(&srv, &[("Action", "DescribeVpcs"), v]).await;
+    assert_eq!(
+        (st, tag(&xml, "Code")),
+        (StatusCode::BAD_REQUEST, Some("RequestExpired"))
+    );
+    late.service = "sts";
+    let (st, xml) = late
+        .post(
+            &srv,
+            &[("Action", "GetCallerIdentity"), ("Version", "2011-06-15")],
+        )
+        .await;
+    assert_eq!(
+        (st, tag(&xml, "Code")),
+        (StatusCode::FORBIDDEN, Some("SignatureDoesNotMatch"))
+    );
+    assert!(
+        tag(&xml, "Message").is_some_and(|m| m.starts_with("Signature expired: ")),
+        "{xml}"
+    );
+    // ELBv2: its namespace; an action not served yet.
+    let elb = Signed::new(&a, "elasticloadbalancing");
+    let (st, xml) = elb
+        .post(
+            &srv,
+            &[
+                ("Action", "DescribeTargetGroups"),
+                ("Version", "2015-12-01"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (st, tag(&xml, "Code")),
+        (StatusCode::BAD_REQUEST, Some("InvalidAction"))
+    );
+    assert!(xml.contains(
+        "<ErrorResponse xmlns=\"http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/\">"
+    ));
+
+    // Unsigned: MissingAuthenticationToken. Not the AWS front's: REST's 404.
+    let r = srv
+        .http
+        .post(srv.url("/"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("Action=DescribeVpcs&Version=2016-11-15")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(
+        r.text()
+            .await
+            .expect("text")
+            .contains("<Code>MissingAuthenticationToken</Code>")
+    );
+    for (method, ctype) in [
+        (reqwest::Method::GET, None),
+        (reqwest::Method::POST, Some("application/json")),
+        (reqwest::Method::PUT, None),
+    ] {
+        let mut req = srv.http.request(method.clone(), srv.url("/"));
+        if let Some(c) = ctype {
+            req = req.header("content-type", c).body("{}");
+        }
+        let r = req.send().await.expect("send");
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{method} /");
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+    }
+}
+
+async fn a_revoked_key_fails_at_once_on_every_replica(db: Db) {
+    let (one, two) = TestServer::start_pair(db).await;
+    let a = one.account("a").await;
+    let sts = Signed::new(&a, "sts");
+    let call = [("Action", "GetCallerIdentity"), ("Version", "2011-06-15")];
+    assert_eq!(sts.post(&two, &call).await.0, StatusCode::OK);
+    let (key_id, _) = creds(&a);
+    let r = one.delete(&format!("/v1/api-keys/{key_id}"), ADMIN).await;
+    assert!(r.status.is_success(), "{}", r.text);
+    let (st, xml) = sts.post(&two, &call).await;
+    assert_eq!(
+        (st, tag(&xml, "Code")),
+        (StatusCode::FORBIDDEN, Some("InvalidClientTokenId"))
+    );
+}
+
+/// A key made where no sealing key is configured (or before migration 9)
+/// is a bearer secret only: REST takes it, the AWS front says what to do.
+async fn keys_without_a_sigv4_secret_work_on_rest_only(db: Db) {
+    let srv = TestServer::start(db).await;
+    let plain = srv.replica_without_sealing_key().await;
+    let a = plain.account("a").await;
+    assert_eq!(
+        plain.get("/v1/whoami", &a.token).await.status,
+        StatusCode::OK
+    );
+    let ec2 = Signed::new(&a, "ec2");
+    for s in [&srv, &plain] {
+        let (st, xml) = ec2
+            .post(s, &[("Action", "DescribeVpcs"), ("Version", EC2)])
+            .await;
+        assert_eq!(
+            (st, tag(&xml, "Code")),
+            (StatusCode::UNAUTHORIZED, Some("AuthFailure"))
+        );
+        assert!(xml.contains("create a new key"), "{xml}");
+    }
+    // The secret is stored sealed, never in plain text.
+    let b = srv.account("b").await;
+    let sealed: Option<String> =
+        sqlx::query_scalar("SELECT sigv4_secret_sealed FROM api_keys WHERE key_id = $1")
+            .bind(creds(&b).0)
+            .fetch_one(srv.store.pool())
+            .await
+            .expect("row");
+    let sealed = sealed.expect("sealed");
+    assert!(sealed.starts_with("v1:") && !sealed.contains(&b.token));
+}
+
+/// ELBv2 DescribeLoadBalancers shows what REST made, in the owner's zone names.
+async fn elbv2_describes_the_load_balancers_rest_made(db: Db) {
+    let srv = TestServer::start(db).await;
+    let a = srv.account("a").await;
+    let zone_ids = srv.zone_ids(&a, 2).await;
+    let (vpc, subnets) = srv.vpc_with_subnets(&a, 0, json!({}), &zone_ids).await;
+    let made = srv.load_balancer(&a, "api", "network", &subnets).await;
+    let elb = Signed::new(&a, "elasticloadbalancing");
+    let v = ("Version", "2015-12-01");
+    for params in [
+        vec![("Action", "DescribeLoadBalancers"), v],
+        vec![
+            ("Action", "DescribeLoadBalancers"),
+            v,
+            ("Names.member.1", "api"),
+        ],
+        vec![
+            ("Action", "DescribeLoadBalancers"),
+            v,
+            (
+                "LoadBalancerArns.member.1",
+                made["load_balancer_arn"].as_str().unwrap(),
+            ),
+        ],
+    ] {
+        let (st, xml) = elb.post(&srv, &params).await;
+        assert_eq!(st, StatusCode::OK, "{xml}");
+        assert!(xml.contains("<DescribeLoadBalancersResponse xmlns=\"http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/\"><DescribeLoadBalancersResult><LoadBalancers><member>"), "{xml}");
+        assert_eq!(
+            tag(&xml, "LoadBalancerArn"),
+            made["load_balancer_arn"].as_str()
+        );
+        assert_eq!(tag(&xml, "VpcId"), vpc["vpc_id"].as_str());
+        assert_eq!(tag(&xml, "Type"), Some("network"));
+        assert_eq!(
+            tag(&xml, "ZoneName"),
+            made["availability_zones"][0]["zone_name"].as_str()
+        );
+        assert!(tag(&xml, "RequestId").is_some());
+    }
+    let (st, xml) = elb
+        .post(
+            &srv,
+            &[
+                ("Action", "DescribeLoadBalancers"),
+                v,
+                ("Names.member.1", "nope"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (st, tag(&xml, "Code")),
+        (StatusCode::BAD_REQUEST, Some("LoadBalancerNotFound")),
+        "{xml}"
+    );
+    assert!(xml.contains("<Type>Sender</Type>"));
+}
+
+/// A body that stops arriving is 408 `RequestTimeout`, in the service's
+/// XML shape (not problem+json).
+async fn a_stalled_body_is_408_in_xml(db: Db) {
+    use std::io::{Read, Write};
+    let settings = linkplane::config::Settings {
+        body_timeout: std::time::Duration::from_millis(300),
+        ..Default::default()
+    };
+    let srv = TestServer::start_with(db, settings).await;
+    let addr = srv.base.trim_start_matches("http://").to_string();
+    let out = tokio::task::spawn_blocking(move || {
+        let mut s = std::net::TcpStream::connect(addr).expect("connect");
+        s.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+            .expect("timeout");
+        let _ = s.write_all(
+            b"POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+              X-Amz-Date: 20260101T000000Z\r\n\
+              Authorization: AWS4-HMAC-SHA256 Credential=LPAKX/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=00\r\n\
+              Content-Length: 100\r\n\r\nAction=Desc",
+        );
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        String::from_utf8_lossy(&out).to_string()
+    })
+    .await
+    .expect("join");
+    assert!(out.starts_with("HTTP/1.1 408"), "{out}");
+    assert!(out.contains("text/xml;charset=UTF-8"), "{out}");
+    assert!(
+        out.contains("<Response><Errors><Error><Code>RequestTimeout</Code>"),
+        "{out}"
+    );
+}
+
+on_both_databases!(
+    elbv2_describes_the_load_balancers_rest_made,
+    a_stalled_body_is_408_in_xml,
+    the_aws_front_and_rest_reach_the_same_vpcs,
+    errors_come_in_each_services_shape,
+    a_revoked_key_fails_at_once_on_every_replica,
+    keys_without_a_sigv4_secret_work_on_rest_only,
+);
