@@ -1,0 +1,108 @@
+//! EC2 `2016-11-15`: the table of actions served, each parsing its
+//! parameters (names from botocore's model: the query name is a member's
+//! `locationName`, capitalised), calling the domain function the REST
+//! front calls, and writing AWS's response shape (`requestId`,
+//! `...Set`/`item` lists, `<return>` booleans).
+
+mod catalog;
+mod vpc;
+
+use crate::aws::params::Filter;
+use crate::aws::xml::Xml;
+use crate::aws::{Action, Call, Service};
+use crate::error::{Error, Result};
+use catalog::{describe_availability_zones, describe_regions};
+use vpc::{create_vpc, delete_vpc, describe_vpcs};
+
+pub const ACTIONS: &[Action] = &[
+    Action {
+        name: "DescribeRegions",
+        handler: |c| Box::pin(describe_regions(c)),
+    },
+    Action {
+        name: "DescribeAvailabilityZones",
+        handler: |c| Box::pin(describe_availability_zones(c)),
+    },
+    Action {
+        name: "CreateVpc",
+        handler: |c| Box::pin(create_vpc(c)),
+    },
+    Action {
+        name: "DescribeVpcs",
+        handler: |c| Box::pin(describe_vpcs(c)),
+    },
+    Action {
+        name: "DeleteVpc",
+        handler: |c| Box::pin(delete_vpc(c)),
+    },
+];
+
+/// `<XResponse xmlns=...><requestId>...</requestId>`, the rest to write.
+pub(super) fn response(c: &Call) -> Xml {
+    let mut x = Xml::new(&format!("{}Response", c.action), Some(Service::Ec2.xmlns()));
+    x.text("requestId", &c.request_id);
+    x
+}
+
+pub(super) fn invalid_filter(name: &str) -> Error {
+    Error::invalid_value(format!("The filter '{name}' is invalid"))
+}
+
+/// Filters over values the front already holds (the catalog's): every
+/// filter must match, one of its values at least. Exact matches only.
+pub(super) fn keep(
+    filters: &[Filter],
+    allowed: &[&str],
+    value_of: impl Fn(&str) -> Vec<String>,
+) -> Result<bool> {
+    let mut all = true;
+    for f in filters {
+        if !allowed.contains(&f.name.as_str()) {
+            return Err(invalid_filter(&f.name));
+        }
+        let have = value_of(&f.name);
+        all &= f.values.iter().any(|v| have.contains(v));
+    }
+    Ok(all)
+}
+
+/// The tags of `TagSpecification.N` for a resource type; another type is
+/// `InvalidParameterValue`, as on AWS.
+pub(super) fn tags_for(
+    c: &mut Call,
+    resource_type: &str,
+) -> Result<Option<crate::store::tags::Tags>> {
+    let specs = c.params.tag_specifications()?;
+    if specs.is_empty() {
+        return Ok(None);
+    }
+    let mut tags = crate::store::tags::Tags::new();
+    for s in specs {
+        match s.resource_type.as_deref() {
+            Some(t) if t == resource_type => tags.extend(s.tags),
+            Some(t) => {
+                return Err(Error::invalid_value(format!(
+                    "'{t}' is not a valid taggable resource type for this operation."
+                )));
+            }
+            None => {
+                return Err(Error::missing(
+                    "The request must contain the parameter TagSpecification.N.ResourceType",
+                ));
+            }
+        }
+    }
+    Ok(Some(tags))
+}
+
+/// One value for a filter the domain narrows by (the domain's list takes
+/// one value per field so far).
+pub(super) fn one_value(f: &Filter) -> Result<String> {
+    match f.values.as_slice() {
+        [v] => Ok(v.clone()),
+        _ => Err(Error::invalid_value(format!(
+            "linkplane takes exactly one value for the filter '{}' so far",
+            f.name
+        ))),
+    }
+}

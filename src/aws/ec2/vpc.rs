@@ -1,0 +1,155 @@
+//! EC2's VPC actions over `service::network::vpc`, the functions REST's
+//! `/v1/vpcs` calls.
+
+use super::{invalid_filter, one_value, response, tags_for};
+use crate::aws::Call;
+use crate::aws::xml::Xml;
+use crate::error::{Error, Result};
+use crate::service::network::vpc::{self, CreateVpcRequest, ListVpcs, Vpc};
+use crate::store::tags::TagFilter;
+
+/// `Vpc` as EC2 writes it.
+fn write_vpc(x: &mut Xml, v: &Vpc) {
+    let suffix = v.vpc_id.strip_prefix("vpc-").unwrap_or(&v.vpc_id);
+    x.text("vpcId", &v.vpc_id)
+        .text("ownerId", &v.owner_id)
+        .text("state", &v.state)
+        .text("cidrBlock", &v.cidr_block);
+    x.items("cidrBlockAssociationSet", [v], |x, v| {
+        x.text("associationId", &format!("vpc-cidr-assoc-{suffix}"))
+            .text("cidrBlock", &v.cidr_block)
+            .open("cidrBlockState")
+            .text("state", "associated")
+            .close();
+    });
+    x.text("dhcpOptionsId", "default")
+        .text("instanceTenancy", "default")
+        .bool("isDefault", v.is_default);
+    if !v.tags.is_empty() {
+        x.items("tagSet", &v.tags, |x, (k, val)| {
+            x.text("key", k).text("value", val);
+        });
+    }
+}
+
+pub(super) async fn create_vpc(mut c: Call) -> Result<String> {
+    let cidr_block = c.params.required("CidrBlock")?;
+    let tags = tags_for(&mut c, "vpc")?;
+    if let Some(t) = c.params.take("InstanceTenancy")
+        && t != "default"
+    {
+        return Err(Error::invalid_value(format!(
+            "Value ({t}) for parameter InstanceTenancy is invalid: linkplane's VPCs have default tenancy"
+        )));
+    }
+    if c.params.bool("AmazonProvidedIpv6CidrBlock")? == Some(true) {
+        return Err(Error::invalid_value(
+            "AmazonProvidedIpv6CidrBlock: linkplane's VPCs are IPv4 only",
+        ));
+    }
+    c.ready()?;
+    let req = CreateVpcRequest {
+        cidr_block,
+        region: None,
+        enable_dns_support: None,
+        enable_dns_hostnames: None,
+        tags,
+    };
+    let created = vpc::create_vpc(c.ctx(), req, None).await?.into_inner();
+    let mut x = response(&c);
+    x.open("vpc");
+    write_vpc(&mut x, &created.value);
+    x.close();
+    Ok(x.finish())
+}
+
+pub(super) async fn describe_vpcs(mut c: Call) -> Result<String> {
+    let mut ids = c.params.list("VpcId")?;
+    let filters = c.params.filters()?;
+    let max_results = c.params.int("MaxResults", 5..=1000)?;
+    let next_token = c.params.take("NextToken");
+    c.ready()?;
+    let account = c.ctx().account()?.to_string();
+    let mut q = ListVpcs {
+        region: Some(c.region.clone()),
+        max_results: max_results.map(|n| n as u32),
+        next_token,
+        ..Default::default()
+    };
+    // Filters every VPC of linkplane's satisfies or none does.
+    let mut none = false;
+    let mut by_id: Option<Vec<String>> = None;
+    for f in &filters {
+        match f.name.as_str() {
+            "cidr" | "cidr-block-association.cidr-block" => q.cidr_block = Some(one_value(f)?),
+            "tag-key" => q.tags.push(TagFilter {
+                key: one_value(f)?,
+                value: None,
+            }),
+            n if n.starts_with("tag:") && n.len() > 4 => q.tags.push(TagFilter {
+                key: n[4..].to_string(),
+                value: Some(one_value(f)?),
+            }),
+            "vpc-id" => by_id = Some(f.values.clone()),
+            "owner-id" => none |= !f.values.contains(&account),
+            "state" => none |= !f.values.iter().any(|v| v == "available"),
+            "is-default" => none |= !f.values.iter().any(|v| v == "false"),
+            "dhcp-options-id" => none |= !f.values.iter().any(|v| v == "default"),
+            n => return Err(invalid_filter(n)),
+        }
+    }
+    let mut x = response(&c);
+    if none {
+        x.open("vpcSet").close();
+        return Ok(x.finish());
+    }
+    if !ids.is_empty() || by_id.is_some() {
+        if q.cidr_block.is_some() || !q.tags.is_empty() {
+            return Err(Error::validation(
+                "InvalidParameterCombination",
+                "linkplane does not yet combine VPC ids with cidr or tag filters",
+            ));
+        }
+        // VpcId.N must all exist (InvalidVpcID.NotFound otherwise); the
+        // vpc-id filter keeps those that do.
+        let mut vpcs = Vec::new();
+        for id in &ids {
+            let v = vpc::get_vpc(c.ctx(), id).await?.value;
+            // Resources are regional: another region's VPC is not found here.
+            if v.region != c.region {
+                return Err(vpc::vpc_not_found(id));
+            }
+            vpcs.push(v);
+        }
+        if let Some(f) = by_id {
+            if !ids.is_empty() {
+                vpcs.retain(|v| f.contains(&v.vpc_id));
+            } else {
+                ids = f;
+                for id in &ids {
+                    match vpc::get_vpc(c.ctx(), id).await {
+                        Ok(v) => vpcs.push(v.value),
+                        Err(e) if e.kind == crate::error::ErrorKind::NotFound => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
+        }
+        vpcs.retain(|v| v.region == c.region);
+        x.items("vpcSet", &vpcs, write_vpc);
+        return Ok(x.finish());
+    }
+    let (vpcs, next) = vpc::list_vpcs(c.ctx(), q).await?;
+    x.items("vpcSet", &vpcs, write_vpc);
+    x.opt("nextToken", next.as_deref());
+    Ok(x.finish())
+}
+
+pub(super) async fn delete_vpc(mut c: Call) -> Result<String> {
+    let id = c.params.required("VpcId")?;
+    c.ready()?;
+    vpc::delete_vpc(c.ctx(), &id).await?;
+    let mut x = response(&c);
+    x.bool("return", true);
+    Ok(x.finish())
+}
