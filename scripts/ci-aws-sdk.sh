@@ -2,7 +2,7 @@
 # The AWS front, end to end with real AWS tooling: boto3 and the AWS CLI
 # (pinned in scripts/aws-requirements.txt, installed into target/aws-venv)
 # against a throwaway linkplane server with a SigV4 sealing key; the
-# accounts and keys are made over REST, then tests/aws/story.py drives
+# accounts and keys are made over REST, then tests/aws/story*.py drive
 # STS, EC2 and ELBv2 with endpoint_url pointing at the server.
 #
 #   bash scripts/ci-aws-sdk.sh        (STORY_TIMEOUT=seconds, default 120)
@@ -25,12 +25,18 @@ build_server
 LINKPLANE_AWS_SECRETS_KEY=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
 export LINKPLANE_AWS_SECRETS_KEY
 start_server
-LINKPLANE_URL="$LP_URL" LINKPLANE_ADMIN_TOKEN="$LP_ADMIN_TOKEN" AWS_CLI="$PWD/$VENV/bin/aws" \
-  timeout "${STORY_TIMEOUT:-120}" "$VENV/bin/python" tests/aws/story.py || {
-  status=$?
-  if [ "$status" -eq 124 ]; then echo "ci-aws-sdk: the story timed out" >&2; fi
-  echo "ci-aws-sdk: FAILED (tests/aws/story.py exited $status)" >&2
-  exit 1
-}
+# tests/aws/story.py first, then each tests/aws/story_*.py (they import
+# story.py's helpers), every one against the same server.
+for story in tests/aws/story.py tests/aws/story_*.py; do
+  [ -e "$story" ] || continue
+  echo "ci-aws-sdk: $story"
+  LINKPLANE_URL="$LP_URL" LINKPLANE_ADMIN_TOKEN="$LP_ADMIN_TOKEN" AWS_CLI="$PWD/$VENV/bin/aws" \
+    timeout "${STORY_TIMEOUT:-120}" "$VENV/bin/python" "$story" || {
+    status=$?
+    if [ "$status" -eq 124 ]; then echo "ci-aws-sdk: $story timed out" >&2; fi
+    echo "ci-aws-sdk: FAILED ($story exited $status)" >&2
+    exit 1
+  }
+done
 finished=$(date +%s)
 echo "ci-aws-sdk: ok: boto3 $boto3_version and $cli_version drove the AWS front in $((finished - started)) s"

@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 /// An AWS credential: the key id (inside the bearer secret) and the secret.
-fn creds(a: &Actor) -> (String, String) {
+pub(crate) fn creds(a: &Actor) -> (String, String) {
     let key_id = a
         .token
         .strip_prefix("lp_")
@@ -20,7 +20,7 @@ fn creds(a: &Actor) -> (String, String) {
     (key_id, a.token.clone())
 }
 
-fn enc(s: &str) -> String {
+pub(crate) fn enc(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
@@ -33,7 +33,7 @@ fn enc(s: &str) -> String {
     out
 }
 
-fn form(params: &[(&str, &str)]) -> String {
+pub(crate) fn form(params: &[(&str, &str)]) -> String {
     params
         .iter()
         .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
@@ -41,7 +41,7 @@ fn form(params: &[(&str, &str)]) -> String {
         .join("&")
 }
 
-fn amz_date(offset_secs: i64) -> String {
+pub(crate) fn amz_date(offset_secs: i64) -> String {
     let t = time::OffsetDateTime::now_utc() + time::Duration::seconds(offset_secs);
     t.format(time::macros::format_description!(
         "[year][month][day]T[hour][minute][second]Z"
@@ -49,7 +49,7 @@ fn amz_date(offset_secs: i64) -> String {
     .expect("format")
 }
 
-struct Signed {
+pub(crate) struct Signed {
     service: &'static str,
     key_id: String,
     secret: String,
@@ -57,7 +57,7 @@ struct Signed {
 }
 
 impl Signed {
-    fn new(a: &Actor, service: &'static str) -> Self {
+    pub(crate) fn new(a: &Actor, service: &'static str) -> Self {
         let (key_id, secret) = creds(a);
         Signed {
             service,
@@ -68,7 +68,11 @@ impl Signed {
     }
 
     /// POSTs a signed form, answers the status and the XML text.
-    async fn post(&self, srv: &TestServer, params: &[(&str, &str)]) -> (StatusCode, String) {
+    pub(crate) async fn post(
+        &self,
+        srv: &TestServer,
+        params: &[(&str, &str)],
+    ) -> (StatusCode, String) {
         let host = srv.base.trim_start_matches("http://").to_string();
         let body = form(params);
         let ts = amz_date(self.skew);
@@ -159,7 +163,7 @@ impl Signed {
 }
 
 /// The text of the first `<tag>` of an XML document.
-fn tag<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
+pub(crate) fn tag<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
     let open = format!("<{name}>");
     let start = xml.find(&open)? + open.len();
     let end = xml[start..].find(&format!("</{name}>"))?;
