@@ -17,10 +17,17 @@ fn wire_code(service: Option<Service>, e: &Error) -> (String, String) {
     let code = e.code.as_ref();
     let message = e.client_message().into_owned();
     match (service, code) {
-        // The Query services name an unknown, revoked or unusable key so.
+        // The Query services name an unknown, revoked or unusable key so,
+        // in their own words for an unknown key; a key linkplane cannot
+        // use (no SigV4 secret, no server key) keeps the message that says
+        // what to do.
         (Some(Service::Sts | Service::Elbv2) | None, "AuthFailure") => (
             "InvalidClientTokenId".to_string(),
-            "The security token included in the request is invalid.".to_string(),
+            if message == crate::service::caller::UNKNOWN_KEY_MESSAGE {
+                "The security token included in the request is invalid.".to_string()
+            } else {
+                message
+            },
         ),
         _ => (code.to_string(), message),
     }
@@ -132,7 +139,7 @@ mod tests {
     fn query_shape_renames_auth_failure_for_sts() {
         let (status, xml) = body(
             Some(Service::Sts),
-            &Error::unauthenticated("unknown key"),
+            &Error::unauthenticated(crate::service::caller::UNKNOWN_KEY_MESSAGE),
             "req-2",
         );
         assert_eq!(status, StatusCode::FORBIDDEN);
@@ -142,6 +149,16 @@ mod tests {
              <Error><Type>Sender</Type><Code>InvalidClientTokenId</Code>\
              <Message>The security token included in the request is invalid.</Message></Error>\
              <RequestId>req-2</RequestId></ErrorResponse>"
+        );
+        // A key linkplane cannot use keeps the message that says what to do.
+        let (_, xml) = body(
+            Some(Service::Elbv2),
+            &Error::unauthenticated("create a new key"),
+            "r",
+        );
+        assert!(
+            xml.contains("<Code>InvalidClientTokenId</Code><Message>create a new key</Message>"),
+            "{xml}"
         );
         let (status, xml) = body(Some(Service::Elbv2), &Error::internal("db gone"), "r");
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);

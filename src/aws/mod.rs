@@ -256,8 +256,11 @@ async fn serve(
     let Some(caller) = caller else {
         return Err(last.unwrap_or_else(|| Error::unauthenticated("no signature")));
     };
-    // Parameters: the query string's (less the presigned X-Amz-*), then the form body's.
-    let mut pairs: Vec<(String, String)> = params::parse_form(parts.uri.query().unwrap_or(""))
+    // Parameters: the query string's (less the presigned X-Amz-*), decoded
+    // as the signature read them, then the form body's (covered by the
+    // signature's payload hash: `signed_requests` offers UNSIGNED-PAYLOAD
+    // only for an empty body).
+    let mut pairs: Vec<(String, String)> = sigv4::query_params(&parts.uri)
         .into_iter()
         .filter(|(k, _)| !k.starts_with("X-Amz-"))
         .collect();

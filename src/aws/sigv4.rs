@@ -38,6 +38,22 @@ fn incomplete(msg: impl Into<String>) -> Error {
     Error::validation("IncompleteSignature", msg)
 }
 
+/// The query string's parameters, decoded the way the canonical query
+/// reads them (percent escapes only: `+` is a plus sign, as botocore
+/// writes a space `%20`), so that what the handler reads is what was
+/// signed.
+pub fn query_params(uri: &Uri) -> Vec<(String, String)> {
+    query_pairs(uri)
+        .into_iter()
+        .map(|(k, v)| {
+            (
+                crate::aws::params::percent_decode(&k),
+                crate::aws::params::percent_decode(&v),
+            )
+        })
+        .collect()
+}
+
 fn query_pairs(uri: &Uri) -> Vec<(String, String)> {
     uri.query()
         .map(|q| {
@@ -305,7 +321,12 @@ pub fn check_time(p: &Presented, service: Option<Service>, now: OffsetDateTime) 
         ));
     }
     let expired = match p.expires {
-        Some(secs) => now > t + time::Duration::seconds(secs) || t - MAX_SKEW > now,
+        // Far from now first, so that the addition never leaves time's range.
+        Some(secs) => {
+            t - MAX_SKEW > now
+                || t.checked_add(time::Duration::seconds(secs))
+                    .is_none_or(|end| now > end)
+        }
         None => (now - t).abs() > MAX_SKEW,
     };
     if !expired {
@@ -365,11 +386,14 @@ pub fn payload_hashes(headers: &HeaderMap, body: &[u8], presigned: bool) -> Resu
         ));
     }
     let mut out = vec![actual];
-    if presigned
+    // An unsigned payload is offered only with an empty body: the front
+    // reads parameters from the body, and a body the signature does not
+    // cover could be swapped under a captured (presigned) request.
+    let unsigned = presigned
         || headers
             .get("x-amz-content-sha256")
-            .is_some_and(|v| v.as_bytes() == UNSIGNED_PAYLOAD.as_bytes())
-    {
+            .is_some_and(|v| v.as_bytes() == UNSIGNED_PAYLOAD.as_bytes());
+    if unsigned && body.is_empty() {
         out.push(UNSIGNED_PAYLOAD.to_string());
     }
     Ok(out)
@@ -573,6 +597,61 @@ mod tests {
                 .err()
                 .map(|e| e.code),
             Some("SignatureDoesNotMatch".into())
+        );
+    }
+
+    #[test]
+    fn a_presigned_date_at_the_end_of_time_is_expired_not_a_panic() {
+        let now = time::macros::datetime!(2026-01-01 12:00 UTC);
+        let mut p = Presented {
+            access_key_id: "LPAKEXAMPLE".into(),
+            date: "99991231".into(),
+            region: "us-east-1".into(),
+            service: "ec2".into(),
+            signed_headers: vec!["host".into()],
+            signature: "00".into(),
+            timestamp: "99991231T235959Z".into(),
+            expires: Some(604800),
+        };
+        let e = check_time(&p, Some(Service::Ec2), now).expect_err("far future");
+        assert_eq!(e.code.as_ref(), "RequestExpired");
+        p.expires = None;
+        assert!(check_time(&p, Some(Service::Sts), now).is_err());
+    }
+
+    #[test]
+    fn the_handler_reads_the_query_as_the_signature_does() {
+        // `+` and `%2B` sign alike, so they must mean the same to the handler.
+        let plus: Uri = "/?Action=DescribeVpcs&Filter.1.Value.1=a+b"
+            .parse()
+            .unwrap();
+        let escaped: Uri = "/?Action=DescribeVpcs&Filter.1.Value.1=a%2Bb"
+            .parse()
+            .unwrap();
+        assert_eq!(canonical_query(&plus), canonical_query(&escaped));
+        assert_eq!(query_params(&plus), query_params(&escaped));
+        assert_eq!(query_params(&plus)[1].1, "a+b");
+        let space: Uri = "/?Filter.1.Value.1=a%20b".parse().unwrap();
+        assert_eq!(query_params(&space)[0].1, "a b");
+        assert_ne!(canonical_query(&space), canonical_query(&plus));
+    }
+
+    #[test]
+    fn an_unsigned_payload_is_offered_only_without_a_body() {
+        let mut h = HeaderMap::new();
+        h.insert("x-amz-content-sha256", UNSIGNED_PAYLOAD.parse().unwrap());
+        let body = b"Action=CreateVpc&CidrBlock=10.0.0.0/16";
+        assert_eq!(
+            payload_hashes(&h, body, false).unwrap(),
+            vec![sha256_hex(body)]
+        );
+        assert_eq!(
+            payload_hashes(&HeaderMap::new(), body, true).unwrap(),
+            vec![sha256_hex(body)]
+        );
+        assert_eq!(
+            payload_hashes(&HeaderMap::new(), b"", true).unwrap(),
+            vec![EMPTY_SHA256.to_string(), UNSIGNED_PAYLOAD.to_string()]
         );
     }
 }

@@ -179,6 +179,11 @@ pub struct SignedRequest {
 /// The code of a signature that does not verify.
 pub const SIGNATURE_DOES_NOT_MATCH: &str = "SignatureDoesNotMatch";
 
+/// The message of an unknown or revoked key (EC2's wording; a front whose
+/// protocol words it otherwise may replace exactly this one).
+pub const UNKNOWN_KEY_MESSAGE: &str =
+    "AWS was not able to validate the provided access credentials";
+
 fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
     use hmac::{Hmac, Mac};
     #[expect(clippy::expect_used, reason = "HMAC takes a key of any length")]
@@ -222,8 +227,7 @@ pub async fn seal_sigv4_secret(
 /// `SignatureDoesNotMatch` (401). Fronts whose protocol names these
 /// differently (STS: `InvalidClientTokenId`) rename them when rendering.
 pub async fn authenticate_signed(store: &Store, req: &SignedRequest) -> Result<Caller, Error> {
-    let unknown =
-        || Error::unauthenticated("AWS was not able to validate the provided access credentials");
+    let unknown = || Error::unauthenticated(UNKNOWN_KEY_MESSAGE);
     let row = db::get_api_key_sigv4(store.pool(), &req.access_key_id)
         .await?
         .ok_or_else(unknown)?;

@@ -171,6 +171,7 @@ pub(crate) fn tag<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
 }
 
 const EC2: &str = "2016-11-15";
+const STS: &str = "2011-06-15";
 
 type Params<'a> = Vec<(&'a str, &'a str)>;
 
@@ -179,10 +180,7 @@ async fn the_aws_front_and_rest_reach_the_same_vpcs(db: Db) {
     let a = srv.account("a").await;
     let sts = Signed::new(&a, "sts");
     let (st, xml) = sts
-        .post(
-            &srv,
-            &[("Action", "GetCallerIdentity"), ("Version", "2011-06-15")],
-        )
+        .post(&srv, &[("Action", "GetCallerIdentity"), ("Version", STS)])
         .await;
     assert_eq!(st, StatusCode::OK, "{xml}");
     assert!(xml.contains("<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult>"));
@@ -262,6 +260,36 @@ async fn the_aws_front_and_rest_reach_the_same_vpcs(db: Db) {
         .await;
     assert_eq!(page2.matches("<vpcId>").count(), 3);
     assert!(tag(&page2, "nextToken").is_none());
+    // A VPC of another region is not found in this one, not even to delete.
+    let elsewhere = srv
+        .create(
+            "/v1/vpcs",
+            &a.token,
+            json!({"cidr_block": "10.9.0.0/16", "region": "eu-west-1"}),
+        )
+        .await;
+    let elsewhere = elsewhere["vpc_id"].as_str().expect("vpc_id").to_string();
+    let (st, xml) = ec2
+        .post(
+            &srv,
+            &[
+                ("Action", "DeleteVpc"),
+                ("Version", EC2),
+                ("VpcId", &elsewhere),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (st, tag(&xml, "Code")),
+        (StatusCode::BAD_REQUEST, Some("InvalidVpcID.NotFound")),
+        "{xml}"
+    );
+    assert_eq!(
+        srv.get(&format!("/v1/vpcs/{elsewhere}"), &a.token)
+            .await
+            .status,
+        StatusCode::OK
+    );
     // Delete through the AWS front: gone on REST.
     let (st, xml) = ec2
         .post(
@@ -413,10 +441,7 @@ async fn errors_come_in_each_services_shape(db: Db) {
     );
     unknown.service = "sts";
     let (st, xml) = unknown
-        .post(
-            &srv,
-            &[("Action", "GetCallerIdentity"), ("Version", "2011-06-15")],
-        )
+        .post(&srv, &[("Action", "GetCallerIdentity"), ("Version", STS)])
         .await;
     assert_eq!(
         (st, tag(&xml, "Code")),
@@ -432,10 +457,7 @@ async fn errors_come_in_each_services_shape(db: Db) {
     );
     late.service = "sts";
     let (st, xml) = late
-        .post(
-            &srv,
-            &[("Action", "GetCallerIdentity"), ("Version", "2011-06-15")],
-        )
+        .post(&srv, &[("Action", "GetCallerIdentity"), ("Version", STS)])
         .await;
     assert_eq!(
         (st, tag(&xml, "Code")),
@@ -499,7 +521,7 @@ async fn a_revoked_key_fails_at_once_on_every_replica(db: Db) {
     let (one, two) = TestServer::start_pair(db).await;
     let a = one.account("a").await;
     let sts = Signed::new(&a, "sts");
-    let call = [("Action", "GetCallerIdentity"), ("Version", "2011-06-15")];
+    let call = [("Action", "GetCallerIdentity"), ("Version", STS)];
     assert_eq!(sts.post(&two, &call).await.0, StatusCode::OK);
     let (key_id, _) = creds(&a);
     let r = one.delete(&format!("/v1/api-keys/{key_id}"), ADMIN).await;
@@ -532,6 +554,15 @@ async fn keys_without_a_sigv4_secret_work_on_rest_only(db: Db) {
         );
         assert!(xml.contains("create a new key"), "{xml}");
     }
+    // STS names it its own way and still says what to do.
+    let (st, xml) = Signed::new(&a, "sts")
+        .post(&srv, &[("Action", "GetCallerIdentity"), ("Version", STS)])
+        .await;
+    assert_eq!(
+        (st, tag(&xml, "Code")),
+        (StatusCode::FORBIDDEN, Some("InvalidClientTokenId"))
+    );
+    assert!(xml.contains("create a new key"), "{xml}");
     // The secret is stored sealed, never in plain text.
     let b = srv.account("b").await;
     let sealed: Option<String> =
