@@ -5,6 +5,9 @@
 //! `...Set`/`item` lists, `<return>` booleans).
 
 mod catalog;
+mod routing;
+mod security;
+mod subnet;
 mod vpc;
 
 use crate::aws::params::Filter;
@@ -34,6 +37,74 @@ pub const ACTIONS: &[Action] = &[
     Action {
         name: "DeleteVpc",
         handler: |c| Box::pin(delete_vpc(c)),
+    },
+    Action {
+        name: "CreateSubnet",
+        handler: |c| Box::pin(subnet::create_subnet(c)),
+    },
+    Action {
+        name: "DescribeSubnets",
+        handler: |c| Box::pin(subnet::describe_subnets(c)),
+    },
+    Action {
+        name: "DeleteSubnet",
+        handler: |c| Box::pin(subnet::delete_subnet(c)),
+    },
+    Action {
+        name: "CreateSecurityGroup",
+        handler: |c| Box::pin(security::create_security_group(c)),
+    },
+    Action {
+        name: "DescribeSecurityGroups",
+        handler: |c| Box::pin(security::describe_security_groups(c)),
+    },
+    Action {
+        name: "DeleteSecurityGroup",
+        handler: |c| Box::pin(security::delete_security_group(c)),
+    },
+    Action {
+        name: "AuthorizeSecurityGroupIngress",
+        handler: |c| Box::pin(security::authorize_ingress(c)),
+    },
+    Action {
+        name: "AuthorizeSecurityGroupEgress",
+        handler: |c| Box::pin(security::authorize_egress(c)),
+    },
+    Action {
+        name: "RevokeSecurityGroupIngress",
+        handler: |c| Box::pin(security::revoke_ingress(c)),
+    },
+    Action {
+        name: "RevokeSecurityGroupEgress",
+        handler: |c| Box::pin(security::revoke_egress(c)),
+    },
+    Action {
+        name: "CreateRouteTable",
+        handler: |c| Box::pin(routing::create_route_table(c)),
+    },
+    Action {
+        name: "DescribeRouteTables",
+        handler: |c| Box::pin(routing::describe_route_tables(c)),
+    },
+    Action {
+        name: "DeleteRouteTable",
+        handler: |c| Box::pin(routing::delete_route_table(c)),
+    },
+    Action {
+        name: "CreateRoute",
+        handler: |c| Box::pin(routing::create_route(c)),
+    },
+    Action {
+        name: "DeleteRoute",
+        handler: |c| Box::pin(routing::delete_route(c)),
+    },
+    Action {
+        name: "AssociateRouteTable",
+        handler: |c| Box::pin(routing::associate_route_table(c)),
+    },
+    Action {
+        name: "DisassociateRouteTable",
+        handler: |c| Box::pin(routing::disassociate_route_table(c)),
     },
 ];
 

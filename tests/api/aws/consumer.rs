@@ -1,0 +1,437 @@
+//! The AWS front's consumer and network side over HTTP: subnets, security
+//! groups, route tables and tags, then VPC endpoints, as boto3 sends them,
+//! reaching the same records as REST.
+
+use super::{Signed, tag};
+use crate::on_both_databases;
+use crate::support::{Db, TestServer};
+use reqwest::StatusCode;
+use serde_json::json;
+
+const EC2: &str = "2016-11-15";
+
+/// Every text of `<name>` in document order.
+fn tags_all<'a>(xml: &'a str, name: &str) -> Vec<&'a str> {
+    let open = format!("<{name}>");
+    let close = format!("</{name}>");
+    let mut out = Vec::new();
+    let mut rest = xml;
+    while let Some(i) = rest.find(&open) {
+        let after = &rest[i + open.len()..];
+        let Some(j) = after.find(&close) else { break };
+        out.push(&after[..j]);
+        rest = &after[j + close.len()..];
+    }
+    out
+}
+
+/// Calls an EC2 action; answers the status and XML.
+async fn ec2(
+    srv: &TestServer,
+    who: &Signed,
+    action: &str,
+    params: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let mut all = vec![("Action", action), ("Version", EC2)];
+    all.extend_from_slice(params);
+    who.post(srv, &all).await
+}
+
+/// As [`ec2`], 200 asserted.
+async fn ok(srv: &TestServer, who: &Signed, action: &str, params: &[(&str, &str)]) -> String {
+    let (st, xml) = ec2(srv, who, action, params).await;
+    assert_eq!(st, StatusCode::OK, "{action}: {xml}");
+    xml
+}
+
+/// As [`ec2`], the error code of a 400 asserted.
+async fn fails(
+    srv: &TestServer,
+    who: &Signed,
+    action: &str,
+    params: &[(&str, &str)],
+    code: &str,
+) -> String {
+    let (st, xml) = ec2(srv, who, action, params).await;
+    assert_eq!(
+        (st, tag(&xml, "Code")),
+        (StatusCode::BAD_REQUEST, Some(code)),
+        "{action}: {xml}"
+    );
+    xml
+}
+
+async fn subnets_groups_and_route_tables_over_the_aws_front(db: Db) {
+    let srv = TestServer::start(db).await;
+    let a = srv.account("a").await;
+    let e = Signed::new(&a, "ec2");
+    let zones = srv.zones(&a.token, "us-east-1").await;
+    let xml = ok(&srv, &e, "CreateVpc", &[("CidrBlock", "10.0.0.0/16")]).await;
+    let vpc = tag(&xml, "vpcId").unwrap().to_string();
+
+    // Subnets: by zone name and by zone id, tagged; REST sees them.
+    let xml = ok(
+        &srv,
+        &e,
+        "CreateSubnet",
+        &[
+            ("VpcId", &vpc),
+            ("CidrBlock", "10.0.1.0/24"),
+            ("AvailabilityZone", &zones[0].0),
+            ("TagSpecification.1.ResourceType", "subnet"),
+            ("TagSpecification.1.Tag.1.Key", "tier"),
+            ("TagSpecification.1.Tag.1.Value", "web"),
+        ],
+    )
+    .await;
+    assert!(
+        xml.contains("<CreateSubnetResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">")
+    );
+    let sub1 = tag(&xml, "subnetId").unwrap().to_string();
+    assert_eq!(tag(&xml, "state"), Some("available"));
+    assert_eq!(tag(&xml, "availabilityZone"), Some(zones[0].0.as_str()));
+    assert_eq!(tag(&xml, "availabilityZoneId"), Some(zones[0].1.as_str()));
+    assert_eq!(tag(&xml, "availableIpAddressCount"), Some("251"));
+    let xml = ok(
+        &srv,
+        &e,
+        "CreateSubnet",
+        &[
+            ("VpcId", &vpc),
+            ("CidrBlock", "10.0.2.0/24"),
+            ("AvailabilityZoneId", &zones[1].1),
+        ],
+    )
+    .await;
+    let sub2 = tag(&xml, "subnetId").unwrap().to_string();
+    let rest = srv.get(&format!("/v1/subnets/{sub1}"), &a.token).await;
+    assert_eq!(rest.body["tags"], json!({"tier": "web"}));
+    // Overlap is the domain's rule, in AWS's code.
+    fails(
+        &srv,
+        &e,
+        "CreateSubnet",
+        &[("VpcId", &vpc), ("CidrBlock", "10.0.1.0/25")],
+        "InvalidSubnet.Conflict",
+    )
+    .await;
+    let xml = ok(
+        &srv,
+        &e,
+        "DescribeSubnets",
+        &[("Filter.1.Name", "vpc-id"), ("Filter.1.Value.1", &vpc)],
+    )
+    .await;
+    assert_eq!(
+        tags_all(&xml, "subnetId"),
+        vec![sub1.as_str(), sub2.as_str()]
+    );
+    let xml = ok(
+        &srv,
+        &e,
+        "DescribeSubnets",
+        &[
+            ("Filter.1.Name", "availability-zone"),
+            ("Filter.1.Value.1", &zones[1].0),
+        ],
+    )
+    .await;
+    assert_eq!(tags_all(&xml, "subnetId"), vec![sub2.as_str()]);
+    let xml = ok(
+        &srv,
+        &e,
+        "DescribeSubnets",
+        &[("Filter.1.Name", "tag:tier"), ("Filter.1.Value.1", "web")],
+    )
+    .await;
+    assert_eq!(tags_all(&xml, "subnetId"), vec![sub1.as_str()]);
+    let xml = ok(&srv, &e, "DescribeSubnets", &[("SubnetId.1", &sub2)]).await;
+    assert_eq!(tags_all(&xml, "subnetId"), vec![sub2.as_str()]);
+    fails(
+        &srv,
+        &e,
+        "DescribeSubnets",
+        &[("SubnetId.1", "subnet-0123456789abcdef0")],
+        "InvalidSubnetID.NotFound",
+    )
+    .await;
+    fails(
+        &srv,
+        &e,
+        "DescribeSubnets",
+        &[("Filter.1.Name", "bogus"), ("Filter.1.Value.1", "x")],
+        "InvalidParameterValue",
+    )
+    .await;
+    fails(
+        &srv,
+        &e,
+        "CreateSubnet",
+        &[("VpcId", &vpc)],
+        "MissingParameter",
+    )
+    .await;
+
+    // A security group allowing 443 from the VPC.
+    let xml = ok(
+        &srv,
+        &e,
+        "CreateSecurityGroup",
+        &[
+            ("GroupName", "web"),
+            ("GroupDescription", "web servers"),
+            ("VpcId", &vpc),
+        ],
+    )
+    .await;
+    let sg = tag(&xml, "groupId").unwrap().to_string();
+    assert!(sg.starts_with("sg-"));
+    let xml = ok(
+        &srv,
+        &e,
+        "AuthorizeSecurityGroupIngress",
+        &[
+            ("GroupId", &sg),
+            ("IpPermissions.1.IpProtocol", "tcp"),
+            ("IpPermissions.1.FromPort", "443"),
+            ("IpPermissions.1.ToPort", "443"),
+            ("IpPermissions.1.IpRanges.1.CidrIp", "10.0.0.0/16"),
+            ("IpPermissions.1.Groups.1.GroupId", &sg),
+        ],
+    )
+    .await;
+    assert_eq!(tag(&xml, "return"), Some("true"));
+    assert_eq!(tags_all(&xml, "securityGroupRuleId").len(), 2, "{xml}");
+    assert_eq!(tag(&xml, "isEgress"), Some("false"));
+    let rest = srv
+        .get(&format!("/v1/security-groups/{sg}"), &a.token)
+        .await;
+    assert_eq!(rest.body["ingress"].as_array().map(Vec::len), Some(2));
+    let xml = ok(&srv, &e, "DescribeSecurityGroups", &[("GroupId.1", &sg)]).await;
+    assert!(
+        xml.contains("<ipPermissions><item><ipProtocol>tcp</ipProtocol><fromPort>443</fromPort><toPort>443</toPort>"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(&format!(
+            "<groups><item><groupId>{sg}</groupId></item></groups>"
+        )),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<ipRanges><item><cidrIp>10.0.0.0/16</cidrIp></item></ipRanges>"),
+        "{xml}"
+    );
+    // The default allow-all egress, as AWS writes it.
+    assert!(
+        xml.contains("<ipPermissionsEgress><item><ipProtocol>-1</ipProtocol><groups></groups><ipRanges><item><cidrIp>0.0.0.0/0</cidrIp>"),
+        "{xml}"
+    );
+    let xml = ok(
+        &srv,
+        &e,
+        "DescribeSecurityGroups",
+        &[
+            ("Filter.1.Name", "vpc-id"),
+            ("Filter.1.Value.1", &vpc),
+            ("Filter.2.Name", "group-name"),
+            ("Filter.2.Value.1", "default"),
+        ],
+    )
+    .await;
+    assert_eq!(tags_all(&xml, "groupName"), vec!["default"], "{xml}");
+    // Revoke one peer; revoking it again is InvalidPermission.NotFound.
+    let revoke = [
+        ("GroupId", sg.as_str()),
+        ("IpPermissions.1.IpProtocol", "6"),
+        ("IpPermissions.1.FromPort", "443"),
+        ("IpPermissions.1.ToPort", "443"),
+        ("IpPermissions.1.IpRanges.1.CidrIp", "10.0.0.0/16"),
+    ];
+    let xml = ok(&srv, &e, "RevokeSecurityGroupIngress", &revoke).await;
+    assert_eq!(tags_all(&xml, "securityGroupRuleId").len(), 1, "{xml}");
+    assert_eq!(tag(&xml, "cidrIpv4"), Some("10.0.0.0/16"));
+    fails(
+        &srv,
+        &e,
+        "RevokeSecurityGroupIngress",
+        &revoke,
+        "InvalidPermission.NotFound",
+    )
+    .await;
+    let xml = ok(
+        &srv,
+        &e,
+        "RevokeSecurityGroupEgress",
+        &[
+            ("GroupId", &sg),
+            ("IpPermissions.1.IpProtocol", "-1"),
+            ("IpPermissions.1.IpRanges.1.CidrIp", "0.0.0.0/0"),
+        ],
+    )
+    .await;
+    assert_eq!(tags_all(&xml, "securityGroupRuleId").len(), 1, "{xml}");
+    let xml = ok(
+        &srv,
+        &e,
+        "AuthorizeSecurityGroupEgress",
+        &[
+            ("GroupId", &sg),
+            ("IpPermissions.1.IpProtocol", "tcp"),
+            ("IpPermissions.1.FromPort", "443"),
+            ("IpPermissions.1.ToPort", "443"),
+            (
+                "IpPermissions.1.PrefixListIds.1.PrefixListId",
+                "pl-63a5400a",
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(tag(&xml, "isEgress"), Some("true"), "{xml}");
+    assert_eq!(tag(&xml, "prefixListId"), Some("pl-63a5400a"));
+    fails(
+        &srv,
+        &e,
+        "AuthorizeSecurityGroupIngress",
+        &[("GroupId", &sg), ("IpPermissions.1.IpProtocol", "tcp")],
+        "MissingParameter",
+    )
+    .await;
+    // A group another group's rule names cannot go.
+    let xml = ok(
+        &srv,
+        &e,
+        "CreateSecurityGroup",
+        &[
+            ("GroupName", "db"),
+            ("GroupDescription", "db"),
+            ("VpcId", &vpc),
+        ],
+    )
+    .await;
+    let db_sg = tag(&xml, "groupId").unwrap().to_string();
+    ok(
+        &srv,
+        &e,
+        "AuthorizeSecurityGroupIngress",
+        &[
+            ("GroupId", &db_sg),
+            ("IpPermissions.1.IpProtocol", "tcp"),
+            ("IpPermissions.1.FromPort", "5432"),
+            ("IpPermissions.1.ToPort", "5432"),
+            ("IpPermissions.1.Groups.1.GroupId", &sg),
+        ],
+    )
+    .await;
+    let (st, xml) = ec2(&srv, &e, "DeleteSecurityGroup", &[("GroupId", &sg)]).await;
+    assert_eq!(
+        (st, tag(&xml, "Code")),
+        (StatusCode::BAD_REQUEST, Some("DependencyViolation")),
+        "{xml}"
+    );
+    let xml = ok(&srv, &e, "DeleteSecurityGroup", &[("GroupId", &db_sg)]).await;
+    assert_eq!(tag(&xml, "return"), Some("true"));
+    fails(
+        &srv,
+        &e,
+        "DescribeSecurityGroups",
+        &[("GroupId.1", &db_sg)],
+        "InvalidGroup.NotFound",
+    )
+    .await;
+
+    // A route table, associated with the first subnet.
+    let xml = ok(&srv, &e, "CreateRouteTable", &[("VpcId", &vpc)]).await;
+    let rtb = tag(&xml, "routeTableId").unwrap().to_string();
+    assert!(
+        xml.contains("<routeSet><item><destinationCidrBlock>10.0.0.0/16</destinationCidrBlock><gatewayId>local</gatewayId><state>active</state><origin>CreateRouteTable</origin></item></routeSet>"),
+        "{xml}"
+    );
+    let xml = ok(
+        &srv,
+        &e,
+        "AssociateRouteTable",
+        &[("RouteTableId", &rtb), ("SubnetId", &sub1)],
+    )
+    .await;
+    let assoc = tag(&xml, "associationId").unwrap().to_string();
+    assert_eq!(tag(&xml, "state"), Some("associated"));
+    let xml = ok(
+        &srv,
+        &e,
+        "DescribeRouteTables",
+        &[
+            ("Filter.1.Name", "association.subnet-id"),
+            ("Filter.1.Value.1", &sub1),
+        ],
+    )
+    .await;
+    assert_eq!(tags_all(&xml, "routeTableId")[0], rtb);
+    assert!(
+        xml.contains(&format!("<associationSet><item><main>false</main><routeTableAssociationId>{assoc}</routeTableAssociationId><routeTableId>{rtb}</routeTableId><subnetId>{sub1}</subnetId><associationState><state>associated</state></associationState></item></associationSet>")),
+        "{xml}"
+    );
+    let xml = ok(
+        &srv,
+        &e,
+        "DescribeRouteTables",
+        &[
+            ("Filter.1.Name", "vpc-id"),
+            ("Filter.1.Value.1", &vpc),
+            ("Filter.2.Name", "association.main"),
+            ("Filter.2.Value.1", "true"),
+        ],
+    )
+    .await;
+    assert!(xml.contains("<main>true</main>"), "{xml}");
+    assert!(!xml.contains(&rtb), "{xml}");
+    // Deleting an associated table is DependencyViolation.
+    let (st, xml) = ec2(&srv, &e, "DeleteRouteTable", &[("RouteTableId", &rtb)]).await;
+    assert_eq!(
+        (st, tag(&xml, "Code")),
+        (StatusCode::BAD_REQUEST, Some("DependencyViolation")),
+        "{xml}"
+    );
+    ok(
+        &srv,
+        &e,
+        "DisassociateRouteTable",
+        &[("AssociationId", &assoc)],
+    )
+    .await;
+    fails(
+        &srv,
+        &e,
+        "DisassociateRouteTable",
+        &[("AssociationId", &assoc)],
+        "InvalidAssociationID.NotFound",
+    )
+    .await;
+    ok(&srv, &e, "DeleteRouteTable", &[("RouteTableId", &rtb)]).await;
+    fails(
+        &srv,
+        &e,
+        "DescribeRouteTables",
+        &[("RouteTableId.1", &rtb)],
+        "InvalidRouteTableID.NotFound",
+    )
+    .await;
+    let xml = ok(&srv, &e, "DeleteSubnet", &[("SubnetId", &sub2)]).await;
+    assert_eq!(tag(&xml, "return"), Some("true"));
+    assert_eq!(
+        srv.get(&format!("/v1/subnets/{sub2}"), &a.token)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    fails(
+        &srv,
+        &e,
+        "DeleteSubnet",
+        &[("SubnetId", &sub2)],
+        "InvalidSubnetID.NotFound",
+    )
+    .await;
+}
+
+on_both_databases!(subnets_groups_and_route_tables_over_the_aws_front,);
