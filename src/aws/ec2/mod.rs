@@ -8,6 +8,7 @@ mod catalog;
 mod routing;
 mod security;
 mod subnet;
+mod tags;
 mod vpc;
 
 use crate::aws::params::Filter;
@@ -105,6 +106,18 @@ pub const ACTIONS: &[Action] = &[
     Action {
         name: "DisassociateRouteTable",
         handler: |c| Box::pin(routing::disassociate_route_table(c)),
+    },
+    Action {
+        name: "CreateTags",
+        handler: |c| Box::pin(tags::create_tags(c)),
+    },
+    Action {
+        name: "DeleteTags",
+        handler: |c| Box::pin(tags::delete_tags(c)),
+    },
+    Action {
+        name: "DescribeTags",
+        handler: |c| Box::pin(tags::describe_tags(c)),
     },
 ];
 

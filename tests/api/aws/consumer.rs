@@ -434,4 +434,132 @@ async fn subnets_groups_and_route_tables_over_the_aws_front(db: Db) {
     .await;
 }
 
-on_both_databases!(subnets_groups_and_route_tables_over_the_aws_front,);
+async fn tags_are_the_domains_own(db: Db) {
+    let srv = TestServer::start(db).await;
+    let a = srv.account("a").await;
+    let e = Signed::new(&a, "ec2");
+    let xml = ok(&srv, &e, "CreateVpc", &[("CidrBlock", "10.0.0.0/16")]).await;
+    let vpc = tag(&xml, "vpcId").unwrap().to_string();
+    let xml = ok(
+        &srv,
+        &e,
+        "CreateSubnet",
+        &[
+            ("VpcId", &vpc),
+            ("CidrBlock", "10.0.1.0/24"),
+            ("TagSpecification.1.ResourceType", "subnet"),
+            ("TagSpecification.1.Tag.1.Key", "tier"),
+            ("TagSpecification.1.Tag.1.Value", "web"),
+        ],
+    )
+    .await;
+    let sub = tag(&xml, "subnetId").unwrap().to_string();
+    let xml = ok(
+        &srv,
+        &e,
+        "CreateTags",
+        &[
+            ("ResourceId.1", &vpc),
+            ("Tag.1.Key", "Name"),
+            ("Tag.1.Value", "main"),
+            ("Tag.2.Key", "env"),
+            ("Tag.2.Value", "prod"),
+        ],
+    )
+    .await;
+    assert_eq!(tag(&xml, "return"), Some("true"));
+    let rest = srv.get(&format!("/v1/vpcs/{vpc}"), &a.token).await;
+    assert_eq!(rest.body["tags"], json!({"Name": "main", "env": "prod"}));
+    let xml = ok(
+        &srv,
+        &e,
+        "DescribeTags",
+        &[("Filter.1.Name", "resource-id"), ("Filter.1.Value.1", &vpc)],
+    )
+    .await;
+    assert!(
+        xml.contains(&format!("<tagSet><item><resourceId>{vpc}</resourceId><resourceType>vpc</resourceType><key>Name</key><value>main</value></item><item><resourceId>{vpc}</resourceId><resourceType>vpc</resourceType><key>env</key><value>prod</value></item></tagSet>")),
+        "{xml}"
+    );
+    // Every family: the subnet's create-time tag too; paged.
+    let xml = ok(&srv, &e, "DescribeTags", &[("MaxResults", "5")]).await;
+    let mut keys = tags_all(&xml, "key");
+    keys.sort();
+    assert_eq!(keys, vec!["Name", "env", "tier"], "{xml}");
+    assert!(tag(&xml, "nextToken").is_none());
+    assert!(
+        xml.contains(&format!(
+            "<resourceId>{sub}</resourceId><resourceType>subnet</resourceType><key>tier</key>"
+        )),
+        "{xml}"
+    );
+    let xml = ok(
+        &srv,
+        &e,
+        "DescribeTags",
+        &[("Filter.1.Name", "key"), ("Filter.1.Value.1", "tier")],
+    )
+    .await;
+    assert_eq!(tags_all(&xml, "resourceId"), vec![sub.as_str()], "{xml}");
+    // A value that does not match keeps the tag; no value removes it.
+    ok(
+        &srv,
+        &e,
+        "DeleteTags",
+        &[
+            ("ResourceId.1", &vpc),
+            ("Tag.1.Key", "env"),
+            ("Tag.1.Value", "dev"),
+        ],
+    )
+    .await;
+    ok(
+        &srv,
+        &e,
+        "DeleteTags",
+        &[("ResourceId.1", &vpc), ("Tag.1.Key", "Name")],
+    )
+    .await;
+    let rest = srv.get(&format!("/v1/vpcs/{vpc}"), &a.token).await;
+    assert_eq!(rest.body["tags"], json!({"env": "prod"}));
+    fails(
+        &srv,
+        &e,
+        "CreateTags",
+        &[
+            ("ResourceId.1", "vpc-0123456789abcdef0"),
+            ("Tag.1.Key", "k"),
+        ],
+        "InvalidVpcID.NotFound",
+    )
+    .await;
+    fails(
+        &srv,
+        &e,
+        "CreateTags",
+        &[("ResourceId.1", &sub), ("Tag.1.Key", "k")],
+        "InvalidParameterValue",
+    )
+    .await;
+    fails(
+        &srv,
+        &e,
+        "CreateTags",
+        &[("ResourceId.1", "i-0123"), ("Tag.1.Key", "k")],
+        "InvalidParameterValue",
+    )
+    .await;
+    fails(
+        &srv,
+        &e,
+        "CreateTags",
+        &[("ResourceId.1", &vpc)],
+        "MissingParameter",
+    )
+    .await;
+}
+
+on_both_databases!(
+    subnets_groups_and_route_tables_over_the_aws_front,
+    tags_are_the_domains_own,
+);
