@@ -5,6 +5,7 @@
 //! `...Set`/`item` lists, `<return>` booleans).
 
 mod catalog;
+mod endpoints;
 mod routing;
 mod security;
 mod subnet;
@@ -118,6 +119,26 @@ pub const ACTIONS: &[Action] = &[
     Action {
         name: "DescribeTags",
         handler: |c| Box::pin(tags::describe_tags(c)),
+    },
+    Action {
+        name: "DescribeVpcEndpointServices",
+        handler: |c| Box::pin(endpoints::describe_vpc_endpoint_services(c)),
+    },
+    Action {
+        name: "CreateVpcEndpoint",
+        handler: |c| Box::pin(endpoints::create_vpc_endpoint(c)),
+    },
+    Action {
+        name: "DescribeVpcEndpoints",
+        handler: |c| Box::pin(endpoints::describe_vpc_endpoints(c)),
+    },
+    Action {
+        name: "ModifyVpcEndpoint",
+        handler: |c| Box::pin(endpoints::modify_vpc_endpoint(c)),
+    },
+    Action {
+        name: "DeleteVpcEndpoints",
+        handler: |c| Box::pin(endpoints::delete_vpc_endpoints(c)),
     },
 ];
 

@@ -4,7 +4,7 @@
 
 use super::{Signed, tag};
 use crate::on_both_databases;
-use crate::support::{Db, TestServer};
+use crate::support::{Db, TestServer, s};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -559,7 +559,335 @@ async fn tags_are_the_domains_own(db: Db) {
     .await;
 }
 
+async fn vpc_endpoints_over_the_aws_front(db: Db) {
+    let srv = TestServer::start(db).await;
+    let a = srv.account("a").await;
+    let b = srv.account("b").await;
+    let e = Signed::new(&a, "ec2");
+    let zones = srv.zones(&a.token, "us-east-1").await;
+    let xml = ok(&srv, &e, "CreateVpc", &[("CidrBlock", "10.9.0.0/16")]).await;
+    let vpc = tag(&xml, "vpcId").unwrap().to_string();
+    let mut subnets = Vec::new();
+    for (i, (name, _)) in zones.iter().take(2).enumerate() {
+        let cidr = format!("10.9.{i}.0/24");
+        let xml = ok(
+            &srv,
+            &e,
+            "CreateSubnet",
+            &[
+                ("VpcId", &vpc),
+                ("CidrBlock", &cidr),
+                ("AvailabilityZone", name),
+            ],
+        )
+        .await;
+        subnets.push(tag(&xml, "subnetId").unwrap().to_string());
+    }
+    let xml = ok(
+        &srv,
+        &e,
+        "CreateSecurityGroup",
+        &[
+            ("GroupName", "ep"),
+            ("GroupDescription", "endpoints"),
+            ("VpcId", &vpc),
+        ],
+    )
+    .await;
+    let sg = tag(&xml, "groupId").unwrap().to_string();
+    let xml = ok(&srv, &e, "CreateRouteTable", &[("VpcId", &vpc)]).await;
+    let rtb = tag(&xml, "routeTableId").unwrap().to_string();
+
+    // Discovery: S3 as a gateway service (and an interface one).
+    let xml = ok(
+        &srv,
+        &e,
+        "DescribeVpcEndpointServices",
+        &[("ServiceName.1", "com.amazonaws.us-east-1.s3")],
+    )
+    .await;
+    assert!(
+        xml.contains("<serviceNameSet><item>com.amazonaws.us-east-1.s3</item></serviceNameSet>"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<serviceType><item><serviceType>Gateway</serviceType></item></serviceType>"),
+        "{xml}"
+    );
+    assert_eq!(tag(&xml, "owner"), Some("amazon"));
+    let xml = ok(
+        &srv,
+        &e,
+        "DescribeVpcEndpointServices",
+        &[
+            ("Filter.1.Name", "service-type"),
+            ("Filter.1.Value.1", "Gateway"),
+        ],
+    )
+    .await;
+    let mut gateways = tags_all(&xml, "serviceName");
+    gateways.sort();
+    assert_eq!(
+        gateways,
+        vec![
+            "com.amazonaws.us-east-1.dynamodb",
+            "com.amazonaws.us-east-1.s3"
+        ],
+        "{xml}"
+    );
+    fails(
+        &srv,
+        &e,
+        "DescribeVpcEndpointServices",
+        &[("ServiceName.1", "com.amazonaws.us-east-1.nope")],
+        "InvalidServiceName",
+    )
+    .await;
+
+    // A gateway endpoint on the route table: its prefix-list route.
+    let xml = ok(
+        &srv,
+        &e,
+        "CreateVpcEndpoint",
+        &[
+            ("VpcEndpointType", "Gateway"),
+            ("VpcId", &vpc),
+            ("ServiceName", "com.amazonaws.us-east-1.s3"),
+            ("RouteTableId.1", &rtb),
+            ("TagSpecification.1.ResourceType", "vpc-endpoint"),
+            ("TagSpecification.1.Tag.1.Key", "Name"),
+            ("TagSpecification.1.Tag.1.Value", "s3"),
+        ],
+    )
+    .await;
+    let gw = tag(&xml, "vpcEndpointId").unwrap().to_string();
+    assert_eq!(tag(&xml, "vpcEndpointType"), Some("Gateway"));
+    assert_eq!(tag(&xml, "state"), Some("available"));
+    assert!(
+        xml.contains(&format!(
+            "<routeTableIdSet><item>{rtb}</item></routeTableIdSet>"
+        )),
+        "{xml}"
+    );
+    let xml = ok(&srv, &e, "DescribeRouteTables", &[("RouteTableId.1", &rtb)]).await;
+    assert!(
+        xml.contains(&format!(
+            "<gatewayId>{gw}</gatewayId><state>active</state><origin>CreateRoute</origin>"
+        )),
+        "{xml}"
+    );
+    assert!(
+        tag(&xml, "destinationPrefixListId").is_some_and(|p| p.starts_with("pl-")),
+        "{xml}"
+    );
+
+    // An interface endpoint for SQS in both subnets, with ClientToken.
+    let create_sqs = [
+        ("VpcEndpointType", "Interface"),
+        ("VpcId", vpc.as_str()),
+        ("ServiceName", "com.amazonaws.us-east-1.sqs"),
+        ("SubnetId.1", subnets[0].as_str()),
+        ("SubnetId.2", subnets[1].as_str()),
+        ("SecurityGroupId.1", sg.as_str()),
+        ("PrivateDnsEnabled", "false"),
+        ("ClientToken", "sqs-once"),
+    ];
+    let xml = ok(&srv, &e, "CreateVpcEndpoint", &create_sqs).await;
+    let sqs = tag(&xml, "vpcEndpointId").unwrap().to_string();
+    assert_eq!(tag(&xml, "clientToken"), Some("sqs-once"));
+    let again = ok(&srv, &e, "CreateVpcEndpoint", &create_sqs).await;
+    assert_eq!(
+        tag(&again, "vpcEndpointId"),
+        Some(sqs.as_str()),
+        "ClientToken is idempotent"
+    );
+    let xml = ok(
+        &srv,
+        &e,
+        "DescribeVpcEndpoints",
+        &[("VpcEndpointId.1", &sqs)],
+    )
+    .await;
+    assert_eq!(tags_all(&xml, "vpcEndpointId"), vec![sqs.as_str()]);
+    assert_eq!(tag(&xml, "vpcEndpointType"), Some("Interface"));
+    assert_eq!(tag(&xml, "state"), Some("available"));
+    assert!(
+        xml.contains(&format!(
+            "<groupSet><item><groupId>{sg}</groupId><groupName>ep</groupName></item></groupSet>"
+        )),
+        "{xml}"
+    );
+    let enis = tag(&xml, "networkInterfaceIdSet").unwrap();
+    assert_eq!(enis.matches("<item>eni-").count(), 2, "{xml}");
+    let dns = tags_all(&xml, "dnsName");
+    assert_eq!(dns.len(), 3, "regional and two zonal names: {xml}");
+    assert!(
+        dns[0].starts_with(&format!("{sqs}-"))
+            && dns[0].ends_with(".sqs.us-east-1.vpce.amazonaws.com"),
+        "{xml}"
+    );
+    assert!(tag(&xml, "hostedZoneId").is_some());
+    let rest = srv.get(&format!("/v1/vpc-endpoints/{sqs}"), &a.token).await;
+    assert_eq!(rest.body["dns_entries"][0]["dns_name"], dns[0]);
+    assert_eq!(
+        rest.body["network_interface_ids"].as_array().map(Vec::len),
+        Some(2)
+    );
+    let xml = ok(
+        &srv,
+        &e,
+        "DescribeVpcEndpoints",
+        &[
+            ("Filter.1.Name", "vpc-endpoint-type"),
+            ("Filter.1.Value.1", "Gateway"),
+            ("Filter.2.Name", "vpc-endpoint-state"),
+            ("Filter.2.Value.1", "available"),
+        ],
+    )
+    .await;
+    assert_eq!(tags_all(&xml, "vpcEndpointId"), vec![gw.as_str()], "{xml}");
+
+    // Modify: one subnet fewer.
+    let xml = ok(
+        &srv,
+        &e,
+        "ModifyVpcEndpoint",
+        &[("VpcEndpointId", &sqs), ("RemoveSubnetId.1", &subnets[1])],
+    )
+    .await;
+    assert_eq!(tag(&xml, "return"), Some("true"));
+    let rest = srv.get(&format!("/v1/vpc-endpoints/{sqs}"), &a.token).await;
+    assert_eq!(rest.body["subnet_ids"], json!([subnets[0]]));
+
+    // A customer's service that requires acceptance: pendingAcceptance.
+    let svc = srv
+        .endpoint_service(&b, json!({"acceptance_required": true}))
+        .await;
+    srv.allow_everyone(&b.token, &s(&svc["service_id"])).await;
+    let name = s(&svc["service_name"]);
+    let xml = ok(
+        &srv,
+        &e,
+        "DescribeVpcEndpointServices",
+        &[("ServiceName.1", &name)],
+    )
+    .await;
+    assert_eq!(tag(&xml, "owner"), Some(b.account_id.as_str()), "{xml}");
+    assert_eq!(tag(&xml, "acceptanceRequired"), Some("true"));
+    assert_eq!(tag(&xml, "serviceId"), svc["service_id"].as_str());
+    // A subnet of ours in a zone the service offers (zone ids are the
+    // same in every account).
+    let offered = tag(tag(&xml, "availabilityZoneIdSet").unwrap(), "item")
+        .unwrap()
+        .to_string();
+    let mine = match zones.iter().take(2).position(|(_, id)| *id == offered) {
+        Some(i) => subnets[i].clone(),
+        None => {
+            let xml = ok(
+                &srv,
+                &e,
+                "CreateSubnet",
+                &[
+                    ("VpcId", &vpc),
+                    ("CidrBlock", "10.9.5.0/24"),
+                    ("AvailabilityZoneId", &offered),
+                ],
+            )
+            .await;
+            tag(&xml, "subnetId").unwrap().to_string()
+        }
+    };
+    let xml = ok(
+        &srv,
+        &e,
+        "CreateVpcEndpoint",
+        &[
+            ("VpcEndpointType", "Interface"),
+            ("VpcId", &vpc),
+            ("ServiceName", &name),
+            ("SubnetId.1", &mine),
+        ],
+    )
+    .await;
+    assert_eq!(tag(&xml, "state"), Some("pendingAcceptance"), "{xml}");
+
+    // Errors.
+    fails(
+        &srv,
+        &e,
+        "DescribeVpcEndpoints",
+        &[("VpcEndpointId.1", "vpce-0123456789abcdef0")],
+        "InvalidVpcEndpointId.NotFound",
+    )
+    .await;
+    fails(
+        &srv,
+        &e,
+        "CreateVpcEndpoint",
+        &[("VpcId", &vpc)],
+        "MissingParameter",
+    )
+    .await;
+    fails(
+        &srv,
+        &e,
+        "CreateVpcEndpoint",
+        &[
+            ("VpcEndpointType", "Tunnel"),
+            ("VpcId", &vpc),
+            ("ServiceName", "com.amazonaws.us-east-1.s3"),
+        ],
+        "InvalidParameterValue",
+    )
+    .await;
+    fails(
+        &srv,
+        &e,
+        "DescribeVpcEndpoints",
+        &[("Filter.1.Name", "bogus"), ("Filter.1.Value.1", "x")],
+        "InvalidParameterValue",
+    )
+    .await;
+
+    // Delete in a batch: the unknown id is an unsuccessful item, the rest go.
+    let xml = ok(
+        &srv,
+        &e,
+        "DeleteVpcEndpoints",
+        &[
+            ("VpcEndpointId.1", &gw),
+            ("VpcEndpointId.2", "vpce-0123456789abcdef0"),
+            ("VpcEndpointId.3", &sqs),
+        ],
+    )
+    .await;
+    assert!(
+        xml.contains("<unsuccessful><item><error><code>InvalidVpcEndpointId.NotFound</code><message>The Vpc Endpoint Id &apos;vpce-0123456789abcdef0&apos; does not exist</message></error><resourceId>vpce-0123456789abcdef0</resourceId></item></unsuccessful>"),
+        "{xml}"
+    );
+    for id in [&gw, &sqs] {
+        let rest = srv.get(&format!("/v1/vpc-endpoints/{id}"), &a.token).await;
+        assert!(
+            rest.status == StatusCode::NOT_FOUND
+                || ["deleting", "deleted"].contains(&rest.body["state"].as_str().unwrap_or("")),
+            "{id}: {}",
+            rest.body
+        );
+    }
+    let xml = ok(&srv, &e, "DescribeRouteTables", &[("RouteTableId.1", &rtb)]).await;
+    assert!(
+        !xml.contains(&gw),
+        "the gateway endpoint's route went: {xml}"
+    );
+    let xml = ok(&srv, &e, "DeleteVpcEndpoints", &[("VpcEndpointId.1", &gw)]).await;
+    assert!(
+        xml.contains("<unsuccessful></unsuccessful>"),
+        "deleting again is no error: {xml}"
+    );
+}
+
 on_both_databases!(
     subnets_groups_and_route_tables_over_the_aws_front,
     tags_are_the_domains_own,
+    vpc_endpoints_over_the_aws_front,
 );
