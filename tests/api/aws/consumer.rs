@@ -557,6 +557,40 @@ async fn tags_are_the_domains_own(db: Db) {
         "MissingParameter",
     )
     .await;
+    // Pages of DescribeTags: 7 tags in pages of 5, then 2, none twice.
+    let mut many: Vec<(String, String)> = Vec::new();
+    for i in 1..=6 {
+        many.push((format!("Tag.{i}.Key"), format!("k{i}")));
+    }
+    let mut params: Vec<(&str, &str)> = vec![("ResourceId.1", vpc.as_str())];
+    params.extend(many.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    ok(&srv, &e, "CreateTags", &params).await;
+    let by_vpc = [
+        ("Filter.1.Name", "resource-id"),
+        ("Filter.1.Value.1", vpc.as_str()),
+        ("MaxResults", "5"),
+    ];
+    let page1 = ok(&srv, &e, "DescribeTags", &by_vpc).await;
+    let token = tag(&page1, "nextToken").expect("nextToken").to_string();
+    let mut with_token = by_vpc.to_vec();
+    with_token.push(("NextToken", &token));
+    let page2 = ok(&srv, &e, "DescribeTags", &with_token).await;
+    assert!(tag(&page2, "nextToken").is_none(), "{page2}");
+    let mut keys = tags_all(&page1, "key");
+    keys.extend(tags_all(&page2, "key"));
+    assert_eq!(
+        keys,
+        vec!["env", "k1", "k2", "k3", "k4", "k5", "k6"],
+        "{page1} {page2}"
+    );
+    fails(
+        &srv,
+        &e,
+        "DescribeTags",
+        &[("NextToken", "zz")],
+        "InvalidParameterValue",
+    )
+    .await;
 }
 
 async fn vpc_endpoints_over_the_aws_front(db: Db) {
@@ -848,6 +882,29 @@ async fn vpc_endpoints_over_the_aws_front(db: Db) {
         "InvalidParameterValue",
     )
     .await;
+
+    // Tags on an endpoint, through its update; found by tag filter.
+    ok(
+        &srv,
+        &e,
+        "CreateTags",
+        &[
+            ("ResourceId.1", &sqs),
+            ("Tag.1.Key", "team"),
+            ("Tag.1.Value", "q"),
+        ],
+    )
+    .await;
+    let xml = ok(
+        &srv,
+        &e,
+        "DescribeVpcEndpoints",
+        &[("Filter.1.Name", "tag:team"), ("Filter.1.Value.1", "q")],
+    )
+    .await;
+    assert_eq!(tags_all(&xml, "vpcEndpointId"), vec![sqs.as_str()], "{xml}");
+    let rest = srv.get(&format!("/v1/vpc-endpoints/{sqs}"), &a.token).await;
+    assert_eq!(rest.body["tags"], json!({"team": "q"}));
 
     // Delete in a batch: the unknown id is an unsuccessful item, the rest go.
     let xml = ok(
