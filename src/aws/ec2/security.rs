@@ -362,7 +362,11 @@ fn permissions(c: &mut Call) -> Result<Vec<Wanted>> {
 async fn authorize(mut c: Call, direction: Direction) -> Result<String> {
     let g = group_of(&mut c).await?;
     let wanted = permissions(&mut c)?;
-    let _ = c.params.tag_specifications()?;
+    if !c.params.tag_specifications()?.is_empty() {
+        return Err(Error::invalid_value(
+            "TagSpecification: linkplane does not tag security group rules",
+        ));
+    }
     c.ready()?;
     let before: Vec<String> = rules_of(&g, direction)
         .iter()

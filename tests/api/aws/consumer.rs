@@ -297,6 +297,23 @@ async fn subnets_groups_and_route_tables_over_the_aws_front(db: Db) {
         "MissingParameter",
     )
     .await;
+    // Rules take no tags here: refused, not dropped.
+    fails(
+        &srv,
+        &e,
+        "AuthorizeSecurityGroupIngress",
+        &[
+            ("GroupId", &sg),
+            ("IpPermissions.1.IpProtocol", "tcp"),
+            ("IpPermissions.1.FromPort", "22"),
+            ("IpPermissions.1.ToPort", "22"),
+            ("IpPermissions.1.IpRanges.1.CidrIp", "10.0.0.0/16"),
+            ("TagSpecification.1.ResourceType", "security-group-rule"),
+            ("TagSpecification.1.Tag.1.Key", "k"),
+        ],
+        "InvalidParameterValue",
+    )
+    .await;
     // A group another group's rule names cannot go.
     let xml = ok(
         &srv,
