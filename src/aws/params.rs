@@ -106,6 +106,12 @@ impl Params {
         Ok(out.into_iter().collect())
     }
 
+    /// The indices `N` of `prefix.N` and `prefix.N.*`, ascending (for
+    /// lists of structures a handler reads member by member).
+    pub fn indices_of(&self, prefix: &str) -> Result<Vec<u32>> {
+        self.indices(prefix)
+    }
+
     /// A list of strings: `prefix.1`, `prefix.2`, ... in index order.
     pub fn list(&mut self, prefix: &str) -> Result<Vec<String>> {
         let mut out = Vec::new();

@@ -5,6 +5,11 @@
 //! `...Set`/`item` lists, `<return>` booleans).
 
 mod catalog;
+mod endpoints;
+mod routing;
+mod security;
+mod subnet;
+mod tags;
 mod vpc;
 
 use crate::aws::params::Filter;
@@ -34,6 +39,106 @@ pub const ACTIONS: &[Action] = &[
     Action {
         name: "DeleteVpc",
         handler: |c| Box::pin(delete_vpc(c)),
+    },
+    Action {
+        name: "CreateSubnet",
+        handler: |c| Box::pin(subnet::create_subnet(c)),
+    },
+    Action {
+        name: "DescribeSubnets",
+        handler: |c| Box::pin(subnet::describe_subnets(c)),
+    },
+    Action {
+        name: "DeleteSubnet",
+        handler: |c| Box::pin(subnet::delete_subnet(c)),
+    },
+    Action {
+        name: "CreateSecurityGroup",
+        handler: |c| Box::pin(security::create_security_group(c)),
+    },
+    Action {
+        name: "DescribeSecurityGroups",
+        handler: |c| Box::pin(security::describe_security_groups(c)),
+    },
+    Action {
+        name: "DeleteSecurityGroup",
+        handler: |c| Box::pin(security::delete_security_group(c)),
+    },
+    Action {
+        name: "AuthorizeSecurityGroupIngress",
+        handler: |c| Box::pin(security::authorize_ingress(c)),
+    },
+    Action {
+        name: "AuthorizeSecurityGroupEgress",
+        handler: |c| Box::pin(security::authorize_egress(c)),
+    },
+    Action {
+        name: "RevokeSecurityGroupIngress",
+        handler: |c| Box::pin(security::revoke_ingress(c)),
+    },
+    Action {
+        name: "RevokeSecurityGroupEgress",
+        handler: |c| Box::pin(security::revoke_egress(c)),
+    },
+    Action {
+        name: "CreateRouteTable",
+        handler: |c| Box::pin(routing::create_route_table(c)),
+    },
+    Action {
+        name: "DescribeRouteTables",
+        handler: |c| Box::pin(routing::describe_route_tables(c)),
+    },
+    Action {
+        name: "DeleteRouteTable",
+        handler: |c| Box::pin(routing::delete_route_table(c)),
+    },
+    Action {
+        name: "CreateRoute",
+        handler: |c| Box::pin(routing::create_route(c)),
+    },
+    Action {
+        name: "DeleteRoute",
+        handler: |c| Box::pin(routing::delete_route(c)),
+    },
+    Action {
+        name: "AssociateRouteTable",
+        handler: |c| Box::pin(routing::associate_route_table(c)),
+    },
+    Action {
+        name: "DisassociateRouteTable",
+        handler: |c| Box::pin(routing::disassociate_route_table(c)),
+    },
+    Action {
+        name: "CreateTags",
+        handler: |c| Box::pin(tags::create_tags(c)),
+    },
+    Action {
+        name: "DeleteTags",
+        handler: |c| Box::pin(tags::delete_tags(c)),
+    },
+    Action {
+        name: "DescribeTags",
+        handler: |c| Box::pin(tags::describe_tags(c)),
+    },
+    Action {
+        name: "DescribeVpcEndpointServices",
+        handler: |c| Box::pin(endpoints::describe_vpc_endpoint_services(c)),
+    },
+    Action {
+        name: "CreateVpcEndpoint",
+        handler: |c| Box::pin(endpoints::create_vpc_endpoint(c)),
+    },
+    Action {
+        name: "DescribeVpcEndpoints",
+        handler: |c| Box::pin(endpoints::describe_vpc_endpoints(c)),
+    },
+    Action {
+        name: "ModifyVpcEndpoint",
+        handler: |c| Box::pin(endpoints::modify_vpc_endpoint(c)),
+    },
+    Action {
+        name: "DeleteVpcEndpoints",
+        handler: |c| Box::pin(endpoints::delete_vpc_endpoints(c)),
     },
 ];
 
