@@ -2,6 +2,8 @@
 //! server's canonicalisation), the error shapes, and that it reaches the
 //! same records as the REST front.
 
+mod producer;
+
 use crate::on_both_databases;
 use crate::support::{ADMIN, Actor, Db, TestServer, s};
 use linkplane::service::caller::{sigv4_signature, sigv4_signing_key};
