@@ -447,13 +447,13 @@ async fn errors_come_in_each_services_shape(db: Db) {
         tag(&xml, "Message").is_some_and(|m| m.starts_with("Signature expired: ")),
         "{xml}"
     );
-    // ELBv2: its namespace; an action not served yet.
+    // ELBv2: its namespace; an action not served (the domain has no listeners).
     let elb = Signed::new(&a, "elasticloadbalancing");
     let (st, xml) = elb
         .post(
             &srv,
             &[
-                ("Action", "DescribeTargetGroups"),
+                ("Action", "CreateListener"),
                 ("Version", "2015-12-01"),
             ],
         )
