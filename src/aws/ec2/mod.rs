@@ -5,6 +5,7 @@
 //! `...Set`/`item` lists, `<return>` booleans).
 
 mod catalog;
+mod endpoint_services;
 mod vpc;
 
 use crate::aws::params::Filter;
@@ -34,6 +35,46 @@ pub const ACTIONS: &[Action] = &[
     Action {
         name: "DeleteVpc",
         handler: |c| Box::pin(delete_vpc(c)),
+    },
+    Action {
+        name: "CreateVpcEndpointServiceConfiguration",
+        handler: |c| Box::pin(endpoint_services::create_vpc_endpoint_service_configuration(c)),
+    },
+    Action {
+        name: "DescribeVpcEndpointServiceConfigurations",
+        handler: |c| Box::pin(endpoint_services::describe_vpc_endpoint_service_configurations(c)),
+    },
+    Action {
+        name: "ModifyVpcEndpointServiceConfiguration",
+        handler: |c| Box::pin(endpoint_services::modify_vpc_endpoint_service_configuration(c)),
+    },
+    Action {
+        name: "DeleteVpcEndpointServiceConfigurations",
+        handler: |c| Box::pin(endpoint_services::delete_vpc_endpoint_service_configurations(c)),
+    },
+    Action {
+        name: "DescribeVpcEndpointServicePermissions",
+        handler: |c| Box::pin(endpoint_services::describe_vpc_endpoint_service_permissions(c)),
+    },
+    Action {
+        name: "ModifyVpcEndpointServicePermissions",
+        handler: |c| {
+            Box::pin(endpoint_services::modify_vpc_endpoint_service_permissions(
+                c,
+            ))
+        },
+    },
+    Action {
+        name: "DescribeVpcEndpointConnections",
+        handler: |c| Box::pin(endpoint_services::describe_vpc_endpoint_connections(c)),
+    },
+    Action {
+        name: "AcceptVpcEndpointConnections",
+        handler: |c| Box::pin(endpoint_services::accept_vpc_endpoint_connections(c)),
+    },
+    Action {
+        name: "RejectVpcEndpointConnections",
+        handler: |c| Box::pin(endpoint_services::reject_vpc_endpoint_connections(c)),
     },
 ];
 

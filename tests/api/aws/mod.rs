@@ -452,10 +452,7 @@ async fn errors_come_in_each_services_shape(db: Db) {
     let (st, xml) = elb
         .post(
             &srv,
-            &[
-                ("Action", "CreateListener"),
-                ("Version", "2015-12-01"),
-            ],
+            &[("Action", "CreateListener"), ("Version", "2015-12-01")],
         )
         .await;
     assert_eq!(

@@ -424,7 +424,431 @@ async fn elbv2_target_groups_and_targets(db: Db) {
     );
 }
 
+const EC2: (&str, &str) = ("Version", "2016-11-15");
+
+/// An endpoint service over EC2 with acceptance required; a second
+/// account's principal allowed; that account's interface endpoint (made
+/// over REST) seen, accepted and rejected over EC2, with `unsuccessful`
+/// items for what cannot be done.
+async fn ec2_endpoint_services_principals_and_connections(db: Db) {
+    let srv = TestServer::start(db).await;
+    let [a, b] = srv.accounts(["a", "b"]).await;
+    let zone_ids = srv.zone_ids(&a, 2).await;
+    let (_, subnets) = srv
+        .vpc_with_subnets(&a, 0, serde_json::json!({}), &zone_ids)
+        .await;
+    let lb = srv.load_balancer(&a, "api", "network", &subnets).await;
+    let lb_arn = s(&lb["load_balancer_arn"]);
+    let ec2 = Signed::new(&a, "ec2");
+    let create = [
+        ("Action", "CreateVpcEndpointServiceConfiguration"),
+        EC2,
+        ("NetworkLoadBalancerArn.1", lb_arn.as_str()),
+        ("AcceptanceRequired", "true"),
+        ("ClientToken", "tok-1"),
+        ("TagSpecification.1.ResourceType", "vpc-endpoint-service"),
+        ("TagSpecification.1.Tag.1.Key", "team"),
+        ("TagSpecification.1.Tag.1.Value", "edge"),
+    ];
+    let out = ec2.post(&srv, &create).await;
+    assert_eq!(out.0, StatusCode::OK, "{}", out.1);
+    let xml = &out.1;
+    assert!(
+        xml.contains("<CreateVpcEndpointServiceConfigurationResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>"),
+        "{xml}"
+    );
+    let sid = tag(xml, "serviceId").expect("serviceId").to_string();
+    assert!(sid.starts_with("vpce-svc-"), "{sid}");
+    assert!(
+        xml.contains(
+            "<serviceType><item><serviceType>Interface</serviceType></item></serviceType>"
+        ),
+        "{xml}"
+    );
+    assert_eq!(tag(xml, "serviceState"), Some("Available"));
+    assert_eq!(tag(xml, "acceptanceRequired"), Some("true"));
+    assert_eq!(
+        tag(xml, "networkLoadBalancerArnSet"),
+        Some(format!("<item>{lb_arn}</item>").as_str())
+    );
+    assert_eq!(tag(xml, "clientToken"), Some("tok-1"));
+    assert!(
+        xml.contains("<tagSet><item><key>team</key><value>edge</value></item></tagSet>"),
+        "{xml}"
+    );
+    let service_name = tag(xml, "serviceName").unwrap().to_string();
+    // The same ClientToken answers the same service; REST sees one.
+    let again = ec2.post(&srv, &create).await;
+    assert_eq!(
+        tag(&again.1, "serviceId"),
+        Some(sid.as_str()),
+        "{}",
+        again.1
+    );
+    assert_eq!(srv.items("/v1/endpoint-services", &a.token).await.len(), 1);
+    // Errors: a load balancer that does not exist; a wrong tag resource type.
+    let bad = ec2
+        .post(
+            &srv,
+            &[
+                ("Action", "CreateVpcEndpointServiceConfiguration"),
+                EC2,
+                (
+                    "NetworkLoadBalancerArn.1",
+                    "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/net/x/0123456789abcdef",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(bad.0, StatusCode::BAD_REQUEST, "{}", bad.1);
+    assert!(tag(&bad.1, "Code").is_some());
+
+    for params in [
+        vec![("Action", "DescribeVpcEndpointServiceConfigurations"), EC2],
+        vec![
+            ("Action", "DescribeVpcEndpointServiceConfigurations"),
+            EC2,
+            ("ServiceId.1", sid.as_str()),
+        ],
+        vec![
+            ("Action", "DescribeVpcEndpointServiceConfigurations"),
+            EC2,
+            ("Filter.1.Name", "service-state"),
+            ("Filter.1.Value.1", "Available"),
+            ("Filter.2.Name", "tag:team"),
+            ("Filter.2.Value.1", "edge"),
+        ],
+    ] {
+        let out = ec2.post(&srv, &params).await;
+        assert_eq!(out.0, StatusCode::OK, "{}", out.1);
+        assert!(
+            out.1.contains("<serviceConfigurationSet><item>"),
+            "{}",
+            out.1
+        );
+        assert_eq!(tags(&out.1, "serviceId"), vec![sid.as_str()]);
+    }
+    let none = ec2
+        .post(
+            &srv,
+            &[
+                ("Action", "DescribeVpcEndpointServiceConfigurations"),
+                EC2,
+                ("Filter.1.Name", "service-state"),
+                ("Filter.1.Value.1", "Deleting"),
+            ],
+        )
+        .await;
+    assert!(tags(&none.1, "serviceId").is_empty(), "{}", none.1);
+    let missing = ec2
+        .post(
+            &srv,
+            &[
+                ("Action", "DescribeVpcEndpointServiceConfigurations"),
+                EC2,
+                ("ServiceId.1", "vpce-svc-00000000000000000"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        code(&missing),
+        (
+            StatusCode::BAD_REQUEST,
+            Some("InvalidVpcEndpointServiceId.NotFound")
+        ),
+        "{}",
+        missing.1
+    );
+
+    // Principals: b's account allowed.
+    let out = ec2
+        .post(
+            &srv,
+            &[
+                ("Action", "ModifyVpcEndpointServicePermissions"),
+                EC2,
+                ("ServiceId", &sid),
+                ("AddAllowedPrincipals.1", &b.arn),
+            ],
+        )
+        .await;
+    assert_eq!(out.0, StatusCode::OK, "{}", out.1);
+    assert_eq!(tag(&out.1, "principalType"), Some("Account"), "{}", out.1);
+    assert_eq!(tag(&out.1, "principal"), Some(b.arn.as_str()));
+    assert_eq!(tag(&out.1, "return"), Some("true"));
+    let perm_id = tag(&out.1, "servicePermissionId").unwrap().to_string();
+    let out = ec2
+        .post(
+            &srv,
+            &[
+                ("Action", "DescribeVpcEndpointServicePermissions"),
+                EC2,
+                ("ServiceId", &sid),
+            ],
+        )
+        .await;
+    assert_eq!(out.0, StatusCode::OK, "{}", out.1);
+    assert_eq!(tags(&out.1, "principal"), vec![b.arn.as_str()]);
+    assert_eq!(tag(&out.1, "servicePermissionId"), Some(perm_id.as_str()));
+    let bad = ec2
+        .post(
+            &srv,
+            &[
+                ("Action", "ModifyVpcEndpointServicePermissions"),
+                EC2,
+                ("ServiceId", &sid),
+                ("AddAllowedPrincipals.1", "not-an-arn"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.0, StatusCode::BAD_REQUEST, "{}", bad.1);
+
+    // b's interface endpoints, over REST.
+    // Zone ids are the same in every account: one of the service's zones.
+    let (b_vpc, b_subnets) = srv
+        .vpc_with_subnets(&b, 1, serde_json::json!({}), &zone_ids[..1])
+        .await;
+    let mut endpoints = Vec::new();
+    for _ in 0..2 {
+        let e = srv
+            .create(
+                "/v1/vpc-endpoints",
+                &b.token,
+                serde_json::json!({"vpc_endpoint_type": "interface", "vpc_id": b_vpc["vpc_id"],
+                    "service_name": service_name, "subnet_ids": [b_subnets[0]]}),
+            )
+            .await;
+        endpoints.push(s(&e["vpc_endpoint_id"]));
+    }
+    let (e1, e2) = (&endpoints[0], &endpoints[1]);
+    let out = ec2
+        .post(
+            &srv,
+            &[
+                ("Action", "DescribeVpcEndpointConnections"),
+                EC2,
+                ("Filter.1.Name", "service-id"),
+                ("Filter.1.Value.1", &sid),
+            ],
+        )
+        .await;
+    assert_eq!(out.0, StatusCode::OK, "{}", out.1);
+    assert!(
+        out.1.contains("<vpcEndpointConnectionSet><item>"),
+        "{}",
+        out.1
+    );
+    let mut ids = tags(&out.1, "vpcEndpointId");
+    ids.sort();
+    let mut want = vec![e1.as_str(), e2.as_str()];
+    want.sort();
+    assert_eq!(ids, want);
+    assert_eq!(
+        tags(&out.1, "vpcEndpointState"),
+        vec!["pendingAcceptance", "pendingAcceptance"]
+    );
+    assert_eq!(tag(&out.1, "vpcEndpointOwner"), Some(b.account_id.as_str()));
+    // Across every service, narrowed by state and id; paged by offset.
+    let out = ec2
+        .post(
+            &srv,
+            &[
+                ("Action", "DescribeVpcEndpointConnections"),
+                EC2,
+                ("Filter.1.Name", "vpc-endpoint-state"),
+                ("Filter.1.Value.1", "pendingAcceptance"),
+                ("Filter.2.Name", "vpc-endpoint-id"),
+                ("Filter.2.Value.1", e1),
+            ],
+        )
+        .await;
+    assert_eq!(
+        tags(&out.1, "vpcEndpointId"),
+        vec![e1.as_str()],
+        "{}",
+        out.1
+    );
+    let bad = ec2
+        .post(
+            &srv,
+            &[
+                ("Action", "DescribeVpcEndpointConnections"),
+                EC2,
+                ("Filter.1.Name", "nope"),
+                ("Filter.1.Value.1", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        code(&bad),
+        (StatusCode::BAD_REQUEST, Some("InvalidParameterValue"))
+    );
+
+    // Accept e1 (and an id that is no connection: unsuccessful); reject e2.
+    let out = ec2
+        .post(
+            &srv,
+            &[
+                ("Action", "AcceptVpcEndpointConnections"),
+                EC2,
+                ("ServiceId", &sid),
+                ("VpcEndpointId.1", e1),
+                ("VpcEndpointId.2", "vpce-00000000000000000"),
+            ],
+        )
+        .await;
+    assert_eq!(out.0, StatusCode::OK, "{}", out.1);
+    assert_eq!(
+        tags(&out.1, "resourceId"),
+        vec!["vpce-00000000000000000"],
+        "{}",
+        out.1
+    );
+    assert!(
+        out.1.contains(
+            "<unsuccessful><item><error><code>InvalidVpcEndpointId.NotFound</code><message>"
+        ),
+        "{}",
+        out.1
+    );
+    let r = srv.get(&format!("/v1/vpc-endpoints/{e1}"), &b.token).await;
+    assert_eq!(r.body["state"], "available", "{}", r.text);
+    let out = ec2
+        .post(
+            &srv,
+            &[
+                ("Action", "RejectVpcEndpointConnections"),
+                EC2,
+                ("ServiceId", &sid),
+                ("VpcEndpointId.1", e2),
+            ],
+        )
+        .await;
+    assert_eq!(out.0, StatusCode::OK, "{}", out.1);
+    assert!(out.1.contains("<unsuccessful></unsuccessful>"), "{}", out.1);
+    let r = srv.get(&format!("/v1/vpc-endpoints/{e2}"), &b.token).await;
+    assert_eq!(r.body["state"], "rejected", "{}", r.text);
+    // Accepting e2 now: it is decided, an unsuccessful item.
+    let out = ec2
+        .post(
+            &srv,
+            &[
+                ("Action", "AcceptVpcEndpointConnections"),
+                EC2,
+                ("ServiceId", &sid),
+                ("VpcEndpointId.1", e2),
+            ],
+        )
+        .await;
+    assert_eq!(tags(&out.1, "resourceId"), vec![e2.as_str()], "{}", out.1);
+    let unknown = ec2
+        .post(
+            &srv,
+            &[
+                ("Action", "AcceptVpcEndpointConnections"),
+                EC2,
+                ("ServiceId", "vpce-svc-00000000000000000"),
+                ("VpcEndpointId.1", e1),
+            ],
+        )
+        .await;
+    assert_eq!(
+        code(&unknown),
+        (
+            StatusCode::BAD_REQUEST,
+            Some("InvalidVpcEndpointServiceId.NotFound")
+        )
+    );
+    let out = ec2
+        .post(
+            &srv,
+            &[
+                ("Action", "DescribeVpcEndpointConnections"),
+                EC2,
+                ("Filter.1.Name", "service-id"),
+                ("Filter.1.Value.1", &sid),
+                ("Filter.2.Name", "vpc-endpoint-state"),
+                ("Filter.2.Value.1", "available"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        tags(&out.1, "vpcEndpointId"),
+        vec![e1.as_str()],
+        "{}",
+        out.1
+    );
+
+    // Modify: acceptance off; REST sees it.
+    let out = ec2
+        .post(
+            &srv,
+            &[
+                ("Action", "ModifyVpcEndpointServiceConfiguration"),
+                EC2,
+                ("ServiceId", &sid),
+                ("AcceptanceRequired", "false"),
+            ],
+        )
+        .await;
+    assert_eq!(out.0, StatusCode::OK, "{}", out.1);
+    assert_eq!(tag(&out.1, "return"), Some("true"));
+    let r = srv
+        .get(&format!("/v1/endpoint-services/{sid}"), &a.token)
+        .await;
+    assert_eq!(r.body["acceptance_required"], false, "{}", r.text);
+
+    // Delete, a batch: the service with a live connection and an unknown
+    // id are unsuccessful; a service without connections goes.
+    let (_, subnets2) = srv
+        .vpc_with_subnets(&a, 2, serde_json::json!({}), &zone_ids[..1])
+        .await;
+    let lb2 = srv.load_balancer(&a, "api2", "network", &subnets2).await;
+    let made = srv
+        .create(
+            "/v1/endpoint-services",
+            &a.token,
+            serde_json::json!({"network_load_balancer_arns": [lb2["load_balancer_arn"]]}),
+        )
+        .await;
+    let sid2 = s(&made["service_id"]);
+    let out = ec2
+        .post(
+            &srv,
+            &[
+                ("Action", "DeleteVpcEndpointServiceConfigurations"),
+                EC2,
+                ("ServiceId.1", &sid),
+                ("ServiceId.2", "vpce-svc-00000000000000000"),
+                ("ServiceId.3", &sid2),
+            ],
+        )
+        .await;
+    assert_eq!(out.0, StatusCode::OK, "{}", out.1);
+    assert_eq!(
+        tags(&out.1, "resourceId"),
+        vec![sid.as_str(), "vpce-svc-00000000000000000"],
+        "{}",
+        out.1
+    );
+    assert_eq!(
+        tags(&out.1, "code"),
+        vec![
+            "ExistingVpcEndpointConnections",
+            "InvalidVpcEndpointServiceId.NotFound"
+        ]
+    );
+    let left: Vec<String> = srv
+        .items("/v1/endpoint-services", &a.token)
+        .await
+        .iter()
+        .map(|v| s(&v["service_id"]))
+        .collect();
+    assert_eq!(left, vec![sid.clone()]);
+}
+
 on_both_databases!(
     elbv2_load_balancers_round_trip,
     elbv2_target_groups_and_targets,
+    ec2_endpoint_services_principals_and_connections,
 );
