@@ -537,3 +537,38 @@ pub(super) async fn accept_vpc_endpoint_connections(c: Call) -> Result<String> {
 pub(super) async fn reject_vpc_endpoint_connections(c: Call) -> Result<String> {
     decide(c, false).await
 }
+
+pub(super) async fn start_vpc_endpoint_service_private_dns_verification(
+    mut c: Call,
+) -> Result<String> {
+    let id = c.params.required("ServiceId")?;
+    c.ready()?;
+    service_here(&c, &id).await?;
+    es::verify_private_dns(c.ctx(), &id).await?;
+    let mut x = response(&c);
+    x.bool("return", true);
+    Ok(x.finish())
+}
+
+/// `ServiceOwner` only (the model's one value), the domain's `service_owner`.
+pub(super) async fn modify_vpc_endpoint_service_payer_responsibility(
+    mut c: Call,
+) -> Result<String> {
+    let id = c.params.required("ServiceId")?;
+    let payer = c.params.required("PayerResponsibility")?;
+    c.ready()?;
+    if payer != "ServiceOwner" {
+        return Err(Error::invalid_value(format!(
+            "Value ({payer}) for parameter PayerResponsibility is invalid. Valid value: ServiceOwner"
+        )));
+    }
+    service_here(&c, &id).await?;
+    let req = UpdateEndpointServiceRequest {
+        payer_responsibility: Some(snake(&payer)),
+        ..Default::default()
+    };
+    es::update_service(c.ctx(), &id, req, &crate::service::Precondition(None)).await?;
+    let mut x = response(&c);
+    x.bool("return", true);
+    Ok(x.finish())
+}

@@ -76,6 +76,18 @@ pub const ACTIONS: &[Action] = &[
         name: "RejectVpcEndpointConnections",
         handler: |c| Box::pin(endpoint_services::reject_vpc_endpoint_connections(c)),
     },
+    Action {
+        name: "StartVpcEndpointServicePrivateDnsVerification",
+        handler: |c| {
+            Box::pin(endpoint_services::start_vpc_endpoint_service_private_dns_verification(c))
+        },
+    },
+    Action {
+        name: "ModifyVpcEndpointServicePayerResponsibility",
+        handler: |c| {
+            Box::pin(endpoint_services::modify_vpc_endpoint_service_payer_responsibility(c))
+        },
+    },
 ];
 
 /// `<XResponse xmlns=...><requestId>...</requestId>`, the rest to write.

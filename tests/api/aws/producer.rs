@@ -847,7 +847,139 @@ async fn ec2_endpoint_services_principals_and_connections(db: Db) {
     assert_eq!(left, vec![sid.clone()]);
 }
 
+/// Private DNS verification and payer responsibility over EC2; a gateway
+/// load balancer service.
+async fn ec2_private_dns_verification_and_payer(db: Db) {
+    let srv = TestServer::start(db).await;
+    let a = srv.account("a").await;
+    let zone_ids = srv.zone_ids(&a, 1).await;
+    let (_, subnets) = srv
+        .vpc_with_subnets(&a, 0, serde_json::json!({}), &zone_ids)
+        .await;
+    let lb = srv.load_balancer(&a, "api", "network", &subnets).await;
+    let gw = srv.load_balancer(&a, "gw", "gateway", &subnets).await;
+    let ec2 = Signed::new(&a, "ec2");
+    let out = ec2
+        .post(
+            &srv,
+            &[
+                ("Action", "CreateVpcEndpointServiceConfiguration"),
+                EC2,
+                (
+                    "NetworkLoadBalancerArn.1",
+                    lb["load_balancer_arn"].as_str().unwrap(),
+                ),
+                ("PrivateDnsName", "api.example.com"),
+            ],
+        )
+        .await;
+    assert_eq!(out.0, StatusCode::OK, "{}", out.1);
+    let sid = tag(&out.1, "serviceId").unwrap().to_string();
+    assert_eq!(tag(&out.1, "privateDnsName"), Some("api.example.com"));
+    let cfg = tag(&out.1, "privateDnsNameConfiguration")
+        .unwrap()
+        .to_string();
+    assert_eq!(tag(&cfg, "state"), Some("pendingVerification"), "{cfg}");
+    assert_eq!(tag(&cfg, "type"), Some("TXT"));
+    let (label, value) = (tag(&cfg, "name").unwrap(), tag(&cfg, "value").unwrap());
+    let start = [
+        ("Action", "StartVpcEndpointServicePrivateDnsVerification"),
+        EC2,
+        ("ServiceId", sid.as_str()),
+    ];
+    let describe = [
+        ("Action", "DescribeVpcEndpointServiceConfigurations"),
+        EC2,
+        ("ServiceId.1", sid.as_str()),
+    ];
+    let state = |xml: &str| {
+        let cfg = tag(xml, "privateDnsNameConfiguration").unwrap().to_string();
+        tag(&cfg, "state").unwrap().to_string()
+    };
+    // Nothing published: failed.
+    let out = ec2.post(&srv, &start).await;
+    assert_eq!(out.0, StatusCode::OK, "{}", out.1);
+    assert_eq!(tag(&out.1, "return"), Some("true"));
+    assert_eq!(state(&ec2.post(&srv, &describe).await.1), "failed");
+    // The record published in public DNS: verified.
+    srv.create_zone(&a, "example.com").await;
+    let r = srv
+        .put(
+            "/v1/public-dns/records",
+            &a.token,
+            serde_json::json!({"name": format!("{label}.api.example.com"), "type": "TXT", "value": value}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    ec2.post(&srv, &start).await;
+    assert_eq!(state(&ec2.post(&srv, &describe).await.1), "verified");
+
+    // Payer responsibility: ServiceOwner, the one value.
+    let payer = |v: &'static str| {
+        [
+            ("Action", "ModifyVpcEndpointServicePayerResponsibility"),
+            EC2,
+            ("ServiceId", sid.as_str()),
+            ("PayerResponsibility", v),
+        ]
+    };
+    assert_eq!(
+        code(&ec2.post(&srv, &payer("Consumer")).await),
+        (StatusCode::BAD_REQUEST, Some("InvalidParameterValue"))
+    );
+    let out = ec2.post(&srv, &payer("ServiceOwner")).await;
+    assert_eq!(out.0, StatusCode::OK, "{}", out.1);
+    assert_eq!(
+        tag(&ec2.post(&srv, &describe).await.1, "payerResponsibility"),
+        Some("ServiceOwner")
+    );
+
+    // A gateway load balancer service: its type; no private DNS.
+    let out = ec2
+        .post(
+            &srv,
+            &[
+                ("Action", "CreateVpcEndpointServiceConfiguration"),
+                EC2,
+                (
+                    "GatewayLoadBalancerArn.1",
+                    gw["load_balancer_arn"].as_str().unwrap(),
+                ),
+                ("AcceptanceRequired", "false"),
+            ],
+        )
+        .await;
+    assert_eq!(out.0, StatusCode::OK, "{}", out.1);
+    assert!(
+        out.1.contains(
+            "<serviceType><item><serviceType>GatewayLoadBalancer</serviceType></item></serviceType>"
+        ),
+        "{}",
+        out.1
+    );
+    assert_eq!(
+        tag(&out.1, "gatewayLoadBalancerArnSet"),
+        Some(format!("<item>{}</item>", s(&gw["load_balancer_arn"])).as_str())
+    );
+    let gsid = tag(&out.1, "serviceId").unwrap().to_string();
+    let out = ec2
+        .post(
+            &srv,
+            &[
+                ("Action", "StartVpcEndpointServicePrivateDnsVerification"),
+                EC2,
+                ("ServiceId", &gsid),
+            ],
+        )
+        .await;
+    assert_eq!(
+        code(&out),
+        (StatusCode::BAD_REQUEST, Some("InvalidParameter"))
+    );
+}
+
 on_both_databases!(
+    ec2_private_dns_verification_and_payer,
     elbv2_load_balancers_round_trip,
     elbv2_target_groups_and_targets,
     ec2_endpoint_services_principals_and_connections,
