@@ -145,7 +145,30 @@ async fn elbv2_load_balancers_round_trip(db: Db) {
             ],
         )
         .await;
-    assert_eq!(bad_subnet.0, StatusCode::BAD_REQUEST, "{}", bad_subnet.1);
+    assert_eq!(
+        code(&bad_subnet),
+        (StatusCode::BAD_REQUEST, Some("SubnetNotFound")),
+        "{}",
+        bad_subnet.1
+    );
+    let public = elb
+        .post(
+            &srv,
+            &[
+                ("Action", "CreateLoadBalancer"),
+                ELB,
+                ("Name", "x"),
+                ("Scheme", "internet-facing"),
+                ("Subnets.member.1", &subnets[0]),
+            ],
+        )
+        .await;
+    assert_eq!(
+        code(&public),
+        (StatusCode::BAD_REQUEST, Some("ValidationError")),
+        "{}",
+        public.1
+    );
 
     // Attributes: cross-zone, off by default.
     let describe = [
