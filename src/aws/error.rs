@@ -29,6 +29,13 @@ fn wire_code(service: Option<Service>, e: &Error) -> (String, String) {
                 message
             },
         ),
+        // ELBv2 names a missing subnet or VPC, and a bad value, its own way.
+        (Some(Service::Elbv2), "InvalidSubnetID.NotFound") => {
+            ("SubnetNotFound".to_string(), message)
+        }
+        (Some(Service::Elbv2), "InvalidVpcID.NotFound" | "InvalidParameterValue") => {
+            ("ValidationError".to_string(), message)
+        }
         _ => (code.to_string(), message),
     }
 }
@@ -165,6 +172,25 @@ mod tests {
         assert!(xml.contains("<Type>Receiver</Type>") && !xml.contains("db gone"));
         assert!(
             xml.contains("xmlns=\"http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/\"")
+        );
+    }
+
+    #[test]
+    fn elbv2_names_subnets_and_bad_values_its_own_way() {
+        let subnet = Error::not_found(
+            "InvalidSubnetID.NotFound",
+            "The subnet ID 's' does not exist",
+        );
+        let (status, xml) = body(Some(Service::Elbv2), &subnet, "r");
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(xml.contains("<Code>SubnetNotFound</Code>"), "{xml}");
+        let (_, xml) = body(Some(Service::Elbv2), &Error::invalid_value("bad"), "r");
+        assert!(xml.contains("<Code>ValidationError</Code>"), "{xml}");
+        // EC2 keeps the domain's codes.
+        let (_, xml) = body(Some(Service::Ec2), &subnet, "r");
+        assert!(
+            xml.contains("<Code>InvalidSubnetID.NotFound</Code>"),
+            "{xml}"
         );
     }
 }

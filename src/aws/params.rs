@@ -84,7 +84,7 @@ impl Params {
     }
 
     /// The indices `N` of `prefix.N` and `prefix.N.*`, ascending.
-    fn indices(&self, prefix: &str) -> Result<Vec<u32>> {
+    pub fn indices(&self, prefix: &str) -> Result<Vec<u32>> {
         let head = format!("{prefix}.");
         let mut out = BTreeSet::new();
         for k in self.map.keys() {

@@ -150,7 +150,7 @@ def main():
     check("an unknown name is LoadBalancerNotFound",
           error_of(elb.describe_load_balancers, Names=["nope"]) == ("LoadBalancerNotFound", 400))
     check("ELBv2 answers InvalidAction in its own shape for what it does not serve yet",
-          error_of(elb.describe_target_groups)[0] == "InvalidAction")
+          error_of(elb.describe_listeners, LoadBalancerArn=made["load_balancer_arn"])[0] == "InvalidAction")
 
     # Wrong signatures are refused.
     check("a wrong secret is SignatureDoesNotMatch",

@@ -5,6 +5,7 @@
 //! `...Set`/`item` lists, `<return>` booleans).
 
 mod catalog;
+mod endpoint_services;
 mod endpoints;
 mod routing;
 mod security;
@@ -139,6 +140,58 @@ pub const ACTIONS: &[Action] = &[
     Action {
         name: "DeleteVpcEndpoints",
         handler: |c| Box::pin(endpoints::delete_vpc_endpoints(c)),
+    },
+    Action {
+        name: "CreateVpcEndpointServiceConfiguration",
+        handler: |c| Box::pin(endpoint_services::create_vpc_endpoint_service_configuration(c)),
+    },
+    Action {
+        name: "DescribeVpcEndpointServiceConfigurations",
+        handler: |c| Box::pin(endpoint_services::describe_vpc_endpoint_service_configurations(c)),
+    },
+    Action {
+        name: "ModifyVpcEndpointServiceConfiguration",
+        handler: |c| Box::pin(endpoint_services::modify_vpc_endpoint_service_configuration(c)),
+    },
+    Action {
+        name: "DeleteVpcEndpointServiceConfigurations",
+        handler: |c| Box::pin(endpoint_services::delete_vpc_endpoint_service_configurations(c)),
+    },
+    Action {
+        name: "DescribeVpcEndpointServicePermissions",
+        handler: |c| Box::pin(endpoint_services::describe_vpc_endpoint_service_permissions(c)),
+    },
+    Action {
+        name: "ModifyVpcEndpointServicePermissions",
+        handler: |c| {
+            Box::pin(endpoint_services::modify_vpc_endpoint_service_permissions(
+                c,
+            ))
+        },
+    },
+    Action {
+        name: "DescribeVpcEndpointConnections",
+        handler: |c| Box::pin(endpoint_services::describe_vpc_endpoint_connections(c)),
+    },
+    Action {
+        name: "AcceptVpcEndpointConnections",
+        handler: |c| Box::pin(endpoint_services::accept_vpc_endpoint_connections(c)),
+    },
+    Action {
+        name: "RejectVpcEndpointConnections",
+        handler: |c| Box::pin(endpoint_services::reject_vpc_endpoint_connections(c)),
+    },
+    Action {
+        name: "StartVpcEndpointServicePrivateDnsVerification",
+        handler: |c| {
+            Box::pin(endpoint_services::start_vpc_endpoint_service_private_dns_verification(c))
+        },
+    },
+    Action {
+        name: "ModifyVpcEndpointServicePayerResponsibility",
+        handler: |c| {
+            Box::pin(endpoint_services::modify_vpc_endpoint_service_payer_responsibility(c))
+        },
     },
 ];
 

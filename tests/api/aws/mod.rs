@@ -3,6 +3,7 @@
 //! same records as the REST front.
 
 mod consumer;
+mod producer;
 
 use crate::on_both_databases;
 use crate::support::{ADMIN, Actor, Db, TestServer, s};
@@ -469,15 +470,12 @@ async fn errors_come_in_each_services_shape(db: Db) {
         tag(&xml, "Message").is_some_and(|m| m.starts_with("Signature expired: ")),
         "{xml}"
     );
-    // ELBv2: its namespace; an action not served yet.
+    // ELBv2: its namespace; an action not served (the domain has no listeners).
     let elb = Signed::new(&a, "elasticloadbalancing");
     let (st, xml) = elb
         .post(
             &srv,
-            &[
-                ("Action", "DescribeTargetGroups"),
-                ("Version", "2015-12-01"),
-            ],
+            &[("Action", "CreateListener"), ("Version", "2015-12-01")],
         )
         .await;
     assert_eq!(

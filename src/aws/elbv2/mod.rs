@@ -1,7 +1,12 @@
 //! ELBv2 `2015-12-01` (Query protocol: lists are `Name.member.N` in and
-//! `<member>` out). So far `DescribeLoadBalancers`, over the REST front's
-//! `service::producer::loadbalancer`; every other action answers
-//! `InvalidAction` (see issue 15).
+//! `<member>` out): load balancers (here and [`load_balancers`]) over the
+//! REST front's `service::producer::loadbalancer`, target groups
+//! ([`target_groups`]) over `service::producer::target_group`. The domain
+//! has no listeners, so neither does this front; every other action
+//! answers `InvalidAction` (see issue 15).
+
+mod load_balancers;
+mod target_groups;
 
 use crate::aws::xml::Xml;
 use crate::aws::{Action, Call, Service, query_response};
@@ -10,12 +15,84 @@ use crate::service::producer::loadbalancer::{
     self as lb, ListLoadBalancers, LoadBalancer, LoadBalancerType,
 };
 
-pub const ACTIONS: &[Action] = &[Action {
-    name: "DescribeLoadBalancers",
-    handler: |c| Box::pin(describe_load_balancers(c)),
-}];
+pub const ACTIONS: &[Action] = &[
+    Action {
+        name: "DescribeLoadBalancers",
+        handler: |c| Box::pin(describe_load_balancers(c)),
+    },
+    Action {
+        name: "CreateLoadBalancer",
+        handler: |c| Box::pin(load_balancers::create_load_balancer(c)),
+    },
+    Action {
+        name: "DeleteLoadBalancer",
+        handler: |c| Box::pin(load_balancers::delete_load_balancer(c)),
+    },
+    Action {
+        name: "DescribeLoadBalancerAttributes",
+        handler: |c| Box::pin(load_balancers::describe_load_balancer_attributes(c)),
+    },
+    Action {
+        name: "ModifyLoadBalancerAttributes",
+        handler: |c| Box::pin(load_balancers::modify_load_balancer_attributes(c)),
+    },
+    Action {
+        name: "CreateTargetGroup",
+        handler: |c| Box::pin(target_groups::create_target_group(c)),
+    },
+    Action {
+        name: "DescribeTargetGroups",
+        handler: |c| Box::pin(target_groups::describe_target_groups(c)),
+    },
+    Action {
+        name: "DeleteTargetGroup",
+        handler: |c| Box::pin(target_groups::delete_target_group(c)),
+    },
+    Action {
+        name: "RegisterTargets",
+        handler: |c| Box::pin(target_groups::register_targets(c)),
+    },
+    Action {
+        name: "DeregisterTargets",
+        handler: |c| Box::pin(target_groups::deregister_targets(c)),
+    },
+    Action {
+        name: "DescribeTargetHealth",
+        handler: |c| Box::pin(target_groups::describe_target_health(c)),
+    },
+];
 
-fn write_lb(x: &mut Xml, l: &LoadBalancer) {
+/// `Name.member.N.Key` / `.Value` (ELBv2's `Tags`, `Attributes`).
+pub(super) fn key_values(
+    c: &mut Call,
+    prefix: &str,
+    value_required: bool,
+) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for i in c.params.indices(prefix)? {
+        let key = c.params.required(&format!("{prefix}.{i}.Key"))?;
+        let value = if value_required {
+            c.params.required(&format!("{prefix}.{i}.Value"))?
+        } else {
+            c.params
+                .take(&format!("{prefix}.{i}.Value"))
+                .unwrap_or_default()
+        };
+        out.push((key, value));
+    }
+    Ok(out)
+}
+
+/// A load balancer of the caller's in the credential scope's region.
+pub(super) async fn lb_here(c: &Call, arn: &str) -> Result<LoadBalancer> {
+    let l = lb::get_load_balancer(c.ctx(), arn).await?.value;
+    if l.region != c.region {
+        return Err(lb::lb_not_found(arn));
+    }
+    Ok(l)
+}
+
+pub(super) fn write_lb(x: &mut Xml, l: &LoadBalancer) {
     x.text("LoadBalancerArn", &l.load_balancer_arn)
         .text("DNSName", &l.dns_name)
         .text("CreatedTime", &l.creation_timestamp)
@@ -56,11 +133,7 @@ async fn describe_load_balancers(mut c: Call) -> Result<String> {
     let lbs: Vec<LoadBalancer> = if !arns.is_empty() {
         let mut out = Vec::new();
         for arn in &arns {
-            let l = lb::get_load_balancer(c.ctx(), arn).await?.value;
-            if l.region != c.region {
-                return Err(lb::lb_not_found(arn));
-            }
-            out.push(l);
+            out.push(lb_here(&c, arn).await?);
         }
         out
     } else if !names.is_empty() {
