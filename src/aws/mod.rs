@@ -266,6 +266,7 @@ async fn serve(
         .collect();
     pairs.extend(params::parse_form(&String::from_utf8_lossy(&body)));
     let mut params = Params::from_pairs(pairs);
+    params.check_text()?;
     let action_name = params
         .take("Action")
         .filter(|a| !a.is_empty())

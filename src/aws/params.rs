@@ -28,6 +28,11 @@ pub struct TagSpecification {
     pub tags: BTreeMap<String, String>,
 }
 
+/// The most members a list parameter (`X.N`) may have: AWS's own lists
+/// are far shorter (filters 200, ids 1000), and a bound keeps one request's
+/// parsing cost bounded.
+pub const MAX_INDICES: usize = 1000;
+
 impl Params {
     /// From name-value pairs in order; a name given twice keeps its first value.
     pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
@@ -39,6 +44,26 @@ impl Params {
             map,
             used: BTreeSet::new(),
         }
+    }
+
+    /// Refuses control characters in names and values, as the REST edge
+    /// does (`linkplane_core::text::forbidden_char`: tab, CR and LF allowed
+    /// in values), with `InvalidParameterValue` naming the parameter, so no
+    /// such text reaches the domain or the database.
+    pub fn check_text(&self) -> Result<()> {
+        for (k, v) in &self.map {
+            if linkplane_core::text::forbidden_char(k, false).is_some() {
+                return Err(Error::invalid_value(
+                    "A parameter name holds a control character",
+                ));
+            }
+            if linkplane_core::text::forbidden_char(v, true).is_some() {
+                return Err(Error::invalid_value(format!(
+                    "Value for parameter {k} is invalid: it holds a control character"
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// The value of `name` (marked used), if given.
@@ -83,11 +108,18 @@ impl Params {
         }
     }
 
-    /// The indices `N` of `prefix.N` and `prefix.N.*`, ascending.
+    /// The indices `N` of `prefix.N` and `prefix.N.*`, ascending; at most
+    /// [`MAX_INDICES`] of them. Reads only the names under `prefix.` (a
+    /// range of the sorted map), so nested lists cost what they hold.
     pub fn indices(&self, prefix: &str) -> Result<Vec<u32>> {
         let head = format!("{prefix}.");
         let mut out = BTreeSet::new();
-        for k in self.map.keys() {
+        for k in self
+            .map
+            .range::<String, _>(&head..)
+            .map(|(k, _)| k)
+            .take_while(|k| k.starts_with(&head))
+        {
             let Some(rest) = k.strip_prefix(&head) else {
                 continue;
             };
@@ -95,6 +127,11 @@ impl Params {
             match n.parse::<u32>() {
                 Ok(i) if i >= 1 && !n.starts_with('0') => {
                     out.insert(i);
+                    if out.len() > MAX_INDICES {
+                        return Err(Error::invalid_value(format!(
+                            "{prefix}.N takes at most {MAX_INDICES} members"
+                        )));
+                    }
                 }
                 _ => {
                     return Err(Error::invalid_value(format!(

@@ -6,7 +6,7 @@
 //! `ServiceState` `Available`, connection `vpcEndpointState`
 //! `pendingAcceptance`, `PrincipalType` `Account`.
 
-use super::{invalid_filter, one_value, response, tags_for};
+use super::{invalid_filter, one_value, response, snake, tags_for};
 use crate::aws::Call;
 use crate::aws::params::Filter;
 use crate::aws::xml::Xml;
@@ -43,23 +43,6 @@ fn camel(s: &str) -> String {
     c.next()
         .map(|f| f.to_ascii_lowercase().to_string() + c.as_str())
         .unwrap_or_default()
-}
-
-/// AWS's spelling back to the domain's (`pendingAcceptance`, `PendingAcceptance`
-/// -> `pending_acceptance`).
-fn snake(s: &str) -> String {
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if ch.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(ch.to_ascii_lowercase());
-        } else {
-            out.push(ch);
-        }
-    }
-    out
 }
 
 fn strings(x: &mut Xml, name: &'static str, values: &[String]) {
@@ -361,6 +344,12 @@ pub(super) async fn modify_vpc_endpoint_service_permissions(mut c: Call) -> Resu
         ));
     }
     service_here(&c, &id).await?;
+    // The domain adds and removes in two transactions: every principal of
+    // both lists is checked first (the core's parser, the one the domain
+    // uses), so a malformed one fails the call before anything changes.
+    for p in add.iter().chain(&remove) {
+        linkplane_core::privatelink::parse_allowed_principal(p)?;
+    }
     let mut added = Vec::new();
     if !add.is_empty() {
         added = principals::add_principals(c.ctx(), &id, PrincipalsRequest { principals: add })

@@ -6,7 +6,7 @@
 //! (`pendingAcceptance`) and types in upper (`GatewayLoadBalancer`).
 
 use super::subnet::write_tags;
-use super::{invalid_filter, one_value, response, tags_for};
+use super::{invalid_filter, one_value, response, snake, tags_for};
 use crate::aws::Call;
 use crate::aws::xml::Xml;
 use crate::error::{Error, ErrorKind, Result};
@@ -30,20 +30,6 @@ fn lower_camel(s: &str) -> String {
         } else if up {
             out.extend(ch.to_uppercase());
             up = false;
-        } else {
-            out.push(ch);
-        }
-    }
-    out
-}
-
-/// `pendingAcceptance` (or `pending_acceptance`) -> `pending_acceptance`.
-fn snake(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 4);
-    for ch in s.chars() {
-        if ch.is_ascii_uppercase() {
-            out.push('_');
-            out.push(ch.to_ascii_lowercase());
         } else {
             out.push(ch);
         }

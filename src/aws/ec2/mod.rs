@@ -264,3 +264,37 @@ pub(super) fn one_value(f: &Filter) -> Result<String> {
         ))),
     }
 }
+
+/// AWS's spelling back to the domain's (`pendingAcceptance`, `PendingAcceptance`
+/// -> `pending_acceptance`).
+pub(super) fn snake(s: &str) -> String {
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if ch.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(ch.to_ascii_lowercase());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::snake;
+
+    #[test]
+    fn aws_state_spellings_read_as_the_domains() {
+        for aws in [
+            "pendingAcceptance",
+            "PendingAcceptance",
+            "pending_acceptance",
+        ] {
+            assert_eq!(snake(aws), "pending_acceptance", "{aws}");
+        }
+        assert_eq!(snake("Available"), "available");
+    }
+}

@@ -109,6 +109,20 @@ async fn write(c: &Call, id: &str, tags: Tags, etag: String) -> Result<()> {
     Ok(())
 }
 
+/// Before any write of a `CreateTags`/`DeleteTags` over several resources:
+/// each must exist, be retaggable, and take its edited tags (the core's tag
+/// rules), so that a call that fails fails before it changes anything.
+/// (Each resource is then written in its own transaction, as AWS's own
+/// retries would; a resource deleted in between fails on its own.)
+async fn check_all(c: &Call, ids: &[String], f: &impl Fn(&mut Tags)) -> Result<()> {
+    for id in ids {
+        let (mut tags, _) = current(c, id).await?;
+        f(&mut tags);
+        linkplane_core::tags::validate_tags(&tags)?;
+    }
+    Ok(())
+}
+
 /// Reads, edits and writes a resource's tags, again when it changed meanwhile.
 async fn edit(c: &Call, id: &str, f: impl Fn(&mut Tags)) -> Result<()> {
     let mut tries = 0;
@@ -140,13 +154,14 @@ pub(super) async fn create_tags(mut c: Call) -> Result<String> {
             "The request must contain the parameter Tag.N",
         ));
     }
+    let add = |t: &mut Tags| {
+        for (k, v) in &tags {
+            t.insert(k.clone(), v.clone().unwrap_or_default());
+        }
+    };
+    check_all(&c, &ids, &add).await?;
     for id in &ids {
-        edit(&c, id, |t| {
-            for (k, v) in &tags {
-                t.insert(k.clone(), v.clone().unwrap_or_default());
-            }
-        })
-        .await?;
+        edit(&c, id, add).await?;
     }
     let mut x = response(&c);
     x.bool("return", true);
@@ -162,22 +177,23 @@ pub(super) async fn delete_tags(mut c: Call) -> Result<String> {
             "The request must contain the parameter ResourceId.N",
         ));
     }
+    let remove = |t: &mut Tags| {
+        if tags.is_empty() {
+            // No Tag.N: every tag goes (AWS keeps aws:-prefixed ones,
+            // which linkplane does not make).
+            t.clear();
+        }
+        for (k, v) in &tags {
+            // With a value, only when it matches (an empty value
+            // matches an empty value only, as on AWS).
+            if v.as_ref().is_none_or(|v| t.get(k) == Some(v)) {
+                t.remove(k);
+            }
+        }
+    };
+    check_all(&c, &ids, &remove).await?;
     for id in &ids {
-        edit(&c, id, |t| {
-            if tags.is_empty() {
-                // No Tag.N: every tag goes (AWS keeps aws:-prefixed ones,
-                // which linkplane does not make).
-                t.clear();
-            }
-            for (k, v) in &tags {
-                // With a value, only when it matches (an empty value
-                // matches an empty value only, as on AWS).
-                if v.as_ref().is_none_or(|v| t.get(k) == Some(v)) {
-                    t.remove(k);
-                }
-            }
-        })
-        .await?;
+        edit(&c, id, remove).await?;
     }
     let mut x = response(&c);
     x.bool("return", true);

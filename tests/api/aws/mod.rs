@@ -410,6 +410,13 @@ async fn errors_come_in_each_services_shape(db: Db) {
             StatusCode::BAD_REQUEST,
             "InvalidNextToken",
         ),
+        // A control character never reaches the domain (Postgres refuses
+        // U+0000): refused at the edge, as on REST.
+        (
+            vec![("Action", "DescribeVpcs"), v, ("VpcId.1", "vpc-\u{0}")],
+            StatusCode::BAD_REQUEST,
+            "InvalidParameterValue",
+        ),
     ];
     for (params, status, code) in cases {
         let (st, xml) = ec2.post(&srv, &params).await;
@@ -426,6 +433,46 @@ async fn errors_come_in_each_services_shape(db: Db) {
     }
     // DryRun made nothing.
     assert!(srv.items("/v1/vpcs", &a.token).await.is_empty());
+    // A list parameter takes at most 1000 members.
+    let many: Vec<(String, String)> = (1..=1001)
+        .map(|i| (format!("VpcId.{i}"), format!("vpc-{i:017x}")))
+        .collect();
+    let mut params: Params = vec![("Action", "DescribeVpcs"), v];
+    params.extend(many.iter().map(|(k, x)| (k.as_str(), x.as_str())));
+    let (st, xml) = ec2.post(&srv, &params).await;
+    assert_eq!(
+        (st, tag(&xml, "Code")),
+        (StatusCode::BAD_REQUEST, Some("InvalidParameterValue")),
+        "{xml}"
+    );
+    // CreateTags over several resources checks them all before it writes:
+    // one it cannot retag leaves the others untouched.
+    let vpc = srv
+        .create("/v1/vpcs", &a.token, json!({"cidr_block": "10.7.0.0/16"}))
+        .await;
+    let vpc_id = s(&vpc["vpc_id"]);
+    let (st, xml) = ec2
+        .post(
+            &srv,
+            &[
+                ("Action", "CreateTags"),
+                v,
+                ("ResourceId.1", &vpc_id),
+                ("ResourceId.2", "subnet-0123456789abcdef0"),
+                ("Tag.1.Key", "team"),
+                ("Tag.1.Value", "blue"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{xml}");
+    let rest = srv.get(&format!("/v1/vpcs/{vpc_id}"), &a.token).await;
+    assert!(rest.body["tags"].get("team").is_none(), "{}", rest.body);
+    assert_eq!(
+        srv.delete(&format!("/v1/vpcs/{vpc_id}"), &a.token)
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
 
     // Signatures.
     let mut wrong = Signed::new(&a, "ec2");
