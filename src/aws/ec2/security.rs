@@ -7,7 +7,7 @@ use super::subnet::write_tags;
 use super::{invalid_filter, one_value, response, tags_for};
 use crate::aws::Call;
 use crate::aws::xml::Xml;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::service::network::security::{
     self, AddRuleRequest, CreateSecurityGroupRequest, Direction, ListSecurityGroups, SecurityGroup,
     SecurityGroupRule,
@@ -372,9 +372,9 @@ async fn authorize(mut c: Call, direction: Direction) -> Result<String> {
         .iter()
         .map(|r| r.security_group_rule_id.clone())
         .collect();
-    let mut last = g;
-    for w in wanted {
-        let req = AddRuleRequest {
+    let reqs = wanted
+        .into_iter()
+        .map(|w| AddRuleRequest {
             direction,
             protocol: w.protocol,
             from_port: w.from_port,
@@ -383,12 +383,10 @@ async fn authorize(mut c: Call, direction: Direction) -> Result<String> {
             prefix_list_id: w.prefix_list_id,
             group_id: w.group_id,
             description: w.description,
-        };
-        last = security::add_rule(c.ctx(), &last.group_id.clone(), req, None)
-            .await?
-            .into_inner()
-            .value;
-    }
+        })
+        .collect();
+    // All of IpPermissions in one transaction, as AWS applies them.
+    let last = security::add_rules(c.ctx(), &g.group_id, reqs).await?.value;
     let new: Vec<&SecurityGroupRule> = rules_of(&last, direction)
         .iter()
         .filter(|r| !before.contains(&r.security_group_rule_id))
@@ -454,14 +452,11 @@ async fn revoke(mut c: Call, direction: Direction) -> Result<String> {
             "The specified rule does not exist in this security group.",
         ));
     }
-    for r in &revoke {
-        match security::delete_rule(c.ctx(), &g.group_id, &r.security_group_rule_id).await {
-            Ok(()) => {}
-            // Revoked meanwhile: it is gone, as asked.
-            Err(e) if e.kind == ErrorKind::NotFound && e.code != "InvalidGroup.NotFound" => {}
-            Err(e) => return Err(e),
-        }
-    }
+    let ids: Vec<String> = revoke
+        .iter()
+        .map(|r| r.security_group_rule_id.clone())
+        .collect();
+    security::delete_rules(c.ctx(), &g.group_id, &ids).await?;
     let mut x = response(&c);
     x.bool("return", true);
     if !unknown.is_empty() {

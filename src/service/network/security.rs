@@ -537,16 +537,8 @@ pub async fn add_rule(
         &(group_id, &req),
     );
     let account = ctx.account()?;
-    let spec = RuleSpec {
-        protocol: req.protocol,
-        from_port: req.from_port,
-        to_port: req.to_port,
-        cidr: req.cidr,
-        prefix_list_id: req.prefix_list_id,
-        group_id: req.group_id,
-        description: req.description,
-    };
-    let (spec, direction) = (&spec, req.direction);
+    let (spec, direction) = spec_of(req);
+    let spec = &spec;
     let created = create_once!(ctx.store, idem.as_ref(), |tx| {
         let group = db::get_security_group(&mut **tx, account, group_id)
             .await?
@@ -569,6 +561,74 @@ pub async fn add_rule(
     })?;
     let group = get_security_group(ctx, group_id).await?;
     Ok(created.with(group))
+}
+
+fn spec_of(req: AddRuleRequest) -> (RuleSpec, Direction) {
+    let spec = RuleSpec {
+        protocol: req.protocol,
+        from_port: req.from_port,
+        to_port: req.to_port,
+        cidr: req.cidr,
+        prefix_list_id: req.prefix_list_id,
+        group_id: req.group_id,
+        description: req.description,
+    };
+    (spec, req.direction)
+}
+
+/// Adds several rules to a group in one transaction: all of them, or none
+/// when one is refused (a duplicate among them or of an existing rule, a
+/// bad peer). The AWS front's `AuthorizeSecurityGroupIngress`/`Egress`,
+/// whose `IpPermissions` may name several.
+pub async fn add_rules(
+    ctx: Ctx<'_>,
+    group_id: &str,
+    reqs: Vec<AddRuleRequest>,
+) -> Result<Versioned<SecurityGroup>> {
+    let account = ctx.account()?;
+    let specs: Vec<(RuleSpec, Direction)> = reqs.into_iter().map(spec_of).collect();
+    let specs = &specs;
+    transaction!(ctx.store, |tx| {
+        let group = db::get_security_group(&mut **tx, account, group_id)
+            .await?
+            .ok_or_else(|| group_not_found(group_id))?;
+        let now = now_ms();
+        for (spec, direction) in specs {
+            let rule = checked_rule(
+                tx,
+                account,
+                group_id,
+                &group.vpc_id,
+                &group.region,
+                *direction,
+                spec,
+                now,
+            )
+            .await?;
+            insert_rule(tx, &rule).await?;
+        }
+        db::touch_security_group(tx, group_id, now).await?;
+        Ok(())
+    })?;
+    get_security_group(ctx, group_id).await
+}
+
+/// Deletes several rules of a group in one transaction; a rule already
+/// gone is skipped (it is gone, as asked). The AWS front's
+/// `RevokeSecurityGroupIngress`/`Egress`.
+pub async fn delete_rules(ctx: Ctx<'_>, group_id: &str, rule_ids: &[String]) -> Result<()> {
+    let account = ctx.account()?;
+    transaction!(ctx.store, |tx| {
+        db::get_security_group(&mut **tx, account, group_id)
+            .await?
+            .ok_or_else(|| group_not_found(group_id))?;
+        for rule_id in rule_ids {
+            db::delete_rule(tx, group_id, rule_id).await?;
+        }
+        db::touch_security_group(tx, group_id, now_ms()).await?;
+        Ok(())
+    })?;
+    Ok(())
 }
 
 pub async fn delete_rule(ctx: Ctx<'_>, group_id: &str, rule_id: &str) -> Result<()> {

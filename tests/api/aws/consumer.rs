@@ -297,6 +297,35 @@ async fn subnets_groups_and_route_tables_over_the_aws_front(db: Db) {
         "MissingParameter",
     )
     .await;
+    // IpPermissions apply all or nothing: the new rules of a call that
+    // also names one twice are not added either.
+    fails(
+        &srv,
+        &e,
+        "AuthorizeSecurityGroupIngress",
+        &[
+            ("GroupId", &sg),
+            ("IpPermissions.1.IpProtocol", "udp"),
+            ("IpPermissions.1.FromPort", "53"),
+            ("IpPermissions.1.ToPort", "53"),
+            ("IpPermissions.1.IpRanges.1.CidrIp", "10.0.0.0/16"),
+            ("IpPermissions.1.IpRanges.2.CidrIp", "10.1.0.0/16"),
+            ("IpPermissions.2.IpProtocol", "udp"),
+            ("IpPermissions.2.FromPort", "53"),
+            ("IpPermissions.2.ToPort", "53"),
+            ("IpPermissions.2.IpRanges.1.CidrIp", "10.1.0.0/16"),
+        ],
+        "InvalidPermission.Duplicate",
+    )
+    .await;
+    let rest = srv
+        .get(&format!("/v1/security-groups/{sg}"), &a.token)
+        .await;
+    assert!(
+        !rest.body["ingress"].to_string().contains("udp"),
+        "{}",
+        rest.body
+    );
     // Rules take no tags here: refused, not dropped.
     fails(
         &srv,
