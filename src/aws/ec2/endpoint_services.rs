@@ -107,15 +107,6 @@ fn write_service(x: &mut Xml, s: &EndpointService) {
     });
 }
 
-/// A service of the caller's in the credential scope's region.
-async fn service_here(c: &Call, id: &str) -> Result<EndpointService> {
-    let s = es::get_service(c.ctx(), id).await?.value;
-    if s.region != c.region {
-        return Err(es::service_not_found(id));
-    }
-    Ok(s)
-}
-
 fn unsuccessful(x: &mut Xml, items: &[UnsuccessfulItem]) {
     x.items("unsuccessful", items, |x, u| {
         x.open("error")
@@ -213,7 +204,7 @@ pub(super) async fn describe_vpc_endpoint_service_configurations(mut c: Call) ->
         }
         let mut out = Vec::new();
         for id in &ids {
-            out.push(service_here(&c, id).await?);
+            out.push(super::here::service(&c, id).await?);
         }
         out.retain(|s| matches(&filters, s));
         x.items("serviceConfigurationSet", &out, write_service);
@@ -247,7 +238,7 @@ pub(super) async fn modify_vpc_endpoint_service_configuration(mut c: Call) -> Re
         tags: None,
     };
     c.ready()?;
-    service_here(&c, &id).await?;
+    super::here::service(&c, &id).await?;
     es::update_service(c.ctx(), &id, req, &crate::service::Precondition(None)).await?;
     let mut x = response(&c);
     x.bool("return", true);
@@ -267,7 +258,7 @@ pub(super) async fn delete_vpc_endpoint_service_configurations(mut c: Call) -> R
     let delay = c.state.settings.provision_delay;
     let mut failed = Vec::new();
     for id in &ids {
-        let done = match service_here(&c, id).await {
+        let done = match super::here::service(&c, id).await {
             Ok(_) => es::delete_service(c.ctx(), delay, id).await,
             Err(e) => Err(e),
         };
@@ -318,7 +309,7 @@ pub(super) async fn describe_vpc_endpoint_service_permissions(mut c: Call) -> Re
             n => return Err(invalid_filter(n)),
         }
     }
-    service_here(&c, &id).await?;
+    super::here::service(&c, &id).await?;
     let (items, next) = principals::list_principals(c.ctx(), &id, q).await?;
     let mut x = response(&c);
     x.items("allowedPrincipals", &items, write_principal);
@@ -343,7 +334,7 @@ pub(super) async fn modify_vpc_endpoint_service_permissions(mut c: Call) -> Resu
             "The request must contain the parameter AddAllowedPrincipals or RemoveAllowedPrincipals",
         ));
     }
-    service_here(&c, &id).await?;
+    super::here::service(&c, &id).await?;
     // The domain adds and removes in two transactions: every principal of
     // both lists is checked first (the core's parser, the one the domain
     // uses), so a malformed one fails the call before anything changes.
@@ -421,7 +412,7 @@ pub(super) async fn describe_vpc_endpoint_connections(mut c: Call) -> Result<Str
     let mut x = response(&c);
     // One service: the domain pages.
     if let Some([id]) = service_ids.as_deref() {
-        service_here(&c, id).await?;
+        super::here::service(&c, id).await?;
         q.max_results = max_results.map(|n| n as u32);
         q.next_token = next_token;
         let (mut items, next) = connections::list_connections(c.ctx(), id, q).await?;
@@ -504,7 +495,7 @@ async fn decide(mut c: Call, accept: bool) -> Result<String> {
             "The request must contain the parameter VpcEndpointId",
         ));
     }
-    service_here(&c, &id).await?;
+    super::here::service(&c, &id).await?;
     let delay = c.state.settings.provision_delay;
     let r = connections::decide(
         c.ctx(),
@@ -532,7 +523,7 @@ pub(super) async fn start_vpc_endpoint_service_private_dns_verification(
 ) -> Result<String> {
     let id = c.params.required("ServiceId")?;
     c.ready()?;
-    service_here(&c, &id).await?;
+    super::here::service(&c, &id).await?;
     es::verify_private_dns(c.ctx(), &id).await?;
     let mut x = response(&c);
     x.bool("return", true);
@@ -551,7 +542,7 @@ pub(super) async fn modify_vpc_endpoint_service_payer_responsibility(
             "Value ({payer}) for parameter PayerResponsibility is invalid. Valid value: ServiceOwner"
         )));
     }
-    service_here(&c, &id).await?;
+    super::here::service(&c, &id).await?;
     let req = UpdateEndpointServiceRequest {
         payer_responsibility: Some(snake(&payer)),
         ..Default::default()

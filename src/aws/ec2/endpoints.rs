@@ -406,11 +406,7 @@ pub(super) async fn describe_vpc_endpoints(mut c: Call) -> Result<String> {
     } else {
         let mut out = Vec::new();
         for id in &ids {
-            let e = cs::get_endpoint(c.ctx(), id).await?.value;
-            if e.region != c.region {
-                return Err(endpoint_not_found(id));
-            }
-            out.push(e);
+            out.push(super::here::endpoint(&c, id).await?);
         }
         (out, None)
     };
@@ -422,13 +418,6 @@ pub(super) async fn describe_vpc_endpoints(mut c: Call) -> Result<String> {
     });
     x.opt("nextToken", next.as_deref());
     Ok(x.finish())
-}
-
-fn endpoint_not_found(id: &str) -> Error {
-    Error::not_found(
-        "InvalidVpcEndpointId.NotFound",
-        format!("The Vpc Endpoint Id '{id}' does not exist"),
-    )
 }
 
 pub(super) async fn modify_vpc_endpoint(mut c: Call) -> Result<String> {
@@ -458,6 +447,7 @@ pub(super) async fn modify_vpc_endpoint(mut c: Call) -> Result<String> {
         ));
     }
     c.ready()?;
+    super::here::endpoint(&c, &id).await?;
     cs::update_endpoint(
         c.ctx(),
         c.state.settings.provision_delay,
@@ -482,8 +472,7 @@ pub(super) async fn delete_vpc_endpoints(mut c: Call) -> Result<String> {
     // Each id on its own, as AWS does: failures are `unsuccessful` items.
     let mut unsuccessful: Vec<(String, Error)> = Vec::new();
     for id in &ids {
-        let r = match cs::get_endpoint(c.ctx(), id).await {
-            Ok(e) if e.value.region != c.region => Err(endpoint_not_found(id)),
+        let r = match super::here::endpoint(&c, id).await {
             Ok(_) => cs::delete_endpoint(c.ctx(), c.state.settings.provision_delay, id).await,
             Err(e) => Err(e),
         };

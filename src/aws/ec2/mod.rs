@@ -282,6 +282,58 @@ pub(super) fn snake(s: &str) -> String {
     out
 }
 
+/// Resources are regional on the AWS front: the caller's resource of
+/// another region than the signing one answers its family's NotFound, on
+/// reads and writes alike, as on AWS. (A resource's region never changes,
+/// so this read may precede the domain's write.)
+pub(super) mod here {
+    use crate::aws::Call;
+    use crate::error::{Error, Result};
+    use crate::service::consumer::{self as cs, VpcEndpoint};
+    use crate::service::network::routing::{self, RouteTable};
+    use crate::service::network::security::{self, SecurityGroup};
+    use crate::service::network::vpc::{self, Subnet, Vpc};
+    use crate::service::producer::endpoint_service::{self as es, EndpointService};
+
+    fn regional<T>(c: &Call, v: T, region: fn(&T) -> &str, gone: Error) -> Result<T> {
+        if region(&v) == c.region {
+            Ok(v)
+        } else {
+            Err(gone)
+        }
+    }
+
+    pub async fn vpc(c: &Call, id: &str) -> Result<Vpc> {
+        let v = vpc::get_vpc(c.ctx(), id).await?.value;
+        regional(c, v, |v| &v.region, vpc::vpc_not_found(id))
+    }
+
+    pub async fn service(c: &Call, id: &str) -> Result<EndpointService> {
+        let v = es::get_service(c.ctx(), id).await?.value;
+        regional(c, v, |v| &v.region, es::service_not_found(id))
+    }
+
+    pub async fn subnet(c: &Call, id: &str) -> Result<Subnet> {
+        let v = vpc::get_subnet(c.ctx(), id).await?.value;
+        regional(c, v, |v| &v.region, vpc::subnet_not_found(id))
+    }
+
+    pub async fn route_table(c: &Call, id: &str) -> Result<RouteTable> {
+        let v = routing::get_route_table(c.ctx(), id).await?.value;
+        regional(c, v, |v| &v.region, routing::table_not_found(id))
+    }
+
+    pub async fn group(c: &Call, id: &str) -> Result<SecurityGroup> {
+        let v = security::get_security_group(c.ctx(), id).await?.value;
+        regional(c, v, |v| &v.region, security::group_not_found(id))
+    }
+
+    pub async fn endpoint(c: &Call, id: &str) -> Result<VpcEndpoint> {
+        let v = cs::get_endpoint(c.ctx(), id).await?.value;
+        regional(c, v, |v| &v.region, cs::endpoint_not_found(id))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::snake;

@@ -171,6 +171,7 @@ pub(super) async fn describe_route_tables(mut c: Call) -> Result<String> {
 pub(super) async fn delete_route_table(mut c: Call) -> Result<String> {
     let id = c.params.required("RouteTableId")?;
     c.ready()?;
+    super::here::route_table(&c, &id).await?;
     routing::delete_route_table(c.ctx(), &id).await?;
     let mut x = response(&c);
     x.bool("return", true);
@@ -196,6 +197,7 @@ pub(super) async fn create_route(mut c: Call) -> Result<String> {
         ));
     }
     c.ready()?;
+    super::here::route_table(&c, &table).await?;
     routing::create_route(c.ctx(), &table, req, None).await?;
     let mut x = response(&c);
     x.bool("return", true);
@@ -227,6 +229,7 @@ pub(super) async fn delete_route(mut c: Call) -> Result<String> {
         }
     };
     c.ready()?;
+    super::here::route_table(&c, &table).await?;
     routing::delete_route(c.ctx(), &table, &destination).await?;
     let mut x = response(&c);
     x.bool("return", true);
@@ -242,6 +245,7 @@ pub(super) async fn associate_route_table(mut c: Call) -> Result<String> {
         ));
     }
     c.ready()?;
+    super::here::route_table(&c, &table).await?;
     let a = routing::associate(
         c.ctx(),
         &table,

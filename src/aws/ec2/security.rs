@@ -209,9 +209,7 @@ pub(super) async fn describe_security_groups(mut c: Call) -> Result<String> {
     Ok(x.finish())
 }
 
-fn group_not_found(id: &str) -> Error {
-    crate::service::network::not_found("InvalidGroup.NotFound", "security group", id)
-}
+use security::group_not_found;
 
 /// The group a call names by `GroupId` (or, EC2-Classic's way, `GroupName`,
 /// looked up in the caller's groups of the region).
@@ -219,7 +217,7 @@ async fn group_of(c: &mut Call) -> Result<SecurityGroup> {
     let id = c.params.take("GroupId").filter(|v| !v.is_empty());
     let name = c.params.take("GroupName").filter(|v| !v.is_empty());
     match (id, name) {
-        (Some(id), _) => Ok(security::get_security_group(c.ctx(), &id).await?.value),
+        (Some(id), _) => super::here::group(c, &id).await,
         (None, Some(name)) => {
             let q = ListSecurityGroups {
                 region: Some(c.region.clone()),

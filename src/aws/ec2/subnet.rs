@@ -162,6 +162,7 @@ pub(super) async fn describe_subnets(mut c: Call) -> Result<String> {
 pub(super) async fn delete_subnet(mut c: Call) -> Result<String> {
     let id = c.params.required("SubnetId")?;
     c.ready()?;
+    super::here::subnet(&c, &id).await?;
     vpc::delete_subnet(c.ctx(), &id).await?;
     let mut x = response(&c);
     x.bool("return", true);

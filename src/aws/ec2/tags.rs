@@ -55,20 +55,31 @@ fn tag_list(c: &mut Call, key_required: bool) -> Result<Vec<(String, Option<Stri
     Ok(out)
 }
 
-/// The resource's tags and an etag to write them under.
+/// The resource's tags and an etag to write them under; another region's
+/// resource is not found here (`super::here`'s rule).
 async fn current(c: &Call, id: &str) -> Result<(Tags, String)> {
     let ctx = c.ctx();
+    let here = |region: &str, gone: fn(&str) -> Error| {
+        if region == c.region {
+            Ok(())
+        } else {
+            Err(gone(id))
+        }
+    };
     match resource_type(id) {
         Some("vpc") => {
             let v = vpc::get_vpc(ctx, id).await?;
+            here(&v.value.region, vpc::vpc_not_found)?;
             Ok((v.value.tags.clone(), v.etag()))
         }
         Some("vpc-endpoint") => {
             let v = cs::get_endpoint(ctx, id).await?;
+            here(&v.value.region, cs::endpoint_not_found)?;
             Ok((v.value.tags.clone(), v.etag()))
         }
         Some("vpc-endpoint-service") => {
             let v = es::get_service(ctx, id).await?;
+            here(&v.value.region, es::service_not_found)?;
             Ok((v.value.tags.clone(), v.etag()))
         }
         Some(t) => Err(Error::invalid_value(format!(

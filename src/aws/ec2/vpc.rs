@@ -114,7 +114,7 @@ pub(super) async fn describe_vpcs(mut c: Call) -> Result<String> {
         // vpc-id filter keeps those that do.
         let mut vpcs = Vec::new();
         for id in &ids {
-            vpcs.push(regional_vpc(&c, id).await?);
+            vpcs.push(super::here::vpc(&c, id).await?);
         }
         if let Some(f) = by_id {
             if !ids.is_empty() {
@@ -140,21 +140,10 @@ pub(super) async fn describe_vpcs(mut c: Call) -> Result<String> {
     Ok(x.finish())
 }
 
-/// The caller's VPC `id` in the signing region: resources are regional,
-/// so another region's VPC is `InvalidVpcID.NotFound` here, as on AWS. (A
-/// VPC's region never changes, so this read may precede the write.)
-async fn regional_vpc(c: &Call, id: &str) -> Result<Vpc> {
-    let v = vpc::get_vpc(c.ctx(), id).await?.value;
-    if v.region != c.region {
-        return Err(vpc::vpc_not_found(id));
-    }
-    Ok(v)
-}
-
 pub(super) async fn delete_vpc(mut c: Call) -> Result<String> {
     let id = c.params.required("VpcId")?;
     c.ready()?;
-    regional_vpc(&c, &id).await?;
+    super::here::vpc(&c, &id).await?;
     vpc::delete_vpc(c.ctx(), &id).await?;
     let mut x = response(&c);
     x.bool("return", true);

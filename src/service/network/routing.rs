@@ -127,7 +127,7 @@ pub struct AssociateRouteTableRequest {
     pub subnet_id: String,
 }
 
-fn table_not_found(id: &str) -> Error {
+pub fn table_not_found(id: &str) -> Error {
     not_found("InvalidRouteTableID.NotFound", "route table", id)
 }
 

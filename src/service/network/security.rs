@@ -259,7 +259,7 @@ fn rule_of(r: RuleRow) -> SecurityGroupRule {
     }
 }
 
-fn group_not_found(id: &str) -> Error {
+pub fn group_not_found(id: &str) -> Error {
     not_found("InvalidGroup.NotFound", "security group", id)
 }
 

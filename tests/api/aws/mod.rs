@@ -293,6 +293,31 @@ async fn the_aws_front_and_rest_reach_the_same_vpcs(db: Db) {
             .status,
         StatusCode::OK
     );
+    // Nor its subnets.
+    let zones = srv.zones(&a.token, "eu-west-1").await;
+    let sub = srv.subnet(&a, &elsewhere, "10.9.1.0/24", &zones[0].1).await;
+    let sub = s(&sub["subnet_id"]);
+    let (st, xml) = ec2
+        .post(
+            &srv,
+            &[
+                ("Action", "DeleteSubnet"),
+                ("Version", EC2),
+                ("SubnetId", &sub),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (st, tag(&xml, "Code")),
+        (StatusCode::BAD_REQUEST, Some("InvalidSubnetID.NotFound")),
+        "{xml}"
+    );
+    assert_eq!(
+        srv.delete(&format!("/v1/subnets/{sub}"), &a.token)
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
     // Delete through the AWS front: gone on REST.
     let (st, xml) = ec2
         .post(
