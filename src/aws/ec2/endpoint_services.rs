@@ -6,7 +6,9 @@
 //! `ServiceState` `Available`, connection `vpcEndpointState`
 //! `pendingAcceptance`, `PrincipalType` `Account`.
 
-use super::{invalid_filter, one_value, response, snake, tags_for};
+use super::{
+    invalid_filter, is_tag_filter, one_value, response, returned_true, snake, tag_filter, tags_for,
+};
 use crate::aws::Call;
 use crate::aws::params::Filter;
 use crate::aws::xml::Xml;
@@ -21,7 +23,6 @@ use crate::service::producer::endpoint_service::{
 use crate::service::producer::principals::{
     self, AllowedPrincipal, ListPrincipals, PrincipalsRequest,
 };
-use crate::store::tags::TagFilter;
 
 /// `snake_case` as EC2's `PascalCase` (`available` -> `Available`,
 /// `gateway_load_balancer` -> `GatewayLoadBalancer`).
@@ -180,14 +181,7 @@ pub(super) async fn describe_vpc_endpoint_service_configurations(mut c: Call) ->
     for f in &filters {
         match f.name.as_str() {
             "service-state" => q.service_state = Some(snake(&one_value(f)?)),
-            "tag-key" => q.tags.push(TagFilter {
-                key: one_value(f)?,
-                value: None,
-            }),
-            n if n.starts_with("tag:") && n.len() > 4 => q.tags.push(TagFilter {
-                key: n[4..].to_string(),
-                value: Some(one_value(f)?),
-            }),
+            n if is_tag_filter(n) => q.tags.push(tag_filter(f)?),
             "service-id" | "service-name" | "service-type" | "supported-ip-address-types" => {
                 local = true
             }
@@ -240,9 +234,7 @@ pub(super) async fn modify_vpc_endpoint_service_configuration(mut c: Call) -> Re
     c.ready()?;
     super::here::service(&c, &id).await?;
     es::update_service(c.ctx(), &id, req, &crate::service::Precondition(None)).await?;
-    let mut x = response(&c);
-    x.bool("return", true);
-    Ok(x.finish())
+    returned_true(&c)
 }
 
 /// Each id is one item: those that cannot be deleted come back in
@@ -525,9 +517,7 @@ pub(super) async fn start_vpc_endpoint_service_private_dns_verification(
     c.ready()?;
     super::here::service(&c, &id).await?;
     es::verify_private_dns(c.ctx(), &id).await?;
-    let mut x = response(&c);
-    x.bool("return", true);
-    Ok(x.finish())
+    returned_true(&c)
 }
 
 /// `ServiceOwner` only (the model's one value), the domain's `service_owner`.
@@ -548,7 +538,5 @@ pub(super) async fn modify_vpc_endpoint_service_payer_responsibility(
         ..Default::default()
     };
     es::update_service(c.ctx(), &id, req, &crate::service::Precondition(None)).await?;
-    let mut x = response(&c);
-    x.bool("return", true);
-    Ok(x.finish())
+    returned_true(&c)
 }

@@ -6,7 +6,9 @@
 //! (`pendingAcceptance`) and types in upper (`GatewayLoadBalancer`).
 
 use super::subnet::write_tags;
-use super::{invalid_filter, one_value, response, snake, tags_for};
+use super::{
+    invalid_filter, is_tag_filter, one_value, response, returned_true, snake, tag_filter, tags_for,
+};
 use crate::aws::Call;
 use crate::aws::xml::Xml;
 use crate::error::{Error, ErrorKind, Result};
@@ -173,14 +175,7 @@ pub(super) async fn describe_vpc_endpoint_services(mut c: Call) -> Result<String
                     q.region = one_value(f)?;
                 }
             }
-            "tag-key" => tags.push(TagFilter {
-                key: one_value(f)?,
-                value: None,
-            }),
-            n if n.starts_with("tag:") && n.len() > 4 => tags.push(TagFilter {
-                key: n[4..].to_string(),
-                value: Some(one_value(f)?),
-            }),
+            n if is_tag_filter(n) => tags.push(tag_filter(f)?),
             n => return Err(invalid_filter(n)),
         }
     }
@@ -372,14 +367,7 @@ pub(super) async fn describe_vpc_endpoints(mut c: Call) -> Result<String> {
             }
             "vpc-endpoint-id" => by_id = Some(f.values.clone()),
             "ip-address-type" => ip_types = Some(f.values.clone()),
-            "tag-key" => q.tags.push(TagFilter {
-                key: one_value(f)?,
-                value: None,
-            }),
-            n if n.starts_with("tag:") && n.len() > 4 => q.tags.push(TagFilter {
-                key: n[4..].to_string(),
-                value: Some(one_value(f)?),
-            }),
+            n if is_tag_filter(n) => q.tags.push(tag_filter(f)?),
             n => return Err(invalid_filter(n)),
         }
     }
@@ -456,9 +444,7 @@ pub(super) async fn modify_vpc_endpoint(mut c: Call) -> Result<String> {
         &Precondition(None),
     )
     .await?;
-    let mut x = response(&c);
-    x.bool("return", true);
-    Ok(x.finish())
+    returned_true(&c)
 }
 
 pub(super) async fn delete_vpc_endpoints(mut c: Call) -> Result<String> {

@@ -17,6 +17,7 @@ use crate::aws::params::Filter;
 use crate::aws::xml::Xml;
 use crate::aws::{Action, Call, Service};
 use crate::error::{Error, Result};
+use crate::store::tags::TagFilter;
 use catalog::{describe_availability_zones, describe_regions};
 use vpc::{create_vpc, delete_vpc, describe_vpcs};
 
@@ -282,6 +283,34 @@ pub(super) fn snake(s: &str) -> String {
     out
 }
 
+/// Whether a filter is one of EC2's tag filters: `tag-key`, `tag:<key>`.
+pub(super) fn is_tag_filter(name: &str) -> bool {
+    name == "tag-key" || (name.starts_with("tag:") && name.len() > 4)
+}
+
+/// A tag filter as the domain's lists take it: `tag-key` names a key,
+/// `tag:<key>` a key and its value (one value each so far).
+pub(super) fn tag_filter(f: &Filter) -> Result<TagFilter> {
+    let value = one_value(f)?;
+    Ok(match f.name.strip_prefix("tag:") {
+        Some(key) => TagFilter {
+            key: key.to_string(),
+            value: Some(value),
+        },
+        None => TagFilter {
+            key: value,
+            value: None,
+        },
+    })
+}
+
+/// The answer of an action that answers only `<return>true</return>`.
+pub(super) fn returned_true(c: &Call) -> Result<String> {
+    let mut x = response(c);
+    x.bool("return", true);
+    Ok(x.finish())
+}
+
 /// Resources are regional on the AWS front: the caller's resource of
 /// another region than the signing one answers its family's NotFound, on
 /// reads and writes alike, as on AWS. (A resource's region never changes,
@@ -336,7 +365,7 @@ pub(super) mod here {
 
 #[cfg(test)]
 mod tests {
-    use super::snake;
+    use super::{Filter, is_tag_filter, snake, tag_filter};
 
     #[test]
     fn aws_state_spellings_read_as_the_domains() {
@@ -348,5 +377,19 @@ mod tests {
             assert_eq!(snake(aws), "pending_acceptance", "{aws}");
         }
         assert_eq!(snake("Available"), "available");
+    }
+
+    #[test]
+    fn tag_filters_read_as_the_domains() {
+        let f = |name: &str, v: &str| Filter {
+            name: name.into(),
+            values: vec![v.into()],
+        };
+        let t = tag_filter(&f("tag:team", "blue")).unwrap();
+        assert_eq!((t.key.as_str(), t.value.as_deref()), ("team", Some("blue")));
+        let t = tag_filter(&f("tag-key", "team")).unwrap();
+        assert_eq!((t.key.as_str(), t.value), ("team", None));
+        assert!(is_tag_filter("tag-key") && is_tag_filter("tag:a"));
+        assert!(!is_tag_filter("tag:") && !is_tag_filter("vpc-id"));
     }
 }

@@ -2,7 +2,9 @@
 //! functions REST's `/v1/route-tables` calls.
 
 use super::subnet::write_tags;
-use super::{invalid_filter, one_value, response, tags_for};
+use super::{
+    invalid_filter, is_tag_filter, one_value, response, returned_true, tag_filter, tags_for,
+};
 use crate::aws::Call;
 use crate::aws::xml::Xml;
 use crate::error::{Error, Result};
@@ -10,7 +12,6 @@ use crate::service::network::routing::{
     self, AssociateRouteTableRequest, CreateRouteRequest, CreateRouteTableRequest, ListRouteTables,
     Route, RouteTable, RouteTableAssociation,
 };
-use crate::store::tags::TagFilter;
 
 /// AWS's `RouteOrigin` for the domain's (routes a gateway endpoint adds
 /// read as `CreateRoute` on AWS too).
@@ -113,14 +114,7 @@ pub(super) async fn describe_route_tables(mut c: Call) -> Result<String> {
             }
             "association.subnet-id" => subnet = Some(f.values.clone()),
             "association.route-table-association-id" => association = Some(f.values.clone()),
-            "tag-key" => q.tags.push(TagFilter {
-                key: one_value(f)?,
-                value: None,
-            }),
-            n if n.starts_with("tag:") && n.len() > 4 => q.tags.push(TagFilter {
-                key: n[4..].to_string(),
-                value: Some(one_value(f)?),
-            }),
+            n if is_tag_filter(n) => q.tags.push(tag_filter(f)?),
             n => return Err(invalid_filter(n)),
         }
     }
@@ -173,9 +167,7 @@ pub(super) async fn delete_route_table(mut c: Call) -> Result<String> {
     c.ready()?;
     super::here::route_table(&c, &id).await?;
     routing::delete_route_table(c.ctx(), &id).await?;
-    let mut x = response(&c);
-    x.bool("return", true);
-    Ok(x.finish())
+    returned_true(&c)
 }
 
 pub(super) async fn create_route(mut c: Call) -> Result<String> {
@@ -199,9 +191,7 @@ pub(super) async fn create_route(mut c: Call) -> Result<String> {
     c.ready()?;
     super::here::route_table(&c, &table).await?;
     routing::create_route(c.ctx(), &table, req, None).await?;
-    let mut x = response(&c);
-    x.bool("return", true);
-    Ok(x.finish())
+    returned_true(&c)
 }
 
 pub(super) async fn delete_route(mut c: Call) -> Result<String> {
@@ -231,9 +221,7 @@ pub(super) async fn delete_route(mut c: Call) -> Result<String> {
     c.ready()?;
     super::here::route_table(&c, &table).await?;
     routing::delete_route(c.ctx(), &table, &destination).await?;
-    let mut x = response(&c);
-    x.bool("return", true);
-    Ok(x.finish())
+    returned_true(&c)
 }
 
 pub(super) async fn associate_route_table(mut c: Call) -> Result<String> {
@@ -294,7 +282,5 @@ pub(super) async fn disassociate_route_table(mut c: Call) -> Result<String> {
         }
     };
     routing::disassociate(c.ctx(), &table, &association_id).await?;
-    let mut x = response(&c);
-    x.bool("return", true);
-    Ok(x.finish())
+    returned_true(&c)
 }

@@ -4,7 +4,7 @@
 //! per peer; revoking finds the rules a permission names.
 
 use super::subnet::write_tags;
-use super::{invalid_filter, one_value, response, tags_for};
+use super::{invalid_filter, is_tag_filter, one_value, response, tag_filter, tags_for};
 use crate::aws::Call;
 use crate::aws::xml::Xml;
 use crate::error::{Error, Result};
@@ -12,7 +12,6 @@ use crate::service::network::security::{
     self, AddRuleRequest, CreateSecurityGroupRequest, Direction, ListSecurityGroups, SecurityGroup,
     SecurityGroupRule,
 };
-use crate::store::tags::TagFilter;
 use linkplane_core::net::Protocol;
 
 /// AWS's protocol text for a domain rule's (`-1` for all).
@@ -163,14 +162,7 @@ pub(super) async fn describe_security_groups(mut c: Call) -> Result<String> {
             "group-id" => by_id = Some(f.values.clone()),
             "group-name" => by_name = Some(f.values.clone()),
             "description" => description = Some(f.values.clone()),
-            "tag-key" => q.tags.push(TagFilter {
-                key: one_value(f)?,
-                value: None,
-            }),
-            n if n.starts_with("tag:") && n.len() > 4 => q.tags.push(TagFilter {
-                key: n[4..].to_string(),
-                value: Some(one_value(f)?),
-            }),
+            n if is_tag_filter(n) => q.tags.push(tag_filter(f)?),
             n => return Err(invalid_filter(n)),
         }
     }

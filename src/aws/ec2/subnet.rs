@@ -1,12 +1,14 @@
 //! EC2's subnet actions over `service::network::vpc`, the functions REST's
 //! `/v1/subnets` calls.
 
-use super::{invalid_filter, one_value, response, tags_for};
+use super::{
+    invalid_filter, is_tag_filter, one_value, response, returned_true, tag_filter, tags_for,
+};
 use crate::aws::Call;
 use crate::aws::xml::Xml;
 use crate::error::{ErrorKind, Result};
 use crate::service::network::vpc::{self, CreateSubnetRequest, ListSubnets, Subnet};
-use crate::store::tags::{TagFilter, Tags};
+use crate::store::tags::Tags;
 
 /// `tagSet` when there are tags (AWS leaves it out otherwise).
 pub(super) fn write_tags(x: &mut Xml, tags: &Tags) {
@@ -93,14 +95,7 @@ pub(super) async fn describe_subnets(mut c: Call) -> Result<String> {
             "subnet-id" => by_id = Some(f.values.clone()),
             "state" => none |= !f.values.iter().any(|v| v == "available"),
             "default-for-az" | "defaultForAz" => none |= !f.values.iter().any(|v| v == "false"),
-            "tag-key" => q.tags.push(TagFilter {
-                key: one_value(f)?,
-                value: None,
-            }),
-            n if n.starts_with("tag:") && n.len() > 4 => q.tags.push(TagFilter {
-                key: n[4..].to_string(),
-                value: Some(one_value(f)?),
-            }),
+            n if is_tag_filter(n) => q.tags.push(tag_filter(f)?),
             n => return Err(invalid_filter(n)),
         }
     }
@@ -164,7 +159,5 @@ pub(super) async fn delete_subnet(mut c: Call) -> Result<String> {
     c.ready()?;
     super::here::subnet(&c, &id).await?;
     vpc::delete_subnet(c.ctx(), &id).await?;
-    let mut x = response(&c);
-    x.bool("return", true);
-    Ok(x.finish())
+    returned_true(&c)
 }

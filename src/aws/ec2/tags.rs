@@ -7,7 +7,7 @@
 //! groups and route tables take tags at create only, in REST and here.
 //! `DescribeTags` reads every family the front lists.
 
-use super::{invalid_filter, response};
+use super::{invalid_filter, response, returned_true};
 use crate::aws::Call;
 use crate::error::{Error, ErrorKind, Result};
 use crate::service::Precondition;
@@ -174,9 +174,7 @@ pub(super) async fn create_tags(mut c: Call) -> Result<String> {
     for id in &ids {
         edit(&c, id, add).await?;
     }
-    let mut x = response(&c);
-    x.bool("return", true);
-    Ok(x.finish())
+    returned_true(&c)
 }
 
 pub(super) async fn delete_tags(mut c: Call) -> Result<String> {
@@ -206,9 +204,7 @@ pub(super) async fn delete_tags(mut c: Call) -> Result<String> {
     for id in &ids {
         edit(&c, id, remove).await?;
     }
-    let mut x = response(&c);
-    x.bool("return", true);
-    Ok(x.finish())
+    returned_true(&c)
 }
 
 /// Every page of a domain list.

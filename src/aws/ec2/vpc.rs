@@ -1,12 +1,13 @@
 //! EC2's VPC actions over `service::network::vpc`, the functions REST's
 //! `/v1/vpcs` calls.
 
-use super::{invalid_filter, one_value, response, tags_for};
+use super::{
+    invalid_filter, is_tag_filter, one_value, response, returned_true, tag_filter, tags_for,
+};
 use crate::aws::Call;
 use crate::aws::xml::Xml;
 use crate::error::{Error, Result};
 use crate::service::network::vpc::{self, CreateVpcRequest, ListVpcs, Vpc};
-use crate::store::tags::TagFilter;
 
 /// `Vpc` as EC2 writes it.
 fn write_vpc(x: &mut Xml, v: &Vpc) {
@@ -82,14 +83,7 @@ pub(super) async fn describe_vpcs(mut c: Call) -> Result<String> {
     for f in &filters {
         match f.name.as_str() {
             "cidr" | "cidr-block-association.cidr-block" => q.cidr_block = Some(one_value(f)?),
-            "tag-key" => q.tags.push(TagFilter {
-                key: one_value(f)?,
-                value: None,
-            }),
-            n if n.starts_with("tag:") && n.len() > 4 => q.tags.push(TagFilter {
-                key: n[4..].to_string(),
-                value: Some(one_value(f)?),
-            }),
+            n if is_tag_filter(n) => q.tags.push(tag_filter(f)?),
             "vpc-id" => by_id = Some(f.values.clone()),
             "owner-id" => none |= !f.values.contains(&account),
             "state" => none |= !f.values.iter().any(|v| v == "available"),
@@ -145,7 +139,5 @@ pub(super) async fn delete_vpc(mut c: Call) -> Result<String> {
     c.ready()?;
     super::here::vpc(&c, &id).await?;
     vpc::delete_vpc(c.ctx(), &id).await?;
-    let mut x = response(&c);
-    x.bool("return", true);
-    Ok(x.finish())
+    returned_true(&c)
 }
