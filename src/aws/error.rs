@@ -33,9 +33,10 @@ fn wire_code(service: Option<Service>, e: &Error) -> (String, String) {
         (Some(Service::Elbv2), "InvalidSubnetID.NotFound") => {
             ("SubnetNotFound".to_string(), message)
         }
-        (Some(Service::Elbv2), "InvalidVpcID.NotFound" | "InvalidParameterValue") => {
-            ("ValidationError".to_string(), message)
-        }
+        (
+            Some(Service::Elbv2),
+            "InvalidVpcID.NotFound" | "InvalidParameterValue" | "MissingParameter",
+        ) => ("ValidationError".to_string(), message),
         _ => (code.to_string(), message),
     }
 }

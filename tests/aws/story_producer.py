@@ -31,7 +31,8 @@ def main():
           and lb["AvailabilityZones"][0]["SubnetId"] == sub["subnet_id"])
     lb_arn = lb["LoadBalancerArn"]
     check("a second load balancer of the name is DuplicateLoadBalancerName",
-          error_of(elb.create_load_balancer, Name="svc", Subnets=[sub["subnet_id"]])[0]
+          error_of(elb.create_load_balancer, Name="svc", Type="network",
+                   Subnets=[sub["subnet_id"]])[0]
           == "DuplicateLoadBalancerName")
     elb.modify_load_balancer_attributes(
         LoadBalancerArn=lb_arn,

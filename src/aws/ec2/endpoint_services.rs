@@ -438,6 +438,12 @@ pub(super) async fn describe_vpc_endpoint_connections(mut c: Call) -> Result<Str
     };
     let mut all = Vec::new();
     for id in &ids {
+        // The service-id filter keeps what exists in this region.
+        match super::here::service(&c, id).await {
+            Ok(_) => {}
+            Err(e) if e.kind == ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        }
         let mut token = None;
         loop {
             let lq = ListConnections {

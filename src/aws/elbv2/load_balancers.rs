@@ -17,7 +17,16 @@ const CROSS_ZONE: &str = "load_balancing.cross_zone.enabled";
 pub(super) async fn create_load_balancer(mut c: Call) -> Result<String> {
     let name = c.params.required("Name")?;
     let r#type = match c.params.take("Type").as_deref() {
-        None | Some("network") => LoadBalancerType::Network,
+        // AWS makes an application load balancer when no Type is given;
+        // linkplane has none, so it asks rather than making another kind.
+        None => {
+            return Err(Error::validation(
+                "ValidationError",
+                "Type is required: linkplane serves network and gateway load balancers, \
+                 and AWS's default (application) is not one of them",
+            ));
+        }
+        Some("network") => LoadBalancerType::Network,
         Some("gateway") => LoadBalancerType::Gateway,
         Some(t) => {
             return Err(Error::validation(

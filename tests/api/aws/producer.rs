@@ -97,6 +97,7 @@ async fn elbv2_load_balancers_round_trip(db: Db) {
                 ("Action", "CreateLoadBalancer"),
                 ELB,
                 ("Name", "api"),
+                ("Type", "network"),
                 ("Subnets.member.1", &subnets[0]),
             ],
         )
@@ -124,6 +125,26 @@ async fn elbv2_load_balancers_round_trip(db: Db) {
         code(&alb),
         (StatusCode::BAD_REQUEST, Some("ValidationError"))
     );
+    // No Type: AWS would make an application load balancer, which
+    // linkplane has not; it asks instead of making a network one.
+    let untyped = elb
+        .post(
+            &srv,
+            &[
+                ("Action", "CreateLoadBalancer"),
+                ELB,
+                ("Name", "web"),
+                ("Subnets.member.1", &subnets[0]),
+            ],
+        )
+        .await;
+    assert_eq!(
+        code(&untyped),
+        (StatusCode::BAD_REQUEST, Some("ValidationError")),
+        "{}",
+        untyped.1
+    );
+    assert!(untyped.1.contains("Type is required"), "{}", untyped.1);
     let none = elb
         .post(
             &srv,
@@ -141,6 +162,7 @@ async fn elbv2_load_balancers_round_trip(db: Db) {
                 ("Action", "CreateLoadBalancer"),
                 ELB,
                 ("Name", "x"),
+                ("Type", "network"),
                 ("Subnets.member.1", "subnet-0000000000000000f"),
             ],
         )
@@ -158,6 +180,7 @@ async fn elbv2_load_balancers_round_trip(db: Db) {
                 ("Action", "CreateLoadBalancer"),
                 ELB,
                 ("Name", "x"),
+                ("Type", "network"),
                 ("Scheme", "internet-facing"),
                 ("Subnets.member.1", &subnets[0]),
             ],
