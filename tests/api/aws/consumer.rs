@@ -2,28 +2,11 @@
 //! groups, route tables and tags, then VPC endpoints, as boto3 sends them,
 //! reaching the same records as REST.
 
-use super::{Signed, tag};
+use super::{EC2, Signed, tag, tags};
 use crate::on_both_databases;
 use crate::support::{Db, TestServer, s};
 use reqwest::StatusCode;
 use serde_json::json;
-
-const EC2: &str = "2016-11-15";
-
-/// Every text of `<name>` in document order.
-fn tags_all<'a>(xml: &'a str, name: &str) -> Vec<&'a str> {
-    let open = format!("<{name}>");
-    let close = format!("</{name}>");
-    let mut out = Vec::new();
-    let mut rest = xml;
-    while let Some(i) = rest.find(&open) {
-        let after = &rest[i + open.len()..];
-        let Some(j) = after.find(&close) else { break };
-        out.push(&after[..j]);
-        rest = &after[j + close.len()..];
-    }
-    out
-}
 
 /// Calls an EC2 action; answers the status and XML.
 async fn ec2(
@@ -122,10 +105,7 @@ async fn subnets_groups_and_route_tables_over_the_aws_front(db: Db) {
         &[("Filter.1.Name", "vpc-id"), ("Filter.1.Value.1", &vpc)],
     )
     .await;
-    assert_eq!(
-        tags_all(&xml, "subnetId"),
-        vec![sub1.as_str(), sub2.as_str()]
-    );
+    assert_eq!(tags(&xml, "subnetId"), vec![sub1.as_str(), sub2.as_str()]);
     let xml = ok(
         &srv,
         &e,
@@ -136,7 +116,7 @@ async fn subnets_groups_and_route_tables_over_the_aws_front(db: Db) {
         ],
     )
     .await;
-    assert_eq!(tags_all(&xml, "subnetId"), vec![sub2.as_str()]);
+    assert_eq!(tags(&xml, "subnetId"), vec![sub2.as_str()]);
     let xml = ok(
         &srv,
         &e,
@@ -144,9 +124,9 @@ async fn subnets_groups_and_route_tables_over_the_aws_front(db: Db) {
         &[("Filter.1.Name", "tag:tier"), ("Filter.1.Value.1", "web")],
     )
     .await;
-    assert_eq!(tags_all(&xml, "subnetId"), vec![sub1.as_str()]);
+    assert_eq!(tags(&xml, "subnetId"), vec![sub1.as_str()]);
     let xml = ok(&srv, &e, "DescribeSubnets", &[("SubnetId.1", &sub2)]).await;
-    assert_eq!(tags_all(&xml, "subnetId"), vec![sub2.as_str()]);
+    assert_eq!(tags(&xml, "subnetId"), vec![sub2.as_str()]);
     fails(
         &srv,
         &e,
@@ -201,7 +181,7 @@ async fn subnets_groups_and_route_tables_over_the_aws_front(db: Db) {
     )
     .await;
     assert_eq!(tag(&xml, "return"), Some("true"));
-    assert_eq!(tags_all(&xml, "securityGroupRuleId").len(), 2, "{xml}");
+    assert_eq!(tags(&xml, "securityGroupRuleId").len(), 2, "{xml}");
     assert_eq!(tag(&xml, "isEgress"), Some("false"));
     let rest = srv
         .get(&format!("/v1/security-groups/{sg}"), &a.token)
@@ -239,7 +219,7 @@ async fn subnets_groups_and_route_tables_over_the_aws_front(db: Db) {
         ],
     )
     .await;
-    assert_eq!(tags_all(&xml, "groupName"), vec!["default"], "{xml}");
+    assert_eq!(tags(&xml, "groupName"), vec!["default"], "{xml}");
     // Revoke one peer; revoking it again is InvalidPermission.NotFound.
     let revoke = [
         ("GroupId", sg.as_str()),
@@ -249,7 +229,7 @@ async fn subnets_groups_and_route_tables_over_the_aws_front(db: Db) {
         ("IpPermissions.1.IpRanges.1.CidrIp", "10.0.0.0/16"),
     ];
     let xml = ok(&srv, &e, "RevokeSecurityGroupIngress", &revoke).await;
-    assert_eq!(tags_all(&xml, "securityGroupRuleId").len(), 1, "{xml}");
+    assert_eq!(tags(&xml, "securityGroupRuleId").len(), 1, "{xml}");
     assert_eq!(tag(&xml, "cidrIpv4"), Some("10.0.0.0/16"));
     fails(
         &srv,
@@ -270,7 +250,7 @@ async fn subnets_groups_and_route_tables_over_the_aws_front(db: Db) {
         ],
     )
     .await;
-    assert_eq!(tags_all(&xml, "securityGroupRuleId").len(), 1, "{xml}");
+    assert_eq!(tags(&xml, "securityGroupRuleId").len(), 1, "{xml}");
     let xml = ok(
         &srv,
         &e,
@@ -412,7 +392,7 @@ async fn subnets_groups_and_route_tables_over_the_aws_front(db: Db) {
         ],
     )
     .await;
-    assert_eq!(tags_all(&xml, "routeTableId")[0], rtb);
+    assert_eq!(tags(&xml, "routeTableId")[0], rtb);
     assert!(
         xml.contains(&format!("<associationSet><item><main>false</main><routeTableAssociationId>{assoc}</routeTableAssociationId><routeTableId>{rtb}</routeTableId><subnetId>{sub1}</subnetId><associationState><state>associated</state></associationState></item></associationSet>")),
         "{xml}"
@@ -529,7 +509,7 @@ async fn tags_are_the_domains_own(db: Db) {
     );
     // Every family: the subnet's create-time tag too; paged.
     let xml = ok(&srv, &e, "DescribeTags", &[("MaxResults", "5")]).await;
-    let mut keys = tags_all(&xml, "key");
+    let mut keys = tags(&xml, "key");
     keys.sort();
     assert_eq!(keys, vec!["Name", "env", "tier"], "{xml}");
     assert!(tag(&xml, "nextToken").is_none());
@@ -546,7 +526,7 @@ async fn tags_are_the_domains_own(db: Db) {
         &[("Filter.1.Name", "key"), ("Filter.1.Value.1", "tier")],
     )
     .await;
-    assert_eq!(tags_all(&xml, "resourceId"), vec![sub.as_str()], "{xml}");
+    assert_eq!(tags(&xml, "resourceId"), vec![sub.as_str()], "{xml}");
     // A value that does not match keeps the tag; no value removes it.
     ok(
         &srv,
@@ -622,8 +602,8 @@ async fn tags_are_the_domains_own(db: Db) {
     with_token.push(("NextToken", &token));
     let page2 = ok(&srv, &e, "DescribeTags", &with_token).await;
     assert!(tag(&page2, "nextToken").is_none(), "{page2}");
-    let mut keys = tags_all(&page1, "key");
-    keys.extend(tags_all(&page2, "key"));
+    let mut keys = tags(&page1, "key");
+    keys.extend(tags(&page2, "key"));
     assert_eq!(
         keys,
         vec!["env", "k1", "k2", "k3", "k4", "k5", "k6"],
@@ -705,7 +685,7 @@ async fn vpc_endpoints_over_the_aws_front(db: Db) {
         ],
     )
     .await;
-    let mut gateways = tags_all(&xml, "serviceName");
+    let mut gateways = tags(&xml, "serviceName");
     gateways.sort();
     assert_eq!(
         gateways,
@@ -788,7 +768,7 @@ async fn vpc_endpoints_over_the_aws_front(db: Db) {
         &[("VpcEndpointId.1", &sqs)],
     )
     .await;
-    assert_eq!(tags_all(&xml, "vpcEndpointId"), vec![sqs.as_str()]);
+    assert_eq!(tags(&xml, "vpcEndpointId"), vec![sqs.as_str()]);
     assert_eq!(tag(&xml, "vpcEndpointType"), Some("Interface"));
     assert_eq!(tag(&xml, "state"), Some("available"));
     assert!(
@@ -799,7 +779,7 @@ async fn vpc_endpoints_over_the_aws_front(db: Db) {
     );
     let enis = tag(&xml, "networkInterfaceIdSet").unwrap();
     assert_eq!(enis.matches("<item>eni-").count(), 2, "{xml}");
-    let dns = tags_all(&xml, "dnsName");
+    let dns = tags(&xml, "dnsName");
     assert_eq!(dns.len(), 3, "regional and two zonal names: {xml}");
     assert!(
         dns[0].starts_with(&format!("{sqs}-"))
@@ -825,7 +805,7 @@ async fn vpc_endpoints_over_the_aws_front(db: Db) {
         ],
     )
     .await;
-    assert_eq!(tags_all(&xml, "vpcEndpointId"), vec![gw.as_str()], "{xml}");
+    assert_eq!(tags(&xml, "vpcEndpointId"), vec![gw.as_str()], "{xml}");
 
     // Modify: one subnet fewer.
     let xml = ok(
@@ -948,7 +928,7 @@ async fn vpc_endpoints_over_the_aws_front(db: Db) {
         &[("Filter.1.Name", "tag:team"), ("Filter.1.Value.1", "q")],
     )
     .await;
-    assert_eq!(tags_all(&xml, "vpcEndpointId"), vec![sqs.as_str()], "{xml}");
+    assert_eq!(tags(&xml, "vpcEndpointId"), vec![sqs.as_str()], "{xml}");
     let rest = srv.get(&format!("/v1/vpc-endpoints/{sqs}"), &a.token).await;
     assert_eq!(rest.body["tags"], json!({"team": "q"}));
 

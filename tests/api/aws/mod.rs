@@ -173,7 +173,26 @@ pub(crate) fn tag<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
     Some(&xml[start..start + end])
 }
 
-const EC2: &str = "2016-11-15";
+/// Every text of `<name>` in the document, in order.
+pub(crate) fn tags<'a>(xml: &'a str, name: &str) -> Vec<&'a str> {
+    let (open, close) = (format!("<{name}>"), format!("</{name}>"));
+    let mut out = Vec::new();
+    let mut rest = xml;
+    while let Some(i) = rest.find(&open) {
+        let from = &rest[i + open.len()..];
+        let Some(j) = from.find(&close) else { break };
+        out.push(&from[..j]);
+        rest = &from[j + close.len()..];
+    }
+    out
+}
+
+/// The status and the error `Code` of an answer.
+pub(crate) fn code(out: &(StatusCode, String)) -> (StatusCode, Option<&str>) {
+    (out.0, tag(&out.1, "Code"))
+}
+
+pub(crate) const EC2: &str = "2016-11-15";
 const STS: &str = "2011-06-15";
 
 type Params<'a> = Vec<(&'a str, &'a str)>;

@@ -2,30 +2,12 @@
 //! groups, EC2 endpoint services, their principals and connections, in
 //! AWS's XML, over the same records REST shows.
 
-use super::{Signed, tag};
+use super::{Signed, code, tag, tags};
 use crate::on_both_databases;
 use crate::support::{Db, TestServer, s};
 use reqwest::StatusCode;
 
 const ELB: (&str, &str) = ("Version", "2015-12-01");
-
-/// Every text of `<name>` in the document, in order.
-fn tags<'a>(xml: &'a str, name: &str) -> Vec<&'a str> {
-    let (open, close) = (format!("<{name}>"), format!("</{name}>"));
-    let mut out = Vec::new();
-    let mut rest = xml;
-    while let Some(i) = rest.find(&open) {
-        let from = &rest[i + open.len()..];
-        let Some(j) = from.find(&close) else { break };
-        out.push(&from[..j]);
-        rest = &from[j + close.len()..];
-    }
-    out
-}
-
-fn code(out: &(StatusCode, String)) -> (StatusCode, Option<&str>) {
-    (out.0, tag(&out.1, "Code"))
-}
 
 /// CreateLoadBalancer (network, gateway), its attributes, DeleteLoadBalancer
 /// over ELBv2, seen by REST; AWS's errors for what the domain refuses.
@@ -470,7 +452,7 @@ async fn elbv2_target_groups_and_targets(db: Db) {
     );
 }
 
-const EC2: (&str, &str) = ("Version", "2016-11-15");
+const EC2: (&str, &str) = ("Version", super::EC2);
 
 /// An endpoint service over EC2 with acceptance required; a second
 /// account's principal allowed; that account's interface endpoint (made
