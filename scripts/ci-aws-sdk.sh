@@ -3,7 +3,9 @@
 # (pinned in scripts/aws-requirements.txt, installed into target/aws-venv)
 # against a throwaway linkplane server with a SigV4 sealing key; the
 # accounts and keys are made over REST, then tests/aws/story*.py drive
-# STS, EC2 and ELBv2 with endpoint_url pointing at the server.
+# STS, EC2 and ELBv2 with endpoint_url pointing at the server. Last, a
+# second server in the harness mode (LINKPLANE_AWS_OPEN_ACCOUNT) runs
+# tests/aws/moto_style_suite.py, a suite written as for moto's server mode.
 #
 #   bash scripts/ci-aws-sdk.sh        (STORY_TIMEOUT=seconds, default 120)
 set -euo pipefail
@@ -38,5 +40,15 @@ for story in tests/aws/story.py tests/aws/story_*.py; do
     exit 1
   }
 done
+# The harness mode: a second server with LINKPLANE_AWS_OPEN_ACCOUNT, and a
+# suite written as for moto's server mode (dummy keys, a reset per test).
+stop_server 0
+echo "ci-aws-sdk: tests/aws/moto_style_suite.py (LINKPLANE_AWS_OPEN_ACCOUNT=123456789012)"
+LINKPLANE_AWS_OPEN_ACCOUNT=123456789012 start_server
+LINKPLANE_URL="$LP_URL" OPEN_ACCOUNT=123456789012 \
+  timeout "${STORY_TIMEOUT:-120}" "$VENV/bin/python" tests/aws/moto_style_suite.py || {
+  echo "ci-aws-sdk: FAILED (tests/aws/moto_style_suite.py exited $?)" >&2
+  exit 1
+}
 finished=$(date +%s)
 echo "ci-aws-sdk: ok: boto3 $boto3_version and $cli_version drove the AWS front in $((finished - started)) s"

@@ -19,7 +19,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Start the HTTP server (migrations run first).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply database migrations and exit.
     Migrate(DatabaseArgs),
     /// Print the OpenAPI document to standard output.
@@ -93,6 +93,16 @@ pub struct ServeArgs {
     #[arg(long, env = "LINKPLANE_AWS_SECRETS_KEY", hide_env_values = true)]
     pub aws_secrets_key: Option<String>,
 
+    /// The harness mode for local stacks and test suites, off by default: a
+    /// 12-digit account id. A request to the AWS front signed with an access
+    /// key this server does not know then acts as the root of that account
+    /// (made on first use), as moto's and LocalStack's server modes take
+    /// dummy credentials; known keys are still verified strictly; and `POST
+    /// /moto-api/reset` deletes that account's resources. Never for a shared
+    /// server: anyone who can reach it acts as that account.
+    #[arg(long, env = "LINKPLANE_AWS_OPEN_ACCOUNT")]
+    pub aws_open_account: Option<String>,
+
     /// Log line format.
     #[arg(long, env = "LINKPLANE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -116,6 +126,9 @@ pub struct Settings {
     pub webhook_allowed_hosts: Vec<String>,
     /// Extra CA certificates (PEM) trusted for `https://` webhooks.
     pub webhook_ca_file: Option<PathBuf>,
+    /// The harness mode's account (`LINKPLANE_AWS_OPEN_ACCOUNT`), checked
+    /// at start.
+    pub aws_open_account: Option<String>,
 }
 
 impl Default for Settings {
@@ -127,6 +140,7 @@ impl Default for Settings {
             body_timeout: Duration::from_secs(30),
             webhook_allowed_hosts: Vec::new(),
             webhook_ca_file: None,
+            aws_open_account: None,
         }
     }
 }
@@ -145,6 +159,7 @@ impl From<&ServeArgs> for Settings {
                 .filter(|h| !h.is_empty())
                 .collect(),
             webhook_ca_file: a.webhook_ca_file.clone(),
+            aws_open_account: a.aws_open_account.clone(),
         }
     }
 }

@@ -69,6 +69,15 @@ pub async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
             None
         }
     };
+    if let Some(account) = settings.aws_open_account.as_deref() {
+        service::harness::check_open_account(account)
+            .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+        tracing::warn!(
+            account,
+            "LINKPLANE_AWS_OPEN_ACCOUNT is set: the AWS front takes ANY unknown access key as the root of account {account}, \
+             and POST /moto-api/reset deletes that account's resources; for local stacks and test suites only"
+        );
+    }
     let store = store.with_sealing_key(sealing);
     store.migrate().await?;
     let (admin_sha256, generated) =

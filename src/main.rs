@@ -11,7 +11,7 @@ async fn main() -> ExitCode {
     };
     linkplane::init_tracing(format);
     let result = match cli.command {
-        Command::Serve(args) => linkplane::run_server(args).await,
+        Command::Serve(args) => linkplane::run_server(*args).await,
         Command::Migrate(db) => migrate(db).await,
         Command::Openapi => openapi(),
     };

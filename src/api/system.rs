@@ -15,6 +15,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(healthz))
         .routes(routes!(readyz))
         .routes(routes!(metrics))
+        .routes(routes!(moto_reset))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -62,4 +63,35 @@ async fn metrics(State(state): State<AppState>) -> Response {
         body,
     )
         .into_response()
+}
+
+/// The harness mode's reset (moto's server-mode path, which its test
+/// harness calls before each test): with `LINKPLANE_AWS_OPEN_ACCOUNT` set,
+/// deletes every resource of that account in one transaction (its VPCs and
+/// all in them, gateways, load balancers, target groups, endpoint services,
+/// endpoints, notifications, public DNS zones, tags, client tokens); the
+/// account, its principals and API keys stay. Another account's endpoints
+/// connected to its services become `rejected`; peerings with its VPCs are
+/// gone from both sides. Takes no credentials, as moto's does: the mode is
+/// for a server only its own test suite reaches. Without the mode the path
+/// does not exist (404).
+#[utoipa::path(post, path = "/moto-api/reset", tag = "system",
+    responses(
+        (status = 200, description = "The open account's resources are deleted", body = Health),
+        (status = 404, description = "The server is not in the harness mode (`LINKPLANE_AWS_OPEN_ACCOUNT` is unset)", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn moto_reset(State(state): State<AppState>) -> Result<Response, super::problem::ApiError> {
+    let Some(account) = state.settings.aws_open_account.as_deref() else {
+        return Err(crate::error::Error::not_found(
+            "NotFound",
+            "no such path: /moto-api/reset exists only with LINKPLANE_AWS_OPEN_ACCOUNT set",
+        )
+        .into());
+    };
+    let rows = crate::service::harness::reset_account(&state.store, account).await?;
+    tracing::info!(account, rows, "reset the open account");
+    Ok(axum::Json(Health {
+        status: "ok".to_string(),
+    })
+    .into_response())
 }

@@ -245,7 +245,13 @@ async fn serve(
     let mut caller = None;
     let mut last = None;
     for signed in &candidates {
-        match crate::service::caller::authenticate_signed(&state.store, signed).await {
+        match crate::service::caller::authenticate_signed(
+            &state.store,
+            signed,
+            state.settings.aws_open_account.as_deref(),
+        )
+        .await
+        {
             Ok(c) => {
                 caller = Some(c);
                 break;

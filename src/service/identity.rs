@@ -208,7 +208,7 @@ fn account_not_found(id: &str) -> Error {
     )
 }
 
-fn root_arn(account_id: &str) -> String {
+pub(crate) fn root_arn(account_id: &str) -> String {
     format!("arn:aws:iam::{account_id}:root")
 }
 

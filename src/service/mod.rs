@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod consumer;
 pub mod cost;
 pub mod discovery;
+pub mod harness;
 pub mod identity;
 pub mod network;
 pub mod notification;

@@ -10,8 +10,8 @@ use crate::service::producer::endpoint_service::{check_empty_page_service, servi
 use crate::service::producer::loadbalancer::initial_state;
 use crate::store::consumer::{self as db, EndpointRow};
 use crate::store::network::ListFilter;
-use crate::store::now_ms;
 use crate::store::producer as prod_db;
+use crate::store::{Tx, now_ms};
 use crate::transaction;
 use crate::util::timestamp;
 use linkplane_core::catalog::EndpointType;
@@ -171,44 +171,62 @@ pub async fn decide(
         let mut unsuccessful = Vec::new();
         let now = now_ms();
         for id in ids {
-            let fail = |code: &str, message: String| UnsuccessfulItem {
-                resource_id: id.clone(),
-                code: code.to_string(),
-                message,
-            };
             let Some(row) = db::get_endpoint(&mut **tx, None, id)
                 .await?
                 .filter(|r| r.service_id.as_deref() == Some(service_id))
             else {
-                unsuccessful.push(fail(
-                    "InvalidVpcEndpointId.NotFound",
-                    format!("The Vpc Endpoint Id '{id}' is not a connection of {service_id}"),
-                ));
+                unsuccessful.push(UnsuccessfulItem {
+                    resource_id: id.clone(),
+                    code: "InvalidVpcEndpointId.NotFound".to_string(),
+                    message: format!(
+                        "The Vpc Endpoint Id '{id}' is not a connection of {service_id}"
+                    ),
+                });
                 continue;
             };
-            let next = if accept {
-                row.state.accept(id)
-            } else {
-                row.state.reject(id)
-            };
-            let (state, ready_at) = match next {
-                Ok(s) => initial_state(delay, s),
-                Err(e) => {
-                    unsuccessful.push(fail(e.code, e.message));
-                    continue;
-                }
-            };
-            if !db::set_state(tx, id, state, ready_at, row.version, now).await? {
-                // Moved on (the workflow, another replica) since it was
-                // read: the whole batch runs again over fresh rows.
-                return Err(Error::contention(format!(
-                    "endpoint {id} changed while this request ran"
-                )));
+            if let Some(refused) = decide_one(tx, delay, &row, accept, now).await? {
+                unsuccessful.push(refused);
             }
-            let event = if accept { "accept" } else { "reject" };
-            crate::service::notification::emit(tx, event, &row, state.as_str()).await?;
         }
         Ok(unsuccessful)
     })?;
     Ok(BatchResult { unsuccessful })
+}
+
+/// Accepts or rejects one connection inside `tx`: the lifecycle's
+/// transition, the row written, the notification queued. A transition the
+/// state refuses is answered as the item, and nothing is written.
+pub(crate) async fn decide_one(
+    tx: &mut Tx,
+    delay: Duration,
+    row: &EndpointRow,
+    accept: bool,
+    now: i64,
+) -> Result<Option<UnsuccessfulItem>> {
+    let id = &row.vpc_endpoint_id;
+    let next = if accept {
+        row.state.accept(id)
+    } else {
+        row.state.reject(id)
+    };
+    let (state, ready_at) = match next {
+        Ok(s) => initial_state(delay, s),
+        Err(e) => {
+            return Ok(Some(UnsuccessfulItem {
+                resource_id: id.clone(),
+                code: e.code.to_string(),
+                message: e.message,
+            }));
+        }
+    };
+    if !db::set_state(tx, id, state, ready_at, row.version, now).await? {
+        // Moved on (the workflow, another replica) since it was read: the
+        // whole transaction runs again over fresh rows.
+        return Err(Error::contention(format!(
+            "endpoint {id} changed while this request ran"
+        )));
+    }
+    let event = if accept { "accept" } else { "reject" };
+    crate::service::notification::emit(tx, event, row, state.as_str()).await?;
+    Ok(None)
 }

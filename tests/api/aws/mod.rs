@@ -3,6 +3,7 @@
 //! same records as the REST front.
 
 mod consumer;
+mod harness;
 mod producer;
 
 use crate::on_both_databases;
@@ -66,6 +67,17 @@ impl Signed {
             service,
             key_id,
             secret,
+            skew: 0,
+        }
+    }
+
+    /// A signer with credentials of one's choosing (the harness mode's
+    /// dummy keys, a known key id with a wrong secret).
+    pub(crate) fn with_keys(service: &'static str, key_id: &str, secret: &str) -> Self {
+        Signed {
+            service,
+            key_id: key_id.to_string(),
+            secret: secret.to_string(),
             skew: 0,
         }
     }
@@ -193,7 +205,7 @@ pub(crate) fn code(out: &(StatusCode, String)) -> (StatusCode, Option<&str>) {
 }
 
 pub(crate) const EC2: &str = "2016-11-15";
-const STS: &str = "2011-06-15";
+pub(crate) const STS: &str = "2011-06-15";
 
 type Params<'a> = Vec<(&'a str, &'a str)>;
 
