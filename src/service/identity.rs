@@ -181,6 +181,15 @@ pub struct ApiKeyWithSecret {
     /// itself, so it is then also kept encrypted (AES-256-GCM) under that key.
     #[schema(example = "lp_LPAKQ2ZKX7NWJ4M5T6R3_0123456789abcdef0123456789abcdef01234567")]
     pub secret: Option<String>,
+    /// The AWS access key id of SigV4 on the AWS front (the key id), or
+    /// `null` when the key has no SigV4 secret (made while the server had no
+    /// `LINKPLANE_AWS_SECRETS_KEY`: a bearer secret only).
+    #[schema(example = "LPAKQ2ZKX7NWJ4M5T6R3")]
+    pub aws_access_key_id: Option<String>,
+    /// The AWS secret access key (the bearer secret itself), shown this
+    /// once beside it; `null` on a replay, or when the key has no SigV4 secret.
+    #[schema(example = "lp_LPAKQ2ZKX7NWJ4M5T6R3_0123456789abcdef0123456789abcdef01234567")]
+    pub aws_secret_access_key: Option<String>,
 }
 
 /// `GET /v1/whoami`.
@@ -579,8 +588,13 @@ pub async fn create_api_key(
             let row = db::get_api_key(store.pool(), &key_id)
                 .await?
                 .ok_or(StoreError::NotFound)?;
+            let sigv4 = db::get_api_key_sigv4(store.pool(), &key_id)
+                .await?
+                .is_some_and(|r| r.sigv4_secret_sealed.is_some());
             let k = api_key_of(row);
             Ok(ApiKeyWithSecret {
+                aws_access_key_id: sigv4.then(|| k.key_id.clone()),
+                aws_secret_access_key: secret.clone().filter(|_| sigv4),
                 key_id: k.key_id,
                 principal_arn: k.principal_arn,
                 account_id: k.account_id,

@@ -48,8 +48,8 @@ def client(service, key, **over):
     kw = dict(
         endpoint_url=URL,
         region_name=REGION,
-        aws_access_key_id=key["key_id"],
-        aws_secret_access_key=key["secret"],
+        aws_access_key_id=key["aws_access_key_id"],
+        aws_secret_access_key=key["aws_secret_access_key"],
         config=Config(retries={"max_attempts": 1}),
     )
     kw.update(over)
@@ -173,7 +173,7 @@ def main():
     check("a presigned describe-regions URL works", r.status == 200 and "<regionName>us-east-1</regionName>" in body)
 
     # The AWS CLI.
-    env = dict(os.environ, AWS_ACCESS_KEY_ID=pkey["key_id"], AWS_SECRET_ACCESS_KEY=pkey["secret"],
+    env = dict(os.environ, AWS_ACCESS_KEY_ID=pkey["aws_access_key_id"], AWS_SECRET_ACCESS_KEY=pkey["aws_secret_access_key"],
                AWS_DEFAULT_REGION=REGION, AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null")
     def cli(*args):
         return subprocess.run([AWS_CLI, "--endpoint-url", URL, *args], env=env, capture_output=True, text=True)

@@ -676,6 +676,25 @@ async fn keys_without_a_sigv4_secret_work_on_rest_only(db: Db) {
             .expect("row");
     let sealed = sealed.expect("sealed");
     assert!(sealed.starts_with("v1:") && !sealed.contains(&b.token));
+    // The answer names the AWS credentials when the key has them, and
+    // null when it is a bearer secret only.
+    for (server, sigv4) in [(&srv, true), (&plain, false)] {
+        let k = server
+            .post("/v1/api-keys", ADMIN, json!({"principal_arn": b.arn}))
+            .await;
+        assert_eq!(k.status, StatusCode::CREATED, "{}", k.text);
+        if sigv4 {
+            assert_eq!(k.body["aws_access_key_id"], k.body["key_id"], "{}", k.text);
+            assert_eq!(
+                k.body["aws_secret_access_key"], k.body["secret"],
+                "{}",
+                k.text
+            );
+        } else {
+            assert!(k.body["aws_access_key_id"].is_null(), "{}", k.text);
+            assert!(k.body["aws_secret_access_key"].is_null(), "{}", k.text);
+        }
+    }
 }
 
 /// ELBv2 DescribeLoadBalancers shows what REST made, in the owner's zone names.
