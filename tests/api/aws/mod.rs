@@ -2,6 +2,7 @@
 //! server's canonicalisation), the error shapes, and that it reaches the
 //! same records as the REST front.
 
+mod agree;
 mod consumer;
 mod harness;
 mod producer;
