@@ -40,6 +40,23 @@ for story in tests/aws/story.py tests/aws/story_*.py; do
     exit 1
   }
 done
+# The AWS CLI walkthrough (docs/walkthrough-aws-cli.md): what it prints
+# must be its expected output.
+for walk in docs/walkthroughs/aws-cli/*.sh; do
+  name=$(basename "$walk" .sh)
+  expected="docs/walkthroughs/aws-cli/expected/$name.txt"
+  echo "ci-aws-sdk: $walk"
+  out=$(LP="$LP_URL" ADMIN="$LP_ADMIN_TOKEN" AWS_CLI="$PWD/$VENV/bin/aws" \
+    timeout "${STORY_TIMEOUT:-120}" bash "$walk") || {
+    echo "ci-aws-sdk: FAILED ($walk exited $?)" >&2
+    exit 1
+  }
+  diff -u --label "$expected" --label "$name (this run)" "$expected" - <<<"$out" || {
+    echo "ci-aws-sdk: FAILED ($walk printed something other than $expected)" >&2
+    exit 1
+  }
+  echo "ci-aws-sdk: $name printed $expected"
+done
 # The harness mode: a second server with LINKPLANE_AWS_OPEN_ACCOUNT, and a
 # suite written as for moto's server mode (dummy keys, a reset per test).
 stop_server 0
