@@ -103,6 +103,14 @@ impl Error {
         Error::new(ErrorKind::Contention, "ServiceUnavailable", message)
     }
 
+    /// A dry run that would have succeeded (the AWS front's `DryRun=true`).
+    pub fn dry_run() -> Self {
+        Error::validation(
+            "DryRunOperation",
+            "Request would have succeeded, but DryRun flag is set.",
+        )
+    }
+
     /// A bug or an unexpected failure; `message` is for the log.
     pub fn internal(message: impl Into<String>) -> Self {
         Error::new(ErrorKind::Internal, "InternalError", message)
@@ -148,6 +156,7 @@ impl From<StoreError> for Error {
             }
             StoreError::Contention(m) => Error::contention(m),
             StoreError::Other(m) => Error::internal(m),
+            StoreError::DryRun => Error::dry_run(),
         }
     }
 }

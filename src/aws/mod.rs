@@ -85,6 +85,10 @@ impl Service {
 /// One verified call: who, where, and the parameters still to read.
 pub struct Call {
     pub state: AppState,
+    /// The store the domain is called with: the server's, or after
+    /// `ready()` with `DryRun=true` its dry run (every transaction rolled
+    /// back at its commit).
+    pub store: crate::store::Store,
     pub caller: Caller,
     /// The credential scope's region.
     pub region: String,
@@ -95,16 +99,16 @@ pub struct Call {
 
 impl Call {
     /// After a handler has read its parameters: `UnknownParameter` for any
-    /// other, then `DryRunOperation` when `DryRun=true` (the caller is
-    /// verified and the parameters parse, so the call would go ahead).
+    /// other. With `DryRun=true` the call then goes ahead on a dry run of
+    /// the store: the domain checks everything it checks for real, and the
+    /// transaction that would have written is rolled back at its commit.
+    /// The answer is the real error, or `DryRunOperation` when the call
+    /// would have succeeded, as on AWS.
     pub fn ready(&mut self) -> Result<()> {
         let dry_run = self.params.bool("DryRun")?.unwrap_or(false);
         self.params.finish()?;
         if dry_run {
-            return Err(Error::validation(
-                "DryRunOperation",
-                "Request would have succeeded, but DryRun flag is set.",
-            ));
+            self.store = self.store.dry_run();
         }
         Ok(())
     }
@@ -113,7 +117,7 @@ impl Call {
     /// credential scope's region.
     pub fn ctx(&self) -> crate::service::network::Ctx<'_> {
         crate::service::network::Ctx {
-            store: &self.state.store,
+            store: &self.store,
             caller: &self.caller,
             default_region: &self.region,
         }
@@ -311,15 +315,27 @@ async fn serve(
         ));
     };
     let region = presented.region.clone();
-    (action.handler)(Call {
+    // `ready()` checks the value; a dry run that comes back without an
+    // error (a read, or a write that had nothing to change) would have
+    // succeeded.
+    let dry_run = params
+        .peek("DryRun")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let store = state.store.clone();
+    let answer = (action.handler)(Call {
         state,
+        store,
         caller,
         region,
         action: action.name,
         request_id,
         params,
     })
-    .await
+    .await;
+    match answer {
+        Ok(_) if dry_run => Err(Error::dry_run()),
+        other => other,
+    }
 }
 
 /// The response document of a Query-protocol service (STS, ELBv2):

@@ -67,6 +67,11 @@ impl Params {
     }
 
     /// The value of `name` (marked used), if given.
+    /// A parameter's value, leaving it to be read.
+    pub fn peek(&self, name: &str) -> Option<&str> {
+        self.map.get(name).map(String::as_str)
+    }
+
     pub fn take(&mut self, name: &str) -> Option<String> {
         let v = self.map.get(name).cloned();
         if v.is_some() {

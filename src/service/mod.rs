@@ -285,9 +285,10 @@ pub async fn record_key(
     Ok(())
 }
 
-/// Commits; on Postgres a key race can surface here too.
-pub async fn commit(tx: Tx) -> Result<(), CreateError> {
-    match tx.commit().await.map_err(StoreError::from) {
+/// Commits (see [`Store::commit`]); on Postgres a key race can surface
+/// here too.
+pub async fn commit(store: &Store, tx: Tx) -> Result<(), CreateError> {
+    match store.commit(tx).await {
         Err(StoreError::Conflict(_)) => Err(CreateError::KeyRace),
         other => Ok(other?),
     }
@@ -402,7 +403,7 @@ macro_rules! transaction {
             }
             .await;
             let out = out?;
-            t.commit().await.map_err($crate::store::StoreError::from)?;
+            store.commit(t).await?;
             Ok::<_, $crate::error::Error>(out)
         })
         .await
@@ -452,7 +453,7 @@ macro_rules! create_once {
                     if first.is_none() {
                         $crate::service::record_key(idem, &mut t, &id).await?;
                     }
-                    $crate::service::commit(t).await?;
+                    $crate::service::commit(store, t).await?;
                     Ok($crate::service::Created::New(id))
                 }
                 .await;
@@ -569,6 +570,38 @@ mod tests {
         assert!(
             offenders.is_empty(),
             "transactions outside retry_tx: {offenders:#?}"
+        );
+    }
+
+    /// A dry run (the AWS front's `DryRun=true`) rolls back at
+    /// `Store::commit`, so no domain transaction may commit any other way.
+    #[test]
+    fn every_transaction_commits_through_the_store() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/service");
+        let mut files = vec![root];
+        let mut offenders = Vec::new();
+        while let Some(p) = files.pop() {
+            if p.is_dir() {
+                for e in std::fs::read_dir(&p).expect("read_dir") {
+                    files.push(e.expect("entry").path());
+                }
+                continue;
+            }
+            if p.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).expect("read");
+            // (Spelt in two halves, so that this line does not match.)
+            let needle = concat!(".commit", "().await");
+            for (i, line) in text.lines().enumerate() {
+                if line.contains(needle) {
+                    offenders.push(format!("{}:{}", p.display(), i + 1));
+                }
+            }
+        }
+        assert!(
+            offenders.is_empty(),
+            "commits that a dry run would not roll back: {offenders:#?}"
         );
     }
 }

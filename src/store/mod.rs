@@ -50,6 +50,10 @@ impl Backend {
 pub enum StoreError {
     #[error("not found")]
     NotFound,
+    /// A dry run's transaction reached its commit and was rolled back: the
+    /// operation would have succeeded.
+    #[error("dry run: rolled back at the commit")]
+    DryRun,
     /// A uniqueness constraint failed: the thing already exists.
     #[error("conflict: {0}")]
     Conflict(String),
@@ -115,6 +119,9 @@ pub struct Store {
     /// Encrypts the columns kept sealed at rest (API keys' SigV4 secrets);
     /// None when the server has no key configured.
     sealing: Option<std::sync::Arc<crate::sealed::SealingKey>>,
+    /// A dry run's store: every transaction rolls back where it would
+    /// commit, answering [`StoreError::DryRun`].
+    dry_run: bool,
 }
 
 impl Store {
@@ -156,6 +163,7 @@ impl Store {
             pool,
             backend,
             sealing: None,
+            dry_run: false,
         })
     }
 
@@ -163,6 +171,27 @@ impl Store {
     pub fn with_sealing_key(mut self, key: Option<crate::sealed::SealingKey>) -> Self {
         self.sealing = key.map(std::sync::Arc::new);
         self
+    }
+
+    /// This store for a dry run (the AWS front's `DryRun=true`): reads as
+    /// always; a transaction that gets as far as its commit is rolled back
+    /// and answers [`StoreError::DryRun`], so the caller learns the
+    /// operation's real error, or that it would have succeeded.
+    pub fn dry_run(&self) -> Store {
+        Store {
+            dry_run: true,
+            ..self.clone()
+        }
+    }
+
+    /// Commits `tx`, or in a dry run rolls it back and answers
+    /// [`StoreError::DryRun`]. Every domain transaction ends here.
+    pub async fn commit(&self, tx: Tx) -> Result<(), StoreError> {
+        if self.dry_run {
+            tx.rollback().await?;
+            return Err(StoreError::DryRun);
+        }
+        Ok(tx.commit().await?)
     }
 
     /// The key secrets are sealed under, if one is configured.

@@ -184,7 +184,7 @@ pub(super) async fn describe_vpc_endpoint_services(mut c: Call) -> Result<String
     let (mut services, next) = if none {
         (Vec::new(), None)
     } else if by_name.is_empty() {
-        crate::service::discovery::discover(&c.state.store, &c.caller, q).await?
+        crate::service::discovery::discover(&c.store, &c.caller, q).await?
     } else {
         // One discovery per name (each answers a few entries at most).
         let mut all = Vec::new();
@@ -193,8 +193,7 @@ pub(super) async fn describe_vpc_endpoint_services(mut c: Call) -> Result<String
             one.service_name = Some(n.clone());
             one.next_token = None;
             one.max_results = None;
-            let (found, _) =
-                crate::service::discovery::discover(&c.state.store, &c.caller, one).await?;
+            let (found, _) = crate::service::discovery::discover(&c.store, &c.caller, one).await?;
             if found.is_empty() && q.service_type.is_none() && owners.is_none() {
                 return Err(Error::validation(
                     "InvalidServiceName",

@@ -223,7 +223,7 @@ pub async fn create_zone(ctx: Ctx<'_>, req: CreateZoneRequest) -> Result<PublicZ
             }
             other => other?,
         }
-        tx.commit().await.map_err(StoreError::from)?;
+        ctx.store.commit(tx).await?;
         Ok(row)
     })
     .await?;

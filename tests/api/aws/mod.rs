@@ -790,7 +790,80 @@ async fn a_stalled_body_is_408_in_xml(db: Db) {
     );
 }
 
+/// `DryRun=true` runs the whole operation on a store that rolls back at the
+/// commit: the real error when there is one, `DryRunOperation` (412) when
+/// the call would have succeeded, and nothing written either way.
+async fn a_dry_run_checks_everything_and_writes_nothing(db: Db) {
+    let srv = TestServer::start(db).await;
+    let a = srv.account("a").await;
+    let ec2 = Signed::new(&a, "ec2");
+    let would = (StatusCode::PRECONDITION_FAILED, Some("DryRunOperation"));
+    // A create that would succeed writes nothing.
+    let out = dry(&srv, &ec2, "CreateVpc", &[("CidrBlock", "10.0.0.0/16")]).await;
+    assert_eq!(code(&out), would, "{}", out.1);
+    assert!(srv.items("/v1/vpcs", &a.token).await.is_empty());
+    // One that would fail answers its real error, not DryRunOperation.
+    let out = dry(&srv, &ec2, "CreateVpc", &[("CidrBlock", "10.0.0.0/30")]).await;
+    assert_eq!(code(&out).0, StatusCode::BAD_REQUEST, "{}", out.1);
+    assert_ne!(code(&out).1, Some("DryRunOperation"), "{}", out.1);
+    let unknown = [("VpcId", "vpc-0123456789abcdef0")];
+    let out = dry(&srv, &ec2, "DeleteVpc", &unknown).await;
+    assert_eq!(
+        code(&out),
+        (StatusCode::BAD_REQUEST, Some("InvalidVpcID.NotFound"))
+    );
+    // A delete that would succeed leaves the VPC; so do a subnet create in
+    // it and a tag.
+    let vpc = srv
+        .create("/v1/vpcs", &a.token, json!({"cidr_block": "10.1.0.0/16"}))
+        .await;
+    let vpc_id = s(&vpc["vpc_id"]);
+    let out = dry(&srv, &ec2, "DeleteVpc", &[("VpcId", &vpc_id)]).await;
+    assert_eq!(code(&out), would, "{}", out.1);
+    let zone = srv.zone_ids(&a, 1).await.remove(0);
+    let subnet = |cidr| {
+        [
+            ("VpcId", vpc_id.as_str()),
+            ("CidrBlock", cidr),
+            ("AvailabilityZoneId", zone.as_str()),
+        ]
+    };
+    let out = dry(&srv, &ec2, "CreateSubnet", &subnet("10.1.1.0/24")).await;
+    assert_eq!(code(&out), would, "{}", out.1);
+    // ... and a subnet outside the VPC's block is the real error.
+    let out = dry(&srv, &ec2, "CreateSubnet", &subnet("10.9.1.0/24")).await;
+    assert_eq!(code(&out).0, StatusCode::BAD_REQUEST, "{}", out.1);
+    assert_ne!(code(&out).1, Some("DryRunOperation"), "{}", out.1);
+    let tag_it = [
+        ("ResourceId.1", vpc_id.as_str()),
+        ("Tag.1.Key", "team"),
+        ("Tag.1.Value", "x"),
+    ];
+    let out = dry(&srv, &ec2, "CreateTags", &tag_it).await;
+    assert_eq!(code(&out), would, "{}", out.1);
+    let now = srv.get(&format!("/v1/vpcs/{vpc_id}"), &a.token).await;
+    assert_eq!(now.status, StatusCode::OK);
+    assert_eq!(now.body["tags"], json!({}));
+    assert!(srv.items("/v1/subnets", &a.token).await.is_empty());
+    // A read would succeed.
+    let out = dry(&srv, &ec2, "DescribeVpcs", &[]).await;
+    assert_eq!(code(&out), would, "{}", out.1);
+}
+
+/// An EC2 action with `DryRun=true`.
+async fn dry(
+    srv: &TestServer,
+    who: &Signed,
+    action: &str,
+    params: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let mut all = vec![("Action", action), ("Version", EC2), ("DryRun", "true")];
+    all.extend_from_slice(params);
+    who.post(srv, &all).await
+}
+
 on_both_databases!(
+    a_dry_run_checks_everything_and_writes_nothing,
     elbv2_describes_the_load_balancers_rest_made,
     a_stalled_body_is_408_in_xml,
     the_aws_front_and_rest_reach_the_same_vpcs,
