@@ -102,6 +102,8 @@ problem_responses! {
     TransitGatewayNotFound = 404, "`InvalidTransitGatewayID.NotFound`";
     /// 404 of an operation under `/v1/load-balancers/{load_balancer_arn}`.
     LoadBalancerNotFound = 404, "`LoadBalancerNotFound`";
+    /// 404 of an operation under `/v1/listeners/{listener_arn}`.
+    ListenerNotFound = 404, "`ListenerNotFound`";
     /// 404 of an operation under `/v1/target-groups/{target_group_arn}`.
     TargetGroupNotFound = 404, "`TargetGroupNotFound`";
     /// 404 of an operation under `/v1/endpoint-services/{service_id}`.

@@ -79,6 +79,11 @@ const NOT_CROSS_TENANT: &[(&str, &str, &str)] = &[
     ),
     (
         "POST",
+        "/moto-api/reset",
+        "the harness mode's reset: takes no caller and acts on the one configured open account (404 without the mode); tests/api/aws/harness.rs holds it to that account",
+    ),
+    (
+        "POST",
         "/v1/cost/estimate",
         "a price computation over kinds and counts; names no resource",
     ),
@@ -230,6 +235,7 @@ struct World {
     tg_name: String,
     tg_gw: String,
     tg_gw_name: String,
+    listener: String,
     svc: String,
     svc_name: String,
     svc_gw: String,
@@ -771,6 +777,39 @@ fn probes(w: &World, pass: usize) -> Vec<Probe> {
         ));
         p.push(del("/v1/load-balancers/{load_balancer_arn}", &path, nf));
     }
+
+    // Listeners: A's load balancer's, A's listener, A's group from B's
+    // load balancer.
+    let listeners = format!("/v1/load-balancers/{}/listeners", enc(&w.nlb));
+    let lnf = NotFound("LoadBalancerNotFound");
+    p.push(get(
+        "/v1/load-balancers/{load_balancer_arn}/listeners",
+        &listeners,
+        lnf,
+    ));
+    p.push(post(
+        "/v1/load-balancers/{load_balancer_arn}/listeners",
+        &listeners,
+        json!({"protocol": "tcp", "port": 8080 + pass as u16, "target_group_arn": w.b_tg}),
+        lnf,
+    ));
+    p.push(post(
+        "/v1/load-balancers/{load_balancer_arn}/listeners",
+        format!("/v1/load-balancers/{}/listeners", enc(&w.b_nlb)),
+        json!({"protocol": "tcp", "port": 9080 + pass as u16, "target_group_arn": w.tg}),
+        BadRef("TargetGroupNotFound"),
+    ));
+    let listener = format!("/v1/listeners/{}", enc(&w.listener));
+    p.push(get(
+        "/v1/listeners/{listener_arn}",
+        &listener,
+        NotFound("ListenerNotFound"),
+    ));
+    p.push(del(
+        "/v1/listeners/{listener_arn}",
+        &listener,
+        NotFound("ListenerNotFound"),
+    ));
 
     // Target groups, targets, health.
     p.push(get(
@@ -1845,6 +1884,14 @@ async fn build(s_: &TestServer, hook: &str) -> World {
         json!({"targets": [{"id": "10.0.1.20"}, {"id": w.eni, "port": 8443}]}),
     )
     .await;
+    w.listener = s(&m
+        .create(
+            "/v1/load-balancers/{load_balancer_arn}/listeners",
+            &format!("/v1/load-balancers/{}/listeners", enc(&w.nlb)),
+            json!({"protocol": "tcp", "port": 443, "target_group_arn": w.tg}),
+            NotFound("LoadBalancerNotFound"),
+        )
+        .await["listener_arn"]);
     w.tg_gw_name = "alpha-fw-tg".to_string();
     w.tg_gw = s(&m
         .create(

@@ -5,6 +5,7 @@
 mod connections;
 mod dns;
 mod endpoint_service;
+mod listener;
 mod loadbalancer;
 mod notification;
 mod principals;
@@ -42,6 +43,8 @@ pub fn router() -> OpenApiRouter<AppState> {
             target_group::deregister_targets
         ))
         .routes(routes!(target_group::set_target_health))
+        .routes(routes!(listener::create_listener, listener::list_listeners))
+        .routes(routes!(listener::get_listener, listener::delete_listener))
         .routes(routes!(
             endpoint_service::get_endpoint_service,
             endpoint_service::update_endpoint_service,

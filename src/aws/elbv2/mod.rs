@@ -1,10 +1,11 @@
 //! ELBv2 `2015-12-01` (Query protocol: lists are `Name.member.N` in and
 //! `<member>` out): load balancers (here and [`load_balancers`]) over the
 //! REST front's `service::producer::loadbalancer`, target groups
-//! ([`target_groups`]) over `service::producer::target_group`. The domain
-//! has no listeners, so neither does this front; every other action
-//! answers `InvalidAction` (see issue 15).
+//! ([`target_groups`]) over `service::producer::target_group`, listeners
+//! ([`listeners`]) over `service::producer::listener`; every other action
+//! answers `InvalidAction`.
 
+mod listeners;
 mod load_balancers;
 mod target_groups;
 
@@ -59,6 +60,18 @@ pub const ACTIONS: &[Action] = &[
     Action {
         name: "DescribeTargetHealth",
         handler: |c| Box::pin(target_groups::describe_target_health(c)),
+    },
+    Action {
+        name: "CreateListener",
+        handler: |c| Box::pin(listeners::create_listener(c)),
+    },
+    Action {
+        name: "DescribeListeners",
+        handler: |c| Box::pin(listeners::describe_listeners(c)),
+    },
+    Action {
+        name: "DeleteListener",
+        handler: |c| Box::pin(listeners::delete_listener(c)),
     },
 ];
 

@@ -1,7 +1,7 @@
 //! ELBv2's target group actions over `service::producer::target_group`,
 //! the functions REST's `/v1/target-groups` calls. The domain's targets
-//! are IP addresses or network interfaces (`TargetType` `ip`); it has no
-//! listeners, so a group made here is attached to no load balancer.
+//! are IP addresses or network interfaces (`TargetType` `ip`); a group
+//! made here joins a load balancer when a listener forwards to it.
 
 use crate::aws::xml::Xml;
 use crate::aws::{Call, Service, query_response};

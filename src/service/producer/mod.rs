@@ -6,6 +6,7 @@
 pub mod connections;
 pub mod dns;
 pub mod endpoint_service;
+pub mod listener;
 pub mod loadbalancer;
 pub mod principals;
 pub mod target_group;

@@ -117,7 +117,7 @@ pub struct TargetHealthRequest {
     pub healthy: bool,
 }
 
-fn tg_not_found(arn: &str) -> Error {
+pub(crate) fn tg_not_found(arn: &str) -> Error {
     Error::not_found(
         "TargetGroupNotFound",
         format!("Target groups '{arn}' not found"),
@@ -278,6 +278,12 @@ pub async fn delete_target_group(ctx: Ctx<'_>, arn: &str) -> Result<()> {
         db::get_target_group(&mut **tx, account, arn)
             .await?
             .ok_or_else(|| tg_not_found(arn))?;
+        if db::group_has_listeners(tx, arn).await? {
+            return Err(Error::conflict(
+                "ResourceInUse",
+                format!("Target group '{arn}' is currently in use by a listener or a rule"),
+            ));
+        }
         db::delete_target_group(tx, arn).await?;
         Ok(())
     })?;

@@ -7,10 +7,12 @@
 
 pub mod dns;
 pub mod endpoint_service;
+pub mod listener;
 pub mod loadbalancer;
 
 pub use dns::*;
 pub use endpoint_service::*;
+pub use listener::*;
 pub use loadbalancer::*;
 
 use super::sql;

@@ -134,6 +134,27 @@ async fn the_reset_deletes_the_open_accounts_resources_only(db: Db) {
         .await;
     let service_id = s(&service["service_id"]);
     srv.allow_everyone(&open.token, &service_id).await;
+    // A target group the service's load balancer forwards to.
+    let lb_arn = s(&service["network_load_balancer_arns"][0]);
+    let lb = srv
+        .get(
+            &format!("/v1/load-balancers/{}", super::enc(&lb_arn)),
+            &open.token,
+        )
+        .await;
+    let group = srv
+        .create(
+            "/v1/target-groups",
+            &open.token,
+            json!({"name": "web", "protocol": "tcp", "port": 443, "vpc_id": lb.body["vpc_id"]}),
+        )
+        .await;
+    srv.create(
+        &format!("/v1/load-balancers/{}/listeners", super::enc(&lb_arn)),
+        &open.token,
+        json!({"protocol": "tcp", "port": 443, "target_group_arn": group["target_group_arn"]}),
+    )
+    .await;
     srv.create(
         &format!("/v1/endpoint-services/{service_id}/notifications"),
         &open.token,

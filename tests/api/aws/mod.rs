@@ -5,6 +5,7 @@
 mod agree;
 mod consumer;
 mod harness;
+mod listeners;
 mod producer;
 
 use crate::on_both_databases;

@@ -6,6 +6,8 @@
 //! Pure like the rest of the crate: the random bits for ids and verification
 //! records come from the caller.
 
+pub mod listener;
+
 use crate::catalog::catalog;
 use crate::error::CoreError;
 use crate::identity::{PrincipalArn, PrincipalType, is_valid_account_id};
