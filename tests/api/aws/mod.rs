@@ -575,13 +575,10 @@ async fn errors_come_in_each_services_shape(db: Db) {
         tag(&xml, "Message").is_some_and(|m| m.starts_with("Signature expired: ")),
         "{xml}"
     );
-    // ELBv2: its namespace; an action not served (the domain has no listeners).
+    // ELBv2: its namespace; an action not served (rules of application load balancers).
     let elb = Signed::new(&a, "elasticloadbalancing");
     let (st, xml) = elb
-        .post(
-            &srv,
-            &[("Action", "CreateListener"), ("Version", "2015-12-01")],
-        )
+        .post(&srv, &[("Action", "CreateRule"), ("Version", "2015-12-01")])
         .await;
     assert_eq!(
         (st, tag(&xml, "Code")),
