@@ -112,7 +112,7 @@ pub struct CreateNatGatewayRequest {
     pub tags: Option<Tags>,
 }
 
-fn interface_not_found(id: &str) -> Error {
+pub fn interface_not_found(id: &str) -> Error {
     not_found(
         "InvalidNetworkInterfaceID.NotFound",
         "network interface",
@@ -120,7 +120,7 @@ fn interface_not_found(id: &str) -> Error {
     )
 }
 
-fn nat_not_found(id: &str) -> Error {
+pub fn nat_not_found(id: &str) -> Error {
     not_found("InvalidNatGatewayID.NotFound", "NAT gateway", id)
 }
 
