@@ -226,11 +226,11 @@ async fn internet_gateways_over_the_aws_front(db: Db) {
     .await;
 
     // Filters.
-    let (srv, e) = (&srv, &e);
+    let (s_, e_) = (&srv, &e);
     let describe = |f: &'static str, v: String| async move {
         let xml = ok(
-            &srv,
-            &e,
+            s_,
+            e_,
             "DescribeInternetGateways",
             &[("Filter.1.Name", f), ("Filter.1.Value.1", &v)],
         )
@@ -476,11 +476,11 @@ async fn nat_gateways_over_the_aws_front(db: Db) {
         )
         .await;
     let private = s(&private["nat_gateway_id"]);
-    let (srv, e) = (&srv, &e);
+    let (s_, e_) = (&srv, &e);
     let describe = |f: &'static str, v: String| async move {
         let xml = ok(
-            &srv,
-            &e,
+            s_,
+            e_,
             "DescribeNatGateways",
             &[("Filter.1.Name", f), ("Filter.1.Value.1", &v)],
         )
@@ -697,11 +697,11 @@ async fn network_interfaces_over_the_aws_front(db: Db) {
         )
         .await;
     let nat_eni = s(&nat["network_interface_id"]);
-    let (srv, e) = (&srv, &e);
+    let (s_, e_) = (&srv, &e);
     let describe = |f: &'static str, v: String| async move {
         let xml = ok(
-            &srv,
-            &e,
+            s_,
+            e_,
             "DescribeNetworkInterfaces",
             &[("Filter.1.Name", f), ("Filter.1.Value.1", &v)],
         )
@@ -989,11 +989,11 @@ async fn prefix_lists_over_the_aws_front(db: Db) {
         )),
         "{xml}"
     );
-    let (srv, e) = (&srv, &e);
+    let (s_, e_) = (&srv, &e);
     let managed = |f: &'static str, v: String| async move {
         let xml = ok(
-            &srv,
-            &e,
+            s_,
+            e_,
             "DescribeManagedPrefixLists",
             &[("Filter.1.Name", f), ("Filter.1.Value.1", &v)],
         )
@@ -1080,13 +1080,13 @@ async fn vpc_attributes_over_the_aws_front(db: Db) {
     let e = Signed::new(&a, "ec2");
     let xml = ok(&srv, &e, "CreateVpc", &[("CidrBlock", "10.0.0.0/16")]).await;
     let vpc = tag(&xml, "vpcId").unwrap().to_string();
-    let (srv, e) = (&srv, &e);
+    let (s_, e_) = (&srv, &e);
     let attribute = |name: &'static str| {
         let vpc = vpc.clone();
         async move {
             let xml = ok(
-                &srv,
-                &e,
+                s_,
+                e_,
                 "DescribeVpcAttribute",
                 &[("VpcId", &vpc), ("Attribute", name)],
             )
