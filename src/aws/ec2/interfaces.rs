@@ -10,7 +10,7 @@ use super::{here, tags_for};
 use super::{invalid_filter, is_tag_filter, one_value, response, returned_true, tag_filter};
 use crate::aws::Call;
 use crate::aws::xml::Xml;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::service::network::interface::{
     self, CreateNetworkInterfaceRequest, ListNetworkInterfaces, NetworkInterface,
 };
@@ -118,6 +118,24 @@ pub(super) async fn describe_network_interfaces(mut c: Call) -> Result<String> {
             "vpc-id" => q.vpc_id = Some(one_value(f)?),
             "subnet-id" => q.subnet_id = Some(one_value(f)?),
             "interface-type" => q.interface_type = Some(one_value(f)?),
+            // The domain narrows by one value; several are matched on its page.
+            "requester-managed" if f.values.len() == 1 => {
+                q.requester_managed = match f.values[0].as_str() {
+                    "true" => Some(true),
+                    "false" => Some(false),
+                    v => {
+                        return Err(Error::invalid_value(format!(
+                            "Value ({v}) for filter requester-managed is invalid: true or false"
+                        )));
+                    }
+                }
+            }
+            "availability-zone-id" if f.values.len() == 1 => {
+                q.availability_zone_id = Some(f.values[0].clone())
+            }
+            "private-ip-address" | "addresses.private-ip-address" if f.values.len() == 1 => {
+                q.private_ip = Some(f.values[0].clone())
+            }
             "network-interface-id" => by_id = Some(f.values.clone()),
             n @ ("requester-managed"
             | "owner-id"
@@ -140,6 +158,11 @@ pub(super) async fn describe_network_interfaces(mut c: Call) -> Result<String> {
             && q.interface_type
                 .as_ref()
                 .is_none_or(|v| &e.interface_type == v)
+            && q.requester_managed.is_none_or(|m| e.requester_managed == m)
+            && q.availability_zone_id
+                .as_ref()
+                .is_none_or(|v| &e.availability_zone_id == v)
+            && q.private_ip.as_ref().is_none_or(|v| &e.private_ip == v)
             && tags_match(&e.tags, &q.tags)
             && checks.iter().all(|(name, vs)| match *name {
                 "requester-managed" => any(vs, if e.requester_managed { "true" } else { "false" }),

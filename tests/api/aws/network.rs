@@ -732,6 +732,36 @@ async fn network_interfaces_over_the_aws_front(db: Db) {
     let mut want = vec![endpoint_enis[0].clone(), nat_eni.clone()];
     want.sort();
     assert_eq!(managed, want);
+    // The same filters on REST, where the domain narrows by them too.
+    let token = a.token.as_str();
+    let rest_ids = |q: &'static str| async move {
+        let mut v: Vec<String> = s_
+            .items(&format!("/v1/network-interfaces?{q}"), token)
+            .await
+            .iter()
+            .map(|i| s(&i["network_interface_id"]))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(rest_ids("requester_managed=true").await, want);
+    assert_eq!(rest_ids("private_ip=10.0.0.20").await, vec![eni.clone()]);
+    // Several values of a filter: any may match.
+    let xml = ok(
+        &srv,
+        &e,
+        "DescribeNetworkInterfaces",
+        &[
+            ("Filter.1.Name", "requester-managed"),
+            ("Filter.1.Value.1", "true"),
+            ("Filter.1.Value.2", "false"),
+            ("Filter.2.Name", "private-ip-address"),
+            ("Filter.2.Value.1", "10.0.0.20"),
+            ("Filter.2.Value.2", "10.0.0.21"),
+        ],
+    )
+    .await;
+    assert_eq!(ids(&xml, "networkInterfaceId"), vec![eni.clone()]);
     assert_eq!(
         describe("requester-managed", "false".into()).await,
         vec![eni.clone()]
