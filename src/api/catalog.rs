@@ -91,18 +91,7 @@ async fn list_availability_zones(cx: Cx, ApiPath(region): ApiPath<String>) -> Ap
 )]
 async fn list_prefix_lists(_cx: Cx, ApiQuery(q): ApiQuery<PrefixListQuery>) -> ApiResult<Response> {
     if let Some(id) = &q.prefix_list_id {
-        let ok = id.strip_prefix("pl-").is_some_and(|h| {
-            (h.len() == 8 || h.len() == 17)
-                && h.bytes()
-                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-        });
-        if !ok {
-            return Err(crate::error::Error::validation(
-                "InvalidPrefixListId.Malformed",
-                format!("prefix_list_id: '{id}' is not of the form pl-xxxxxxxx"),
-            )
-            .into());
-        }
+        svc::check_prefix_list_id("prefix_list_id", id)?;
     }
     let items: Vec<PrefixList> = svc::prefix_lists(q.region.as_deref())?
         .into_iter()

@@ -2,7 +2,9 @@
 //! caller's own zone names, AWS-managed prefix lists, AWS services.
 
 use crate::error::{Error, Result};
+use crate::pagination;
 use crate::service::caller::Caller;
+use crate::store::page::Page;
 use linkplane_core::catalog::{self, Zone};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -132,13 +134,152 @@ pub fn prefix_lists(region: Option<&str>) -> Result<Vec<PrefixList>> {
     Ok(catalog::catalog()
         .prefix_lists(region)
         .into_iter()
-        .map(|p| PrefixList {
-            prefix_list_id: p.prefix_list_id.clone(),
-            prefix_list_name: p.prefix_list_name.clone(),
-            region: p.region.clone(),
-            cidrs: p.cidrs.clone(),
-        })
+        .map(prefix_list_of)
         .collect())
+}
+
+fn prefix_list_of(p: &catalog::PrefixList) -> PrefixList {
+    PrefixList {
+        prefix_list_id: p.prefix_list_id.clone(),
+        prefix_list_name: p.prefix_list_name.clone(),
+        region: p.region.clone(),
+        cidrs: p.cidrs.clone(),
+    }
+}
+
+/// A prefix list id as a request gives it (`field` names the parameter):
+/// `pl-` and 8 or 17 lowercase hex digits, else `InvalidPrefixListId.Malformed`.
+pub fn check_prefix_list_id(field: &str, id: &str) -> Result<()> {
+    if linkplane_core::ids::is_prefix_list_id(id) {
+        Ok(())
+    } else {
+        Err(Error::validation(
+            "InvalidPrefixListId.Malformed",
+            format!("{field}: '{id}' is not of the form pl-xxxxxxxx"),
+        ))
+    }
+}
+
+pub fn prefix_list_not_found(id: &str) -> Error {
+    Error::not_found(
+        "InvalidPrefixListID.NotFound",
+        format!("The prefix list ID '{id}' does not exist"),
+    )
+}
+
+/// The AWS-managed prefix list `id` of `region` (another region's is not
+/// found, as on AWS).
+pub fn prefix_list(region: &str, id: &str) -> Result<PrefixList> {
+    check_prefix_list_id("prefix_list_id", id)?;
+    catalog::catalog()
+        .prefix_list(id)
+        .filter(|p| p.region == region)
+        .map(prefix_list_of)
+        .ok_or_else(|| prefix_list_not_found(id))
+}
+
+/// Filters of a paged list of a region's prefix lists (`DescribePrefixLists`).
+#[derive(Debug, Clone, Default)]
+pub struct ListPrefixLists {
+    pub region: String,
+    /// Only these lists, each of which must exist in the region
+    /// (`InvalidPrefixListID.NotFound` otherwise).
+    pub prefix_list_ids: Vec<String>,
+    /// Only lists with one of these ids (unknown ones match nothing).
+    pub id_in: Option<Vec<String>>,
+    /// Only lists with one of these names.
+    pub name_in: Option<Vec<String>>,
+    pub max_results: Option<u32>,
+    pub next_token: Option<String>,
+}
+
+/// A page of the region's prefix lists, in id order.
+pub fn list_prefix_lists(q: ListPrefixLists) -> Result<(Vec<PrefixList>, Option<String>)> {
+    let spec = pagination::page_spec("prefix-lists", q.max_results, q.next_token.as_deref())?;
+    for id in &q.prefix_list_ids {
+        prefix_list(&q.region, id)?;
+    }
+    let mut all = prefix_lists(Some(&q.region))?;
+    all.sort_by(|a, b| a.prefix_list_id.cmp(&b.prefix_list_id));
+    let after = spec.after.map(|(_, id)| id);
+    let mut items: Vec<PrefixList> = all
+        .into_iter()
+        .filter(|p| q.prefix_list_ids.is_empty() || q.prefix_list_ids.contains(&p.prefix_list_id))
+        .filter(|p| {
+            q.id_in
+                .as_ref()
+                .is_none_or(|v| v.contains(&p.prefix_list_id))
+        })
+        .filter(|p| {
+            q.name_in
+                .as_ref()
+                .is_none_or(|v| v.contains(&p.prefix_list_name))
+        })
+        .filter(|p| after.as_ref().is_none_or(|a| &p.prefix_list_id > a))
+        .take(spec.limit as usize + 1)
+        .collect();
+    let next = page_after(&mut items, spec.limit, "prefix-lists", |p| {
+        (0, p.prefix_list_id.clone())
+    });
+    Ok((items, next))
+}
+
+/// A page of the CIDRs of the region's prefix list `id`, in the list's order
+/// (`GetManagedPrefixListEntries`).
+pub fn prefix_list_entries(
+    region: &str,
+    id: &str,
+    max_results: Option<u32>,
+    next_token: Option<&str>,
+) -> Result<(Vec<String>, Option<String>)> {
+    let list = prefix_list(region, id)?;
+    let name = format!("prefix-list-entries:{id}");
+    let spec = pagination::page_spec(&name, max_results, next_token)?;
+    let start = match spec.after {
+        None => 0,
+        Some((i, cidr)) => match usize::try_from(i)
+            .ok()
+            .filter(|&i| list.cidrs.get(i) == Some(&cidr))
+        {
+            Some(i) => i + 1,
+            None => {
+                return Err(Error::validation(
+                    "InvalidNextToken",
+                    "next_token is not a token this list issued",
+                ));
+            }
+        },
+    };
+    let mut items: Vec<(usize, String)> = list
+        .cidrs
+        .into_iter()
+        .enumerate()
+        .skip(start)
+        .take(spec.limit as usize + 1)
+        .collect();
+    let next = page_after(&mut items, spec.limit, &name, |(i, c)| {
+        (*i as i64, c.clone())
+    });
+    Ok((items.into_iter().map(|(_, c)| c).collect(), next))
+}
+
+/// Cuts `items` (one more than `limit` when more remain) to the page and
+/// answers the token of the next one, keyed by `key` of its last item.
+fn page_after<T>(
+    items: &mut Vec<T>,
+    limit: u32,
+    list: &str,
+    key: impl Fn(&T) -> (i64, String),
+) -> Option<String> {
+    if items.len() <= limit as usize {
+        return None;
+    }
+    items.truncate(limit as usize);
+    let page = Page::<()> {
+        items: Vec::new(),
+        next: items.last().map(key),
+    };
+    pagination::next_token(list, &page)
 }
 
 /// One service a consumer can create an endpoint to

@@ -25,6 +25,17 @@ pub fn is_valid_id(prefix: &str, id: &str) -> bool {
         })
 }
 
+/// True when `id` is a prefix list id as AWS writes them: `pl-` and 8
+/// (AWS-managed lists) or 17 lowercase hex digits.
+pub fn is_prefix_list_id(id: &str) -> bool {
+    id.strip_prefix("pl-").is_some_and(|hex| {
+        (hex.len() == 8 || hex.len() == ID_HEX_DIGITS)
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
 /// Lowercase base-36 token of `len` characters (the 8-character token in
 /// interface endpoint DNS names, for example), built from caller-given bits.
 pub fn format_token(mut random: u128, len: usize) -> String {
@@ -64,6 +75,23 @@ mod tests {
         ];
         for (prefix, id, ok) in cases {
             assert_eq!(is_valid_id(prefix, id), ok, "{prefix} {id}");
+        }
+    }
+
+    #[test]
+    fn prefix_list_ids_have_eight_or_seventeen_hex_digits() {
+        let cases = [
+            ("pl-63a5400a", true),
+            ("pl-0a1b2c3d4e5f67890", true),
+            ("pl-63A5400A", false),
+            ("pl-63a5400", false),
+            ("pl-63a5400a0", false),
+            ("pl-63a5400g", false),
+            ("63a5400a", false),
+            ("pl-", false),
+        ];
+        for (id, ok) in cases {
+            assert_eq!(is_prefix_list_id(id), ok, "{id}");
         }
     }
 

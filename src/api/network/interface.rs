@@ -22,6 +22,16 @@ list_query! {
         pub region: Option<String>,
         /// `interface`, `nat_gateway`, `vpc_endpoint`, ...
         pub interface_type: Option<String>,
+        /// Only interfaces managed for a resource (true: NAT gateways', load
+        /// balancers', endpoints') or workloads' (false).
+        #[serde(default, deserialize_with = "crate::api::extract::query_value")]
+        pub requester_managed: Option<bool>,
+        /// Only interfaces in this zone.
+        #[param(value_type = Option<crate::schema::ZoneId>)]
+        pub availability_zone_id: Option<String>,
+        /// Only the interface with this private address.
+        #[param(value_type = Option<crate::schema::Ipv4Address>)]
+        pub private_ip: Option<String>,
     }
 }
 

@@ -7,6 +7,9 @@
 mod catalog;
 mod endpoint_services;
 mod endpoints;
+mod gateways;
+mod interfaces;
+mod prefix_lists;
 mod routing;
 mod security;
 mod subnet;
@@ -194,6 +197,70 @@ pub const ACTIONS: &[Action] = &[
             Box::pin(endpoint_services::modify_vpc_endpoint_service_payer_responsibility(c))
         },
     },
+    Action {
+        name: "CreateInternetGateway",
+        handler: |c| Box::pin(gateways::create_internet_gateway(c)),
+    },
+    Action {
+        name: "DescribeInternetGateways",
+        handler: |c| Box::pin(gateways::describe_internet_gateways(c)),
+    },
+    Action {
+        name: "DeleteInternetGateway",
+        handler: |c| Box::pin(gateways::delete_internet_gateway(c)),
+    },
+    Action {
+        name: "AttachInternetGateway",
+        handler: |c| Box::pin(gateways::attach_internet_gateway(c)),
+    },
+    Action {
+        name: "DetachInternetGateway",
+        handler: |c| Box::pin(gateways::detach_internet_gateway(c)),
+    },
+    Action {
+        name: "CreateNatGateway",
+        handler: |c| Box::pin(gateways::create_nat_gateway(c)),
+    },
+    Action {
+        name: "DescribeNatGateways",
+        handler: |c| Box::pin(gateways::describe_nat_gateways(c)),
+    },
+    Action {
+        name: "DeleteNatGateway",
+        handler: |c| Box::pin(gateways::delete_nat_gateway(c)),
+    },
+    Action {
+        name: "CreateNetworkInterface",
+        handler: |c| Box::pin(interfaces::create_network_interface(c)),
+    },
+    Action {
+        name: "DescribeNetworkInterfaces",
+        handler: |c| Box::pin(interfaces::describe_network_interfaces(c)),
+    },
+    Action {
+        name: "DeleteNetworkInterface",
+        handler: |c| Box::pin(interfaces::delete_network_interface(c)),
+    },
+    Action {
+        name: "DescribePrefixLists",
+        handler: |c| Box::pin(prefix_lists::describe_prefix_lists(c)),
+    },
+    Action {
+        name: "DescribeManagedPrefixLists",
+        handler: |c| Box::pin(prefix_lists::describe_managed_prefix_lists(c)),
+    },
+    Action {
+        name: "GetManagedPrefixListEntries",
+        handler: |c| Box::pin(prefix_lists::get_managed_prefix_list_entries(c)),
+    },
+    Action {
+        name: "DescribeVpcAttribute",
+        handler: |c| Box::pin(vpc::describe_vpc_attribute(c)),
+    },
+    Action {
+        name: "ModifyVpcAttribute",
+        handler: |c| Box::pin(vpc::modify_vpc_attribute(c)),
+    },
 ];
 
 /// `<XResponse xmlns=...><requestId>...</requestId>`, the rest to write.
@@ -360,6 +427,33 @@ pub(super) mod here {
     pub async fn endpoint(c: &Call, id: &str) -> Result<VpcEndpoint> {
         let v = cs::get_endpoint(c.ctx(), id).await?.value;
         regional(c, v, |v| &v.region, cs::endpoint_not_found(id))
+    }
+
+    pub async fn internet_gateway(
+        c: &Call,
+        id: &str,
+    ) -> Result<crate::service::network::gateway::InternetGateway> {
+        use crate::service::network::gateway;
+        let v = gateway::get_internet_gateway(c.ctx(), id).await?.value;
+        regional(c, v, |v| &v.region, gateway::igw_not_found(id))
+    }
+
+    pub async fn nat_gateway(
+        c: &Call,
+        id: &str,
+    ) -> Result<crate::service::network::interface::NatGateway> {
+        use crate::service::network::interface;
+        let v = interface::get_nat_gateway(c.ctx(), id).await?.value;
+        regional(c, v, |v| &v.region, interface::nat_not_found(id))
+    }
+
+    pub async fn interface(
+        c: &Call,
+        id: &str,
+    ) -> Result<crate::service::network::interface::NetworkInterface> {
+        use crate::service::network::interface;
+        let v = interface::get_network_interface(c.ctx(), id).await?.value;
+        regional(c, v, |v| &v.region, interface::interface_not_found(id))
     }
 }
 

@@ -141,3 +141,70 @@ pub(super) async fn delete_vpc(mut c: Call) -> Result<String> {
     vpc::delete_vpc(c.ctx(), &id).await?;
     returned_true(&c)
 }
+
+/// The DNS attributes EC2 names, as the domain's VPC holds them.
+const DNS_SUPPORT: &str = "enableDnsSupport";
+const DNS_HOSTNAMES: &str = "enableDnsHostnames";
+/// An attribute linkplane does not model; always off, AWS's default.
+const ADDRESS_USAGE_METRICS: &str = "enableNetworkAddressUsageMetrics";
+
+pub(super) async fn describe_vpc_attribute(mut c: Call) -> Result<String> {
+    let id = c.params.required("VpcId")?;
+    let attribute = c.params.required("Attribute")?;
+    if ![DNS_SUPPORT, DNS_HOSTNAMES, ADDRESS_USAGE_METRICS].contains(&attribute.as_str()) {
+        return Err(Error::invalid_value(format!(
+            "Value ({attribute}) for parameter attribute is invalid. Unknown attribute."
+        )));
+    }
+    c.ready()?;
+    let v = super::here::vpc(&c, &id).await?;
+    let value = match attribute.as_str() {
+        DNS_SUPPORT => v.enable_dns_support,
+        DNS_HOSTNAMES => v.enable_dns_hostnames,
+        _ => false,
+    };
+    let mut x = response(&c);
+    x.text("vpcId", &v.vpc_id);
+    let name = match attribute.as_str() {
+        DNS_SUPPORT => DNS_SUPPORT,
+        DNS_HOSTNAMES => DNS_HOSTNAMES,
+        _ => ADDRESS_USAGE_METRICS,
+    };
+    x.open(name).bool("value", value).close();
+    Ok(x.finish())
+}
+
+/// One attribute per call, as on AWS (`EnableDnsSupport.Value=true`); the
+/// rule that DNS hostnames need DNS support is the domain's (`update_vpc`).
+pub(super) async fn modify_vpc_attribute(mut c: Call) -> Result<String> {
+    let id = c.params.required("VpcId")?;
+    let support = c.params.bool("EnableDnsSupport.Value")?;
+    let hostnames = c.params.bool("EnableDnsHostnames.Value")?;
+    if c.params.bool("EnableNetworkAddressUsageMetrics.Value")? == Some(true) {
+        return Err(Error::invalid_value(
+            "EnableNetworkAddressUsageMetrics: linkplane does not model network address usage metrics",
+        ));
+    }
+    let req = match (support, hostnames) {
+        (Some(_), Some(_)) => {
+            return Err(Error::validation(
+                "InvalidParameterCombination",
+                "Fields for multiple attribute types specified: enableDnsSupport, enableDnsHostnames",
+            ));
+        }
+        (None, None) => {
+            return Err(Error::missing(
+                "The request must contain the parameter EnableDnsSupport.Value or EnableDnsHostnames.Value",
+            ));
+        }
+        _ => vpc::UpdateVpcRequest {
+            enable_dns_support: support,
+            enable_dns_hostnames: hostnames,
+            tags: None,
+        },
+    };
+    c.ready()?;
+    super::here::vpc(&c, &id).await?;
+    vpc::update_vpc(c.ctx(), &id, req, &crate::service::Precondition(None)).await?;
+    returned_true(&c)
+}

@@ -50,7 +50,7 @@ pub struct GatewayAttachmentRequest {
     pub vpc_id: String,
 }
 
-fn igw_not_found(id: &str) -> Error {
+pub fn igw_not_found(id: &str) -> Error {
     not_found("InvalidInternetGatewayID.NotFound", "internet gateway", id)
 }
 

@@ -112,7 +112,7 @@ pub struct CreateNatGatewayRequest {
     pub tags: Option<Tags>,
 }
 
-fn interface_not_found(id: &str) -> Error {
+pub fn interface_not_found(id: &str) -> Error {
     not_found(
         "InvalidNetworkInterfaceID.NotFound",
         "network interface",
@@ -120,7 +120,7 @@ fn interface_not_found(id: &str) -> Error {
     )
 }
 
-fn nat_not_found(id: &str) -> Error {
+pub fn nat_not_found(id: &str) -> Error {
     not_found("InvalidNatGatewayID.NotFound", "NAT gateway", id)
 }
 
@@ -319,6 +319,12 @@ pub struct ListNetworkInterfaces {
     pub subnet_id: Option<String>,
     pub region: Option<String>,
     pub interface_type: Option<String>,
+    /// Only interfaces managed for a resource (true) or workloads' (false).
+    pub requester_managed: Option<bool>,
+    /// Only interfaces in this zone.
+    pub availability_zone_id: Option<String>,
+    /// Only the interface with this private address.
+    pub private_ip: Option<String>,
     pub tags: Vec<TagFilter>,
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
@@ -329,11 +335,18 @@ pub async fn list_network_interfaces(
     q: ListNetworkInterfaces,
 ) -> Result<(Vec<NetworkInterface>, Option<String>)> {
     let account = ctx.account()?;
+    let private_ip = match &q.private_ip {
+        Some(ip) => Some(i64::from(parse_ipv4(ip)?)),
+        None => None,
+    };
     let filter = tagged(q.tags)
         .eq("vpc_id", q.vpc_id)
         .eq("subnet_id", q.subnet_id)
         .eq("region", q.region)
-        .eq("interface_type", q.interface_type);
+        .eq("interface_type", q.interface_type)
+        .eq("requester_managed", q.requester_managed)
+        .eq("zone_id", q.availability_zone_id)
+        .eq("private_ip", private_ip);
     pagination::list(
         "network-interfaces",
         q.max_results,

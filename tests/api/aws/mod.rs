@@ -6,6 +6,7 @@ mod agree;
 mod consumer;
 mod harness;
 mod listeners;
+mod network;
 mod producer;
 
 use crate::on_both_databases;
