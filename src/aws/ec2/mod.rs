@@ -7,6 +7,7 @@
 mod catalog;
 mod endpoint_services;
 mod endpoints;
+mod notifications;
 mod routing;
 mod security;
 mod subnet;
@@ -192,6 +193,34 @@ pub const ACTIONS: &[Action] = &[
         name: "ModifyVpcEndpointServicePayerResponsibility",
         handler: |c| {
             Box::pin(endpoint_services::modify_vpc_endpoint_service_payer_responsibility(c))
+        },
+    },
+    Action {
+        name: "CreateVpcEndpointConnectionNotification",
+        handler: |c| {
+            Box::pin(notifications::create_vpc_endpoint_connection_notification(
+                c,
+            ))
+        },
+    },
+    Action {
+        name: "DescribeVpcEndpointConnectionNotifications",
+        handler: |c| Box::pin(notifications::describe_vpc_endpoint_connection_notifications(c)),
+    },
+    Action {
+        name: "ModifyVpcEndpointConnectionNotification",
+        handler: |c| {
+            Box::pin(notifications::modify_vpc_endpoint_connection_notification(
+                c,
+            ))
+        },
+    },
+    Action {
+        name: "DeleteVpcEndpointConnectionNotifications",
+        handler: |c| {
+            Box::pin(notifications::delete_vpc_endpoint_connection_notifications(
+                c,
+            ))
         },
     },
 ];

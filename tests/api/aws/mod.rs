@@ -3,6 +3,7 @@
 //! same records as the REST front.
 
 mod consumer;
+mod notifications;
 mod producer;
 
 use crate::on_both_databases;
