@@ -69,7 +69,7 @@ async fn metrics(State(state): State<AppState>) -> Response {
 /// harness calls before each test): with `LINKPLANE_AWS_OPEN_ACCOUNT` set,
 /// deletes every resource of that account in one transaction (its VPCs and
 /// all in them, gateways, load balancers, target groups, endpoint services,
-/// endpoints, notifications, public DNS zones, tags, client tokens); the
+/// endpoints, notifications and their topics, listeners, public DNS zones, tags, client tokens); the
 /// account, its principals and API keys stay. Another account's endpoints
 /// connected to its services become `rejected`; peerings with its VPCs are
 /// gone from both sides. Takes no credentials, as moto's does: the mode is

@@ -18,6 +18,7 @@ pub mod network;
 pub mod notification;
 pub mod producer;
 pub mod resolve;
+pub mod topic;
 
 use crate::error::{Error, ErrorKind};
 use crate::service::caller::Caller;

@@ -7,12 +7,15 @@ use crate::error::{Error, Result};
 use crate::schema;
 use crate::service::network::Ctx;
 use crate::service::producer::endpoint_service::service_not_found;
+use crate::service::{Created, Idempotency};
 use crate::store::consumer::EndpointRow;
 use crate::store::outbox::{self as db, NotificationRow};
 use crate::store::producer as prod_db;
+use crate::store::topics as topics_db;
 use crate::store::{Tx, now_ms};
 use crate::transaction;
 use crate::util::{new_id, random_hex, timestamp};
+use crate::{create_once, pagination};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -25,8 +28,20 @@ pub struct ConnectionNotification {
     #[schema(example = "vpce-nfn-008776de7e03f5abc")]
     pub connection_notification_id: String,
     pub service_id: String,
+    /// The region of the service (EC2's `ServiceRegion`).
+    #[schema(example = "us-east-1")]
+    pub service_region: String,
+    /// Where deliveries go: the notification's own URL, or for one naming a
+    /// topic, the topic's URL as of this read (empty once the topic is
+    /// deleted: deliveries are then dropped, as SNS drops what is
+    /// published to a deleted topic).
     #[schema(example = "https://hooks.example.com/linkplane")]
     pub webhook_url: String,
+    /// The topic deliveries go to (EC2's `ConnectionNotificationArn`), when
+    /// the notification names one; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "arn:aws:sns:us-east-1:111122223333:endpoint-events")]
+    pub connection_notification_arn: Option<String>,
     #[schema(example = json!(["accept", "connect"]))]
     pub events: Vec<String>,
     /// Always `enabled`.
@@ -35,7 +50,8 @@ pub struct ConnectionNotification {
     /// The outcome of the last delivery attempt: the webhook's status code
     /// (`200`, `500`), or `error: ` and why there was no answer (`error:
     /// connect: invalid peer certificate: UnknownIssuer` for an https
-    /// server whose certificate is not trusted).
+    /// server whose certificate is not trusted), or `dropped: ` when the
+    /// notification's topic no longer exists.
     #[schema(example = "200")]
     pub last_delivery_status: Option<String>,
     pub last_delivery_time: Option<String>,
@@ -49,11 +65,15 @@ pub struct ConnectionNotification {
 pub struct ConnectionNotificationWithSecret {
     #[serde(flatten)]
     pub notification: ConnectionNotification,
-    /// The HMAC-SHA256 key of `X-Linkplane-Signature`; stored, never shown again.
-    pub signing_secret: String,
+    /// The HMAC-SHA256 key of `X-Linkplane-Signature`; stored, never shown
+    /// again. Absent for a notification naming a topic (its deliveries are
+    /// signed with the topic's secret) and from an idempotent replay.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signing_secret: Option<String>,
 }
 
-/// `POST /v1/endpoint-services/{service_id}/notifications`.
+/// `POST /v1/endpoint-services/{service_id}/notifications`: a
+/// `webhook_url`, or a topic's `connection_notification_arn` (one of the two).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateNotificationRequest {
@@ -70,10 +90,95 @@ pub struct CreateNotificationRequest {
         max_length = 2048,
         pattern = "^https?://[^/?#@\\u0000-\\u0020\\u007f-\\u009f\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]+([/?#][^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*)?$"
     )]
-    pub webhook_url: String,
+    pub webhook_url: Option<String>,
+    /// Instead of `webhook_url`: the ARN of one of the caller's
+    /// notification topics in the service's region
+    /// (`POST /v1/notification-topics`); deliveries go to the topic's
+    /// webhook URL, read when each is sent, signed with the topic's secret.
+    #[schema(example = "arn:aws:sns:us-east-1:111122223333:endpoint-events")]
+    pub connection_notification_arn: Option<String>,
     /// Some of `connect`, `accept`, `reject`, `delete`.
     #[schema(value_type = Vec<schema::NotificationEvent>, min_items = 1)]
     pub events: Vec<String>,
+}
+
+/// `PATCH .../notifications/{connection_notification_id}` (EC2's
+/// `ModifyVpcEndpointConnectionNotification`): only the fields to change.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateNotificationRequest {
+    /// Replaces the events (some of `connect`, `accept`, `reject`, `delete`).
+    #[schema(value_type = Option<Vec<schema::NotificationEvent>>, min_items = 1)]
+    pub events: Option<Vec<String>>,
+    /// Sends deliveries to this topic from now on (also a notification made
+    /// with a `webhook_url`; there is no way back to a URL of its own).
+    #[schema(example = "arn:aws:sns:us-east-1:111122223333:endpoint-events")]
+    pub connection_notification_arn: Option<String>,
+}
+
+/// The list of an account's notifications (EC2's
+/// `DescribeVpcEndpointConnectionNotifications`).
+#[derive(Debug, Clone, Default)]
+pub struct ListNotifications {
+    pub service_id: Option<String>,
+    pub region: Option<String>,
+    pub connection_notification_arn: Option<String>,
+    pub max_results: Option<u32>,
+    pub next_token: Option<String>,
+}
+
+pub fn notification_not_found(id: &str) -> Error {
+    Error::not_found(
+        "InvalidConnectionNotification",
+        format!("The connection notification '{id}' does not exist"),
+    )
+}
+
+/// The events asked for, checked, without repeats, in order.
+fn check_events(events: &[String]) -> Result<Vec<String>> {
+    if events.is_empty() {
+        return Err(Error::missing(
+            "events: at least one of connect, accept, reject, delete",
+        ));
+    }
+    let mut out: Vec<String> = Vec::new();
+    for e in events {
+        if !EVENTS.contains(&e.as_str()) {
+            return Err(Error::invalid_value(format!(
+                "events: '{e}' is not one of connect, accept, reject, delete"
+            )));
+        }
+        if !out.contains(e) {
+            out.push(e.clone());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// A `connection_notification_arn` must be a topic of the caller's account
+/// in the service's region.
+async fn check_topic(tx: &mut Tx, account: &str, arn: &str, region: &str) -> Result<()> {
+    let bad = |why: &str| Error::invalid_value(format!("ConnectionNotificationArn: '{arn}' {why}"));
+    let Some(parsed) = linkplane_core::topic::parse_topic_arn(arn) else {
+        return Err(bad(
+            "is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)",
+        ));
+    };
+    if parsed.region != region {
+        return Err(bad(&format!(
+            "is not a topic of the service's region {region}"
+        )));
+    }
+    if topics_db::get_topic(&mut **tx, account, arn)
+        .await?
+        .is_none()
+    {
+        return Err(bad(
+            "is not a topic of this account (POST /v1/notification-topics makes one)",
+        ));
+    }
+    Ok(())
 }
 
 pub(crate) fn check_url(url: &str, allowed_hosts: &[String]) -> Result<()> {
@@ -106,11 +211,53 @@ pub(crate) fn check_url(url: &str, allowed_hosts: &[String]) -> Result<()> {
     Ok(())
 }
 
-fn notification_of(r: NotificationRow, pending: i64) -> ConnectionNotification {
+/// Renders rows: pending counts and, for those naming a topic, the
+/// topic's current URL, each read once for all.
+async fn render(
+    store: &crate::store::Store,
+    rows: Vec<NotificationRow>,
+) -> Result<Vec<ConnectionNotification>> {
+    let ids: Vec<&str> = rows
+        .iter()
+        .map(|r| r.connection_notification_id.as_str())
+        .collect();
+    let pending = db::pending_counts_of(store.pool(), &ids).await?;
+    let arns: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| r.connection_notification_arn.as_deref())
+        .collect();
+    let topics = topics_db::topics_in(store.pool(), &arns).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let n = pending
+                .iter()
+                .find(|(id, _)| *id == r.connection_notification_id)
+                .map_or(0, |(_, n)| *n);
+            let url = match &r.connection_notification_arn {
+                None => r.webhook_url.clone(),
+                Some(arn) => topics
+                    .iter()
+                    .find(|t| t.topic_arn == *arn)
+                    .map(|t| t.webhook_url.clone())
+                    .unwrap_or_default(),
+            };
+            notification_of(r, url, n)
+        })
+        .collect())
+}
+
+fn notification_of(
+    r: NotificationRow,
+    webhook_url: String,
+    pending: i64,
+) -> ConnectionNotification {
     ConnectionNotification {
         connection_notification_id: r.connection_notification_id,
         service_id: r.service_id,
-        webhook_url: r.webhook_url,
+        service_region: r.region,
+        webhook_url,
+        connection_notification_arn: r.connection_notification_arn,
         events: r.events.split(',').map(str::to_string).collect(),
         state: "enabled".to_string(),
         last_delivery_status: r.last_delivery_status,
@@ -120,57 +267,76 @@ fn notification_of(r: NotificationRow, pending: i64) -> ConnectionNotification {
     }
 }
 
+/// Makes a notification of a service: to a webhook URL of its own (its
+/// signing secret answered by this request only), or to a topic.
 pub async fn create_notification(
     ctx: Ctx<'_>,
     allowed_hosts: &[String],
     service_id: &str,
     req: CreateNotificationRequest,
-) -> Result<ConnectionNotificationWithSecret> {
+    idempotency_key: Option<String>,
+) -> Result<Created<ConnectionNotificationWithSecret>> {
+    let idem = Idempotency::new(
+        ctx.caller,
+        idempotency_key,
+        "CreateVpcEndpointConnectionNotification",
+        &(service_id, &req),
+    );
     let account = ctx.account()?;
-    check_url(&req.webhook_url, allowed_hosts)?;
-    if req.events.is_empty() {
-        return Err(Error::missing(
-            "events: at least one of connect, accept, reject, delete",
-        ));
-    }
-    let mut events: Vec<String> = Vec::new();
-    for e in &req.events {
-        if !EVENTS.contains(&e.as_str()) {
-            return Err(Error::invalid_value(format!(
-                "events: '{e}' is not one of connect, accept, reject, delete"
-            )));
+    match (&req.webhook_url, &req.connection_notification_arn) {
+        (Some(url), None) => check_url(url, allowed_hosts)?,
+        (None, Some(_)) => {}
+        (Some(_), Some(_)) => {
+            return Err(Error::validation(
+                "InvalidParameterCombination",
+                "webhook_url and connection_notification_arn: give one of them, not both",
+            ));
         }
-        if !events.contains(e) {
-            events.push(e.clone());
+        (None, None) => {
+            return Err(Error::missing(
+                "webhook_url or connection_notification_arn: a notification delivers to one of them",
+            ));
         }
     }
-    events.sort();
-    let (req, events) = (&req, &events);
-    let row = transaction!(ctx.store, |tx| {
-        prod_db::get_service(&mut **tx, Some(account), service_id)
+    let events = check_events(&req.events)?;
+    let secret = format!("lpwh_{}", random_hex(24));
+    let (req, events, secret_ref) = (&req, &events, &secret);
+    let created = create_once!(ctx.store, idem.as_ref(), |tx| {
+        let service = prod_db::get_service(&mut **tx, Some(account), service_id)
             .await?
             .ok_or_else(|| service_not_found(service_id))?;
+        if let Some(arn) = &req.connection_notification_arn {
+            check_topic(tx, account, arn, &service.region).await?;
+        }
         let row = NotificationRow {
             connection_notification_id: new_id("vpce-nfn"),
             account_id: account.to_string(),
             service_id: service_id.to_string(),
-            webhook_url: req.webhook_url.clone(),
+            webhook_url: req.webhook_url.clone().unwrap_or_default(),
             events: events.join(","),
-            signing_secret: format!("lpwh_{}", random_hex(24)),
+            signing_secret: secret_ref.clone(),
             last_delivery_status: None,
             last_delivery_at: None,
             created_at: now_ms(),
+            connection_notification_arn: req.connection_notification_arn.clone(),
+            region: service.region.clone(),
         };
         db::insert_notification(tx, &row).await?;
-        Ok(row)
+        Ok(row.connection_notification_id)
     })?;
-    let secret = row.signing_secret.clone();
-    Ok(ConnectionNotificationWithSecret {
-        notification: notification_of(row, 0),
-        signing_secret: secret,
-    })
+    let secret =
+        (matches!(created, Created::New(_)) && req.webhook_url.is_some()).then_some(secret);
+    created
+        .load(|id| async move {
+            Ok(ConnectionNotificationWithSecret {
+                notification: get_notification(ctx, &id).await?,
+                signing_secret: secret,
+            })
+        })
+        .await
 }
 
+/// Every notification of one of the caller's services (one page).
 pub async fn list_notifications(
     ctx: Ctx<'_>,
     service_id: &str,
@@ -179,35 +345,102 @@ pub async fn list_notifications(
     prod_db::get_service(ctx.store.pool(), Some(account), service_id)
         .await?
         .ok_or_else(|| service_not_found(service_id))?;
-    let pending = db::pending_counts(ctx.store.pool(), service_id).await?;
-    Ok(db::notifications_of(ctx.store.pool(), service_id)
-        .await?
-        .into_iter()
-        .map(|r| {
-            let n = pending
-                .iter()
-                .find(|(id, _)| *id == r.connection_notification_id)
-                .map_or(0, |(_, n)| *n);
-            notification_of(r, n)
-        })
-        .collect())
+    let rows = db::notifications_of(ctx.store.pool(), service_id).await?;
+    render(ctx.store, rows).await
 }
 
-pub async fn delete_notification(ctx: Ctx<'_>, service_id: &str, id: &str) -> Result<()> {
+/// One keyset page of the caller's notifications, oldest first.
+pub async fn list_account_notifications(
+    ctx: Ctx<'_>,
+    q: ListNotifications,
+) -> Result<(Vec<ConnectionNotification>, Option<String>)> {
     let account = ctx.account()?;
-    transaction!(ctx.store, |tx| {
-        prod_db::get_service(&mut **tx, Some(account), service_id)
+    let filter = db::NotificationFilter {
+        service_id: q.service_id.clone(),
+        region: q.region.clone(),
+        connection_notification_arn: q.connection_notification_arn.clone(),
+    };
+    let filter = &filter;
+    pagination::list(
+        "connection-notifications",
+        q.max_results,
+        q.next_token.as_deref(),
+        |spec| async move {
+            db::list_notifications(ctx.store.pool(), account, filter, &spec).await
+        },
+        |rows| render(ctx.store, rows),
+    )
+    .await
+}
+
+/// One of the caller's notifications, whatever its service.
+pub async fn get_notification(ctx: Ctx<'_>, id: &str) -> Result<ConnectionNotification> {
+    let account = ctx.account()?;
+    let row = db::get_notification(ctx.store.pool(), account, id).await?;
+    crate::service::render_one(
+        row,
+        |rows| render(ctx.store, rows),
+        || notification_not_found(id),
+    )
+    .await
+}
+
+/// The caller's notification `id`, of `service_id` when one is given (the
+/// service must then be the caller's).
+async fn owned(
+    tx: &mut Tx,
+    account: &str,
+    service_id: Option<&str>,
+    id: &str,
+) -> Result<NotificationRow> {
+    if let Some(sid) = service_id {
+        prod_db::get_service(&mut **tx, Some(account), sid)
             .await?
-            .ok_or_else(|| service_not_found(service_id))?;
-        if !db::delete_notification(tx, service_id, id).await? {
-            return Err(Error::not_found(
-                "InvalidConnectionNotification",
-                format!("The connection notification '{id}' does not exist"),
-            ));
+            .ok_or_else(|| service_not_found(sid))?;
+    }
+    db::get_notification(&mut **tx, account, id)
+        .await?
+        .filter(|r| service_id.is_none_or(|sid| r.service_id == sid))
+        .ok_or_else(|| notification_not_found(id))
+}
+
+/// Changes a notification's events or topic, in one transaction.
+pub async fn update_notification(
+    ctx: Ctx<'_>,
+    service_id: Option<&str>,
+    id: &str,
+    req: UpdateNotificationRequest,
+) -> Result<ConnectionNotification> {
+    let account = ctx.account()?;
+    let events = match &req.events {
+        Some(e) => Some(check_events(e)?),
+        None => None,
+    };
+    let (req, events) = (&req, &events);
+    transaction!(ctx.store, |tx| {
+        let mut row = owned(tx, account, service_id, id).await?;
+        if let Some(arn) = &req.connection_notification_arn {
+            check_topic(tx, account, arn, &row.region).await?;
+            row.connection_notification_arn = Some(arn.clone());
+            row.webhook_url = String::new();
         }
+        if let Some(e) = events {
+            row.events = e.join(",");
+        }
+        db::update_notification(tx, &row).await?;
         Ok(())
     })?;
-    Ok(())
+    get_notification(ctx, id).await
+}
+
+/// Deletes a notification (its undelivered events go with it).
+pub async fn delete_notification(ctx: Ctx<'_>, service_id: Option<&str>, id: &str) -> Result<()> {
+    let account = ctx.account()?;
+    transaction!(ctx.store, |tx| {
+        owned(tx, account, service_id, id).await?;
+        db::delete_notification(tx, id).await?;
+        Ok(())
+    })
 }
 
 /// Queues `event` about an endpoint for every notification of its service
@@ -232,8 +465,12 @@ pub async fn emit(tx: &mut Tx, event: &str, e: &EndpointRow, state: &str) -> Res
             "vpc_endpoint_owner": e.account_id,
             "vpc_endpoint_state": state,
             "time": timestamp(now),
-        })
-        .to_string();
+        });
+        let mut body = body;
+        if let Some(arn) = &n.connection_notification_arn {
+            body["connection_notification_arn"] = serde_json::Value::String(arn.clone());
+        }
+        let body = body.to_string();
         db::enqueue(tx, &delivery_id, &n.connection_notification_id, &body, now).await?;
     }
     Ok(())

@@ -26,6 +26,7 @@ const DELETES: &[&str] = &[
     "DELETE FROM connection_notifications WHERE account_id = $1 \
      OR service_id IN (SELECT service_id FROM endpoint_services WHERE account_id = $1)",
     "DELETE FROM endpoint_services WHERE account_id = $1",
+    "DELETE FROM notification_topics WHERE account_id = $1",
     "DELETE FROM listeners WHERE account_id = $1",
     "DELETE FROM target_groups WHERE account_id = $1 \
      OR vpc_id IN (SELECT vpc_id FROM vpcs WHERE account_id = $1)",

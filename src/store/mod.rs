@@ -16,6 +16,7 @@ pub mod producer;
 pub mod snapshot;
 pub mod sql;
 pub mod tags;
+pub mod topics;
 
 use linkplane_core::lifecycle as lc;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

@@ -1,31 +1,39 @@
 //! Connection notifications and their delivery outbox.
 
-use super::sql;
+use super::page::{self, Page, PageSpec};
+use super::sql::{self, SqlBuilder};
 use super::{Backend, Store, StoreError, Tx};
-use sqlx::{Any, Executor};
+use sqlx::{Any, AnyPool, Executor};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct NotificationRow {
     pub connection_notification_id: String,
     pub account_id: String,
     pub service_id: String,
+    /// Empty when the notification names a topic.
     pub webhook_url: String,
     pub events: String,
     pub signing_secret: String,
     pub last_delivery_status: Option<String>,
     pub last_delivery_at: Option<i64>,
     pub created_at: i64,
+    /// The topic's ARN, when deliveries go to a topic.
+    pub connection_notification_arn: Option<String>,
+    pub region: String,
 }
+page::keyed!(NotificationRow, connection_notification_id);
 
 const COLS: &str = "connection_notification_id, account_id, service_id, webhook_url, events, \
-    signing_secret, last_delivery_status, last_delivery_at, created_at";
+    signing_secret, last_delivery_status, last_delivery_at, created_at, \
+    connection_notification_arn, region";
 
 pub async fn insert_notification(tx: &mut Tx, r: &NotificationRow) -> Result<(), StoreError> {
     sql::exec(
         &mut **tx,
         "INSERT INTO connection_notifications (connection_notification_id, account_id, service_id, \
-         webhook_url, events, signing_secret, last_delivery_status, last_delivery_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         webhook_url, events, signing_secret, last_delivery_status, last_delivery_at, created_at, \
+         connection_notification_arn, region) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         (
             &r.connection_notification_id,
             &r.account_id,
@@ -36,6 +44,8 @@ pub async fn insert_notification(tx: &mut Tx, r: &NotificationRow) -> Result<(),
             &r.last_delivery_status,
             r.last_delivery_at,
             r.created_at,
+            &r.connection_notification_arn,
+            &r.region,
         ),
     )
     .await?;
@@ -55,7 +65,53 @@ pub async fn notifications_of<'e, E: Executor<'e, Database = Any>>(
     Ok(b.build_query_as().fetch_all(exec).await?)
 }
 
-/// Deliveries not yet acknowledged, per notification.
+/// One notification of an account.
+pub async fn get_notification<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    account_id: &str,
+    id: &str,
+) -> Result<Option<NotificationRow>, StoreError> {
+    let mut b = SqlBuilder::new("SELECT ");
+    b.push(COLS)
+        .push(" FROM connection_notifications WHERE account_id = ")
+        .push_bind(account_id)
+        .push(" AND connection_notification_id = ")
+        .push_bind(id);
+    Ok(b.build_query_as().fetch_optional(exec).await?)
+}
+
+/// What a list of an account's notifications narrows by.
+#[derive(Debug, Clone, Default)]
+pub struct NotificationFilter {
+    pub service_id: Option<String>,
+    pub region: Option<String>,
+    pub connection_notification_arn: Option<String>,
+}
+
+/// One keyset page of an account's notifications.
+pub async fn list_notifications(
+    pool: &AnyPool,
+    account_id: &str,
+    filter: &NotificationFilter,
+    spec: &PageSpec,
+) -> Result<Page<NotificationRow>, StoreError> {
+    let mut b = SqlBuilder::new("SELECT ");
+    b.push(COLS)
+        .push(" FROM connection_notifications WHERE account_id = ")
+        .push_bind(account_id);
+    if let Some(v) = &filter.service_id {
+        b.push(" AND service_id = ").push_bind(v);
+    }
+    if let Some(v) = &filter.region {
+        b.push(" AND region = ").push_bind(v);
+    }
+    if let Some(v) = &filter.connection_notification_arn {
+        b.push(" AND connection_notification_arn = ").push_bind(v);
+    }
+    page::fetch(pool, b, "connection_notification_id", spec).await
+}
+
+/// Deliveries not yet acknowledged, per notification of a service.
 pub async fn pending_counts<'e, E: Executor<'e, Database = Any>>(
     exec: E,
     service_id: &str,
@@ -70,15 +126,45 @@ pub async fn pending_counts<'e, E: Executor<'e, Database = Any>>(
     .await
 }
 
-pub async fn delete_notification(
-    tx: &mut Tx,
-    service_id: &str,
-    id: &str,
-) -> Result<bool, StoreError> {
+/// Deliveries not yet acknowledged, per notification among `ids`.
+pub async fn pending_counts_of(
+    pool: &AnyPool,
+    ids: &[&str],
+) -> Result<Vec<(String, i64)>, StoreError> {
+    sql::rows_in(
+        pool,
+        SqlBuilder::new(
+            "SELECT connection_notification_id, COUNT(*) FROM notification_outbox WHERE ",
+        ),
+        "connection_notification_id",
+        ids,
+        " GROUP BY connection_notification_id",
+    )
+    .await
+}
+
+/// Replaces what a notification asks for and where it delivers.
+pub async fn update_notification(tx: &mut Tx, r: &NotificationRow) -> Result<(), StoreError> {
+    sql::exec(
+        &mut **tx,
+        "UPDATE connection_notifications SET events = $1, webhook_url = $2, \
+         connection_notification_arn = $3 WHERE connection_notification_id = $4",
+        (
+            &r.events,
+            &r.webhook_url,
+            &r.connection_notification_arn,
+            &r.connection_notification_id,
+        ),
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_notification(tx: &mut Tx, id: &str) -> Result<bool, StoreError> {
     let n = sql::exec(
         &mut **tx,
-        "DELETE FROM connection_notifications WHERE service_id = $1 AND connection_notification_id = $2",
-        (service_id, id),
+        "DELETE FROM connection_notifications WHERE connection_notification_id = $1",
+        (id,),
     )
     .await?;
     Ok(n == 1)
@@ -121,8 +207,9 @@ pub struct Delivery {
     pub connection_notification_id: String,
     pub body: String,
     pub attempts: i64,
-    pub webhook_url: String,
-    pub signing_secret: String,
+    /// None when the notification's topic no longer exists.
+    pub webhook_url: Option<String>,
+    pub signing_secret: Option<String>,
 }
 
 /// Claims up to `limit` due deliveries for `lease_ms`: on Postgres with
@@ -156,9 +243,13 @@ pub async fn claim(
         .await?;
         let d: Option<Delivery> = sql::fetch_optional(
             &mut *tx,
-            "SELECT o.delivery_id, o.connection_notification_id, o.body, o.attempts, n.webhook_url, \
-             n.signing_secret FROM notification_outbox o JOIN connection_notifications n \
-             ON n.connection_notification_id = o.connection_notification_id WHERE o.delivery_id = $1",
+            "SELECT o.delivery_id, o.connection_notification_id, o.body, o.attempts, \
+             CASE WHEN n.connection_notification_arn IS NULL THEN n.webhook_url ELSE t.webhook_url END AS webhook_url, \
+             CASE WHEN n.connection_notification_arn IS NULL THEN n.signing_secret ELSE t.signing_secret END AS signing_secret \
+             FROM notification_outbox o JOIN connection_notifications n \
+             ON n.connection_notification_id = o.connection_notification_id \
+             LEFT JOIN notification_topics t ON t.topic_arn = n.connection_notification_arn \
+             WHERE o.delivery_id = $1",
             (&id,),
         )
         .await?;

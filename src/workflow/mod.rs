@@ -108,10 +108,16 @@ async fn deliver_due(
         return Ok(());
     }
     for d in outbox::claim(store, now, DELIVERY_LEASE_MS, 20).await? {
-        let signature =
-            crate::service::notification::signature(&d.signing_secret, d.body.as_bytes());
+        let (Some(url), Some(secret)) = (&d.webhook_url, &d.signing_secret) else {
+            // The notification's topic was deleted: like a message published
+            // to a deleted SNS topic, the event goes nowhere, and is not retried.
+            let status = "dropped: the notification's topic does not exist";
+            outbox::finish(store, &d, true, status, 0, now_ms()).await?;
+            continue;
+        };
+        let signature = crate::service::notification::signature(secret, d.body.as_bytes());
         let sent = http
-            .post(&d.webhook_url)
+            .post(url)
             .header("content-type", "application/json")
             .header("x-linkplane-signature", signature)
             .header("x-linkplane-delivery", &d.delivery_id)

@@ -241,6 +241,8 @@ struct World {
     svc_gw: String,
     svc_gw_name: String,
     nfn: String,
+    /// A's notification topic (its ARN).
+    topic: String,
     ep_gateway: String,
     ep_interface: String,
     ep_svc: String,
@@ -937,6 +939,41 @@ fn probes(w: &World, pass: usize) -> Vec<Probe> {
         format!("{b_svc}/notifications/{}", w.nfn),
         NotFound("InvalidConnectionNotification"),
     ));
+    p.push(patch(
+        "/v1/endpoint-services/{service_id}/notifications/{connection_notification_id}",
+        format!("{b_svc}/notifications/{}", w.nfn),
+        json!({"events": ["connect"]}),
+        NotFound("InvalidConnectionNotification"),
+    ));
+    // Notification topics: A's is nobody else's to read, delete or name.
+    p.push(post(
+        "/v1/endpoint-services/{service_id}/notifications",
+        format!("{b_svc}/notifications"),
+        json!({"connection_notification_arn": w.topic, "events": ["connect"]}),
+        BadRef("InvalidParameterValue"),
+    ));
+    p.push(get(
+        "/v1/notification-topics",
+        "/v1/notification-topics",
+        List,
+    ));
+    p.push(post(
+        "/v1/notification-topics",
+        "/v1/notification-topics",
+        json!({"name": format!("b-topic-{pass}"), "webhook_url": "http://127.0.0.1:9/b"}),
+        OwnCreate,
+    ));
+    let topic = format!("/v1/notification-topics/{}", enc(&w.topic));
+    p.push(get(
+        "/v1/notification-topics/{topic_arn}",
+        &topic,
+        NotFound("NotFound"),
+    ));
+    p.push(del(
+        "/v1/notification-topics/{topic_arn}",
+        &topic,
+        NotFound("NotFound"),
+    ));
 
     // Discovery: B is no allowed principal of A's services.
     p.push(get(
@@ -1225,6 +1262,12 @@ fn service_probes(w: &World, pass: usize) -> Vec<Probe> {
         p.push(del(
             "/v1/endpoint-services/{service_id}/notifications/{connection_notification_id}",
             format!("{path}/notifications/{}", w.nfn),
+            nf,
+        ));
+        p.push(patch(
+            "/v1/endpoint-services/{service_id}/notifications/{connection_notification_id}",
+            format!("{path}/notifications/{}", w.nfn),
+            json!({"events": ["connect"]}),
             nf,
         ));
         p.push(post(
@@ -1958,6 +2001,15 @@ async fn build(s_: &TestServer, hook: &str) -> World {
     )
     .await;
     w.nfn = s(&n["connection_notification_id"]);
+    let t = ok(
+        s_,
+        &a.token,
+        "POST",
+        "/v1/notification-topics",
+        json!({"name": A_NAME, "webhook_url": hook}),
+    )
+    .await;
+    w.topic = s(&t["topic_arn"]);
 
     // Consumer: one endpoint of each type, one waiting for acceptance.
     w.a_client_token_ep = "alpha-ep-token".to_string();

@@ -2,8 +2,12 @@
 story.py): an NLB and an endpoint service with acceptance required made
 with boto3, a second account allowed; that account's interface endpoint
 made over REST shows up as pendingAcceptance, is accepted with boto3, and
-REST shows it available.
+REST shows it available. Connection notifications: a notification topic
+(the stand-in for an SNS topic) made over REST, named by its ARN in
+create-vpc-endpoint-connection-notification, described, modified, deleted.
 """
+
+from urllib.parse import quote
 
 from story import REGION, account, check, client, error_of, rest
 
@@ -75,6 +79,50 @@ def main():
     perms = ec2.describe_vpc_endpoint_service_permissions(ServiceId=sid)["AllowedPrincipals"]
     check("describe-vpc-endpoint-service-permissions lists it",
           [p["Principal"] for p in perms] == [consumer["root_principal_arn"]])
+
+    # Connection notifications: a topic over REST, its ARN with boto3.
+    status, topic = rest("POST", "/v1/notification-topics", pkey["secret"],
+                         {"name": "story-events", "webhook_url": "http://127.0.0.1:9/story", "region": REGION})
+    assert status == 201, (status, topic)
+    topic_arn = topic["topic_arn"]
+    check("the topic's ARN is an SNS topic ARN of the producer",
+          topic_arn == f"arn:aws:sns:{REGION}:{producer['account_id']}:story-events")
+    made = ec2.create_vpc_endpoint_connection_notification(
+        ServiceId=sid, ConnectionNotificationArn=topic_arn, ConnectionEvents=["Connect", "Accept"],
+        ClientToken="story-notification-1")
+    nfn = made["ConnectionNotification"]
+    check("create-vpc-endpoint-connection-notification shows the topic ARN back, Topic, Enabled",
+          nfn["ConnectionNotificationArn"] == topic_arn and nfn["ConnectionNotificationType"] == "Topic"
+          and nfn["ConnectionNotificationState"] == "Enabled" and nfn["ServiceId"] == sid
+          and nfn["ConnectionEvents"] == ["Accept", "Connect"] and made["ClientToken"] == "story-notification-1")
+    nid = nfn["ConnectionNotificationId"]
+    again = ec2.create_vpc_endpoint_connection_notification(
+        ServiceId=sid, ConnectionNotificationArn=topic_arn, ConnectionEvents=["Connect", "Accept"],
+        ClientToken="story-notification-1")["ConnectionNotification"]
+    check("the same ClientToken answers the same notification", again["ConnectionNotificationId"] == nid)
+    check("a topic ARN nobody made is InvalidParameterValue",
+          error_of(ec2.create_vpc_endpoint_connection_notification, ServiceId=sid,
+                   ConnectionNotificationArn=f"arn:aws:sns:{REGION}:{producer['account_id']}:nope",
+                   ConnectionEvents=["Connect"])[0] == "InvalidParameterValue")
+    ec2.modify_vpc_endpoint_connection_notification(ConnectionNotificationId=nid, ConnectionEvents=["Reject"])
+    found = ec2.describe_vpc_endpoint_connection_notifications(
+        Filters=[{"Name": "service-id", "Values": [sid]}])["ConnectionNotificationSet"]
+    check("describe-vpc-endpoint-connection-notifications shows it, modified",
+          [(n["ConnectionNotificationId"], n["ConnectionNotificationArn"], n["ConnectionEvents"]) for n in found]
+          == [(nid, topic_arn, ["Reject"])])
+    status, listed = rest("GET", f"/v1/endpoint-services/{sid}/notifications", pkey["secret"])
+    check("REST shows the same notification with its topic",
+          status == 200 and [(n["connection_notification_id"], n["connection_notification_arn"])
+                             for n in listed["items"]] == [(nid, topic_arn)])
+    out = ec2.delete_vpc_endpoint_connection_notifications(
+        ConnectionNotificationIds=[nid, "vpce-nfn-00000000000000000"])
+    check("delete-vpc-endpoint-connection-notifications: an unknown id is unsuccessful",
+          [(u["ResourceId"], u["Error"]["Code"]) for u in out["Unsuccessful"]]
+          == [("vpce-nfn-00000000000000000", "InvalidConnectionNotification")])
+    check("it is gone",
+          ec2.describe_vpc_endpoint_connection_notifications()["ConnectionNotificationSet"] == [])
+    status, _ = rest("DELETE", f"/v1/notification-topics/{quote(topic_arn, safe='')}", pkey["secret"])
+    check("the topic is deleted over REST", status == 204)
 
     # The consumer's interface endpoint, over REST.
     status, cvpc = rest("POST", "/v1/vpcs", ckey["secret"], {"cidr_block": "10.30.0.0/16"})

@@ -19,5 +19,6 @@ pub mod public_dns;
 pub mod resolve;
 pub mod tags;
 pub mod text;
+pub mod topic;
 
 pub use error::CoreError;

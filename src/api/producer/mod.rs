@@ -10,6 +10,7 @@ mod loadbalancer;
 mod notification;
 mod principals;
 mod target_group;
+mod topics;
 
 use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
@@ -63,7 +64,12 @@ pub fn router() -> OpenApiRouter<AppState> {
             notification::create_notification,
             notification::list_notifications
         ))
-        .routes(routes!(notification::delete_notification))
+        .routes(routes!(
+            notification::delete_notification,
+            notification::update_notification
+        ))
+        .routes(routes!(topics::create_topic, topics::list_topics))
+        .routes(routes!(topics::get_topic, topics::delete_topic))
         .routes(routes!(dns::create_public_zone, dns::list_public_zones))
         .routes(routes!(dns::get_public_zone, dns::delete_public_zone))
         .routes(routes!(

@@ -9,6 +9,7 @@ mod endpoint_services;
 mod endpoints;
 mod gateways;
 mod interfaces;
+mod notifications;
 mod prefix_lists;
 mod routing;
 mod security;
@@ -260,6 +261,34 @@ pub const ACTIONS: &[Action] = &[
     Action {
         name: "ModifyVpcAttribute",
         handler: |c| Box::pin(vpc::modify_vpc_attribute(c)),
+    },
+    Action {
+        name: "CreateVpcEndpointConnectionNotification",
+        handler: |c| {
+            Box::pin(notifications::create_vpc_endpoint_connection_notification(
+                c,
+            ))
+        },
+    },
+    Action {
+        name: "DescribeVpcEndpointConnectionNotifications",
+        handler: |c| Box::pin(notifications::describe_vpc_endpoint_connection_notifications(c)),
+    },
+    Action {
+        name: "ModifyVpcEndpointConnectionNotification",
+        handler: |c| {
+            Box::pin(notifications::modify_vpc_endpoint_connection_notification(
+                c,
+            ))
+        },
+    },
+    Action {
+        name: "DeleteVpcEndpointConnectionNotifications",
+        handler: |c| {
+            Box::pin(notifications::delete_vpc_endpoint_connection_notifications(
+                c,
+            ))
+        },
     },
 ];
 

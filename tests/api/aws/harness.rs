@@ -161,6 +161,13 @@ async fn the_reset_deletes_the_open_accounts_resources_only(db: Db) {
         json!({"webhook_url": "http://127.0.0.1:9/h", "events": ["connect"]}),
     )
     .await;
+    // A notification topic (the stand-in for an SNS topic).
+    srv.create(
+        "/v1/notification-topics",
+        &open.token,
+        json!({"name": "connections", "webhook_url": "http://127.0.0.1:9/t"}),
+    )
+    .await;
     // Its own network: a tagged VPC, a group with a rule, an attached
     // internet gateway, a route table with a route, a gateway endpoint, a
     // transit gateway with an attachment, a public DNS zone.

@@ -7,6 +7,7 @@ mod consumer;
 mod harness;
 mod listeners;
 mod network;
+mod notifications;
 mod producer;
 
 use crate::on_both_databases;
