@@ -16,3 +16,6 @@ CREATE TABLE listeners (
 );
 CREATE INDEX listeners_by_lb ON listeners (load_balancer_arn, created_at, listener_arn);
 CREATE INDEX listeners_by_group ON listeners (target_group_arn);
+-- A gateway load balancer's one listener (its port is NULL, which the
+-- unique (load_balancer_arn, port) above does not count).
+CREATE UNIQUE INDEX listeners_one_per_gateway ON listeners (load_balancer_arn) WHERE port IS NULL;

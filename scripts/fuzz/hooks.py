@@ -72,12 +72,14 @@ STATE_REFUSALS = [
     ("InvalidParameter", r"does not apply to [a-z ]+ endpoints|is not a (route table|subnet) of vpce-|must keep at least one (subnet|security group)", "the endpoint's type and parts"),
     ("InvalidParameterValue", r"^items\[\d+\]\.zones: \d+ is not between 1 and the Region's", "the Region's number of zones"),
     ("ValidationError", r"is not supported by (network|gateway) load balancers|target group port must be", "the load balancer's kind"),
+    ("ValidationError", r"listener needs a protocol and a port|listener takes no protocol and no port|listener cannot forward to a target group of protocol", "the load balancer's kind and the group's protocol"),
+    ("InvalidParameterValue", r"is not a topic of this account|is not a topic of the service.s region", "a notification topic that does not exist (there)"),
     # -- the deployment -----------------------------------------------------
     ("InvalidParameterValue", r"is not among LINKPLANE_WEBHOOK_ALLOWED_HOSTS", "ci-fuzz.sh lets webhooks reach loopback only"),
     # -- rules between fields, stated in the fields' descriptions ------------
     ("InvalidParameterCombination", r"exactly one|either network_interface_id, or subnet_id and ip|not both|cannot be given together", "exactly one of several fields"),
     ("InvalidParameter", r"exactly one of network_load_balancer_arns or gateway_load_balancer_arns", "exactly one of several fields"),
-    ("MissingParameter", r"^a (route|rule) needs a|needs transit_gateway_attachment_id or blackhole|The request must contain the parameter (fromPort|toPort) when the protocol is", "a field another field requires"),
+    ("MissingParameter", r"^webhook_url or connection_notification_arn: a notification delivers to one of them|^a (route|rule) needs a|needs transit_gateway_attachment_id or blackhole|The request must contain the parameter (fromPort|toPort) when the protocol is", "a field another field requires"),
     ("MissingParameter", r"endpoints need at least one subnet", "a field the endpoint type requires"),
     ("InvalidParameter", r"endpoints take (route_table_ids|subnets)|have no private DNS|do not take a policy document|takes exactly one subnet", "fields the endpoint type rules out"),
     ("InvalidParameterValue", r"Ports must be between 0 and 65535|must be between -1 and 255|Ports cannot be given when the protocol is -1|must not be greater than toPort", "ports by protocol"),

@@ -59,11 +59,13 @@ pub async fn open_root(store: &Store, account_id: &str, access_key_id: &str) -> 
 
 /// Deletes every resource of `account_id` in one transaction: its VPCs and
 /// all in them, gateways, load balancers, target groups, endpoint services,
-/// endpoints, notifications, public DNS zones, tags and client tokens. The
+/// endpoints, notifications and their topics, listeners, public DNS zones,
+/// tags and client tokens (but not those of its principals and keys). The
 /// account, its principals and its API keys stay. Another account's
 /// endpoints connected to its services are rejected first (the transition
-/// a producer's reject makes), and peerings with another account are gone
-/// from both sides. Answers how many rows went.
+/// a producer's reject makes); its own endpoints on another account's
+/// services notify that producer of a delete; peerings with another
+/// account are gone from both sides. Answers how many rows went.
 pub async fn reset_account(store: &Store, account_id: &str) -> Result<u64> {
     transaction!(store, |tx| {
         let now = now_ms();
@@ -72,6 +74,13 @@ pub async fn reset_account(store: &Store, account_id: &str) -> Result<u64> {
                 // A live state always allows the reject; a refusal would
                 // leave the row as it is, which is also consistent.
                 decide_one(tx, Duration::ZERO, &row, false, now).await?;
+            }
+        }
+        // The account's own connections to other accounts' services go as
+        // a delete of the endpoint does: their producers hear of it.
+        for id in db::live_endpoints_on_foreign_services(tx, account_id).await? {
+            if let Some(row) = cs_db::get_endpoint(&mut **tx, None, &id).await? {
+                crate::service::notification::emit(tx, "delete", &row, "deleted").await?;
             }
         }
         Ok(db::delete_account_resources(tx, account_id).await?)

@@ -95,7 +95,10 @@ pub struct CreateNotificationRequest {
     /// notification topics in the service's region
     /// (`POST /v1/notification-topics`); deliveries go to the topic's
     /// webhook URL, read when each is sent, signed with the topic's secret.
-    #[schema(example = "arn:aws:sns:us-east-1:111122223333:endpoint-events")]
+    #[schema(
+        example = "arn:aws:sns:us-east-1:111122223333:endpoint-events",
+        pattern = "^arn:aws:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$"
+    )]
     pub connection_notification_arn: Option<String>,
     /// Some of `connect`, `accept`, `reject`, `delete`.
     #[schema(value_type = Vec<schema::NotificationEvent>, min_items = 1)]
@@ -112,7 +115,10 @@ pub struct UpdateNotificationRequest {
     pub events: Option<Vec<String>>,
     /// Sends deliveries to this topic from now on (also a notification made
     /// with a `webhook_url`; there is no way back to a URL of its own).
-    #[schema(example = "arn:aws:sns:us-east-1:111122223333:endpoint-events")]
+    #[schema(
+        example = "arn:aws:sns:us-east-1:111122223333:endpoint-events",
+        pattern = "^arn:aws:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$"
+    )]
     pub connection_notification_arn: Option<String>,
 }
 

@@ -68,9 +68,14 @@ pub struct CreateTopicRequest {
     /// The webhook URL deliveries go to, under the rules of a
     /// notification's `webhook_url` (http or https, a host among
     /// `LINKPLANE_WEBHOOK_ALLOWED_HOSTS` when that is set).
-    #[schema(example = "https://hooks.example.com/linkplane", max_length = 2048)]
+    #[schema(
+        example = "https://hooks.example.com/linkplane",
+        max_length = 2048,
+        pattern = "^https?://[^/?#@\\u0000-\\u0020\\u007f-\\u009f\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]+([/?#][^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*)?$"
+    )]
     pub webhook_url: String,
     /// Default `LINKPLANE_DEFAULT_REGION`.
+    #[schema(value_type = Option<crate::schema::RegionCode>)]
     pub region: Option<String>,
 }
 

@@ -58,8 +58,10 @@ const DELETES: &[&str] = &[
     "DELETE FROM public_dns_zones WHERE account_id = $1",
     // Tags of the account's resources, but not of the account itself.
     "DELETE FROM tags WHERE account_id = $1 AND resource_id <> $1",
-    // Client tokens and idempotency keys name resources now gone.
-    "DELETE FROM idempotency_keys WHERE scope = $1",
+    // Client tokens and idempotency keys name resources now gone (not
+    // those of the principals and keys, which stay).
+    "DELETE FROM idempotency_keys WHERE scope = $1 \
+     AND operation NOT IN ('CreateAccount', 'CreatePrincipal', 'CreateApiKey')",
 ];
 
 /// Deletes every resource row of `account_id` (see the module's comment).
@@ -83,6 +85,30 @@ pub async fn foreign_live_endpoints(
         "SELECT e.vpc_endpoint_id FROM vpc_endpoints e \
          JOIN endpoint_services s ON s.service_id = e.service_id \
          WHERE s.account_id = $1 AND e.account_id <> $1 AND e.state IN ($2, $3, $4) \
+         ORDER BY e.vpc_endpoint_id",
+        (
+            account_id,
+            VpcEndpointState::LIVE[0].as_str(),
+            VpcEndpointState::LIVE[1].as_str(),
+            VpcEndpointState::LIVE[2].as_str(),
+        ),
+    )
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// The account's endpoints that are live on another account's service
+/// (whose producer hears of their deletion), in id order.
+pub async fn live_endpoints_on_foreign_services(
+    tx: &mut Tx,
+    account_id: &str,
+) -> Result<Vec<String>, StoreError> {
+    use linkplane_core::lifecycle::VpcEndpointState;
+    let rows: Vec<(String,)> = sql::fetch_all(
+        &mut **tx,
+        "SELECT e.vpc_endpoint_id FROM vpc_endpoints e \
+         JOIN endpoint_services s ON s.service_id = e.service_id \
+         WHERE e.account_id = $1 AND s.account_id <> $1 AND e.state IN ($2, $3, $4) \
          ORDER BY e.vpc_endpoint_id",
         (
             account_id,

@@ -26,8 +26,8 @@ list_query! {
         /// balancers', endpoints') or workloads' (false).
         #[serde(default, deserialize_with = "crate::api::extract::query_value")]
         pub requester_managed: Option<bool>,
-        /// Only interfaces in this zone.
-        #[param(value_type = Option<crate::schema::ZoneId>)]
+        /// Only interfaces in this zone (a zone id; one that names no zone
+        /// matches nothing, as on `GET /v1/subnets`).
         pub availability_zone_id: Option<String>,
         /// Only the interface with this private address.
         #[param(value_type = Option<crate::schema::Ipv4Address>)]

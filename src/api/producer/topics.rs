@@ -16,6 +16,7 @@ use axum::response::Response;
 list_query! {
     pub struct ListTopicsQuery => ListTopics {
         /// Only this region.
+        #[param(value_type = Option<crate::schema::RegionCode>)]
         pub region: Option<String>,
     }
 }

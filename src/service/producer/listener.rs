@@ -1,7 +1,11 @@
 //! Listeners: a load balancer's port and protocol forwarding to a target
 //! group. Creating one attaches the group to the load balancer (what
 //! `load_balancer_arn` on a target group's create does on REST); deleting
-//! the last one that forwards to a group detaches it. The rules of which
+//! the last one that forwards to a group detaches it (a group attached by
+//! REST's `load_balancer_arn` too: a listener to it takes the attachment
+//! over, as on AWS, where only listeners attach groups). The same listener
+//! asked for again is answered, as AWS's CreateListener is idempotent. The
+//! rules of which
 //! protocols and groups fit are `linkplane_core::privatelink::listener`'s.
 
 use crate::create_once;
@@ -16,7 +20,9 @@ use crate::store::producer::{self as db, ListenerRow};
 use crate::store::{StoreError, now_ms};
 use crate::transaction;
 use crate::util::timestamp;
-use linkplane_core::privatelink::listener::{check_forward, check_listener, listener_arn};
+use linkplane_core::privatelink::listener::{
+    check_forward, check_listener, listener_arn, load_balancer_of_listener,
+};
 use linkplane_core::privatelink::{self as pl, LoadBalancerArn, TargetProtocol};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -47,7 +53,10 @@ pub struct CreateListenerRequest {
     /// `tcp`, `udp` or `tcp_udp` (any case) on a network load balancer
     /// (`tls` needs a certificate, which linkplane does not have); none on
     /// a gateway load balancer.
-    #[schema(example = "tcp")]
+    #[schema(
+        example = "tcp",
+        pattern = "^([tT][cC][pP]|[uU][dD][pP]|[tT][cC][pP]_[uU][dD][pP])$"
+    )]
     pub protocol: Option<String>,
     /// 1 to 65535, unique on the load balancer; none on a gateway load
     /// balancer (which has at most one listener).
@@ -59,6 +68,20 @@ pub struct CreateListenerRequest {
     /// GENEVE.
     #[schema(value_type = schema::TargetGroupArn)]
     pub target_group_arn: String,
+}
+
+/// A second listener on a port (on a gateway load balancer: a second one).
+fn duplicate(kind: pl::LoadBalancerKind) -> Error {
+    match kind {
+        pl::LoadBalancerKind::Gateway => Error::validation(
+            "TooManyListeners",
+            "A gateway load balancer has at most one listener",
+        ),
+        pl::LoadBalancerKind::Network => Error::conflict(
+            "DuplicateListener",
+            "A listener already exists on this port for this load balancer",
+        ),
+    }
 }
 
 fn listener_not_found(arn: &str) -> Error {
@@ -127,50 +150,54 @@ pub async fn create_listener(
                 ),
             ));
         }
-        match tg.load_balancer_arn.as_deref() {
-            Some(other) if other != lb.load_balancer_arn => {
-                return Err(Error::validation(
-                    "TargetGroupAssociationLimit",
-                    format!(
-                        "The target group {} is already associated with the load balancer {other}",
-                        tg.target_group_arn
-                    ),
-                ));
+        let port = listens.map(|(_, port)| i64::from(port));
+        let protocol = listens.map(|(p, _)| p.as_str().to_string());
+        // The same listener again is the one there (CreateListener is
+        // idempotent on AWS); another on its port is a duplicate.
+        if let Some(there) = db::listener_on(tx, &lb.load_balancer_arn, port).await? {
+            if there.protocol == protocol && there.target_group_arn == tg.target_group_arn {
+                return Ok(there.listener_arn);
             }
-            Some(_) => {}
-            None => {
-                db::set_group_load_balancer(
-                    tx,
-                    &tg.target_group_arn,
-                    Some(&lb.load_balancer_arn),
-                    now_ms(),
-                )
-                .await?;
-            }
+            return Err(duplicate(lb_kind_of(&lb.lb_type)?));
         }
-        let (listeners, _) = db::listener_counts(tx, &lb.load_balancer_arn, "").await?;
-        if lb_kind_of(&lb.lb_type)? == pl::LoadBalancerKind::Gateway && listeners > 0 {
+        if let Some(other) = tg.load_balancer_arn.as_deref()
+            && other != lb.load_balancer_arn
+        {
             return Err(Error::validation(
-                "TooManyListeners",
-                "A gateway load balancer has at most one listener",
+                "TargetGroupAssociationLimit",
+                format!(
+                    "The target group {} is already associated with the load balancer {other}",
+                    tg.target_group_arn
+                ),
             ));
+        }
+        // Written (and its version bumped) even when already attached, so
+        // that a concurrent delete deciding to detach it runs again.
+        if !db::set_group_load_balancer(
+            tx,
+            &tg.target_group_arn,
+            Some(&lb.load_balancer_arn),
+            tg.version,
+            now_ms(),
+        )
+        .await?
+        {
+            return Err(Error::contention(format!(
+                "target group {} changed while this request ran",
+                tg.target_group_arn
+            )));
         }
         let row = ListenerRow {
             listener_arn: arn.clone(),
             load_balancer_arn: lb.load_balancer_arn.clone(),
             account_id: account.to_string(),
-            protocol: listens.map(|(p, _)| p.as_str().to_string()),
-            port: listens.map(|(_, port)| i64::from(port)),
+            protocol,
+            port,
             target_group_arn: tg.target_group_arn.clone(),
             created_at: now_ms(),
         };
         match db::insert_listener(tx, &row).await {
-            Err(StoreError::Conflict(_)) => {
-                return Err(Error::conflict(
-                    "DuplicateListener",
-                    "A listener already exists on this port for this load balancer",
-                ));
-            }
+            Err(StoreError::Conflict(_)) => return Err(duplicate(lb_kind_of(&lb.lb_type)?)),
             other => other?,
         }
         Ok(row.listener_arn)
@@ -182,6 +209,7 @@ pub async fn create_listener(
 
 pub async fn get_listener(ctx: Ctx<'_>, arn: &str) -> Result<Listener> {
     let account = ctx.account()?;
+    load_balancer_of_listener(arn)?;
     let row = db::get_listener(ctx.store.pool(), account, arn).await?;
     render_one(row, pagination::each(listener_of), || {
         listener_not_found(arn)
@@ -214,15 +242,27 @@ pub async fn list_listeners(
 /// load balancer when no other listener of it forwards there.
 pub async fn delete_listener(ctx: Ctx<'_>, arn: &str) -> Result<()> {
     let account = ctx.account()?;
+    load_balancer_of_listener(arn)?;
     transaction!(ctx.store, |tx| {
         let row = db::get_listener(&mut **tx, account, arn)
             .await?
             .ok_or_else(|| listener_not_found(arn))?;
+        // The group's version is read before the listeners are counted: a
+        // listener to it made in between has bumped it, so the detach below
+        // matches no row and the whole transaction runs again.
+        let tg = db::get_target_group(&mut **tx, account, &row.target_group_arn).await?;
         db::delete_listener(tx, arn).await?;
         let (_, same_group) =
             db::listener_counts(tx, &row.load_balancer_arn, &row.target_group_arn).await?;
-        if same_group == 0 {
-            db::set_group_load_balancer(tx, &row.target_group_arn, None, now_ms()).await?;
+        if same_group == 0
+            && let Some(tg) = tg
+            && !db::set_group_load_balancer(tx, &tg.target_group_arn, None, tg.version, now_ms())
+                .await?
+        {
+            return Err(Error::contention(format!(
+                "target group {} changed while this request ran",
+                tg.target_group_arn
+            )));
         }
         Ok(())
     })?;

@@ -114,19 +114,47 @@ pub async fn delete_listener(tx: &mut Tx, arn: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Attaches (or with `None` detaches) a target group to a load balancer.
+/// Attaches (or with `None` detaches) a target group to a load balancer
+/// if the group is still at `version`; bumps it. Answers whether it was,
+/// so that two transactions deciding on one group cannot both win.
 pub async fn set_group_load_balancer(
     tx: &mut Tx,
     target_group_arn: &str,
     load_balancer_arn: Option<&str>,
+    version: i64,
     now: i64,
-) -> Result<(), StoreError> {
-    sql::exec(
+) -> Result<bool, StoreError> {
+    let n = sql::exec(
         &mut **tx,
         "UPDATE target_groups SET load_balancer_arn = $1, version = version + 1, updated_at = $2 \
-         WHERE target_group_arn = $3",
-        (load_balancer_arn, now, target_group_arn),
+         WHERE target_group_arn = $3 AND version = $4",
+        (load_balancer_arn, now, target_group_arn, version),
     )
     .await?;
-    Ok(())
+    Ok(n == 1)
+}
+
+/// The listener of a load balancer on `port` (None: a gateway load
+/// balancer's one listener).
+pub async fn listener_on(
+    tx: &mut Tx,
+    load_balancer_arn: &str,
+    port: Option<i64>,
+) -> Result<Option<ListenerRow>, StoreError> {
+    match port {
+        Some(port) => sql::fetch_optional(
+            &mut **tx,
+            "SELECT listener_arn, load_balancer_arn, account_id, protocol, port, target_group_arn, \
+                 created_at FROM listeners WHERE load_balancer_arn = $1 AND port = $2",
+            (load_balancer_arn, port),
+        )
+        .await,
+        None => sql::fetch_optional(
+            &mut **tx,
+            "SELECT listener_arn, load_balancer_arn, account_id, protocol, port, target_group_arn, \
+                 created_at FROM listeners WHERE load_balancer_arn = $1 AND port IS NULL",
+            (load_balancer_arn,),
+        )
+        .await,
+    }
 }

@@ -80,13 +80,30 @@ async fn listeners_forward_to_target_groups_on_both_fronts(db: Db) {
     );
     // AWS's refusals: the port taken, a UDP listener to a TCP group, TLS,
     // an unknown group.
-    let out = call(create("443", "TCP", &web)).await;
+    // The same listener again is the one there (AWS's CreateListener is
+    // idempotent); another on the port is a duplicate.
+    let again = call(create("443", "TCP", &web)).await;
+    assert_eq!(again.0, StatusCode::OK, "{}", again.1);
+    assert_eq!(tag(&again.1, "ListenerArn"), Some(listener.as_str()));
+    let tcp_udp = s(&tg("both", "tcp_udp").await["target_group_arn"]);
+    let out = call(create("443", "TCP", &tcp_udp)).await;
     assert_eq!(
         code(&out),
         (StatusCode::BAD_REQUEST, Some("DuplicateListener")),
         "{}",
         out.1
     );
+    // A malformed listener ARN is a ValidationError, an unknown one not found.
+    let out = call(vec![
+        ("Action", "DeleteListener".into()),
+        version(),
+        (
+            "ListenerArn",
+            "arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/net/x".into(),
+        ),
+    ])
+    .await;
+    assert_eq!(code(&out).1, Some("ValidationError"), "{}", out.1);
     let out = call(create("80", "UDP", &web)).await;
     assert_eq!(
         code(&out),
@@ -182,6 +199,54 @@ async fn listeners_forward_to_target_groups_on_both_fronts(db: Db) {
         .delete(&format!("/v1/target-groups/{}", enc(&web)), &a.token)
         .await;
     assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.text);
+    // A gateway load balancer has one listener, without protocol or port.
+    let gwlb = srv.load_balancer(&a, "fw", "gateway", &subnets).await;
+    let gw_path = format!(
+        "/v1/load-balancers/{}/listeners",
+        enc(&s(&gwlb["load_balancer_arn"]))
+    );
+    let geneve = srv
+        .create(
+            "/v1/target-groups",
+            &a.token,
+            json!({"name": "fw", "protocol": "geneve", "port": 6081, "vpc_id": vpc_id}),
+        )
+        .await;
+    let one = json!({"target_group_arn": geneve["target_group_arn"]});
+    let r = srv.post(&gw_path, &a.token, one.clone()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert!(
+        r.body["port"].is_null() && r.body["protocol"].is_null(),
+        "{}",
+        r.text
+    );
+    let again = srv.post(&gw_path, &a.token, one).await;
+    assert_eq!(
+        again.body["listener_arn"], r.body["listener_arn"],
+        "{}",
+        again.text
+    );
+    let geneve2 = srv
+        .create(
+            "/v1/target-groups",
+            &a.token,
+            json!({"name": "fw2", "protocol": "geneve", "port": 6081, "vpc_id": vpc_id}),
+        )
+        .await;
+    srv.post(
+        &gw_path,
+        &a.token,
+        json!({"target_group_arn": geneve2["target_group_arn"]}),
+    )
+    .await
+    .assert_problem(400, "TooManyListeners");
+    srv.post(
+        &gw_path,
+        &a.token,
+        json!({"protocol": "tcp", "port": 80, "target_group_arn": geneve2["target_group_arn"]}),
+    )
+    .await
+    .assert_problem(400, "ValidationError");
     // The REST listener goes with its load balancer.
     let del = srv
         .delete(&format!("/v1/load-balancers/{}", enc(&lb_arn)), &a.token)
