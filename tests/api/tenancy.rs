@@ -2711,7 +2711,7 @@ async fn cross_account_visibility_is_exactly_the_domains(db: Db) {
     }
     s_.post(&format!("{pcx_path}/accept"), &a.token, json!({}))
         .await
-        .assert_problem(403, "UnauthorizedOperation");
+        .assert_problem(403, "OperationNotPermitted");
     s_.post_ok(&format!("{pcx_path}/accept"), &c.token, json!({}))
         .await;
     assert_eq!(

@@ -7,6 +7,7 @@
 mod catalog;
 mod endpoint_services;
 mod endpoints;
+mod peering;
 mod routing;
 mod security;
 mod subnet;
@@ -194,6 +195,26 @@ pub const ACTIONS: &[Action] = &[
             Box::pin(endpoint_services::modify_vpc_endpoint_service_payer_responsibility(c))
         },
     },
+    Action {
+        name: "CreateVpcPeeringConnection",
+        handler: |c| Box::pin(peering::create_vpc_peering_connection(c)),
+    },
+    Action {
+        name: "DescribeVpcPeeringConnections",
+        handler: |c| Box::pin(peering::describe_vpc_peering_connections(c)),
+    },
+    Action {
+        name: "AcceptVpcPeeringConnection",
+        handler: |c| Box::pin(peering::accept_vpc_peering_connection(c)),
+    },
+    Action {
+        name: "RejectVpcPeeringConnection",
+        handler: |c| Box::pin(peering::reject_vpc_peering_connection(c)),
+    },
+    Action {
+        name: "DeleteVpcPeeringConnection",
+        handler: |c| Box::pin(peering::delete_vpc_peering_connection(c)),
+    },
 ];
 
 /// `<XResponse xmlns=...><requestId>...</requestId>`, the rest to write.
@@ -360,6 +381,27 @@ pub(super) mod here {
     pub async fn endpoint(c: &Call, id: &str) -> Result<VpcEndpoint> {
         let v = cs::get_endpoint(c.ctx(), id).await?.value;
         regional(c, v, |v| &v.region, cs::endpoint_not_found(id))
+    }
+
+    /// A peering connection is seen from the caller's own side's region:
+    /// the requester's where it requested, the accepter's where it accepts
+    /// (both, for a connection between two regions of one account).
+    pub async fn peering(
+        c: &Call,
+        id: &str,
+    ) -> Result<crate::service::network::peering::VpcPeeringConnection> {
+        use crate::service::network::peering;
+        let v = peering::get_peering(c.ctx(), id).await?.value;
+        let account = c.ctx().account()?;
+        let sides = [&v.requester_vpc_info, &v.accepter_vpc_info];
+        if sides
+            .iter()
+            .any(|s| s.owner_id == account && s.region == c.region)
+        {
+            Ok(v)
+        } else {
+            Err(peering::pcx_not_found(id))
+        }
     }
 }
 
