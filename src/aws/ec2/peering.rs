@@ -152,7 +152,7 @@ pub(super) async fn describe_vpc_peering_connections(mut c: Call) -> Result<Stri
                 found.push(p);
             }
         }
-        x.items("vpcPeeringConnectionSet", &found, |x, p| write_pcx(x, p));
+        x.items("vpcPeeringConnectionSet", &found, write_pcx);
         return Ok(x.finish());
     }
     // The domain narrows by status, either side's VPC and tags (one value
@@ -176,7 +176,7 @@ pub(super) async fn describe_vpc_peering_connections(mut c: Call) -> Result<Stri
     }
     let (mut found, next) = peering::list_peerings_in(c.ctx(), Some(&c.region), q).await?;
     found.retain(|p| keep_all(p, &filters).unwrap_or(false));
-    x.items("vpcPeeringConnectionSet", &found, |x, p| write_pcx(x, p));
+    x.items("vpcPeeringConnectionSet", &found, write_pcx);
     x.opt("nextToken", next.as_deref());
     Ok(x.finish())
 }
