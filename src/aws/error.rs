@@ -52,6 +52,9 @@ pub fn status(service: Option<Service>, code: &str, kind: ErrorKind) -> StatusCo
         "AuthFailure" => return StatusCode::UNAUTHORIZED,
         "RequestTimeout" if kind == ErrorKind::Invalid => return StatusCode::REQUEST_TIMEOUT,
         "InvalidClientTokenId" | "SignatureDoesNotMatch" => return StatusCode::FORBIDDEN,
+        // AWS answers a rule's refusal (the requester accepting its own
+        // peering) 400, where REST answers 403.
+        "OperationNotPermitted" => return StatusCode::BAD_REQUEST,
         _ => {}
     }
     match kind {

@@ -184,9 +184,16 @@ impl Params {
 
     /// `TagSpecification.N.ResourceType` and `TagSpecification.N.Tag.M.Key`/`.Value`.
     pub fn tag_specifications(&mut self) -> Result<Vec<TagSpecification>> {
+        self.tag_specifications_at("TagSpecification")
+    }
+
+    /// As [`Params::tag_specifications`], under another name: the actions
+    /// whose model gives the member no `locationName` take
+    /// `TagSpecifications.N` (CreateTransitGatewayVpcAttachment).
+    pub fn tag_specifications_at(&mut self, prefix: &str) -> Result<Vec<TagSpecification>> {
         let mut out = Vec::new();
-        for i in self.indices("TagSpecification")? {
-            let p = format!("TagSpecification.{i}");
+        for i in self.indices(prefix)? {
+            let p = format!("{prefix}.{i}");
             let resource_type = self.take(&format!("{p}.ResourceType"));
             let mut tags = BTreeMap::new();
             for j in self.indices(&format!("{p}.Tag"))? {

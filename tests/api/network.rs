@@ -870,7 +870,7 @@ async fn peering_across_accounts_and_regions(db: Db) {
         .assert_problem(404, "InvalidVpcPeeringConnectionID.NotFound");
     s_.post(&format!("{path}/accept"), &a.token, json!({}))
         .await
-        .assert_problem(403, "UnauthorizedOperation");
+        .assert_problem(403, "OperationNotPermitted");
     let rtb = s(&va["main_route_table_id"]);
     let routes = format!("/v1/route-tables/{rtb}/routes");
     s_.post(

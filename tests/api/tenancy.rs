@@ -2810,7 +2810,7 @@ async fn cross_account_visibility_is_exactly_the_domains(db: Db) {
     }
     s_.post(&format!("{pcx_path}/accept"), &a.token, json!({}))
         .await
-        .assert_problem(403, "UnauthorizedOperation");
+        .assert_problem(403, "OperationNotPermitted");
     s_.post_ok(&format!("{pcx_path}/accept"), &c.token, json!({}))
         .await;
     assert_eq!(
@@ -2876,7 +2876,7 @@ async fn cross_account_visibility_is_exactly_the_domains(db: Db) {
     s_.get(&req_path, &c.token).await.assert_problem(404, pnf);
     s_.post(&format!("{req_path}/accept"), &b.token, json!({}))
         .await
-        .assert_problem(403, "UnauthorizedOperation");
+        .assert_problem(403, "OperationNotPermitted");
     let rej = s_
         .post(&format!("{req_path}/reject"), &a.token, json!({}))
         .await;

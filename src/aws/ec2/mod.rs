@@ -10,11 +10,13 @@ mod endpoints;
 mod gateways;
 mod interfaces;
 mod notifications;
+mod peering;
 mod prefix_lists;
 mod routing;
 mod security;
 mod subnet;
 mod tags;
+mod transit;
 mod vpc;
 
 use crate::aws::params::Filter;
@@ -290,6 +292,66 @@ pub const ACTIONS: &[Action] = &[
             ))
         },
     },
+    Action {
+        name: "CreateVpcPeeringConnection",
+        handler: |c| Box::pin(peering::create_vpc_peering_connection(c)),
+    },
+    Action {
+        name: "DescribeVpcPeeringConnections",
+        handler: |c| Box::pin(peering::describe_vpc_peering_connections(c)),
+    },
+    Action {
+        name: "AcceptVpcPeeringConnection",
+        handler: |c| Box::pin(peering::accept_vpc_peering_connection(c)),
+    },
+    Action {
+        name: "RejectVpcPeeringConnection",
+        handler: |c| Box::pin(peering::reject_vpc_peering_connection(c)),
+    },
+    Action {
+        name: "DeleteVpcPeeringConnection",
+        handler: |c| Box::pin(peering::delete_vpc_peering_connection(c)),
+    },
+    Action {
+        name: "CreateTransitGateway",
+        handler: |c| Box::pin(transit::create_transit_gateway(c)),
+    },
+    Action {
+        name: "DescribeTransitGateways",
+        handler: |c| Box::pin(transit::describe_transit_gateways(c)),
+    },
+    Action {
+        name: "DeleteTransitGateway",
+        handler: |c| Box::pin(transit::delete_transit_gateway(c)),
+    },
+    Action {
+        name: "CreateTransitGatewayVpcAttachment",
+        handler: |c| Box::pin(transit::create_transit_gateway_vpc_attachment(c)),
+    },
+    Action {
+        name: "DescribeTransitGatewayVpcAttachments",
+        handler: |c| Box::pin(transit::describe_transit_gateway_vpc_attachments(c)),
+    },
+    Action {
+        name: "DeleteTransitGatewayVpcAttachment",
+        handler: |c| Box::pin(transit::delete_transit_gateway_vpc_attachment(c)),
+    },
+    Action {
+        name: "DescribeTransitGatewayRouteTables",
+        handler: |c| Box::pin(transit::describe_transit_gateway_route_tables(c)),
+    },
+    Action {
+        name: "CreateTransitGatewayRoute",
+        handler: |c| Box::pin(transit::create_transit_gateway_route(c)),
+    },
+    Action {
+        name: "DeleteTransitGatewayRoute",
+        handler: |c| Box::pin(transit::delete_transit_gateway_route(c)),
+    },
+    Action {
+        name: "SearchTransitGatewayRoutes",
+        handler: |c| Box::pin(transit::search_transit_gateway_routes(c)),
+    },
 ];
 
 /// `<XResponse xmlns=...><requestId>...</requestId>`, the rest to write.
@@ -483,6 +545,66 @@ pub(super) mod here {
         use crate::service::network::interface;
         let v = interface::get_network_interface(c.ctx(), id).await?.value;
         regional(c, v, |v| &v.region, interface::interface_not_found(id))
+    }
+
+    /// A peering connection is seen from the caller's own side's region:
+    /// the requester's where it requested, the accepter's where it accepts
+    /// (both, for a connection between two regions of one account).
+    pub async fn peering(
+        c: &Call,
+        id: &str,
+    ) -> Result<crate::service::network::peering::VpcPeeringConnection> {
+        use crate::service::network::peering;
+        let v = peering::get_peering(c.ctx(), id).await?.value;
+        let account = c.ctx().account()?;
+        let sides = [&v.requester_vpc_info, &v.accepter_vpc_info];
+        if sides
+            .iter()
+            .any(|s| s.owner_id == account && s.region == c.region)
+        {
+            Ok(v)
+        } else {
+            Err(peering::pcx_not_found(id))
+        }
+    }
+
+    pub async fn transit_gateway(
+        c: &Call,
+        id: &str,
+    ) -> Result<crate::service::network::transit::TransitGateway> {
+        use crate::service::network::transit;
+        let v = transit::get_transit_gateway(c.ctx(), id).await?.value;
+        regional(c, v, |v| &v.region, transit::tgw_not_found(id))
+    }
+
+    /// A gateway's one route table (`tgw-rtb-<suffix>`, see
+    /// `ec2::transit`): the gateway, or `InvalidRouteTableID.NotFound`.
+    pub async fn tgw_route_table(
+        c: &Call,
+        id: &str,
+    ) -> Result<crate::service::network::transit::TransitGateway> {
+        let gone = || routing::table_not_found(id);
+        let tgw = super::transit::gateway_of(id).ok_or_else(gone)?;
+        match transit_gateway(c, &tgw).await {
+            Err(e) if e.kind == crate::error::ErrorKind::NotFound => Err(gone()),
+            other => other,
+        }
+    }
+
+    /// An attachment of a gateway of the signing region.
+    pub async fn attachment(
+        c: &Call,
+        id: &str,
+    ) -> Result<crate::service::network::transit::TransitGatewayAttachment> {
+        use crate::service::network::transit;
+        let a = transit::get_attachment(c.ctx(), id).await?;
+        match transit_gateway(c, &a.transit_gateway_id).await {
+            Ok(_) => Ok(a),
+            Err(e) if e.kind == crate::error::ErrorKind::NotFound => {
+                Err(transit::attachment_not_found(id))
+            }
+            Err(e) => Err(e),
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 use super::vpc::{cidr_of, vpc_in_body};
 use super::{Ctx, check_region, check_tags, not_found, tagged, unknown};
 use crate::create_once;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::pagination;
 use crate::schema;
 use crate::service::{Created, Idempotency, Versioned, render_one, render_tagged, values};
@@ -71,7 +71,7 @@ pub struct CreateVpcPeeringConnectionRequest {
     pub tags: Option<Tags>,
 }
 
-fn pcx_not_found(id: &str) -> Error {
+pub fn pcx_not_found(id: &str) -> Error {
     not_found(
         "InvalidVpcPeeringConnectionID.NotFound",
         "vpcPeeringConnection",
@@ -237,6 +237,17 @@ pub async fn list_peerings(
     ctx: Ctx<'_>,
     q: ListPeerings,
 ) -> Result<(Vec<VpcPeeringConnection>, Option<String>)> {
+    list_peerings_in(ctx, None, q).await
+}
+
+/// As [`list_peerings`], keeping only the connections whose caller's side
+/// (requester or accepter, by account) is in `region`: a cross-region
+/// connection is seen from each side's own region.
+pub async fn list_peerings_in(
+    ctx: Ctx<'_>,
+    region: Option<&str>,
+    q: ListPeerings,
+) -> Result<(Vec<VpcPeeringConnection>, Option<String>)> {
     let account = ctx.account()?;
     let vpc_id = q.vpc_id;
     let filter = tagged(q.tags).eq("status", q.status);
@@ -246,7 +257,7 @@ pub async fn list_peerings(
         q.next_token.as_deref(),
         |spec| async move {
             let pool = ctx.store.pool();
-            db::list_peerings(pool, account, vpc_id.as_deref(), &filter, &spec).await
+            db::list_peerings(pool, account, region, vpc_id.as_deref(), &filter, &spec).await
         },
         |rows| values(pcxs_of(ctx, rows)),
     )
@@ -278,10 +289,14 @@ pub async fn transition(
         let (status, message) = match what {
             Transition::Accept | Transition::Reject => {
                 if !is_accepter {
-                    return Err(Error::forbidden(format!(
-                        "only the accepter account {} may accept or reject {id}",
-                        row.accepter_account_id
-                    )));
+                    return Err(Error::new(
+                        ErrorKind::Forbidden,
+                        "OperationNotPermitted",
+                        format!(
+                            "only the accepter account {} may accept or reject {id}",
+                            row.accepter_account_id
+                        ),
+                    ));
                 }
                 if what == Transition::Accept {
                     let status = row.status.accept(id)?;

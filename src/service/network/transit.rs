@@ -107,7 +107,7 @@ pub struct CreateTgwRouteRequest {
     pub blackhole: Option<bool>,
 }
 
-fn tgw_not_found(id: &str) -> Error {
+pub fn tgw_not_found(id: &str) -> Error {
     not_found("InvalidTransitGatewayID.NotFound", "transit gateway", id)
 }
 
@@ -152,6 +152,78 @@ fn effective_routes(
     out
 }
 
+fn attachment_of(a: AttachmentRow, subnet_ids: Vec<String>) -> TransitGatewayAttachment {
+    TransitGatewayAttachment {
+        transit_gateway_attachment_id: a.transit_gateway_attachment_id,
+        transit_gateway_id: a.transit_gateway_id,
+        vpc_id: a.vpc_id,
+        vpc_owner_id: a.account_id,
+        subnet_ids,
+        state: a.state.to_string(),
+        creation_timestamp: timestamp(a.created_at),
+    }
+}
+
+pub fn attachment_not_found(id: &str) -> Error {
+    not_found(
+        "InvalidTransitGatewayAttachmentID.NotFound",
+        "transit gateway attachment",
+        id,
+    )
+}
+
+/// One of the caller's attachments by its id alone (whatever its gateway).
+pub async fn get_attachment(ctx: Ctx<'_>, id: &str) -> Result<TransitGatewayAttachment> {
+    let account = ctx.account()?;
+    let mut conn = ctx.store.pool().acquire().await.map_err(StoreError::from)?;
+    let (a, subnets) = db::get_attachment(&mut conn, account, id)
+        .await?
+        .ok_or_else(|| attachment_not_found(id))?;
+    Ok(attachment_of(a, subnets))
+}
+
+/// Filters of a list of attachments across the caller's gateways.
+#[derive(Debug, Clone, Default)]
+pub struct ListAttachments {
+    /// The gateways' region.
+    pub region: Option<String>,
+    pub transit_gateway_id: Option<String>,
+    pub vpc_id: Option<String>,
+    pub max_results: Option<u32>,
+    pub next_token: Option<String>,
+}
+
+/// The caller's attachments across its gateways, oldest first, in keyset pages.
+pub async fn list_attachments(
+    ctx: Ctx<'_>,
+    q: ListAttachments,
+) -> Result<(Vec<TransitGatewayAttachment>, Option<String>)> {
+    let account = ctx.account()?;
+    let region = q.region;
+    let filter = tagged(Vec::new())
+        .eq("transit_gateway_id", q.transit_gateway_id)
+        .eq("vpc_id", q.vpc_id);
+    pagination::list(
+        "transit-gateway-attachments",
+        q.max_results,
+        q.next_token.as_deref(),
+        |spec| async move {
+            let pool = ctx.store.pool();
+            db::list_attachments(pool, account, region.as_deref(), &filter, &spec).await
+        },
+        |rows| async move {
+            let mut conn = ctx.store.pool().acquire().await.map_err(StoreError::from)?;
+            let mut out = Vec::with_capacity(rows.len());
+            for a in rows {
+                let subnets = db::subnets_of(&mut conn, &a.transit_gateway_attachment_id).await?;
+                out.push(attachment_of(a, subnets));
+            }
+            Ok(out)
+        },
+    )
+    .await
+}
+
 async fn tgws_of(
     ctx: Ctx<'_>,
     rows: Vec<TransitGatewayRow>,
@@ -190,15 +262,7 @@ async fn tgw_of(
         value: TransitGateway {
             attachments: attachments
                 .into_iter()
-                .map(|(a, subnet_ids)| TransitGatewayAttachment {
-                    transit_gateway_attachment_id: a.transit_gateway_attachment_id,
-                    transit_gateway_id: a.transit_gateway_id,
-                    vpc_id: a.vpc_id,
-                    vpc_owner_id: a.account_id,
-                    subnet_ids,
-                    state: a.state.to_string(),
-                    creation_timestamp: timestamp(a.created_at),
-                })
+                .map(|(a, subnet_ids)| attachment_of(a, subnet_ids))
                 .collect(),
             routes,
             transit_gateway_id: r.transit_gateway_id,
@@ -386,11 +450,7 @@ pub async fn delete_attachment(ctx: Ctx<'_>, tgw_id: &str, attachment_id: &str) 
             .iter()
             .any(|(a, _)| a.transit_gateway_attachment_id == attachment_id);
         if !exists {
-            return Err(not_found(
-                "InvalidTransitGatewayAttachmentID.NotFound",
-                "transit gateway attachment",
-                attachment_id,
-            ));
+            return Err(attachment_not_found(attachment_id));
         }
         db::delete_attachment(tx, attachment_id).await?;
         db::touch_transit_gateway(tx, tgw_id, now_ms()).await?;

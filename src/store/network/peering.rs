@@ -81,21 +81,40 @@ pub async fn get_peering<'e, E: Executor<'e, Database = Any>>(
     Ok(b.build_query_as().fetch_optional(exec).await?)
 }
 
-/// Peering connections the account is a side of. `vpc_id` matches either side.
+/// Peering connections the account is a side of. `vpc_id` matches either
+/// side; `region`, when given, keeps those where the account's own side
+/// (requester or accepter) is in that region.
 pub async fn list_peerings(
     pool: &AnyPool,
     account_id: &str,
+    region: Option<&str>,
     vpc_id: Option<&str>,
     filter: &ListFilter,
     spec: &PageSpec,
 ) -> Result<Page<PeeringRow>, StoreError> {
     let mut b = SqlBuilder::new("SELECT ");
     b.push(PCX_COLS)
-        .push(" FROM vpc_peering_connections WHERE (requester_account_id = ")
-        .push_bind(account_id)
-        .push(" OR accepter_account_id = ")
-        .push_bind(account_id)
-        .push(")");
+        .push(" FROM vpc_peering_connections WHERE ");
+    match region {
+        None => {
+            b.push("(requester_account_id = ")
+                .push_bind(account_id)
+                .push(" OR accepter_account_id = ")
+                .push_bind(account_id)
+                .push(")");
+        }
+        Some(r) => {
+            b.push("((requester_account_id = ")
+                .push_bind(account_id)
+                .push(" AND requester_region = ")
+                .push_bind(r)
+                .push(") OR (accepter_account_id = ")
+                .push_bind(account_id)
+                .push(" AND accepter_region = ")
+                .push_bind(r)
+                .push("))");
+        }
+    }
     if let Some(v) = vpc_id {
         b.push(" AND (requester_vpc_id = ")
             .push_bind(v)

@@ -1,7 +1,8 @@
 //! Transit gateways with their attachments and static routes.
 
 use super::{ListFilter, list_page};
-use crate::store::page::{Page, PageSpec, keyed};
+use crate::store::page::{self, Page, PageSpec, keyed};
+use crate::store::sql::SqlBuilder;
 use crate::store::sql::{self, fetch_owned};
 use crate::store::{StoreError, Stored, Tx};
 use linkplane_core::lifecycle::{TransitGatewayAttachmentState, TransitGatewayState};
@@ -98,6 +99,69 @@ pub struct AttachmentRow {
     #[sqlx(try_from = "Stored<TransitGatewayAttachmentState>")]
     pub state: TransitGatewayAttachmentState,
     pub created_at: i64,
+}
+keyed!(AttachmentRow, transit_gateway_attachment_id);
+
+const ATTACHMENT_COLS: &str =
+    "transit_gateway_attachment_id, transit_gateway_id, account_id, vpc_id, state, created_at";
+
+/// One attachment of the account's, by id, with its subnet ids.
+pub async fn get_attachment(
+    conn: &mut sqlx::AnyConnection,
+    account_id: &str,
+    id: &str,
+) -> Result<Option<(AttachmentRow, Vec<String>)>, StoreError> {
+    let row: Option<AttachmentRow> = fetch_owned(
+        &mut *conn,
+        ATTACHMENT_COLS,
+        " FROM transit_gateway_attachments WHERE transit_gateway_attachment_id = ",
+        id,
+        account_id,
+    )
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let subnets = subnets_of(conn, id).await?;
+    Ok(Some((row, subnets)))
+}
+
+/// The subnet ids of an attachment.
+pub async fn subnets_of(
+    conn: &mut sqlx::AnyConnection,
+    attachment_id: &str,
+) -> Result<Vec<String>, StoreError> {
+    let rows: Vec<(String,)> = sql::fetch_all(
+        &mut *conn,
+        "SELECT subnet_id FROM transit_gateway_attachment_subnets \
+         WHERE transit_gateway_attachment_id = $1 ORDER BY subnet_id",
+        (attachment_id,),
+    )
+    .await?;
+    Ok(rows.into_iter().map(|(s,)| s).collect())
+}
+
+/// The account's attachments across its gateways (those of gateways in
+/// `region` when given), with `filter`'s equalities (`transit_gateway_id`,
+/// `vpc_id`).
+pub async fn list_attachments(
+    pool: &AnyPool,
+    account_id: &str,
+    region: Option<&str>,
+    filter: &ListFilter,
+    spec: &PageSpec,
+) -> Result<Page<AttachmentRow>, StoreError> {
+    let mut b = SqlBuilder::new("SELECT ");
+    b.push(ATTACHMENT_COLS)
+        .push(" FROM transit_gateway_attachments WHERE account_id = ")
+        .push_bind(account_id);
+    if let Some(r) = region {
+        b.push(
+            " AND transit_gateway_id IN (SELECT transit_gateway_id FROM transit_gateways WHERE region = ",
+        )
+        .push_bind(r)
+        .push(")");
+    }
+    filter.push_eq(&mut b, "");
+    page::fetch(pool, b, "transit_gateway_attachment_id", spec).await
 }
 
 pub async fn insert_attachment(

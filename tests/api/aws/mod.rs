@@ -3,6 +3,7 @@
 //! same records as the REST front.
 
 mod agree;
+mod connect;
 mod consumer;
 mod harness;
 mod listeners;
@@ -62,6 +63,7 @@ pub(crate) struct Signed {
     key_id: String,
     secret: String,
     skew: i64,
+    region: &'static str,
 }
 
 impl Signed {
@@ -72,6 +74,15 @@ impl Signed {
             key_id,
             secret,
             skew: 0,
+            region: "us-east-1",
+        }
+    }
+
+    /// The same credential, signing for another region.
+    pub(crate) fn in_region(a: &Actor, service: &'static str, region: &'static str) -> Self {
+        Signed {
+            region,
+            ..Signed::new(a, service)
         }
     }
 
@@ -83,6 +94,7 @@ impl Signed {
             key_id: key_id.to_string(),
             secret: secret.to_string(),
             skew: 0,
+            region: "us-east-1",
         }
     }
 
@@ -101,12 +113,12 @@ impl Signed {
             "POST\n/\n\ncontent-type:{ctype}\nhost:{host}\nx-amz-date:{ts}\n\ncontent-type;host;x-amz-date\n{}",
             sha256_hex(body.as_bytes())
         );
-        let scope = format!("{date}/us-east-1/{}/aws4_request", self.service);
+        let scope = format!("{date}/{}/{}/aws4_request", self.region, self.service);
         let sts = format!(
             "AWS4-HMAC-SHA256\n{ts}\n{scope}\n{}",
             sha256_hex(canonical.as_bytes())
         );
-        let key = sigv4_signing_key(&self.secret, date, "us-east-1", self.service);
+        let key = sigv4_signing_key(&self.secret, date, self.region, self.service);
         let auth = format!(
             "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders=content-type;host;x-amz-date, Signature={}",
             self.key_id,
@@ -142,7 +154,7 @@ impl Signed {
         let host = srv.base.trim_start_matches("http://").to_string();
         let ts = amz_date(0);
         let date = &ts[..8];
-        let scope = format!("{date}/us-east-1/{}/aws4_request", self.service);
+        let scope = format!("{date}/{}/{}/aws4_request", self.region, self.service);
         let cred = format!("{}/{scope}", self.key_id);
         let mut all: Vec<(String, String)> = params
             .iter()
@@ -171,7 +183,7 @@ impl Signed {
             "AWS4-HMAC-SHA256\n{ts}\n{scope}\n{}",
             sha256_hex(canonical.as_bytes())
         );
-        let key = sigv4_signing_key(&self.secret, date, "us-east-1", self.service);
+        let key = sigv4_signing_key(&self.secret, date, self.region, self.service);
         let url = srv.url(&format!(
             "/?{query}&X-Amz-Signature={}",
             sigv4_signature(&key, &sts)
