@@ -10,6 +10,8 @@
 #
 #   scripts/loadbench-aws.sh [duration_seconds]        (default 15)
 #
+# LINKPLANE_BIN=path uses that binary instead of building the release one.
+#
 # Uses wrk and jq (Debian packages, installed when missing) and botocore
 # from the pinned venv of scripts/ci-aws-sdk.sh. Talks only to 127.0.0.1
 # and stops by itself.
@@ -21,7 +23,11 @@ REQUIREMENTS=scripts/aws-requirements.txt
 source scripts/ci-lib.sh
 command -v wrk >/dev/null && command -v jq >/dev/null || apt_install wrk jq
 ensure_venv
-cargo build --release --locked --quiet
+BIN="${LINKPLANE_BIN:-}"
+if [ -z "$BIN" ]; then
+  cargo build --release --locked --quiet
+  BIN=./target/release/linkplane
+fi
 
 work=$(mktemp -d)
 port=$(( 20000 + RANDOM % 20000 ))
@@ -29,7 +35,7 @@ admin="bench-admin-$RANDOM$RANDOM"
 RUST_LOG=warn LINKPLANE_ADMIN_TOKEN="$admin" LINKPLANE_LISTEN="127.0.0.1:$port" \
   LINKPLANE_DATABASE_URL="sqlite://$work/bench.db?mode=rwc" \
   LINKPLANE_AWS_SECRETS_KEY="$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')" \
-  ./target/release/linkplane serve >"$work/server.log" 2>&1 &
+  "$BIN" serve >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
 base="http://127.0.0.1:$port"
