@@ -2,7 +2,7 @@
 //! over the AWS front gives the same resource, as REST reads it back (ids,
 //! names and times masked, every other field compared).
 
-use super::{EC2, Signed, tag};
+use super::{Signed, ok, tag};
 use crate::on_both_databases;
 use crate::support::{Actor, Db, TestServer, s};
 use reqwest::StatusCode;
@@ -12,12 +12,6 @@ async fn call(srv: &TestServer, who: &Signed, params: &[(&str, &str)]) -> String
     let (st, xml) = who.post(srv, params).await;
     assert_eq!(st, StatusCode::OK, "{params:?}: {xml}");
     xml
-}
-
-async fn ec2(srv: &TestServer, who: &Signed, action: &str, params: &[(&str, &str)]) -> String {
-    let mut all = vec![("Action", action), ("Version", EC2)];
-    all.extend_from_slice(params);
-    call(srv, who, &all).await
 }
 
 /// `v` as text with each of `names` (longest first) replaced by its
@@ -89,7 +83,7 @@ async fn the_same_operation_through_both_fronts_gives_the_same_resource(db: Db) 
             json!({"cidr_block": "10.1.0.0/16", "tags": {"team": "blue"}}),
         )
         .await;
-    let xml = ec2(
+    let xml = ok(
         &srv,
         &aws,
         "CreateVpc",
@@ -128,7 +122,7 @@ async fn the_same_operation_through_both_fronts_gives_the_same_resource(db: Db) 
 
     // A subnet in each, same block and zone.
     let r_sub = srv.subnet(&who, &rv, "10.1.1.0/24", &zone_id).await;
-    let xml = ec2(
+    let xml = ok(
         &srv,
         &aws,
         "CreateSubnet",
@@ -163,7 +157,7 @@ async fn the_same_operation_through_both_fronts_gives_the_same_resource(db: Db) 
                    "ingress": [{"protocol": "tcp", "from_port": 443, "to_port": 443, "cidr": "10.0.0.0/8"}]}),
         )
         .await;
-    let xml = ec2(
+    let xml = ok(
         &srv,
         &aws,
         "CreateSecurityGroup",
@@ -175,7 +169,7 @@ async fn the_same_operation_through_both_fronts_gives_the_same_resource(db: Db) 
     )
     .await;
     let ag = tag(&xml, "groupId").unwrap().to_string();
-    ec2(
+    ok(
         &srv,
         &aws,
         "AuthorizeSecurityGroupIngress",
@@ -227,9 +221,9 @@ async fn the_same_operation_through_both_fronts_gives_the_same_resource(db: Db) 
         )
         .await;
     assert!(r_assoc.status.is_success(), "{}", r_assoc.text);
-    let xml = ec2(&srv, &aws, "CreateRouteTable", &[("VpcId", &av)]).await;
+    let xml = ok(&srv, &aws, "CreateRouteTable", &[("VpcId", &av)]).await;
     let a_rtb = tag(&xml, "routeTableId").unwrap().to_string();
-    let xml = ec2(
+    let xml = ok(
         &srv,
         &aws,
         "AssociateRouteTable",
@@ -300,7 +294,7 @@ async fn the_same_operation_through_both_fronts_gives_the_same_resource(db: Db) 
                    "tags": {"team": "edge"}}),
         )
         .await;
-    let xml = ec2(
+    let xml = ok(
         &srv,
         &aws,
         "CreateVpcEndpointServiceConfiguration",
@@ -338,7 +332,7 @@ async fn the_same_operation_through_both_fronts_gives_the_same_resource(db: Db) 
                    "subnet_ids": [rs], "security_group_ids": [rg]}),
         )
         .await;
-    let xml = ec2(
+    let xml = ok(
         &srv,
         &aws,
         "CreateVpcEndpoint",

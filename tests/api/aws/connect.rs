@@ -2,46 +2,10 @@
 //! two accounts and two regions, and transit gateways with attachments and
 //! routes (one route table per gateway), reaching the same records as REST.
 
-use super::{EC2, Signed, tag, tags};
+use super::{Signed, ec2, fails, ok, tag, tags};
 use crate::on_both_databases;
 use crate::support::{Db, TestServer};
 use reqwest::StatusCode;
-
-/// Calls an EC2 action; answers the status and XML.
-async fn ec2(
-    srv: &TestServer,
-    who: &Signed,
-    action: &str,
-    params: &[(&str, &str)],
-) -> (StatusCode, String) {
-    let mut all = vec![("Action", action), ("Version", EC2)];
-    all.extend_from_slice(params);
-    who.post(srv, &all).await
-}
-
-/// As [`ec2`], 200 asserted.
-async fn ok(srv: &TestServer, who: &Signed, action: &str, params: &[(&str, &str)]) -> String {
-    let (st, xml) = ec2(srv, who, action, params).await;
-    assert_eq!(st, StatusCode::OK, "{action}: {xml}");
-    xml
-}
-
-/// As [`ec2`], the error code of a 400 asserted.
-async fn fails(
-    srv: &TestServer,
-    who: &Signed,
-    action: &str,
-    params: &[(&str, &str)],
-    code: &str,
-) -> String {
-    let (st, xml) = ec2(srv, who, action, params).await;
-    assert_eq!(
-        (st, tag(&xml, "Code")),
-        (StatusCode::BAD_REQUEST, Some(code)),
-        "{action}: {xml}"
-    );
-    xml
-}
 
 async fn vpc(srv: &TestServer, who: &Signed, cidr: &str) -> String {
     let xml = ok(srv, who, "CreateVpc", &[("CidrBlock", cidr)]).await;

@@ -2,47 +2,11 @@
 //! groups, route tables and tags, then VPC endpoints, as boto3 sends them,
 //! reaching the same records as REST.
 
-use super::{EC2, Signed, tag, tags};
+use super::{Signed, ec2, fails, ok, tag, tags};
 use crate::on_both_databases;
 use crate::support::{Db, TestServer, s};
 use reqwest::StatusCode;
 use serde_json::json;
-
-/// Calls an EC2 action; answers the status and XML.
-async fn ec2(
-    srv: &TestServer,
-    who: &Signed,
-    action: &str,
-    params: &[(&str, &str)],
-) -> (StatusCode, String) {
-    let mut all = vec![("Action", action), ("Version", EC2)];
-    all.extend_from_slice(params);
-    who.post(srv, &all).await
-}
-
-/// As [`ec2`], 200 asserted.
-async fn ok(srv: &TestServer, who: &Signed, action: &str, params: &[(&str, &str)]) -> String {
-    let (st, xml) = ec2(srv, who, action, params).await;
-    assert_eq!(st, StatusCode::OK, "{action}: {xml}");
-    xml
-}
-
-/// As [`ec2`], the error code of a 400 asserted.
-async fn fails(
-    srv: &TestServer,
-    who: &Signed,
-    action: &str,
-    params: &[(&str, &str)],
-    code: &str,
-) -> String {
-    let (st, xml) = ec2(srv, who, action, params).await;
-    assert_eq!(
-        (st, tag(&xml, "Code")),
-        (StatusCode::BAD_REQUEST, Some(code)),
-        "{action}: {xml}"
-    );
-    xml
-}
 
 async fn subnets_groups_and_route_tables_over_the_aws_front(db: Db) {
     let srv = TestServer::start(db).await;

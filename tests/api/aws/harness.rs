@@ -2,7 +2,7 @@
 //! one account's root, known keys stay strict, and `POST /moto-api/reset`
 //! deletes that account's resources and nothing else.
 
-use super::{EC2, STS, Signed, code, tag, tags};
+use super::{EC2, STS, Signed, code, ok, tag, tags};
 use crate::on_both_databases;
 use crate::support::{ADMIN, Actor, Db, TestServer, s};
 use linkplane::config::Settings;
@@ -17,14 +17,6 @@ async fn open_server(db: Db) -> TestServer {
         ..Default::default()
     };
     TestServer::start_with(db, settings).await
-}
-
-async fn ec2(srv: &TestServer, who: &Signed, action: &str, params: &[(&str, &str)]) -> String {
-    let mut all = vec![("Action", action), ("Version", EC2)];
-    all.extend_from_slice(params);
-    let (st, xml) = who.post(srv, &all).await;
-    assert_eq!(st, StatusCode::OK, "{action}: {xml}");
-    xml
 }
 
 /// Dummy keys (boto3's `testing`/`testing`, any other) are the open
@@ -46,10 +38,10 @@ async fn unknown_keys_act_as_the_open_accounts_root(db: Db) {
     // Any other unknown key is the same account.
     let one = Signed::with_keys("ec2", "AKIAIOSFODNN7EXAMPLE", "x");
     let other = Signed::with_keys("ec2", "testing", "different secret");
-    let vpc = ec2(&srv, &one, "CreateVpc", &[("CidrBlock", "10.9.0.0/16")]).await;
+    let vpc = ok(&srv, &one, "CreateVpc", &[("CidrBlock", "10.9.0.0/16")]).await;
     let vpc_id = tag(&vpc, "vpcId").expect("vpcId").to_string();
     assert_eq!(tag(&vpc, "ownerId"), Some(OPEN));
-    let seen = ec2(&srv, &other, "DescribeVpcs", &[("VpcId.1", &vpc_id)]).await;
+    let seen = ok(&srv, &other, "DescribeVpcs", &[("VpcId.1", &vpc_id)]).await;
     assert_eq!(tags(&seen, "vpcId"), vec![vpc_id.as_str()]);
     // A known key with the wrong secret, and a revoked one, fail as always.
     let known = srv.account("known").await;
@@ -63,7 +55,7 @@ async fn unknown_keys_act_as_the_open_accounts_root(db: Db) {
         (StatusCode::FORBIDDEN, Some("SignatureDoesNotMatch"))
     );
     let right = Signed::with_keys("ec2", &key_id, &secret);
-    ec2(&srv, &right, "DescribeVpcs", &[]).await;
+    ok(&srv, &right, "DescribeVpcs", &[]).await;
     let revoked = srv.delete(&format!("/v1/api-keys/{key_id}"), ADMIN).await;
     assert!(revoked.status.is_success(), "{}", revoked.text);
     let out = right
@@ -120,7 +112,7 @@ async fn rows_of(srv: &TestServer, table: &str, account: &str) -> i64 {
 async fn the_reset_deletes_the_open_accounts_resources_only(db: Db) {
     let srv = open_server(db).await;
     let dummy = Signed::with_keys("ec2", "testing", "testing");
-    ec2(&srv, &dummy, "DescribeVpcs", &[]).await;
+    ok(&srv, &dummy, "DescribeVpcs", &[]).await;
     let root = format!("arn:aws:iam::{OPEN}:root");
     let open = Actor {
         account_id: OPEN.to_string(),
@@ -334,7 +326,7 @@ async fn the_reset_deletes_the_open_accounts_resources_only(db: Db) {
     );
     // The account works at once, over REST with its key and over the AWS
     // front; an idempotency key used before the reset makes a new VPC.
-    let vpcs = ec2(&srv, &dummy, "DescribeVpcs", &[]).await;
+    let vpcs = ok(&srv, &dummy, "DescribeVpcs", &[]).await;
     assert!(tags(&vpcs, "vpcId").is_empty(), "{vpcs}");
     let again = keyed().await;
     assert_eq!(again.status, StatusCode::CREATED, "{}", again.text);

@@ -221,6 +221,66 @@ pub(crate) fn code(out: &(StatusCode, String)) -> (StatusCode, Option<&str>) {
 }
 
 pub(crate) const EC2: &str = "2016-11-15";
+
+/// Calls an EC2 action; answers the status and XML.
+pub(crate) async fn ec2(
+    srv: &TestServer,
+    who: &Signed,
+    action: &str,
+    params: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let mut all = vec![("Action", action), ("Version", EC2)];
+    all.extend_from_slice(params);
+    who.post(srv, &all).await
+}
+
+/// As [`ec2`], 200 and EC2's response element asserted; answers the XML.
+pub(crate) async fn ok(
+    srv: &TestServer,
+    who: &Signed,
+    action: &str,
+    params: &[(&str, &str)],
+) -> String {
+    let (st, xml) = ec2(srv, who, action, params).await;
+    assert_eq!(st, StatusCode::OK, "{action}: {xml}");
+    assert!(
+        xml.contains(&format!(
+            "<{action}Response xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>"
+        )),
+        "{action}: {xml}"
+    );
+    xml
+}
+
+/// As [`ec2`], the status and error code asserted; answers the XML.
+pub(crate) async fn fails_with(
+    srv: &TestServer,
+    who: &Signed,
+    action: &str,
+    params: &[(&str, &str)],
+    status: StatusCode,
+    code: &str,
+) -> String {
+    let (st, xml) = ec2(srv, who, action, params).await;
+    assert_eq!(
+        (st, tag(&xml, "Code")),
+        (status, Some(code)),
+        "{action} {params:?}: {xml}"
+    );
+    xml
+}
+
+/// As [`fails_with`], a 400.
+pub(crate) async fn fails(
+    srv: &TestServer,
+    who: &Signed,
+    action: &str,
+    params: &[(&str, &str)],
+    code: &str,
+) -> String {
+    fails_with(srv, who, action, params, StatusCode::BAD_REQUEST, code).await
+}
+
 pub(crate) const STS: &str = "2011-06-15";
 
 type Params<'a> = Vec<(&'a str, &'a str)>;

@@ -2,58 +2,11 @@
 //! gateways, network interfaces, prefix lists and VPC attributes, as boto3
 //! sends them, reaching the same records as REST.
 
-use super::{EC2, Signed, tag, tags};
+use super::{Signed, fails, fails_with, ok, tag, tags};
 use crate::on_both_databases;
 use crate::support::{Actor, Db, TestServer, s};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-/// Calls an EC2 action; answers the status and XML.
-async fn ec2(
-    srv: &TestServer,
-    who: &Signed,
-    action: &str,
-    params: &[(&str, &str)],
-) -> (StatusCode, String) {
-    let mut all = vec![("Action", action), ("Version", EC2)];
-    all.extend_from_slice(params);
-    who.post(srv, &all).await
-}
-
-/// As [`ec2`], 200 asserted.
-async fn ok(srv: &TestServer, who: &Signed, action: &str, params: &[(&str, &str)]) -> String {
-    let (st, xml) = ec2(srv, who, action, params).await;
-    assert_eq!(st, StatusCode::OK, "{action}: {xml}");
-    assert!(
-        xml.contains(&format!(
-            "<{action}Response xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>"
-        )),
-        "{action}: {xml}"
-    );
-    xml
-}
-
-/// As [`ec2`], the status and error code asserted.
-async fn fails_with(
-    srv: &TestServer,
-    who: &Signed,
-    action: &str,
-    params: &[(&str, &str)],
-    status: StatusCode,
-    code: &str,
-) {
-    let (st, xml) = ec2(srv, who, action, params).await;
-    assert_eq!(
-        (st, tag(&xml, "Code")),
-        (status, Some(code)),
-        "{action} {params:?}: {xml}"
-    );
-}
-
-/// As [`fails_with`], a 400.
-async fn fails(srv: &TestServer, who: &Signed, action: &str, params: &[(&str, &str)], code: &str) {
-    fails_with(srv, who, action, params, StatusCode::BAD_REQUEST, code).await;
-}
 
 /// The ids of `<name>` in a Describe answer.
 fn ids(xml: &str, name: &str) -> Vec<String> {

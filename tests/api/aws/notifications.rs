@@ -3,7 +3,7 @@
 //! an SNS topic ARN; here that is a notification topic made over REST
 //! (`POST /v1/notification-topics`) with the webhook URL deliveries go to.
 
-use super::{EC2, Signed, enc, tag, tags};
+use super::{Signed, ec2, enc, fails_with, ok, tag, tags};
 use crate::on_both_databases;
 use crate::support::{Actor, Db, Deliveries, TestServer, hook_sink, s};
 use reqwest::StatusCode;
@@ -15,41 +15,6 @@ on_both_databases!(
     connection_notifications_over_ec2,
     ec2_notifications_deliver_to_their_topic,
 );
-
-/// Calls an EC2 action; answers the status and XML.
-async fn ec2(
-    srv: &TestServer,
-    who: &Signed,
-    action: &str,
-    params: &[(&str, &str)],
-) -> (StatusCode, String) {
-    let mut all = vec![("Action", action), ("Version", EC2)];
-    all.extend_from_slice(params);
-    who.post(srv, &all).await
-}
-
-async fn ok(srv: &TestServer, who: &Signed, action: &str, params: &[(&str, &str)]) -> String {
-    let (st, xml) = ec2(srv, who, action, params).await;
-    assert_eq!(st, StatusCode::OK, "{action}: {xml}");
-    xml
-}
-
-async fn fails(
-    srv: &TestServer,
-    who: &Signed,
-    action: &str,
-    params: &[(&str, &str)],
-    status: StatusCode,
-    code: &str,
-) -> String {
-    let (st, xml) = ec2(srv, who, action, params).await;
-    assert_eq!(
-        (st, tag(&xml, "Code")),
-        (status, Some(code)),
-        "{action}: {xml}"
-    );
-    xml
-}
 
 fn pairs<'a>(p: &'a [(&'a str, String)]) -> Vec<(&'a str, &'a str)> {
     p.iter().map(|(k, v)| (*k, v.as_str())).collect()
@@ -229,7 +194,7 @@ async fn connection_notifications_over_ec2(db: Db) {
     };
     // DryRun: the call would succeed.
     let p = create(&[("DryRun", "true")]);
-    fails(
+    fails_with(
         &srv,
         &e,
         "CreateVpcEndpointConnectionNotification",
@@ -255,7 +220,7 @@ async fn connection_notifications_over_ec2(db: Db) {
         "arn:aws:sns:us-east-1:111122223333:nope",
         "not-an-arn",
     ] {
-        let xml = fails(
+        let xml = fails_with(
             &srv,
             &e,
             "CreateVpcEndpointConnectionNotification",
@@ -270,7 +235,7 @@ async fn connection_notifications_over_ec2(db: Db) {
         .await;
         assert!(xml.contains(arn), "{xml}");
     }
-    fails(
+    fails_with(
         &srv,
         &e,
         "CreateVpcEndpointConnectionNotification",
@@ -283,7 +248,7 @@ async fn connection_notifications_over_ec2(db: Db) {
         "InvalidParameterValue",
     )
     .await;
-    fails(
+    fails_with(
         &srv,
         &e,
         "CreateVpcEndpointConnectionNotification",
@@ -292,7 +257,7 @@ async fn connection_notifications_over_ec2(db: Db) {
         "MissingParameter",
     )
     .await;
-    fails(
+    fails_with(
         &srv,
         &e,
         "CreateVpcEndpointConnectionNotification",
@@ -304,7 +269,7 @@ async fn connection_notifications_over_ec2(db: Db) {
         "MissingParameter",
     )
     .await;
-    fails(
+    fails_with(
         &srv,
         &e,
         "CreateVpcEndpointConnectionNotification",
@@ -317,7 +282,7 @@ async fn connection_notifications_over_ec2(db: Db) {
         "InvalidParameterValue",
     )
     .await;
-    fails(
+    fails_with(
         &srv,
         &e,
         "CreateVpcEndpointConnectionNotification",
@@ -489,7 +454,7 @@ async fn connection_notifications_over_ec2(db: Db) {
             "{name}={value}: {xml}"
         );
     }
-    fails(
+    fails_with(
         &srv,
         &e,
         "DescribeVpcEndpointConnectionNotifications",
@@ -519,7 +484,7 @@ async fn connection_notifications_over_ec2(db: Db) {
     let eb = Signed::new(&b, "ec2");
     let xml = ok(&srv, &eb, "DescribeVpcEndpointConnectionNotifications", &[]).await;
     assert!(tags(&xml, "connectionNotificationId").is_empty(), "{xml}");
-    fails(
+    fails_with(
         &srv,
         &eb,
         "DescribeVpcEndpointConnectionNotifications",
@@ -565,7 +530,7 @@ async fn connection_notifications_over_ec2(db: Db) {
         xml.contains("<connectionEvents><item>Delete</item><item>Reject</item></connectionEvents>"),
         "{xml}"
     );
-    fails(
+    fails_with(
         &srv,
         &e,
         "ModifyVpcEndpointConnectionNotification",
@@ -577,7 +542,7 @@ async fn connection_notifications_over_ec2(db: Db) {
         "InvalidParameterValue",
     )
     .await;
-    fails(
+    fails_with(
         &srv,
         &e,
         "ModifyVpcEndpointConnectionNotification",
@@ -629,7 +594,7 @@ async fn connection_notifications_over_ec2(db: Db) {
         .await;
     let eu_id = s(&eu_n["connection_notification_id"]);
     assert_eq!(eu_n["service_region"], "eu-west-1");
-    fails(
+    fails_with(
         &srv,
         &e,
         "DescribeVpcEndpointConnectionNotifications",
@@ -640,7 +605,7 @@ async fn connection_notifications_over_ec2(db: Db) {
     .await;
     let all = ok(&srv, &e, "DescribeVpcEndpointConnectionNotifications", &[]).await;
     assert!(!all.contains(&eu_id), "{all}");
-    fails(
+    fails_with(
         &srv,
         &e,
         "ModifyVpcEndpointConnectionNotification",
@@ -654,7 +619,7 @@ async fn connection_notifications_over_ec2(db: Db) {
     .await;
 
     // Delete: the unknown, the other region's and B's come back unsuccessful.
-    fails(
+    fails_with(
         &srv,
         &e,
         "DeleteVpcEndpointConnectionNotifications",
@@ -697,7 +662,7 @@ async fn connection_notifications_over_ec2(db: Db) {
     )
     .await;
     assert_eq!(tags(&xml, "resourceId"), vec![own_id.as_str()]);
-    fails(
+    fails_with(
         &srv,
         &e,
         "DeleteVpcEndpointConnectionNotifications",
