@@ -69,7 +69,7 @@ pub async fn open_root(store: &Store, account_id: &str, access_key_id: &str) -> 
 pub async fn reset_account(store: &Store, account_id: &str) -> Result<u64> {
     transaction!(store, |tx| {
         let now = now_ms();
-        for id in db::foreign_live_endpoints(tx, account_id).await? {
+        for id in db::live_cross_account_endpoints(tx, account_id, true).await? {
             if let Some(row) = cs_db::get_endpoint(&mut **tx, None, &id).await? {
                 // A live state always allows the reject; a refusal would
                 // leave the row as it is, which is also consistent.
@@ -78,7 +78,7 @@ pub async fn reset_account(store: &Store, account_id: &str) -> Result<u64> {
         }
         // The account's own connections to other accounts' services go as
         // a delete of the endpoint does: their producers hear of it.
-        for id in db::live_endpoints_on_foreign_services(tx, account_id).await? {
+        for id in db::live_cross_account_endpoints(tx, account_id, false).await? {
             if let Some(row) = cs_db::get_endpoint(&mut **tx, None, &id).await? {
                 crate::service::notification::emit(tx, "delete", &row, "deleted").await?;
             }

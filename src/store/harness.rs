@@ -73,43 +73,30 @@ pub async fn delete_account_resources(tx: &mut Tx, account_id: &str) -> Result<u
     Ok(n)
 }
 
-/// Other accounts' endpoints that are connected, or asking to be, to the
-/// account's services (in id order, the order rows are locked in).
-pub async fn foreign_live_endpoints(
+/// Live endpoints between the account and another: with `of_its_services`,
+/// other accounts' endpoints connected (or asking to be) to the account's
+/// services; otherwise the account's own endpoints on other accounts'
+/// services. In id order, the order rows are locked in.
+pub async fn live_cross_account_endpoints(
     tx: &mut Tx,
     account_id: &str,
+    of_its_services: bool,
 ) -> Result<Vec<String>, StoreError> {
     use linkplane_core::lifecycle::VpcEndpointState;
-    let rows: Vec<(String,)> = sql::fetch_all(
-        &mut **tx,
+    let sql = if of_its_services {
         "SELECT e.vpc_endpoint_id FROM vpc_endpoints e \
          JOIN endpoint_services s ON s.service_id = e.service_id \
          WHERE s.account_id = $1 AND e.account_id <> $1 AND e.state IN ($2, $3, $4) \
-         ORDER BY e.vpc_endpoint_id",
-        (
-            account_id,
-            VpcEndpointState::LIVE[0].as_str(),
-            VpcEndpointState::LIVE[1].as_str(),
-            VpcEndpointState::LIVE[2].as_str(),
-        ),
-    )
-    .await?;
-    Ok(rows.into_iter().map(|(id,)| id).collect())
-}
-
-/// The account's endpoints that are live on another account's service
-/// (whose producer hears of their deletion), in id order.
-pub async fn live_endpoints_on_foreign_services(
-    tx: &mut Tx,
-    account_id: &str,
-) -> Result<Vec<String>, StoreError> {
-    use linkplane_core::lifecycle::VpcEndpointState;
-    let rows: Vec<(String,)> = sql::fetch_all(
-        &mut **tx,
+         ORDER BY e.vpc_endpoint_id"
+    } else {
         "SELECT e.vpc_endpoint_id FROM vpc_endpoints e \
          JOIN endpoint_services s ON s.service_id = e.service_id \
          WHERE e.account_id = $1 AND s.account_id <> $1 AND e.state IN ($2, $3, $4) \
-         ORDER BY e.vpc_endpoint_id",
+         ORDER BY e.vpc_endpoint_id"
+    };
+    let rows: Vec<(String,)> = sql::fetch_all(
+        &mut **tx,
+        sql,
         (
             account_id,
             VpcEndpointState::LIVE[0].as_str(),

@@ -240,6 +240,26 @@ async fn the_reset_deletes_the_open_accounts_resources_only(db: Db) {
         .await;
     let endpoint_id = s(&endpoint["vpc_endpoint_id"]);
     assert_eq!(endpoint["state"], "pending_acceptance");
+    // ... and a service of its own the open account's endpoint connects
+    // to, with a notification of deletes.
+    let other_service = srv.service_in(&other, &other_subnets, json!({})).await;
+    let other_service_id = s(&other_service["service_id"]);
+    srv.allow_everyone(&other.token, &other_service_id).await;
+    let heard = srv
+        .create(
+            &format!("/v1/endpoint-services/{other_service_id}/notifications"),
+            &other.token,
+            json!({"webhook_url": "http://127.0.0.1:9/h", "events": ["delete"]}),
+        )
+        .await;
+    let heard = s(&heard["connection_notification_id"]);
+    srv.create(
+        "/v1/vpc-endpoints",
+        &open.token,
+        json!({"vpc_endpoint_type": "interface", "vpc_id": vpc_id,
+               "service_name": other_service["service_name"], "subnet_ids": [subnets[0]]}),
+    )
+    .await;
     let peering = srv
         .create(
             "/v1/vpc-peering-connections",
@@ -307,6 +327,17 @@ async fn the_reset_deletes_the_open_accounts_resources_only(db: Db) {
             assert_eq!(rows_of(&srv, t, &other.account_id).await, *n, "{t}");
         }
     }
+    // The other account's producer heard of the open account's endpoint
+    // going, as of a delete.
+    let (deletes,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM notification_outbox \
+         WHERE connection_notification_id = $1 AND body LIKE '%\"delete\"%'",
+    )
+    .bind(&heard)
+    .fetch_one(srv.store.pool())
+    .await
+    .expect("outbox");
+    assert_eq!(deletes, 1, "one delete event queued for the other producer");
     let e = srv
         .get(&format!("/v1/vpc-endpoints/{endpoint_id}"), &other.token)
         .await;
