@@ -149,8 +149,10 @@ def main():
           and lbs[0]["AvailabilityZones"][0]["SubnetId"] == sub["subnet_id"])
     check("an unknown name is LoadBalancerNotFound",
           error_of(elb.describe_load_balancers, Names=["nope"]) == ("LoadBalancerNotFound", 400))
-    check("ELBv2 answers InvalidAction in its own shape for what it does not serve yet",
-          error_of(elb.describe_listeners, LoadBalancerArn=made["load_balancer_arn"])[0] == "InvalidAction")
+    check("elbv2 describe-listeners: none yet on the NLB made over REST",
+          elb.describe_listeners(LoadBalancerArn=made["load_balancer_arn"])["Listeners"] == [])
+    check("ELBv2 answers InvalidAction in its own shape for what it does not serve (rules)",
+          error_of(elb.describe_rules)[0] == "InvalidAction")
 
     # Wrong signatures are refused.
     check("a wrong secret is SignatureDoesNotMatch",
