@@ -16,7 +16,8 @@ mod patterns;
 use linkplane_core::catalog::catalog;
 use linkplane_core::ids::ID_HEX_DIGITS;
 use patterns::{
-    ELB_NAME, IAM_CHARS, cidr, dns_label, dns_name, ipv4, ipv6, load_balancer_arn, one_of,
+    ELB_NAME, IAM_CHARS, cidr, dns_label, dns_name, ipv4, ipv6, listener_arn, load_balancer_arn,
+    one_of,
 };
 pub use patterns::{id_pattern, regions_alternation};
 use utoipa::openapi::RefOr;
@@ -189,6 +190,15 @@ string_format! {
         "A load balancer ARN: `arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/net|gwy/<name>/<16 hex digits>`.",
         load_balancer_arn("(net|gwy)"),
         "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/api/0123456789abcdef",
+    )
+}
+
+string_format! {
+    /// A listener ARN.
+    ListenerArn => || string(
+        "A listener ARN: `arn:aws:elasticloadbalancing:<region>:<account>:listener/net|gwy/<name>/<16 hex digits>/<16 hex digits>`.",
+        listener_arn(),
+        "arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/net/api/0123456789abcdef/fedcba9876543210",
     )
 }
 
@@ -405,6 +415,7 @@ pub fn all() -> Vec<(String, RefOr<Schema>)> {
         NetworkLoadBalancerArn,
         GatewayLoadBalancerArn,
         LoadBalancerArn,
+        ListenerArn,
         TargetGroupArn,
         PrincipalArn,
         AllowedPrincipalArn,

@@ -77,6 +77,15 @@ pub(super) fn load_balancer_arn(segment: &str) -> String {
     )
 }
 
+/// A listener ARN: a load balancer's of either kind with `loadbalancer/`
+/// made `listener/` and the listener's 16 hex digits after it.
+pub(super) fn listener_arn() -> String {
+    format!(
+        "^arn:aws:elasticloadbalancing:{}:[0-9]{{12}}:listener/(net|gwy)/(?!internal-){ELB_NAME}/[0-9a-f]{{16}}/[0-9a-f]{{16}}$",
+        regions_alternation()
+    )
+}
+
 /// One label of a DNS name whose letters may be of either case (a name
 /// given to the public DNS model is lowercased), no anchors; `extra` holds
 /// more characters a label may have (`_` in record names).

@@ -390,6 +390,21 @@ fn load_balancer_arns() {
         &samples,
     );
     agree(
+        "ListenerArn",
+        |s| pl::listener::load_balancer_of_listener(s).is_ok(),
+        &[
+            "arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/net/api/0123456789abcdef/fedcba9876543210",
+            "arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/gwy/inspect/0123456789abcdef/fedcba9876543210",
+            "arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/app/api/0123456789abcdef/fedcba9876543210",
+            "arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/net/internal-api/0123456789abcdef/fedcba9876543210",
+            "arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/net/api/0123456789abcdef/fedcba987654321",
+            "arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/net/api/0123456789abcdef",
+            "arn:aws:elasticloadbalancing:us-east-9:111122223333:listener/net/api/0123456789abcdef/fedcba9876543210",
+            net,
+            "0",
+        ],
+    );
+    agree(
         "TargetGroupArn",
         |s| pl::parse_target_group_arn(s).is_ok(),
         &[

@@ -72,7 +72,7 @@ pub(super) async fn list_listeners(
 /// Get a listener.
 #[utoipa::path(
     get, path = "/v1/listeners/{listener_arn}", tag = "producer",
-    params(("listener_arn" = String, Path, description = "The ARN, URL-encoded")),
+    params(("listener_arn" = crate::schema::ListenerArn, Path, description = "The ARN, URL-encoded")),
     responses(
         (status = 200, description = "The listener", body = Listener),
         ForAccounts,
@@ -90,7 +90,7 @@ pub(super) async fn get_listener(
 /// Delete a listener; its target group leaves the load balancer when no other listener forwards to it.
 #[utoipa::path(
     delete, path = "/v1/listeners/{listener_arn}", tag = "producer",
-    params(("listener_arn" = String, Path, description = "The ARN, URL-encoded")),
+    params(("listener_arn" = crate::schema::ListenerArn, Path, description = "The ARN, URL-encoded")),
     responses(
         (status = 204, description = "Deleted"),
         ForAccounts,
