@@ -103,8 +103,8 @@ pub fn tag_filters(raw: &[String]) -> Result<Vec<crate::store::tags::TagFilter>,
                 )));
             }
             Ok(crate::store::tags::TagFilter {
-                key: key.to_string(),
-                value,
+                keys: vec![key.to_string()],
+                values: value.into(),
             })
         })
         .collect()

@@ -141,7 +141,7 @@ async fn list_services(cx: Cx, ApiQuery(q): ApiQuery<ServicesQuery>) -> ApiResul
             .region
             .unwrap_or_else(|| cx.state.settings.default_region.clone()),
         service_name: q.service_name,
-        service_type: q.service_type,
+        service_type: q.service_type.into(),
         max_results: q.max_results,
         next_token: q.next_token,
     };

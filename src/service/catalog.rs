@@ -4,6 +4,7 @@
 use crate::error::{Error, Result};
 use crate::pagination;
 use crate::service::caller::Caller;
+use crate::store::filter::AnyOf;
 use crate::store::page::Page;
 use linkplane_core::catalog::{self, Zone};
 use serde::Serialize;
@@ -348,7 +349,7 @@ impl From<catalog::EndpointType> for ServiceType {
 pub struct ListServices {
     pub region: String,
     pub service_name: Option<String>,
-    pub service_type: Option<ServiceType>,
+    pub service_type: AnyOf<ServiceType>,
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }

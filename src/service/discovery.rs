@@ -39,11 +39,23 @@ pub async fn discover(
     let mut items: Vec<ServiceDetail> = aws_service_details(caller, &q.region)?
         .into_iter()
         .filter(|s| q.service_name.as_ref().is_none_or(|n| &s.service_name == n))
-        .filter(|s| q.service_type.is_none_or(|t| s.service_type == t))
+        .filter(|s| q.service_type.admits(&s.service_type))
         .filter(|s| after.as_ref().is_none_or(|a| &service_key(s) > a))
         .take(limit + 1)
         .collect();
-    let wants_endpoint_services = !matches!(q.service_type, Some(ServiceType::Gateway));
+    // Endpoint services are of the interface and gateway load balancer
+    // types (narrowed to those the filter names, if it names any).
+    let service_types: Vec<&str> = q
+        .service_type
+        .values()
+        .iter()
+        .filter_map(|t| match t {
+            ServiceType::GatewayLoadBalancer => Some(EndpointType::GatewayLoadBalancer.as_str()),
+            ServiceType::Interface => Some(EndpointType::Interface.as_str()),
+            ServiceType::Gateway => None,
+        })
+        .collect();
+    let wants_endpoint_services = q.service_type.is_any() || !service_types.is_empty();
     if items.len() <= limit
         && wants_endpoint_services
         && let Caller::Principal(p) = caller
@@ -63,17 +75,13 @@ pub async fn discover(
                 .and_then(|k| k.split('|').next())
                 .and_then(pl::parse_service_name)
                 .map(|(_, id)| id);
-            let service_type = q.service_type.map(|t| match t {
-                ServiceType::GatewayLoadBalancer => EndpointType::GatewayLoadBalancer.as_str(),
-                _ => EndpointType::Interface.as_str(),
-            });
             let [all, root, own] = pl::permission_keys(&p.account_id, &p.arn);
             let rows = db::visible_services(
                 store.pool(),
                 &q.region,
                 [&all, &root, &own],
                 by_name.as_deref(),
-                service_type,
+                &service_types,
                 after_id.as_deref(),
                 (limit + 1 - items.len()) as i64,
             )

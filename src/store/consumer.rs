@@ -1,7 +1,7 @@
 //! VPC endpoints: the consumer's resource, and for customer services the
 //! producer's connection.
 
-use super::network::ListFilter;
+use super::filter::ListFilter;
 use super::page::{self, Page, PageSpec, keyed};
 use super::sql::{self, Reader, SqlBuilder, rows_in};
 use super::{Flag, StoreError, Stored, Tx, stored_json};

@@ -6,6 +6,7 @@
 //! this module.
 
 pub mod consumer;
+pub mod filter;
 pub mod harness;
 pub mod idempotency;
 pub mod identity;

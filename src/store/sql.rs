@@ -75,16 +75,24 @@ impl SqlBuilder {
         self
     }
 
-    /// Appends `column IN ($n, ...)`, one placeholder per value. `values`
-    /// must not be empty (`IN ()` is a syntax error on Postgres): callers
-    /// with a list that may be empty go through [`rows_in`].
-    pub fn push_in(&mut self, column: &'static str, values: &[&str]) -> &mut Self {
+    /// Appends `column IN ($n, ...)`, one placeholder per value (`column =
+    /// $n` for one). `values` must not be empty (`IN ()` is a syntax error
+    /// on Postgres): callers with a list that may be empty go through
+    /// [`rows_in`].
+    pub fn push_in<V: Into<Value> + Clone>(
+        &mut self,
+        column: &'static str,
+        values: &[V],
+    ) -> &mut Self {
+        if let [one] = values {
+            return self.push(column).push(" = ").push_bind(one.clone());
+        }
         self.push(column).push(" IN (");
         for (i, v) in values.iter().enumerate() {
             if i > 0 {
                 self.push(", ");
             }
-            self.push_bind(*v);
+            self.push_bind(v.clone());
         }
         self.push(")")
     }

@@ -1,5 +1,6 @@
 //! Tags of any resource: `{"Key": "Value"}` maps, stored one row per key.
 
+use super::filter::AnyOf;
 use super::sql::{self, SqlBuilder, rows_in};
 use super::{StoreError, Tx};
 use sqlx::AnyPool;
@@ -7,11 +8,24 @@ use std::collections::{BTreeMap, HashMap};
 
 pub type Tags = BTreeMap<String, String>;
 
-/// A `tag=Key=Value` (or `tag=Key`, any value) list filter.
+/// A tag list filter: a resource stays when it has a tag with one of
+/// `keys` (never empty) whose value is one of `values`. REST's
+/// `tag=Key=Value` is one key and one value, `tag=Key` one key and any
+/// value; EC2's `tag:Key` with values `Value.M` one key and those values,
+/// `tag-key` with values `Value.M` any of those keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TagFilter {
-    pub key: String,
-    pub value: Option<String>,
+    pub keys: Vec<String>,
+    pub values: AnyOf<String>,
+}
+
+impl TagFilter {
+    /// Whether a resource with these tags stays.
+    pub fn matches(&self, tags: &Tags) -> bool {
+        self.keys
+            .iter()
+            .any(|k| tags.get(k).is_some_and(|v| self.values.admits(v)))
+    }
 }
 
 /// Replaces all tags of a resource.
@@ -63,10 +77,10 @@ pub fn push_filters(b: &mut SqlBuilder, id_col: &'static str, filters: &[TagFilt
     for f in filters {
         b.push(" AND EXISTS (SELECT 1 FROM tags t WHERE t.resource_id = ")
             .push(id_col)
-            .push(" AND t.tag_key = ")
-            .push_bind(f.key.clone());
-        if let Some(v) = &f.value {
-            b.push(" AND t.tag_value = ").push_bind(v.clone());
+            .push(" AND ")
+            .push_in("t.tag_key", &f.keys);
+        if !f.values.is_any() {
+            b.push(" AND ").push_in("t.tag_value", f.values.values());
         }
         b.push(")");
     }

@@ -46,7 +46,7 @@ macro_rules! list_query {
             /// parsed, the page.
             pub fn into_list(self) -> Result<$list, $crate::error::Error> {
                 Ok($list {
-                    $($field: self.$field,)*
+                    $($field: self.$field.into(),)*
                     tags: $crate::pagination::tag_filters(&self.tag)?,
                     max_results: self.max_results,
                     next_token: self.next_token,
@@ -67,7 +67,7 @@ macro_rules! list_query {
             /// The service's list request: the filters and the page.
             pub fn into_list(self) -> $list {
                 $list {
-                    $($field: self.$field,)*
+                    $($field: self.$field.into(),)*
                     max_results: self.max_results,
                     next_token: self.next_token,
                 }

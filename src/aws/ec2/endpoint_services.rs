@@ -7,7 +7,8 @@
 //! `pendingAcceptance`, `PrincipalType` `Account`.
 
 use super::{
-    invalid_filter, is_tag_filter, one_value, response, returned_true, snake, tag_filter, tags_for,
+    any_of, invalid_filter, is_tag_filter, response, returned_true, snake, tag_filter, tags_for,
+    tags_match,
 };
 use crate::aws::Call;
 use crate::aws::params::Filter;
@@ -180,8 +181,8 @@ pub(super) async fn describe_vpc_endpoint_service_configurations(mut c: Call) ->
     let mut local = false;
     for f in &filters {
         match f.name.as_str() {
-            "service-state" => q.service_state = Some(snake(&one_value(f)?)),
-            n if is_tag_filter(n) => q.tags.push(tag_filter(f)?),
+            "service-state" => q.service_state = any_of(f).map(|v| snake(&v)),
+            n if is_tag_filter(n) => q.tags.push(tag_filter(f)),
             "service-id" | "service-name" | "service-type" | "supported-ip-address-types" => {
                 local = true
             }
@@ -190,17 +191,15 @@ pub(super) async fn describe_vpc_endpoint_service_configurations(mut c: Call) ->
     }
     let mut x = response(&c);
     if !ids.is_empty() {
-        if !q.tags.is_empty() || q.service_state.is_some() {
-            return Err(Error::validation(
-                "InvalidParameterCombination",
-                "linkplane does not yet combine ServiceId.N with service-state or tag filters",
-            ));
-        }
         let mut out = Vec::new();
         for id in &ids {
             out.push(super::here::service(&c, id).await?);
         }
-        out.retain(|s| matches(&filters, s));
+        out.retain(|s| {
+            matches(&filters, s)
+                && q.service_state.admits(&s.service_state)
+                && tags_match(&s.tags, &q.tags)
+        });
         x.items("serviceConfigurationSet", &out, write_service);
         return Ok(x.finish());
     }
@@ -296,8 +295,8 @@ pub(super) async fn describe_vpc_endpoint_service_permissions(mut c: Call) -> Re
     };
     for f in &filters {
         match f.name.as_str() {
-            "principal" => q.principal = Some(one_value(f)?),
-            "principal-type" => q.principal_type = Some(snake(&one_value(f)?)),
+            "principal" => q.principal = any_of(f),
+            "principal-type" => q.principal_type = any_of(f).map(|v| snake(&v)),
             n => return Err(invalid_filter(n)),
         }
     }
@@ -395,8 +394,8 @@ pub(super) async fn describe_vpc_endpoint_connections(mut c: Call) -> Result<Str
     for f in &filters {
         match f.name.as_str() {
             "service-id" => service_ids = Some(f.values.clone()),
-            "vpc-endpoint-state" => q.vpc_endpoint_state = Some(snake(&one_value(f)?)),
-            "vpc-endpoint-owner" => q.vpc_endpoint_owner = Some(one_value(f)?),
+            "vpc-endpoint-state" => q.vpc_endpoint_state = any_of(f).map(|v| snake(&v)),
+            "vpc-endpoint-owner" => q.vpc_endpoint_owner = any_of(f),
             "vpc-endpoint-id" => endpoint_ids = Some(f.values.clone()),
             n => return Err(invalid_filter(n)),
         }

@@ -7,7 +7,7 @@
 
 use super::subnet::write_tags;
 use super::{
-    invalid_filter, is_tag_filter, one_value, response, returned_true, snake, tag_filter, tags_for,
+    any_of, invalid_filter, is_tag_filter, response, returned_true, snake, tag_filter, tags_for,
 };
 use crate::aws::Call;
 use crate::aws::xml::Xml;
@@ -19,6 +19,7 @@ use crate::service::consumer::{
     UpdateVpcEndpointRequest, VpcEndpoint, VpcEndpointType,
 };
 use crate::service::network::security;
+use crate::store::filter::AnyOf;
 use crate::store::tags::TagFilter;
 use std::collections::HashMap;
 
@@ -147,7 +148,7 @@ pub(super) async fn describe_vpc_endpoint_services(mut c: Call) -> Result<String
     let mut q = ListServices {
         region,
         service_name: None,
-        service_type: None,
+        service_type: AnyOf::default(),
         max_results: max_results.map(|n| n as u32),
         next_token,
     };
@@ -158,24 +159,33 @@ pub(super) async fn describe_vpc_endpoint_services(mut c: Call) -> Result<String
         match f.name.as_str() {
             "service-name" => by_name.extend(f.values.iter().cloned()),
             "service-type" => {
-                q.service_type = Some(match one_value(f)?.as_str() {
-                    "Interface" => ServiceType::Interface,
-                    "Gateway" => ServiceType::Gateway,
-                    "GatewayLoadBalancer" => ServiceType::GatewayLoadBalancer,
-                    v => {
-                        return Err(Error::invalid_value(format!(
+                q.service_type = f
+                    .values
+                    .iter()
+                    .map(|v| match v.as_str() {
+                        "Interface" => Ok(ServiceType::Interface),
+                        "Gateway" => Ok(ServiceType::Gateway),
+                        "GatewayLoadBalancer" => Ok(ServiceType::GatewayLoadBalancer),
+                        v => Err(Error::invalid_value(format!(
                             "Value ({v}) for filter service-type is invalid"
-                        )));
-                    }
-                })
+                        ))),
+                    })
+                    .collect::<Result<Vec<_>>>()?
+                    .into()
             }
             "owner" => owners = Some(f.values.clone()),
-            "service-region" => {
-                if !f.values.contains(&q.region) {
-                    q.region = one_value(f)?;
+            // Discovery is of one region: the call's, or the one region
+            // the filter names.
+            "service-region" => match f.values.as_slice() {
+                vs if vs.contains(&q.region) => {}
+                [one] => q.region = one.clone(),
+                _ => {
+                    return Err(Error::invalid_value(
+                        "linkplane discovers the services of one region per call: give service-region one value",
+                    ));
                 }
-            }
-            n if is_tag_filter(n) => tags.push(tag_filter(f)?),
+            },
+            n if is_tag_filter(n) => tags.push(tag_filter(f)),
             n => return Err(invalid_filter(n)),
         }
     }
@@ -194,7 +204,7 @@ pub(super) async fn describe_vpc_endpoint_services(mut c: Call) -> Result<String
             one.next_token = None;
             one.max_results = None;
             let (found, _) = crate::service::discovery::discover(&c.store, &c.caller, one).await?;
-            if found.is_empty() && q.service_type.is_none() && owners.is_none() {
+            if found.is_empty() && q.service_type.is_any() && owners.is_none() {
                 return Err(Error::validation(
                     "InvalidServiceName",
                     format!("The Vpc Endpoint Service '{n}' does not exist"),
@@ -358,35 +368,36 @@ pub(super) async fn describe_vpc_endpoints(mut c: Call) -> Result<String> {
     let mut ip_types: Option<Vec<String>> = None;
     for f in &filters {
         match f.name.as_str() {
-            "vpc-id" => q.vpc_id = Some(one_value(f)?),
-            "service-name" => q.service_name = Some(one_value(f)?),
-            "vpc-endpoint-state" => q.state = Some(snake(&one_value(f)?)),
+            "vpc-id" => q.vpc_id = any_of(f),
+            "service-name" => q.service_name = any_of(f),
+            "vpc-endpoint-state" => q.state = any_of(f).map(|v| snake(&v)),
             "vpc-endpoint-type" => {
-                q.vpc_endpoint_type = Some(endpoint_type_of(&f.name, &one_value(f)?)?)
+                q.vpc_endpoint_type = f
+                    .values
+                    .iter()
+                    .map(|v| endpoint_type_of(&f.name, v))
+                    .collect::<Result<Vec<_>>>()?
+                    .into()
             }
             "vpc-endpoint-id" => by_id = Some(f.values.clone()),
             "ip-address-type" => ip_types = Some(f.values.clone()),
-            n if is_tag_filter(n) => q.tags.push(tag_filter(f)?),
+            n if is_tag_filter(n) => q.tags.push(tag_filter(f)),
             n => return Err(invalid_filter(n)),
         }
     }
     let keep = |e: &VpcEndpoint| {
         e.region == c.region
-            && q.vpc_id.as_ref().is_none_or(|v| &e.vpc_id == v)
-            && q.service_name.as_ref().is_none_or(|v| &e.service_name == v)
-            && q.state.as_ref().is_none_or(|v| &e.state == v)
-            && q.vpc_endpoint_type.is_none_or(|t| e.vpc_endpoint_type == t)
+            && q.vpc_id.admits(&e.vpc_id)
+            && q.service_name.admits(&e.service_name)
+            && q.state.admits(&e.state)
+            && q.vpc_endpoint_type.admits(&e.vpc_endpoint_type)
             && by_id
                 .as_ref()
                 .is_none_or(|v| v.contains(&e.vpc_endpoint_id))
             && ip_types
                 .as_ref()
                 .is_none_or(|v| v.contains(&e.ip_address_type))
-            && q.tags.iter().all(|t| match (e.tags.get(&t.key), &t.value) {
-                (Some(have), Some(want)) => have == want,
-                (Some(_), None) => true,
-                (None, _) => false,
-            })
+            && q.tags.iter().all(|t| t.matches(&e.tags))
     };
     let (mut endpoints, next) = if ids.is_empty() {
         cs::list_endpoints(c.ctx(), q.clone()).await?

@@ -3,12 +3,14 @@
 //! functions REST's `/v1/internet-gateways` and `/v1/nat-gateways` call.
 
 use super::subnet::write_tags;
+use super::{
+    any_of, by_ids, invalid_filter, is_tag_filter, response, returned_true, tag_filter, tags_match,
+};
 use super::{here, tags_for};
-use super::{invalid_filter, is_tag_filter, one_value, response, returned_true, tag_filter};
 use crate::aws::Call;
 use crate::aws::params::Filter;
 use crate::aws::xml::Xml;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::service::network::gateway::{
     self, CreateInternetGatewayRequest, GatewayAttachmentRequest, InternetGateway,
     ListInternetGateways,
@@ -16,54 +18,10 @@ use crate::service::network::gateway::{
 use crate::service::network::interface::{
     self, ConnectivityType, CreateNatGatewayRequest, ListNatGateways, NatGateway,
 };
-use crate::store::tags::{TagFilter, Tags};
-use std::future::Future;
-
-/// Whether `tags` satisfy every tag filter (`tag:<key>`, `tag-key`).
-pub(super) fn tags_match(tags: &Tags, filters: &[TagFilter]) -> bool {
-    filters.iter().all(|f| match (tags.get(&f.key), &f.value) {
-        (Some(have), Some(want)) => have == want,
-        (Some(_), None) => true,
-        (None, _) => false,
-    })
-}
 
 /// Whether a filter's values name `value` (any of them may match).
 pub(super) fn names(f: &Filter, value: &str) -> bool {
     f.values.iter().any(|v| v == value)
-}
-
-/// The resources named by id: each of `ids` must be the caller's and of
-/// the signing region (its NotFound otherwise, as on AWS); the ids of an
-/// id filter are kept when they are. `get` is the family's regional lookup.
-pub(super) async fn by_ids<T, F, Fut>(
-    ids: &[String],
-    filter_ids: Option<&[String]>,
-    mut get: F,
-) -> Result<Vec<T>>
-where
-    F: FnMut(String) -> Fut,
-    Fut: Future<Output = Result<T>>,
-{
-    let mut out = Vec::new();
-    if !ids.is_empty() {
-        for id in ids {
-            let keep = filter_ids.is_none_or(|f| f.contains(id));
-            let v = get(id.clone()).await?;
-            if keep {
-                out.push(v);
-            }
-        }
-        return Ok(out);
-    }
-    for id in filter_ids.unwrap_or_default() {
-        match get(id.clone()).await {
-            Ok(v) => out.push(v),
-            Err(e) if e.kind == ErrorKind::NotFound => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(out)
 }
 
 // ---- internet gateways ----
@@ -112,7 +70,7 @@ pub(super) async fn describe_internet_gateways(mut c: Call) -> Result<String> {
     let mut none = false;
     for f in &filters {
         match f.name.as_str() {
-            "attachment.vpc-id" => q.vpc_id = Some(one_value(f)?),
+            "attachment.vpc-id" => q.vpc_id = any_of(f),
             // Only attached gateways have an attachment, `available`.
             "attachment.state" => {
                 none |= !names(f, "available");
@@ -120,7 +78,7 @@ pub(super) async fn describe_internet_gateways(mut c: Call) -> Result<String> {
             }
             "internet-gateway-id" => by_id = Some(f.values.clone()),
             "owner-id" => none |= !names(f, &account),
-            n if is_tag_filter(n) => q.tags.push(tag_filter(f)?),
+            n if is_tag_filter(n) => q.tags.push(tag_filter(f)),
             n => return Err(invalid_filter(n)),
         }
     }
@@ -131,9 +89,7 @@ pub(super) async fn describe_internet_gateways(mut c: Call) -> Result<String> {
     }
     let keep = |g: &InternetGateway| {
         g.region == c.region
-            && q.vpc_id
-                .as_ref()
-                .is_none_or(|v| g.vpc_id.as_ref() == Some(v))
+            && (q.vpc_id.is_any() || g.vpc_id.as_ref().is_some_and(|v| q.vpc_id.admits(v)))
             && attached.is_none_or(|a| g.vpc_id.is_some() == a)
             && tags_match(&g.tags, &q.tags)
     };
@@ -272,18 +228,18 @@ pub(super) async fn describe_nat_gateways(mut c: Call) -> Result<String> {
     let mut states: Option<Vec<String>> = None;
     for f in &filters {
         match f.name.as_str() {
-            "vpc-id" => q.vpc_id = Some(one_value(f)?),
-            "subnet-id" => q.subnet_id = Some(one_value(f)?),
+            "vpc-id" => q.vpc_id = any_of(f),
+            "subnet-id" => q.subnet_id = any_of(f),
             "nat-gateway-id" => by_id = Some(f.values.clone()),
             "state" => states = Some(f.values.clone()),
-            n if is_tag_filter(n) => q.tags.push(tag_filter(f)?),
+            n if is_tag_filter(n) => q.tags.push(tag_filter(f)),
             n => return Err(invalid_filter(n)),
         }
     }
     let keep = |n: &NatGateway| {
         n.region == c.region
-            && q.vpc_id.as_ref().is_none_or(|v| &n.vpc_id == v)
-            && q.subnet_id.as_ref().is_none_or(|v| &n.subnet_id == v)
+            && q.vpc_id.admits(&n.vpc_id)
+            && q.subnet_id.admits(&n.subnet_id)
             && states.as_ref().is_none_or(|s| s.contains(&n.state))
             && tags_match(&n.tags, &q.tags)
     };

@@ -4,13 +4,15 @@
 //! load balancers and interface endpoints too (`requesterManaged`, with
 //! the domain's `interfaceType`: `nat_gateway`, `vpc_endpoint`, ...).
 
-use super::gateways::{by_ids, tags_match};
 use super::subnet::write_tags;
+use super::{
+    any_of, bool_filter, invalid_filter, is_tag_filter, response, returned_true, tag_filter,
+};
+use super::{by_ids, tags_match};
 use super::{here, tags_for};
-use super::{invalid_filter, is_tag_filter, one_value, response, returned_true, tag_filter};
 use crate::aws::Call;
 use crate::aws::xml::Xml;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::service::network::interface::{
     self, CreateNetworkInterfaceRequest, ListNetworkInterfaces, NetworkInterface,
 };
@@ -115,64 +117,36 @@ pub(super) async fn describe_network_interfaces(mut c: Call) -> Result<String> {
     let mut checks: Vec<(&str, &[String])> = Vec::new();
     for f in &filters {
         match f.name.as_str() {
-            "vpc-id" => q.vpc_id = Some(one_value(f)?),
-            "subnet-id" => q.subnet_id = Some(one_value(f)?),
-            "interface-type" => q.interface_type = Some(one_value(f)?),
-            // The domain narrows by one value; several are matched on its page.
-            "requester-managed" if f.values.len() == 1 => {
-                q.requester_managed = match f.values[0].as_str() {
-                    "true" => Some(true),
-                    "false" => Some(false),
-                    v => {
-                        return Err(Error::invalid_value(format!(
-                            "Value ({v}) for filter requester-managed is invalid: true or false"
-                        )));
-                    }
-                }
-            }
-            "availability-zone-id" if f.values.len() == 1 => {
-                q.availability_zone_id = Some(f.values[0].clone())
-            }
-            "private-ip-address" | "addresses.private-ip-address" if f.values.len() == 1 => {
-                q.private_ip = Some(f.values[0].clone())
-            }
+            "vpc-id" => q.vpc_id = any_of(f),
+            "subnet-id" => q.subnet_id = any_of(f),
+            "interface-type" => q.interface_type = any_of(f),
+            "requester-managed" => q.requester_managed = bool_filter(f)?,
+            "availability-zone-id" => q.availability_zone_id = any_of(f),
+            "private-ip-address" | "addresses.private-ip-address" => q.private_ip = any_of(f),
             "network-interface-id" => by_id = Some(f.values.clone()),
-            n @ ("requester-managed"
-            | "owner-id"
-            | "availability-zone"
-            | "availability-zone-id"
-            | "description"
-            | "group-id"
-            | "private-ip-address"
-            | "addresses.private-ip-address"
-            | "status") => checks.push((n, &f.values)),
-            n if is_tag_filter(n) => q.tags.push(tag_filter(f)?),
+            n @ ("owner-id" | "availability-zone" | "description" | "group-id" | "status") => {
+                checks.push((n, &f.values))
+            }
+            n if is_tag_filter(n) => q.tags.push(tag_filter(f)),
             n => return Err(invalid_filter(n)),
         }
     }
     let keep = |e: &NetworkInterface| {
         let any = |vs: &[String], v: &str| vs.iter().any(|x| x == v);
         e.region == c.region
-            && q.vpc_id.as_ref().is_none_or(|v| &e.vpc_id == v)
-            && q.subnet_id.as_ref().is_none_or(|v| &e.subnet_id == v)
-            && q.interface_type
-                .as_ref()
-                .is_none_or(|v| &e.interface_type == v)
+            && q.vpc_id.admits(&e.vpc_id)
+            && q.subnet_id.admits(&e.subnet_id)
+            && q.interface_type.admits(&e.interface_type)
             && q.requester_managed.is_none_or(|m| e.requester_managed == m)
-            && q.availability_zone_id
-                .as_ref()
-                .is_none_or(|v| &e.availability_zone_id == v)
-            && q.private_ip.as_ref().is_none_or(|v| &e.private_ip == v)
+            && q.availability_zone_id.admits(&e.availability_zone_id)
+            && q.private_ip.admits(&e.private_ip)
             && tags_match(&e.tags, &q.tags)
             && checks.iter().all(|(name, vs)| match *name {
-                "requester-managed" => any(vs, if e.requester_managed { "true" } else { "false" }),
                 "owner-id" => any(vs, &account) && e.owner_id == account,
                 "availability-zone" => any(vs, &e.availability_zone),
-                "availability-zone-id" => any(vs, &e.availability_zone_id),
                 "description" => any(vs, &e.description),
                 "group-id" => e.security_group_ids.iter().any(|g| any(vs, g)),
-                "status" => any(vs, &e.status),
-                _ => any(vs, &e.private_ip),
+                _ => any(vs, &e.status),
             })
     };
     let mut x = response(&c);

@@ -22,9 +22,11 @@ mod vpc;
 use crate::aws::params::Filter;
 use crate::aws::xml::Xml;
 use crate::aws::{Action, Call, Service};
-use crate::error::{Error, Result};
-use crate::store::tags::TagFilter;
+use crate::error::{Error, ErrorKind, Result};
+use crate::store::filter::AnyOf;
+use crate::store::tags::{TagFilter, Tags};
 use catalog::{describe_availability_zones, describe_regions};
+use std::future::Future;
 use vpc::{create_vpc, delete_vpc, describe_vpcs};
 
 pub const ACTIONS: &[Action] = &[
@@ -412,16 +414,10 @@ pub(super) fn tags_for(
     Ok(Some(tags))
 }
 
-/// One value for a filter the domain narrows by (the domain's list takes
-/// one value per field so far).
-pub(super) fn one_value(f: &Filter) -> Result<String> {
-    match f.values.as_slice() {
-        [v] => Ok(v.clone()),
-        _ => Err(Error::invalid_value(format!(
-            "linkplane takes exactly one value for the filter '{}' so far",
-            f.name
-        ))),
-    }
+/// A filter's values as the domain's lists take them: an item stays when
+/// its field is any of them.
+pub(super) fn any_of(f: &Filter) -> AnyOf<String> {
+    f.values.clone().into()
 }
 
 /// AWS's spelling back to the domain's (`pendingAcceptance`, `PendingAcceptance`
@@ -446,20 +442,80 @@ pub(super) fn is_tag_filter(name: &str) -> bool {
     name == "tag-key" || (name.starts_with("tag:") && name.len() > 4)
 }
 
-/// A tag filter as the domain's lists take it: `tag-key` names a key,
-/// `tag:<key>` a key and its value (one value each so far).
-pub(super) fn tag_filter(f: &Filter) -> Result<TagFilter> {
-    let value = one_value(f)?;
-    Ok(match f.name.strip_prefix("tag:") {
+/// Whether `tags` satisfy every tag filter (`tag:<key>`, `tag-key`).
+pub(super) fn tags_match(tags: &Tags, filters: &[TagFilter]) -> bool {
+    filters.iter().all(|f| f.matches(tags))
+}
+
+/// The resources named by id: each of `ids` must be the caller's and of
+/// the signing region (its NotFound otherwise, as on AWS); the ids of an
+/// id filter are kept when they are. `get` is the family's regional lookup.
+pub(super) async fn by_ids<T, F, Fut>(
+    ids: &[String],
+    filter_ids: Option<&[String]>,
+    mut get: F,
+) -> Result<Vec<T>>
+where
+    F: FnMut(String) -> Fut,
+    Fut: Future<Output = Result<T>>,
+{
+    let mut out = Vec::new();
+    if !ids.is_empty() {
+        for id in ids {
+            let keep = filter_ids.is_none_or(|f| f.contains(id));
+            let v = get(id.clone()).await?;
+            if keep {
+                out.push(v);
+            }
+        }
+        return Ok(out);
+    }
+    for id in filter_ids.unwrap_or_default() {
+        match get(id.clone()).await {
+            Ok(v) => out.push(v),
+            Err(e) if e.kind == ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
+}
+
+/// A filter of `true`/`false` values as the domain's lists take it: both
+/// narrow nothing (`None`); another value is `InvalidParameterValue`.
+pub(super) fn bool_filter(f: &Filter) -> Result<Option<bool>> {
+    let mut seen = [false, false];
+    for v in &f.values {
+        match v.as_str() {
+            "true" => seen[1] = true,
+            "false" => seen[0] = true,
+            v => {
+                return Err(Error::invalid_value(format!(
+                    "Value ({v}) for filter {} is invalid: true or false",
+                    f.name
+                )));
+            }
+        }
+    }
+    Ok(match seen {
+        [false, true] => Some(true),
+        [true, false] => Some(false),
+        _ => None,
+    })
+}
+
+/// A tag filter as the domain's lists take it: `tag:<key>` is that key
+/// with any of the values, `tag-key` any of the values as a key.
+pub(super) fn tag_filter(f: &Filter) -> TagFilter {
+    match f.name.strip_prefix("tag:") {
         Some(key) => TagFilter {
-            key: key.to_string(),
-            value: Some(value),
+            keys: vec![key.to_string()],
+            values: any_of(f),
         },
         None => TagFilter {
-            key: value,
-            value: None,
+            keys: f.values.clone(),
+            values: AnyOf::default(),
         },
-    })
+    }
 }
 
 /// The answer of an action that answers only `<return>true</return>`.
@@ -610,7 +666,7 @@ pub(super) mod here {
 
 #[cfg(test)]
 mod tests {
-    use super::{Filter, is_tag_filter, snake, tag_filter};
+    use super::{Filter, Tags, is_tag_filter, snake, tag_filter};
 
     #[test]
     fn aws_state_spellings_read_as_the_domains() {
@@ -626,14 +682,19 @@ mod tests {
 
     #[test]
     fn tag_filters_read_as_the_domains() {
-        let f = |name: &str, v: &str| Filter {
+        let f = |name: &str, v: &[&str]| Filter {
             name: name.into(),
-            values: vec![v.into()],
+            values: v.iter().map(|v| v.to_string()).collect(),
         };
-        let t = tag_filter(&f("tag:team", "blue")).unwrap();
-        assert_eq!((t.key.as_str(), t.value.as_deref()), ("team", Some("blue")));
-        let t = tag_filter(&f("tag-key", "team")).unwrap();
-        assert_eq!((t.key.as_str(), t.value), ("team", None));
+        let tags = |k: &str, v: &str| Tags::from([(k.to_string(), v.to_string())]);
+        // tag:<key> keeps that key with any of the values.
+        let t = tag_filter(&f("tag:team", &["blue", "red"]));
+        assert!(t.matches(&tags("team", "blue")) && t.matches(&tags("team", "red")));
+        assert!(!t.matches(&tags("team", "green")) && !t.matches(&tags("owner", "blue")));
+        // tag-key keeps any of the keys, whatever the value.
+        let t = tag_filter(&f("tag-key", &["team", "owner"]));
+        assert!(t.matches(&tags("team", "x")) && t.matches(&tags("owner", "")));
+        assert!(!t.matches(&tags("name", "team")));
         assert!(is_tag_filter("tag-key") && is_tag_filter("tag:a"));
         assert!(!is_tag_filter("tag:") && !is_tag_filter("vpc-id"));
     }

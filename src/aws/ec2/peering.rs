@@ -5,7 +5,7 @@
 //! the caller's own side (`here::peering`).
 
 use super::subnet::write_tags;
-use super::{here, invalid_filter, is_tag_filter, one_value, response, returned_true, tag_filter};
+use super::{here, invalid_filter, is_tag_filter, response, returned_true, tag_filter};
 use super::{snake, tags_for};
 use crate::aws::Call;
 use crate::aws::params::Filter;
@@ -168,9 +168,9 @@ pub(super) async fn describe_vpc_peering_connections(mut c: Call) -> Result<Stri
             "requester-vpc-info.vpc-id" | "accepter-vpc-info.vpc-id"
                 if f.values.len() == 1 && q.vpc_id.is_none() =>
             {
-                q.vpc_id = Some(one_value(f)?)
+                q.vpc_id = Some(f.values[0].clone())
             }
-            n if is_tag_filter(n) && f.values.len() == 1 => q.tags.push(tag_filter(f)?),
+            n if is_tag_filter(n) && f.values.len() == 1 => q.tags.push(tag_filter(f)),
             _ => {}
         }
     }

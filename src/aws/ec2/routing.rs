@@ -3,7 +3,8 @@
 
 use super::subnet::write_tags;
 use super::{
-    invalid_filter, is_tag_filter, one_value, response, returned_true, tag_filter, tags_for,
+    any_of, bool_filter, invalid_filter, is_tag_filter, response, returned_true, tag_filter,
+    tags_for,
 };
 use crate::aws::Call;
 use crate::aws::xml::Xml;
@@ -99,28 +100,18 @@ pub(super) async fn describe_route_tables(mut c: Call) -> Result<String> {
     let mut association: Option<Vec<String>> = None;
     for f in &filters {
         match f.name.as_str() {
-            "vpc-id" => q.vpc_id = Some(one_value(f)?),
+            "vpc-id" => q.vpc_id = any_of(f),
             "route-table-id" => by_id = Some(f.values.clone()),
-            "association.main" => {
-                q.main = Some(match one_value(f)?.as_str() {
-                    "true" => true,
-                    "false" => false,
-                    v => {
-                        return Err(Error::invalid_value(format!(
-                            "Value ({v}) for filter association.main is invalid: true or false"
-                        )));
-                    }
-                })
-            }
+            "association.main" => q.main = bool_filter(f)?,
             "association.subnet-id" => subnet = Some(f.values.clone()),
             "association.route-table-association-id" => association = Some(f.values.clone()),
-            n if is_tag_filter(n) => q.tags.push(tag_filter(f)?),
+            n if is_tag_filter(n) => q.tags.push(tag_filter(f)),
             n => return Err(invalid_filter(n)),
         }
     }
     let keep = |t: &RouteTable| {
         t.region == c.region
-            && q.vpc_id.as_ref().is_none_or(|v| &t.vpc_id == v)
+            && q.vpc_id.admits(&t.vpc_id)
             && q.main.is_none_or(|m| t.main == m)
             && by_id.as_ref().is_none_or(|v| v.contains(&t.route_table_id))
             && subnet.as_ref().is_none_or(|v| {
@@ -131,11 +122,7 @@ pub(super) async fn describe_route_tables(mut c: Call) -> Result<String> {
             && association
                 .as_ref()
                 .is_none_or(|v| t.associations.iter().any(|a| v.contains(&a.association_id)))
-            && q.tags.iter().all(|f| match (t.tags.get(&f.key), &f.value) {
-                (Some(have), Some(want)) => have == want,
-                (Some(_), None) => true,
-                (None, _) => false,
-            })
+            && q.tags.iter().all(|f| f.matches(&t.tags))
     };
     let mut x = response(&c);
     if !ids.is_empty() {

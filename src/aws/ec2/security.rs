@@ -4,7 +4,7 @@
 //! per peer; revoking finds the rules a permission names.
 
 use super::subnet::write_tags;
-use super::{invalid_filter, is_tag_filter, one_value, response, tag_filter, tags_for};
+use super::{any_of, invalid_filter, is_tag_filter, response, tag_filter, tags_for};
 use crate::aws::Call;
 use crate::aws::xml::Xml;
 use crate::error::{Error, Result};
@@ -158,27 +158,23 @@ pub(super) async fn describe_security_groups(mut c: Call) -> Result<String> {
     let mut description: Option<Vec<String>> = None;
     for f in &filters {
         match f.name.as_str() {
-            "vpc-id" => q.vpc_id = Some(one_value(f)?),
+            "vpc-id" => q.vpc_id = any_of(f),
             "group-id" => by_id = Some(f.values.clone()),
             "group-name" => by_name = Some(f.values.clone()),
             "description" => description = Some(f.values.clone()),
-            n if is_tag_filter(n) => q.tags.push(tag_filter(f)?),
+            n if is_tag_filter(n) => q.tags.push(tag_filter(f)),
             n => return Err(invalid_filter(n)),
         }
     }
     let keep = |g: &SecurityGroup| {
         g.region == c.region
-            && q.vpc_id.as_ref().is_none_or(|v| &g.vpc_id == v)
+            && q.vpc_id.admits(&g.vpc_id)
             && by_id.as_ref().is_none_or(|v| v.contains(&g.group_id))
             && by_name.as_ref().is_none_or(|v| v.contains(&g.group_name))
             && description
                 .as_ref()
                 .is_none_or(|v| v.contains(&g.description))
-            && q.tags.iter().all(|t| match (g.tags.get(&t.key), &t.value) {
-                (Some(have), Some(want)) => have == want,
-                (Some(_), None) => true,
-                (None, _) => false,
-            })
+            && q.tags.iter().all(|t| t.matches(&g.tags))
     };
     let mut x = response(&c);
     if !ids.is_empty() {
@@ -213,7 +209,7 @@ async fn group_of(c: &mut Call) -> Result<SecurityGroup> {
         (None, Some(name)) => {
             let q = ListSecurityGroups {
                 region: Some(c.region.clone()),
-                group_name: Some(name.clone()),
+                group_name: Some(name.clone()).into(),
                 ..Default::default()
             };
             let (mut groups, _) = security::list_security_groups(c.ctx(), q).await?;

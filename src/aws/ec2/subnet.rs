@@ -1,14 +1,14 @@
 //! EC2's subnet actions over `service::network::vpc`, the functions REST's
 //! `/v1/subnets` calls.
 
-use super::{
-    invalid_filter, is_tag_filter, one_value, response, returned_true, tag_filter, tags_for,
-};
+use super::by_ids;
+use super::{any_of, invalid_filter, is_tag_filter, response, returned_true, tag_filter, tags_for};
 use crate::aws::Call;
 use crate::aws::xml::Xml;
-use crate::error::{ErrorKind, Result};
+use crate::error::Result;
 use crate::service::network::vpc::{self, CreateSubnetRequest, ListSubnets, Subnet};
 use crate::store::tags::Tags;
+use linkplane_core::catalog::catalog;
 
 /// `tagSet` when there are tags (AWS leaves it out otherwise).
 pub(super) fn write_tags(x: &mut Xml, tags: &Tags) {
@@ -84,20 +84,27 @@ pub(super) async fn describe_subnets(mut c: Call) -> Result<String> {
     let mut none = false;
     for f in &filters {
         match f.name.as_str() {
-            "vpc-id" => q.vpc_id = Some(one_value(f)?),
-            "cidr-block" | "cidr" | "cidrBlock" => q.cidr_block = Some(one_value(f)?),
-            "availability-zone-id" | "availabilityZoneId" => {
-                q.availability_zone_id = Some(one_value(f)?)
-            }
-            // Zone names are the caller's; the domain filters by zone id,
-            // so names are matched on what it answers.
+            "vpc-id" => q.vpc_id = any_of(f),
+            "cidr-block" | "cidr" | "cidrBlock" => q.cidr_block = any_of(f),
+            "availability-zone-id" | "availabilityZoneId" => q.availability_zone_id = any_of(f),
+            // Zone names are the caller's; the domain filters by zone id.
             "availability-zone" | "availabilityZone" => zone_names = Some(f.values.clone()),
             "subnet-id" => by_id = Some(f.values.clone()),
             "state" => none |= !f.values.iter().any(|v| v == "available"),
             "default-for-az" | "defaultForAz" => none |= !f.values.iter().any(|v| v == "false"),
-            n if is_tag_filter(n) => q.tags.push(tag_filter(f)?),
+            n if is_tag_filter(n) => q.tags.push(tag_filter(f)),
             n => return Err(invalid_filter(n)),
         }
+    }
+    if let Some(names) = zone_names {
+        let account = c.ctx().account()?.to_string();
+        let zones: Vec<String> = names
+            .iter()
+            .filter_map(|n| catalog().zone_id_for_name(&account, n))
+            .filter(|z| q.availability_zone_id.admits(z))
+            .collect();
+        none |= zones.is_empty();
+        q.availability_zone_id = zones.into();
     }
     let mut x = response(&c);
     if none {
@@ -105,50 +112,22 @@ pub(super) async fn describe_subnets(mut c: Call) -> Result<String> {
         return Ok(x.finish());
     }
     let keep = |s: &Subnet| {
-        q.vpc_id.as_ref().is_none_or(|v| &s.vpc_id == v)
-            && q.cidr_block.as_ref().is_none_or(|v| &s.cidr_block == v)
-            && q.availability_zone_id
-                .as_ref()
-                .is_none_or(|v| &s.availability_zone_id == v)
-            && zone_names
-                .as_ref()
-                .is_none_or(|z| z.contains(&s.availability_zone))
-            && q.tags.iter().all(|t| match (s.tags.get(&t.key), &t.value) {
-                (Some(have), Some(want)) => have == want,
-                (Some(_), None) => true,
-                (None, _) => false,
-            })
+        q.vpc_id.admits(&s.vpc_id)
+            && q.cidr_block.admits(&s.cidr_block)
+            && q.availability_zone_id.admits(&s.availability_zone_id)
+            && q.tags.iter().all(|t| t.matches(&s.tags))
     };
     if !ids.is_empty() || by_id.is_some() {
-        // SubnetId.N must all exist (InvalidSubnetID.NotFound otherwise);
-        // the subnet-id filter keeps those that do.
-        let mut subnets = Vec::new();
-        for id in &ids {
-            let s = vpc::get_subnet(c.ctx(), id).await?.value;
-            if s.region != c.region {
-                return Err(vpc::subnet_not_found(id));
-            }
-            subnets.push(s);
-        }
-        if let Some(f) = by_id {
-            if !ids.is_empty() {
-                subnets.retain(|s| f.contains(&s.subnet_id));
-            } else {
-                for id in &f {
-                    match vpc::get_subnet(c.ctx(), id).await {
-                        Ok(s) => subnets.push(s.value),
-                        Err(e) if e.kind == ErrorKind::NotFound => {}
-                        Err(e) => return Err(e),
-                    }
-                }
-            }
-        }
-        subnets.retain(|s| s.region == c.region && keep(s));
+        let c = &c;
+        let mut subnets = by_ids(&ids, by_id.as_deref(), |id| async move {
+            super::here::subnet(c, &id).await
+        })
+        .await?;
+        subnets.retain(|s| keep(s));
         x.items("subnetSet", &subnets, write_subnet);
         return Ok(x.finish());
     }
-    let (mut subnets, next) = vpc::list_subnets(c.ctx(), q.clone()).await?;
-    subnets.retain(|s| keep(s));
+    let (subnets, next) = vpc::list_subnets(c.ctx(), q.clone()).await?;
     x.items("subnetSet", &subnets, write_subnet);
     x.opt("nextToken", next.as_deref());
     Ok(x.finish())

@@ -237,7 +237,7 @@ pub(super) async fn describe_transit_gateways(mut c: Call) -> Result<String> {
     };
     for f in &filters {
         if is_tag_filter(&f.name) && f.values.len() == 1 {
-            q.tags.push(tag_filter(f)?);
+            q.tags.push(tag_filter(f));
         }
     }
     let (mut found, next) = transit::list_transit_gateways(c.ctx(), q).await?;

@@ -1,9 +1,8 @@
 //! EC2's VPC actions over `service::network::vpc`, the functions REST's
 //! `/v1/vpcs` calls.
 
-use super::{
-    invalid_filter, is_tag_filter, one_value, response, returned_true, tag_filter, tags_for,
-};
+use super::{any_of, invalid_filter, is_tag_filter, response, returned_true, tag_filter, tags_for};
+use super::{by_ids, tags_match};
 use crate::aws::Call;
 use crate::aws::xml::Xml;
 use crate::error::{Error, Result};
@@ -65,7 +64,7 @@ pub(super) async fn create_vpc(mut c: Call) -> Result<String> {
 }
 
 pub(super) async fn describe_vpcs(mut c: Call) -> Result<String> {
-    let mut ids = c.params.list("VpcId")?;
+    let ids = c.params.list("VpcId")?;
     let filters = c.params.filters()?;
     let max_results = c.params.int("MaxResults", 5..=1000)?;
     let next_token = c.params.take("NextToken");
@@ -82,8 +81,8 @@ pub(super) async fn describe_vpcs(mut c: Call) -> Result<String> {
     let mut by_id: Option<Vec<String>> = None;
     for f in &filters {
         match f.name.as_str() {
-            "cidr" | "cidr-block-association.cidr-block" => q.cidr_block = Some(one_value(f)?),
-            n if is_tag_filter(n) => q.tags.push(tag_filter(f)?),
+            "cidr" | "cidr-block-association.cidr-block" => q.cidr_block = any_of(f),
+            n if is_tag_filter(n) => q.tags.push(tag_filter(f)),
             "vpc-id" => by_id = Some(f.values.clone()),
             "owner-id" => none |= !f.values.contains(&account),
             "state" => none |= !f.values.iter().any(|v| v == "available"),
@@ -98,33 +97,12 @@ pub(super) async fn describe_vpcs(mut c: Call) -> Result<String> {
         return Ok(x.finish());
     }
     if !ids.is_empty() || by_id.is_some() {
-        if q.cidr_block.is_some() || !q.tags.is_empty() {
-            return Err(Error::validation(
-                "InvalidParameterCombination",
-                "linkplane does not yet combine VPC ids with cidr or tag filters",
-            ));
-        }
-        // VpcId.N must all exist (InvalidVpcID.NotFound otherwise); the
-        // vpc-id filter keeps those that do.
-        let mut vpcs = Vec::new();
-        for id in &ids {
-            vpcs.push(super::here::vpc(&c, id).await?);
-        }
-        if let Some(f) = by_id {
-            if !ids.is_empty() {
-                vpcs.retain(|v| f.contains(&v.vpc_id));
-            } else {
-                ids = f;
-                for id in &ids {
-                    match vpc::get_vpc(c.ctx(), id).await {
-                        Ok(v) => vpcs.push(v.value),
-                        Err(e) if e.kind == crate::error::ErrorKind::NotFound => {}
-                        Err(e) => return Err(e),
-                    }
-                }
-            }
-        }
-        vpcs.retain(|v| v.region == c.region);
+        let c = &c;
+        let mut vpcs = by_ids(&ids, by_id.as_deref(), |id| async move {
+            super::here::vpc(c, &id).await
+        })
+        .await?;
+        vpcs.retain(|v| q.cidr_block.admits(&v.cidr_block) && tags_match(&v.tags, &q.tags));
         x.items("vpcSet", &vpcs, write_vpc);
         return Ok(x.finish());
     }

@@ -18,6 +18,7 @@ use crate::service::network::{Ctx, tagged, tags_of, unknown, zone_name};
 use crate::service::producer::loadbalancer::initial_state;
 use crate::service::{Versioned, render_one, values};
 use crate::store::consumer::{self as db, EndpointRow};
+use crate::store::filter::AnyOf;
 use crate::store::network::{self as net_db, RouteRow};
 use crate::store::producer as prod_db;
 use crate::store::tags::{TagFilter, Tags};
@@ -473,10 +474,10 @@ pub async fn get_endpoint(ctx: Ctx<'_>, id: &str) -> Result<Versioned<VpcEndpoin
 /// Filters of `GET /v1/vpc-endpoints`.
 #[derive(Debug, Clone, Default)]
 pub struct ListVpcEndpoints {
-    pub vpc_id: Option<String>,
-    pub service_name: Option<String>,
-    pub state: Option<String>,
-    pub vpc_endpoint_type: Option<VpcEndpointType>,
+    pub vpc_id: AnyOf<String>,
+    pub service_name: AnyOf<String>,
+    pub state: AnyOf<String>,
+    pub vpc_endpoint_type: AnyOf<VpcEndpointType>,
     pub tags: Vec<TagFilter>,
     pub max_results: Option<u32>,
     pub next_token: Option<String>,

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
 use crate::service::{Created, Idempotency, Versioned, render_one, render_tagged, values};
+use crate::store::filter::AnyOf;
 use crate::store::network::{self as db, InternetGatewayRow};
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, now_ms};
@@ -121,7 +122,7 @@ pub async fn get_internet_gateway(ctx: Ctx<'_>, id: &str) -> Result<Versioned<In
 #[derive(Debug, Clone, Default)]
 pub struct ListInternetGateways {
     /// Only the gateway attached to this VPC.
-    pub vpc_id: Option<String>,
+    pub vpc_id: AnyOf<String>,
     pub region: Option<String>,
     pub tags: Vec<TagFilter>,
     pub max_results: Option<u32>,

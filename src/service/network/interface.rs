@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
 use crate::service::{Created, Idempotency, Versioned, render_one, values};
+use crate::store::filter::AnyOf;
 use crate::store::network::{self as db, InterfaceRow, NatGatewayRow, SubnetRow};
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{Tx, now_ms};
@@ -315,16 +316,16 @@ pub async fn get_network_interface(ctx: Ctx<'_>, id: &str) -> Result<Versioned<N
 /// Filters of `GET /v1/network-interfaces`.
 #[derive(Debug, Clone, Default)]
 pub struct ListNetworkInterfaces {
-    pub vpc_id: Option<String>,
-    pub subnet_id: Option<String>,
+    pub vpc_id: AnyOf<String>,
+    pub subnet_id: AnyOf<String>,
     pub region: Option<String>,
-    pub interface_type: Option<String>,
+    pub interface_type: AnyOf<String>,
     /// Only interfaces managed for a resource (true) or workloads' (false).
     pub requester_managed: Option<bool>,
     /// Only interfaces in this zone.
-    pub availability_zone_id: Option<String>,
+    pub availability_zone_id: AnyOf<String>,
     /// Only the interface with this private address.
-    pub private_ip: Option<String>,
+    pub private_ip: AnyOf<String>,
     pub tags: Vec<TagFilter>,
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
@@ -335,10 +336,13 @@ pub async fn list_network_interfaces(
     q: ListNetworkInterfaces,
 ) -> Result<(Vec<NetworkInterface>, Option<String>)> {
     let account = ctx.account()?;
-    let private_ip = match &q.private_ip {
-        Some(ip) => Some(i64::from(parse_ipv4(ip)?)),
-        None => None,
-    };
+    let private_ip: AnyOf<i64> = q
+        .private_ip
+        .values()
+        .iter()
+        .map(|ip| Ok(i64::from(parse_ipv4(ip)?)))
+        .collect::<Result<Vec<_>>>()?
+        .into();
     let filter = tagged(q.tags)
         .eq("vpc_id", q.vpc_id)
         .eq("subnet_id", q.subnet_id)
@@ -496,8 +500,8 @@ pub async fn get_nat_gateway(ctx: Ctx<'_>, id: &str) -> Result<Versioned<NatGate
 /// Filters of `GET /v1/nat-gateways`.
 #[derive(Debug, Clone, Default)]
 pub struct ListNatGateways {
-    pub vpc_id: Option<String>,
-    pub subnet_id: Option<String>,
+    pub vpc_id: AnyOf<String>,
+    pub subnet_id: AnyOf<String>,
     pub region: Option<String>,
     pub tags: Vec<TagFilter>,
     pub max_results: Option<u32>,

@@ -17,7 +17,7 @@ pub mod vpc;
 use crate::error::{Error, Result};
 use crate::service::caller::Caller;
 use crate::store::Store;
-use crate::store::network::ListFilter;
+use crate::store::filter::ListFilter;
 use crate::store::tags::{self, TagFilter, Tags};
 use linkplane_core::catalog;
 use std::collections::HashMap;

@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
 use crate::service::{Created, Idempotency, Versioned, render_one, values};
+use crate::store::filter::AnyOf;
 use crate::store::network::{self as db, AssociationRow, LiveTargets, RouteRow, RouteTableRow};
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, Tx, now_ms};
@@ -283,7 +284,7 @@ pub async fn get_route_table(ctx: Ctx<'_>, id: &str) -> Result<Versioned<RouteTa
 /// Filters of `GET /v1/route-tables`.
 #[derive(Debug, Clone, Default)]
 pub struct ListRouteTables {
-    pub vpc_id: Option<String>,
+    pub vpc_id: AnyOf<String>,
     pub region: Option<String>,
     pub main: Option<bool>,
     pub tags: Vec<TagFilter>,

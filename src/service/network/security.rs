@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
 use crate::service::{Created, Idempotency, Versioned, render_one, values};
+use crate::store::filter::AnyOf;
 use crate::store::network::{self as db, RuleRow, SecurityGroupRow};
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, Tx, now_ms};
@@ -496,9 +497,9 @@ pub async fn get_security_group(ctx: Ctx<'_>, group_id: &str) -> Result<Versione
 /// Filters of `GET /v1/security-groups`.
 #[derive(Debug, Clone, Default)]
 pub struct ListSecurityGroups {
-    pub vpc_id: Option<String>,
+    pub vpc_id: AnyOf<String>,
     pub region: Option<String>,
-    pub group_name: Option<String>,
+    pub group_name: AnyOf<String>,
     pub tags: Vec<TagFilter>,
     pub max_results: Option<u32>,
     pub next_token: Option<String>,

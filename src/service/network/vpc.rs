@@ -8,6 +8,7 @@ use crate::schema;
 use crate::service::{
     Created, Idempotency, Precondition, Versioned, render_one, render_tagged, values,
 };
+use crate::store::filter::AnyOf;
 use crate::store::network::{
     self as db, RouteRow, RouteTableRow, SecurityGroupRow, SubnetRow, VpcRow,
 };
@@ -324,7 +325,7 @@ pub async fn get_vpc(ctx: Ctx<'_>, vpc_id: &str) -> Result<Versioned<Vpc>> {
 #[derive(Debug, Clone, Default)]
 pub struct ListVpcs {
     pub region: Option<String>,
-    pub cidr_block: Option<String>,
+    pub cidr_block: AnyOf<String>,
     pub tags: Vec<TagFilter>,
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
@@ -537,10 +538,10 @@ pub async fn get_subnet(ctx: Ctx<'_>, subnet_id: &str) -> Result<Versioned<Subne
 /// Filters of `GET /v1/subnets`.
 #[derive(Debug, Clone, Default)]
 pub struct ListSubnets {
-    pub vpc_id: Option<String>,
+    pub vpc_id: AnyOf<String>,
     pub region: Option<String>,
-    pub availability_zone_id: Option<String>,
-    pub cidr_block: Option<String>,
+    pub availability_zone_id: AnyOf<String>,
+    pub cidr_block: AnyOf<String>,
     pub tags: Vec<TagFilter>,
     pub max_results: Option<u32>,
     pub next_token: Option<String>,

@@ -9,7 +9,7 @@ use crate::service::network::Ctx;
 use crate::service::producer::endpoint_service::{check_empty_page_service, service_not_found};
 use crate::service::producer::loadbalancer::initial_state;
 use crate::store::consumer::{self as db, EndpointRow};
-use crate::store::network::ListFilter;
+use crate::store::filter::{AnyOf, ListFilter};
 use crate::store::producer as prod_db;
 use crate::store::{Tx, now_ms};
 use crate::transaction;
@@ -114,8 +114,8 @@ async fn connections_of(
 /// Filters of `GET /v1/endpoint-services/{id}/connections`.
 #[derive(Debug, Clone, Default)]
 pub struct ListConnections {
-    pub vpc_endpoint_state: Option<String>,
-    pub vpc_endpoint_owner: Option<String>,
+    pub vpc_endpoint_state: AnyOf<String>,
+    pub vpc_endpoint_owner: AnyOf<String>,
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }

@@ -10,6 +10,7 @@ use crate::service::network::{Ctx, check_region, check_tags, tagged, tags_of, zo
 use crate::service::{
     Created, Idempotency, Precondition, Versioned, render_one, unknown_stored, values,
 };
+use crate::store::filter::AnyOf;
 use crate::store::producer::{self as db, LoadBalancerRow, ServiceRow};
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, Tx, now_ms};
@@ -466,8 +467,8 @@ pub async fn get_service(ctx: Ctx<'_>, service_id: &str) -> Result<Versioned<End
 /// Filters of `GET /v1/endpoint-services`.
 #[derive(Debug, Clone, Default)]
 pub struct ListEndpointServices {
-    pub service_state: Option<String>,
-    pub service_type: Option<String>,
+    pub service_state: AnyOf<String>,
+    pub service_type: AnyOf<String>,
     pub region: Option<String>,
     pub tags: Vec<TagFilter>,
     pub max_results: Option<u32>,

@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
 use crate::service::network::Ctx;
-use crate::store::network::ListFilter;
+use crate::store::filter::{AnyOf, ListFilter};
 use crate::store::now_ms;
 use crate::store::producer::{self as db, PermissionRow};
 use crate::transaction;
@@ -142,8 +142,8 @@ pub async fn remove_principals(
 /// Filters of `GET .../allowed-principals`.
 #[derive(Debug, Clone, Default)]
 pub struct ListPrincipals {
-    pub principal_type: Option<String>,
-    pub principal: Option<String>,
+    pub principal_type: AnyOf<String>,
+    pub principal: AnyOf<String>,
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -154,8 +154,11 @@ pub async fn list_principals(
     q: ListPrincipals,
 ) -> Result<(Vec<AllowedPrincipal>, Option<String>)> {
     let account = ctx.account()?;
-    if let Some(t) = &q.principal_type
-        && AllowedPrincipalType::parse(t).is_none()
+    if let Some(t) = q
+        .principal_type
+        .values()
+        .iter()
+        .find(|t| AllowedPrincipalType::parse(t).is_none())
     {
         return Err(Error::invalid_value(format!(
             "principal_type: '{t}' must be all, account, user or role"

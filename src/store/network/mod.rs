@@ -26,44 +26,10 @@ pub use transit::*;
 pub use vpc::*;
 
 use super::StoreError;
+use super::filter::ListFilter;
 use super::page::{self, Keyed, Page, PageSpec};
-use super::sql::{SqlBuilder, Value};
-use super::tags::{self, TagFilter};
+use super::sql::SqlBuilder;
 use sqlx::AnyPool;
-
-/// Filters shared by every list: the owner, and optional equality filters on
-/// columns, and tags.
-#[derive(Debug, Clone, Default)]
-pub struct ListFilter {
-    pub eq: Vec<(&'static str, Value)>,
-    pub tags: Vec<TagFilter>,
-}
-
-impl ListFilter {
-    pub fn eq(mut self, col: &'static str, v: Option<impl Into<Value>>) -> Self {
-        if let Some(v) = v {
-            self.eq.push((col, v.into()));
-        }
-        self
-    }
-
-    /// Appends ` AND <prefix><col> = $n` for each equality filter.
-    pub(crate) fn push_eq(&self, b: &mut SqlBuilder, prefix: &'static str) {
-        for (col, v) in &self.eq {
-            b.push(" AND ")
-                .push(prefix)
-                .push(col)
-                .push(" = ")
-                .push_bind(v.clone());
-        }
-    }
-
-    /// Appends the equality filters and the tag filters on `id_col`.
-    pub(crate) fn push_all(&self, b: &mut SqlBuilder, id_col: &'static str) {
-        self.push_eq(b, "");
-        tags::push_filters(b, id_col, &self.tags);
-    }
-}
 
 /// Runs `SELECT <cols><from_where><scope_value>` with the filters and a
 /// keyset page on `(created_at, id_col)`. `from_where` ends with a

@@ -1,7 +1,7 @@
 //! Peering connections: visible to both accounts, the requester's and
 //! the accepter's.
 
-use super::ListFilter;
+use crate::store::filter::ListFilter;
 use crate::store::page::{self, Page, PageSpec, keyed};
 use crate::store::sql::{self, SqlBuilder};
 use crate::store::{StoreError, Stored, Tx};

@@ -1,7 +1,8 @@
 //! Route tables, their routes and subnet associations, and the live
 //! targets that decide a route's state.
 
-use super::{ListFilter, list_page};
+use super::list_page;
+use crate::store::filter::ListFilter;
 use crate::store::page::{Page, PageSpec, keyed};
 use crate::store::sql::{self, SqlBuilder, fetch_owned, rows_in};
 use crate::store::{StoreError, Tx};

@@ -1,6 +1,7 @@
 //! Security groups and their rules.
 
-use super::{ListFilter, list_page};
+use super::list_page;
+use crate::store::filter::ListFilter;
 use crate::store::page::{Page, PageSpec, keyed};
 use crate::store::sql::{self, fetch_owned, rows_in};
 use crate::store::{StoreError, Tx};

@@ -1,6 +1,7 @@
 //! Transit gateways with their attachments and static routes.
 
-use super::{ListFilter, list_page};
+use super::list_page;
+use crate::store::filter::ListFilter;
 use crate::store::page::{self, Page, PageSpec, keyed};
 use crate::store::sql::SqlBuilder;
 use crate::store::sql::{self, fetch_owned};

@@ -1,6 +1,7 @@
 //! VPCs, their subnets and the subnets' free address ranges.
 
-use super::{ListFilter, list_page};
+use super::list_page;
+use crate::store::filter::ListFilter;
 use crate::store::page::{Page, PageSpec, keyed};
 use crate::store::sql::{self, SqlBuilder, fetch_owned};
 use crate::store::{StoreError, Tx};

@@ -1,6 +1,7 @@
 //! The public DNS model: zones and their records.
 
-use crate::store::network::{ListFilter, list_page};
+use crate::store::filter::ListFilter;
+use crate::store::network::list_page;
 use crate::store::page::{Keyed, Page, PageSpec, keyed};
 use crate::store::sql::{self, Reader, rows_in};
 use crate::store::{StoreError, Tx};

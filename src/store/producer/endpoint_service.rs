@@ -1,7 +1,8 @@
 //! Endpoint services with their load balancers, regions and allowed
 //! principals.
 
-use crate::store::network::{ListFilter, list_page};
+use crate::store::filter::ListFilter;
+use crate::store::network::list_page;
 use crate::store::page::{self, Page, PageSpec, keyed};
 use crate::store::sql::{self, Reader, SqlBuilder, rows_in};
 use crate::store::{Flag, StoreError, Stored, StoredOption, Tx};
@@ -362,7 +363,7 @@ pub async fn visible_services(
     region: &str,
     principals: [&str; 3],
     service_id: Option<&str>,
-    service_type: Option<&str>,
+    service_types: &[&str],
     after_id: Option<&str>,
     limit: i64,
 ) -> Result<Vec<ServiceRow>, StoreError> {
@@ -384,8 +385,8 @@ pub async fn visible_services(
     if let Some(id) = service_id {
         b.push(" AND s.service_id = ").push_bind(id);
     }
-    if let Some(t) = service_type {
-        b.push(" AND s.service_type = ").push_bind(t);
+    if !service_types.is_empty() {
+        b.push(" AND ").push_in("s.service_type", service_types);
     }
     if let Some(a) = after_id {
         b.push(" AND s.service_id > ").push_bind(a);

@@ -1,6 +1,7 @@
 //! Listeners of load balancers.
 
-use crate::store::network::{ListFilter, list_page};
+use crate::store::filter::ListFilter;
+use crate::store::network::list_page;
 use crate::store::page::{Page, PageSpec, keyed};
 use crate::store::sql;
 use crate::store::{StoreError, Tx};

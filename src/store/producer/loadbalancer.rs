@@ -1,6 +1,7 @@
 //! Load balancers and their zones, target groups and targets.
 
-use crate::store::network::{ListFilter, list_page};
+use crate::store::filter::ListFilter;
+use crate::store::network::list_page;
 use crate::store::page::{Page, PageSpec, keyed};
 use crate::store::sql::{self, Reader, fetch_owned, rows_in};
 use crate::store::{Flag, StoreError, Stored, Tx};

@@ -5,6 +5,7 @@
 mod agree;
 mod connect;
 mod consumer;
+mod filters;
 mod harness;
 mod listeners;
 mod network;

@@ -1,0 +1,114 @@
+//! What a list is narrowed by: equality on columns, each to any of several
+//! values (EC2's `Filter.N.Value.M`, a REST query parameter's one value),
+//! and tags.
+
+use super::sql::{SqlBuilder, Value};
+use super::tags::{self, TagFilter};
+
+/// The values a list narrows one field to: an item stays when its field is
+/// one of them. No values at all narrows nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnyOf<T>(Vec<T>);
+
+impl<T> Default for AnyOf<T> {
+    fn default() -> Self {
+        AnyOf(Vec::new())
+    }
+}
+
+impl<T> From<Option<T>> for AnyOf<T> {
+    fn from(v: Option<T>) -> Self {
+        AnyOf(v.into_iter().collect())
+    }
+}
+
+impl<T> From<Vec<T>> for AnyOf<T> {
+    fn from(v: Vec<T>) -> Self {
+        AnyOf(v)
+    }
+}
+
+impl<T> AnyOf<T> {
+    pub fn values(&self) -> &[T] {
+        &self.0
+    }
+
+    /// Whether this narrows nothing.
+    pub fn is_any(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> AnyOf<U> {
+        AnyOf(self.0.into_iter().map(f).collect())
+    }
+
+    /// Whether an item whose field is `v` stays.
+    pub fn admits<Q>(&self, v: &Q) -> bool
+    where
+        T: PartialEq<Q>,
+        Q: ?Sized,
+    {
+        self.0.is_empty() || self.0.iter().any(|x| x == v)
+    }
+}
+
+/// Filters shared by every list: equality filters on columns (each to any
+/// of its values) and tags.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub eq: Vec<(&'static str, Vec<Value>)>,
+    pub tags: Vec<TagFilter>,
+}
+
+impl ListFilter {
+    /// Narrows `col` to any of `v`'s values (`None` or no values: not at all).
+    pub fn eq<V: Into<Value>>(mut self, col: &'static str, v: impl Into<AnyOf<V>>) -> Self {
+        let AnyOf(values) = v.into();
+        if !values.is_empty() {
+            self.eq
+                .push((col, values.into_iter().map(Into::into).collect()));
+        }
+        self
+    }
+
+    /// Appends ` AND <prefix><col> IN (...)` for each equality filter.
+    pub(crate) fn push_eq(&self, b: &mut SqlBuilder, prefix: &'static str) {
+        for (col, values) in &self.eq {
+            b.push(" AND ").push(prefix).push_in(col, values);
+        }
+    }
+
+    /// Appends the equality filters and the tag filters on `id_col`.
+    pub(crate) fn push_all(&self, b: &mut SqlBuilder, id_col: &'static str) {
+        self.push_eq(b, "");
+        tags::push_filters(b, id_col, &self.tags);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_values_admit_everything_and_some_admit_only_themselves() {
+        let any: AnyOf<String> = None.into();
+        assert!(any.is_any() && any.admits("vpc-1"));
+        let two = AnyOf::from(vec!["vpc-1".to_string(), "vpc-2".to_string()]);
+        assert!(two.admits("vpc-1") && two.admits("vpc-2"));
+        assert!(!two.admits("vpc-3"));
+    }
+
+    #[test]
+    fn one_value_is_an_equality_and_several_an_in_list() {
+        let f = ListFilter::default()
+            .eq("vpc_id", Some("vpc-1"))
+            .eq("state", AnyOf::from(vec!["available", "pending"]))
+            .eq("zone_id", None::<String>);
+        let mut b = SqlBuilder::new("SELECT 1 FROM t WHERE a = 1");
+        f.push_eq(&mut b, "t.");
+        assert_eq!(
+            b.sql(),
+            "SELECT 1 FROM t WHERE a = 1 AND t.vpc_id = $1 AND t.state IN ($2, $3)"
+        );
+    }
+}
