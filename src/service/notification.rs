@@ -1,7 +1,9 @@
-//! Connection notifications: an endpoint service's webhooks for `connect`,
-//! `accept`, `reject` and `delete` events, written to an outbox in the same
-//! transaction as the change they report and delivered at least once, signed
-//! with `X-Linkplane-Signature: sha256=<hex HMAC-SHA256 of the body>`.
+//! Connection notifications: webhooks for `connect`, `accept`, `reject`
+//! and `delete` events, of an endpoint service (its producer's, of all its
+//! endpoints) or of one VPC endpoint (its owner's, of that endpoint's
+//! events), written to an outbox in the same transaction as the change
+//! they report and delivered at least once, signed with
+//! `X-Linkplane-Signature: sha256=<hex HMAC-SHA256 of the body>`.
 
 use crate::error::{Error, Result};
 use crate::schema;
@@ -9,6 +11,7 @@ use crate::service::network::Ctx;
 use crate::service::producer::endpoint_service::service_not_found;
 use crate::service::{Created, Idempotency};
 use crate::store::consumer::EndpointRow;
+use crate::store::filter::AnyOf;
 use crate::store::outbox::{self as db, NotificationRow};
 use crate::store::producer as prod_db;
 use crate::store::topics as topics_db;
@@ -28,7 +31,14 @@ pub struct ConnectionNotification {
     #[schema(example = "vpce-nfn-008776de7e03f5abc")]
     pub connection_notification_id: String,
     pub service_id: String,
-    /// The region of the service (EC2's `ServiceRegion`).
+    /// The endpoint whose events alone it reports, for a notification of
+    /// one endpoint (its owner's; EC2's `VpcEndpointId`); absent for a
+    /// service's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "vpce-0123456789abcdef0")]
+    pub vpc_endpoint_id: Option<String>,
+    /// The region of the service, or of the endpoint for an endpoint's
+    /// notification (EC2's `ServiceRegion`).
     #[schema(example = "us-east-1")]
     pub service_region: String,
     /// Where deliveries go: the notification's own URL, or for one naming a
@@ -126,9 +136,10 @@ pub struct UpdateNotificationRequest {
 /// `DescribeVpcEndpointConnectionNotifications`).
 #[derive(Debug, Clone, Default)]
 pub struct ListNotifications {
-    pub service_id: Option<String>,
+    pub service_id: AnyOf<String>,
+    pub vpc_endpoint_id: AnyOf<String>,
     pub region: Option<String>,
-    pub connection_notification_arn: Option<String>,
+    pub connection_notification_arn: AnyOf<String>,
     pub max_results: Option<u32>,
     pub next_token: Option<String>,
 }
@@ -261,6 +272,7 @@ fn notification_of(
     ConnectionNotification {
         connection_notification_id: r.connection_notification_id,
         service_id: r.service_id,
+        vpc_endpoint_id: r.vpc_endpoint_id,
         service_region: r.region,
         webhook_url,
         connection_notification_arn: r.connection_notification_arn,
@@ -273,21 +285,39 @@ fn notification_of(
     }
 }
 
-/// Makes a notification of a service: to a webhook URL of its own (its
-/// signing secret answered by this request only), or to a topic.
+/// What a notification reports the events of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotificationOf<'a> {
+    /// Every endpoint of one of the caller's endpoint services.
+    Service(&'a str),
+    /// One of the caller's VPC endpoints (of an endpoint service).
+    Endpoint(&'a str),
+}
+
+/// Makes a notification of a service or an endpoint: to a webhook URL of
+/// its own (its signing secret answered by this request only), or to a
+/// topic (of the caller's, in the service's or endpoint's region).
 pub async fn create_notification(
     ctx: Ctx<'_>,
     allowed_hosts: &[String],
-    service_id: &str,
+    of: NotificationOf<'_>,
     req: CreateNotificationRequest,
     idempotency_key: Option<String>,
 ) -> Result<Created<ConnectionNotificationWithSecret>> {
-    let idem = Idempotency::new(
-        ctx.caller,
-        idempotency_key,
-        "CreateVpcEndpointConnectionNotification",
-        &(service_id, &req),
-    );
+    let idem = match of {
+        NotificationOf::Service(service_id) => Idempotency::new(
+            ctx.caller,
+            idempotency_key,
+            "CreateVpcEndpointConnectionNotification",
+            &(service_id, &req),
+        ),
+        NotificationOf::Endpoint(endpoint_id) => Idempotency::new(
+            ctx.caller,
+            idempotency_key,
+            "CreateVpcEndpointConnectionNotification",
+            &(("vpc_endpoint_id", endpoint_id), &req),
+        ),
+    };
     let account = ctx.account()?;
     match (&req.webhook_url, &req.connection_notification_arn) {
         (Some(url), None) => check_url(url, allowed_hosts)?,
@@ -308,16 +338,15 @@ pub async fn create_notification(
     let secret = format!("lpwh_{}", random_hex(24));
     let (req, events, secret_ref) = (&req, &events, &secret);
     let created = create_once!(ctx.store, idem.as_ref(), |tx| {
-        let service = prod_db::get_service(&mut **tx, Some(account), service_id)
-            .await?
-            .ok_or_else(|| service_not_found(service_id))?;
+        let (service_id, vpc_endpoint_id, region) = scope(tx, account, of).await?;
         if let Some(arn) = &req.connection_notification_arn {
-            check_topic(tx, account, arn, &service.region).await?;
+            check_topic(tx, account, arn, &region).await?;
         }
         let row = NotificationRow {
             connection_notification_id: new_id("vpce-nfn"),
             account_id: account.to_string(),
-            service_id: service_id.to_string(),
+            service_id,
+            vpc_endpoint_id,
             webhook_url: req.webhook_url.clone().unwrap_or_default(),
             events: events.join(","),
             signing_secret: secret_ref.clone(),
@@ -325,7 +354,7 @@ pub async fn create_notification(
             last_delivery_at: None,
             created_at: now_ms(),
             connection_notification_arn: req.connection_notification_arn.clone(),
-            region: service.region.clone(),
+            region,
         };
         db::insert_notification(tx, &row).await?;
         Ok(row.connection_notification_id)
@@ -340,6 +369,38 @@ pub async fn create_notification(
             })
         })
         .await
+}
+
+/// The service, endpoint (for an endpoint's) and region of a new
+/// notification: the caller's service, or the caller's endpoint of an
+/// endpoint service (an endpoint of an AWS service has no connection
+/// events to report).
+async fn scope(
+    tx: &mut Tx,
+    account: &str,
+    of: NotificationOf<'_>,
+) -> Result<(String, Option<String>, String)> {
+    match of {
+        NotificationOf::Service(id) => {
+            let s = prod_db::get_service(&mut **tx, Some(account), id)
+                .await?
+                .ok_or_else(|| service_not_found(id))?;
+            Ok((id.to_string(), None, s.region))
+        }
+        NotificationOf::Endpoint(id) => {
+            let e = crate::store::consumer::get_endpoint(&mut **tx, Some(account), id)
+                .await?
+                .ok_or_else(|| crate::service::consumer::endpoint_not_found(id))?;
+            let Some(service_id) = e.service_id else {
+                return Err(Error::invalid_value(format!(
+                    "VpcEndpointId: '{id}' is an endpoint of an AWS service ({}), which has no connection events; \
+                     connection notifications are of endpoints of endpoint services",
+                    e.service_name
+                )));
+            };
+            Ok((service_id, Some(e.vpc_endpoint_id), e.region))
+        }
+    }
 }
 
 /// Every notification of one of the caller's services (one page).
@@ -363,6 +424,7 @@ pub async fn list_account_notifications(
     let account = ctx.account()?;
     let filter = db::NotificationFilter {
         service_id: q.service_id.clone(),
+        vpc_endpoint_id: q.vpc_endpoint_id.clone(),
         region: q.region.clone(),
         connection_notification_arn: q.connection_notification_arn.clone(),
     };
@@ -449,14 +511,14 @@ pub async fn delete_notification(ctx: Ctx<'_>, service_id: Option<&str>, id: &st
     })
 }
 
-/// Queues `event` about an endpoint for every notification of its service
-/// that asked for it, in the transaction of the change.
+/// Queues `event` about an endpoint for every notification that asked for
+/// it, its service's and its own, in the transaction of the change.
 pub async fn emit(tx: &mut Tx, event: &str, e: &EndpointRow, state: &str) -> Result<()> {
     let Some(service_id) = &e.service_id else {
         return Ok(());
     };
     let now = now_ms();
-    for n in db::notifications_of(&mut **tx, service_id).await? {
+    for n in db::notifications_reached(&mut **tx, service_id, &e.vpc_endpoint_id).await? {
         if !n.events.split(',').any(|x| x == event) {
             continue;
         }

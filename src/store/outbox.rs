@@ -1,5 +1,6 @@
 //! Connection notifications and their delivery outbox.
 
+use super::filter::{AnyOf, ListFilter};
 use super::page::{self, Page, PageSpec};
 use super::sql::{self, SqlBuilder};
 use super::{Backend, Store, StoreError, Tx};
@@ -20,20 +21,23 @@ pub struct NotificationRow {
     /// The topic's ARN, when deliveries go to a topic.
     pub connection_notification_arn: Option<String>,
     pub region: String,
+    /// The endpoint whose events alone it reports (its owner's
+    /// notification); `None` for a service's, of all its endpoints.
+    pub vpc_endpoint_id: Option<String>,
 }
 page::keyed!(NotificationRow, connection_notification_id);
 
 const COLS: &str = "connection_notification_id, account_id, service_id, webhook_url, events, \
     signing_secret, last_delivery_status, last_delivery_at, created_at, \
-    connection_notification_arn, region";
+    connection_notification_arn, region, vpc_endpoint_id";
 
 pub async fn insert_notification(tx: &mut Tx, r: &NotificationRow) -> Result<(), StoreError> {
     sql::exec(
         &mut **tx,
         "INSERT INTO connection_notifications (connection_notification_id, account_id, service_id, \
          webhook_url, events, signing_secret, last_delivery_status, last_delivery_at, created_at, \
-         connection_notification_arn, region) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         connection_notification_arn, region, vpc_endpoint_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         (
             &r.connection_notification_id,
             &r.account_id,
@@ -46,13 +50,15 @@ pub async fn insert_notification(tx: &mut Tx, r: &NotificationRow) -> Result<(),
             r.created_at,
             &r.connection_notification_arn,
             &r.region,
+            &r.vpc_endpoint_id,
         ),
     )
     .await?;
     Ok(())
 }
 
-/// The notifications of a service, oldest first.
+/// The notifications of a service (its producer's, not its endpoints'),
+/// oldest first.
 pub async fn notifications_of<'e, E: Executor<'e, Database = Any>>(
     exec: E,
     service_id: &str,
@@ -61,7 +67,24 @@ pub async fn notifications_of<'e, E: Executor<'e, Database = Any>>(
     b.push(COLS)
         .push(" FROM connection_notifications WHERE service_id = ")
         .push_bind(service_id)
-        .push(" ORDER BY created_at, connection_notification_id");
+        .push(" AND vpc_endpoint_id IS NULL ORDER BY created_at, connection_notification_id");
+    Ok(b.build_query_as().fetch_all(exec).await?)
+}
+
+/// The notifications an event of endpoint `vpc_endpoint_id` of service
+/// `service_id` reaches: the service's and the endpoint's own, oldest first.
+pub async fn notifications_reached<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    service_id: &str,
+    vpc_endpoint_id: &str,
+) -> Result<Vec<NotificationRow>, StoreError> {
+    let mut b = super::sql::SqlBuilder::new("SELECT ");
+    b.push(COLS)
+        .push(" FROM connection_notifications WHERE service_id = ")
+        .push_bind(service_id)
+        .push(" AND (vpc_endpoint_id IS NULL OR vpc_endpoint_id = ")
+        .push_bind(vpc_endpoint_id)
+        .push(") ORDER BY created_at, connection_notification_id");
     Ok(b.build_query_as().fetch_all(exec).await?)
 }
 
@@ -83,9 +106,10 @@ pub async fn get_notification<'e, E: Executor<'e, Database = Any>>(
 /// What a list of an account's notifications narrows by.
 #[derive(Debug, Clone, Default)]
 pub struct NotificationFilter {
-    pub service_id: Option<String>,
+    pub service_id: AnyOf<String>,
+    pub vpc_endpoint_id: AnyOf<String>,
+    pub connection_notification_arn: AnyOf<String>,
     pub region: Option<String>,
-    pub connection_notification_arn: Option<String>,
 }
 
 /// One keyset page of an account's notifications.
@@ -99,15 +123,15 @@ pub async fn list_notifications(
     b.push(COLS)
         .push(" FROM connection_notifications WHERE account_id = ")
         .push_bind(account_id);
-    if let Some(v) = &filter.service_id {
-        b.push(" AND service_id = ").push_bind(v);
-    }
-    if let Some(v) = &filter.region {
-        b.push(" AND region = ").push_bind(v);
-    }
-    if let Some(v) = &filter.connection_notification_arn {
-        b.push(" AND connection_notification_arn = ").push_bind(v);
-    }
+    ListFilter::default()
+        .eq("service_id", filter.service_id.clone())
+        .eq("vpc_endpoint_id", filter.vpc_endpoint_id.clone())
+        .eq(
+            "connection_notification_arn",
+            filter.connection_notification_arn.clone(),
+        )
+        .eq("region", filter.region.clone())
+        .push_eq(&mut b, "");
     page::fetch(pool, b, "connection_notification_id", spec).await
 }
 

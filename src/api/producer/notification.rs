@@ -36,7 +36,7 @@ pub(super) async fn create_notification(
     let n = nf::create_notification(
         cx.ctx(),
         &cx.state.settings.webhook_allowed_hosts,
-        &service_id,
+        nf::NotificationOf::Service(&service_id),
         req,
         key,
     )

@@ -1,30 +1,34 @@
 //! EC2's connection notification actions over `service::notification`, the
 //! functions REST's `/v1/endpoint-services/{service_id}/notifications`
-//! routes call. `ConnectionNotificationArn` names a notification topic
+//! routes call: of a service (`ServiceId`, the producer's) or of one
+//! endpoint (`VpcEndpointId`, its owner's, of its own events). `ConnectionNotificationArn` names a notification topic
 //! (`service::topic`, made with `POST /v1/notification-topics`), the
 //! stand-in for an SNS topic: deliveries go to the topic's webhook URL.
 //! Events are spelt `Accept`, `Connect`, `Delete`, `Reject` here and
 //! `accept`, ... in the domain.
 
-use super::{invalid_filter, response, returned_true};
+use super::{any_of, invalid_filter, response, returned_true};
 use crate::aws::Call;
 use crate::aws::params::Filter;
 use crate::aws::xml::Xml;
 use crate::error::{Error, ErrorKind, Result};
 use crate::service::notification::{
     self as nf, ConnectionNotification, CreateNotificationRequest, ListNotifications,
-    UpdateNotificationRequest, notification_not_found,
+    NotificationOf, UpdateNotificationRequest, notification_not_found,
 };
 use linkplane_core::topic::{aws_event, event_of_aws};
 
 fn write_notification(x: &mut Xml, n: &ConnectionNotification) {
-    x.text("connectionNotificationId", &n.connection_notification_id)
-        .text("serviceId", &n.service_id)
-        .text("connectionNotificationType", "Topic")
-        .opt(
-            "connectionNotificationArn",
-            n.connection_notification_arn.as_deref(),
-        );
+    x.text("connectionNotificationId", &n.connection_notification_id);
+    // An endpoint's notification names the endpoint, a service's the service.
+    match &n.vpc_endpoint_id {
+        Some(e) => x.text("vpcEndpointId", e),
+        None => x.text("serviceId", &n.service_id),
+    };
+    x.text("connectionNotificationType", "Topic").opt(
+        "connectionNotificationArn",
+        n.connection_notification_arn.as_deref(),
+    );
     x.open("connectionEvents");
     for e in &n.events {
         x.text("item", aws_event(e).unwrap_or(e));
@@ -71,13 +75,15 @@ pub(super) async fn create_vpc_endpoint_connection_notification(mut c: Call) -> 
     let events = events(&mut c)?
         .ok_or_else(|| Error::missing("The request must contain the parameter ConnectionEvents"))?;
     let client_token = c.params.take("ClientToken").filter(|v| !v.is_empty());
-    let service_id = match (service_id, endpoint_id) {
-        (Some(s), None) => s,
-        (None, Some(_)) => {
-            return Err(Error::invalid_value(
-                "VpcEndpointId: linkplane's connection notifications are an endpoint service's \
-                 (ServiceId); notifications of one VPC endpoint are not supported yet",
-            ));
+    c.ready()?;
+    let of = match (&service_id, &endpoint_id) {
+        (Some(s), None) => {
+            super::here::service(&c, s).await?;
+            NotificationOf::Service(s)
+        }
+        (None, Some(e)) => {
+            super::here::endpoint(&c, e).await?;
+            NotificationOf::Endpoint(e)
         }
         (Some(_), Some(_)) => {
             return Err(Error::validation(
@@ -91,8 +97,6 @@ pub(super) async fn create_vpc_endpoint_connection_notification(mut c: Call) -> 
             ));
         }
     };
-    c.ready()?;
-    super::here::service(&c, &service_id).await?;
     let req = CreateNotificationRequest {
         webhook_url: None,
         connection_notification_arn: Some(arn),
@@ -101,7 +105,7 @@ pub(super) async fn create_vpc_endpoint_connection_notification(mut c: Call) -> 
     let n = nf::create_notification(
         c.ctx(),
         &c.state.settings.webhook_allowed_hosts,
-        &service_id,
+        of,
         req,
         client_token.clone(),
     )
@@ -127,8 +131,10 @@ fn keep(filters: &[Filter], n: &ConnectionNotification) -> bool {
         "connection-notification-state" => f.values.iter().any(|v| v == "Enabled"),
         "connection-notification-type" => f.values.iter().any(|v| v == "Topic"),
         "service-id" => f.values.contains(&n.service_id),
-        // Notifications are all of services: none is of an endpoint.
-        "vpc-endpoint-id" => false,
+        "vpc-endpoint-id" => n
+            .vpc_endpoint_id
+            .as_ref()
+            .is_some_and(|e| f.values.contains(e)),
         _ => true,
     })
 }
@@ -147,20 +153,12 @@ pub(super) async fn describe_vpc_endpoint_connection_notifications(mut c: Call) 
     };
     for f in &filters {
         match f.name.as_str() {
-            "service-id" => {
-                if let [v] = f.values.as_slice() {
-                    q.service_id = Some(v.clone());
-                }
-            }
-            "connection-notification-arn" => {
-                if let [v] = f.values.as_slice() {
-                    q.connection_notification_arn = Some(v.clone());
-                }
-            }
+            "service-id" => q.service_id = any_of(f),
+            "vpc-endpoint-id" => q.vpc_endpoint_id = any_of(f),
+            "connection-notification-arn" => q.connection_notification_arn = any_of(f),
             "connection-notification-id"
             | "connection-notification-state"
-            | "connection-notification-type"
-            | "vpc-endpoint-id" => {}
+            | "connection-notification-type" => {}
             n => return Err(invalid_filter(n)),
         }
     }

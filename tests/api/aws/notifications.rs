@@ -14,6 +14,7 @@ on_both_databases!(
     notification_topics_over_rest,
     connection_notifications_over_ec2,
     ec2_notifications_deliver_to_their_topic,
+    an_endpoints_notification_hears_its_endpoint_alone,
 );
 
 fn pairs<'a>(p: &'a [(&'a str, String)]) -> Vec<(&'a str, &'a str)> {
@@ -279,7 +280,7 @@ async fn connection_notifications_over_ec2(db: Db) {
             ("ConnectionEvents.1", "Connect"),
         ],
         StatusCode::BAD_REQUEST,
-        "InvalidParameterValue",
+        "InvalidVpcEndpointId.NotFound",
     )
     .await;
     fails_with(
@@ -752,8 +753,12 @@ async fn ec2_notifications_deliver_to_their_topic(db: Db) {
     events.sort();
     assert_eq!(events, ["accept", "connect"]);
     let nfs = format!("/v1/endpoint-services/{sid}/notifications");
-    let n = srv.items(&nfs, &a.token).await[0].clone();
-    assert_eq!(n["last_delivery_status"], "200");
+    // The webhook has answered; the deliverer records that just after.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while srv.items(&nfs, &a.token).await[0]["last_delivery_status"] != "200" {
+        assert!(Instant::now() < deadline, "no 200 recorded");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 
     // The topic goes: the next connect is dropped, not retried, and the
     // notification stays with its ARN (as with a deleted SNS topic).
@@ -774,6 +779,138 @@ async fn ec2_notifications_deliver_to_their_topic(db: Db) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(seen.lock().unwrap().len(), 2);
+    srv.stop().await;
+    task.abort();
+}
+
+/// `VpcEndpointId`: the endpoint owner's notification, told of that
+/// endpoint's events and no other's; the producer neither sees it nor is
+/// told through it.
+async fn an_endpoints_notification_hears_its_endpoint_alone(db: Db) {
+    let (hook, seen, task) = sink().await;
+    let srv = TestServer::start(db).await;
+    let [a, b] = srv.accounts(["producer", "consumer"]).await;
+    let zone = srv.zone_ids(&a, 1).await;
+    let (_, subnets) = srv.vpc_with_subnets(&a, 0, json!({}), &zone).await;
+    let svc = srv.service_in(&a, &subnets, json!({})).await;
+    let sid = s(&svc["service_id"]);
+    srv.allow_everyone(&a.token, &sid).await;
+    let zone_b = s(&svc["availability_zone_ids"][0]);
+    let (vpc, b_subnets) = srv.vpc_with_subnets(&b, 7, json!({}), &[zone_b]).await;
+    let endpoint = |n: u8| {
+        json!({"vpc_endpoint_type": "interface", "vpc_id": vpc["vpc_id"], "service_name": svc["service_name"],
+               "subnet_ids": [b_subnets[0]], "private_dns_enabled": false, "client_token": format!("ep-{n}")})
+    };
+    let mine = s(&srv.create("/v1/vpc-endpoints", &b.token, endpoint(1)).await["vpc_endpoint_id"]);
+    let other = s(&srv.create("/v1/vpc-endpoints", &b.token, endpoint(2)).await["vpc_endpoint_id"]);
+    let t = topic(&srv, &b, "my-endpoint", &hook, "us-east-1").await;
+    let (arn, secret) = (s(&t["topic_arn"]), s(&t["signing_secret"]));
+    let eb = Signed::new(&b, "ec2");
+    let xml = ok(
+        &srv,
+        &eb,
+        "CreateVpcEndpointConnectionNotification",
+        &[
+            ("VpcEndpointId", &mine),
+            ("ConnectionNotificationArn", &arn),
+            ("ConnectionEvents.1", "Accept"),
+            ("ConnectionEvents.2", "Reject"),
+        ],
+    )
+    .await;
+    let id = tag(&xml, "connectionNotificationId").unwrap().to_string();
+    assert_eq!(tag(&xml, "vpcEndpointId"), Some(mine.as_str()));
+    assert_eq!(tag(&xml, "serviceId"), None, "{xml}");
+    assert_eq!(tag(&xml, "serviceRegion"), Some("us-east-1"));
+
+    // The producer's notifications do not hold the consumer's, nor may the
+    // producer make one for the consumer's endpoint.
+    let nfs = format!("/v1/endpoint-services/{sid}/notifications");
+    assert!(srv.items(&nfs, &a.token).await.is_empty());
+    let ea = Signed::new(&a, "ec2");
+    let xml = ok(&srv, &ea, "DescribeVpcEndpointConnectionNotifications", &[]).await;
+    assert!(tags(&xml, "connectionNotificationId").is_empty(), "{xml}");
+    fails_with(
+        &srv,
+        &ea,
+        "CreateVpcEndpointConnectionNotification",
+        &[
+            ("VpcEndpointId", &mine),
+            ("ConnectionNotificationArn", &arn),
+            ("ConnectionEvents.1", "Accept"),
+        ],
+        StatusCode::BAD_REQUEST,
+        "InvalidVpcEndpointId.NotFound",
+    )
+    .await;
+    // The consumer finds it by endpoint (and by the endpoint's service).
+    for (filter, value, want) in [
+        ("vpc-endpoint-id", mine.as_str(), vec![id.as_str()]),
+        ("vpc-endpoint-id", other.as_str(), vec![]),
+        ("service-id", sid.as_str(), vec![id.as_str()]),
+    ] {
+        let xml = ok(
+            &srv,
+            &eb,
+            "DescribeVpcEndpointConnectionNotifications",
+            &[("Filter.1.Name", filter), ("Filter.1.Value.1", value)],
+        )
+        .await;
+        assert_eq!(tags(&xml, "connectionNotificationId"), want, "{filter}");
+    }
+
+    // The producer accepts the other endpoint, then this one: only this
+    // one's acceptance is delivered.
+    for e in [&other, &mine] {
+        srv.post_ok(
+            &format!("/v1/endpoint-services/{sid}/connections/accept"),
+            &a.token,
+            json!({"vpc_endpoint_ids": [e]}),
+        )
+        .await;
+    }
+    let got = wait_for(&seen, 1).await;
+    let (sig, body) = &got[0];
+    assert_eq!(
+        sig,
+        &linkplane::service::notification::signature(&secret, body.as_bytes())
+    );
+    let v: Value = serde_json::from_str(body).unwrap();
+    assert_eq!(
+        (s(&v["event"]), s(&v["vpc_endpoint_id"])),
+        ("accept".to_string(), mine.clone())
+    );
+    assert_eq!(v["connection_notification_id"], id.as_str());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        seen.lock().unwrap().len(),
+        1,
+        "the other endpoint's accept is not this one's"
+    );
+
+    // An endpoint of an AWS service has no connection events.
+    let gw = srv
+        .create(
+            "/v1/vpc-endpoints",
+            &b.token,
+            json!({"vpc_endpoint_type": "gateway", "vpc_id": vpc["vpc_id"],
+                   "service_name": "com.amazonaws.us-east-1.s3"}),
+        )
+        .await;
+    let xml = fails_with(
+        &srv,
+        &eb,
+        "CreateVpcEndpointConnectionNotification",
+        &[
+            ("VpcEndpointId", &s(&gw["vpc_endpoint_id"])),
+            ("ConnectionNotificationArn", &arn),
+            ("ConnectionEvents.1", "Accept"),
+        ],
+        StatusCode::BAD_REQUEST,
+        "InvalidParameterValue",
+    )
+    .await;
+    assert!(xml.contains("com.amazonaws.us-east-1.s3"), "{xml}");
     srv.stop().await;
     task.abort();
 }
