@@ -262,7 +262,11 @@ pub struct Explanation {
     /// balancer not available), `MAX_HOPS_EXCEEDED` (a routing loop),
     /// `TRANSIT_GATEWAY_ATTACHMENT_NOT_IN_ZONE` (the source VPC's transit
     /// gateway attachment has no subnet in the packet's zone: as on AWS, the
-    /// gateway is out of reach from that zone).
+    /// gateway is out of reach from that zone), `NO_LISTENER_ON_PORT` (the
+    /// service's network load balancer has listeners, none on the flow's
+    /// protocol and port: AWS's `ELBV2_LISTENER_PORT_RESTRICTION`; a load
+    /// balancer without listeners, its groups attached over REST with their
+    /// `load_balancer_arn`, takes every port).
     #[schema(example = "SECURITY_GROUP_INGRESS_DENIED")]
     pub code: String,
     /// The blocking component; for one in another account's network, the

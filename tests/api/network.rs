@@ -1064,9 +1064,15 @@ async fn transit_gateway_attachments_and_routes(db: Db) {
     s_.delete(&format!("/v1/subnets/{s2}"), &a.token)
         .await
         .assert_problem(409, "DependencyViolation");
-    s_.delete(&format!("/v1/transit-gateways/{tgw}"), &a.token)
-        .await
-        .assert_problem(409, "DependencyViolation");
+    let r = s_
+        .delete(&format!("/v1/transit-gateways/{tgw}"), &a.token)
+        .await;
+    r.assert_problem(409, "IncorrectState");
+    assert!(
+        s(&r.body["detail"]).contains("has non-deleted Transit Gateway Attachments"),
+        "{}",
+        r.body
+    );
     // Detach v2: its static route is a blackhole, its propagation is gone.
     assert_eq!(
         s_.delete(&format!("{atts}/{att2}"), &a.token).await.status,

@@ -240,6 +240,27 @@ async fn privatelink_story_resolves_end_to_end(db: Db) {
         .unwrap()
         .clone();
     assert_eq!(target["zone_id"], zone_ids[1].as_str());
+    // With listeners, the load balancer forwards only their ports: one on
+    // 8443 leaves 443 unheard (no listener in the consumer's view names
+    // the producer's load balancer); one on 443 takes it again.
+    let listeners = format!("/v1/load-balancers/{}/listeners", enc(&lb_arn));
+    let listen = |port: u16| json!({"protocol": "tcp", "port": port, "target_group_arn": tg_arn});
+    let lr = s_.post(&listeners, &p.token, listen(8443)).await;
+    assert_eq!(lr.status, StatusCode::CREATED, "{}", lr.body);
+    let r = resolve(&s_, &c, ask.clone()).await;
+    assert_eq!(codes(&r), vec!["NO_LISTENER_ON_PORT"], "{r}");
+    assert!(!r.to_string().contains(&lb_arn), "{r}");
+    let mut on_8443 = ask.clone();
+    on_8443["port"] = json!(8443);
+    let r = resolve(&s_, &c, on_8443).await;
+    assert!(
+        !codes(&r).contains(&"NO_LISTENER_ON_PORT".to_string()),
+        "{r}"
+    );
+    let lr = s_.post(&listeners, &p.token, listen(443)).await;
+    assert_eq!(lr.status, StatusCode::CREATED, "{}", lr.body);
+    let r = resolve(&s_, &c, ask.clone()).await;
+    assert_eq!(r["reachable"], true, "{r}");
     // UDP through an interface endpoint.
     let mut udp = ask.clone();
     udp["protocol"] = json!("udp");

@@ -101,8 +101,8 @@ def transit():
     check("REST sees the gateway's attachment and route",
           status == 200 and body["attachments"][0]["transit_gateway_attachment_id"] == aid
           and any(r["destination_cidr_block"] == "192.168.0.0/16" for r in body["routes"]))
-    check("a gateway with attachments is not deleted (DependencyViolation)",
-          error_of(ec2.delete_transit_gateway, TransitGatewayId=tid)[0] == "DependencyViolation")
+    check("a gateway with attachments is not deleted (IncorrectState)",
+          error_of(ec2.delete_transit_gateway, TransitGatewayId=tid)[0] == "IncorrectState")
     ec2.delete_transit_gateway_route(TransitGatewayRouteTableId=rtb, DestinationCidrBlock="192.168.0.0/16")
     gone = ec2.delete_transit_gateway_vpc_attachment(TransitGatewayAttachmentId=aid)["TransitGatewayVpcAttachment"]
     check("delete-transit-gateway-vpc-attachment", gone["State"] == "deleted")

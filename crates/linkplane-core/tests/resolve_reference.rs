@@ -886,6 +886,7 @@ fn add_gwlb(
         cross_zone: false,
         available: true,
         nodes,
+        listeners: Vec::new(),
     });
     net.target_groups.push(TargetGroup {
         arn: format!("{arn}-tg"),

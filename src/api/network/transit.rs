@@ -102,7 +102,7 @@ pub(super) async fn get_transit_gateway(
         (status = 204, description = "Deleted"),
         ForAccounts,
         TransitGatewayNotFound,
-        (status = 409, description = "`DependencyViolation`: attachments remain", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`IncorrectState`: attachments remain (named in the message, as EC2 does)", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 pub(super) async fn delete_transit_gateway(

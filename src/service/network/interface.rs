@@ -46,6 +46,9 @@ pub struct NetworkInterface {
     pub requester_managed: bool,
     /// The resource that owns a requester-managed interface.
     pub attached_resource_id: Option<String>,
+    /// `in-use` for a requester-managed interface (attached to its NAT
+    /// gateway or endpoint); `available` for a workload's, as EC2 answers
+    /// for an interface attached to no instance (linkplane has none).
     #[schema(example = "in-use")]
     pub status: String,
     pub description: String,
@@ -294,7 +297,12 @@ async fn interfaces_of(
                 interface_type: r.interface_type,
                 requester_managed: r.requester_managed,
                 attached_resource_id: r.attached_resource_id,
-                status: "in-use".to_string(),
+                status: if r.requester_managed {
+                    "in-use"
+                } else {
+                    "available"
+                }
+                .to_string(),
                 description: r.description,
                 creation_timestamp: timestamp(r.created_at),
             },

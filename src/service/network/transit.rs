@@ -2,7 +2,7 @@
 //! gateway's route table, with static, blackhole and propagated routes.
 
 use super::vpc::{subnet_in_body, vpc_in_body};
-use super::{Ctx, check_tags, dependency, not_found, tagged, unknown};
+use super::{Ctx, check_tags, not_found, tagged, unknown};
 use crate::create_once;
 use crate::error::{Error, Result};
 use crate::pagination;
@@ -344,7 +344,8 @@ pub async fn list_transit_gateways(
     .await
 }
 
-/// Deletes a gateway without attachments.
+/// Deletes a gateway without attachments (with some, `IncorrectState`
+/// naming them, as EC2 answers).
 pub async fn delete_transit_gateway(ctx: Ctx<'_>, id: &str) -> Result<()> {
     let account = ctx.account()?;
     transaction!(ctx.store, |tx| {
@@ -357,7 +358,13 @@ pub async fn delete_transit_gateway(ctx: Ctx<'_>, id: &str) -> Result<()> {
             .map(|(a, _)| a.transit_gateway_attachment_id)
             .collect();
         if !holders.is_empty() {
-            return Err(dependency(id, &holders));
+            return Err(Error::conflict(
+                "IncorrectState",
+                format!(
+                    "{id} has non-deleted Transit Gateway Attachments: {}.",
+                    holders.join(", ")
+                ),
+            ));
         }
         db::delete_transit_gateway(tx, id).await?;
         tags::replace(tx, account, id, &Tags::new()).await?;

@@ -1,6 +1,6 @@
-//! The producer family's tables: load balancers and their nodes, target
-//! groups and targets, endpoint services with their load balancers and
-//! regions.
+//! The producer family's tables: load balancers with their nodes and
+//! listeners, target groups and targets, endpoint services with their load
+//! balancers and regions.
 
 use super::{Conn, Positions, bad, ip, port};
 use crate::store::sql;
@@ -9,7 +9,9 @@ use linkplane_core::lifecycle::{
     EndpointServiceState, LoadBalancerState, PrivateDnsState, ServiceRegionState,
 };
 use linkplane_core::privatelink::{LoadBalancerKind, TargetProtocol};
-use linkplane_core::resolve::model::{EndpointService, LoadBalancer, Network, Target, TargetGroup};
+use linkplane_core::resolve::model::{
+    EndpointService, Listener, LoadBalancer, Network, Target, TargetGroup,
+};
 use std::collections::HashMap;
 
 /// Loads the producer side; answers each customer service's verified
@@ -65,6 +67,7 @@ async fn load_balancers(conn: &mut Conn, net: &mut Network) -> Result<(), StoreE
             cross_zone: r.cross_zone_enabled,
             available: r.state == LoadBalancerState::Active,
             nodes: Vec::new(),
+            listeners: Vec::new(),
         });
     }
     let nodes: Vec<NodeRow> = sql::fetch_all(
@@ -84,7 +87,42 @@ async fn load_balancers(conn: &mut Conn, net: &mut Network) -> Result<(), StoreE
             .nodes
             .push((n.zone_id, n.network_interface_id));
     }
+    let listeners: Vec<ListenerRow> = sql::fetch_all(
+        &mut *conn,
+        "SELECT listener_arn, load_balancer_arn, protocol, port, target_group_arn FROM listeners \
+         ORDER BY load_balancer_arn, created_at, listener_arn",
+        (),
+    )
+    .await?;
+    for l in listeners {
+        let id = &l.listener_arn;
+        let at = pos.of("listeners.load_balancer_arn", id, &l.load_balancer_arn)?;
+        let protocol = match &l.protocol {
+            Some(p) => Some(
+                TargetProtocol::parse(p).map_err(|e| bad("listeners.protocol", id, e.message))?,
+            ),
+            None => None,
+        };
+        let port = match l.port {
+            Some(p) => Some(port("listeners.port", id, p)?),
+            None => None,
+        };
+        net.load_balancers[at].listeners.push(Listener {
+            protocol,
+            port,
+            target_group_arn: l.target_group_arn,
+        });
+    }
     Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct ListenerRow {
+    listener_arn: String,
+    load_balancer_arn: String,
+    protocol: Option<String>,
+    port: Option<i64>,
+    target_group_arn: String,
 }
 
 #[derive(sqlx::FromRow)]

@@ -830,7 +830,7 @@ async fn transit_gateways_with_attachments_and_routes(db: Db) {
         &e,
         "DeleteTransitGateway",
         &[("TransitGatewayId", &tgw)],
-        "DependencyViolation",
+        "IncorrectState",
     )
     .await;
 

@@ -685,6 +685,15 @@ async fn network_interfaces_over_the_aws_front(db: Db) {
     let mut want = vec![endpoint_enis[0].clone(), nat_eni.clone()];
     want.sort();
     assert_eq!(managed, want);
+    // Managed interfaces are in use by their resource; a workload's is
+    // available (attached to no instance).
+    let mut in_use = describe("status", "in-use".into()).await;
+    in_use.sort();
+    assert_eq!(in_use, want);
+    assert_eq!(
+        describe("status", "available".into()).await,
+        vec![eni.clone()]
+    );
     // The same filters on REST, where the domain narrows by them too.
     let token = a.token.as_str();
     let rest_ids = |q: &'static str| async move {

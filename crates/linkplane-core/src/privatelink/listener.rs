@@ -108,9 +108,34 @@ pub fn check_forward(
     }
 }
 
+/// Whether a listener of `protocol` on `port` (both `None`: a gateway load
+/// balancer's, which takes all IP traffic) takes a flow of `flow` (`tcp`,
+/// `udp`) to `flow_port`: its port, and a protocol it carries (TCP_UDP both).
+pub fn takes(
+    protocol: Option<TargetProtocol>,
+    port: Option<u16>,
+    flow: &str,
+    flow_port: u16,
+) -> bool {
+    port.is_none_or(|p| p == flow_port) && protocol.is_none_or(|p| p.carries(flow))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_listener_takes_its_port_and_protocol_and_a_gateways_takes_all() {
+        use TargetProtocol::{Tcp, TcpUdp, Udp};
+        assert!(takes(Some(Tcp), Some(443), "tcp", 443));
+        assert!(!takes(Some(Tcp), Some(443), "tcp", 80));
+        assert!(!takes(Some(Tcp), Some(53), "udp", 53));
+        assert!(takes(Some(Udp), Some(53), "udp", 53));
+        assert!(
+            takes(Some(TcpUdp), Some(53), "tcp", 53) && takes(Some(TcpUdp), Some(53), "udp", 53)
+        );
+        assert!(takes(None, None, "tcp", 1) && takes(None, None, "udp", 65535));
+    }
 
     fn lb(kind: LoadBalancerKind) -> LoadBalancerArn {
         LoadBalancerArn {

@@ -330,6 +330,7 @@ pub enum Code {
     ServiceNotAvailable,
     MaxHopsExceeded,
     TransitGatewayAttachmentNotInZone,
+    NoListenerOnPort,
 }
 
 impl Code {
@@ -356,6 +357,7 @@ impl Code {
             Code::ServiceNotAvailable => "SERVICE_NOT_AVAILABLE",
             Code::MaxHopsExceeded => "MAX_HOPS_EXCEEDED",
             Code::TransitGatewayAttachmentNotInZone => "TRANSIT_GATEWAY_ATTACHMENT_NOT_IN_ZONE",
+            Code::NoListenerOnPort => "NO_LISTENER_ON_PORT",
         }
     }
 }

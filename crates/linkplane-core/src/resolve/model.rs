@@ -272,6 +272,18 @@ pub struct LoadBalancer {
     pub available: bool,
     /// `(zone_id, node interface)` per zone.
     pub nodes: Vec<(String, String)>,
+    /// Its listeners. None: every target group attached to it takes
+    /// traffic (a group attached over REST with its `load_balancer_arn`).
+    pub listeners: Vec<Listener>,
+}
+
+/// A listener: its protocol and port (both `None` on a gateway load
+/// balancer) and the target group it forwards to.
+#[derive(Debug, Clone)]
+pub struct Listener {
+    pub protocol: Option<TargetProtocol>,
+    pub port: Option<u16>,
+    pub target_group_arn: String,
 }
 
 #[derive(Debug, Clone)]

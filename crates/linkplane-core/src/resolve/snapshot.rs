@@ -309,6 +309,7 @@ pub(crate) struct TargetS2 {
 
 #[derive(Debug)]
 pub(crate) struct TargetGroupS {
+    pub arn: Id,
     pub protocol: TargetProtocol,
     pub targets: Vec<TargetS2>,
 }
@@ -322,6 +323,14 @@ pub(crate) struct LbS {
     /// `(zone, node interface)`.
     pub nodes: Vec<(Id, Option<u32>)>,
     pub target_groups: Vec<TargetGroupS>,
+    pub listeners: Vec<ListenerS>,
+}
+
+#[derive(Debug)]
+pub(crate) struct ListenerS {
+    pub protocol: Option<TargetProtocol>,
+    pub port: Option<u16>,
+    pub target_group: Id,
 }
 
 #[derive(Debug)]
@@ -756,6 +765,15 @@ impl Snapshot {
                     .map(|(z, eni)| (id(z), get(&eni_idx, eni)))
                     .collect(),
                 target_groups: Vec::new(),
+                listeners: l
+                    .listeners
+                    .iter()
+                    .map(|li| ListenerS {
+                        protocol: li.protocol,
+                        port: li.port,
+                        target_group: id(&li.target_group_arn),
+                    })
+                    .collect(),
             })
             .collect();
         for tg in &net.target_groups {
@@ -767,6 +785,7 @@ impl Snapshot {
                 continue;
             };
             lbs[lb as usize].target_groups.push(TargetGroupS {
+                arn: id(&tg.arn),
                 protocol: tg.protocol,
                 targets: tg
                     .targets

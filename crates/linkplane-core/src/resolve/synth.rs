@@ -497,6 +497,7 @@ pub fn generate(p: &Params) -> Generated {
                 cross_zone: i % 20 == 19,
                 available: true,
                 nodes,
+                listeners: Vec::new(),
             });
             let mut targets = Vec::new();
             for s in 0..3 {

@@ -412,6 +412,7 @@ impl B {
             cross_zone,
             available: true,
             nodes: node_list,
+            listeners: Vec::new(),
         });
         self.net.target_groups.push(TargetGroup {
             arn: format!("{lb}-tg"),

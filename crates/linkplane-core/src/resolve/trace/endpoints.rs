@@ -3,6 +3,7 @@
 //! Load Balancer endpoints.
 
 use super::*;
+use crate::privatelink::listener;
 
 impl<'s> Walk<'s, '_> {
     pub(super) fn gateway_endpoint(&mut self, ep: u32, via: Via) {
@@ -253,10 +254,25 @@ impl<'s> Walk<'s, '_> {
             );
         }
         let flow = proto_name(self.q.protocol);
+        let port = self.flow.1;
+        // With listeners, the one on the flow's port forwards to its group;
+        // without, every attached group takes traffic.
+        let listener = l
+            .listeners
+            .iter()
+            .find(|li| listener::takes(li.protocol, li.port, flow, port));
+        if !l.listeners.is_empty() && listener.is_none() {
+            self.explain(
+                Code::NoListenerOnPort,
+                &l.arn,
+                format!("{} has no listener for {flow} port {port}", l.arn),
+            );
+            return;
+        }
         let groups = || {
-            l.target_groups
-                .iter()
-                .filter(|tg| tg.protocol.carries(flow))
+            l.target_groups.iter().filter(|tg| {
+                tg.protocol.carries(flow) && listener.is_none_or(|li| li.target_group == tg.arn)
+            })
         };
         if groups().next().is_none() {
             self.explain(
