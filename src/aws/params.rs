@@ -177,6 +177,13 @@ impl Params {
         for i in self.indices("Filter")? {
             let name = self.required(&format!("Filter.{i}.Name"))?;
             let values = self.list(&format!("Filter.{i}.Value"))?;
+            // A filter keeps what matches one of its values: none would be
+            // a filter that keeps nothing or everything, by accident.
+            if values.is_empty() {
+                return Err(Error::invalid_value(format!(
+                    "The filter '{name}' needs at least one value (Filter.{i}.Value.1)"
+                )));
+            }
             out.push(Filter { name, values });
         }
         Ok(out)

@@ -19,6 +19,7 @@ use crate::store::{Tx, now_ms};
 use crate::transaction;
 use crate::util::{new_id, random_hex, timestamp};
 use crate::{create_once, pagination};
+use linkplane_core::catalog::EndpointType;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -30,7 +31,9 @@ pub const EVENTS: [&str; 4] = ["connect", "accept", "reject", "delete"];
 pub struct ConnectionNotification {
     #[schema(example = "vpce-nfn-008776de7e03f5abc")]
     pub connection_notification_id: String,
-    pub service_id: String,
+    /// The service of a service's notification; absent for an endpoint's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_id: Option<String>,
     /// The endpoint whose events alone it reports, for a notification of
     /// one endpoint (its owner's; EC2's `VpcEndpointId`); absent for a
     /// service's.
@@ -371,34 +374,40 @@ pub async fn create_notification(
         .await
 }
 
-/// The service, endpoint (for an endpoint's) and region of a new
-/// notification: the caller's service, or the caller's endpoint of an
-/// endpoint service (an endpoint of an AWS service has no connection
-/// events to report).
+/// The service or endpoint, and the region, of a new notification: the
+/// caller's service, or the caller's interface endpoint of an endpoint
+/// service (EC2 makes endpoint notifications for interface endpoints only;
+/// an endpoint of an AWS service has no connection events to report).
 async fn scope(
     tx: &mut Tx,
     account: &str,
     of: NotificationOf<'_>,
-) -> Result<(String, Option<String>, String)> {
+) -> Result<(Option<String>, Option<String>, String)> {
     match of {
         NotificationOf::Service(id) => {
             let s = prod_db::get_service(&mut **tx, Some(account), id)
                 .await?
                 .ok_or_else(|| service_not_found(id))?;
-            Ok((id.to_string(), None, s.region))
+            Ok((Some(id.to_string()), None, s.region))
         }
         NotificationOf::Endpoint(id) => {
             let e = crate::store::consumer::get_endpoint(&mut **tx, Some(account), id)
                 .await?
                 .ok_or_else(|| crate::service::consumer::endpoint_not_found(id))?;
-            let Some(service_id) = e.service_id else {
+            if e.service_id.is_none() {
                 return Err(Error::invalid_value(format!(
                     "VpcEndpointId: '{id}' is an endpoint of an AWS service ({}), which has no connection events; \
                      connection notifications are of endpoints of endpoint services",
                     e.service_name
                 )));
-            };
-            Ok((service_id, Some(e.vpc_endpoint_id), e.region))
+            }
+            if e.vpc_endpoint_type != EndpointType::Interface {
+                return Err(Error::invalid_value(format!(
+                    "VpcEndpointId: '{id}' is a {} endpoint; connection notifications are of interface endpoints only",
+                    e.vpc_endpoint_type.as_str()
+                )));
+            }
+            Ok((None, Some(e.vpc_endpoint_id), e.region))
         }
     }
 }
@@ -468,7 +477,7 @@ async fn owned(
     }
     db::get_notification(&mut **tx, account, id)
         .await?
-        .filter(|r| service_id.is_none_or(|sid| r.service_id == sid))
+        .filter(|r| service_id.is_none_or(|sid| r.service_id.as_deref() == Some(sid)))
         .ok_or_else(|| notification_not_found(id))
 }
 

@@ -10,7 +10,8 @@ use sqlx::{Any, AnyPool, Executor};
 pub struct NotificationRow {
     pub connection_notification_id: String,
     pub account_id: String,
-    pub service_id: String,
+    /// The service of a service's notification (`None` for an endpoint's).
+    pub service_id: Option<String>,
     /// Empty when the notification names a topic.
     pub webhook_url: String,
     pub events: String,
@@ -57,8 +58,7 @@ pub async fn insert_notification(tx: &mut Tx, r: &NotificationRow) -> Result<(),
     Ok(())
 }
 
-/// The notifications of a service (its producer's, not its endpoints'),
-/// oldest first.
+/// The notifications of a service (its producer's), oldest first.
 pub async fn notifications_of<'e, E: Executor<'e, Database = Any>>(
     exec: E,
     service_id: &str,
@@ -67,7 +67,7 @@ pub async fn notifications_of<'e, E: Executor<'e, Database = Any>>(
     b.push(COLS)
         .push(" FROM connection_notifications WHERE service_id = ")
         .push_bind(service_id)
-        .push(" AND vpc_endpoint_id IS NULL ORDER BY created_at, connection_notification_id");
+        .push(" ORDER BY created_at, connection_notification_id");
     Ok(b.build_query_as().fetch_all(exec).await?)
 }
 
@@ -82,9 +82,9 @@ pub async fn notifications_reached<'e, E: Executor<'e, Database = Any>>(
     b.push(COLS)
         .push(" FROM connection_notifications WHERE service_id = ")
         .push_bind(service_id)
-        .push(" AND (vpc_endpoint_id IS NULL OR vpc_endpoint_id = ")
+        .push(" OR vpc_endpoint_id = ")
         .push_bind(vpc_endpoint_id)
-        .push(") ORDER BY created_at, connection_notification_id");
+        .push(" ORDER BY created_at, connection_notification_id");
     Ok(b.build_query_as().fetch_all(exec).await?)
 }
 

@@ -76,14 +76,17 @@ impl SqlBuilder {
     }
 
     /// Appends `column IN ($n, ...)`, one placeholder per value (`column =
-    /// $n` for one). `values` must not be empty (`IN ()` is a syntax error
-    /// on Postgres): callers with a list that may be empty go through
+    /// $n` for one; `1 = 0`, which nothing matches, for none, as `IN ()` is
+    /// a syntax error on Postgres). Callers with long lists go through
     /// [`rows_in`].
     pub fn push_in<V: Into<Value> + Clone>(
         &mut self,
         column: &'static str,
         values: &[V],
     ) -> &mut Self {
+        if values.is_empty() {
+            return self.push("1 = 0");
+        }
         if let [one] = values {
             return self.push(column).push(" = ").push_bind(one.clone());
         }
@@ -339,6 +342,15 @@ mod tests {
             b.sql(),
             "SELECT 1 FROM t WHERE a = $1 AND b = $2 AND c = $3"
         );
+    }
+
+    #[test]
+    fn an_empty_in_list_matches_nothing_and_one_value_is_an_equality() {
+        let mut b = SqlBuilder::new("SELECT a FROM t WHERE ");
+        b.push_in::<&str>("id", &[])
+            .push(" OR ")
+            .push_in("id", &["p"]);
+        assert_eq!(b.sql(), "SELECT a FROM t WHERE 1 = 0 OR id = $1");
     }
 
     #[test]

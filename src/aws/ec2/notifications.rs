@@ -21,14 +21,13 @@ use linkplane_core::topic::{aws_event, event_of_aws};
 fn write_notification(x: &mut Xml, n: &ConnectionNotification) {
     x.text("connectionNotificationId", &n.connection_notification_id);
     // An endpoint's notification names the endpoint, a service's the service.
-    match &n.vpc_endpoint_id {
-        Some(e) => x.text("vpcEndpointId", e),
-        None => x.text("serviceId", &n.service_id),
-    };
-    x.text("connectionNotificationType", "Topic").opt(
-        "connectionNotificationArn",
-        n.connection_notification_arn.as_deref(),
-    );
+    x.opt("serviceId", n.service_id.as_deref())
+        .opt("vpcEndpointId", n.vpc_endpoint_id.as_deref())
+        .text("connectionNotificationType", "Topic")
+        .opt(
+            "connectionNotificationArn",
+            n.connection_notification_arn.as_deref(),
+        );
     x.open("connectionEvents");
     for e in &n.events {
         x.text("item", aws_event(e).unwrap_or(e));
@@ -130,7 +129,7 @@ fn keep(filters: &[Filter], n: &ConnectionNotification) -> bool {
         "connection-notification-id" => f.values.contains(&n.connection_notification_id),
         "connection-notification-state" => f.values.iter().any(|v| v == "Enabled"),
         "connection-notification-type" => f.values.iter().any(|v| v == "Topic"),
-        "service-id" => f.values.contains(&n.service_id),
+        "service-id" => n.service_id.as_ref().is_some_and(|s| f.values.contains(s)),
         "vpc-endpoint-id" => n
             .vpc_endpoint_id
             .as_ref()

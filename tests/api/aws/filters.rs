@@ -5,6 +5,7 @@
 use super::{Signed, fails, ok, tag, tags};
 use crate::on_both_databases;
 use crate::support::{Db, TestServer};
+use serde_json::json;
 
 /// A VPC created over the AWS front with a `Name` tag; answers its id.
 async fn named_vpc(srv: &TestServer, e: &Signed, cidr: &str, name: &str) -> String {
@@ -54,8 +55,8 @@ async fn filters_take_several_values(db: Db) {
     assert_eq!(
         vpcs(vec![
             ("Filter.1.Name", "tag-key"),
-            ("Filter.1.Value.1", "Owner"),
-            ("Filter.1.Value.2", "Name"),
+            ("Filter.1.Value.1", "Name"),
+            ("Filter.1.Value.2", "Owner"),
         ])
         .await,
         vec![one.clone(), two.clone(), three.clone()]
@@ -73,6 +74,11 @@ async fn filters_take_several_values(db: Db) {
         .await,
         vec![two.clone()]
     );
+    // A filter with no value is refused, not read as all or nothing.
+    for name in ["vpc-id", "tag-key", "cidr"] {
+        let params = [("Filter.1.Name", name)];
+        fails(&srv, &e, "DescribeVpcs", &params, "InvalidParameterValue").await;
+    }
     // Named VPCs and filters together: the filters narrow the named.
     let xml = ok(
         &srv,
@@ -184,24 +190,37 @@ async fn filters_take_several_values(db: Db) {
     )
     .await;
 
-    // Discovery: service-type with two values keeps both kinds.
+    // Discovery: service-type with two values keeps both kinds, the
+    // caller's own interface service among the Interface ones.
+    let own = srv.endpoint_service(&a, json!({})).await;
+    let own_name = own["service_name"].as_str().unwrap().to_string();
+    srv.allow_everyone(&a.token, own["service_id"].as_str().unwrap())
+        .await;
     let kinds = |v: Vec<&'static str>| {
-        let (srv, e) = (&srv, &e);
+        let (srv, e, own_name) = (&srv, &e, own_name.clone());
         async move {
-            let mut params = vec![("Filter.1.Name", "service-type")];
+            let mut params = vec![("MaxResults", "1000"), ("Filter.1.Name", "service-type")];
             let names = ["Filter.1.Value.1", "Filter.1.Value.2"];
             params.extend(names.iter().copied().zip(v));
             let xml = ok(srv, e, "DescribeVpcEndpointServices", &params).await;
-            ["Gateway", "GatewayLoadBalancer", "Interface"]
+            let mut kinds = ["Gateway", "GatewayLoadBalancer", "Interface"]
                 .into_iter()
                 .filter(|k| xml.contains(&format!("<serviceType>{k}</serviceType>")))
-                .collect::<Vec<_>>()
+                .collect::<Vec<_>>();
+            if xml.contains(&format!("<item>{own_name}</item>")) {
+                kinds.push("own");
+            }
+            kinds
         }
     };
     assert_eq!(kinds(vec!["Gateway"]).await, vec!["Gateway"]);
     assert_eq!(
         kinds(vec!["Gateway", "Interface"]).await,
-        vec!["Gateway", "Interface"]
+        vec!["Gateway", "Interface", "own"]
+    );
+    assert_eq!(
+        kinds(vec!["GatewayLoadBalancer", "Interface"]).await,
+        vec!["Interface", "own"]
     );
 }
 

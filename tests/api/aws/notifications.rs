@@ -801,6 +801,21 @@ async fn an_endpoints_notification_hears_its_endpoint_alone(db: Db) {
         json!({"vpc_endpoint_type": "interface", "vpc_id": vpc["vpc_id"], "service_name": svc["service_name"],
                "subnet_ids": [b_subnets[0]], "private_dns_enabled": false, "client_token": format!("ep-{n}")})
     };
+    // The producer's own notification of its service, to the same sink.
+    let pt = topic(&srv, &a, "service-events", &hook, "us-east-1").await;
+    let ea = Signed::new(&a, "ec2");
+    let xml = ok(
+        &srv,
+        &ea,
+        "CreateVpcEndpointConnectionNotification",
+        &[
+            ("ServiceId", &sid),
+            ("ConnectionNotificationArn", &s(&pt["topic_arn"])),
+            ("ConnectionEvents.1", "Accept"),
+        ],
+    )
+    .await;
+    let producers = tag(&xml, "connectionNotificationId").unwrap().to_string();
     let mine = s(&srv.create("/v1/vpc-endpoints", &b.token, endpoint(1)).await["vpc_endpoint_id"]);
     let other = s(&srv.create("/v1/vpc-endpoints", &b.token, endpoint(2)).await["vpc_endpoint_id"]);
     let t = topic(&srv, &b, "my-endpoint", &hook, "us-east-1").await;
@@ -823,13 +838,20 @@ async fn an_endpoints_notification_hears_its_endpoint_alone(db: Db) {
     assert_eq!(tag(&xml, "serviceId"), None, "{xml}");
     assert_eq!(tag(&xml, "serviceRegion"), Some("us-east-1"));
 
-    // The producer's notifications do not hold the consumer's, nor may the
-    // producer make one for the consumer's endpoint.
+    // The producer's notifications do not hold the consumer's, the producer
+    // cannot reach it by id, nor make one for the consumer's endpoint.
     let nfs = format!("/v1/endpoint-services/{sid}/notifications");
-    assert!(srv.items(&nfs, &a.token).await.is_empty());
-    let ea = Signed::new(&a, "ec2");
+    let listed = srv.items(&nfs, &a.token).await;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["connection_notification_id"], producers.as_str());
     let xml = ok(&srv, &ea, "DescribeVpcEndpointConnectionNotifications", &[]).await;
-    assert!(tags(&xml, "connectionNotificationId").is_empty(), "{xml}");
+    assert_eq!(
+        tags(&xml, "connectionNotificationId"),
+        vec![producers.as_str()]
+    );
+    srv.delete(&format!("{nfs}/{id}"), &a.token)
+        .await
+        .assert_problem(404, "InvalidConnectionNotification");
     fails_with(
         &srv,
         &ea,
@@ -843,11 +865,11 @@ async fn an_endpoints_notification_hears_its_endpoint_alone(db: Db) {
         "InvalidVpcEndpointId.NotFound",
     )
     .await;
-    // The consumer finds it by endpoint (and by the endpoint's service).
+    // The consumer finds it by endpoint; it is no service's notification.
     for (filter, value, want) in [
         ("vpc-endpoint-id", mine.as_str(), vec![id.as_str()]),
         ("vpc-endpoint-id", other.as_str(), vec![]),
-        ("service-id", sid.as_str(), vec![id.as_str()]),
+        ("service-id", sid.as_str(), vec![]),
     ] {
         let xml = ok(
             &srv,
@@ -859,8 +881,8 @@ async fn an_endpoints_notification_hears_its_endpoint_alone(db: Db) {
         assert_eq!(tags(&xml, "connectionNotificationId"), want, "{filter}");
     }
 
-    // The producer accepts the other endpoint, then this one: only this
-    // one's acceptance is delivered.
+    // The producer accepts the other endpoint, then this one: the
+    // producer's notification hears both, the consumer's this one's alone.
     for e in [&other, &mine] {
         srv.post_ok(
             &format!("/v1/endpoint-services/{sid}/connections/accept"),
@@ -869,23 +891,33 @@ async fn an_endpoints_notification_hears_its_endpoint_alone(db: Db) {
         )
         .await;
     }
-    let got = wait_for(&seen, 1).await;
-    let (sig, body) = &got[0];
-    assert_eq!(
-        sig,
-        &linkplane::service::notification::signature(&secret, body.as_bytes())
-    );
-    let v: Value = serde_json::from_str(body).unwrap();
-    assert_eq!(
-        (s(&v["event"]), s(&v["vpc_endpoint_id"])),
-        ("accept".to_string(), mine.clone())
-    );
-    assert_eq!(v["connection_notification_id"], id.as_str());
+    let got = wait_for(&seen, 3).await;
+    let mut heard: Vec<(String, String)> = Vec::new();
+    for (sig, body) in &got {
+        let v: Value = serde_json::from_str(body).unwrap();
+        assert_eq!(v["event"], "accept");
+        let nid = s(&v["connection_notification_id"]);
+        if nid == id {
+            assert_eq!(
+                sig,
+                &linkplane::service::notification::signature(&secret, body.as_bytes())
+            );
+        }
+        heard.push((nid, s(&v["vpc_endpoint_id"])));
+    }
+    heard.sort();
+    let mut want = vec![
+        (producers.clone(), other.clone()),
+        (producers.clone(), mine.clone()),
+        (id.clone(), mine.clone()),
+    ];
+    want.sort();
+    assert_eq!(heard, want);
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
         seen.lock().unwrap().len(),
-        1,
-        "the other endpoint's accept is not this one's"
+        3,
+        "the other endpoint's accept is not the consumer's"
     );
 
     // An endpoint of an AWS service has no connection events.
