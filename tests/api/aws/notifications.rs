@@ -692,44 +692,82 @@ async fn wait_for(seen: &Deliveries, n: usize) -> Vec<(String, String)> {
     }
 }
 
+/// A producer's endpoint service (everyone allowed) in one zone and a
+/// consumer's VPC with a subnet in that zone.
+struct Linked {
+    srv: TestServer,
+    a: Actor,
+    b: Actor,
+    svc: Value,
+    sid: String,
+    vpc: Value,
+    b_subnets: Vec<String>,
+}
+
+impl Linked {
+    async fn new(db: Db) -> Linked {
+        let srv = TestServer::start(db).await;
+        let [a, b] = srv.accounts(["producer", "consumer"]).await;
+        let zone = srv.zone_ids(&a, 1).await;
+        let (_, subnets) = srv.vpc_with_subnets(&a, 0, json!({}), &zone).await;
+        let svc = srv.service_in(&a, &subnets, json!({})).await;
+        let sid = s(&svc["service_id"]);
+        srv.allow_everyone(&a.token, &sid).await;
+        let zone_b = s(&svc["availability_zone_ids"][0]);
+        let (vpc, b_subnets) = srv.vpc_with_subnets(&b, 7, json!({}), &[zone_b]).await;
+        Linked {
+            srv,
+            a,
+            b,
+            svc,
+            sid,
+            vpc,
+            b_subnets,
+        }
+    }
+
+    /// The consumer's interface endpoint `n` to the service (REST); its id.
+    async fn endpoint(&self, n: u8) -> String {
+        let body = json!({"vpc_endpoint_type": "interface", "vpc_id": self.vpc["vpc_id"],
+            "service_name": self.svc["service_name"], "subnet_ids": [self.b_subnets[0]],
+            "private_dns_enabled": false, "client_token": format!("ep-{n}")});
+        s(&self
+            .srv
+            .create("/v1/vpc-endpoints", &self.b.token, body)
+            .await["vpc_endpoint_id"])
+    }
+}
+
+/// CreateVpcEndpointConnectionNotification of `scope` (`ServiceId` or
+/// `VpcEndpointId` and its id) to a topic; answers the XML.
+async fn notify(
+    srv: &TestServer,
+    who: &Signed,
+    scope: (&str, &str),
+    arn: &str,
+    events: &[&str],
+) -> String {
+    let names = ["ConnectionEvents.1", "ConnectionEvents.2"];
+    let mut params = vec![scope, ("ConnectionNotificationArn", arn)];
+    params.extend(names.iter().copied().zip(events.iter().copied()));
+    ok(srv, who, "CreateVpcEndpointConnectionNotification", &params).await
+}
+
 /// A notification made over EC2 with a topic delivers an endpoint's connect
 /// and accept to the topic's webhook URL, signed with the topic's secret;
 /// once the topic is deleted, its events are dropped, not retried.
 async fn ec2_notifications_deliver_to_their_topic(db: Db) {
     let (hook, seen, task) = sink().await;
-    let srv = TestServer::start(db).await;
-    let [a, b] = srv.accounts(["producer", "consumer"]).await;
-    let zone = srv.zone_ids(&a, 1).await;
-    let (_, subnets) = srv.vpc_with_subnets(&a, 0, json!({}), &zone).await;
-    let svc = srv.service_in(&a, &subnets, json!({})).await;
-    let sid = s(&svc["service_id"]);
-    srv.allow_everyone(&a.token, &sid).await;
-    let t = topic(&srv, &a, "endpoint-events", &hook, "us-east-1").await;
+    let l = Linked::new(db).await;
+    let (srv, a, sid) = (&l.srv, &l.a, &l.sid);
+    let t = topic(srv, a, "endpoint-events", &hook, "us-east-1").await;
     let (arn, secret) = (s(&t["topic_arn"]), s(&t["signing_secret"]));
-    let e = Signed::new(&a, "ec2");
-    let xml = ok(
-        &srv,
-        &e,
-        "CreateVpcEndpointConnectionNotification",
-        &[
-            ("ServiceId", &sid),
-            ("ConnectionNotificationArn", &arn),
-            ("ConnectionEvents.1", "Connect"),
-            ("ConnectionEvents.2", "Accept"),
-        ],
-    )
-    .await;
+    let e = Signed::new(a, "ec2");
+    let xml = notify(srv, &e, ("ServiceId", sid), &arn, &["Connect", "Accept"]).await;
     let id = tag(&xml, "connectionNotificationId").unwrap().to_string();
 
     // The consumer connects; the producer accepts.
-    let zone_b = s(&svc["availability_zone_ids"][0]);
-    let (vpc, b_subnets) = srv.vpc_with_subnets(&b, 7, json!({}), &[zone_b]).await;
-    let endpoint = |n: u8| {
-        json!({"vpc_endpoint_type": "interface", "vpc_id": vpc["vpc_id"], "service_name": svc["service_name"],
-               "subnet_ids": [b_subnets[0]], "private_dns_enabled": false, "client_token": format!("ep-{n}")})
-    };
-    let ep = srv.create("/v1/vpc-endpoints", &b.token, endpoint(1)).await;
-    let eid = s(&ep["vpc_endpoint_id"]);
+    let eid = l.endpoint(1).await;
     srv.post_ok(
         &format!("/v1/endpoint-services/{sid}/connections/accept"),
         &a.token,
@@ -766,7 +804,7 @@ async fn ec2_notifications_deliver_to_their_topic(db: Db) {
         srv.delete(&topic_path(&arn), &a.token).await.status,
         StatusCode::NO_CONTENT
     );
-    srv.create("/v1/vpc-endpoints", &b.token, endpoint(2)).await;
+    l.endpoint(2).await;
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let n = srv.items(&nfs, &a.token).await[0].clone();
@@ -779,7 +817,7 @@ async fn ec2_notifications_deliver_to_their_topic(db: Db) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(seen.lock().unwrap().len(), 2);
-    srv.stop().await;
+    l.srv.stop().await;
     task.abort();
 }
 
@@ -788,49 +826,31 @@ async fn ec2_notifications_deliver_to_their_topic(db: Db) {
 /// told through it.
 async fn an_endpoints_notification_hears_its_endpoint_alone(db: Db) {
     let (hook, seen, task) = sink().await;
-    let srv = TestServer::start(db).await;
-    let [a, b] = srv.accounts(["producer", "consumer"]).await;
-    let zone = srv.zone_ids(&a, 1).await;
-    let (_, subnets) = srv.vpc_with_subnets(&a, 0, json!({}), &zone).await;
-    let svc = srv.service_in(&a, &subnets, json!({})).await;
-    let sid = s(&svc["service_id"]);
-    srv.allow_everyone(&a.token, &sid).await;
-    let zone_b = s(&svc["availability_zone_ids"][0]);
-    let (vpc, b_subnets) = srv.vpc_with_subnets(&b, 7, json!({}), &[zone_b]).await;
-    let endpoint = |n: u8| {
-        json!({"vpc_endpoint_type": "interface", "vpc_id": vpc["vpc_id"], "service_name": svc["service_name"],
-               "subnet_ids": [b_subnets[0]], "private_dns_enabled": false, "client_token": format!("ep-{n}")})
-    };
+    let l = Linked::new(db).await;
+    let (srv, a, b, sid, vpc) = (&l.srv, &l.a, &l.b, &l.sid, &l.vpc);
     // The producer's own notification of its service, to the same sink.
-    let pt = topic(&srv, &a, "service-events", &hook, "us-east-1").await;
-    let ea = Signed::new(&a, "ec2");
-    let xml = ok(
-        &srv,
+    let pt = topic(srv, a, "service-events", &hook, "us-east-1").await;
+    let ea = Signed::new(a, "ec2");
+    let xml = notify(
+        srv,
         &ea,
-        "CreateVpcEndpointConnectionNotification",
-        &[
-            ("ServiceId", &sid),
-            ("ConnectionNotificationArn", &s(&pt["topic_arn"])),
-            ("ConnectionEvents.1", "Accept"),
-        ],
+        ("ServiceId", sid),
+        &s(&pt["topic_arn"]),
+        &["Accept"],
     )
     .await;
     let producers = tag(&xml, "connectionNotificationId").unwrap().to_string();
-    let mine = s(&srv.create("/v1/vpc-endpoints", &b.token, endpoint(1)).await["vpc_endpoint_id"]);
-    let other = s(&srv.create("/v1/vpc-endpoints", &b.token, endpoint(2)).await["vpc_endpoint_id"]);
-    let t = topic(&srv, &b, "my-endpoint", &hook, "us-east-1").await;
+    let mine = l.endpoint(1).await;
+    let other = l.endpoint(2).await;
+    let t = topic(srv, b, "my-endpoint", &hook, "us-east-1").await;
     let (arn, secret) = (s(&t["topic_arn"]), s(&t["signing_secret"]));
-    let eb = Signed::new(&b, "ec2");
-    let xml = ok(
-        &srv,
+    let eb = Signed::new(b, "ec2");
+    let xml = notify(
+        srv,
         &eb,
-        "CreateVpcEndpointConnectionNotification",
-        &[
-            ("VpcEndpointId", &mine),
-            ("ConnectionNotificationArn", &arn),
-            ("ConnectionEvents.1", "Accept"),
-            ("ConnectionEvents.2", "Reject"),
-        ],
+        ("VpcEndpointId", &mine),
+        &arn,
+        &["Accept", "Reject"],
     )
     .await;
     let id = tag(&xml, "connectionNotificationId").unwrap().to_string();
@@ -844,7 +864,7 @@ async fn an_endpoints_notification_hears_its_endpoint_alone(db: Db) {
     let listed = srv.items(&nfs, &a.token).await;
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0]["connection_notification_id"], producers.as_str());
-    let xml = ok(&srv, &ea, "DescribeVpcEndpointConnectionNotifications", &[]).await;
+    let xml = ok(srv, &ea, "DescribeVpcEndpointConnectionNotifications", &[]).await;
     assert_eq!(
         tags(&xml, "connectionNotificationId"),
         vec![producers.as_str()]
@@ -853,7 +873,7 @@ async fn an_endpoints_notification_hears_its_endpoint_alone(db: Db) {
         .await
         .assert_problem(404, "InvalidConnectionNotification");
     fails_with(
-        &srv,
+        srv,
         &ea,
         "CreateVpcEndpointConnectionNotification",
         &[
@@ -872,7 +892,7 @@ async fn an_endpoints_notification_hears_its_endpoint_alone(db: Db) {
         ("service-id", sid.as_str(), vec![]),
     ] {
         let xml = ok(
-            &srv,
+            srv,
             &eb,
             "DescribeVpcEndpointConnectionNotifications",
             &[("Filter.1.Name", filter), ("Filter.1.Value.1", value)],
@@ -930,7 +950,7 @@ async fn an_endpoints_notification_hears_its_endpoint_alone(db: Db) {
         )
         .await;
     let xml = fails_with(
-        &srv,
+        srv,
         &eb,
         "CreateVpcEndpointConnectionNotification",
         &[
@@ -943,6 +963,6 @@ async fn an_endpoints_notification_hears_its_endpoint_alone(db: Db) {
     )
     .await;
     assert!(xml.contains("com.amazonaws.us-east-1.s3"), "{xml}");
-    srv.stop().await;
+    l.srv.stop().await;
     task.abort();
 }
