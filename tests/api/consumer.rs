@@ -928,8 +928,7 @@ async fn notifications_reach_a_failing_webhook(db: Db) {
     // that just after.
     loop {
         let status = s_.get(&nfs, &a.token).await.body["items"][0].clone();
-        if status["pending_deliveries"] == 0 {
-            assert_eq!(status["last_delivery_status"], "200");
+        if status["pending_deliveries"] == 0 && status["last_delivery_status"] == "200" {
             break;
         }
         assert!(
