@@ -116,6 +116,16 @@ impl Error {
         Error::new(ErrorKind::Internal, "InternalError", message)
     }
 
+    /// Whether the failure is the server's (a bug, the database, lost
+    /// contention) rather than the request's: a batch fails as a whole on
+    /// one, so a client retries it, instead of reporting it per item.
+    pub fn is_servers(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::Internal | ErrorKind::Contention | ErrorKind::Unavailable
+        )
+    }
+
     /// What a client is told: the message, except for the kinds whose
     /// message is for the server's log only.
     pub fn client_message(&self) -> Cow<'_, str> {

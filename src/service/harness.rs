@@ -12,6 +12,7 @@ use crate::service::caller::{Caller, PrincipalCaller};
 use crate::service::identity::root_arn;
 use crate::service::producer::connections::decide_one;
 use crate::store::consumer as cs_db;
+use crate::store::filter::Scope;
 use crate::store::harness as db;
 use crate::store::{Store, now_ms};
 use crate::transaction;
@@ -70,7 +71,7 @@ pub async fn reset_account(store: &Store, account_id: &str) -> Result<u64> {
     transaction!(store, |tx| {
         let now = now_ms();
         for id in db::live_cross_account_endpoints(tx, account_id, true).await? {
-            if let Some(row) = cs_db::get_endpoint(&mut **tx, None, &id).await? {
+            if let Some(row) = cs_db::get_endpoint(&mut **tx, Scope::AnyAccount, &id).await? {
                 // A live state always allows the reject; a refusal would
                 // leave the row as it is, which is also consistent.
                 decide_one(tx, Duration::ZERO, &row, false, now).await?;
@@ -79,7 +80,7 @@ pub async fn reset_account(store: &Store, account_id: &str) -> Result<u64> {
         // The account's own connections to other accounts' services go as
         // a delete of the endpoint does: their producers hear of it.
         for id in db::live_cross_account_endpoints(tx, account_id, false).await? {
-            if let Some(row) = cs_db::get_endpoint(&mut **tx, None, &id).await? {
+            if let Some(row) = cs_db::get_endpoint(&mut **tx, Scope::AnyAccount, &id).await? {
                 crate::service::notification::emit(tx, "delete", &row, "deleted").await?;
             }
         }

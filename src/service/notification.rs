@@ -12,6 +12,7 @@ use crate::service::producer::endpoint_service::service_not_found;
 use crate::service::{Created, Idempotency};
 use crate::store::consumer::EndpointRow;
 use crate::store::filter::AnyOf;
+use crate::store::filter::Scope;
 use crate::store::outbox::{self as db, NotificationRow};
 use crate::store::producer as prod_db;
 use crate::store::topics as topics_db;
@@ -385,13 +386,13 @@ async fn scope(
 ) -> Result<(Option<String>, Option<String>, String)> {
     match of {
         NotificationOf::Service(id) => {
-            let s = prod_db::get_service(&mut **tx, Some(account), id)
+            let s = prod_db::get_service(&mut **tx, Scope::Account(account), id)
                 .await?
                 .ok_or_else(|| service_not_found(id))?;
             Ok((Some(id.to_string()), None, s.region))
         }
         NotificationOf::Endpoint(id) => {
-            let e = crate::store::consumer::get_endpoint(&mut **tx, Some(account), id)
+            let e = crate::store::consumer::get_endpoint(&mut **tx, Scope::Account(account), id)
                 .await?
                 .ok_or_else(|| crate::service::consumer::endpoint_not_found(id))?;
             if e.service_id.is_none() {
@@ -418,7 +419,7 @@ pub async fn list_notifications(
     service_id: &str,
 ) -> Result<Vec<ConnectionNotification>> {
     let account = ctx.account()?;
-    prod_db::get_service(ctx.store.pool(), Some(account), service_id)
+    prod_db::get_service(ctx.store.pool(), Scope::Account(account), service_id)
         .await?
         .ok_or_else(|| service_not_found(service_id))?;
     let rows = db::notifications_of(ctx.store.pool(), service_id).await?;
@@ -471,7 +472,7 @@ async fn owned(
     id: &str,
 ) -> Result<NotificationRow> {
     if let Some(sid) = service_id {
-        prod_db::get_service(&mut **tx, Some(account), sid)
+        prod_db::get_service(&mut **tx, Scope::Account(account), sid)
             .await?
             .ok_or_else(|| service_not_found(sid))?;
     }

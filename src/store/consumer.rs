@@ -1,7 +1,7 @@
 //! VPC endpoints: the consumer's resource, and for customer services the
 //! producer's connection.
 
-use super::filter::ListFilter;
+use super::filter::{ListFilter, Scope};
 use super::page::{self, Page, PageSpec, keyed};
 use super::sql::{self, Reader, SqlBuilder, rows_in};
 use super::{Flag, StoreError, Stored, Tx, stored_json};
@@ -78,17 +78,15 @@ pub async fn insert_endpoint(tx: &mut Tx, r: &EndpointRow) -> Result<(), StoreEr
     Ok(())
 }
 
-/// An endpoint of the account (`account_id`), or of any account when None.
+/// An endpoint, within `scope`.
 pub async fn get_endpoint<'e, E: Executor<'e, Database = Any>>(
     exec: E,
-    account_id: Option<&str>,
+    scope: Scope<'_>,
     id: &str,
 ) -> Result<Option<EndpointRow>, StoreError> {
     let mut b = SqlBuilder::new(SELECT);
     b.push("vpc_endpoint_id = ").push_bind(id);
-    if let Some(a) = account_id {
-        b.push(" AND account_id = ").push_bind(a);
-    }
+    scope.push(&mut b);
     Ok(b.build_query_as().fetch_optional(exec).await?)
 }
 

@@ -5,6 +5,23 @@
 use super::sql::{SqlBuilder, Value};
 use super::tags::{self, TagFilter};
 
+/// Whose rows a read may see: one account's, or any account's (a peering
+/// accepter's VPC, a consumer's view of a producer's service, the harness).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope<'a> {
+    Account(&'a str),
+    AnyAccount,
+}
+
+impl Scope<'_> {
+    /// Appends ` AND account_id = ?` when the scope is one account.
+    pub fn push(self, b: &mut SqlBuilder) {
+        if let Scope::Account(a) = self {
+            b.push(" AND account_id = ").push_bind(a);
+        }
+    }
+}
+
 /// The values a list narrows one field to: an item stays when its field is
 /// one of them. No values at all narrows nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]

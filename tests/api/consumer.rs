@@ -1105,9 +1105,13 @@ async fn unknown_stored_states_are_errors(db: Db) {
         );
     };
     named(
-        linkplane::store::consumer::get_endpoint(pool, None, &id)
-            .await
-            .unwrap_err(),
+        linkplane::store::consumer::get_endpoint(
+            pool,
+            linkplane::store::filter::Scope::AnyAccount,
+            &id,
+        )
+        .await
+        .unwrap_err(),
     );
     let spec = linkplane::store::page::PageSpec {
         limit: 10,
@@ -1159,10 +1163,14 @@ async fn unknown_stored_states_are_errors(db: Db) {
         .execute(pool)
         .await
         .unwrap();
-    let m = linkplane::store::producer::get_service(pool, None, &sid)
-        .await
-        .unwrap_err()
-        .to_string();
+    let m = linkplane::store::producer::get_service(
+        pool,
+        linkplane::store::filter::Scope::AnyAccount,
+        &sid,
+    )
+    .await
+    .unwrap_err()
+    .to_string();
     assert!(m.contains("endpoint_services.service_state"), "{m}");
     s_.get(&format!("/v1/endpoint-services/{sid}"), &a.token)
         .await

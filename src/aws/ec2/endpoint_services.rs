@@ -7,15 +7,15 @@
 //! `pendingAcceptance`, `PrincipalType` `Account`.
 
 use super::{
-    any_of, invalid_filter, is_tag_filter, response, returned_true, snake, tag_filter, tags_for,
-    tags_match,
+    any_of, each_id, invalid_filter, is_tag_filter, response, returned_true, snake, tag_filter,
+    tags_for, tags_match, unsuccessful,
 };
 use crate::aws::Call;
 use crate::aws::params::Filter;
 use crate::aws::xml::Xml;
 use crate::error::{Error, ErrorKind, Result};
 use crate::service::producer::connections::{
-    self, ConnectionsRequest, ListConnections, UnsuccessfulItem, VpcEndpointConnection,
+    self, ConnectionsRequest, ListConnections, VpcEndpointConnection,
 };
 use crate::service::producer::endpoint_service::{
     self as es, CreateEndpointServiceRequest, EndpointService, ListEndpointServices,
@@ -106,16 +106,6 @@ fn write_service(x: &mut Xml, s: &EndpointService) {
     x.items("supportedRegionSet", &s.supported_regions, |x, r| {
         x.text("region", &r.region)
             .text("serviceState", &pascal(&r.service_state));
-    });
-}
-
-fn unsuccessful(x: &mut Xml, items: &[UnsuccessfulItem]) {
-    x.items("unsuccessful", items, |x, u| {
-        x.open("error")
-            .text("code", &u.code)
-            .text("message", &u.message)
-            .close();
-        x.text("resourceId", &u.resource_id);
     });
 }
 
@@ -247,32 +237,13 @@ pub(super) async fn delete_vpc_endpoint_service_configurations(mut c: Call) -> R
         ));
     }
     let delay = c.state.settings.provision_delay;
-    let mut failed = Vec::new();
-    for id in &ids {
-        let done = match super::here::service(&c, id).await {
-            Ok(_) => es::delete_service(c.ctx(), delay, id).await,
-            Err(e) => Err(e),
-        };
-        match done {
-            Ok(()) => {}
-            Err(e)
-                if matches!(
-                    e.kind,
-                    ErrorKind::Internal | ErrorKind::Contention | ErrorKind::Unavailable
-                ) =>
-            {
-                return Err(e);
-            }
-            Err(e) => failed.push(UnsuccessfulItem {
-                resource_id: id.clone(),
-                code: e.code.to_string(),
-                message: e.client_message().into_owned(),
-            }),
-        }
-    }
-    let mut x = response(&c);
-    unsuccessful(&mut x, &failed);
-    Ok(x.finish())
+    let c = &c;
+    let failed = each_id(&ids, |id| async move {
+        super::here::service(c, &id).await?;
+        es::delete_service(c.ctx(), delay, &id).await
+    })
+    .await?;
+    unsuccessful(c, &failed)
 }
 
 fn write_principal(x: &mut Xml, p: &AllowedPrincipal) {
@@ -502,9 +473,7 @@ async fn decide(mut c: Call, accept: bool) -> Result<String> {
         accept,
     )
     .await?;
-    let mut x = response(&c);
-    unsuccessful(&mut x, &r.unsuccessful);
-    Ok(x.finish())
+    unsuccessful(&c, &r.unsuccessful)
 }
 
 pub(super) async fn accept_vpc_endpoint_connections(c: Call) -> Result<String> {

@@ -7,11 +7,12 @@
 
 use super::subnet::write_tags;
 use super::{
-    any_of, invalid_filter, is_tag_filter, response, returned_true, snake, tag_filter, tags_for,
+    any_of, each_id, invalid_filter, is_tag_filter, response, returned_true, snake, tag_filter,
+    tags_for, unsuccessful,
 };
 use crate::aws::Call;
 use crate::aws::xml::Xml;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::service::Precondition;
 use crate::service::catalog::{ListServices, ServiceDetail, ServiceType};
 use crate::service::consumer::{
@@ -465,28 +466,12 @@ pub(super) async fn delete_vpc_endpoints(mut c: Call) -> Result<String> {
             "The request must contain the parameter VpcEndpointId",
         ));
     }
-    // Each id on its own, as AWS does: failures are `unsuccessful` items.
-    let mut unsuccessful: Vec<(String, Error)> = Vec::new();
-    for id in &ids {
-        let r = match super::here::endpoint(&c, id).await {
-            Ok(_) => cs::delete_endpoint(c.ctx(), c.state.settings.provision_delay, id).await,
-            Err(e) => Err(e),
-        };
-        match r {
-            Ok(()) => {}
-            Err(e) if matches!(e.kind, ErrorKind::Internal | ErrorKind::Unavailable) => {
-                return Err(e);
-            }
-            Err(e) => unsuccessful.push((id.clone(), e)),
-        }
-    }
-    let mut x = response(&c);
-    x.items("unsuccessful", &unsuccessful, |x, (id, e)| {
-        x.open("error")
-            .text("code", e.code.as_ref())
-            .text("message", &e.client_message())
-            .close()
-            .text("resourceId", id);
-    });
-    Ok(x.finish())
+    let delay = c.state.settings.provision_delay;
+    let c = &c;
+    let failed = each_id(&ids, |id| async move {
+        super::here::endpoint(c, &id).await?;
+        cs::delete_endpoint(c.ctx(), delay, &id).await
+    })
+    .await?;
+    unsuccessful(c, &failed)
 }

@@ -23,6 +23,7 @@ use crate::aws::params::Filter;
 use crate::aws::xml::Xml;
 use crate::aws::{Action, Call, Service};
 use crate::error::{Error, ErrorKind, Result};
+use crate::service::producer::connections::UnsuccessfulItem;
 use crate::store::filter::AnyOf;
 use crate::store::tags::{TagFilter, Tags};
 use catalog::{describe_availability_zones, describe_regions};
@@ -516,6 +517,43 @@ pub(super) fn tag_filter(f: &Filter) -> TagFilter {
             values: AnyOf::default(),
         },
     }
+}
+
+/// EC2's batch actions (deletes, connection decisions): each id on its
+/// own, so an id that fails for the request's reasons (not found, in use)
+/// is an `unsuccessful` item and the others go ahead; a failure of the
+/// server's fails the whole call.
+pub(super) async fn each_id<F, Fut>(ids: &[String], mut op: F) -> Result<Vec<UnsuccessfulItem>>
+where
+    F: FnMut(String) -> Fut,
+    Fut: Future<Output = Result<()>>,
+{
+    let mut failed = Vec::new();
+    for id in ids {
+        match op(id.clone()).await {
+            Ok(()) => {}
+            Err(e) if e.is_servers() => return Err(e),
+            Err(e) => failed.push(UnsuccessfulItem {
+                resource_id: id.clone(),
+                code: e.code.to_string(),
+                message: e.client_message().into_owned(),
+            }),
+        }
+    }
+    Ok(failed)
+}
+
+/// The answer of a batch action: its `unsuccessful` items.
+pub(super) fn unsuccessful(c: &Call, items: &[UnsuccessfulItem]) -> Result<String> {
+    let mut x = response(c);
+    x.items("unsuccessful", items, |x, u| {
+        x.open("error")
+            .text("code", &u.code)
+            .text("message", &u.message)
+            .close();
+        x.text("resourceId", &u.resource_id);
+    });
+    Ok(x.finish())
 }
 
 /// The answer of an action that answers only `<return>true</return>`.

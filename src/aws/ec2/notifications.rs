@@ -7,11 +7,11 @@
 //! Events are spelt `Accept`, `Connect`, `Delete`, `Reject` here and
 //! `accept`, ... in the domain.
 
-use super::{any_of, invalid_filter, response, returned_true};
+use super::{any_of, each_id, invalid_filter, response, returned_true, unsuccessful};
 use crate::aws::Call;
 use crate::aws::params::Filter;
 use crate::aws::xml::Xml;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::service::notification::{
     self as nf, ConnectionNotification, CreateNotificationRequest, ListNotifications,
     NotificationOf, UpdateNotificationRequest, notification_not_found,
@@ -197,32 +197,11 @@ pub(super) async fn delete_vpc_endpoint_connection_notifications(mut c: Call) ->
             "The request must contain the parameter ConnectionNotificationId",
         ));
     }
-    let mut failed: Vec<(String, Error)> = Vec::new();
-    for id in &ids {
-        let done = match here(&c, id).await {
-            Ok(_) => nf::delete_notification(c.ctx(), None, id).await,
-            Err(e) => Err(e),
-        };
-        match done {
-            Ok(()) => {}
-            Err(e)
-                if matches!(
-                    e.kind,
-                    ErrorKind::Internal | ErrorKind::Contention | ErrorKind::Unavailable
-                ) =>
-            {
-                return Err(e);
-            }
-            Err(e) => failed.push((id.clone(), e)),
-        }
-    }
-    let mut x = response(&c);
-    x.items("unsuccessful", &failed, |x, (id, e)| {
-        x.open("error")
-            .text("code", e.code.as_ref())
-            .text("message", &e.client_message())
-            .close()
-            .text("resourceId", id);
-    });
-    Ok(x.finish())
+    let c = &c;
+    let failed = each_id(&ids, |id| async move {
+        here(c, &id).await?;
+        nf::delete_notification(c.ctx(), None, &id).await
+    })
+    .await?;
+    unsuccessful(c, &failed)
 }

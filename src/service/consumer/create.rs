@@ -15,6 +15,7 @@ use crate::service::producer::endpoint_service::{kind_of, service_type_for};
 use crate::service::producer::loadbalancer::initial_state;
 use crate::service::{Created, Idempotency, Versioned};
 use crate::store::consumer::{self as db, EndpointRow};
+use crate::store::filter::Scope;
 use crate::store::producer as prod_db;
 use crate::store::tags::{self, Tags};
 use crate::store::{Tx, now_ms};
@@ -109,7 +110,7 @@ async fn resolve_service(
     service_region: &str,
 ) -> Result<Target> {
     if let Some((region, id)) = pl::parse_service_name(name) {
-        let svc = prod_db::get_service(&mut **tx, None, &id)
+        let svc = prod_db::get_service(&mut **tx, Scope::AnyAccount, &id)
             .await?
             .filter(|s| s.region == region && s.service_state.accepts_endpoints())
             .ok_or_else(|| invalid_service(name))?;

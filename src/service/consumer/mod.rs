@@ -19,6 +19,7 @@ use crate::service::producer::loadbalancer::initial_state;
 use crate::service::{Versioned, render_one, values};
 use crate::store::consumer::{self as db, EndpointRow};
 use crate::store::filter::AnyOf;
+use crate::store::filter::Scope;
 use crate::store::network::{self as net_db, RouteRow};
 use crate::store::producer as prod_db;
 use crate::store::tags::{TagFilter, Tags};
@@ -402,12 +403,14 @@ pub(crate) fn entries_of(
 /// verification, or a removed one, serves no endpoint).
 async fn customer_private_names(ctx: Ctx<'_>, r: &EndpointRow) -> Result<Vec<String>> {
     match (&r.service_id, r.private_dns_enabled) {
-        (Some(id), true) => Ok(prod_db::get_service(ctx.store.pool(), None, id)
-            .await?
-            .filter(|s| s.pdns_state.is_some_and(PrivateDnsState::is_verified))
-            .and_then(|s| s.private_dns_name)
-            .into_iter()
-            .collect()),
+        (Some(id), true) => Ok(
+            prod_db::get_service(ctx.store.pool(), Scope::AnyAccount, id)
+                .await?
+                .filter(|s| s.pdns_state.is_some_and(PrivateDnsState::is_verified))
+                .and_then(|s| s.private_dns_name)
+                .into_iter()
+                .collect(),
+        ),
         _ => Ok(Vec::new()),
     }
 }
@@ -462,7 +465,7 @@ async fn endpoints_of(ctx: Ctx<'_>, rows: Vec<EndpointRow>) -> Result<Vec<Versio
 
 pub async fn get_endpoint(ctx: Ctx<'_>, id: &str) -> Result<Versioned<VpcEndpoint>> {
     let account = ctx.account()?;
-    let row = db::get_endpoint(ctx.store.pool(), Some(account), id).await?;
+    let row = db::get_endpoint(ctx.store.pool(), Scope::Account(account), id).await?;
     render_one(
         row,
         |rows| endpoints_of(ctx, rows),
@@ -525,7 +528,7 @@ async fn release(tx: &mut Tx, account: &str, r: &EndpointRow) -> Result<()> {
 pub async fn delete_endpoint(ctx: Ctx<'_>, delay: Duration, id: &str) -> Result<()> {
     let account = ctx.account()?;
     transaction!(ctx.store, |tx| {
-        let row = db::get_endpoint(&mut **tx, Some(account), id)
+        let row = db::get_endpoint(&mut **tx, Scope::Account(account), id)
             .await?
             .ok_or_else(|| endpoint_not_found(id))?;
         let Some(deleting) = row.state.delete() else {

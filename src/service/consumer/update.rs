@@ -11,6 +11,7 @@ use crate::service::network::Ctx;
 use crate::service::network::interface::{checked_groups, remove_interface};
 use crate::service::{Precondition, Versioned};
 use crate::store::consumer::{self as db, EndpointRow};
+use crate::store::filter::Scope;
 use crate::store::network::{self as net_db};
 use crate::store::producer as prod_db;
 use crate::store::tags::{self, Tags};
@@ -70,7 +71,7 @@ struct ServiceFacts {
 async fn service_facts(tx: &mut Tx, r: &EndpointRow) -> Result<ServiceFacts> {
     match &r.service_id {
         Some(id) => {
-            let svc = prod_db::get_service(&mut **tx, None, id).await?;
+            let svc = prod_db::get_service(&mut **tx, Scope::AnyAccount, id).await?;
             let zones: BTreeSet<String> = prod_db::service_lb_zones(&mut **tx, &[id.as_str()])
                 .await?
                 .into_iter()
@@ -143,7 +144,7 @@ pub async fn update_endpoint(
     }
     let req = &req;
     transaction!(ctx.store, |tx| {
-        let row = db::get_endpoint(&mut **tx, Some(account), id)
+        let row = db::get_endpoint(&mut **tx, Scope::Account(account), id)
             .await?
             .ok_or_else(|| endpoint_not_found(id))?;
         precondition.check_version(row.version)?;
@@ -172,7 +173,7 @@ pub async fn update_endpoint(
         {
             return Err(not_for(kname, "a policy"));
         }
-        let vpc = net_db::get_vpc(&mut **tx, Some(account), &row.vpc_id)
+        let vpc = net_db::get_vpc(&mut **tx, Scope::Account(account), &row.vpc_id)
             .await?
             .ok_or_else(|| Error::internal(format!("VPC {} vanished", row.vpc_id)))?;
         let facts = service_facts(tx, &row).await?;

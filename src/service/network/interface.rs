@@ -9,6 +9,7 @@ use crate::pagination;
 use crate::schema;
 use crate::service::{Created, Idempotency, Versioned, render_one, values};
 use crate::store::filter::AnyOf;
+use crate::store::filter::Scope;
 use crate::store::network::{self as db, InterfaceRow, NatGatewayRow, SubnetRow};
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{Tx, now_ms};
@@ -137,7 +138,7 @@ pub async fn checked_groups(
     given: Option<&[String]>,
 ) -> Result<Vec<String>> {
     let Some(given) = given.filter(|g| !g.is_empty()) else {
-        let vpc = db::get_vpc(&mut **tx, Some(account), vpc_id)
+        let vpc = db::get_vpc(&mut **tx, Scope::Account(account), vpc_id)
             .await?
             .ok_or_else(|| Error::internal(format!("VPC {vpc_id} vanished")))?;
         return Ok(vec![vpc.default_security_group_id]);

@@ -8,6 +8,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::pagination;
 use crate::schema;
 use crate::service::{Created, Idempotency, Versioned, render_one, render_tagged, values};
+use crate::store::filter::Scope;
 use crate::store::network as db;
 use crate::store::network::PeeringRow;
 use crate::store::now_ms;
@@ -162,7 +163,7 @@ pub async fn create_peering(
             .peer_region
             .clone()
             .unwrap_or_else(|| mine.region.clone());
-        let peer = db::get_vpc(&mut **tx, Some(peer_owner), &req.accepter_vpc_id)
+        let peer = db::get_vpc(&mut **tx, Scope::Account(peer_owner), &req.accepter_vpc_id)
             .await?
             .filter(|v| v.region == peer_region)
             .ok_or_else(|| {
@@ -301,7 +302,7 @@ pub async fn transition(
                 if what == Transition::Accept {
                     let status = row.status.accept(id)?;
                     // The accepter VPC must still be there.
-                    db::get_vpc(&mut **tx, Some(account), &row.accepter_vpc_id)
+                    db::get_vpc(&mut **tx, Scope::Account(account), &row.accepter_vpc_id)
                         .await?
                         .ok_or_else(|| {
                             unknown("InvalidVpcID.NotFound", "vpc", &row.accepter_vpc_id)

@@ -8,6 +8,7 @@ use crate::pagination;
 use crate::schema;
 use crate::service::{Created, Idempotency, Versioned, render_one, values};
 use crate::store::filter::AnyOf;
+use crate::store::filter::Scope;
 use crate::store::network::{self as db, AssociationRow, LiveTargets, RouteRow, RouteTableRow};
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, Tx, now_ms};
@@ -424,7 +425,7 @@ async fn checked_target(
             Ok((RouteTarget::TransitGateway, "transit_gateway"))
         }
         "vpc_endpoint_id" => {
-            let e = crate::store::consumer::get_endpoint(&mut **tx, Some(account), id)
+            let e = crate::store::consumer::get_endpoint(&mut **tx, Scope::Account(account), id)
                 .await?
                 .filter(|e| !e.state.is_deleting_or_deleted())
                 .ok_or_else(|| unknown("InvalidVpcEndpointId.NotFound", "Vpc Endpoint", id))?;

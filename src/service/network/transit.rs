@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::pagination;
 use crate::schema;
 use crate::service::{Created, Idempotency, Versioned, render_one, render_tagged, values};
+use crate::store::filter::Scope;
 use crate::store::network as db;
 use crate::store::network::{AttachmentRow, TgwRouteRow, TransitGatewayRow};
 use crate::store::tags::{self, TagFilter, Tags};
@@ -252,7 +253,7 @@ async fn tgw_of(
     let statics = db::tgw_routes(&mut *conn, &r.transit_gateway_id).await?;
     let mut vpc_cidrs = HashMap::new();
     for (a, _) in &attachments {
-        if let Some(v) = db::get_vpc(&mut *conn, None, &a.vpc_id).await? {
+        if let Some(v) = db::get_vpc(&mut *conn, Scope::AnyAccount, &a.vpc_id).await? {
             vpc_cidrs.insert(v.vpc_id, v.cidr_block);
         }
     }

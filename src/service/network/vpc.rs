@@ -9,6 +9,7 @@ use crate::service::{
     Created, Idempotency, Precondition, Versioned, render_one, render_tagged, values,
 };
 use crate::store::filter::AnyOf;
+use crate::store::filter::Scope;
 use crate::store::network::{
     self as db, RouteRow, RouteTableRow, SecurityGroupRow, SubnetRow, VpcRow,
 };
@@ -191,7 +192,7 @@ pub fn subnet_not_found(id: &str) -> Error {
 
 /// The caller's VPC named in a request body (400 when absent).
 pub async fn vpc_in_body(tx: &mut Tx, account: &str, vpc_id: &str) -> Result<VpcRow> {
-    db::get_vpc(&mut **tx, Some(account), vpc_id)
+    db::get_vpc(&mut **tx, Scope::Account(account), vpc_id)
         .await?
         .ok_or_else(|| unknown("InvalidVpcID.NotFound", "vpc", vpc_id))
 }
@@ -317,7 +318,7 @@ async fn create_default_group(tx: &mut Tx, vpc: &VpcRow, now: i64) -> Result<(),
 
 pub async fn get_vpc(ctx: Ctx<'_>, vpc_id: &str) -> Result<Versioned<Vpc>> {
     let account = ctx.account()?;
-    let row = db::get_vpc(ctx.store.pool(), Some(account), vpc_id).await?;
+    let row = db::get_vpc(ctx.store.pool(), Scope::Account(account), vpc_id).await?;
     render_one(row, |rows| vpcs_of(ctx, rows), || vpc_not_found(vpc_id)).await
 }
 
@@ -358,7 +359,7 @@ pub async fn update_vpc(
     }
     let req = &req;
     transaction!(ctx.store, |tx| {
-        let row = db::get_vpc(&mut **tx, Some(account), vpc_id)
+        let row = db::get_vpc(&mut **tx, Scope::Account(account), vpc_id)
             .await?
             .ok_or_else(|| vpc_not_found(vpc_id))?;
         precondition.check_version(row.version)?;
@@ -389,7 +390,7 @@ pub async fn update_vpc(
 pub async fn delete_vpc(ctx: Ctx<'_>, vpc_id: &str) -> Result<()> {
     let account = ctx.account()?;
     transaction!(ctx.store, |tx| {
-        let row = db::get_vpc(&mut **tx, Some(account), vpc_id)
+        let row = db::get_vpc(&mut **tx, Scope::Account(account), vpc_id)
             .await?
             .ok_or_else(|| vpc_not_found(vpc_id))?;
         let holders = db::vpc_dependents(tx, vpc_id).await?;

@@ -9,6 +9,7 @@ use crate::service::network::Ctx;
 use crate::service::producer::endpoint_service::{check_empty_page_service, service_not_found};
 use crate::service::producer::loadbalancer::initial_state;
 use crate::store::consumer::{self as db, EndpointRow};
+use crate::store::filter::Scope;
 use crate::store::filter::{AnyOf, ListFilter};
 use crate::store::producer as prod_db;
 use crate::store::{Tx, now_ms};
@@ -165,13 +166,13 @@ pub async fn decide(
     ids.dedup();
     let ids = &ids;
     let unsuccessful = transaction!(ctx.store, |tx| {
-        prod_db::get_service(&mut **tx, Some(account), service_id)
+        prod_db::get_service(&mut **tx, Scope::Account(account), service_id)
             .await?
             .ok_or_else(|| service_not_found(service_id))?;
         let mut unsuccessful = Vec::new();
         let now = now_ms();
         for id in ids {
-            let Some(row) = db::get_endpoint(&mut **tx, None, id)
+            let Some(row) = db::get_endpoint(&mut **tx, Scope::AnyAccount, id)
                 .await?
                 .filter(|r| r.service_id.as_deref() == Some(service_id))
             else {

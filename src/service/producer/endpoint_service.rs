@@ -11,6 +11,7 @@ use crate::service::{
     Created, Idempotency, Precondition, Versioned, render_one, unknown_stored, values,
 };
 use crate::store::filter::AnyOf;
+use crate::store::filter::Scope;
 use crate::store::producer::{self as db, LoadBalancerRow, ServiceRow};
 use crate::store::tags::{self, TagFilter, Tags};
 use crate::store::{StoreError, Tx, now_ms};
@@ -184,7 +185,7 @@ pub(super) async fn check_empty_page_service<T>(
     page: &crate::store::page::Page<T>,
 ) -> Result<()> {
     if page.items.is_empty() {
-        db::get_service(ctx.store.pool(), Some(account), service_id)
+        db::get_service(ctx.store.pool(), Scope::Account(account), service_id)
             .await?
             .ok_or_else(|| service_not_found(service_id))?;
     }
@@ -455,7 +456,7 @@ pub async fn create_service(
 
 pub async fn get_service(ctx: Ctx<'_>, service_id: &str) -> Result<Versioned<EndpointService>> {
     let account = ctx.account()?;
-    let row = db::get_service(ctx.store.pool(), Some(account), service_id).await?;
+    let row = db::get_service(ctx.store.pool(), Scope::Account(account), service_id).await?;
     render_one(
         row,
         |rows| services_of(ctx, rows),
@@ -500,7 +501,7 @@ pub(super) async fn service_for_change(
     account: &str,
     service_id: &str,
 ) -> Result<ServiceRow> {
-    let row = db::get_service(&mut **tx, Some(account), service_id)
+    let row = db::get_service(&mut **tx, Scope::Account(account), service_id)
         .await?
         .ok_or_else(|| service_not_found(service_id))?;
     row.service_state.modify(service_id)?;
@@ -669,7 +670,7 @@ pub async fn update_service(
 pub async fn delete_service(ctx: Ctx<'_>, delay: Duration, service_id: &str) -> Result<()> {
     let account = ctx.account()?;
     transaction!(ctx.store, |tx| {
-        let mut row = db::get_service(&mut **tx, Some(account), service_id)
+        let mut row = db::get_service(&mut **tx, Scope::Account(account), service_id)
             .await?
             .ok_or_else(|| service_not_found(service_id))?;
         let Some(deleting) = row.service_state.delete() else {

@@ -9,6 +9,7 @@ use crate::schema;
 use crate::service::network::{Ctx, zone_name};
 use crate::service::{Created, Idempotency, Versioned, render_one, values};
 use crate::store::filter::ListFilter;
+use crate::store::filter::Scope;
 use crate::store::network::{self as net_db};
 use crate::store::producer::{self as db, TargetGroupRow, TargetRow};
 use crate::store::{StoreError, now_ms};
@@ -350,7 +351,7 @@ pub async fn register_targets(
         let tg = db::get_target_group(&mut **tx, account, arn)
             .await?
             .ok_or_else(|| tg_not_found(arn))?;
-        let vpc = net_db::get_vpc(&mut **tx, Some(account), &tg.vpc_id)
+        let vpc = net_db::get_vpc(&mut **tx, Scope::Account(account), &tg.vpc_id)
             .await?
             .ok_or_else(|| Error::internal(format!("VPC {} vanished", tg.vpc_id)))?;
         let vpc_cidr = crate::service::network::vpc::cidr_of(&vpc.cidr_block)?;

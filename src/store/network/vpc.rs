@@ -1,7 +1,7 @@
 //! VPCs, their subnets and the subnets' free address ranges.
 
 use super::list_page;
-use crate::store::filter::ListFilter;
+use crate::store::filter::{ListFilter, Scope};
 use crate::store::page::{Page, PageSpec, keyed};
 use crate::store::sql::{self, SqlBuilder, fetch_owned};
 use crate::store::{StoreError, Tx};
@@ -56,20 +56,18 @@ pub async fn insert_vpc(tx: &mut Tx, r: &VpcRow) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// A VPC by id. `account_id` None reads any account's (for peering, whose
-/// accepter may be elsewhere).
+/// A VPC by id, within `scope` (any account: a peering accepter may be
+/// elsewhere).
 pub async fn get_vpc<'e, E: Executor<'e, Database = Any>>(
     exec: E,
-    account_id: Option<&str>,
+    scope: Scope<'_>,
     vpc_id: &str,
 ) -> Result<Option<VpcRow>, StoreError> {
     let mut b = SqlBuilder::new("SELECT ");
     b.push(VPC_COLS)
         .push(" FROM vpcs WHERE vpc_id = ")
         .push_bind(vpc_id);
-    if let Some(a) = account_id {
-        b.push(" AND account_id = ").push_bind(a);
-    }
+    scope.push(&mut b);
     Ok(b.build_query_as().fetch_optional(exec).await?)
 }
 

@@ -1,7 +1,7 @@
 //! Endpoint services with their load balancers, regions and allowed
 //! principals.
 
-use crate::store::filter::ListFilter;
+use crate::store::filter::{ListFilter, Scope};
 use crate::store::network::list_page;
 use crate::store::page::{self, Page, PageSpec, keyed};
 use crate::store::sql::{self, Reader, SqlBuilder, rows_in};
@@ -99,16 +99,14 @@ pub async fn update_service(tx: &mut Tx, r: &ServiceRow, now: i64) -> Result<boo
 
 pub async fn get_service<'e, E: Executor<'e, Database = Any>>(
     exec: E,
-    account_id: Option<&str>,
+    scope: Scope<'_>,
     service_id: &str,
 ) -> Result<Option<ServiceRow>, StoreError> {
     let mut b = SqlBuilder::new("SELECT ");
     b.push(SERVICE_COLS)
         .push(" FROM endpoint_services WHERE service_id = ")
         .push_bind(service_id);
-    if let Some(a) = account_id {
-        b.push(" AND account_id = ").push_bind(a);
-    }
+    scope.push(&mut b);
     Ok(b.build_query_as().fetch_optional(exec).await?)
 }
 
