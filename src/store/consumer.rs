@@ -1,7 +1,7 @@
 //! VPC endpoints: the consumer's resource, and for customer services the
 //! producer's connection.
 
-use super::filter::{ListFilter, Scope};
+use super::filter::{ListFilter, Scope, list_page};
 use super::page::{self, Page, PageSpec, keyed};
 use super::sql::{self, Reader, SqlBuilder, rows_in};
 use super::{Flag, StoreError, Stored, Tx, stored_json};
@@ -39,10 +39,16 @@ pub struct EndpointRow {
 }
 keyed!(EndpointRow, vpc_endpoint_id);
 
-const SELECT: &str = "SELECT vpc_endpoint_id, account_id, region, vpc_id, vpc_endpoint_type, \
-    service_name, service_id, service_owner, service_region, state, ready_at, policy_document, \
-    private_dns_enabled, ip_address_type, dns_record_ip_type, dns_token, created_at, updated_at, \
-    version FROM vpc_endpoints WHERE ";
+macro_rules! endpoint_cols {
+    () => {
+        "vpc_endpoint_id, account_id, region, vpc_id, vpc_endpoint_type, service_name, \
+         service_id, service_owner, service_region, state, ready_at, policy_document, \
+         private_dns_enabled, ip_address_type, dns_record_ip_type, dns_token, created_at, \
+         updated_at, version"
+    };
+}
+const COLS: &str = endpoint_cols!();
+const SELECT: &str = concat!("SELECT ", endpoint_cols!(), " FROM vpc_endpoints WHERE ");
 
 pub async fn insert_endpoint(tx: &mut Tx, r: &EndpointRow) -> Result<(), StoreError> {
     sql::exec(
@@ -96,10 +102,16 @@ pub async fn list_endpoints(
     filter: &ListFilter,
     spec: &PageSpec,
 ) -> Result<Page<EndpointRow>, StoreError> {
-    let mut b = SqlBuilder::new(SELECT);
-    b.push("account_id = ").push_bind(account_id);
-    filter.push_all(&mut b, "vpc_endpoint_id");
-    page::fetch(pool, b, "vpc_endpoint_id", spec).await
+    list_page(
+        pool,
+        COLS,
+        "vpc_endpoints",
+        ("account_id", account_id),
+        "vpc_endpoint_id",
+        filter,
+        spec,
+    )
+    .await
 }
 
 /// A JSON flag: `true`/`false` (Postgres) or `1`/`0` (SQLite).

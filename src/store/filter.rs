@@ -2,8 +2,11 @@
 //! values (EC2's `Filter.N.Value.M`, a REST query parameter's one value),
 //! and tags.
 
+use super::StoreError;
+use super::page::{self, Keyed, Page, PageSpec};
 use super::sql::{SqlBuilder, Value};
 use super::tags::{self, TagFilter};
+use sqlx::AnyPool;
 
 /// Whose rows a read may see: one account's, or any account's (a peering
 /// accepter's VPC, a consumer's view of a producer's service, the harness).
@@ -95,11 +98,64 @@ impl ListFilter {
         }
     }
 
-    /// Appends the equality filters and the tag filters on `id_col`.
-    pub(crate) fn push_all(&self, b: &mut SqlBuilder, id_col: &'static str) {
+    /// Appends the equality filters and the tag filters on `id_col`, for
+    /// rows of `account` when the list is one account's.
+    pub(crate) fn push_all(&self, b: &mut SqlBuilder, id_col: &'static str, account: Option<&str>) {
         self.push_eq(b, "");
-        tags::push_filters(b, id_col, &self.tags);
+        tags::push_filters(b, id_col, account, &self.tags, None);
     }
+}
+
+/// One keyset page of `table`'s rows of one scope (`scope_col =
+/// scope_value`: an account's, or a load balancer's listeners), in
+/// `(created_at, id_col)` order, narrowed by `filter`.
+///
+/// Each equality filter has an index on `(scope, column, created_at, id)`
+/// (migration 0014), so the page is a range of it. A tag filter that few
+/// resources match ([`tags::driving`]) drives the query instead: the tag
+/// index yields the matching resources, each is read by its key, and the
+/// few found are sorted. A tag filter that many match leaves the query to
+/// walk the scope in page order, testing each row, and a page then fills
+/// after a few rows per match.
+pub async fn list_page<T>(
+    pool: &AnyPool,
+    cols: &'static str,
+    table: &'static str,
+    (scope_col, scope_value): (&'static str, &str),
+    id_col: &'static str,
+    filter: &ListFilter,
+    spec: &PageSpec,
+) -> Result<Page<T>, StoreError>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Keyed + Send + Unpin,
+{
+    // Tags belong to an account: a list with tag filters is scoped by one.
+    debug_assert!(filter.tags.is_empty() || scope_col == "account_id");
+    let account = (scope_col == "account_id").then_some(scope_value);
+    let driving = match account {
+        Some(a) => tags::driving(pool, a, &filter.tags).await?,
+        None => None,
+    };
+    let mut b = SqlBuilder::new("SELECT ");
+    b.push(cols);
+    match (driving, account) {
+        (Some(i), Some(a)) => {
+            b.push(" FROM (");
+            tags::push_matching(&mut b, a, &filter.tags[i]);
+            b.push(") d CROSS JOIN ")
+                .push(table)
+                .push(" WHERE ")
+                .push(id_col)
+                .push(" = d.resource_id AND ");
+        }
+        _ => {
+            b.push(" FROM ").push(table).push(" WHERE ");
+        }
+    }
+    b.push(scope_col).push(" = ").push_bind(scope_value);
+    filter.push_eq(&mut b, "");
+    tags::push_filters(&mut b, id_col, account, &filter.tags, driving);
+    page::fetch(pool, b, id_col, spec).await
 }
 
 #[cfg(test)]

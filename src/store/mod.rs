@@ -13,6 +13,7 @@ pub mod identity;
 pub mod network;
 pub mod outbox;
 pub mod page;
+pub mod plan;
 pub mod producer;
 pub mod snapshot;
 pub mod sql;

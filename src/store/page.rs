@@ -91,6 +91,7 @@ where
     T: for<'r> sqlx::FromRow<'r, AnyRow> + Keyed + Send + Unpin,
 {
     push_keyset(&mut b, "created_at", id_col, spec);
+    super::plan::note(pool, &b).await?;
     let rows: Vec<T> = b.build_query_as().fetch_all(pool).await?;
     Ok(finish(rows, spec))
 }
@@ -114,6 +115,7 @@ where
 {
     push_keyset(&mut b, created_col, id_col, spec);
     b.push(") t");
+    super::plan::note(pool, &b).await?;
     let (json,): (String,) = b.build_query_as().fetch_one(pool).await?;
     serde_json::from_str(&json).map_err(|e| StoreError::Other(format!("{what}: {e}")))
 }

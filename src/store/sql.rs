@@ -100,6 +100,14 @@ impl SqlBuilder {
         self.push(")")
     }
 
+    /// The same query and arguments behind `prefix` (`EXPLAIN ...`).
+    pub fn prefixed(&self, prefix: &str) -> SqlBuilder {
+        SqlBuilder {
+            sql: format!("{prefix}{}", self.sql),
+            args: self.args.clone(),
+        }
+    }
+
     pub fn sql(&self) -> &str {
         &self.sql
     }

@@ -72,16 +72,73 @@ pub async fn for_resources(
     Ok(out)
 }
 
-/// Narrows a list query to resources carrying every filter's tag.
-pub fn push_filters(b: &mut SqlBuilder, id_col: &'static str, filters: &[TagFilter]) {
-    for f in filters {
-        b.push(" AND EXISTS (SELECT 1 FROM tags t WHERE t.resource_id = ")
-            .push(id_col)
-            .push(" AND ")
-            .push_in("t.tag_key", &f.keys);
-        if !f.values.is_any() {
-            b.push(" AND ").push_in("t.tag_value", f.values.values());
+/// A tag filter that fewer resources than this match drives its list (see
+/// [`list_page`](super::filter::list_page)): sorting that many found rows
+/// costs less than walking the scope for them.
+pub const DRIVING_BELOW: i64 = 1000;
+
+/// The first of `filters` that fewer than [`DRIVING_BELOW`] of `account`'s
+/// resources match: one bounded seek of the tag index each.
+pub async fn driving(
+    pool: &AnyPool,
+    account: &str,
+    filters: &[TagFilter],
+) -> Result<Option<usize>, StoreError> {
+    for (i, f) in filters.iter().enumerate() {
+        let mut b = SqlBuilder::new("SELECT COUNT(*) FROM (");
+        push_matching(&mut b, account, f);
+        b.push(" LIMIT ").push_bind(DRIVING_BELOW).push(") m");
+        let (n,): (i64,) = b.build_query_as().fetch_one(pool).await?;
+        if n < DRIVING_BELOW {
+            return Ok(Some(i));
         }
+    }
+    Ok(None)
+}
+
+/// `SELECT DISTINCT t.resource_id FROM tags t WHERE ...`: `account`'s
+/// resources that carry `f`'s tag, from the tag index alone.
+pub fn push_matching(b: &mut SqlBuilder, account: &str, f: &TagFilter) {
+    b.push("SELECT DISTINCT t.resource_id FROM tags t WHERE t.account_id = ")
+        .push_bind(account);
+    push_tag(b, f);
+}
+
+fn push_tag(b: &mut SqlBuilder, f: &TagFilter) {
+    b.push(" AND ").push_in("t.tag_key", &f.keys);
+    if !f.values.is_any() {
+        b.push(" AND ").push_in("t.tag_value", f.values.values());
+    }
+}
+
+/// Narrows a list query to resources carrying every filter's tag but the
+/// `driving` one (which the query is already joined to). With the
+/// resources' `account`, each is a list the tag index answers
+/// (`tags_by_key_value`); without it, a test of each row's own tags.
+pub fn push_filters(
+    b: &mut SqlBuilder,
+    id_col: &'static str,
+    account: Option<&str>,
+    filters: &[TagFilter],
+    driving: Option<usize>,
+) {
+    for (i, f) in filters.iter().enumerate() {
+        if Some(i) == driving {
+            continue;
+        }
+        match account {
+            Some(a) => {
+                b.push(" AND ")
+                    .push(id_col)
+                    .push(" IN (SELECT t.resource_id FROM tags t WHERE t.account_id = ")
+                    .push_bind(a);
+            }
+            None => {
+                b.push(" AND EXISTS (SELECT 1 FROM tags t WHERE t.resource_id = ")
+                    .push(id_col);
+            }
+        }
+        push_tag(b, f);
         b.push(")");
     }
 }

@@ -14,6 +14,7 @@ mod errors;
 mod identity;
 mod network;
 mod openapi_doc;
+mod plans;
 mod plumbing;
 mod process;
 mod producer;

@@ -1,7 +1,7 @@
 //! Internet gateways.
 
-use super::list_page;
 use crate::store::filter::ListFilter;
+use crate::store::filter::list_page;
 use crate::store::page::{Page, PageSpec, keyed};
 use crate::store::sql::{self, fetch_owned};
 use crate::store::{StoreError, Tx};
@@ -96,8 +96,8 @@ pub async fn list_internet_gateways(
     list_page(
         pool,
         IGW_COLS,
-        " FROM internet_gateways WHERE account_id = ",
-        account_id,
+        "internet_gateways",
+        ("account_id", account_id),
         "internet_gateway_id",
         filter,
         spec,

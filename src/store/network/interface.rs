@@ -1,7 +1,7 @@
 //! Network interfaces (with their security groups) and NAT gateways.
 
-use super::list_page;
 use crate::store::filter::ListFilter;
+use crate::store::filter::list_page;
 use crate::store::page::{Page, PageSpec, keyed};
 use crate::store::sql::{self, fetch_owned, rows_in};
 use crate::store::{StoreError, Stored, Tx};
@@ -99,8 +99,8 @@ pub async fn list_interfaces(
     list_page(
         pool,
         ENI_COLS,
-        " FROM network_interfaces WHERE account_id = ",
-        account_id,
+        "network_interfaces",
+        ("account_id", account_id),
         "network_interface_id",
         filter,
         spec,
@@ -237,8 +237,8 @@ pub async fn list_nat_gateways(
     list_page(
         pool,
         NAT_COLS,
-        " FROM nat_gateways WHERE account_id = ",
-        account_id,
+        "nat_gateways",
+        ("account_id", account_id),
         "nat_gateway_id",
         filter,
         spec,

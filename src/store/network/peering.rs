@@ -122,7 +122,7 @@ pub async fn list_peerings(
             .push_bind(v)
             .push(")");
     }
-    filter.push_all(&mut b, "vpc_peering_connection_id");
+    filter.push_all(&mut b, "vpc_peering_connection_id", None);
     page::fetch(pool, b, "vpc_peering_connection_id", spec).await
 }
 

@@ -1,8 +1,8 @@
 //! Route tables, their routes and subnet associations, and the live
 //! targets that decide a route's state.
 
-use super::list_page;
 use crate::store::filter::ListFilter;
+use crate::store::filter::list_page;
 use crate::store::page::{Page, PageSpec, keyed};
 use crate::store::sql::{self, SqlBuilder, fetch_owned, rows_in};
 use crate::store::{StoreError, Tx};
@@ -75,8 +75,8 @@ pub async fn list_route_tables(
     list_page(
         pool,
         RTB_COLS,
-        " FROM route_tables WHERE account_id = ",
-        account_id,
+        "route_tables",
+        ("account_id", account_id),
         "route_table_id",
         filter,
         spec,

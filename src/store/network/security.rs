@@ -1,7 +1,7 @@
 //! Security groups and their rules.
 
-use super::list_page;
 use crate::store::filter::ListFilter;
+use crate::store::filter::list_page;
 use crate::store::page::{Page, PageSpec, keyed};
 use crate::store::sql::{self, fetch_owned, rows_in};
 use crate::store::{StoreError, Tx};
@@ -75,8 +75,8 @@ pub async fn list_security_groups(
     list_page(
         pool,
         SG_COLS,
-        " FROM security_groups WHERE account_id = ",
-        account_id,
+        "security_groups",
+        ("account_id", account_id),
         "group_id",
         filter,
         spec,

@@ -1,7 +1,7 @@
 //! Transit gateways with their attachments and static routes.
 
-use super::list_page;
 use crate::store::filter::ListFilter;
+use crate::store::filter::list_page;
 use crate::store::page::{self, Page, PageSpec, keyed};
 use crate::store::sql::SqlBuilder;
 use crate::store::sql::{self, fetch_owned};
@@ -72,8 +72,8 @@ pub async fn list_transit_gateways(
     list_page(
         pool,
         TGW_COLS,
-        " FROM transit_gateways WHERE account_id = ",
-        account_id,
+        "transit_gateways",
+        ("account_id", account_id),
         "transit_gateway_id",
         filter,
         spec,

@@ -1,6 +1,6 @@
 //! VPCs, their subnets and the subnets' free address ranges.
 
-use super::list_page;
+use crate::store::filter::list_page;
 use crate::store::filter::{ListFilter, Scope};
 use crate::store::page::{Page, PageSpec, keyed};
 use crate::store::sql::{self, SqlBuilder, fetch_owned};
@@ -80,8 +80,8 @@ pub async fn list_vpcs(
     list_page(
         pool,
         VPC_COLS,
-        " FROM vpcs WHERE account_id = ",
-        account_id,
+        "vpcs",
+        ("account_id", account_id),
         "vpc_id",
         filter,
         spec,
@@ -259,8 +259,8 @@ pub async fn list_subnets(
     list_page(
         pool,
         SUBNET_COLS,
-        " FROM subnets WHERE account_id = ",
-        account_id,
+        "subnets",
+        ("account_id", account_id),
         "subnet_id",
         filter,
         spec,

@@ -1,7 +1,7 @@
 //! The public DNS model: zones and their records.
 
 use crate::store::filter::ListFilter;
-use crate::store::network::list_page;
+use crate::store::filter::list_page;
 use crate::store::page::{Keyed, Page, PageSpec, keyed};
 use crate::store::sql::{self, Reader, rows_in};
 use crate::store::{StoreError, Tx};
@@ -107,8 +107,8 @@ pub async fn list_zones(
     list_page(
         pool,
         "account_id, zone_name, created_at",
-        " FROM public_dns_zones WHERE account_id = ",
-        account_id,
+        "public_dns_zones",
+        ("account_id", account_id),
         "zone_name",
         &ListFilter::default(),
         spec,
@@ -180,8 +180,8 @@ pub async fn list_records(
     list_page(
         pool,
         "account_id, zone_name, record_name, record_type, value, created_at",
-        " FROM public_dns_records WHERE account_id = ",
-        account_id,
+        "public_dns_records",
+        ("account_id", account_id),
         RECORD_KEY,
         &ListFilter::default().eq("zone_name", Some(zone_name)),
         spec,

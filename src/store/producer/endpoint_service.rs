@@ -1,8 +1,8 @@
 //! Endpoint services with their load balancers, regions and allowed
 //! principals.
 
+use crate::store::filter::list_page;
 use crate::store::filter::{ListFilter, Scope};
-use crate::store::network::list_page;
 use crate::store::page::{self, Page, PageSpec, keyed};
 use crate::store::sql::{self, Reader, SqlBuilder, rows_in};
 use crate::store::{Flag, StoreError, Stored, StoredOption, Tx};
@@ -119,8 +119,8 @@ pub async fn list_services(
     list_page(
         pool,
         SERVICE_COLS,
-        " FROM endpoint_services WHERE account_id = ",
-        account_id,
+        "endpoint_services",
+        ("account_id", account_id),
         "service_id",
         filter,
         spec,

@@ -1,7 +1,7 @@
 //! Listeners of load balancers.
 
 use crate::store::filter::ListFilter;
-use crate::store::network::list_page;
+use crate::store::filter::list_page;
 use crate::store::page::{Page, PageSpec, keyed};
 use crate::store::sql;
 use crate::store::{StoreError, Tx};
@@ -68,8 +68,8 @@ pub async fn list_listeners(
     list_page(
         pool,
         COLS,
-        " FROM listeners WHERE load_balancer_arn = ",
-        load_balancer_arn,
+        "listeners",
+        ("load_balancer_arn", load_balancer_arn),
         "listener_arn",
         &ListFilter::default(),
         spec,

@@ -1,7 +1,7 @@
 //! Load balancers and their zones, target groups and targets.
 
 use crate::store::filter::ListFilter;
-use crate::store::network::list_page;
+use crate::store::filter::list_page;
 use crate::store::page::{Page, PageSpec, keyed};
 use crate::store::sql::{self, Reader, fetch_owned, rows_in};
 use crate::store::{Flag, StoreError, Stored, Tx};
@@ -109,8 +109,8 @@ pub async fn list_load_balancers(
     list_page(
         pool,
         LB_COLS,
-        " FROM load_balancers WHERE account_id = ",
-        account_id,
+        "load_balancers",
+        ("account_id", account_id),
         "load_balancer_arn",
         filter,
         spec,
@@ -250,8 +250,8 @@ pub async fn list_target_groups(
     list_page(
         pool,
         TG_COLS,
-        " FROM target_groups WHERE account_id = ",
-        account_id,
+        "target_groups",
+        ("account_id", account_id),
         "target_group_arn",
         filter,
         spec,
