@@ -165,7 +165,7 @@ pub async fn list_connections(
         .push(" AND s.account_id = ")
         .push_bind(owner)
         .push(")");
-    filter.push_eq(&mut b, "");
+    filter.push_eq(&mut b, "", backend);
     let key = ("created_at", "vpc_endpoint_id");
     let rows: Vec<EndpointRow> = page::fetch_json(pool, b, key, spec, "connection page").await?;
     Ok(page::finish_unordered(rows, spec))

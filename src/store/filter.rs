@@ -2,10 +2,10 @@
 //! values (EC2's `Filter.N.Value.M`, a REST query parameter's one value),
 //! and tags.
 
-use super::StoreError;
 use super::page::{self, Keyed, Page, PageSpec};
 use super::sql::{SqlBuilder, Value};
 use super::tags::{self, TagFilter};
+use super::{Backend, StoreError};
 use sqlx::AnyPool;
 
 /// Whose rows a read may see: one account's, or any account's (a peering
@@ -92,16 +92,33 @@ impl ListFilter {
     }
 
     /// Appends ` AND <prefix><col> IN (...)` for each equality filter.
-    pub(crate) fn push_eq(&self, b: &mut SqlBuilder, prefix: &'static str) {
-        for (col, values) in &self.eq {
-            b.push(" AND ").push(prefix).push_in(col, values);
+    ///
+    /// The list seeks by the first (services name their filters most
+    /// selective first: a subnet before its VPC, a VPC before a state).
+    /// SQLite's planner has no statistics to choose between the filters'
+    /// indexes by, so there the others are written `+column`, which it
+    /// tests on the rows the first's index yields instead of seeking;
+    /// Postgres chooses by its statistics.
+    pub(crate) fn push_eq(&self, b: &mut SqlBuilder, prefix: &'static str, backend: Backend) {
+        for (i, (col, values)) in self.eq.iter().enumerate() {
+            b.push(" AND ");
+            if i > 0 && backend == Backend::Sqlite {
+                b.push("+");
+            }
+            b.push(prefix).push_in(col, values);
         }
     }
 
     /// Appends the equality filters and the tag filters on `id_col`, for
     /// rows of `account` when the list is one account's.
-    pub(crate) fn push_all(&self, b: &mut SqlBuilder, id_col: &'static str, account: Option<&str>) {
-        self.push_eq(b, "");
+    pub(crate) fn push_all(
+        &self,
+        b: &mut SqlBuilder,
+        id_col: &'static str,
+        account: Option<&str>,
+        backend: Backend,
+    ) {
+        self.push_eq(b, "", backend);
         tags::push_filters(b, id_col, account, &self.tags, None);
     }
 }
@@ -153,7 +170,7 @@ where
         }
     }
     b.push(scope_col).push(" = ").push_bind(scope_value);
-    filter.push_eq(&mut b, "");
+    filter.push_eq(&mut b, "", Backend::of(pool));
     tags::push_filters(&mut b, id_col, account, &filter.tags, driving);
     page::fetch(pool, b, id_col, spec).await
 }
@@ -178,10 +195,17 @@ mod tests {
             .eq("state", AnyOf::from(vec!["available", "pending"]))
             .eq("zone_id", None::<String>);
         let mut b = SqlBuilder::new("SELECT 1 FROM t WHERE a = 1");
-        f.push_eq(&mut b, "t.");
+        f.push_eq(&mut b, "t.", Backend::Postgres);
         assert_eq!(
             b.sql(),
             "SELECT 1 FROM t WHERE a = 1 AND t.vpc_id = $1 AND t.state IN ($2, $3)"
+        );
+        // SQLite seeks by the first filter alone.
+        let mut b = SqlBuilder::new("SELECT 1 FROM t WHERE a = 1");
+        f.push_eq(&mut b, "t.", Backend::Sqlite);
+        assert_eq!(
+            b.sql(),
+            "SELECT 1 FROM t WHERE a = 1 AND t.vpc_id = $1 AND +t.state IN ($2, $3)"
         );
     }
 }

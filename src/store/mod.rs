@@ -40,6 +40,15 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// The database `pool` talks to.
+    pub fn of(pool: &AnyPool) -> Backend {
+        if pool.connect_options().database_url.scheme() == "sqlite" {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Backend::Sqlite => "sqlite",

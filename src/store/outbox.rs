@@ -131,7 +131,7 @@ pub async fn list_notifications(
             filter.connection_notification_arn.clone(),
         )
         .eq("region", filter.region.clone())
-        .push_eq(&mut b, "");
+        .push_eq(&mut b, "", super::Backend::of(pool));
     page::fetch(pool, b, "connection_notification_id", spec).await
 }
 

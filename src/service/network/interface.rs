@@ -353,13 +353,13 @@ pub async fn list_network_interfaces(
         .collect::<Result<Vec<_>>>()?
         .into();
     let filter = tagged(q.tags)
-        .eq("vpc_id", q.vpc_id)
+        .eq("private_ip", private_ip)
         .eq("subnet_id", q.subnet_id)
-        .eq("region", q.region)
+        .eq("vpc_id", q.vpc_id)
+        .eq("zone_id", q.availability_zone_id)
         .eq("interface_type", q.interface_type)
         .eq("requester_managed", q.requester_managed)
-        .eq("zone_id", q.availability_zone_id)
-        .eq("private_ip", private_ip);
+        .eq("region", q.region);
     pagination::list(
         "network-interfaces",
         q.max_results,
@@ -523,8 +523,8 @@ pub async fn list_nat_gateways(
 ) -> Result<(Vec<NatGateway>, Option<String>)> {
     let account = ctx.account()?;
     let filter = tagged(q.tags)
-        .eq("vpc_id", q.vpc_id)
         .eq("subnet_id", q.subnet_id)
+        .eq("vpc_id", q.vpc_id)
         .eq("region", q.region);
     pagination::list(
         "nat-gateways",

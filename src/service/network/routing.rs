@@ -300,8 +300,8 @@ pub async fn list_route_tables(
     let account = ctx.account()?;
     let filter = tagged(q.tags)
         .eq("vpc_id", q.vpc_id)
-        .eq("region", q.region)
-        .eq("is_main", q.main);
+        .eq("is_main", q.main)
+        .eq("region", q.region);
     pagination::list(
         "route-tables",
         q.max_results,

@@ -512,8 +512,8 @@ pub async fn list_security_groups(
     let account = ctx.account()?;
     let filter = tagged(q.tags)
         .eq("vpc_id", q.vpc_id)
-        .eq("region", q.region)
-        .eq("group_name", q.group_name);
+        .eq("group_name", q.group_name)
+        .eq("region", q.region);
     pagination::list(
         "security-groups",
         q.max_results,

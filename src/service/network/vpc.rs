@@ -335,8 +335,8 @@ pub struct ListVpcs {
 pub async fn list_vpcs(ctx: Ctx<'_>, q: ListVpcs) -> Result<(Vec<Vpc>, Option<String>)> {
     let account = ctx.account()?;
     let filter = tagged(q.tags)
-        .eq("region", q.region)
-        .eq("cidr_block", q.cidr_block);
+        .eq("cidr_block", q.cidr_block)
+        .eq("region", q.region);
     pagination::list(
         "vpcs",
         q.max_results,
@@ -552,9 +552,9 @@ pub async fn list_subnets(ctx: Ctx<'_>, q: ListSubnets) -> Result<(Vec<Subnet>, 
     let account = ctx.account()?;
     let filter = tagged(q.tags)
         .eq("vpc_id", q.vpc_id)
-        .eq("region", q.region)
+        .eq("cidr_block", q.cidr_block)
         .eq("zone_id", q.availability_zone_id)
-        .eq("cidr_block", q.cidr_block);
+        .eq("region", q.region);
     pagination::list(
         "subnets",
         q.max_results,

@@ -128,8 +128,8 @@ pub async fn list_connections(
 ) -> Result<(Vec<VpcEndpointConnection>, Option<String>)> {
     let account = ctx.account()?;
     let filter = ListFilter::default()
-        .eq("state", q.vpc_endpoint_state)
-        .eq("account_id", q.vpc_endpoint_owner);
+        .eq("account_id", q.vpc_endpoint_owner)
+        .eq("state", q.vpc_endpoint_state);
     pagination::list(
         "connections",
         q.max_results,

@@ -358,11 +358,11 @@ pub async fn list_load_balancers(
     let account = ctx.account()?;
     let filter = tagged(q.tags)
         .eq("vpc_id", q.vpc_id)
-        .eq("region", q.region)
         .eq(
             "lb_type",
             q.r#type.map(|t| LoadBalancerKind::from(t).as_str()),
-        );
+        )
+        .eq("region", q.region);
     pagination::list(
         "load-balancers",
         q.max_results,

@@ -165,8 +165,8 @@ pub async fn list_principals(
         )));
     }
     let filter = ListFilter::default()
-        .eq("principal_type", q.principal_type)
-        .eq("principal", q.principal);
+        .eq("principal", q.principal)
+        .eq("principal_type", q.principal_type);
     pagination::list(
         "allowed-principals",
         q.max_results,

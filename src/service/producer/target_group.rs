@@ -261,8 +261,8 @@ pub async fn list_target_groups(
 ) -> Result<(Vec<TargetGroup>, Option<String>)> {
     let account = ctx.account()?;
     let filter = ListFilter::default()
-        .eq("vpc_id", q.vpc_id)
         .eq("load_balancer_arn", q.load_balancer_arn)
+        .eq("vpc_id", q.vpc_id)
         .eq("region", q.region);
     pagination::list(
         "target-groups",

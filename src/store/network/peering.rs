@@ -122,7 +122,12 @@ pub async fn list_peerings(
             .push_bind(v)
             .push(")");
     }
-    filter.push_all(&mut b, "vpc_peering_connection_id", None);
+    filter.push_all(
+        &mut b,
+        "vpc_peering_connection_id",
+        None,
+        crate::store::Backend::of(pool),
+    );
     page::fetch(pool, b, "vpc_peering_connection_id", spec).await
 }
 

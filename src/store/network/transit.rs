@@ -161,7 +161,7 @@ pub async fn list_attachments(
         .push_bind(r)
         .push(")");
     }
-    filter.push_eq(&mut b, "");
+    filter.push_eq(&mut b, "", crate::store::Backend::of(pool));
     page::fetch(pool, b, "transit_gateway_attachment_id", spec).await
 }
 

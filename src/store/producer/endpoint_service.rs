@@ -321,7 +321,7 @@ pub async fn list_permissions(
     b.push_bind(service_id)
         .push(" AND s.account_id = ")
         .push_bind(account_id);
-    filter.push_eq(&mut b, "p.");
+    filter.push_eq(&mut b, "p.", backend);
     let key = ("p.created_at", "p.service_permission_id");
     let raw: Vec<(String, String, String, String, i64)> =
         page::fetch_json(pool, b, key, spec, "permission page").await?;
