@@ -1,9 +1,10 @@
--- Every documented list filter is served by an index (tests/api/plans.rs
--- checks it): a list narrows its scope (an account's rows, or a service's
--- connections and permissions) to a column's value, then pages in
+-- The list filters tests/api/plans.rs names are served by an index: a
+-- list narrows its scope (an account's rows, or a service's connections
+-- and permissions) to a column's value, then pages in
 -- (created_at, id) order. An index on (scope, column, created_at, id) is
 -- that range in that order, so a page costs the same however many of the
--- scope's rows the filter leaves out. Tag filters use tags_by_key_value.
+-- scope's rows the filter leaves out. Tag filters use tags_by_key_value;
+-- a permission's principal, UNIQUE (service_id, principal).
 
 CREATE INDEX vpc_endpoints_account_vpc_id ON vpc_endpoints (account_id, vpc_id, created_at, vpc_endpoint_id);
 CREATE INDEX vpc_endpoints_account_service_name ON vpc_endpoints (account_id, service_name, created_at, vpc_endpoint_id);
@@ -43,7 +44,6 @@ CREATE INDEX endpoint_services_account_service_state ON endpoint_services (accou
 CREATE INDEX endpoint_services_account_service_type ON endpoint_services (account_id, service_type, created_at, service_id);
 CREATE INDEX endpoint_services_account_region ON endpoint_services (account_id, region, created_at, service_id);
 CREATE INDEX endpoint_service_permissions_service_principal_type ON endpoint_service_permissions (service_id, principal_type, created_at, service_permission_id);
-CREATE INDEX endpoint_service_permissions_service_principal ON endpoint_service_permissions (service_id, principal, created_at, service_permission_id);
 CREATE INDEX load_balancers_account_vpc_id ON load_balancers (account_id, vpc_id, created_at, load_balancer_arn);
 CREATE INDEX load_balancers_account_region ON load_balancers (account_id, region, created_at, load_balancer_arn);
 CREATE INDEX load_balancers_account_lb_type ON load_balancers (account_id, lb_type, created_at, load_balancer_arn);

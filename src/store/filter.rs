@@ -109,17 +109,10 @@ impl ListFilter {
         }
     }
 
-    /// Appends the equality filters and the tag filters on `id_col`, for
-    /// rows of `account` when the list is one account's.
-    pub(crate) fn push_all(
-        &self,
-        b: &mut SqlBuilder,
-        id_col: &'static str,
-        account: Option<&str>,
-        backend: Backend,
-    ) {
+    /// Appends the equality filters and the tag filters on `id_col`.
+    pub(crate) fn push_all(&self, b: &mut SqlBuilder, id_col: &'static str, backend: Backend) {
         self.push_eq(b, "", backend);
-        tags::push_filters(b, id_col, account, &self.tags, None);
+        tags::push_filters(b, id_col, &self.tags, None);
     }
 }
 
@@ -127,13 +120,14 @@ impl ListFilter {
 /// scope_value`: an account's, or a load balancer's listeners), in
 /// `(created_at, id_col)` order, narrowed by `filter`.
 ///
-/// Each equality filter has an index on `(scope, column, created_at, id)`
-/// (migration 0014), so the page is a range of it. A tag filter that few
-/// resources match ([`tags::driving`]) drives the query instead: the tag
-/// index yields the matching resources, each is read by its key, and the
-/// few found are sorted. A tag filter that many match leaves the query to
-/// walk the scope in page order, testing each row, and a page then fills
-/// after a few rows per match.
+/// The equality filters of the lists `tests/api/plans.rs` names have
+/// indexes on `(scope, column, created_at, id)` (migration 0014), so such
+/// a page is a range of one ([`ListFilter::push_eq`]). A tag filter that
+/// few resources match ([`tags::driving`]) drives the query instead: the
+/// tag index yields the matching resources, each is read by its key, and
+/// the few found are sorted. A tag filter that many match leaves the query
+/// to walk the scope in page order, testing each row's tags by key, and a
+/// page then fills after a few rows per match.
 pub async fn list_page<T>(
     pool: &AnyPool,
     cols: &'static str,
@@ -171,7 +165,7 @@ where
     }
     b.push(scope_col).push(" = ").push_bind(scope_value);
     filter.push_eq(&mut b, "", Backend::of(pool));
-    tags::push_filters(&mut b, id_col, account, &filter.tags, driving);
+    tags::push_filters(&mut b, id_col, &filter.tags, driving);
     page::fetch(pool, b, id_col, spec).await
 }
 

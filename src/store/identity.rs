@@ -127,7 +127,7 @@ pub async fn list_accounts(
     if let Some(n) = &filter.name {
         b.push(" AND name = ").push_bind(n);
     }
-    tags::push_filters(&mut b, "accounts.account_id", None, &filter.tags, None);
+    tags::push_filters(&mut b, "accounts.account_id", &filter.tags, None);
     page::fetch(pool, b, "account_id", spec).await
 }
 

@@ -112,13 +112,12 @@ fn push_tag(b: &mut SqlBuilder, f: &TagFilter) {
 }
 
 /// Narrows a list query to resources carrying every filter's tag but the
-/// `driving` one (which the query is already joined to). With the
-/// resources' `account`, each is a list the tag index answers
-/// (`tags_by_key_value`); without it, a test of each row's own tags.
+/// `driving` one (which the query is already joined to): a test of each
+/// row's own tags by their key, so a page costs the rows it walks to fill
+/// up, however many resources carry the tag.
 pub fn push_filters(
     b: &mut SqlBuilder,
     id_col: &'static str,
-    account: Option<&str>,
     filters: &[TagFilter],
     driving: Option<usize>,
 ) {
@@ -126,18 +125,8 @@ pub fn push_filters(
         if Some(i) == driving {
             continue;
         }
-        match account {
-            Some(a) => {
-                b.push(" AND ")
-                    .push(id_col)
-                    .push(" IN (SELECT t.resource_id FROM tags t WHERE t.account_id = ")
-                    .push_bind(a);
-            }
-            None => {
-                b.push(" AND EXISTS (SELECT 1 FROM tags t WHERE t.resource_id = ")
-                    .push(id_col);
-            }
-        }
+        b.push(" AND EXISTS (SELECT 1 FROM tags t WHERE t.resource_id = ")
+            .push(id_col);
         push_tag(b, f);
         b.push(")");
     }

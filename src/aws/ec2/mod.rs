@@ -519,10 +519,9 @@ pub(super) fn tag_filter(f: &Filter) -> TagFilter {
     }
 }
 
-/// EC2's batch actions (deletes, connection decisions): each id on its
-/// own, so an id that fails for the request's reasons (not found, in use)
-/// is an `unsuccessful` item and the others go ahead; a failure of the
-/// server's fails the whole call.
+/// EC2's batch deletes: each id on its own, so an id that fails for the
+/// request's reasons (not found, in use) is an `unsuccessful` item and the
+/// others go ahead; a failure of the server's fails the whole call.
 pub(super) async fn each_id<F, Fut>(ids: &[String], mut op: F) -> Result<Vec<UnsuccessfulItem>>
 where
     F: FnMut(String) -> Fut,

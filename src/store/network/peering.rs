@@ -125,7 +125,6 @@ pub async fn list_peerings(
     filter.push_all(
         &mut b,
         "vpc_peering_connection_id",
-        None,
         crate::store::Backend::of(pool),
     );
     page::fetch(pool, b, "vpc_peering_connection_id", spec).await

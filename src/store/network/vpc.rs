@@ -56,8 +56,8 @@ pub async fn insert_vpc(tx: &mut Tx, r: &VpcRow) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// A VPC by id, within `scope` (any account: a peering accepter may be
-/// elsewhere).
+/// A VPC by id, within `scope` (the caller's account, or any: a peering
+/// accepter's VPC may be another account's).
 pub async fn get_vpc<'e, E: Executor<'e, Database = Any>>(
     exec: E,
     scope: Scope<'_>,
