@@ -75,6 +75,18 @@ async fn load(
     }
 }
 
+/// This process's resident memory (server and client together), in MB.
+fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
 /// `reads` GETs of the paths `path(i)` gives, from `conns` connections at
 /// once: p50 and p99 in milliseconds.
 async fn time<F>(c: &Arc<Client>, conns: usize, reads: usize, path: F) -> (f64, f64)
@@ -172,10 +184,21 @@ async fn main() {
     }
     let took = t0.elapsed();
     println!(
-        "made in {:.1} s: {:.0} endpoints/s",
+        "made in {:.1} s: {:.0} endpoints/s; resident memory {:.0} MB",
         took.as_secs_f64(),
-        total as f64 / took.as_secs_f64()
+        total as f64 / took.as_secs_f64(),
+        rss_mb()
     );
+
+    // Postgres plans by statistics that autovacuum gathers; where it is off
+    // (as on the machine of docs/benchmarks.md), gather them as it would
+    // after a bulk load.
+    if producer.store.backend() == linkplane::store::Backend::Postgres {
+        sqlx::query("ANALYZE")
+            .execute(producer.store.pool())
+            .await
+            .expect("analyze");
+    }
 
     // The VPC ids, by walking the VPC list (its order is creation order).
     let mut vpc_ids: Vec<String> = Vec::new();
@@ -290,5 +313,10 @@ async fn main() {
         }
         println!("| {name} | {} | {} |", cells[0], cells[1]);
     }
+    println!();
+    println!(
+        "resident memory after the reads: {:.0} MB (server and client)",
+        rss_mb()
+    );
     producer.close().await;
 }

@@ -10,7 +10,6 @@ CREATE INDEX vpc_endpoints_account_vpc_id ON vpc_endpoints (account_id, vpc_id, 
 CREATE INDEX vpc_endpoints_account_service_name ON vpc_endpoints (account_id, service_name, created_at, vpc_endpoint_id);
 CREATE INDEX vpc_endpoints_account_state ON vpc_endpoints (account_id, state, created_at, vpc_endpoint_id);
 CREATE INDEX vpc_endpoints_account_vpc_endpoint_type ON vpc_endpoints (account_id, vpc_endpoint_type, created_at, vpc_endpoint_id);
-CREATE INDEX vpc_endpoints_account_region ON vpc_endpoints (account_id, region, created_at, vpc_endpoint_id);
 CREATE INDEX vpc_endpoints_service_state ON vpc_endpoints (service_id, state, created_at, vpc_endpoint_id);
 CREATE INDEX vpc_endpoints_service_account_id ON vpc_endpoints (service_id, account_id, created_at, vpc_endpoint_id);
 CREATE INDEX vpcs_account_region ON vpcs (account_id, region, created_at, vpc_id);

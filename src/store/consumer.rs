@@ -332,6 +332,57 @@ pub async fn subnets_of_many(
     Ok(rows)
 }
 
+/// What endpoints keep in side tables, one row each: `(kind, endpoint id,
+/// a, b, c)` where kind `t` is a tag (key, value), `s` a subnet (subnet,
+/// zone, network interface), `r` a route table (id) and `g` a security
+/// group (id, position). One query and one aggregated row per chunk of
+/// ids, where four queries of a row each were (see `page::fetch_json`).
+pub type PartRow = (String, String, String, String, String);
+
+pub async fn parts_of(
+    pool: &AnyPool,
+    backend: super::Backend,
+    ids: &[&str],
+) -> Result<Vec<PartRow>, StoreError> {
+    let mut rows = Vec::new();
+    for chunk in ids.chunks(sql::IN_CHUNK / 4) {
+        let mut b = SqlBuilder::new(match backend {
+            super::Backend::Sqlite => {
+                "SELECT COALESCE(json_group_array(json_array(k, e, a, b, c)), '[]') FROM ("
+            }
+            super::Backend::Postgres => {
+                "SELECT COALESCE(json_agg(json_build_array(k, e, a, b, c)), '[]')::text FROM ("
+            }
+        });
+        b.push(
+            "SELECT 't' AS k, resource_id AS e, tag_key AS a, tag_value AS b, '' AS c \
+             FROM tags WHERE ",
+        )
+        .push_in("resource_id", chunk);
+        b.push(
+            " UNION ALL SELECT 's', vpc_endpoint_id, subnet_id, zone_id, network_interface_id \
+             FROM vpc_endpoint_subnets WHERE ",
+        )
+        .push_in("vpc_endpoint_id", chunk);
+        b.push(
+            " UNION ALL SELECT 'r', vpc_endpoint_id, route_table_id, '', '' \
+             FROM vpc_endpoint_route_tables WHERE ",
+        )
+        .push_in("vpc_endpoint_id", chunk);
+        b.push(
+            " UNION ALL SELECT 'g', vpc_endpoint_id, group_id, CAST(position AS TEXT), '' \
+             FROM vpc_endpoint_groups WHERE ",
+        )
+        .push_in("vpc_endpoint_id", chunk);
+        b.push(") p");
+        let (json,): (String,) = b.build_query_as().fetch_one(pool).await?;
+        let part: Vec<PartRow> = serde_json::from_str(&json)
+            .map_err(|e| StoreError::Other(format!("endpoint parts: {e}")))?;
+        rows.extend(part);
+    }
+    Ok(rows)
+}
+
 pub async fn delete_subnet(tx: &mut Tx, id: &str, subnet_id: &str) -> Result<(), StoreError> {
     sql::exec(
         &mut **tx,

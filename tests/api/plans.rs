@@ -48,7 +48,6 @@ const CASES: &[(List, &str, &[&str])] = &[
             "service_name",
             "state",
             "vpc_endpoint_type",
-            "region",
             "tag",
         ],
     ),

@@ -14,7 +14,7 @@ use crate::pagination;
 use crate::schema;
 use crate::service::network::interface::{InterfaceSpec, insert_interface, remove_interface};
 use crate::service::network::vpc::subnet_in_body;
-use crate::service::network::{Ctx, tagged, tags_of, unknown, zone_name};
+use crate::service::network::{Ctx, tagged, unknown, zone_name};
 use crate::service::producer::loadbalancer::initial_state;
 use crate::service::{Versioned, render_one, values};
 use crate::store::consumer::{self as db, EndpointRow};
@@ -320,21 +320,42 @@ struct Parts {
 }
 
 async fn parts(ctx: Ctx<'_>, ids: &[&str]) -> Result<Parts> {
-    let pool = ctx.store.pool();
     let mut p = Parts {
         subnets: HashMap::new(),
         routes: HashMap::new(),
         groups: HashMap::new(),
-        tags: tags_of(ctx.store, ids).await?,
+        tags: HashMap::new(),
     };
-    for (e, s, z, eni) in db::subnets_of(pool, ids).await? {
-        p.subnets.entry(e).or_default().push((s, z, eni));
+    let mut groups: HashMap<String, Vec<(i64, String)>> = HashMap::new();
+    for (kind, e, a, b, c) in db::parts_of(ctx.store.pool(), ctx.store.backend(), ids).await? {
+        match kind.as_str() {
+            "t" => {
+                p.tags.entry(e).or_default().insert(a, b);
+            }
+            "s" => p.subnets.entry(e).or_default().push((a, b, c)),
+            "r" => p.routes.entry(e).or_default().push(a),
+            "g" => {
+                let position = b.parse().map_err(|_| {
+                    Error::internal(format!(
+                        "vpc_endpoint_groups.position: '{b}' is not a number"
+                    ))
+                })?;
+                groups.entry(e).or_default().push((position, a));
+            }
+            other => return Err(Error::internal(format!("endpoint part kind '{other}'"))),
+        }
     }
-    for (e, rt) in db::route_tables_of(pool, ids).await? {
-        p.routes.entry(e).or_default().push(rt);
+    // In the order the per-table reads gave: subnets by zone, route tables
+    // by id, groups by position.
+    for v in p.subnets.values_mut() {
+        v.sort_by(|x, y| (&x.1, &x.0).cmp(&(&y.1, &y.0)));
     }
-    for (e, g) in db::groups_of(pool, ids).await? {
-        p.groups.entry(e).or_default().push(g);
+    for v in p.routes.values_mut() {
+        v.sort();
+    }
+    for (e, mut v) in groups {
+        v.sort();
+        p.groups.insert(e, v.into_iter().map(|(_, g)| g).collect());
     }
     Ok(p)
 }
