@@ -82,44 +82,14 @@ async fn main() {
     let producer = Client::start("consumer").await;
     let consumer = producer.another_account("consumer").await;
 
-    let vpc = producer
-        .post("/v1/vpcs", json!({"cidr_block": "10.0.0.0/16"}))
-        .await;
-    let zones = producer
-        .get("/v1/regions/us-east-1/availability-zones")
-        .await;
-    let zone = zones["items"][0]["zone_id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let subnet = producer
-        .post(
-            "/v1/subnets",
-            json!({"vpc_id": vpc["vpc_id"], "cidr_block": "10.0.0.0/16", "availability_zone_id": zone}),
-        )
-        .await;
+    let (zone, subnet) = producer.one_subnet().await;
     let mut svcs = Vec::new();
     for i in 0..services {
-        let lb = producer
-            .post(
-                "/v1/load-balancers",
-                json!({"name": format!("nlb-{i}"), "subnet_ids": [subnet["subnet_id"]]}),
-            )
-            .await;
-        let svc = producer
-            .post(
-                "/v1/endpoint-services",
-                json!({"network_load_balancer_arns": [lb["load_balancer_arn"]]}),
-            )
-            .await;
-        let id = svc["service_id"].as_str().unwrap_or_default().to_string();
-        producer
-            .post(
-                &format!("/v1/endpoint-services/{id}/allowed-principals"),
-                json!({"principals": ["*"]}),
-            )
-            .await;
-        svcs.push(svc);
+        svcs.push(
+            producer
+                .open_service(&format!("nlb-{i}"), &subnet, None)
+                .await,
+        );
     }
 
     println!();

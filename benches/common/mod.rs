@@ -178,6 +178,55 @@ impl Client {
         self
     }
 
+    /// The producer's network: a VPC with one subnet over 10.0.0.0/16 in
+    /// the region's first zone. Answers the zone id and the subnet.
+    pub async fn one_subnet(&self) -> (String, Value) {
+        let vpc = self
+            .post("/v1/vpcs", json!({"cidr_block": "10.0.0.0/16"}))
+            .await;
+        let zones = self.get("/v1/regions/us-east-1/availability-zones").await;
+        let zone = zones["items"][0]["zone_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let subnet = self
+            .post(
+                "/v1/subnets",
+                json!({"vpc_id": vpc["vpc_id"], "cidr_block": "10.0.0.0/16", "availability_zone_id": zone}),
+            )
+            .await;
+        (zone, subnet)
+    }
+
+    /// A network load balancer `name` in `subnet` and an endpoint service
+    /// behind it (`acceptance_required` as given, the default when None),
+    /// open to every principal.
+    pub async fn open_service(
+        &self,
+        name: &str,
+        subnet: &Value,
+        acceptance: Option<bool>,
+    ) -> Value {
+        let lb = self
+            .post(
+                "/v1/load-balancers",
+                json!({"name": name, "subnet_ids": [subnet["subnet_id"]]}),
+            )
+            .await;
+        let mut body = json!({"network_load_balancer_arns": [lb["load_balancer_arn"]]});
+        if let Some(a) = acceptance {
+            body["acceptance_required"] = json!(a);
+        }
+        let svc = self.post("/v1/endpoint-services", body).await;
+        let id = svc["service_id"].as_str().unwrap_or_default();
+        self.post(
+            &format!("/v1/endpoint-services/{id}/allowed-principals"),
+            json!({"principals": ["*"]}),
+        )
+        .await;
+        svc
+    }
+
     pub async fn close(self) {
         self.store.close().await;
     }

@@ -149,55 +149,45 @@ async fn plan_of(store: &Store, list: List, filter: &ListFilter) -> Plan {
         after: None,
     };
     let a = "111122223333";
+    // Each list's page, its rows dropped: only its plan matters here.
+    macro_rules! page {
+        ($call:expr) => {
+            $call.await.map(drop)
+        };
+    }
     let (done, mut plans) = capture(async {
         let r = match list {
-            List::Endpoints => consumer::list_endpoints(pool, a, filter, &spec)
-                .await
-                .map(drop),
-            List::Connections => {
-                consumer::list_connections(pool, b, a, "vpce-svc-x", filter, &spec)
-                    .await
-                    .map(drop)
+            List::Endpoints => page!(consumer::list_endpoints(pool, a, filter, &spec)),
+            List::Connections => page!(consumer::list_connections(
+                pool,
+                b,
+                a,
+                "vpce-svc-x",
+                filter,
+                &spec
+            )),
+            List::Vpcs => page!(network::list_vpcs(pool, a, filter, &spec)),
+            List::Subnets => page!(network::list_subnets(pool, a, filter, &spec)),
+            List::RouteTables => page!(network::list_route_tables(pool, a, filter, &spec)),
+            List::SecurityGroups => page!(network::list_security_groups(pool, a, filter, &spec)),
+            List::InternetGateways => {
+                page!(network::list_internet_gateways(pool, a, filter, &spec))
             }
-            List::Vpcs => network::list_vpcs(pool, a, filter, &spec).await.map(drop),
-            List::Subnets => network::list_subnets(pool, a, filter, &spec)
-                .await
-                .map(drop),
-            List::RouteTables => network::list_route_tables(pool, a, filter, &spec)
-                .await
-                .map(drop),
-            List::SecurityGroups => network::list_security_groups(pool, a, filter, &spec)
-                .await
-                .map(drop),
-            List::InternetGateways => network::list_internet_gateways(pool, a, filter, &spec)
-                .await
-                .map(drop),
-            List::Interfaces => network::list_interfaces(pool, a, filter, &spec)
-                .await
-                .map(drop),
-            List::NatGateways => network::list_nat_gateways(pool, a, filter, &spec)
-                .await
-                .map(drop),
-            List::TransitGateways => network::list_transit_gateways(pool, a, filter, &spec)
-                .await
-                .map(drop),
-            List::Attachments => network::list_attachments(pool, a, None, filter, &spec)
-                .await
-                .map(drop),
-            List::Services => producer::list_services(pool, a, filter, &spec)
-                .await
-                .map(drop),
-            List::Permissions => {
-                producer::list_permissions(pool, b, a, "vpce-svc-x", filter, &spec)
-                    .await
-                    .map(drop)
-            }
-            List::LoadBalancers => producer::list_load_balancers(pool, a, filter, &spec)
-                .await
-                .map(drop),
-            List::TargetGroups => producer::list_target_groups(pool, a, filter, &spec)
-                .await
-                .map(drop),
+            List::Interfaces => page!(network::list_interfaces(pool, a, filter, &spec)),
+            List::NatGateways => page!(network::list_nat_gateways(pool, a, filter, &spec)),
+            List::TransitGateways => page!(network::list_transit_gateways(pool, a, filter, &spec)),
+            List::Attachments => page!(network::list_attachments(pool, a, None, filter, &spec)),
+            List::Services => page!(producer::list_services(pool, a, filter, &spec)),
+            List::Permissions => page!(producer::list_permissions(
+                pool,
+                b,
+                a,
+                "vpce-svc-x",
+                filter,
+                &spec
+            )),
+            List::LoadBalancers => page!(producer::list_load_balancers(pool, a, filter, &spec)),
+            List::TargetGroups => page!(producer::list_target_groups(pool, a, filter, &spec)),
         };
         r.unwrap_or_else(|e| panic!("{list:?}: {e}"))
     })

@@ -7,7 +7,7 @@
 //! `pendingAcceptance`, `PrincipalType` `Account`.
 
 use super::{
-    any_of, each_id, invalid_filter, is_tag_filter, response, returned_true, snake, tag_filter,
+    any_of, delete_each, invalid_filter, is_tag_filter, response, returned_true, snake, tag_filter,
     tags_for, tags_match, unsuccessful,
 };
 use crate::aws::Call;
@@ -228,22 +228,14 @@ pub(super) async fn modify_vpc_endpoint_service_configuration(mut c: Call) -> Re
 
 /// Each id is one item: those that cannot be deleted come back in
 /// `unsuccessful`, as on AWS.
-pub(super) async fn delete_vpc_endpoint_service_configurations(mut c: Call) -> Result<String> {
-    let ids = c.params.list("ServiceId")?;
-    c.ready()?;
-    if ids.is_empty() {
-        return Err(Error::missing(
-            "The request must contain the parameter ServiceId",
-        ));
-    }
-    let delay = c.state.settings.provision_delay;
-    let c = &c;
-    let failed = each_id(&ids, |id| async move {
-        super::here::service(c, &id).await?;
-        es::delete_service(c.ctx(), delay, &id).await
+pub(super) async fn delete_vpc_endpoint_service_configurations(c: Call) -> Result<String> {
+    delete_each(c, "ServiceId", |c, id| {
+        Box::pin(async move {
+            super::here::service(c, &id).await?;
+            es::delete_service(c.ctx(), c.state.settings.provision_delay, &id).await
+        })
     })
-    .await?;
-    unsuccessful(c, &failed)
+    .await
 }
 
 fn write_principal(x: &mut Xml, p: &AllowedPrincipal) {

@@ -7,8 +7,8 @@
 
 use super::subnet::write_tags;
 use super::{
-    any_of, each_id, invalid_filter, is_tag_filter, response, returned_true, snake, tag_filter,
-    tags_for, unsuccessful,
+    any_of, delete_each, invalid_filter, is_tag_filter, response, returned_true, snake, tag_filter,
+    tags_for,
 };
 use crate::aws::Call;
 use crate::aws::xml::Xml;
@@ -458,20 +458,12 @@ pub(super) async fn modify_vpc_endpoint(mut c: Call) -> Result<String> {
     returned_true(&c)
 }
 
-pub(super) async fn delete_vpc_endpoints(mut c: Call) -> Result<String> {
-    let ids = c.params.list("VpcEndpointId")?;
-    c.ready()?;
-    if ids.is_empty() {
-        return Err(Error::missing(
-            "The request must contain the parameter VpcEndpointId",
-        ));
-    }
-    let delay = c.state.settings.provision_delay;
-    let c = &c;
-    let failed = each_id(&ids, |id| async move {
-        super::here::endpoint(c, &id).await?;
-        cs::delete_endpoint(c.ctx(), delay, &id).await
+pub(super) async fn delete_vpc_endpoints(c: Call) -> Result<String> {
+    delete_each(c, "VpcEndpointId", |c, id| {
+        Box::pin(async move {
+            super::here::endpoint(c, &id).await?;
+            cs::delete_endpoint(c.ctx(), c.state.settings.provision_delay, &id).await
+        })
     })
-    .await?;
-    unsuccessful(c, &failed)
+    .await
 }

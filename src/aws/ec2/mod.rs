@@ -28,6 +28,7 @@ use crate::store::filter::AnyOf;
 use crate::store::tags::{TagFilter, Tags};
 use catalog::{describe_availability_zones, describe_regions};
 use std::future::Future;
+use std::pin::Pin;
 use vpc::{create_vpc, delete_vpc, describe_vpcs};
 
 pub const ACTIONS: &[Action] = &[
@@ -519,27 +520,34 @@ pub(super) fn tag_filter(f: &Filter) -> TagFilter {
     }
 }
 
-/// EC2's batch deletes: each id on its own, so an id that fails for the
-/// request's reasons (not found, in use) is an `unsuccessful` item and the
-/// others go ahead; a failure of the server's fails the whole call.
-pub(super) async fn each_id<F, Fut>(ids: &[String], mut op: F) -> Result<Vec<UnsuccessfulItem>>
+/// EC2's batch deletes: the ids of `param` (at least one), each deleted on
+/// its own, so an id that fails for the request's reasons (not found, in
+/// use) is an `unsuccessful` item and the others go ahead; a failure of
+/// the server's fails the whole call.
+pub(super) async fn delete_each<F>(mut c: Call, param: &str, delete: F) -> Result<String>
 where
-    F: FnMut(String) -> Fut,
-    Fut: Future<Output = Result<()>>,
+    F: for<'a> Fn(&'a Call, String) -> Pin<Box<dyn Future<Output = Result<()>> + Send + 'a>>,
 {
+    let ids = c.params.list(param)?;
+    c.ready()?;
+    if ids.is_empty() {
+        return Err(Error::missing(format!(
+            "The request must contain the parameter {param}"
+        )));
+    }
     let mut failed = Vec::new();
     for id in ids {
-        match op(id.clone()).await {
+        match delete(&c, id.clone()).await {
             Ok(()) => {}
             Err(e) if e.is_servers() => return Err(e),
             Err(e) => failed.push(UnsuccessfulItem {
-                resource_id: id.clone(),
+                resource_id: id,
                 code: e.code.to_string(),
                 message: e.client_message().into_owned(),
             }),
         }
     }
-    Ok(failed)
+    unsuccessful(&c, &failed)
 }
 
 /// The answer of a batch action: its `unsuccessful` items.

@@ -7,7 +7,7 @@
 //! Events are spelt `Accept`, `Connect`, `Delete`, `Reject` here and
 //! `accept`, ... in the domain.
 
-use super::{any_of, each_id, invalid_filter, response, returned_true, unsuccessful};
+use super::{any_of, delete_each, invalid_filter, response, returned_true};
 use crate::aws::Call;
 use crate::aws::params::Filter;
 use crate::aws::xml::Xml;
@@ -189,19 +189,12 @@ pub(super) async fn modify_vpc_endpoint_connection_notification(mut c: Call) -> 
 
 /// Each id on its own, as AWS does: those that cannot be deleted come back
 /// as `unsuccessful` items.
-pub(super) async fn delete_vpc_endpoint_connection_notifications(mut c: Call) -> Result<String> {
-    let ids = c.params.list("ConnectionNotificationId")?;
-    c.ready()?;
-    if ids.is_empty() {
-        return Err(Error::missing(
-            "The request must contain the parameter ConnectionNotificationId",
-        ));
-    }
-    let c = &c;
-    let failed = each_id(&ids, |id| async move {
-        here(c, &id).await?;
-        nf::delete_notification(c.ctx(), None, &id).await
+pub(super) async fn delete_vpc_endpoint_connection_notifications(c: Call) -> Result<String> {
+    delete_each(c, "ConnectionNotificationId", |c, id| {
+        Box::pin(async move {
+            here(c, &id).await?;
+            nf::delete_notification(c.ctx(), None, &id).await
+        })
     })
-    .await?;
-    unsuccessful(c, &failed)
+    .await
 }
