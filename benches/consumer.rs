@@ -41,14 +41,7 @@ async fn endpoints(
         if need_vpc {
             let i = *next_vpc;
             *next_vpc += 1;
-            let cidr = format!("10.{}.{}.0/24", i / 256, i % 256);
-            let vpc = c.post("/v1/vpcs", json!({"cidr_block": cidr})).await;
-            let sub = c
-                .post(
-                    "/v1/subnets",
-                    json!({"vpc_id": vpc["vpc_id"], "cidr_block": cidr, "availability_zone_id": zone}),
-                )
-                .await;
+            let (vpc, sub) = c.numbered_vpc(i, zone).await;
             *per_vpc = Some((
                 json!({"vpc_id": vpc["vpc_id"], "subnet_id": sub["subnet_id"]}),
                 0,

@@ -45,14 +45,7 @@ async fn load(
     total: usize,
 ) {
     for v in vpcs {
-        let cidr = format!("10.{}.{}.0/24", v / 256, v % 256);
-        let vpc = c.post("/v1/vpcs", json!({"cidr_block": cidr})).await;
-        let sub = c
-            .post(
-                "/v1/subnets",
-                json!({"vpc_id": vpc["vpc_id"], "cidr_block": cidr, "availability_zone_id": zone}),
-            )
-            .await;
+        let (vpc, sub) = c.numbered_vpc(v, &zone).await;
         if v < 10 {
             c.post(
                 "/v1/vpc-endpoints",

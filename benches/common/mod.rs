@@ -178,6 +178,20 @@ impl Client {
         self
     }
 
+    /// Consumer VPC number `i`: 10.<i/256>.<i%256>.0/24 with one subnet
+    /// over all of it in `zone`. Answers the VPC and the subnet.
+    pub async fn numbered_vpc(&self, i: usize, zone: &str) -> (Value, Value) {
+        let cidr = format!("10.{}.{}.0/24", i / 256, i % 256);
+        let vpc = self.post("/v1/vpcs", json!({"cidr_block": cidr})).await;
+        let sub = self
+            .post(
+                "/v1/subnets",
+                json!({"vpc_id": vpc["vpc_id"], "cidr_block": cidr, "availability_zone_id": zone}),
+            )
+            .await;
+        (vpc, sub)
+    }
+
     /// The producer's network: a VPC with one subnet over 10.0.0.0/16 in
     /// the region's first zone. Answers the zone id and the subnet.
     pub async fn one_subnet(&self) -> (String, Value) {
