@@ -336,7 +336,8 @@ pub async fn subnets_of_many(
 /// a, b, c)` where kind `t` is a tag (key, value), `s` a subnet (subnet,
 /// zone, network interface), `r` a route table (id) and `g` a security
 /// group (id, position). One query and one aggregated row per chunk of
-/// ids, where four queries of a row each were (see `page::fetch_json`).
+/// ids, where four queries were, their rows crossing from SQLite's worker
+/// thread one by one (see `page::fetch_json`).
 pub type PartRow = (String, String, String, String, String);
 
 pub async fn parts_of(
