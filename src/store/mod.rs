@@ -159,11 +159,14 @@ impl Store {
             pool = pool.after_connect(|conn, _meta| {
                 Box::pin(async move {
                     // WAL: readers never block the writer; NORMAL sync is durable
-                    // across a process kill; a busy timeout instead of SQLITE_BUSY.
+                    // across a process kill; a busy timeout instead of SQLITE_BUSY;
+                    // a 16 MiB page cache per connection (64 MiB made 8
+                    // connections' caches most of the process's memory, with no
+                    // faster reads or writes: docs/benchmarks.md).
                     conn.execute(sqlx::raw_sql(
                         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
                          PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
-                         PRAGMA cache_size = -65536;",
+                         PRAGMA cache_size = -16384;",
                     ))
                     .await?;
                     Ok(())
