@@ -156,6 +156,11 @@ impl Store {
             .max_connections(max_connections.max(1))
             .acquire_timeout(Duration::from_secs(10));
         if backend == Backend::Sqlite {
+            // A SQLite connection is a file handle that cannot go stale, so
+            // the pool need not ping it on every acquire: each ping was a
+            // round trip to the connection's worker thread, as many as the
+            // queries themselves (scripts/profile-point-read.sh).
+            pool = pool.test_before_acquire(false);
             pool = pool.after_connect(|conn, _meta| {
                 Box::pin(async move {
                     // WAL: readers never block the writer; NORMAL sync is durable
