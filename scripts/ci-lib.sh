@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Shared by scripts/ci-python-sdk.sh, scripts/ci-docs-browser.sh and
-# scripts/ci-fuzz.sh (sourced, not run): a pinned Python venv (target/sdk-venv
+# Shared by scripts/ci-python-sdk.sh, scripts/ci-docs-browser.sh,
+# scripts/ci-fuzz.sh and the benchmark scripts (sourced, not run): a pinned Python venv (target/sdk-venv
 # from scripts/sdk-requirements.txt unless the caller sets VENV and
 # REQUIREMENTS first), and a throwaway linkplane server (debug binary, a fresh
 # SQLite file or the database URL given, random admin secret, random free port
@@ -49,7 +49,8 @@ build_server() {
   cargo build --locked --bin linkplane --quiet
 }
 
-# start_server [DATABASE_URL]: starts target/debug/linkplane on a free port
+# start_server [DATABASE_URL]: starts target/debug/linkplane (or $LP_BIN, as
+# the benchmark scripts set it to the release binary) on a free port
 # of 127.0.0.1 with the database given (default: a fresh SQLite file in
 # LP_TMP; a Postgres URL must name an empty database or schema of its own)
 # and waits until /readyz answers. Sets LP_URL, LP_PORT, LP_ADMIN_TOKEN,
@@ -69,7 +70,7 @@ start_server() {
       LINKPLANE_LISTEN="127.0.0.1:$LP_PORT" \
       LINKPLANE_ADMIN_TOKEN="$LP_ADMIN_TOKEN" \
       RUST_LOG="${RUST_LOG:-warn}" \
-      target/debug/linkplane serve >"$LP_TMP/server.log" 2>&1 &
+      "${LP_BIN:-target/debug/linkplane}" serve >"$LP_TMP/server.log" 2>&1 &
     LP_PID=$!
     local _
     for _ in $(seq 1 300); do
@@ -89,6 +90,16 @@ start_server() {
   done
   echo "could not start linkplane" >&2
   return 1
+}
+
+# bench_root_key: on the server start_server started, makes account
+# 111122223333 and a key for its root; prints the key as the API answers it
+# (JSON: secret, aws_access_key_id, aws_secret_access_key).
+bench_root_key() {
+  curl -sf -X POST "$LP_URL/v1/accounts" -H "Authorization: Bearer $LP_ADMIN_TOKEN" \
+    -d '{"name":"bench","account_id":"111122223333"}' >/dev/null
+  curl -sf -X POST "$LP_URL/v1/api-keys" -H "Authorization: Bearer $LP_ADMIN_TOKEN" \
+    -d '{"principal_arn":"arn:aws:iam::111122223333:root"}'
 }
 
 stop_server_process() {

@@ -29,22 +29,12 @@ if [ -z "$BIN" ]; then
   BIN=./target/release/linkplane
 fi
 
-work=$(mktemp -d)
-port=$(( 20000 + RANDOM % 20000 ))
-admin="bench-admin-$RANDOM$RANDOM"
-RUST_LOG=warn LINKPLANE_ADMIN_TOKEN="$admin" LINKPLANE_LISTEN="127.0.0.1:$port" \
-  LINKPLANE_DATABASE_URL="sqlite://$work/bench.db?mode=rwc" \
-  LINKPLANE_AWS_SECRETS_KEY="$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')" \
-  "$BIN" serve >"$work/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
-base="http://127.0.0.1:$port"
-for _ in $(seq 1 100); do curl -sf "$base/readyz" >/dev/null && break; sleep 0.1; done
+trap 'stop_server $?' EXIT
+LINKPLANE_AWS_SECRETS_KEY="$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')" LP_BIN="$BIN" \
+  start_server >/dev/null
+server=$LP_PID base=$LP_URL work=$LP_TMP
 
-curl -sf -X POST "$base/v1/accounts" -H "Authorization: Bearer $admin" \
-  -d '{"name":"bench","account_id":"111122223333"}' >/dev/null
-made=$(curl -sf -X POST "$base/v1/api-keys" -H "Authorization: Bearer $admin" \
-  -d '{"principal_arn":"arn:aws:iam::111122223333:root"}')
+made=$(bench_root_key)
 key=$(jq -r .secret <<<"$made")
 access_key_id=$(jq -r .aws_access_key_id <<<"$made")
 secret_access_key=$(jq -r .aws_secret_access_key <<<"$made")

@@ -16,24 +16,14 @@ WHICH="${2:-all}"
 CONNECTIONS=64
 THREADS=2
 
-command -v wrk >/dev/null && command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk jq; }
+source scripts/ci-lib.sh
+command -v wrk >/dev/null && command -v jq >/dev/null || apt_install wrk jq
 cargo build --release --locked --quiet
+trap 'stop_server $?' EXIT
+LP_BIN=target/release/linkplane start_server >/dev/null
+base=$LP_URL work=$LP_TMP
 
-work=$(mktemp -d)
-port=$(( 20000 + RANDOM % 20000 ))
-admin="bench-admin-$RANDOM$RANDOM"
-RUST_LOG=warn LINKPLANE_ADMIN_TOKEN="$admin" LINKPLANE_LISTEN="127.0.0.1:$port" \
-  LINKPLANE_DATABASE_URL="sqlite://$work/bench.db?mode=rwc" \
-  ./target/release/linkplane serve >"$work/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
-base="http://127.0.0.1:$port"
-for _ in $(seq 1 100); do curl -sf "$base/readyz" >/dev/null && break; sleep 0.1; done
-
-curl -sf -X POST "$base/v1/accounts" -H "Authorization: Bearer $admin" \
-  -d '{"name":"bench","account_id":"111122223333"}' >/dev/null
-key=$(curl -sf -X POST "$base/v1/api-keys" -H "Authorization: Bearer $admin" \
-  -d '{"principal_arn":"arn:aws:iam::111122223333:root"}' | sed -E 's/.*"secret":"([^"]+)".*/\1/')
+key=$(bench_root_key | jq -r .secret)
 
 echo "linkplane $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, SQLite, RUST_LOG=warn"
 paths=(/v1/whoami /v1/regions/us-east-1/availability-zones)

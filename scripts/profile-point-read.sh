@@ -17,23 +17,11 @@ source scripts/ci-lib.sh
 command -v wrk >/dev/null && command -v jq >/dev/null || apt_install wrk jq
 command -v perf >/dev/null || apt_install linux-perf
 cargo build --release --locked --quiet
-BIN=./target/release/linkplane
+trap 'stop_server $?' EXIT
+LP_BIN=target/release/linkplane start_server >/dev/null
+server=$LP_PID base=$LP_URL
 
-work=$(mktemp -d)
-port=$(( 20000 + RANDOM % 20000 ))
-admin="bench-admin-$RANDOM$RANDOM"
-RUST_LOG=warn LINKPLANE_ADMIN_TOKEN="$admin" LINKPLANE_LISTEN="127.0.0.1:$port" \
-  LINKPLANE_DATABASE_URL="sqlite://$work/bench.db?mode=rwc" \
-  "$BIN" serve >"$work/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
-base="http://127.0.0.1:$port"
-for _ in $(seq 1 100); do curl -sf "$base/readyz" >/dev/null && break; sleep 0.1; done
-
-curl -sf -X POST "$base/v1/accounts" -H "Authorization: Bearer $admin" \
-  -d '{"name":"bench","account_id":"111122223333"}' >/dev/null
-key=$(curl -sf -X POST "$base/v1/api-keys" -H "Authorization: Bearer $admin" \
-  -d '{"principal_arn":"arn:aws:iam::111122223333:root"}' | jq -r .secret)
+key=$(bench_root_key | jq -r .secret)
 post() { curl -sf -X POST "$base$1" -H "Authorization: Bearer $key" -d "$2"; }
 vpc=$(post /v1/vpcs '{"cidr_block":"10.0.0.0/16"}')
 vpc_id=$(jq -r .vpc_id <<<"$vpc"); rtb=$(jq -r .main_route_table_id <<<"$vpc")
@@ -44,7 +32,7 @@ curl -sf "$url" -H "Authorization: Bearer $key" >/dev/null
 ticks=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
 before=$(cpu_ticks)
-perf record -F 999 -g -p "$server" -o "$work/perf.data" -- sleep "$DURATION" >/dev/null 2>&1 &
+perf record -F 999 -g -p "$server" -o "$LP_TMP/perf.data" -- sleep "$DURATION" >/dev/null 2>&1 &
 perf_pid=$!
 out=$(wrk -t2 -c64 -d"${DURATION}s" --latency -H "Authorization: Bearer $key" "$url")
 after=$(cpu_ticks)
@@ -58,7 +46,7 @@ echo "GET /v1/vpc-endpoints/{id}: $(awk '/Requests\/sec/ {print $2}' <<<"$out") 
 echo
 # perf pads its columns to the terminal's width: trim them.
 report() {
-  perf report -i "$work/perf.data" --no-children --sort "$1" --stdio 2>/dev/null \
+  perf report -i "$LP_TMP/perf.data" --no-children --sort "$1" --stdio 2>/dev/null \
     | grep -E '^ +[0-9.]+%' | sed -E 's/[ -]+$//' | cut -c1-160 | head -"$2" || true
 }
 echo "== hottest symbols (self time, % of the server's samples; [k] kernel, [.] user)"

@@ -148,12 +148,12 @@ const POSTGRES_ENDPOINT_JSON: &str = "SELECT COALESCE(json_agg(json_build_object
 /// as one row holding a JSON array (see [`page::fetch_json`]).
 pub async fn list_connections(
     pool: &AnyPool,
-    backend: super::Backend,
     owner: &str,
     service_id: &str,
     filter: &ListFilter,
     spec: &PageSpec,
 ) -> Result<Page<EndpointRow>, StoreError> {
+    let backend = super::Backend::of(pool);
     let mut b = SqlBuilder::new(match backend {
         super::Backend::Sqlite => SQLITE_ENDPOINT_JSON,
         super::Backend::Postgres => POSTGRES_ENDPOINT_JSON,
@@ -307,10 +307,9 @@ pub async fn subnets_of<'a>(
 /// [`subnets_of`] as one aggregated row (for pages of many endpoints).
 pub async fn subnets_of_many(
     pool: &AnyPool,
-    backend: super::Backend,
     ids: &[&str],
 ) -> Result<Vec<(String, String, String, String)>, StoreError> {
-    let head = match backend {
+    let head = match super::Backend::of(pool) {
         super::Backend::Sqlite => {
             "SELECT COALESCE(json_group_array(json_array(vpc_endpoint_id, subnet_id, zone_id, \
              network_interface_id)), '[]') FROM vpc_endpoint_subnets WHERE "
@@ -340,11 +339,8 @@ pub async fn subnets_of_many(
 /// thread one by one (see `page::fetch_json`).
 pub type PartRow = (String, String, String, String, String);
 
-pub async fn parts_of(
-    pool: &AnyPool,
-    backend: super::Backend,
-    ids: &[&str],
-) -> Result<Vec<PartRow>, StoreError> {
+pub async fn parts_of(pool: &AnyPool, ids: &[&str]) -> Result<Vec<PartRow>, StoreError> {
+    let backend = super::Backend::of(pool);
     let mut rows = Vec::new();
     for chunk in ids.chunks(sql::IN_CHUNK / 4) {
         let mut b = SqlBuilder::new(match backend {

@@ -1120,7 +1120,6 @@ async fn unknown_stored_states_are_errors(db: Db) {
     named(
         linkplane::store::consumer::list_connections(
             pool,
-            s_.store.backend(),
             &a.account_id,
             &sid,
             &Default::default(),

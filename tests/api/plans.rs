@@ -143,7 +143,6 @@ fn filter_on(column: &'static str) -> ListFilter {
 /// The plan of `list`'s first page under `filter`.
 async fn plan_of(store: &Store, list: List, filter: &ListFilter) -> Plan {
     let pool = store.pool();
-    let b = store.backend();
     let spec = PageSpec {
         limit: 100,
         after: None,
@@ -160,7 +159,6 @@ async fn plan_of(store: &Store, list: List, filter: &ListFilter) -> Plan {
             List::Endpoints => page!(consumer::list_endpoints(pool, a, filter, &spec)),
             List::Connections => page!(consumer::list_connections(
                 pool,
-                b,
                 a,
                 "vpce-svc-x",
                 filter,
@@ -180,7 +178,6 @@ async fn plan_of(store: &Store, list: List, filter: &ListFilter) -> Plan {
             List::Services => page!(producer::list_services(pool, a, filter, &spec)),
             List::Permissions => page!(producer::list_permissions(
                 pool,
-                b,
                 a,
                 "vpce-svc-x",
                 filter,

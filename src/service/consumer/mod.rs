@@ -327,7 +327,7 @@ async fn parts(ctx: Ctx<'_>, ids: &[&str]) -> Result<Parts> {
         tags: HashMap::new(),
     };
     let mut groups: HashMap<String, Vec<(i64, String)>> = HashMap::new();
-    for (kind, e, a, b, c) in db::parts_of(ctx.store.pool(), ctx.store.backend(), ids).await? {
+    for (kind, e, a, b, c) in db::parts_of(ctx.store.pool(), ids).await? {
         match kind.as_str() {
             "t" => {
                 p.tags.entry(e).or_default().insert(a, b);

@@ -75,7 +75,7 @@ async fn connections_of(
     let ids: Vec<&str> = rows.iter().map(|r| r.vpc_endpoint_id.as_str()).collect();
     // Only the subnets matter here (for the DNS names): one query, not four.
     let mut subnets_by: HashMap<String, Vec<(String, String, String)>> = HashMap::new();
-    for (e, s, z, eni) in db::subnets_of_many(ctx.store.pool(), ctx.store.backend(), &ids).await? {
+    for (e, s, z, eni) in db::subnets_of_many(ctx.store.pool(), &ids).await? {
         subnets_by.entry(e).or_default().push((s, z, eni));
     }
     let sids: BTreeSet<&str> = rows
@@ -135,9 +135,8 @@ pub async fn list_connections(
         q.max_results,
         q.next_token.as_deref(),
         |spec| async move {
-            let (pool, backend) = (ctx.store.pool(), ctx.store.backend());
             let page =
-                db::list_connections(pool, backend, account, service_id, &filter, &spec).await?;
+                db::list_connections(ctx.store.pool(), account, service_id, &filter, &spec).await?;
             check_empty_page_service(ctx, account, service_id, &page).await?;
             Ok::<_, Error>(page)
         },

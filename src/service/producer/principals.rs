@@ -172,9 +172,8 @@ pub async fn list_principals(
         q.max_results,
         q.next_token.as_deref(),
         |spec| async move {
-            let (pool, backend) = (ctx.store.pool(), ctx.store.backend());
             let page =
-                db::list_permissions(pool, backend, account, service_id, &filter, &spec).await?;
+                db::list_permissions(ctx.store.pool(), account, service_id, &filter, &spec).await?;
             check_empty_page_service(ctx, account, service_id, &page).await?;
             Ok::<_, Error>(page)
         },

@@ -296,12 +296,12 @@ pub async fn remove_permission(
 /// caller checks then).
 pub async fn list_permissions(
     pool: &AnyPool,
-    backend: crate::store::Backend,
     account_id: &str,
     service_id: &str,
     filter: &ListFilter,
     spec: &PageSpec,
 ) -> Result<Page<PermissionRow>, StoreError> {
+    let backend = crate::store::Backend::of(pool);
     // One aggregated row (see `page::fetch_json`).
     let mut b = SqlBuilder::new(match backend {
         crate::store::Backend::Sqlite => {
