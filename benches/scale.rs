@@ -7,7 +7,7 @@
 //!    (the quota), each tagged `Name=ep-<n>`, with every hundredth one to
 //!    the second service (so `pending_acceptance`), from 16 connections;
 //!    and S3 gateway endpoints in the first 10 VPCs;
-//! 2. it times, at 1 and 8 connections, a point read, the documented
+//! 2. it times, at 1, 8 and 64 connections, a point read, the documented
 //!    filters (`vpc_id` with `service_name`, `tag`, `state`,
 //!    `vpc_endpoint_type`), and a page of 100 at the start and deep into
 //!    the listing, and prints p50 and p99 of each.
@@ -21,7 +21,8 @@
 //! ```
 //!
 //! Environment: `BENCH_ENDPOINTS` (default 100000), `BENCH_READS` (reads
-//! per operation and connection count, default 400). Stops by itself.
+//! per operation and connection count, default 400), `BENCH_LOADERS`
+//! (connections that make the endpoints, default 16). Stops by itself.
 // A benchmark stops at the first thing that goes wrong, with what it was doing.
 #![allow(clippy::expect_used)]
 
@@ -33,7 +34,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const PER_VPC: usize = 50;
-const LOADERS: usize = 16;
+/// The reads' connection counts (each connection makes at least 10 reads).
+const CONNS: [usize; 3] = [1, 8, 64];
 
 /// Makes the endpoints of VPCs `first..end` (each VPC holds `PER_VPC`,
 /// numbered from `vpc * PER_VPC`), as one connection.
@@ -112,6 +114,7 @@ where
 async fn main() {
     let total = env_usize("BENCH_ENDPOINTS", 100_000);
     let reads = env_usize("BENCH_READS", 400);
+    let loaders_n = env_usize("BENCH_LOADERS", 16).max(1);
     let producer = Client::start("scale").await;
     let consumer = Arc::new(producer.another_account("consumer").await);
 
@@ -127,11 +130,11 @@ async fn main() {
 
     let vpcs = total.div_ceil(PER_VPC);
     println!();
-    println!("== {total} interface endpoints in {vpcs} VPCs, from {LOADERS} connections");
+    println!("== {total} interface endpoints in {vpcs} VPCs, from {loaders_n} connections");
     let t0 = Instant::now();
     let mut loaders = Vec::new();
-    for k in 0..LOADERS {
-        let range = (k * vpcs / LOADERS)..((k + 1) * vpcs / LOADERS);
+    for k in 0..loaders_n {
+        let range = (k * vpcs / loaders_n)..((k + 1) * vpcs / loaders_n);
         loaders.push(tokio::spawn(load(
             consumer.clone(),
             zone.clone(),
@@ -213,8 +216,8 @@ async fn main() {
 
     println!();
     println!("{reads} reads per operation and connection count; milliseconds, p50 / p99");
-    println!("| operation | 1 connection | 8 connections |");
-    println!("|---|---:|---:|");
+    println!("| operation | 1 connection | 8 connections | 64 connections |");
+    println!("|---|---:|---:|---:|");
     let service = names[0].clone();
     type PathFn = Box<
         dyn Fn(&Arc<Vec<String>>, &Arc<Vec<String>>, &Arc<Option<String>>, usize) -> String
@@ -267,12 +270,13 @@ async fn main() {
     for (name, f) in ops {
         let f = Arc::new(f);
         let mut cells = Vec::new();
-        for conns in [1, 8] {
+        for conns in CONNS {
             let (f, vpcs, ids, deep) = (f.clone(), vpc_ids.clone(), ids.clone(), deep.clone());
-            let (p50, p99) = time(&consumer, conns, reads, move |i| f(&vpcs, &ids, &deep, i)).await;
+            let n = reads.max(conns * 10);
+            let (p50, p99) = time(&consumer, conns, n, move |i| f(&vpcs, &ids, &deep, i)).await;
             cells.push(format!("{p50:.2} / {p99:.2}"));
         }
-        println!("| {name} | {} | {} |", cells[0], cells[1]);
+        println!("| {name} | {} |", cells.join(" | "));
     }
     println!();
     println!(

@@ -105,12 +105,12 @@ pub async fn init_admin(
 ) -> Result<([u8; 32], Option<String>), StoreError> {
     if let Some(token) = configured {
         let hash = sha256(token.as_bytes());
-        db::put_setting(store.pool(), ADMIN_SETTING, &hex::encode(hash)).await?;
+        db::put_setting(store.writes(), ADMIN_SETTING, &hex::encode(hash)).await?;
         return Ok((hash, None));
     }
     let candidate = format!("lpadmin_{}", random_hex(24));
     let candidate_hash = sha256_hex(candidate.as_bytes());
-    let stored = db::put_setting_if_absent(store.pool(), ADMIN_SETTING, &candidate_hash).await?;
+    let stored = db::put_setting_if_absent(store.writes(), ADMIN_SETTING, &candidate_hash).await?;
     let mut hash = [0u8; 32];
     hex::decode_to_slice(&stored, &mut hash)
         .map_err(|_| StoreError::Other("stored admin token hash is not hex".to_string()))?;

@@ -478,16 +478,19 @@ pub async fn delete_route_tables(tx: &mut Tx, id: &str) -> Result<(), StoreError
     Ok(())
 }
 
-pub async fn insert_group(
+/// Adds `groups` to endpoint `id`, at positions from `first` on.
+pub async fn insert_groups(
     tx: &mut Tx,
     id: &str,
-    group_id: &str,
-    position: i64,
+    first: i64,
+    groups: &[String],
 ) -> Result<(), StoreError> {
-    sql::exec(
+    sql::insert_all(
         &mut **tx,
-        "INSERT INTO vpc_endpoint_groups (vpc_endpoint_id, group_id, position) VALUES ($1, $2, $3)",
-        (id, group_id, position),
+        "INSERT INTO vpc_endpoint_groups (vpc_endpoint_id, group_id, position) VALUES ",
+        (first..)
+            .zip(groups)
+            .map(|(position, g)| [id.into(), g.into(), position.into()]),
     )
     .await?;
     Ok(())

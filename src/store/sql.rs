@@ -112,6 +112,22 @@ impl SqlBuilder {
         &self.sql
     }
 
+    /// Runs the statement on `exec`: the rows it changed.
+    pub async fn execute<'e, E>(&self, exec: E) -> Result<u64, StoreError>
+    where
+        E: Executor<'e, Database = Any>,
+    {
+        let mut q = sqlx::query::<Any>(AssertSqlSafe(self.sql.clone()));
+        for v in &self.args {
+            q = match v {
+                Value::Text(s) => q.bind(s.clone()),
+                Value::Int(i) => q.bind(*i),
+                Value::Bool(b) => q.bind(*b),
+            };
+        }
+        Ok(q.execute(exec).await?.rows_affected())
+    }
+
     /// The query, ready to run, decoding rows as `T`.
     pub fn build_query_as<T>(&self) -> sqlx::query::QueryAs<'static, Any, T, AnyArguments>
     where
@@ -203,6 +219,36 @@ where
 {
     let q = sqlx::query_with(sql, args.into_args().map_err(sqlx::Error::Encode)?);
     Ok(q.execute(exec).await?.rows_affected())
+}
+
+/// `head` (`INSERT INTO t (a, b) VALUES `) with one `($n, ...)` per row:
+/// one statement for all the rows, none for no rows. Rows stay few (a
+/// resource's tags or groups), far below either database's bind limit.
+pub async fn insert_all<'e, E, const N: usize>(
+    exec: E,
+    head: &'static str,
+    rows: impl IntoIterator<Item = [Value; N]>,
+) -> Result<u64, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let mut b = SqlBuilder::new(head);
+    let mut any = false;
+    for row in rows {
+        b.push(if any { ", (" } else { "(" });
+        for (i, v) in row.into_iter().enumerate() {
+            if i > 0 {
+                b.push(", ");
+            }
+            b.push_bind(v);
+        }
+        b.push(")");
+        any = true;
+    }
+    if !any {
+        return Ok(0);
+    }
+    b.execute(exec).await
 }
 
 /// `sql` with `args` bound, decoding rows as `T`.

@@ -41,14 +41,24 @@ pub async fn replace(
         (resource_id,),
     )
     .await?;
-    for (k, v) in tags {
-        sql::exec(
-            &mut **tx,
-            "INSERT INTO tags (resource_id, account_id, tag_key, tag_value) VALUES ($1, $2, $3, $4)",
-            (resource_id, account_id, k, v),
-        )
-        .await?;
-    }
+    add(tx, account_id, resource_id, tags).await
+}
+
+/// Tags a resource that has none yet (one just created): one insert of
+/// all its tags.
+pub async fn add(
+    tx: &mut Tx,
+    account_id: &str,
+    resource_id: &str,
+    tags: &Tags,
+) -> Result<(), StoreError> {
+    sql::insert_all(
+        &mut **tx,
+        "INSERT INTO tags (resource_id, account_id, tag_key, tag_value) VALUES ",
+        tags.iter()
+            .map(|(k, v)| [resource_id.into(), account_id.into(), k.into(), v.into()]),
+    )
+    .await?;
     Ok(())
 }
 

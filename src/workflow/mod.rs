@@ -26,13 +26,13 @@ pub fn spawn_housekeeping(store: Store, every: Duration) -> tokio::task::JoinHan
         loop {
             tick.tick().await;
             let cutoff = now_ms() - IDEMPOTENCY_TTL.as_millis() as i64;
-            match idempotency::purge_before(store.pool(), cutoff).await {
+            match idempotency::purge_before(store.writes(), cutoff).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(removed = n, "expired idempotency keys removed"),
                 Err(e) => tracing::warn!(error = %e, "idempotency housekeeping failed"),
             }
             let cutoff = now_ms() - DELETED_ENDPOINT_RETENTION.as_millis() as i64;
-            match consumer::purge_deleted(store.pool(), cutoff).await {
+            match consumer::purge_deleted(store.writes(), cutoff).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(removed = n, "deleted endpoints forgotten"),
                 Err(e) => tracing::warn!(error = %e, "endpoint housekeeping failed"),
@@ -57,10 +57,10 @@ pub fn spawn_provisioning(store: Store, every: Duration) -> tokio::task::JoinHan
         loop {
             tick.tick().await;
             let now = now_ms();
-            if let Err(e) = producer::advance(store.pool(), now).await {
+            if let Err(e) = producer::advance(store.writes(), now).await {
                 tracing::warn!(error = %e, "provisioning workflow failed");
             }
-            if let Err(e) = consumer::advance(store.pool(), now).await {
+            if let Err(e) = consumer::advance(store.writes(), now).await {
                 tracing::warn!(error = %e, "endpoint workflow failed");
             }
         }

@@ -338,6 +338,8 @@ async fn subnet_addresses_are_allocated_lowest_first(db: Db) {
     eni(&s_, &a, &small_id, None)
         .await
         .assert_problem(409, "InsufficientFreeAddressesInSubnet");
+    // The refused allocation counted nothing: its transaction rolled back.
+    assert_eq!(count(&s_, &a, &small_id).await, 0);
     s_.stop().await;
 }
 

@@ -243,14 +243,16 @@ fn served(backend: Backend, plan: &Plan, table: &str, column: &str) -> bool {
 }
 
 /// Whether Postgres has an index on `table` leading with `(account_id,
-/// column)`.
+/// column)`. Only this test's schema: other tests drop theirs meanwhile,
+/// and the definition of a dropped table's index cannot be read.
 async fn pg_index_on(store: &Store, table: &str, column: &str) -> bool {
-    let defs: Vec<(String,)> =
-        sqlx::query_as("SELECT indexdef FROM pg_indexes WHERE tablename = $1")
-            .bind(table)
-            .fetch_all(store.pool())
-            .await
-            .expect("pg_indexes");
+    let defs: Vec<(String,)> = sqlx::query_as(
+        "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1",
+    )
+    .bind(table)
+    .fetch_all(store.pool())
+    .await
+    .expect("pg_indexes");
     defs.iter()
         .any(|(d,)| d.contains(&format!("(account_id, {column}, created_at")))
 }

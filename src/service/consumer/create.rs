@@ -406,13 +406,18 @@ pub async fn create_endpoint(
             add_route_tables(tx, account, &vpc, &id, &target.name, &target.part, routes).await?;
         } else {
             let groups = if kind == VpcEndpointType::Interface {
-                checked_groups(tx, account, &vpc.vpc_id, req.security_group_ids.as_deref()).await?
+                checked_groups(
+                    tx,
+                    account,
+                    &vpc.vpc_id,
+                    Some(&vpc.default_security_group_id),
+                    req.security_group_ids.as_deref(),
+                )
+                .await?
             } else {
                 Vec::new()
             };
-            for (i, g) in groups.iter().enumerate() {
-                db::insert_group(tx, &id, g, i as i64).await?;
-            }
+            db::insert_groups(tx, &id, 0, &groups).await?;
             add_subnets(
                 tx,
                 account,
@@ -431,7 +436,7 @@ pub async fn create_endpoint(
             )
             .await?;
         }
-        tags::replace(tx, account, &id, tags).await?;
+        tags::add(tx, account, &id, tags).await?;
         Ok(id)
     })?;
     created

@@ -422,30 +422,41 @@ pub(crate) fn entries_of(
 /// the service (consumer view): the service's current name while it is
 /// verified, as the VPC's resolver answers it (a replaced name pending
 /// verification, or a removed one, serves no endpoint).
-async fn customer_private_names(ctx: Ctx<'_>, r: &EndpointRow) -> Result<Vec<String>> {
-    match (&r.service_id, r.private_dns_enabled) {
-        (Some(id), true) => Ok(
-            prod_db::get_service(ctx.store.pool(), Scope::AnyAccount, id)
-                .await?
-                .filter(|s| s.pdns_state.is_some_and(PrivateDnsState::is_verified))
-                .and_then(|s| s.private_dns_name)
-                .into_iter()
-                .collect(),
-        ),
-        _ => Ok(Vec::new()),
+/// The verified private DNS name of the customer service an endpoint with
+/// private DNS on connects to; `known` holds the services a page has read
+/// already, so a page of endpoints to one service reads it once.
+async fn customer_private_names(
+    ctx: Ctx<'_>,
+    r: &EndpointRow,
+    known: &mut HashMap<String, Vec<String>>,
+) -> Result<Vec<String>> {
+    let (Some(id), true) = (&r.service_id, r.private_dns_enabled) else {
+        return Ok(Vec::new());
+    };
+    if let Some(names) = known.get(id) {
+        return Ok(names.clone());
     }
+    let names: Vec<String> = prod_db::get_service(ctx.store.pool(), Scope::AnyAccount, id)
+        .await?
+        .filter(|s| s.pdns_state.is_some_and(PrivateDnsState::is_verified))
+        .and_then(|s| s.private_dns_name)
+        .into_iter()
+        .collect();
+    known.insert(id.clone(), names.clone());
+    Ok(names)
 }
 
 async fn endpoints_of(ctx: Ctx<'_>, rows: Vec<EndpointRow>) -> Result<Vec<Versioned<VpcEndpoint>>> {
     let ids: Vec<&str> = rows.iter().map(|r| r.vpc_endpoint_id.as_str()).collect();
     let mut p = parts(ctx, &ids).await?;
     let mut names = ZoneNames::new();
+    let mut services = HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let subnets = p.subnets.remove(&r.vpc_endpoint_id).unwrap_or_default();
         let mut dns = entries_of(&r, &subnets, &r.account_id, &mut names);
         if !dns.is_empty() {
-            for n in customer_private_names(ctx, &r).await? {
+            for n in customer_private_names(ctx, &r, &mut services).await? {
                 dns.push(DnsEntry {
                     dns_name: n,
                     hosted_zone_id: ep::derived_zone_id(&r.vpc_endpoint_id),

@@ -219,12 +219,12 @@ pub async fn update_endpoint(
             .as_ref()
             .filter(|v| !v.is_empty())
         {
-            let checked = checked_groups(tx, account, &row.vpc_id, Some(add)).await?;
+            let checked = checked_groups(tx, account, &row.vpc_id, None, Some(add)).await?;
             for g in checked {
                 if groups.contains(&g) {
                     continue;
                 }
-                db::insert_group(tx, id, &g, groups.len() as i64).await?;
+                db::insert_groups(tx, id, groups.len() as i64, std::slice::from_ref(&g)).await?;
                 for (_, _, _, eni) in &subnets_now {
                     net_db::set_interface_group(tx, eni, &g, Some(groups.len() as i64)).await?;
                 }

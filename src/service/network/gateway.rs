@@ -104,7 +104,7 @@ pub async fn create_internet_gateway(
             version: 1,
         };
         db::insert_internet_gateway(tx, &row).await?;
-        tags::replace(tx, account, &row.internet_gateway_id, tags).await?;
+        tags::add(tx, account, &row.internet_gateway_id, tags).await?;
         Ok(row.internet_gateway_id)
     })?;
     created

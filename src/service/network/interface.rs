@@ -130,14 +130,19 @@ pub fn nat_not_found(id: &str) -> Error {
 }
 
 /// The interface's groups: given ones must be the caller's and in `vpc_id`
-/// (deduplicated, at most five); none given means the VPC's default group.
+/// (deduplicated, at most five); none given means the VPC's default group
+/// (`default_group` when the caller has read the VPC already).
 pub async fn checked_groups(
     tx: &mut Tx,
     account: &str,
     vpc_id: &str,
+    default_group: Option<&str>,
     given: Option<&[String]>,
 ) -> Result<Vec<String>> {
     let Some(given) = given.filter(|g| !g.is_empty()) else {
+        if let Some(g) = default_group {
+            return Ok(vec![g.to_string()]);
+        }
         let vpc = db::get_vpc(&mut **tx, Scope::Account(account), vpc_id)
             .await?
             .ok_or_else(|| Error::internal(format!("VPC {vpc_id} vanished")))?;
@@ -246,6 +251,7 @@ pub async fn create_network_interface(
             tx,
             account,
             &subnet.vpc_id,
+            None,
             req.security_group_ids.as_deref(),
         )
         .await?;
@@ -262,7 +268,7 @@ pub async fn create_network_interface(
             },
         )
         .await?;
-        tags::replace(tx, account, &row.network_interface_id, tags).await?;
+        tags::add(tx, account, &row.network_interface_id, tags).await?;
         Ok(row.network_interface_id)
     })?;
     created
@@ -460,7 +466,7 @@ pub async fn create_nat_gateway(
             },
         )
         .await?;
-        tags::replace(tx, account, &nat_id, tags).await?;
+        tags::add(tx, account, &nat_id, tags).await?;
         Ok(nat_id)
     })?;
     created

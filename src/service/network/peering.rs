@@ -209,7 +209,7 @@ pub async fn create_peering(
             version: 1,
         };
         db::insert_peering(tx, &row).await?;
-        tags::replace(tx, account, &row.vpc_peering_connection_id, tags).await?;
+        tags::add(tx, account, &row.vpc_peering_connection_id, tags).await?;
         Ok(row.vpc_peering_connection_id)
     })?;
     created

@@ -268,7 +268,7 @@ pub async fn create_route_table(
             },
         )
         .await?;
-        tags::replace(tx, account, &row.route_table_id, tags).await?;
+        tags::add(tx, account, &row.route_table_id, tags).await?;
         Ok(row.route_table_id)
     })?;
     created

@@ -437,7 +437,7 @@ pub async fn create_security_group(
         if req.egress.is_none() {
             db::insert_rule(tx, &allow_all_egress(&row.group_id, account, now)).await?;
         }
-        tags::replace(tx, account, &row.group_id, &tags).await?;
+        tags::add(tx, account, &row.group_id, &tags).await?;
         Ok(row.group_id)
     })?;
     created

@@ -304,7 +304,7 @@ pub async fn create_transit_gateway(
             version: 1,
         };
         db::insert_transit_gateway(tx, &row).await?;
-        tags::replace(tx, account, &row.transit_gateway_id, tags).await?;
+        tags::add(tx, account, &row.transit_gateway_id, tags).await?;
         Ok(row.transit_gateway_id)
     })?;
     created

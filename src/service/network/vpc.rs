@@ -272,7 +272,7 @@ pub async fn create_vpc(
         )
         .await?;
         create_default_group(tx, &vpc, now).await?;
-        tags::replace(tx, account, &vpc.vpc_id, &tags).await?;
+        tags::add(tx, account, &vpc.vpc_id, &tags).await?;
         Ok(vpc.vpc_id)
     })?;
     created
@@ -517,7 +517,7 @@ pub async fn create_subnet(
             .map(net::RangeEdit::Insert)
             .collect();
         db::apply_range_edits(tx, &row.subnet_id, &ranges, 0).await?;
-        tags::replace(tx, account, &row.subnet_id, &tags).await?;
+        tags::add(tx, account, &row.subnet_id, &tags).await?;
         Ok(row.subnet_id)
     })?;
     created
@@ -591,7 +591,9 @@ pub async fn delete_subnet(ctx: Ctx<'_>, subnet_id: &str) -> Result<()> {
 /// One index seek and at most three row writes, whatever the subnet's fill.
 pub async fn allocate_ip(tx: &mut Tx, subnet: &SubnetRow, requested: Option<u32>) -> Result<u32> {
     let cidr = cidr_of(&subnet.cidr_block)?;
-    db::lock_subnet(tx, &subnet.subnet_id).await?;
+    // Locks the subnet and counts the address as taken in one write; when
+    // no address can be taken the error rolls the transaction back.
+    db::lock_subnet(tx, &subnet.subnet_id, -1).await?;
     let (ip, edits) = match requested {
         Some(ip) => {
             net::check_requested_ip(&cidr, ip)?;
@@ -608,13 +610,13 @@ pub async fn allocate_ip(tx: &mut Tx, subnet: &SubnetRow, requested: Option<u32>
             })?
         }
     };
-    db::apply_range_edits(tx, &subnet.subnet_id, &edits, -1).await?;
+    db::apply_range_edits(tx, &subnet.subnet_id, &edits, 0).await?;
     Ok(ip)
 }
 
 /// Returns an address to its subnet.
 pub async fn release_ip(tx: &mut Tx, subnet_id: &str, ip: u32) -> Result<()> {
-    db::lock_subnet(tx, subnet_id).await?;
+    db::lock_subnet(tx, subnet_id, 0).await?;
     let before = db::free_range_before(tx, subnet_id, ip, true).await?;
     let after = db::free_range_after(tx, subnet_id, ip).await?;
     let edits = net::release(ip, before, after);

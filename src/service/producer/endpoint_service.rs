@@ -446,7 +446,7 @@ pub async fn create_service(
             db::set_service_region(tx, &row.service_id, r, Some(ServiceRegionState::Available))
                 .await?;
         }
-        tags::replace(tx, account, &row.service_id, tags).await?;
+        tags::add(tx, account, &row.service_id, tags).await?;
         Ok(row.service_id)
     })?;
     created

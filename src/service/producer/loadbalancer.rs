@@ -326,7 +326,7 @@ pub async fn create_load_balancer(
             }
             other => other?,
         }
-        tags::replace(tx, account, &arn, tags).await?;
+        tags::add(tx, account, &arn, tags).await?;
         Ok(arn)
     })?;
     created

@@ -63,15 +63,18 @@ pub async fn insert_interface(
         ),
     )
     .await?;
-    for (i, g) in group_ids.iter().enumerate() {
-        sql::exec(
-            &mut **tx,
-            "INSERT INTO network_interface_groups (network_interface_id, group_id, position) \
-             VALUES ($1, $2, $3)",
-            (&r.network_interface_id, g, i as i64),
-        )
-        .await?;
-    }
+    sql::insert_all(
+        &mut **tx,
+        "INSERT INTO network_interface_groups (network_interface_id, group_id, position) VALUES ",
+        group_ids.iter().enumerate().map(|(i, g)| {
+            [
+                (&r.network_interface_id).into(),
+                g.into(),
+                (i as i64).into(),
+            ]
+        }),
+    )
+    .await?;
     Ok(())
 }
 

@@ -356,54 +356,78 @@ pub async fn free_range_after(
 }
 
 /// Applies the core's edits to the stored ranges and moves the subnet's
-/// available count by `delta`.
+/// available count by `delta`. A removal followed by an insert (a range
+/// shrunk or split) is one update of the removed row.
 pub async fn apply_range_edits(
     tx: &mut Tx,
     subnet_id: &str,
     edits: &[RangeEdit],
     delta: i64,
 ) -> Result<(), StoreError> {
-    for e in edits {
-        match e {
-            RangeEdit::Remove { start } => {
+    let mut i = 0;
+    while i < edits.len() {
+        match (edits[i], edits.get(i + 1)) {
+            (RangeEdit::Remove { start }, Some(RangeEdit::Insert(r))) => {
+                let moved = sql::exec(
+                    &mut **tx,
+                    "UPDATE ip_free_ranges SET range_start = $1, range_end = $2 \
+                     WHERE subnet_id = $3 AND range_start = $4",
+                    (
+                        i64::from(r.start),
+                        i64::from(r.end),
+                        subnet_id,
+                        i64::from(start),
+                    ),
+                )
+                .await?;
+                if moved != 1 {
+                    return Err(StoreError::Other(format!(
+                        "free range at {start} of {subnet_id} is not stored"
+                    )));
+                }
+                i += 2;
+            }
+            (RangeEdit::Remove { start }, _) => {
                 sql::exec(
                     &mut **tx,
                     "DELETE FROM ip_free_ranges WHERE subnet_id = $1 AND range_start = $2",
-                    (subnet_id, i64::from(*start)),
+                    (subnet_id, i64::from(start)),
                 )
                 .await?;
+                i += 1;
             }
-            RangeEdit::Insert(r) => {
+            (RangeEdit::Insert(r), _) => {
                 sql::exec(
                     &mut **tx,
                     "INSERT INTO ip_free_ranges (subnet_id, range_start, range_end) VALUES ($1, $2, $3)",
                     (subnet_id, i64::from(r.start), i64::from(r.end)),
                 )
                 .await?;
+                i += 1;
             }
         }
     }
     if delta != 0 {
-        sql::exec(
-            &mut **tx,
-            "UPDATE subnets SET available_ip_address_count = available_ip_address_count + $1 \
-             WHERE subnet_id = $2",
-            (delta, subnet_id),
-        )
-        .await?;
+        move_available(tx, subnet_id, delta).await?;
     }
+    Ok(())
+}
+
+async fn move_available(tx: &mut Tx, subnet_id: &str, delta: i64) -> Result<(), StoreError> {
+    sql::exec(
+        &mut **tx,
+        "UPDATE subnets SET available_ip_address_count = available_ip_address_count + $1 \
+         WHERE subnet_id = $2",
+        (delta, subnet_id),
+    )
+    .await?;
     Ok(())
 }
 
 /// Takes the subnet's row lock before reading its free ranges, so that two
 /// concurrent allocations in one subnet (Postgres, several replicas) queue
-/// instead of taking the same address. SQLite already has one writer.
-pub async fn lock_subnet(tx: &mut Tx, subnet_id: &str) -> Result<(), StoreError> {
-    sql::exec(
-        &mut **tx,
-        "UPDATE subnets SET version = version WHERE subnet_id = $1",
-        (subnet_id,),
-    )
-    .await?;
-    Ok(())
+/// instead of taking the same address (SQLite already has one writer), and
+/// moves its available count by `delta` in the same write.
+pub async fn lock_subnet(tx: &mut Tx, subnet_id: &str, delta: i64) -> Result<(), StoreError> {
+    move_available(tx, subnet_id, delta).await
 }
