@@ -8,6 +8,7 @@
 # hottest symbols (self time) and of the hottest shared objects.
 #
 #   scripts/profile-point-read.sh [duration_seconds]   (default 15)
+#   LP_BIN=/path/to/linkplane scripts/profile-point-read.sh   (that binary)
 #
 # Talks only to 127.0.0.1 and stops by itself.
 set -euo pipefail
@@ -16,9 +17,13 @@ DURATION="${1:-15}"
 source scripts/ci-lib.sh
 command -v wrk >/dev/null && command -v jq >/dev/null || apt_install wrk jq
 command -v perf >/dev/null || apt_install linux-perf
-cargo build --release --locked --quiet
+# LP_BIN: a release binary built elsewhere (to compare two commits).
+if [ -z "${LP_BIN:-}" ]; then
+  cargo build --release --locked --quiet
+  LP_BIN=target/release/linkplane
+fi
 trap 'stop_server $?' EXIT
-LP_BIN=target/release/linkplane start_server >/dev/null
+LP_BIN="$LP_BIN" start_server >/dev/null
 server=$LP_PID base=$LP_URL
 
 key=$(bench_root_key | jq -r .secret)

@@ -339,45 +339,79 @@ pub async fn subnets_of_many(
 /// thread one by one (see `page::fetch_json`).
 pub type PartRow = (String, String, String, String, String);
 
+/// Appends the query of the parts of endpoints `ids` as one aggregated
+/// JSON text (a list of [`PartRow`]).
+fn push_parts(b: &mut SqlBuilder, backend: super::Backend, ids: &[&str]) {
+    b.push(match backend {
+        super::Backend::Sqlite => {
+            "SELECT COALESCE(json_group_array(json_array(k, e, a, b, c)), '[]') FROM ("
+        }
+        super::Backend::Postgres => {
+            "SELECT COALESCE(json_agg(json_build_array(k, e, a, b, c)), '[]')::text FROM ("
+        }
+    });
+    b.push(
+        "SELECT 't' AS k, resource_id AS e, tag_key AS a, tag_value AS b, '' AS c \
+         FROM tags WHERE ",
+    )
+    .push_in("resource_id", ids);
+    b.push(
+        " UNION ALL SELECT 's', vpc_endpoint_id, subnet_id, zone_id, network_interface_id \
+         FROM vpc_endpoint_subnets WHERE ",
+    )
+    .push_in("vpc_endpoint_id", ids);
+    b.push(
+        " UNION ALL SELECT 'r', vpc_endpoint_id, route_table_id, '', '' \
+         FROM vpc_endpoint_route_tables WHERE ",
+    )
+    .push_in("vpc_endpoint_id", ids);
+    b.push(
+        " UNION ALL SELECT 'g', vpc_endpoint_id, group_id, CAST(position AS TEXT), '' \
+         FROM vpc_endpoint_groups WHERE ",
+    )
+    .push_in("vpc_endpoint_id", ids);
+    b.push(") p");
+}
+
+fn parse_parts(json: &str) -> Result<Vec<PartRow>, StoreError> {
+    serde_json::from_str(json).map_err(|e| StoreError::Other(format!("endpoint parts: {e}")))
+}
+
 pub async fn parts_of(pool: &AnyPool, ids: &[&str]) -> Result<Vec<PartRow>, StoreError> {
     let backend = super::Backend::of(pool);
     let mut rows = Vec::new();
     for chunk in ids.chunks(sql::IN_CHUNK / 4) {
-        let mut b = SqlBuilder::new(match backend {
-            super::Backend::Sqlite => {
-                "SELECT COALESCE(json_group_array(json_array(k, e, a, b, c)), '[]') FROM ("
-            }
-            super::Backend::Postgres => {
-                "SELECT COALESCE(json_agg(json_build_array(k, e, a, b, c)), '[]')::text FROM ("
-            }
-        });
-        b.push(
-            "SELECT 't' AS k, resource_id AS e, tag_key AS a, tag_value AS b, '' AS c \
-             FROM tags WHERE ",
-        )
-        .push_in("resource_id", chunk);
-        b.push(
-            " UNION ALL SELECT 's', vpc_endpoint_id, subnet_id, zone_id, network_interface_id \
-             FROM vpc_endpoint_subnets WHERE ",
-        )
-        .push_in("vpc_endpoint_id", chunk);
-        b.push(
-            " UNION ALL SELECT 'r', vpc_endpoint_id, route_table_id, '', '' \
-             FROM vpc_endpoint_route_tables WHERE ",
-        )
-        .push_in("vpc_endpoint_id", chunk);
-        b.push(
-            " UNION ALL SELECT 'g', vpc_endpoint_id, group_id, CAST(position AS TEXT), '' \
-             FROM vpc_endpoint_groups WHERE ",
-        )
-        .push_in("vpc_endpoint_id", chunk);
-        b.push(") p");
+        let mut b = SqlBuilder::default();
+        push_parts(&mut b, backend, chunk);
         let (json,): (String,) = b.build_query_as().fetch_one(pool).await?;
-        let part: Vec<PartRow> = serde_json::from_str(&json)
-            .map_err(|e| StoreError::Other(format!("endpoint parts: {e}")))?;
-        rows.extend(part);
+        rows.extend(parse_parts(&json)?);
     }
     Ok(rows)
+}
+
+#[derive(sqlx::FromRow)]
+struct EndpointWithParts {
+    #[sqlx(flatten)]
+    row: EndpointRow,
+    parts: String,
+}
+
+/// An endpoint within `scope` and its parts, in one query (a point read's
+/// one round trip to the database after the key's).
+pub async fn get_endpoint_with_parts(
+    pool: &AnyPool,
+    scope: Scope<'_>,
+    id: &str,
+) -> Result<Option<(EndpointRow, Vec<PartRow>)>, StoreError> {
+    let mut b = SqlBuilder::new(concat!("SELECT ", endpoint_cols!(), ", ("));
+    push_parts(&mut b, super::Backend::of(pool), &[id]);
+    b.push(") AS parts FROM vpc_endpoints WHERE vpc_endpoint_id = ")
+        .push_bind(id);
+    scope.push(&mut b);
+    let found: Option<EndpointWithParts> = b.build_query_as().fetch_optional(pool).await?;
+    found
+        .map(|f| Ok((f.row, parse_parts(&f.parts)?)))
+        .transpose()
 }
 
 pub async fn delete_subnet(tx: &mut Tx, id: &str, subnet_id: &str) -> Result<(), StoreError> {

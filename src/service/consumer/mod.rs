@@ -16,7 +16,7 @@ use crate::service::network::interface::{InterfaceSpec, insert_interface, remove
 use crate::service::network::vpc::subnet_in_body;
 use crate::service::network::{Ctx, tagged, unknown, zone_name};
 use crate::service::producer::loadbalancer::initial_state;
-use crate::service::{Versioned, render_one, values};
+use crate::service::{Versioned, values};
 use crate::store::consumer::{self as db, EndpointRow};
 use crate::store::filter::AnyOf;
 use crate::store::filter::Scope;
@@ -320,6 +320,10 @@ struct Parts {
 }
 
 async fn parts(ctx: Ctx<'_>, ids: &[&str]) -> Result<Parts> {
+    parts_from(db::parts_of(ctx.store.pool(), ids).await?)
+}
+
+fn parts_from(rows: Vec<db::PartRow>) -> Result<Parts> {
     let mut p = Parts {
         subnets: HashMap::new(),
         routes: HashMap::new(),
@@ -327,7 +331,7 @@ async fn parts(ctx: Ctx<'_>, ids: &[&str]) -> Result<Parts> {
         tags: HashMap::new(),
     };
     let mut groups: HashMap<String, Vec<(i64, String)>> = HashMap::new();
-    for (kind, e, a, b, c) in db::parts_of(ctx.store.pool(), ids).await? {
+    for (kind, e, a, b, c) in rows {
         match kind.as_str() {
             "t" => {
                 p.tags.entry(e).or_default().insert(a, b);
@@ -448,7 +452,16 @@ async fn customer_private_names(
 
 async fn endpoints_of(ctx: Ctx<'_>, rows: Vec<EndpointRow>) -> Result<Vec<Versioned<VpcEndpoint>>> {
     let ids: Vec<&str> = rows.iter().map(|r| r.vpc_endpoint_id.as_str()).collect();
-    let mut p = parts(ctx, &ids).await?;
+    let p = parts(ctx, &ids).await?;
+    render_endpoints(ctx, rows, p).await
+}
+
+/// Renders endpoints from their rows and parts.
+async fn render_endpoints(
+    ctx: Ctx<'_>,
+    rows: Vec<EndpointRow>,
+    mut p: Parts,
+) -> Result<Vec<Versioned<VpcEndpoint>>> {
     let mut names = ZoneNames::new();
     let mut services = HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
@@ -497,13 +510,13 @@ async fn endpoints_of(ctx: Ctx<'_>, rows: Vec<EndpointRow>) -> Result<Vec<Versio
 
 pub async fn get_endpoint(ctx: Ctx<'_>, id: &str) -> Result<Versioned<VpcEndpoint>> {
     let account = ctx.account()?;
-    let row = db::get_endpoint(ctx.store.pool(), Scope::Account(account), id).await?;
-    render_one(
-        row,
-        |rows| endpoints_of(ctx, rows),
-        || endpoint_not_found(id),
-    )
-    .await
+    let (row, parts) = db::get_endpoint_with_parts(ctx.store.pool(), Scope::Account(account), id)
+        .await?
+        .ok_or_else(|| endpoint_not_found(id))?;
+    render_endpoints(ctx, vec![row], parts_from(parts)?)
+        .await?
+        .pop()
+        .ok_or_else(|| endpoint_not_found(id))
 }
 
 /// Filters of `GET /v1/vpc-endpoints`.
