@@ -340,7 +340,7 @@ pub async fn subnets_of_many(
 pub type PartRow = (String, String, String, String, String);
 
 /// Appends the query of the parts of endpoints `ids` as one aggregated
-/// JSON text (a list of [`PartRow`]).
+/// JSON text (a list of [`PartRow`]), the ids bound once for all four tables.
 fn push_parts(b: &mut SqlBuilder, backend: super::Backend, ids: &[&str]) {
     b.push(match backend {
         super::Backend::Sqlite => {
@@ -350,26 +350,27 @@ fn push_parts(b: &mut SqlBuilder, backend: super::Backend, ids: &[&str]) {
             "SELECT COALESCE(json_agg(json_build_array(k, e, a, b, c)), '[]')::text FROM ("
         }
     });
+    let ids = b.bind_list(ids);
     b.push(
         "SELECT 't' AS k, resource_id AS e, tag_key AS a, tag_value AS b, '' AS c \
          FROM tags WHERE ",
     )
-    .push_in("resource_id", ids);
+    .push_in_bound("resource_id", &ids);
     b.push(
         " UNION ALL SELECT 's', vpc_endpoint_id, subnet_id, zone_id, network_interface_id \
          FROM vpc_endpoint_subnets WHERE ",
     )
-    .push_in("vpc_endpoint_id", ids);
+    .push_in_bound("vpc_endpoint_id", &ids);
     b.push(
         " UNION ALL SELECT 'r', vpc_endpoint_id, route_table_id, '', '' \
          FROM vpc_endpoint_route_tables WHERE ",
     )
-    .push_in("vpc_endpoint_id", ids);
+    .push_in_bound("vpc_endpoint_id", &ids);
     b.push(
         " UNION ALL SELECT 'g', vpc_endpoint_id, group_id, CAST(position AS TEXT), '' \
          FROM vpc_endpoint_groups WHERE ",
     )
-    .push_in("vpc_endpoint_id", ids);
+    .push_in_bound("vpc_endpoint_id", &ids);
     b.push(") p");
 }
 
