@@ -25,6 +25,8 @@ ENV CARGO_TERM_COLOR=never
 #    declare, so each [[bench]] gets a stub file too (names read from
 #    Cargo.toml, so a new bench needs no edit here).
 COPY Cargo.toml Cargo.lock build.rs ./
+# Cargo's settings: the flags the bundled SQLite is compiled with.
+COPY .cargo .cargo
 COPY crates/linkplane-core/Cargo.toml crates/linkplane-core/Cargo.toml
 RUN mkdir -p src benches crates/linkplane-core/src \
  && echo 'fn main() {}' > src/main.rs \

@@ -5,7 +5,8 @@
 //!    and one requiring acceptance; a consumer makes `BENCH_ENDPOINTS`
 //!    interface endpoints (default 100,000) through the API, 50 per VPC
 //!    (the quota), each tagged `Name=ep-<n>`, with every hundredth one to
-//!    the second service (so `pending_acceptance`), from 16 connections;
+//!    the second service (so `pending_acceptance`), from `BENCH_LOADERS`
+//!    connections (default 16);
 //!    and S3 gateway endpoints in the first 10 VPCs;
 //! 2. it times, at 1, 8 and 64 connections, a point read, the documented
 //!    filters (`vpc_id` with `service_name`, `tag`, `state`,

@@ -102,6 +102,23 @@ bench_root_key() {
     -d '{"principal_arn":"arn:aws:iam::111122223333:root"}'
 }
 
+# For the profile scripts (their EXIT trap calls stop_server): starts
+# $LP_BIN, or a fresh release build when LP_BIN is unset, on a fresh
+# SQLite file, and sets BENCH_KEY to the secret of bench_root_key's key;
+# bench_post PATH BODY then posts with it.
+start_release_bench_server() {
+  if [ -z "${LP_BIN:-}" ]; then
+    cargo build --release --locked --quiet
+    LP_BIN=target/release/linkplane
+  fi
+  LP_BIN="$LP_BIN" start_server >/dev/null
+  BENCH_KEY=$(bench_root_key | jq -r .secret)
+}
+
+bench_post() {
+  curl -sf -X POST "$LP_URL$1" -H "Authorization: Bearer $BENCH_KEY" -d "$2"
+}
+
 stop_server_process() {
   if [ -n "$LP_PID" ] && kill -0 "$LP_PID" 2>/dev/null; then
     kill "$LP_PID" 2>/dev/null || true

@@ -18,22 +18,15 @@ DURATION="${1:-10}"
 source scripts/ci-lib.sh
 command -v wrk >/dev/null && command -v jq >/dev/null || apt_install wrk jq
 if [ -n "${PERF:-}" ]; then command -v perf >/dev/null || apt_install linux-perf; fi
-if [ -z "${LP_BIN:-}" ]; then
-  cargo build --release --locked --quiet
-  LP_BIN=target/release/linkplane
-fi
 trap 'stop_server $?' EXIT
-LP_BIN="$LP_BIN" start_server >/dev/null
-server=$LP_PID base=$LP_URL
-
-key=$(bench_root_key | jq -r .secret)
-post() { curl -sf -X POST "$base$1" -H "Authorization: Bearer $key" -d "$2"; }
+start_release_bench_server
+server=$LP_PID base=$LP_URL key=$BENCH_KEY
 zone=$(curl -sf "$base/v1/regions/us-east-1/availability-zones" -H "Authorization: Bearer $key" | jq -r '.items[0].zone_id')
 for v in 0 1; do
-  vpc_id=$(post /v1/vpcs "{\"cidr_block\":\"10.$v.0.0/16\"}" | jq -r .vpc_id)
-  sub=$(post /v1/subnets "{\"vpc_id\":\"$vpc_id\",\"cidr_block\":\"10.$v.0.0/20\",\"availability_zone_id\":\"$zone\"}" | jq -r .subnet_id)
+  vpc_id=$(bench_post /v1/vpcs "{\"cidr_block\":\"10.$v.0.0/16\"}" | jq -r .vpc_id)
+  sub=$(bench_post /v1/subnets "{\"vpc_id\":\"$vpc_id\",\"cidr_block\":\"10.$v.0.0/20\",\"availability_zone_id\":\"$zone\"}" | jq -r .subnet_id)
   for i in $(seq 1 50); do
-    post /v1/vpc-endpoints "{\"vpc_endpoint_type\":\"interface\",\"vpc_id\":\"$vpc_id\",\"service_name\":\"com.amazonaws.us-east-1.ec2\",\"subnet_ids\":[\"$sub\"],\"tags\":{\"Name\":\"e$i\"}}" >/dev/null
+    bench_post /v1/vpc-endpoints "{\"vpc_endpoint_type\":\"interface\",\"vpc_id\":\"$vpc_id\",\"service_name\":\"com.amazonaws.us-east-1.ec2\",\"subnet_ids\":[\"$sub\"],\"tags\":{\"Name\":\"e$i\"}}" >/dev/null
   done
 done
 url="$base/v1/vpc-endpoints?max_results=100"

@@ -17,20 +17,12 @@ DURATION="${1:-15}"
 source scripts/ci-lib.sh
 command -v wrk >/dev/null && command -v jq >/dev/null || apt_install wrk jq
 command -v perf >/dev/null || apt_install linux-perf
-# LP_BIN: a release binary built elsewhere (to compare two commits).
-if [ -z "${LP_BIN:-}" ]; then
-  cargo build --release --locked --quiet
-  LP_BIN=target/release/linkplane
-fi
 trap 'stop_server $?' EXIT
-LP_BIN="$LP_BIN" start_server >/dev/null
-server=$LP_PID base=$LP_URL
-
-key=$(bench_root_key | jq -r .secret)
-post() { curl -sf -X POST "$base$1" -H "Authorization: Bearer $key" -d "$2"; }
-vpc=$(post /v1/vpcs '{"cidr_block":"10.0.0.0/16"}')
+start_release_bench_server
+server=$LP_PID base=$LP_URL key=$BENCH_KEY
+vpc=$(bench_post /v1/vpcs '{"cidr_block":"10.0.0.0/16"}')
 vpc_id=$(jq -r .vpc_id <<<"$vpc"); rtb=$(jq -r .main_route_table_id <<<"$vpc")
-ep=$(post /v1/vpc-endpoints "{\"vpc_id\":\"$vpc_id\",\"service_name\":\"com.amazonaws.us-east-1.s3\",\"route_table_ids\":[\"$rtb\"],\"tags\":{\"Name\":\"s3\"}}" | jq -r .vpc_endpoint_id)
+ep=$(bench_post /v1/vpc-endpoints "{\"vpc_id\":\"$vpc_id\",\"service_name\":\"com.amazonaws.us-east-1.s3\",\"route_table_ids\":[\"$rtb\"],\"tags\":{\"Name\":\"s3\"}}" | jq -r .vpc_endpoint_id)
 url="$base/v1/vpc-endpoints/$ep"
 curl -sf "$url" -H "Authorization: Bearer $key" >/dev/null
 
@@ -44,7 +36,7 @@ after=$(cpu_ticks)
 wait "$perf_pid" || true
 if grep -q "Non-2xx" <<<"$out"; then echo "wrk saw non-2xx answers:" >&2; echo "$out" >&2; exit 1; fi
 requests=$(awk '/requests in/ {print $1}' <<<"$out")
-echo "linkplane $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, wrk -t2 -c64 -d${DURATION}s, SQLite, RUST_LOG=warn"
+echo "$("$LP_BIN" --version 2>/dev/null || echo "$LP_BIN") ($LP_BIN), $(nproc) cores, wrk -t2 -c64 -d${DURATION}s, SQLite, RUST_LOG=warn"
 echo "GET /v1/vpc-endpoints/{id}: $(awk '/Requests\/sec/ {print $2}' <<<"$out") requests/s," \
   "p50 $(awk '$1 == "50%" {print $2}' <<<"$out"), p99 $(awk '$1 == "99%" {print $2}' <<<"$out")," \
   "server CPU $(awk -v d="$((after - before))" -v t="$ticks" -v n="$requests" 'BEGIN {printf "%.1f", d * 1e6 / t / n}') µs per request"

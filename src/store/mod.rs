@@ -158,6 +158,15 @@ impl Store {
                 redact(url)
             )));
         };
+        if backend == Backend::Sqlite && (url.contains(":memory:") || url.contains("mode=memory")) {
+            // Every connection would open a database of its own: the
+            // writer's would not be the readers'.
+            return Err(StoreError::Other(
+                "an in-memory SQLite database cannot be shared by the writer and the readers: \
+                 use a file (sqlite://path/to/linkplane.db?mode=rwc)"
+                    .to_string(),
+            ));
+        }
         let options = AnyConnectOptions::from_str(url)
             .map_err(|e| StoreError::Other(format!("invalid database URL: {e}")))?;
         let mut pool = AnyPoolOptions::new()
@@ -192,6 +201,9 @@ impl Store {
                 pool.clone()
                     .max_connections(1)
                     .acquire_timeout(Duration::from_secs(5))
+                    // Kept open, so that its page cache is.
+                    .idle_timeout(None)
+                    .max_lifetime(None)
                     .connect_with(options.clone())
                     .await?,
             );

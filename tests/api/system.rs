@@ -105,3 +105,16 @@ async fn docs_and_openapi_are_served_from_the_binary() {
     assert!(js.bytes().await.unwrap().len() > 100_000);
     s.stop().await;
 }
+
+/// An in-memory SQLite database is refused with a message that says why:
+/// each connection would open one of its own, so the writer's would not be
+/// the one the readers (and the migrations) see.
+#[tokio::test]
+async fn an_in_memory_sqlite_database_is_refused() {
+    for url in ["sqlite::memory:", "sqlite://lp.db?mode=memory"] {
+        let e = linkplane::store::Store::connect(url, 2)
+            .await
+            .expect_err("in-memory SQLite");
+        assert!(e.to_string().contains("in-memory SQLite"), "{url}: {e}");
+    }
+}
