@@ -425,10 +425,9 @@ pub(crate) fn entries_of(
 /// Private DNS names of customer services, added by the caller that knows
 /// the service (consumer view): the service's current name while it is
 /// verified, as the VPC's resolver answers it (a replaced name pending
-/// verification, or a removed one, serves no endpoint).
-/// The verified private DNS name of the customer service an endpoint with
-/// private DNS on connects to; `known` holds the services a page has read
-/// already, so a page of endpoints to one service reads it once.
+/// verification, or a removed one, serves no endpoint). `known` holds the
+/// services a page has read already, so a page of endpoints to one service
+/// reads it once.
 async fn customer_private_names(
     ctx: Ctx<'_>,
     r: &EndpointRow,
